@@ -1,0 +1,94 @@
+/**
+ * The one door into the services, for both transports (Electron IPC in main/app, the headless host's WebSocket in
+ * main/host). Find the method, check access, parse the input, call the handler, answer a result. Nothing thrown by a
+ * handler leaves as a stack trace: expected states are AppErrors with codes; anything else is logged here with the
+ * request id and reaches the caller as INTERNAL.
+ */
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import type { ApiResult } from '../../shared/api';
+import { AppError, type FieldIssue } from '../../shared/api/errors';
+import type { Access, Contract, ContractHandlers, Method } from '../../shared/api/method';
+
+export interface Logger {
+  error(message: string, meta?: Record<string, unknown>): void;
+  warn(message: string, meta?: Record<string, unknown>): void;
+  info(message: string, meta?: Record<string, unknown>): void;
+}
+
+export const consoleLogger: Logger = {
+  error: (m, meta) => console.error(`[cunyi] ${m}`, meta ?? ''),
+  warn: (m, meta) => console.warn(`[cunyi] ${m}`, meta ?? ''),
+  info: (m, meta) => console.log(`[cunyi] ${m}`, meta ?? ''),
+};
+
+export interface DispatcherOptions<C extends Contract, Ctx> {
+  contract: C;
+  handlers: ContractHandlers<C, Ctx>;
+  /** Throws an AppError (LOCKED, FORBIDDEN) when the caller may not use a method of this access level. */
+  authorize(access: Access, ctx: Ctx, methodName: string): void;
+  logger?: Logger;
+  /** Parse handler outputs too, so drift between contract and handler fails loudly (on in tests). */
+  checkOutputs?: boolean;
+}
+
+export type Dispatch<Ctx> = (methodName: unknown, input: unknown, ctx: Ctx) => Promise<ApiResult<unknown>>;
+
+export function zodIssuesToFields(issues: readonly z.core.$ZodIssue[]): FieldIssue[] {
+  return issues.map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    message: issue.message,
+  }));
+}
+
+export function errorToResult(e: unknown, logger: Logger, methodName: string): ApiResult<never> {
+  if (e instanceof AppError) return { ok: false, error: e.toPayload() };
+  const requestId = randomUUID();
+  logger.error(`request ${requestId} to ${methodName} failed`, {
+    error: e instanceof Error ? `${e.name}: ${e.message}\n${e.stack ?? ''}` : String(e),
+  });
+  return { ok: false, error: { code: 'INTERNAL', message: 'INTERNAL', details: { requestId } } };
+}
+
+export function createDispatcher<C extends Contract, Ctx>(options: DispatcherOptions<C, Ctx>): Dispatch<Ctx> {
+  const logger = options.logger ?? consoleLogger;
+  const table = new Map<string, { def: Method; handler: (input: unknown, ctx: Ctx) => Promise<unknown> }>();
+  for (const [domainName, domain] of Object.entries(options.contract)) {
+    const domainHandlers = (options.handlers as Record<string, Record<string, (i: unknown, c: Ctx) => Promise<unknown>>>)[
+      domainName
+    ];
+    for (const [name, def] of Object.entries(domain)) {
+      const handler = domainHandlers?.[name];
+      if (!handler) throw new Error(`No handler for ${domainName}.${name}`);
+      table.set(`${domainName}.${name}`, { def, handler });
+    }
+  }
+
+  return async (methodName, input, ctx) => {
+    const name = typeof methodName === 'string' ? methodName : '';
+    const entry = table.get(name);
+    if (!entry) {
+      return { ok: false, error: { code: 'UNKNOWN_METHOD', message: 'UNKNOWN_METHOD', details: { method: name.slice(0, 80) } } };
+    }
+    try {
+      options.authorize(entry.def.access, ctx, name);
+      const parsed = entry.def.input.safeParse(input ?? {});
+      if (!parsed.success) {
+        return {
+          ok: false,
+          error: { code: 'BAD_REQUEST', message: 'BAD_REQUEST', fields: zodIssuesToFields(parsed.error.issues) },
+        };
+      }
+      const raw = await entry.handler(parsed.data, ctx);
+      if (options.checkOutputs) {
+        const out = entry.def.output.safeParse(raw);
+        if (!out.success) throw new Error(`${name} returned a value outside its contract: ${out.error.message}`);
+        return { ok: true, value: out.data };
+      }
+      // Outputs still go through the schema's parse to apply defaults/brands; it is cheap next to the handler.
+      return { ok: true, value: entry.def.output.parse(raw) };
+    } catch (e) {
+      return errorToResult(e, logger, name);
+    }
+  };
+}

@@ -1,0 +1,16 @@
+import type { AppContract } from '../../../shared/api';
+import type { ContractHandlers } from '../../../shared/api/method';
+import type { AppServices } from '../../services/app-services';
+import type { CallContext } from '../context';
+import { appHandlers, sessionHandlers, usersHandlers } from './session';
+import { auditHandlers, settingsHandlers } from './settings';
+
+export function createHandlers(services: AppServices): ContractHandlers<AppContract, CallContext> {
+  return {
+    app: appHandlers(services),
+    session: sessionHandlers(services),
+    users: usersHandlers(services),
+    settings: settingsHandlers(services),
+    audit: auditHandlers(services),
+  };
+}

@@ -1,0 +1,78 @@
+import type { app as appDomain } from '../../../shared/api/app';
+import type { session, users } from '../../../shared/api/session';
+import { AppError } from '../../../shared/api/errors';
+import type { HandlersFor } from '../../../shared/api/method';
+import type { AppServices } from '../../services/app-services';
+import type { CallContext } from '../context';
+
+export function appHandlers(services: AppServices): HandlersFor<typeof appDomain, CallContext> {
+  return {
+    info: async () => ({
+      version: services.version,
+      shell: services.options.shell,
+      dataDir: services.options.dataDir,
+      timeZone: services.session.isUnlocked ? (await services.session.current().settings.clinic()).timeZone : 'Asia/Shanghai',
+    }),
+    status: async () => services.statusSnapshot(),
+    ready: async () => ({ ok: true as const }),
+  };
+}
+
+export function sessionHandlers(services: AppServices): HandlersFor<typeof session, CallContext> {
+  const s = services.session;
+  return {
+    state: () => s.state(),
+    setup: async (input) => {
+      const { recoveryKey } = await s.setup(input);
+      return { recoveryKey, state: await s.state() };
+    },
+    signIn: ({ username, password }) => s.signIn(username, password),
+    recover: ({ recoveryKey, username, newPassword }) => s.recover(recoveryKey, username, newPassword),
+    lock: () => s.lock('user'),
+    touch: async () => s.touch(),
+    changePassword: async ({ oldPassword, newPassword }) => {
+      await s.changeOwnPassword(oldPassword, newPassword);
+      return { ok: true as const };
+    },
+  };
+}
+
+export function usersHandlers(services: AppServices): HandlersFor<typeof users, CallContext> {
+  const s = services.session;
+  return {
+    list: async () => {
+      const profiles = await s.current().settings.users();
+      return profiles.map((p) => ({ id: p.userId, username: p.username, displayName: p.displayName, role: p.role, createdAt: p.createdAt }));
+    },
+    add: async ({ username, displayName, role, password }) => {
+      const u = s.current();
+      const existing = await u.settings.users();
+      if (existing.some((p) => p.username.toLowerCase() === username.toLowerCase())) throw new AppError('USER_EXISTS');
+      const profile = { userId: crypto.randomUUID(), username, displayName, role, createdAt: services.clock.now() };
+      const vault = await s.vault();
+      await vault.addUser({ userId: profile.userId, username, password }, u.dataKey);
+      await u.settings.putUser(profile);
+      await u.audit.record({ action: 'userAdd', collection: 'settings', recordId: `user:${profile.userId}`, detail: role });
+      return { id: profile.userId, username, displayName, role, createdAt: profile.createdAt };
+    },
+    resetPassword: async ({ username, newPassword }) => {
+      const u = s.current();
+      const profile = (await u.settings.users()).find((p) => p.username.toLowerCase() === username.toLowerCase());
+      if (!profile) throw new AppError('NOT_FOUND');
+      const vault = await s.vault();
+      await vault.changePassword(profile.username, null, newPassword, u.dataKey);
+      await u.audit.record({ action: 'userResetPassword', collection: 'settings', recordId: `user:${profile.userId}` });
+      return { ok: true as const };
+    },
+    remove: async ({ username }) => {
+      const u = s.current();
+      const profile = (await u.settings.users()).find((p) => p.username.toLowerCase() === username.toLowerCase());
+      if (!profile) throw new AppError('NOT_FOUND');
+      const vault = await s.vault();
+      await vault.removeUser(profile.username);
+      await u.settings.putUser({ ...profile, removedAt: services.clock.now() });
+      await u.audit.record({ action: 'userRemove', collection: 'settings', recordId: `user:${profile.userId}` });
+      return { ok: true as const };
+    },
+  };
+}

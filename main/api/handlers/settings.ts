@@ -1,0 +1,42 @@
+import type { audit, settings } from '../../../shared/api/settings';
+import type { HandlersFor } from '../../../shared/api/method';
+import type { AppServices } from '../../services/app-services';
+import type { CallContext } from '../context';
+
+export function settingsHandlers(services: AppServices): HandlersFor<typeof settings, CallContext> {
+  return {
+    get: () => services.session.current().settings.clinic(),
+    update: async (patch) => {
+      const u = services.session.current();
+      const next = await u.settings.updateClinic(patch);
+      await u.audit.record({ action: 'update', collection: 'settings', recordId: 'clinic', detail: Object.keys(patch).join(',') });
+      if (patch.idleLockMinutes !== undefined) await services.session.rearmIdleLock();
+      return next;
+    },
+  };
+}
+
+export function auditHandlers(services: AppServices): HandlersFor<typeof audit, CallContext> {
+  return {
+    list: async ({ residentId, before, limit }) => {
+      const u = services.session.current();
+      const selector: Record<string, unknown> = {};
+      if (residentId) selector['residentId'] = residentId;
+      if (before !== undefined) selector['at'] = { $lt: before };
+      const docs = await u.db.rx.audit.find({ selector, sort: [{ at: 'desc' }], limit }).exec();
+      return docs.map((d) => {
+        const e = d.toJSON();
+        return {
+          id: e.id,
+          at: e.at,
+          userId: e.userId,
+          username: e.username,
+          action: e.action,
+          collection: e.entity || null,
+          recordId: e.recordId || null,
+          residentId: e.residentId || null,
+        };
+      });
+    },
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * `npm run web` (and `npm start` without Electron): start the services and the headless host, print the URL.
+ * Flags: --data-dir D, --port N (default 0 = any free port), --renderer-dir D.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { dataDirFromArgs } from '../services/data-dir';
+import { createRuntime } from '../services/runtime';
+import { startHost } from './server';
+
+function flag(name: string): string | undefined {
+  const argv = process.argv.slice(2);
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
+}
+
+async function main(): Promise<void> {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const dataDir = resolve(dataDirFromArgs(process.argv.slice(2)));
+  mkdirSync(dataDir, { recursive: true });
+  const runtime = createRuntime({ dataDir, shell: 'headless' });
+  const host = await startHost({
+    dispatch: runtime.dispatch,
+    bus: runtime.services.bus,
+    rendererDir: resolve(flag('--renderer-dir') ?? resolve(root, 'dist', 'renderer')),
+    port: Number(flag('--port') ?? 0),
+  });
+  console.log(`村医 Cunyi headless host`);
+  console.log(`data: ${dataDir}`);
+  console.log(`open: ${host.url}`);
+  const stop = async () => {
+    await host.close();
+    await runtime.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

@@ -1,0 +1,73 @@
+/** Everything the API handlers reach, built once per process by `createRuntime`. */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { StatusSnapshot } from '../../shared/api/app';
+import type { Clock } from '../../shared/domain/dates';
+import type { Logger } from '../api/dispatch';
+import type { KdfCost } from '../store/keys';
+import type { OsKeystore } from '../store/keys/os-keystore';
+import { EventBus } from './event-bus';
+import { SessionService } from './session';
+
+export interface AppServicesOptions {
+  dataDir: string;
+  shell: 'electron' | 'headless';
+  clock: Clock;
+  logger: Logger;
+  keystore?: OsKeystore | undefined;
+  kdfCost?: KdfCost | undefined;
+}
+
+function readVersion(): string {
+  try {
+    const here = dirname(fileURLToPath(import.meta.url));
+    for (const up of ['..', '../..']) {
+      const pkg = JSON.parse(readFileSync(join(here, up, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'cunyi' && pkg.version) return pkg.version;
+    }
+  } catch {
+    // Bundled builds may not ship package.json beside the code; the version is informative only.
+  }
+  return '0.0.0';
+}
+
+export class AppServices {
+  readonly bus = new EventBus();
+  readonly session: SessionService;
+  readonly version = readVersion();
+  private status: StatusSnapshot = { online: false, lastSyncAt: null, devices: [], user: null };
+
+  constructor(readonly options: AppServicesOptions) {
+    this.session = new SessionService({
+      dataDir: options.dataDir,
+      clock: options.clock,
+      bus: this.bus,
+      logger: options.logger,
+      keystore: options.keystore,
+      kdfCost: options.kdfCost,
+    });
+    this.bus.subscribe((event, payload) => {
+      if (event !== 'session.changed') return;
+      const state = payload as { state: string; user?: { displayName: string; role: string } };
+      this.updateStatus({ user: state.state === 'unlocked' && state.user ? { displayName: state.user.displayName, role: state.user.role } : null });
+    });
+  }
+
+  get clock(): Clock {
+    return this.options.clock;
+  }
+
+  statusSnapshot(): StatusSnapshot {
+    return this.status;
+  }
+
+  updateStatus(patch: Partial<StatusSnapshot>): void {
+    this.status = { ...this.status, ...patch };
+    this.bus.publish('status.changed', this.status);
+  }
+
+  async close(): Promise<void> {
+    await this.session.close();
+  }
+}

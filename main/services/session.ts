@@ -1,0 +1,313 @@
+/**
+ * The app-wide session: one clinic PC, one signed-in user at a time. Unlocking turns a password (or the recovery
+ * key) into the data key through a key slot and opens the encrypted database; locking closes it and wipes the key
+ * from memory. After `idleLockMinutes` without activity the app locks itself.
+ */
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../shared/api/errors';
+import type { Access } from '../../shared/api/method';
+import type { Role, SessionState, SessionUser } from '../../shared/api/session';
+import { DEFAULT_TIME_ZONE, type Clock } from '../../shared/domain/dates';
+import type { Logger } from '../api/dispatch';
+import { databaseExists, openClinicDatabase, type ClinicDatabase } from '../store/database';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { KeyVault, type KdfCost } from '../store/keys';
+import { hasKeySlots, KEYSLOTS_FILE, KEYSLOTS_PREV_FILE } from '../store/keys/keyslots';
+import type { OsKeystore } from '../store/keys/os-keystore';
+import { AuditLog } from './audit-log';
+import type { EventBus } from './event-bus';
+import { readClinicMeta, writeClinicMeta } from './clinic-meta';
+import { ClinicSettingsRepo, DEFAULT_IDLE_LOCK_MINUTES, type UserProfile } from './settings-repo';
+
+export interface Unlocked {
+  db: ClinicDatabase;
+  user: SessionUser;
+  clinic: { code: string; name: string };
+  audit: AuditLog;
+  settings: ClinicSettingsRepo;
+  /** The data key: needed to add users and rewrap slots. Zeroed on lock. */
+  dataKey: Buffer;
+}
+
+export interface SessionOptions {
+  dataDir: string;
+  clock: Clock;
+  bus: EventBus;
+  logger: Logger;
+  keystore?: OsKeystore;
+  kdfCost?: KdfCost;
+  /** Called after the database opens, before anyone uses it (the services build their indexes here). */
+  onUnlocked?: (u: Unlocked) => Promise<void>;
+  onLocking?: () => Promise<void>;
+}
+
+export class SessionService {
+  private unlocked: Unlocked | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private lockAt = 0;
+  private lastUsername: string | undefined;
+  /** Unlock, setup and lock run one at a time: two sign-ins racing must not open the file twice. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: SessionOptions) {}
+
+  private serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async isInitialised(): Promise<boolean> {
+    return (await hasKeySlots(this.options.dataDir)) && databaseExists(this.options.dataDir);
+  }
+
+  async state(): Promise<SessionState> {
+    if (this.unlocked) {
+      const { clinic, user, settings } = this.unlocked;
+      return { state: 'unlocked', clinic, user, idleLockMinutes: (await settings.clinic()).idleLockMinutes };
+    }
+    if (!(await this.isInitialised())) return { state: 'uninitialised' };
+    const meta = await readClinicMeta(this.options.dataDir);
+    return {
+      state: 'locked',
+      clinic: { code: meta?.clinicCode ?? '', name: meta?.clinicName ?? '' },
+      ...(this.lastUsername ? { lastUsername: this.lastUsername } : {}),
+    };
+  }
+
+  /** Throws unless the caller may use a method of this access level. */
+  authorize(access: Access): void {
+    if (access === 'public') return;
+    const u = this.unlocked;
+    if (!u) throw new AppError('LOCKED');
+    if (access === 'admin' && u.user.role !== 'admin') throw new AppError('FORBIDDEN');
+    this.noteActivity();
+  }
+
+  /** The open session, for services. */
+  current(): Unlocked {
+    if (!this.unlocked) throw new AppError('LOCKED');
+    return this.unlocked;
+  }
+
+  get isUnlocked(): boolean {
+    return this.unlocked !== null;
+  }
+
+  setup(input: {
+    clinicCode: string;
+    clinicName: string;
+    villages: { code: string; name: string }[];
+    admin: { username: string; displayName: string; password: string };
+  }): Promise<{ recoveryKey: string }> {
+    return this.serial(async () => {
+      if (await hasKeySlots(this.options.dataDir)) throw new AppError('ALREADY_INITIALISED');
+      if (databaseExists(this.options.dataDir)) throw new AppError('ALREADY_INITIALISED', { reason: 'database file exists' });
+      const userId = randomUUID();
+      const { dataKey, recoveryKey } = await KeyVault.create(
+        this.options.dataDir,
+        { clinicCode: input.clinicCode, admin: { userId, username: input.admin.username, password: input.admin.password } },
+        this.vaultOptions(),
+      );
+      let db: ClinicDatabase;
+      try {
+        db = await openClinicDatabase(this.options.dataDir, dataKey, { create: true });
+      } catch (e) {
+        // Nothing was saved yet: undo the sidecar so set-up can simply be tried again.
+        await this.removeSidecar();
+        throw e;
+      }
+      const now = this.options.clock.now();
+      const settings = new ClinicSettingsRepo(db, input.clinicCode, this.options.clock);
+      await settings.initialise({
+        clinicCode: input.clinicCode,
+        clinicName: input.clinicName,
+        timeZone: DEFAULT_TIME_ZONE,
+        idleLockMinutes: DEFAULT_IDLE_LOCK_MINUTES,
+        villages: input.villages,
+      });
+      const profile: UserProfile = {
+        userId,
+        username: input.admin.username,
+        displayName: input.admin.displayName,
+        role: 'admin',
+        createdAt: now,
+      };
+      await settings.putUser(profile);
+      await writeClinicMeta(this.options.dataDir, { clinicCode: input.clinicCode, clinicName: input.clinicName });
+      await this.enter(db, dataKey, profile, settings, 'setup');
+      return { recoveryKey };
+    });
+  }
+
+  signIn(username: string, password: string): Promise<SessionState> {
+    return this.serial(async () => {
+      if (!(await this.isInitialised())) throw new AppError('NOT_INITIALISED');
+      if (this.unlocked) await this.closeSession('switchUser');
+      const vault = await KeyVault.open(this.options.dataDir, this.vaultOptions());
+      const { dataKey, userId } = await vault.unlockWithPassword(username, password);
+      this.lastUsername = username;
+      await this.openAs(dataKey, userId, 'signIn');
+      return this.state();
+    });
+  }
+
+  recover(recoveryKey: string, username: string, newPassword: string): Promise<SessionState> {
+    return this.serial(async () => {
+      if (!(await this.isInitialised())) throw new AppError('NOT_INITIALISED');
+      if (this.unlocked) await this.closeSession('switchUser');
+      const vault = await KeyVault.open(this.options.dataDir, this.vaultOptions());
+      const dataKey = await vault.unlockWithRecoveryKey(recoveryKey);
+      const slot = (await vault.listUsers()).find((u) => u.username.toLowerCase() === username.toLowerCase());
+      if (!slot) {
+        dataKey.fill(0);
+        throw new AppError('NOT_FOUND', { username });
+      }
+      await vault.changePassword(slot.username, null, newPassword, dataKey);
+      this.lastUsername = slot.username;
+      await this.openAs(dataKey, slot.userId, 'recover');
+      return this.state();
+    });
+  }
+
+  lock(reason: 'user' | 'idle' | 'shutdown' = 'user'): Promise<SessionState> {
+    return this.serial(async () => {
+      if (this.unlocked) await this.closeSession(reason === 'user' ? 'lock' : reason === 'idle' ? 'idleLock' : 'shutdown');
+      const state = await this.state();
+      this.options.bus.publish('session.changed', state);
+      return state;
+    });
+  }
+
+  touch(): { lockAt: number } {
+    this.current();
+    this.noteActivity();
+    return { lockAt: this.lockAt };
+  }
+
+  async changeOwnPassword(oldPassword: string, newPassword: string): Promise<void> {
+    const u = this.current();
+    const vault = await KeyVault.open(this.options.dataDir, this.vaultOptions());
+    await vault.changePassword(u.user.username, oldPassword, newPassword, u.dataKey);
+    await u.audit.record({ action: 'changePassword', collection: 'settings', recordId: `user:${u.user.id}` });
+  }
+
+  /** The vault, for user management by an admin in an open session. */
+  async vault(): Promise<KeyVault> {
+    return KeyVault.open(this.options.dataDir, this.vaultOptions());
+  }
+
+  get keystore(): OsKeystore | undefined {
+    return this.options.keystore;
+  }
+
+  /** Re-arms the idle timer with the clinic's current setting (after settings change). */
+  async rearmIdleLock(): Promise<void> {
+    if (!this.unlocked) return;
+    this.noteActivity((await this.unlocked.settings.clinic()).idleLockMinutes);
+  }
+
+  async close(): Promise<void> {
+    await this.serial(async () => {
+      if (this.unlocked) await this.closeSession('shutdown');
+    });
+  }
+
+  private vaultOptions() {
+    return { now: () => this.options.clock.now(), kdfCost: this.options.kdfCost };
+  }
+
+  private async removeSidecar(): Promise<void> {
+    for (const f of [KEYSLOTS_FILE, KEYSLOTS_PREV_FILE]) await rm(join(this.options.dataDir, f), { force: true });
+  }
+
+  private async openAs(dataKey: Buffer, userId: string, action: 'signIn' | 'recover'): Promise<void> {
+    let db: ClinicDatabase;
+    try {
+      db = await openClinicDatabase(this.options.dataDir, dataKey);
+    } catch (e) {
+      dataKey.fill(0);
+      throw e;
+    }
+    try {
+      const clinic = await new ClinicSettingsRepo(db, '', this.options.clock).clinic();
+      const settings = new ClinicSettingsRepo(db, clinic.clinicCode, this.options.clock);
+      const profile = await settings.user(userId);
+      // A slot without an active profile belongs to a removed user whose slot survived (e.g. an old sidecar copy).
+      if (!profile || profile.removedAt) throw new AppError('WRONG_PASSWORD');
+      await this.enter(db, dataKey, profile, settings, action);
+    } catch (e) {
+      await db.close();
+      dataKey.fill(0);
+      throw e;
+    }
+  }
+
+  private async enter(
+    db: ClinicDatabase,
+    dataKey: Buffer,
+    profile: UserProfile,
+    settings: ClinicSettingsRepo,
+    action: string,
+  ): Promise<void> {
+    const clinicSettings = await settings.clinic();
+    const user: SessionUser = {
+      id: profile.userId,
+      username: profile.username,
+      displayName: profile.displayName,
+      role: profile.role as Role,
+    };
+    const audit = new AuditLog(db, clinicSettings.clinicCode, user, this.options.clock);
+    this.unlocked = {
+      db,
+      user,
+      clinic: { code: clinicSettings.clinicCode, name: clinicSettings.clinicName },
+      audit,
+      settings,
+      dataKey,
+    };
+    await audit.record({ action });
+    await this.options.onUnlocked?.(this.unlocked);
+    this.noteActivity(clinicSettings.idleLockMinutes);
+    this.options.bus.publish('session.changed', await this.state());
+  }
+
+  private noteActivity(minutes?: number): void {
+    if (!this.unlocked) return;
+    const idleMinutes = minutes ?? this.idleMinutes;
+    this.idleMinutes = idleMinutes;
+    this.lockAt = this.options.clock.now() + idleMinutes * 60_000;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => void this.checkIdle(), idleMinutes * 60_000);
+    this.idleTimer.unref();
+  }
+
+  private idleMinutes = DEFAULT_IDLE_LOCK_MINUTES;
+
+  /** Fires from the timer; re-checks against the injected clock so tests can drive idleness without waiting. */
+  async checkIdle(): Promise<void> {
+    if (!this.unlocked) return;
+    if (this.options.clock.now() >= this.lockAt) {
+      this.options.logger.info('locking after idle time');
+      await this.lock('idle');
+    } else {
+      this.noteActivity();
+    }
+  }
+
+  private async closeSession(action: string): Promise<void> {
+    const u = this.unlocked;
+    if (!u) return;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    try {
+      await this.options.onLocking?.();
+      await u.audit.record({ action });
+    } finally {
+      this.unlocked = null;
+      await u.db.close();
+      u.dataKey.fill(0);
+    }
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * The one error type that crosses the API boundary. Codes are a closed union: the renderer maps each one to an
+ * i18n message (`error.<CODE>`), so adding a code means adding its message in every locale (a test checks this).
+ */
+export const ERROR_CODES = [
+  // request shape and transport
+  'BAD_REQUEST',
+  'UNKNOWN_METHOD',
+  'UNAUTHORIZED',
+  'INTERNAL',
+  // session and keys
+  'NOT_INITIALISED',
+  'ALREADY_INITIALISED',
+  'LOCKED',
+  'WRONG_PASSWORD',
+  'TOO_MANY_ATTEMPTS',
+  'WEAK_PASSWORD',
+  'RECOVERY_KEY_INVALID',
+  'KEYSLOTS_DAMAGED',
+  'LAST_USER',
+  'USER_EXISTS',
+  'FORBIDDEN',
+  // stored data
+  'DATA_DAMAGED',
+  'DATA_FROM_NEWER_VERSION',
+  'NOT_FOUND',
+  'CONFLICT',
+  'VALIDATION_FAILED',
+  'DUPLICATE_RESIDENT',
+  'ALREADY_COMPLETED',
+  'CONTRACT_OVERLAP',
+  'OUT_OF_JURISDICTION',
+  'RECORD_NUMBERS_EXHAUSTED',
+  'NOT_SUPPORTED',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** A per-field problem, keyed by the form path (`generalCondition.bpLeft.sbp`), message as an i18n key. */
+export interface FieldIssue {
+  path: string;
+  /** i18n key under `validation.` (e.g. `validation.bpOutOfRange`) or a plain message for developer-facing codes. */
+  message: string;
+  params?: Record<string, string | number>;
+}
+
+export interface ErrorPayload {
+  code: ErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+  fields?: FieldIssue[];
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+  readonly fields: FieldIssue[] | undefined;
+
+  constructor(code: ErrorCode, details?: Record<string, unknown>, message?: string, fields?: FieldIssue[]) {
+    super(message ?? code);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+    this.fields = fields;
+  }
+
+  toPayload(): ErrorPayload {
+    const payload: ErrorPayload = { code: this.code, message: this.message };
+    if (this.details) payload.details = this.details;
+    if (this.fields) payload.fields = this.fields;
+    return payload;
+  }
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}
+
+/** Exhaustiveness guard for switches over closed unions (Signal's missingCaseError). */
+export function assertNever(x: never): never {
+  throw new Error(`Unhandled case: ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,26 @@
+/**
+ * The whole API the renderer can reach: every method with its schemas, and every event it can subscribe to.
+ * `main/api/dispatch.ts` serves it over Electron IPC and over the headless host's WebSocket alike.
+ */
+import { z } from 'zod';
+import { app, StatusSnapshot } from './app';
+import { session, SessionState, users } from './session';
+import { audit, settings } from './settings';
+
+export const contract = { app, session, users, settings, audit } as const;
+export type AppContract = typeof contract;
+
+export const events = {
+  /** The session was locked, unlocked or set up. */
+  'session.changed': SessionState,
+  /** Network, last sync, devices or user changed. */
+  'status.changed': StatusSnapshot,
+} as const;
+export type AppEvents = typeof events;
+export type EventName = keyof AppEvents;
+export type EventPayloadOf<E extends EventName> = z.output<AppEvents[E]>;
+
+export { AppError, type ErrorCode, type ErrorPayload, ERROR_CODES } from './errors';
+
+/** One wire format for both transports. */
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: import('./errors').ErrorPayload };

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { method } from './method';
+import { Village } from './session';
+
+export const ClinicSettings = z.object({
+  clinicCode: z.string(),
+  clinicName: z.string(),
+  timeZone: z.string(),
+  /** 自动锁定: minutes without activity before the app locks and forgets the key. */
+  idleLockMinutes: z.number().int().min(1).max(240),
+  villages: z.array(Village),
+});
+export type ClinicSettings = z.infer<typeof ClinicSettings>;
+
+export const settings = {
+  /** 设置: the clinic's settings. Errors: LOCKED. */
+  get: method({ input: z.object({}).strict(), output: ClinicSettings }),
+  /** Update the clinic's name, idle lock or villages. Errors: LOCKED, FORBIDDEN, VALIDATION_FAILED. */
+  update: method({
+    input: z
+      .object({
+        clinicName: z.string().trim().min(2).max(60).optional(),
+        idleLockMinutes: z.number().int().min(1).max(240).optional(),
+        villages: z.array(Village).max(500).optional(),
+      })
+      .strict(),
+    output: ClinicSettings,
+    access: 'admin',
+  }),
+};
+
+export const AuditEntry = z.object({
+  id: z.string(),
+  at: z.number(),
+  userId: z.string(),
+  username: z.string(),
+  action: z.string(),
+  collection: z.string().nullable(),
+  recordId: z.string().nullable(),
+  residentId: z.string().nullable(),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+export const audit = {
+  /** 审计日志, newest first; read-only: the API has no way to edit or delete entries. Errors: FORBIDDEN. */
+  list: method({
+    input: z
+      .object({
+        residentId: z.string().max(64).optional(),
+        before: z.number().optional(),
+        limit: z.number().int().min(1).max(500).default(100),
+      })
+      .strict(),
+    output: z.array(AuditEntry),
+    access: 'admin',
+  }),
+};

@@ -1,0 +1,65 @@
+import type { RxJsonSchema } from 'rxdb';
+import { BODY, CLINIC_CODE, DATE, ID, INSTANT, VILLAGE_CODE } from './common';
+
+/**
+ * Every clinical event about a resident, one collection with a `type` (DESIGN.md §1: free RxDB allows 13 open
+ * collections per process). A draft is editable; a completed event is immutable and corrected by a new document
+ * with `amends` and a reason, so two devices never conflict on a completed event.
+ */
+export const ENCOUNTER_TYPES = [
+  'healthCheck',
+  'selfCareAssessment',
+  'htnEnrolment',
+  't2dmEnrolment',
+  'htnFollowup',
+  't2dmFollowup',
+  'referralCheck',
+  'deviceReading',
+  'contractService',
+] as const;
+export type EncounterType = (typeof ENCOUNTER_TYPES)[number];
+
+export interface EncounterDoc {
+  id: string;
+  type: EncounterType;
+  clinicCode: string;
+  villageCode: string;
+  residentId: string;
+  /** Date of care, 'YYYY-MM-DD' in the clinic's zone. */
+  date: string;
+  status: 'draft' | 'completed';
+  /** The completed encounter this one corrects; '' when it is an original. */
+  amends: string;
+  amendReason: string;
+  data: Record<string, unknown>;
+  createdBy: string;
+  createdAt: number;
+  updatedAt: number;
+  completedAt: number;
+}
+
+export const encounterSchema: RxJsonSchema<EncounterDoc> = {
+  title: 'encounters',
+  description: '体检、评估、慢病登记与随访、设备读数、修订',
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id: ID,
+    type: { type: 'string', enum: [...ENCOUNTER_TYPES], maxLength: 24 },
+    clinicCode: CLINIC_CODE,
+    villageCode: VILLAGE_CODE,
+    residentId: { type: 'string', maxLength: 40 },
+    date: DATE,
+    status: { type: 'string', enum: ['draft', 'completed'], maxLength: 10 },
+    amends: { type: 'string', maxLength: 40 },
+    amendReason: { type: 'string', maxLength: 500 },
+    data: BODY,
+    createdBy: { type: 'string', maxLength: 40 },
+    createdAt: INSTANT,
+    updatedAt: INSTANT,
+    completedAt: INSTANT,
+  },
+  required: ['id', 'type', 'clinicCode', 'villageCode', 'residentId', 'date', 'status', 'amends', 'data', 'createdAt', 'updatedAt'],
+  indexes: [['residentId', 'date'], ['type', 'date'], ['villageCode', 'type', 'date'], 'amends'],
+};
