@@ -228,6 +228,8 @@ export class SessionService {
       db = await openClinicDatabase(this.options.dataDir, dataKey);
     } catch (e) {
       dataKey.fill(0);
+      // The slot accepted the password, so the key is this clinic's: a file it cannot open was made by another.
+      if (e instanceof AppError && e.code === 'WRONG_PASSWORD') throw new AppError('FOREIGN_DATABASE');
       throw e;
     }
     try {

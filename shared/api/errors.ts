@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   // stored data
   'DATA_DAMAGED',
+  /** The key slots opened, but the database file was made with another key: another clinic's file. */
+  'FOREIGN_DATABASE',
   'DATA_FROM_NEWER_VERSION',
   'NOT_FOUND',
   'CONFLICT',

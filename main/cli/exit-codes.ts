@@ -1,0 +1,42 @@
+import { assertNever, type ErrorCode } from '../../shared/api/errors';
+
+/** The CLI's contract with scripts: 0 ok, 2 bad usage, 3 wrong password, 4 damaged data, 1 anything else. */
+export const EXIT = { ok: 0, failure: 1, usage: 2, wrongPassword: 3, damaged: 4 } as const;
+
+export function exitCodeFor(code: ErrorCode): number {
+  switch (code) {
+    case 'BAD_REQUEST':
+    case 'VALIDATION_FAILED':
+    case 'WEAK_PASSWORD':
+    case 'UNKNOWN_METHOD':
+      return EXIT.usage;
+    case 'WRONG_PASSWORD':
+    case 'TOO_MANY_ATTEMPTS':
+    case 'RECOVERY_KEY_INVALID':
+      return EXIT.wrongPassword;
+    case 'DATA_DAMAGED':
+    case 'FOREIGN_DATABASE':
+    case 'KEYSLOTS_DAMAGED':
+    case 'DATA_FROM_NEWER_VERSION':
+      return EXIT.damaged;
+    case 'UNAUTHORIZED':
+    case 'INTERNAL':
+    case 'NOT_INITIALISED':
+    case 'ALREADY_INITIALISED':
+    case 'LOCKED':
+    case 'LAST_USER':
+    case 'USER_EXISTS':
+    case 'FORBIDDEN':
+    case 'NOT_FOUND':
+    case 'CONFLICT':
+    case 'DUPLICATE_RESIDENT':
+    case 'ALREADY_COMPLETED':
+    case 'CONTRACT_OVERLAP':
+    case 'OUT_OF_JURISDICTION':
+    case 'RECORD_NUMBERS_EXHAUSTED':
+    case 'NOT_SUPPORTED':
+      return EXIT.failure;
+    default:
+      return assertNever(code);
+  }
+}

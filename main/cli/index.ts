@@ -1,0 +1,170 @@
+/**
+ * `npm run cunyi -- <command>`: the operators' and scripts' door to a clinic's data directory. Commands go through
+ * the same API dispatcher as the UI (same validation, same audit), signed in as a real user.
+ * Passwords come from the environment, never from argv (argv is visible to every user of the machine).
+ */
+import { resolve } from 'node:path';
+import { AppError, isErrorCode, type ErrorPayload } from '../../shared/api/errors';
+import type { ApiResult } from '../../shared/api';
+import { createRuntime, type Runtime } from '../services/runtime';
+import { integrityCheck } from '../store/sqlite-file';
+import { env, many, one, parseArgs, UsageError } from './args';
+import { EXIT, exitCodeFor } from './exit-codes';
+
+const USAGE = `村医 Cunyi command line
+
+  cunyi init --data-dir D --clinic CODE --name NAME --admin USER [--admin-name 显示名] [--village CODE=NAME ...]
+        creates a clinic; the admin password is read from CUNYI_PASSWORD; prints the recovery key once
+  cunyi user add --data-dir D --user NAME --role villageDoctor|townshipDoctor|checkStaff|admin [--display-name N]
+  cunyi user passwd --data-dir D --user NAME
+  cunyi user remove --data-dir D --user NAME
+        signed in as --as ADMIN (default admin) with CUNYI_PASSWORD; the new password is read from CUNYI_NEW_PASSWORD
+  cunyi check --data-dir D [--user NAME]
+        opens the database with CUNYI_PASSWORD, runs SQLite's integrity check, prints counts per collection as JSON
+
+Exit codes: 0 ok, 2 bad usage, 3 wrong password, 4 damaged data, 1 other errors.`;
+
+class CommandFailed extends Error {
+  constructor(readonly error: ErrorPayload) {
+    super(error.message);
+  }
+}
+
+function open(dataDir: string): Runtime {
+  return createRuntime({
+    dataDir: resolve(dataDir),
+    shell: 'headless',
+    logger: { error: (m, meta) => console.error(m, meta ?? ''), warn: () => undefined, info: () => undefined },
+  });
+}
+
+async function call<T>(rt: Runtime, method: string, input: unknown): Promise<T> {
+  const r = (await rt.dispatch(method, input, { transport: 'test', connectionId: 'cli' })) as ApiResult<T>;
+  if (!r.ok) throw new CommandFailed(r.error);
+  return r.value;
+}
+
+async function withRuntime<T>(dataDir: string, fn: (rt: Runtime) => Promise<T>): Promise<T> {
+  const rt = open(dataDir);
+  try {
+    return await fn(rt);
+  } finally {
+    await rt.close();
+  }
+}
+
+async function init(argv: string[]): Promise<void> {
+  const args = parseArgs(argv, { values: ['data-dir', 'clinic', 'name', 'admin', 'admin-name', 'village'] });
+  const villages = many(args, 'village').map((v) => {
+    const [code, ...name] = v.split('=');
+    if (!code || name.length === 0) throw new UsageError(`--village expects CODE=NAME, got ${v}`);
+    return { code, name: name.join('=') };
+  });
+  const admin = one(args, 'admin', true);
+  const password = env('CUNYI_PASSWORD');
+  await withRuntime(one(args, 'data-dir', true), async (rt) => {
+    const r = await call<{ recoveryKey: string }>(rt, 'session.setup', {
+      clinicCode: one(args, 'clinic', true),
+      clinicName: one(args, 'name', true),
+      villages,
+      admin: { username: admin, displayName: one(args, 'admin-name') ?? admin, password },
+    });
+    console.log(`Clinic created. Recovery key (shown once; print it and keep it locked away):`);
+    console.log(r.recoveryKey);
+  });
+}
+
+async function signIn(rt: Runtime, username: string, password: string): Promise<void> {
+  await call(rt, 'session.signIn', { username, password });
+}
+
+async function user(argv: string[]): Promise<void> {
+  const [sub, ...rest] = argv;
+  const args = parseArgs(rest, { values: ['data-dir', 'user', 'role', 'display-name', 'as'] });
+  const dataDir = one(args, 'data-dir', true);
+  const username = one(args, 'user', true);
+  await withRuntime(dataDir, async (rt) => {
+    await signIn(rt, one(args, 'as') ?? 'admin', env('CUNYI_PASSWORD'));
+    switch (sub) {
+      case 'add':
+        await call(rt, 'users.add', {
+          username,
+          displayName: one(args, 'display-name') ?? username,
+          role: one(args, 'role', true),
+          password: env('CUNYI_NEW_PASSWORD'),
+        });
+        console.log(`user ${username} added`);
+        return;
+      case 'passwd':
+        await call(rt, 'users.resetPassword', { username, newPassword: env('CUNYI_NEW_PASSWORD') });
+        console.log(`password of ${username} changed`);
+        return;
+      case 'remove':
+        await call(rt, 'users.remove', { username });
+        console.log(`user ${username} removed`);
+        return;
+      default:
+        throw new UsageError(`unknown user command: ${sub ?? '(none)'}`);
+    }
+  });
+}
+
+async function check(argv: string[]): Promise<void> {
+  const args = parseArgs(argv, { values: ['data-dir', 'user'] });
+  const dataDir = one(args, 'data-dir', true);
+  const password = env('CUNYI_PASSWORD');
+  await withRuntime(dataDir, async (rt) => {
+    await signIn(rt, one(args, 'user') ?? process.env['CUNYI_USER'] ?? 'admin', password);
+    const { db } = rt.services.session.current();
+    const integrity = integrityCheck(db.sql);
+    const counts: Record<string, number> = {};
+    for (const [name, collection] of Object.entries(db.rx.collections)) counts[name] = await collection.count().exec();
+    console.log(JSON.stringify({ ok: integrity.ok, file: db.path, integrity: integrity.messages, counts }, null, 2));
+    if (!integrity.ok) throw new AppError('DATA_DAMAGED', { messages: integrity.messages });
+  });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'init':
+        await init(rest);
+        return EXIT.ok;
+      case 'user':
+        await user(rest);
+        return EXIT.ok;
+      case 'check':
+        await check(rest);
+        return EXIT.ok;
+      case 'help':
+      case '--help':
+      case undefined:
+        console.log(USAGE);
+        return command === undefined ? EXIT.usage : EXIT.ok;
+      default:
+        throw new UsageError(`unknown command: ${command}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`cunyi: ${e.message}\n\n${USAGE}`);
+      return EXIT.usage;
+    }
+    const payload = e instanceof CommandFailed ? e.error : e instanceof AppError ? e.toPayload() : null;
+    if (payload && isErrorCode(payload.code)) {
+      const fields = payload.fields?.map((f) => `  ${f.path}: ${f.message}`).join('\n');
+      console.error(`cunyi: ${payload.code}${payload.details ? ` ${JSON.stringify(payload.details)}` : ''}${fields ? `\n${fields}` : ''}`);
+      return exitCodeFor(payload.code);
+    }
+    console.error(`cunyi: ${e instanceof Error ? e.message : String(e)}`);
+    return EXIT.failure;
+  }
+}
+
+const isEntry = process.argv[1] && /cli[\\/]index\.(ts|js|cjs)$/.test(process.argv[1]);
+if (isEntry) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    () => process.exit(EXIT.failure),
+  );
+}
