@@ -1,0 +1,21 @@
+export { DEFAULT_KDF_COST, deriveKey, newKdfParams, KdfParams, type KdfCost } from './kdf';
+export {
+  KEYSLOTS_FILE,
+  KEYSLOTS_PREV_FILE,
+  hasKeySlots,
+  KeySlotsFile,
+  readKeySlots,
+  usernameKey,
+  type KeySlotsRead,
+} from './keyslots';
+export { FakeOsKeystore, type OsKeystore } from './os-keystore';
+export { formatRecoveryKey, parseRecoveryKey } from './recovery-key';
+export {
+  checkPasswordPolicy,
+  FREE_ATTEMPTS,
+  MAX_PASSWORD_LENGTH,
+  MAX_THROTTLE_DELAY_MS,
+  MIN_PASSWORD_LENGTH,
+  throttleDelayMs,
+} from './sign-in-policy';
+export { KeyVault, type KeyVaultOptions, type NewUser, type Unlocked } from './vault';

@@ -1,0 +1,402 @@
+/**
+ * The key vault of one data folder: the database's random data key, wrapped once per user (password), once for
+ * the recovery key, and optionally once per user for "remember on this computer". The data key never changes;
+ * only its wrappings do. Pure Node: the session wires the returned key to the database.
+ *
+ * Every operation re-reads the sidecar and runs one at a time, so a CLI command and the app see each other's
+ * changes, throttle counters cannot be raced by parallel attempts, and at most one scrypt runs at once.
+ */
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+
+import { AppError } from '../../../shared/api/errors';
+import { DEFAULT_KDF_COST, deriveKey, newKdfParams } from './kdf';
+import type { KdfCost } from './kdf';
+import {
+  hasKeySlots,
+  MAX_USERNAME_LENGTH,
+  readKeySlots,
+  usernameKey,
+  writeKeySlots,
+  type KeySlotsFile,
+  type RecoverySlot,
+  type UserSlot,
+} from './keyslots';
+import type { OsKeystore } from './os-keystore';
+import { deriveRecoveryKek, generateRecoveryKey, parseRecoveryKey } from './recovery-key';
+import {
+  checkPasswordPolicy,
+  findThrottle,
+  throttleDelayMs,
+  throttleKey,
+  withFailure,
+  withoutThrottle,
+} from './sign-in-policy';
+import { DATA_KEY_BYTES, unwrapKey, wrapKey } from './wrap';
+
+export interface KeyVaultOptions {
+  now?: () => number;
+  /** Cost for slots made or rewrapped from now on; tests pass a cheap one. Existing slots keep their own. */
+  kdfCost?: KdfCost;
+}
+
+export interface NewUser {
+  userId: string;
+  username: string;
+  password: string;
+}
+
+export interface Unlocked {
+  dataKey: Buffer;
+  userId: string;
+}
+
+function keyCheckFor(dataKey: Buffer, vaultId: string): string {
+  return createHmac('sha256', dataKey).update(`cunyi.key-check.v1:${vaultId}`).digest('base64');
+}
+
+function validateNewUser(user: NewUser): void {
+  const name = user.username.trim();
+  const isUserIdOk = user.userId.length > 0 && user.userId.length <= 128;
+  if (name.length === 0 || name.length > MAX_USERNAME_LENGTH || !isUserIdOk) {
+    throw new AppError('VALIDATION_FAILED', { reason: 'username' }, undefined, [
+      { path: 'username', message: 'validation.usernameLength', params: { max: MAX_USERNAME_LENGTH } },
+    ]);
+  }
+  const weak = checkPasswordPolicy(user.password);
+  if (weak) throw weak;
+}
+
+export class KeyVault {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly dir: string,
+    /** The main sidecar was missing or damaged at open and keyslots.prev.json was used: the UI should say so. */
+    readonly isFromPrevious: boolean,
+    private state: KeySlotsFile,
+    private readonly now: () => number,
+    private readonly kdfCost: KdfCost,
+  ) {}
+
+  get clinicCode(): string {
+    return this.state.clinicCode;
+  }
+
+  get vaultId(): string {
+    return this.state.vaultId;
+  }
+
+  /** First set-up. Errors: ALREADY_INITIALISED, VALIDATION_FAILED, WEAK_PASSWORD. */
+  static async create(
+    dir: string,
+    init: { clinicCode: string; admin: NewUser },
+    opts: KeyVaultOptions = {},
+  ): Promise<{ vault: KeyVault; dataKey: Buffer; recoveryKey: string }> {
+    if (!/^(\d{9}|\d{12})$/.test(init.clinicCode)) {
+      throw new AppError('VALIDATION_FAILED', { reason: 'clinicCode' });
+    }
+    validateNewUser(init.admin);
+    await mkdir(dir, { recursive: true });
+    if (await hasKeySlots(dir)) throw new AppError('ALREADY_INITIALISED');
+    const now = opts.now ?? Date.now;
+    const kdfCost = opts.kdfCost ?? DEFAULT_KDF_COST;
+    const at = now();
+    const dataKey = randomBytes(DATA_KEY_BYTES);
+    const vaultId = randomUUID();
+    const { clinicCode } = init;
+    const recovery = makeRecoverySlot(dataKey, clinicCode, at);
+    const state: KeySlotsFile = {
+      format: 1,
+      clinicCode,
+      vaultId,
+      keyCheck: keyCheckFor(dataKey, vaultId),
+      createdAt: at,
+      updatedAt: at,
+      users: [await makeUserSlot(init.admin, dataKey, clinicCode, kdfCost, at)],
+      recovery: recovery.slot,
+      remembered: [],
+      throttle: [],
+    };
+    await writeKeySlots(dir, state, at);
+    return { vault: new KeyVault(dir, false, state, now, kdfCost), dataKey, recoveryKey: recovery.text };
+  }
+
+  /** Errors: NOT_INITIALISED, KEYSLOTS_DAMAGED, DATA_FROM_NEWER_VERSION. */
+  static async open(dir: string, opts: KeyVaultOptions = {}): Promise<KeyVault> {
+    const read = await readKeySlots(dir);
+    if (!read) throw new AppError('NOT_INITIALISED');
+    return new KeyVault(dir, read.isFromPrevious, read.file, opts.now ?? Date.now, opts.kdfCost ?? DEFAULT_KDF_COST);
+  }
+
+  /** Errors: WRONG_PASSWORD (unknown user too), TOO_MANY_ATTEMPTS { retryAfterMs }, KEYSLOTS_DAMAGED. */
+  unlockWithPassword(username: string, password: string): Promise<Unlocked> {
+    return this.exclusive(async () => {
+      const slot = await this.checkPassword(username, password);
+      return { dataKey: slot.dataKey, userId: slot.user.userId };
+    });
+  }
+
+  /** Errors: RECOVERY_KEY_INVALID (typo, or a valid key of another vault). */
+  async unlockWithRecoveryKey(recoveryKey: string): Promise<Buffer> {
+    const key = parseRecoveryKey(recoveryKey);
+    return this.exclusive(async () => {
+      const { recovery, clinicCode } = await this.load();
+      const kek = deriveRecoveryKek(key, Buffer.from(recovery.kdf.salt, 'base64'));
+      try {
+        return unwrapKey(recovery.wrapped, kek, { clinicCode, slotId: recovery.slotId }, 'RECOVERY_KEY_INVALID');
+      } finally {
+        kek.fill(0);
+      }
+    });
+  }
+
+  /** Errors: USER_EXISTS, WEAK_PASSWORD, VALIDATION_FAILED. */
+  async addUser(user: NewUser, dataKey: Buffer): Promise<void> {
+    validateNewUser(user);
+    return this.exclusive(async () => {
+      const state = await this.load();
+      this.assertDataKey(dataKey);
+      const nameKey = usernameKey(user.username);
+      if (state.users.some((u) => u.userId === user.userId || usernameKey(u.username) === nameKey)) {
+        throw new AppError('USER_EXISTS', { username: user.username });
+      }
+      const slot = await makeUserSlot(user, dataKey, state.clinicCode, this.kdfCost, this.now());
+      const throttle = withoutThrottle(state, throttleKey(user.username));
+      await this.save({ ...state, users: [...state.users, slot], throttle });
+    });
+  }
+
+  /**
+   * Rewraps that user's slot only, with fresh salt and the current KDF cost. `oldPassword` null is an
+   * administrator's reset (the caller checks the role). Errors: NOT_FOUND, WRONG_PASSWORD, TOO_MANY_ATTEMPTS,
+   * WEAK_PASSWORD.
+   */
+  async changePassword(
+    username: string,
+    oldPassword: string | null,
+    newPassword: string,
+    dataKey: Buffer,
+  ): Promise<void> {
+    const weak = checkPasswordPolicy(newPassword);
+    if (weak) throw weak;
+    return this.exclusive(async () => {
+      if (oldPassword !== null) (await this.checkPassword(username, oldPassword)).dataKey.fill(0);
+      const state = await this.load();
+      this.assertDataKey(dataKey);
+      const index = findUserIndex(state, username);
+      const current = state.users[index];
+      if (!current) throw new AppError('NOT_FOUND', { username });
+      const at = this.now();
+      const kdf = newKdfParams(this.kdfCost);
+      const kek = await deriveKey(newPassword, kdf);
+      const wrapped = wrapKey(dataKey, kek, { clinicCode: state.clinicCode, slotId: current.slotId });
+      kek.fill(0);
+      const users = state.users.map((u, i) => (i === index ? { ...u, kdf, wrapped, updatedAt: at } : u));
+      await this.save({ ...state, users });
+    });
+  }
+
+  /** Removes the user's password slot and remembered slot. Errors: NOT_FOUND, LAST_USER. */
+  removeUser(username: string): Promise<void> {
+    return this.exclusive(async () => {
+      const state = await this.load();
+      const user = state.users[findUserIndex(state, username)];
+      if (!user) throw new AppError('NOT_FOUND', { username });
+      // Without a password slot only the recovery key could open the clinic: no one should do that by accident.
+      if (state.users.length === 1) throw new AppError('LAST_USER');
+      const throttle = withoutThrottle(state, throttleKey(username));
+      await this.save({
+        ...state,
+        users: state.users.filter((u) => u !== user),
+        remembered: state.remembered.filter((r) => r.userId !== user.userId),
+        throttle,
+      });
+    });
+  }
+
+  /** Replaces the recovery slot; the old recovery key stops working. Returns the new key, to show once. */
+  resetRecoveryKey(dataKey: Buffer): Promise<string> {
+    return this.exclusive(async () => {
+      const state = await this.load();
+      this.assertDataKey(dataKey);
+      const recovery = makeRecoverySlot(dataKey, state.clinicCode, this.now());
+      await this.save({ ...state, recovery: recovery.slot });
+      return recovery.text;
+    });
+  }
+
+  listUsers(): Promise<{ userId: string; username: string }[]> {
+    return this.exclusive(async () =>
+      (await this.load()).users.map(({ userId, username }) => ({ userId, username })),
+    );
+  }
+
+  /** "Remember on this computer". Errors: NOT_FOUND, NOT_SUPPORTED (no OS keystore). */
+  remember(username: string, dataKey: Buffer, keystore: OsKeystore): Promise<void> {
+    return this.exclusive(async () => {
+      const state = await this.load();
+      this.assertDataKey(dataKey);
+      const user = state.users[findUserIndex(state, username)];
+      if (!user) throw new AppError('NOT_FOUND', { username });
+      if (!keystore.isAvailable()) throw new AppError('NOT_SUPPORTED', { reason: 'osKeystoreUnavailable' });
+      const secret = randomBytes(32);
+      const slotId = randomUUID();
+      const slot = {
+        slotId,
+        userId: user.userId,
+        sealedSecret: keystore.encrypt(secret).toString('base64'),
+        wrapped: wrapKey(dataKey, secret, { clinicCode: state.clinicCode, slotId }),
+        createdAt: this.now(),
+      };
+      secret.fill(0);
+      await this.save({ ...state, remembered: [...state.remembered.filter((r) => r.userId !== user.userId), slot] });
+    });
+  }
+
+  /**
+   * null whenever the remembered slot cannot be used (none, keystore unavailable, sealed by another OS user or a
+   * reset keyring): the caller falls back to the password, so there is nothing to report.
+   */
+  unlockRemembered(username: string, keystore: OsKeystore): Promise<Unlocked | null> {
+    return this.exclusive(async () => {
+      const state = await this.load();
+      const user = state.users[findUserIndex(state, username)];
+      const slot = user && state.remembered.find((r) => r.userId === user.userId);
+      if (!user || !slot || !keystore.isAvailable()) return null;
+      try {
+        const secret = keystore.decrypt(Buffer.from(slot.sealedSecret, 'base64'));
+        if (secret.length !== 32) return null;
+        const dataKey = unwrapKey(slot.wrapped, secret, { clinicCode: state.clinicCode, slotId: slot.slotId });
+        secret.fill(0);
+        return { dataKey, userId: user.userId };
+      } catch {
+        return null;
+      }
+    });
+  }
+
+  forget(username: string): Promise<void> {
+    return this.exclusive(async () => {
+      const state = await this.load();
+      const user = state.users[findUserIndex(state, username)];
+      if (!user || !state.remembered.some((r) => r.userId === user.userId)) return;
+      await this.save({ ...state, remembered: state.remembered.filter((r) => r.userId !== user.userId) });
+    });
+  }
+
+  /**
+   * Throttled password check shared by sign-in and password change. Unknown names run the same KDF and count
+   * failures the same way, so neither timing nor the answer tells whether a name exists.
+   */
+  private async checkPassword(username: string, password: string): Promise<{ user: UserSlot; dataKey: Buffer }> {
+    const state = await this.load();
+    const key = throttleKey(username);
+    const entry = findThrottle(state, key);
+    const at = this.now();
+    if (entry) {
+      const delay = throttleDelayMs(entry.failures);
+      if (at < entry.lastFailureAt && delay > 0) {
+        // The clock was set back: restart the wait from now, or it would last until the clock caught up again.
+        const throttle = state.throttle.map((t) => (t === entry ? { ...t, lastFailureAt: at } : t));
+        await this.save({ ...state, throttle });
+        throw new AppError('TOO_MANY_ATTEMPTS', { retryAfterMs: delay });
+      }
+      const retryAfterMs = entry.lastFailureAt + delay - at;
+      if (retryAfterMs > 0) throw new AppError('TOO_MANY_ATTEMPTS', { retryAfterMs });
+    }
+    const user = state.users[findUserIndex(state, username)];
+    const kdf = user?.kdf ?? newKdfParams(pickCost(state));
+    const kek = await deriveKey(password, kdf);
+    try {
+      if (!user) throw new AppError('WRONG_PASSWORD');
+      const dataKey = unwrapKey(user.wrapped, kek, { clinicCode: state.clinicCode, slotId: user.slotId });
+      if (entry) {
+        await this.save({ ...state, throttle: withoutThrottle(state, key) });
+      }
+      return { user, dataKey };
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'WRONG_PASSWORD') {
+        await this.save({ ...state, throttle: withFailure(state, key, at) });
+      }
+      throw e;
+    } finally {
+      kek.fill(0);
+    }
+  }
+
+  private assertDataKey(dataKey: Buffer): void {
+    const expected = Buffer.from(this.state.keyCheck, 'base64');
+    const actual = Buffer.from(keyCheckFor(dataKey, this.state.vaultId), 'base64');
+    // A mismatch is a bug in the caller, not a user error: wrapping a wrong key would lock that user out.
+    if (dataKey.length !== DATA_KEY_BYTES || !timingSafeEqual(expected, actual)) {
+      throw new AppError('INTERNAL', { reason: 'dataKeyMismatch' });
+    }
+  }
+
+  private async load(): Promise<KeySlotsFile> {
+    const read = await readKeySlots(this.dir);
+    if (!read) throw new AppError('NOT_INITIALISED');
+    this.state = read.file;
+    return read.file;
+  }
+
+  private async save(next: KeySlotsFile): Promise<void> {
+    const at = this.now();
+    const file = { ...next, updatedAt: Math.max(at, next.createdAt) };
+    await writeKeySlots(this.dir, file, at);
+    this.state = file;
+  }
+
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function findUserIndex(state: KeySlotsFile, username: string): number {
+  const key = usernameKey(username);
+  return state.users.findIndex((u) => usernameKey(u.username) === key);
+}
+
+/** An unknown name costs what a real one does: the parameters of an existing slot, with a throw-away salt. */
+function pickCost(state: KeySlotsFile): KdfCost {
+  const first = state.users[0];
+  return first ? { N: first.kdf.N, r: first.kdf.r, p: first.kdf.p } : DEFAULT_KDF_COST;
+}
+
+async function makeUserSlot(
+  user: NewUser,
+  dataKey: Buffer,
+  clinicCode: string,
+  cost: KdfCost,
+  at: number,
+): Promise<UserSlot> {
+  const slotId = randomUUID();
+  const kdf = newKdfParams(cost);
+  const kek = await deriveKey(user.password, kdf);
+  const wrapped = wrapKey(dataKey, kek, { clinicCode, slotId });
+  kek.fill(0);
+  return { slotId, userId: user.userId, username: user.username.trim(), kdf, wrapped, createdAt: at, updatedAt: at };
+}
+
+function makeRecoverySlot(dataKey: Buffer, clinicCode: string, at: number): { slot: RecoverySlot; text: string } {
+  const { key, text } = generateRecoveryKey();
+  const salt = randomBytes(16);
+  const slotId = randomUUID();
+  const kek = deriveRecoveryKek(key, salt);
+  const wrapped = wrapKey(dataKey, kek, { clinicCode, slotId });
+  kek.fill(0);
+  key.fill(0);
+  return {
+    slot: {
+      slotId,
+      kdf: { name: 'hkdf-sha256', salt: salt.toString('base64') },
+      wrapped,
+      createdAt: at,
+      updatedAt: at,
+    },
+    text,
+  };
+}
