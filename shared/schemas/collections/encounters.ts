@@ -5,6 +5,10 @@ import { BODY, CLINIC_CODE, DATE, ID, INSTANT, VILLAGE_CODE } from './common';
  * Every clinical event about a resident, one collection with a `type` (DESIGN.md §1: free RxDB allows 13 open
  * collections per process). A draft is editable; a completed event is immutable and corrected by a new document
  * with `amends` and a reason, so two devices never conflict on a completed event.
+ *
+ * `data` is `{ form, computed? }`: `form` is the zod-validated form of the type (shared/schemas: HealthCheckDraft for
+ * healthCheck, the follow-up and enrolment schemas for the chronic-disease types), `computed` what the rules
+ * derived when it was saved (BMI, age, classification, next visit), kept so a report shows what the doctor saw.
  */
 export const ENCOUNTER_TYPES = [
   'healthCheck',
