@@ -5,9 +5,9 @@
  * request id and reaches the caller as INTERNAL.
  */
 import { randomUUID } from 'node:crypto';
-import type { z } from 'zod';
 import type { ApiResult } from '../../shared/api';
-import { AppError, type FieldIssue } from '../../shared/api/errors';
+import { AppError } from '../../shared/api/errors';
+import { zodIssuesToFields } from '../../shared/api/fields';
 import type { Access, Contract, ContractHandlers, Method } from '../../shared/api/method';
 
 export interface Logger {
@@ -33,13 +33,6 @@ export interface DispatcherOptions<C extends Contract, Ctx> {
 }
 
 export type Dispatch<Ctx> = (methodName: unknown, input: unknown, ctx: Ctx) => Promise<ApiResult<unknown>>;
-
-export function zodIssuesToFields(issues: readonly z.core.$ZodIssue[]): FieldIssue[] {
-  return issues.map((issue) => ({
-    path: issue.path.map(String).join('.'),
-    message: issue.message,
-  }));
-}
 
 export function errorToResult(e: unknown, logger: Logger, methodName: string): ApiResult<never> {
   if (e instanceof AppError) return { ok: false, error: e.toPayload() };

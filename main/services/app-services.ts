@@ -7,6 +7,8 @@ import type { Clock } from '../../shared/domain/dates';
 import type { Logger } from '../api/dispatch';
 import type { KdfCost } from '../store/keys';
 import type { OsKeystore } from '../store/keys/os-keystore';
+import { AppError } from '../../shared/api/errors';
+import { ClinicServices } from './clinic-services';
 import { EventBus } from './event-bus';
 import { SessionService } from './session';
 
@@ -37,6 +39,7 @@ export class AppServices {
   readonly session: SessionService;
   readonly version = readVersion();
   private status: StatusSnapshot = { online: false, lastSyncAt: null, devices: [], user: null };
+  private clinicServices: ClinicServices | null = null;
 
   constructor(readonly options: AppServicesOptions) {
     this.session = new SessionService({
@@ -46,12 +49,34 @@ export class AppServices {
       logger: options.logger,
       keystore: options.keystore,
       kdfCost: options.kdfCost,
+      onUnlocked: async (u) => {
+        this.clinicServices = await ClinicServices.start({
+          db: u.db,
+          audit: u.audit,
+          clock: options.clock,
+          clinicCode: u.clinic.code,
+          deviceId: u.deviceId,
+          timeZone: u.timeZone,
+          user: u.user,
+          settings: u.settings,
+        });
+      },
+      onLocking: async () => {
+        this.clinicServices?.stop();
+        this.clinicServices = null;
+      },
     });
     this.bus.subscribe((event, payload) => {
       if (event !== 'session.changed') return;
       const state = payload as { state: string; user?: { displayName: string; role: string } };
       this.updateStatus({ user: state.state === 'unlocked' && state.user ? { displayName: state.user.displayName, role: state.user.role } : null });
     });
+  }
+
+  /** The open clinic's services; LOCKED when signed out. */
+  clinic(): ClinicServices {
+    if (!this.clinicServices || !this.session.isUnlocked) throw new AppError('LOCKED');
+    return this.clinicServices;
   }
 
   get clock(): Clock {

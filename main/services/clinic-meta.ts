@@ -6,7 +6,12 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 
-const ClinicMeta = z.object({ clinicCode: z.string(), clinicName: z.string() });
+const ClinicMeta = z.object({
+  clinicCode: z.string(),
+  clinicName: z.string(),
+  /** This installation's id: record-number blocks are granted per device (README, record numbers). */
+  deviceId: z.string(),
+});
 export type ClinicMeta = z.infer<typeof ClinicMeta>;
 
 const FILE = 'clinic.json';

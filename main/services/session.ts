@@ -28,6 +28,8 @@ export interface Unlocked {
   settings: ClinicSettingsRepo;
   /** The data key: needed to add users and rewrap slots. Zeroed on lock. */
   dataKey: Buffer;
+  deviceId: string;
+  timeZone: string;
 }
 
 export interface SessionOptions {
@@ -135,7 +137,7 @@ export class SessionService {
         createdAt: now,
       };
       await settings.putUser(profile);
-      await writeClinicMeta(this.options.dataDir, { clinicCode: input.clinicCode, clinicName: input.clinicName });
+      await writeClinicMeta(this.options.dataDir, { clinicCode: input.clinicCode, clinicName: input.clinicName, deviceId: randomUUID() });
       await this.enter(db, dataKey, profile, settings, 'setup');
       return { recoveryKey };
     });
@@ -214,6 +216,18 @@ export class SessionService {
     });
   }
 
+  /**
+   * This installation's id from clinic.json. If that file was lost, a new id is made: the device then owns no
+   * record-number block until one is granted, which can delay new records but never duplicate a number.
+   */
+  private async deviceId(clinic: { clinicCode: string; clinicName: string }): Promise<string> {
+    const meta = await readClinicMeta(this.options.dataDir);
+    if (meta) return meta.deviceId;
+    const deviceId = randomUUID();
+    await writeClinicMeta(this.options.dataDir, { clinicCode: clinic.clinicCode, clinicName: clinic.clinicName, deviceId });
+    return deviceId;
+  }
+
   private vaultOptions() {
     return { now: () => this.options.clock.now(), kdfCost: this.options.kdfCost };
   }
@@ -268,6 +282,8 @@ export class SessionService {
       audit,
       settings,
       dataKey,
+      deviceId: await this.deviceId(clinicSettings),
+      timeZone: clinicSettings.timeZone,
     };
     await audit.record({ action });
     await this.options.onUnlocked?.(this.unlocked);

@@ -5,9 +5,10 @@
 import { z } from 'zod';
 import { app, StatusSnapshot } from './app';
 import { session, SessionState, users } from './session';
+import { healthChecks, households, residents } from './residents';
 import { audit, settings } from './settings';
 
-export const contract = { app, session, users, settings, audit } as const;
+export const contract = { app, session, users, settings, audit, residents, households, healthChecks } as const;
 export type AppContract = typeof contract;
 
 export const events = {

@@ -2,6 +2,7 @@ import type { AppContract } from '../../../shared/api';
 import type { ContractHandlers } from '../../../shared/api/method';
 import type { AppServices } from '../../services/app-services';
 import type { CallContext } from '../context';
+import { healthChecksHandlers, householdsHandlers, residentsHandlers } from './residents';
 import { appHandlers, sessionHandlers, usersHandlers } from './session';
 import { auditHandlers, settingsHandlers } from './settings';
 
@@ -12,5 +13,8 @@ export function createHandlers(services: AppServices): ContractHandlers<AppContr
     users: usersHandlers(services),
     settings: settingsHandlers(services),
     audit: auditHandlers(services),
+    residents: residentsHandlers(services),
+    households: householdsHandlers(services),
+    healthChecks: healthChecksHandlers(services),
   };
 }

@@ -1,0 +1,40 @@
+import type { healthChecks, households, residents } from '../../../shared/api/residents';
+import type { HandlersFor } from '../../../shared/api/method';
+import type { AppServices } from '../../services/app-services';
+import type { CallContext } from '../context';
+
+export function residentsHandlers(services: AppServices): HandlersFor<typeof residents, CallContext> {
+  const r = () => services.clinic().residents;
+  return {
+    search: ({ query, limit }) => r().search(query, limit),
+    list: (filter) => r().list(filter),
+    get: ({ id }) => r().get(id),
+    create: ({ input }) => r().create(input),
+    update: ({ id, input }) => r().update(id, input),
+    setStatus: ({ id, status, date, reason }) => r().setStatus(id, status, date, reason),
+    merge: ({ keepId, mergeId, reason }) => r().merge(keepId, mergeId, reason),
+    timeline: ({ id }) => r().timeline(id),
+  };
+}
+
+export function householdsHandlers(services: AppServices): HandlersFor<typeof households, CallContext> {
+  const h = () => services.clinic().households;
+  return {
+    create: ({ headResidentId, address }) => h().create(headResidentId, address),
+    get: ({ id }) => h().get(id),
+    addMember: ({ id, residentId, relation }) => h().addMember(id, residentId, relation),
+    removeMember: ({ id, residentId }) => h().removeMember(id, residentId),
+    setHead: ({ id, residentId }) => h().setHead(id, residentId),
+  };
+}
+
+export function healthChecksHandlers(services: AppServices): HandlersFor<typeof healthChecks, CallContext> {
+  const c = () => services.clinic().healthChecks;
+  return {
+    get: ({ id }) => c().get(id),
+    forResident: ({ residentId }) => c().forResident(residentId),
+    saveDraft: ({ id, data }) => c().saveDraft(id, data),
+    complete: ({ id, data, confirmWarnings }) => c().complete(id, data, confirmWarnings),
+    amend: ({ id, data, reason, confirmWarnings }) => c().amend(id, data, reason, confirmWarnings),
+  };
+}

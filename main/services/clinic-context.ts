@@ -1,0 +1,25 @@
+/** What every clinic service needs while the session is open: the database, the audit log, the clock, the clinic. */
+import type { SessionUser } from '../../shared/api/session';
+import { today as todayIn, type CalendarDate, type Clock } from '../../shared/domain/dates';
+import type { ClinicDatabase } from '../store/database';
+import type { AuditLog } from './audit-log';
+import type { ClinicSettingsRepo } from './settings-repo';
+
+export interface ClinicContext {
+  db: ClinicDatabase;
+  audit: AuditLog;
+  clock: Clock;
+  clinicCode: string;
+  deviceId: string;
+  timeZone: string;
+  user: SessionUser;
+  settings: ClinicSettingsRepo;
+}
+
+export function clinicToday(ctx: Pick<ClinicContext, 'clock' | 'timeZone'>): CalendarDate {
+  return todayIn(ctx.clock, ctx.timeZone);
+}
+
+export async function villageNames(ctx: ClinicContext): Promise<Map<string, string>> {
+  return new Map((await ctx.settings.clinic()).villages.map((v) => [v.code, v.name]));
+}

@@ -1,0 +1,239 @@
+/**
+ * 居民健康档案: create, edit, find, list, merge and the timeline. Every input is validated again here with the
+ * clinic's today (the door validated the shape); a resident's ID number is unique among live records, and a second
+ * record with the same number is refused as DUPLICATE_RESIDENT so the UI can offer to open or merge it.
+ */
+import type { MangoQuery, MangoQuerySelector } from 'rxdb';
+import { v7 as uuidv7 } from 'uuid';
+import type { ResidentDetail, ResidentSummary, TimelineItem } from '../../../shared/api/residents';
+import { AppError, type FieldIssue } from '../../../shared/api/errors';
+import { compareDates } from '../../../shared/domain/dates';
+import type { ContractDoc, EncounterDoc, ResidentDoc } from '../../../shared/schemas/collections';
+import { Resident, residentInputFor, type ResidentInput, type ResidentStatus } from '../../../shared/schemas/resident';
+import { zodIssuesToFields } from '../../../shared/api/fields';
+import { clinicToday, villageNames, type ClinicContext } from '../clinic-context';
+import { householdView } from './households-service';
+import { issueRecordNo } from './record-numbers';
+import { summariseMany } from './resident-summary';
+import type { ResidentSearchIndex } from './search-index';
+
+export function validationFailed(fields: FieldIssue[]): AppError {
+  return new AppError('VALIDATION_FAILED', undefined, 'VALIDATION_FAILED', fields);
+}
+
+export function toResident(doc: ResidentDoc): Resident {
+  const data = doc.data as Record<string, unknown>;
+  const { statusReason: _reason, ...form } = data;
+  return {
+    ...(form as ResidentInput),
+    id: doc.id,
+    clinicCode: doc.clinicCode,
+    recordNo: doc.recordNo,
+    villageCode: doc.villageCode,
+    ...(doc.householdId ? { householdId: doc.householdId } : {}),
+    status: doc.status,
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+  } as Resident;
+}
+
+export class ResidentsService {
+  constructor(
+    private readonly ctx: ClinicContext,
+    private readonly index: ResidentSearchIndex,
+  ) {}
+
+  private async validate(input: ResidentInput, selfId?: string): Promise<ResidentInput> {
+    const parsed = residentInputFor(clinicToday(this.ctx)).safeParse(input);
+    if (!parsed.success) {
+      throw validationFailed(zodIssuesToFields(parsed.error.issues));
+    }
+    const villages = await villageNames(this.ctx);
+    if (!villages.has(parsed.data.villageCode)) {
+      throw validationFailed([{ path: 'villageCode', message: 'validation.unknownVillage' }]);
+    }
+    if (parsed.data.idNumber) {
+      const idNumber = parsed.data.idNumber.toUpperCase();
+      const same = await this.ctx.db.rx.residents.find({ selector: { idNumber } }).exec();
+      const other = same.find((d) => d.id !== selfId);
+      if (other) throw new AppError('DUPLICATE_RESIDENT', { existingId: other.id, name: other.name, recordNo: other.recordNo });
+    }
+    return parsed.data;
+  }
+
+  private async doc(id: string): Promise<ResidentDoc> {
+    const doc = await this.ctx.db.rx.residents.findOne(id).exec();
+    if (!doc) throw new AppError('NOT_FOUND', { id });
+    return doc.toJSON() as ResidentDoc;
+  }
+
+  async detail(id: string): Promise<ResidentDetail> {
+    const doc = await this.doc(id);
+    const [summary] = await summariseMany(this.ctx, [doc]);
+    return {
+      resident: toResident(doc),
+      summary: summary as ResidentSummary,
+      household: doc.householdId ? await householdView(this.ctx, doc.householdId).catch(() => null) : null,
+    };
+  }
+
+  /** Opening a record is audited (who looked at whose record, when). */
+  async get(id: string): Promise<ResidentDetail> {
+    const detail = await this.detail(id);
+    await this.ctx.audit.record({ action: 'open', collection: 'residents', recordId: id, residentId: id });
+    return detail;
+  }
+
+  async create(raw: ResidentInput): Promise<ResidentDetail> {
+    const input = await this.validate(raw);
+    const now = this.ctx.clock.now();
+    const recordNo = await issueRecordNo(this.ctx, input.villageCode);
+    const id = uuidv7();
+    const { householdId: _ignored, ...form } = input;
+    const doc: ResidentDoc = {
+      id,
+      clinicCode: this.ctx.clinicCode,
+      villageCode: input.villageCode,
+      recordNo,
+      name: input.name,
+      idNumber: input.idNumber?.toUpperCase() ?? '',
+      phone: input.phone ?? '',
+      birthDate: input.birthDate,
+      sex: Number(input.sex),
+      householdId: '',
+      status: 'active',
+      data: { ...form, ...(input.idNumber ? { idNumber: input.idNumber.toUpperCase() } : {}) },
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.ctx.db.rx.residents.insert(doc);
+    await this.ctx.audit.record({ action: 'insert', collection: 'residents', recordId: id, residentId: id });
+    return this.detail(id);
+  }
+
+  async update(id: string, raw: ResidentInput): Promise<ResidentDetail> {
+    await this.doc(id);
+    const input = await this.validate(raw, id);
+    // Moving to another village keeps the record number (unique forever, it still names the first village);
+    // `villageCode` follows the resident, so scoping and lists use where they live now.
+    const { householdId: _ignored, ...form } = input;
+    const rxDoc = await this.ctx.db.rx.residents.findOne(id).exec();
+    await rxDoc?.incrementalPatch({
+      villageCode: input.villageCode,
+      name: input.name,
+      idNumber: input.idNumber?.toUpperCase() ?? '',
+      phone: input.phone ?? '',
+      birthDate: input.birthDate,
+      sex: Number(input.sex),
+      data: { ...form, ...(input.idNumber ? { idNumber: input.idNumber.toUpperCase() } : {}) },
+      updatedAt: this.ctx.clock.now(),
+    });
+    await this.ctx.audit.record({ action: 'update', collection: 'residents', recordId: id, residentId: id });
+    return this.detail(id);
+  }
+
+  async setStatus(id: string, status: ResidentStatus, date: string, reason: string): Promise<ResidentDetail> {
+    const current = await this.doc(id);
+    if (compareDates(date, clinicToday(this.ctx)) > 0) throw validationFailed([{ path: 'date', message: 'validation.futureDate' }]);
+    const rxDoc = await this.ctx.db.rx.residents.findOne(id).exec();
+    await rxDoc?.incrementalPatch({
+      status,
+      data: { ...current.data, statusDate: date, statusReason: reason },
+      updatedAt: this.ctx.clock.now(),
+    });
+    await this.ctx.audit.record({ action: 'status', collection: 'residents', recordId: id, residentId: id, detail: `${status} ${date} ${reason}` });
+    return this.detail(id);
+  }
+
+  async search(query: string, limit: number): Promise<ResidentSummary[]> {
+    const ids = this.index.search(query, limit);
+    if (ids.length === 0) return [];
+    const found = await this.ctx.db.rx.residents.findByIds(ids).exec();
+    const docs = ids.flatMap((id) => {
+      const d = found.get(id);
+      return d ? [d.toJSON() as ResidentDoc] : [];
+    });
+    return summariseMany(this.ctx, docs);
+  }
+
+  async list(filter: { villageCode?: string; tag?: string; status?: ResidentStatus; offset: number; limit: number }): Promise<{ total: number; items: ResidentSummary[] }> {
+    const selector: MangoQuerySelector<ResidentDoc> = {};
+    if (filter.villageCode) selector.villageCode = filter.villageCode;
+    if (filter.status) selector.status = filter.status;
+    const query: MangoQuery<ResidentDoc> = { selector, sort: [{ villageCode: 'asc' }, { name: 'asc' }] };
+    if (!filter.tag) {
+      const total = await this.ctx.db.rx.residents.count({ selector }).exec();
+      const docs = await this.ctx.db.rx.residents.find({ ...query, skip: filter.offset, limit: filter.limit }).exec();
+      return { total, items: await summariseMany(this.ctx, docs.map((d) => d.toJSON() as ResidentDoc)) };
+    }
+    // Tags are derived, not stored: filter the summaries. The village filter keeps this to one village's residents.
+    const docs = await this.ctx.db.rx.residents.find(query).exec();
+    const all = (await summariseMany(this.ctx, docs.map((d) => d.toJSON() as ResidentDoc))).filter((s) => s.tags.includes(filter.tag as string));
+    return { total: all.length, items: all.slice(filter.offset, filter.offset + filter.limit) };
+  }
+
+  /**
+   * Merge a duplicate record into the one kept: its encounters and contracts are re-pointed, fields the kept record
+   * lacks are filled from it, and the duplicate is removed from the live records; its record number is never reused.
+   */
+  async merge(keepId: string, mergeId: string, reason: string): Promise<ResidentDetail> {
+    if (keepId === mergeId) throw validationFailed([{ path: 'mergeId', message: 'validation.mergeSelf' }]);
+    const keep = await this.doc(keepId);
+    const dup = await this.doc(mergeId);
+    if (keep.idNumber && dup.idNumber && keep.idNumber !== dup.idNumber) {
+      throw validationFailed([{ path: 'mergeId', message: 'validation.mergeDifferentId' }]);
+    }
+    const now = this.ctx.clock.now();
+    const moved = await this.ctx.db.rx.encounters.find({ selector: { residentId: mergeId } }).exec();
+    for (const e of moved) await e.incrementalPatch({ residentId: keepId, villageCode: keep.villageCode, updatedAt: now });
+    const contracts = await this.ctx.db.rx.contracts.find({ selector: { residentId: mergeId } }).exec();
+    for (const c of contracts) await c.incrementalPatch({ residentId: keepId, updatedAt: now });
+    const filled = { ...dup.data, ...Object.fromEntries(Object.entries(keep.data).filter(([, v]) => v !== undefined && v !== '')) };
+    const keepDoc = await this.ctx.db.rx.residents.findOne(keepId).exec();
+    await keepDoc?.incrementalPatch({
+      idNumber: keep.idNumber || dup.idNumber,
+      phone: keep.phone || dup.phone,
+      data: { ...filled, mergedRecordNos: [...((keep.data['mergedRecordNos'] as string[] | undefined) ?? []), dup.recordNo] },
+      updatedAt: now,
+    });
+    const dupDoc = await this.ctx.db.rx.residents.findOne(mergeId).exec();
+    await dupDoc?.remove();
+    await this.ctx.audit.recordMany([
+      { action: 'merge', collection: 'residents', recordId: keepId, residentId: keepId, detail: `${dup.recordNo} → ${keep.recordNo}: ${reason}` },
+      { action: 'delete', collection: 'residents', recordId: mergeId, residentId: mergeId, detail: `merged into ${keepId}` },
+    ]);
+    return this.detail(keepId);
+  }
+
+  async timeline(id: string): Promise<TimelineItem[]> {
+    await this.doc(id);
+    const encounters = (await this.ctx.db.rx.encounters.find({ selector: { residentId: id } }).exec()).map((e) => e.toJSON() as EncounterDoc);
+    const contracts = (await this.ctx.db.rx.contracts.find({ selector: { residentId: id } }).exec()).map((c) => c.toJSON() as ContractDoc);
+    const amendments = new Map<string, EncounterDoc[]>();
+    for (const e of encounters) if (e.amends) amendments.set(e.amends, [...(amendments.get(e.amends) ?? []), e]);
+    const items: TimelineItem[] = encounters
+      .filter((e) => !e.amends)
+      .map((e) => {
+        const amendedBy = (amendments.get(e.id) ?? []).sort((a, b) => b.createdAt - a.createdAt);
+        const shown = amendedBy[0] ?? e;
+        return { kind: e.type, id: e.id, date: shown.date, status: shown.status, title: titleOf(shown), amendedBy: amendedBy.map((a) => a.id) };
+      });
+    for (const c of contracts) {
+      items.push({ kind: 'contract', id: c.id, date: c.startDate, status: c.status, title: `${c.startDate} – ${c.endDate}`, amendedBy: [] });
+    }
+    return items.sort((a, b) => b.date.localeCompare(a.date) || b.id.localeCompare(a.id));
+  }
+}
+
+/** A language-neutral one-line summary (numbers only); labels come from the renderer's i18n. */
+function titleOf(e: EncounterDoc): string {
+  const form = (e.data['form'] ?? {}) as Record<string, unknown>;
+  const computed = (e.data['computed'] ?? {}) as Record<string, unknown>;
+  const g = (form['generalCondition'] ?? {}) as { bpLeft?: { sbp: number; dbp: number }; bpRight?: { sbp: number; dbp: number } };
+  const bp = g.bpRight ?? g.bpLeft ?? (typeof form['sbp'] === 'number' ? { sbp: form['sbp'], dbp: form['dbp'] as number } : undefined);
+  const parts: string[] = [];
+  if (bp) parts.push(`${bp.sbp}/${bp.dbp} mmHg`);
+  if (typeof form['fastingGlucose'] === 'number') parts.push(`${form['fastingGlucose']} mmol/L`);
+  if (typeof computed['bmi'] === 'number') parts.push(`BMI ${computed['bmi']}`);
+  return parts.join(' · ');
+}

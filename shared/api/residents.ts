@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { HealthCheckDraft } from '../schemas/health-check';
+import { HouseholdRelation } from '../schemas/household';
+import { Resident, ResidentInput, ResidentStatus } from '../schemas/resident';
+import { FieldIssueSchema } from './common';
+import { method } from './method';
+
+/** What a list or search row shows: who, where, key-population tags, contract status, what is due. */
+export const ResidentSummary = z.object({
+  id: z.string(),
+  recordNo: z.string(),
+  name: z.string(),
+  sex: z.string(),
+  birthDate: z.string(),
+  age: z.number().int(),
+  villageCode: z.string(),
+  villageName: z.string(),
+  idNumber: z.string(),
+  phone: z.string(),
+  status: ResidentStatus,
+  householdId: z.string(),
+  tags: z.array(z.string()),
+  contractStatus: z.enum(['none', 'active', 'expiring', 'expired']),
+  due: z.array(z.string()),
+});
+export type ResidentSummary = z.infer<typeof ResidentSummary>;
+
+export const HouseholdMember = z.object({ residentId: z.string(), name: z.string(), relation: HouseholdRelation, age: z.number().int(), sex: z.string() });
+export const HouseholdView = z.object({
+  id: z.string(),
+  villageCode: z.string(),
+  address: z.string(),
+  headResidentId: z.string(),
+  members: z.array(HouseholdMember),
+});
+export type HouseholdView = z.infer<typeof HouseholdView>;
+
+export const ResidentDetail = z.object({
+  resident: Resident,
+  summary: ResidentSummary,
+  household: HouseholdView.nullable(),
+});
+export type ResidentDetail = z.infer<typeof ResidentDetail>;
+
+export const TimelineItem = z.object({
+  kind: z.enum(['healthCheck', 'selfCareAssessment', 'htnEnrolment', 't2dmEnrolment', 'htnFollowup', 't2dmFollowup', 'referralCheck', 'deviceReading', 'contractService', 'contract']),
+  id: z.string(),
+  date: z.string(),
+  status: z.string(),
+  title: z.string(),
+  /** Ids of amendments, newest first; the item shows the newest amendment's content. */
+  amendedBy: z.array(z.string()),
+});
+export type TimelineItem = z.infer<typeof TimelineItem>;
+
+const Id = z.string().min(1).max(64);
+
+export const residents = {
+  /** 查找居民: name, pinyin or initials, ID number (full or last 4–6), phone (full or last 4), record number (full or last 5). Errors: LOCKED. */
+  search: method({
+    input: z.object({ query: z.string().trim().min(1).max(40), limit: z.number().int().min(1).max(200).default(50) }).strict(),
+    output: z.array(ResidentSummary),
+  }),
+  /** 居民列表 filtered by village, tag and status, newest record first. Errors: LOCKED. */
+  list: method({
+    input: z
+      .object({
+        villageCode: z.string().regex(/^\d{12}$/).optional(),
+        tag: z.string().max(20).optional(),
+        status: ResidentStatus.optional(),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(500).default(100),
+      })
+      .strict(),
+    output: z.object({ total: z.number().int(), items: z.array(ResidentSummary) }),
+  }),
+  /** Open one record (audited as an opening). Errors: LOCKED, NOT_FOUND. */
+  get: method({ input: z.object({ id: Id }).strict(), output: ResidentDetail }),
+  /** 建档. A resident with the same ID number already exists: DUPLICATE_RESIDENT { existingId } (offer merge). Errors: VALIDATION_FAILED, RECORD_NUMBERS_EXHAUSTED. */
+  create: method({ input: z.object({ input: ResidentInput }).strict(), output: ResidentDetail }),
+  /** Edit the cover and 个人基本信息表. Errors: NOT_FOUND, VALIDATION_FAILED, DUPLICATE_RESIDENT. */
+  update: method({ input: z.object({ id: Id, input: ResidentInput }).strict(), output: ResidentDetail }),
+  /** Mark died / moved out (records are kept, never deleted). Errors: NOT_FOUND. */
+  setStatus: method({
+    input: z.object({ id: Id, status: ResidentStatus, date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), reason: z.string().trim().max(200).default('') }).strict(),
+    output: ResidentDetail,
+  }),
+  /** Merge a duplicate into the record kept: its events and contracts move over; its record number is retired. Errors: NOT_FOUND, VALIDATION_FAILED. */
+  merge: method({ input: z.object({ keepId: Id, mergeId: Id, reason: z.string().trim().min(1).max(200) }).strict(), output: ResidentDetail }),
+  /** Everything that happened to a resident, newest first. Errors: NOT_FOUND. */
+  timeline: method({ input: z.object({ id: Id }).strict(), output: z.array(TimelineItem) }),
+};
+
+export const households = {
+  /** 家庭户: create with a head (an existing resident). Errors: NOT_FOUND, VALIDATION_FAILED. */
+  create: method({
+    input: z.object({ headResidentId: Id, address: z.string().trim().min(1).max(120) }).strict(),
+    output: HouseholdView,
+  }),
+  /** Errors: NOT_FOUND. */
+  get: method({ input: z.object({ id: Id }).strict(), output: HouseholdView }),
+  /** Add a member (moves them out of any other household). Errors: NOT_FOUND, VALIDATION_FAILED. */
+  addMember: method({ input: z.object({ id: Id, residentId: Id, relation: HouseholdRelation }).strict(), output: HouseholdView }),
+  /** Errors: NOT_FOUND, VALIDATION_FAILED (the head cannot be removed; set another head first). */
+  removeMember: method({ input: z.object({ id: Id, residentId: Id }).strict(), output: HouseholdView }),
+  /** Errors: NOT_FOUND, VALIDATION_FAILED. */
+  setHead: method({ input: z.object({ id: Id, residentId: Id }).strict(), output: HouseholdView }),
+};
+
+export const HealthCheckView = z.object({
+  id: z.string(),
+  residentId: z.string(),
+  status: z.enum(['draft', 'completed']),
+  checkDate: z.string(),
+  data: HealthCheckDraft,
+  computed: z.object({ ageAtCheck: z.number(), bmi: z.number().optional(), selfCareTotal: z.number().optional(), elderSelfCare: z.number().int().min(1).max(4).optional() }),
+  warnings: z.array(FieldIssueSchema),
+  amends: z.string(),
+  amendReason: z.string(),
+  amendedBy: z.array(z.string()),
+  completedAt: z.number(),
+  updatedAt: z.number(),
+});
+export type HealthCheckView = z.infer<typeof HealthCheckView>;
+
+export const healthChecks = {
+  /** A check, showing its latest amendment. Errors: NOT_FOUND. */
+  get: method({ input: z.object({ id: Id }).strict(), output: HealthCheckView }),
+  /** All checks of a resident, newest first (latest amendments). Errors: NOT_FOUND. */
+  forResident: method({ input: z.object({ residentId: Id }).strict(), output: z.array(HealthCheckView) }),
+  /** Save a draft (new when id is absent). Impossible values are refused; implausible ones come back as warnings. Errors: VALIDATION_FAILED, ALREADY_COMPLETED. */
+  saveDraft: method({ input: z.object({ id: Id.optional(), data: HealthCheckDraft }).strict(), output: HealthCheckView }),
+  /** Complete a draft: core fields required, and the self-care assessment for residents aged 65+. Errors: VALIDATION_FAILED, ALREADY_COMPLETED. */
+  complete: method({
+    input: z.object({ id: Id, data: HealthCheckDraft, confirmWarnings: z.boolean().default(false) }).strict(),
+    output: HealthCheckView,
+  }),
+  /** Correct a completed check: a new amendment with a reason; the original stays. Errors: NOT_FOUND, VALIDATION_FAILED. */
+  amend: method({
+    input: z.object({ id: Id, data: HealthCheckDraft, reason: z.string().trim().min(2).max(500), confirmWarnings: z.boolean().default(false) }).strict(),
+    output: HealthCheckView,
+  }),
+};
