@@ -26,6 +26,11 @@ addRxPlugin(RxDBMigrationSchemaPlugin);
 export const DATABASE_FILE = 'cunyi.db';
 /** RxDB database name; also the prefix of the storage tables inside the file. */
 export const DATABASE_NAME = 'cunyi';
+/**
+ * The file format this build writes (SQLite `user_version`). Raised when the storage tables change shape; a file
+ * from a newer build is refused, because migrating down would lose data (Signal: DBVersionFromFutureError).
+ */
+export const LATEST_STORE_VERSION = 1;
 
 export interface ClinicCollections {
   residents: RxCollection<ResidentDoc>;
@@ -60,6 +65,11 @@ export async function openClinicDatabase(dataDir: string, key: Buffer, opts: { c
   const path = databasePath(dataDir);
   if (!opts.create && !existsSync(path)) throw new AppError('NOT_INITIALISED', { path });
   const sql = openEncryptedFile(path, key, { create: opts.create ?? false });
+  const userVersion = Number(sql.pragma('user_version', { simple: true }));
+  if (userVersion > LATEST_STORE_VERSION) {
+    sql.close();
+    throw new AppError('DATA_FROM_NEWER_VERSION', { userVersion, supported: LATEST_STORE_VERSION });
+  }
   let rx: RxDatabase<ClinicCollections> | undefined;
   try {
     rx = await createRxDatabase<ClinicCollections>({
@@ -81,6 +91,7 @@ export async function openClinicDatabase(dataDir: string, key: Buffer, opts: { c
     sql.close();
     throw e;
   }
+  if (userVersion < LATEST_STORE_VERSION) sql.pragma(`user_version = ${LATEST_STORE_VERSION}`);
   const opened = rx;
   let closed = false;
   return {
