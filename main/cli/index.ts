@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { AppError, isErrorCode, type ErrorPayload } from '../../shared/api/errors';
 import type { ApiResult } from '../../shared/api';
+import { collections, type CollectionName } from '../../shared/schemas/collections';
 import { createRuntime, type Runtime } from '../services/runtime';
 import { integrityCheck } from '../store/sqlite-file';
 import { env, many, one, parseArgs, UsageError } from './args';
@@ -118,7 +119,7 @@ async function check(argv: string[]): Promise<void> {
     const { db } = rt.services.session.current();
     const integrity = integrityCheck(db.sql);
     const counts: Record<string, number> = {};
-    for (const [name, collection] of Object.entries(db.rx.collections)) counts[name] = await collection.count().exec();
+    for (const name of Object.keys(collections) as CollectionName[]) counts[name] = await db.rx[name].count().exec();
     console.log(JSON.stringify({ ok: integrity.ok, file: db.path, integrity: integrity.messages, counts }, null, 2));
     if (!integrity.ok) throw new AppError('DATA_DAMAGED', { messages: integrity.messages });
   });

@@ -7,7 +7,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { ApiResult, EventName } from '../../shared/api';
 import type { Dispatch } from '../api/dispatch';
 import type { CallContext } from '../api/context';
@@ -19,6 +19,10 @@ export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
 export type ServerFrame =
   | { id: number | null; result: ApiResult<unknown> }
   | { event: EventName; payload: unknown };
+
+function rawText(data: RawData): string {
+  return (Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)).toString('utf8');
+}
 
 export function tokensEqual(a: string, b: string): boolean {
   const ab = Buffer.from(a);
@@ -64,7 +68,7 @@ export function createWsTransport(options: {
         let id: number | null = null;
         let message: unknown;
         try {
-          message = JSON.parse(isBinary ? '' : data.toString());
+          message = JSON.parse(isBinary ? '' : rawText(data));
         } catch {
           send({ id: null, result: { ok: false, error: { code: 'BAD_REQUEST', message: 'Malformed JSON' } } });
           return;

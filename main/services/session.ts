@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/api/errors';
 import type { Access } from '../../shared/api/method';
-import type { Role, SessionState, SessionUser } from '../../shared/api/session';
+import type { SessionState, SessionUser } from '../../shared/api/session';
 import { DEFAULT_TIME_ZONE, type Clock } from '../../shared/domain/dates';
 import type { Logger } from '../api/dispatch';
 import { databaseExists, openClinicDatabase, type ClinicDatabase } from '../store/database';
@@ -272,7 +272,7 @@ export class SessionService {
       id: profile.userId,
       username: profile.username,
       displayName: profile.displayName,
-      role: profile.role as Role,
+      role: profile.role,
     };
     const audit = new AuditLog(db, clinicSettings.clinicCode, user, this.options.clock);
     this.unlocked = {

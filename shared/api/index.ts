@@ -2,13 +2,16 @@
  * The whole API the renderer can reach: every method with its schemas, and every event it can subscribe to.
  * `main/api/dispatch.ts` serves it over Electron IPC and over the headless host's WebSocket alike.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
+import type { ErrorPayload } from './errors';
 import { app, StatusSnapshot } from './app';
 import { session, SessionState, users } from './session';
 import { healthChecks, households, residents } from './residents';
 import { audit, settings } from './settings';
+import { followups, registries, worklist, WorklistChanged } from './followups';
+import { contracts, packages, teams } from './contracting';
 
-export const contract = { app, session, users, settings, audit, residents, households, healthChecks } as const;
+export const contract = { app, session, users, settings, audit, residents, households, healthChecks, registries, followups, worklist, teams, packages, contracts } as const;
 export type AppContract = typeof contract;
 
 export const events = {
@@ -16,6 +19,8 @@ export const events = {
   'session.changed': SessionState,
   /** Network, last sync, devices or user changed. */
   'status.changed': StatusSnapshot,
+  /** Follow-ups, checks, enrolments or contracts changed: the work list should be queried again. */
+  'worklist.changed': WorklistChanged,
 } as const;
 export type AppEvents = typeof events;
 export type EventName = keyof AppEvents;
@@ -24,4 +29,4 @@ export type EventPayloadOf<E extends EventName> = z.output<AppEvents[E]>;
 export { AppError, type ErrorCode, type ErrorPayload, ERROR_CODES } from './errors';
 
 /** One wire format for both transports. */
-export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: import('./errors').ErrorPayload };
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ErrorPayload };

@@ -52,7 +52,7 @@ export class TestClient {
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
-      const frame = JSON.parse(String(data)) as { id?: number | null; result?: ApiResult<unknown>; event?: string; payload?: unknown };
+      const frame = JSON.parse((Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)).toString('utf8')) as { id?: number | null; result?: ApiResult<unknown>; event?: string; payload?: unknown };
       if (frame.event) this.events.push({ event: frame.event, payload: frame.payload });
       else if (typeof frame.id === 'number' && this.waiting.has(frame.id)) {
         this.waiting.get(frame.id)?.(frame.result as ApiResult<unknown>);

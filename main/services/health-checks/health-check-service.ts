@@ -19,12 +19,12 @@ export class HealthChecksService {
   private async resident(id: string): Promise<ResidentDoc> {
     const doc = await this.ctx.db.rx.residents.findOne(id).exec();
     if (!doc) throw new AppError('NOT_FOUND', { residentId: id });
-    return doc.toJSON() as ResidentDoc;
+    return doc.toJSON();
   }
 
   private async encounter(id: string): Promise<EncounterDoc> {
     const doc = await this.ctx.db.rx.encounters.findOne(id).exec();
-    const e = doc?.toJSON() as EncounterDoc | undefined;
+    const e = doc?.toJSON();
     if (!e || e.type !== 'healthCheck') throw new AppError('NOT_FOUND', { id });
     return e;
   }

@@ -30,7 +30,7 @@ export async function householdView(ctx: ClinicContext, id: string): Promise<Hou
     address: h.address,
     headResidentId: h.headResidentId,
     members: Object.entries(relations).flatMap(([residentId, relation]) => {
-      const r = members.get(residentId)?.toJSON() as ResidentDoc | undefined;
+      const r = members.get(residentId)?.toJSON();
       if (!r) return [];
       return [{ residentId, name: r.name, relation, sex: String(r.sex), age: compareDates(r.birthDate, today) <= 0 ? ageOn(r.birthDate, today) : 0 }];
     }).sort((a, b) => (a.relation === 'head' ? -1 : b.relation === 'head' ? 1 : b.age - a.age)),

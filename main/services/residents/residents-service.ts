@@ -9,7 +9,7 @@ import type { ResidentDetail, ResidentSummary, TimelineItem } from '../../../sha
 import { AppError, type FieldIssue } from '../../../shared/api/errors';
 import { compareDates } from '../../../shared/domain/dates';
 import type { ContractDoc, EncounterDoc, ResidentDoc } from '../../../shared/schemas/collections';
-import { Resident, residentInputFor, type ResidentInput, type ResidentStatus } from '../../../shared/schemas/resident';
+import { type Resident, residentInputFor, type ResidentInput, type ResidentStatus } from '../../../shared/schemas/resident';
 import { zodIssuesToFields } from '../../../shared/api/fields';
 import { clinicToday, villageNames, type ClinicContext } from '../clinic-context';
 import { householdView } from './households-service';
@@ -22,7 +22,7 @@ export function validationFailed(fields: FieldIssue[]): AppError {
 }
 
 export function toResident(doc: ResidentDoc): Resident {
-  const data = doc.data as Record<string, unknown>;
+  const data = doc.data;
   const { statusReason: _reason, ...form } = data;
   return {
     ...(form as ResidentInput),
@@ -64,7 +64,7 @@ export class ResidentsService {
   private async doc(id: string): Promise<ResidentDoc> {
     const doc = await this.ctx.db.rx.residents.findOne(id).exec();
     if (!doc) throw new AppError('NOT_FOUND', { id });
-    return doc.toJSON() as ResidentDoc;
+    return doc.toJSON();
   }
 
   async detail(id: string): Promise<ResidentDetail> {
@@ -151,7 +151,7 @@ export class ResidentsService {
     const found = await this.ctx.db.rx.residents.findByIds(ids).exec();
     const docs = ids.flatMap((id) => {
       const d = found.get(id);
-      return d ? [d.toJSON() as ResidentDoc] : [];
+      return d ? [d.toJSON()] : [];
     });
     return summariseMany(this.ctx, docs);
   }

@@ -105,7 +105,7 @@ export class ResidentSearchIndex {
     let checkpoint: { lwt: number; id: string } | undefined = row ? { lwt: row.lwt, id: row.id } : undefined;
     for (;;) {
       const batch = await getChangedDocumentsSince(instance, 2000, checkpoint);
-      this.apply(batch.documents as unknown as ResidentDoc[]);
+      this.apply(batch.documents);
       if (batch.documents.length < 2000) break;
       checkpoint = batch.checkpoint as { lwt: number; id: string };
     }

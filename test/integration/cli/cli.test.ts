@@ -45,7 +45,8 @@ describe('cunyi CLI (real encrypted files, production KDF)', () => {
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as { ok: boolean; counts: Record<string, number> };
     expect(report.ok).toBe(true);
-    expect(report.counts).toMatchObject({ residents: 0, households: 0, encounters: 0, contracts: 0, settings: 2 });
+    // settings: the clinic, the admin's profile and this device's record-number block.
+    expect(report.counts).toMatchObject({ residents: 0, households: 0, encounters: 0, contracts: 0, settings: 3 });
     expect(report.counts['audit']).toBeGreaterThan(0);
   });
 
