@@ -55,8 +55,11 @@ if (wanted('unit')) {
 }
 
 function failedSuites(report) {
-  // A file that fails to load has no tests in it; count it, or a broken import would pass silently.
-  return (report.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length;
+  // A file that fails to load, or whose beforeAll throws, has no failed test in it (its tests are skipped or
+  // absent); count the file itself, or a broken suite would pass silently.
+  return (report.testResults ?? []).filter(
+    (f) => f.status === 'failed' && !(f.assertionResults ?? []).some((t) => t.status === 'failed'),
+  ).length;
 }
 
 if (wanted('e2e')) {
