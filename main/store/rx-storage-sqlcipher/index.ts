@@ -1,0 +1,108 @@
+/**
+ * RxDB storage on an SQLCipher-encrypted SQLite file (better-sqlite3-multiple-ciphers). One file per database name
+ * holds every collection, the replication meta instances too; see rx-storage-instance-sqlcipher.ts for the table
+ * layout and sqlcipher-helpers.ts for the index-key encoding.
+ */
+import { join, resolve } from 'node:path';
+import { RXDB_VERSION, ensureRxStorageInstanceParamsAreCorrect } from 'rxdb/plugins/core';
+import type { RxStorage, RxStorageInstanceCreationParams } from 'rxdb/plugins/core';
+import { AppError } from '../../../shared/api/errors';
+import type { Database } from '../sqlite-file';
+import { acquireConnection, borrowConnection, releaseConnection } from './connection-pool';
+import type { Connection } from './connection-pool';
+import { RxStorageInstanceSqlcipher } from './rx-storage-instance-sqlcipher';
+import type { SqlcipherInstanceCreationOptions, SqlcipherInternals } from './rx-storage-instance-sqlcipher';
+import { ensureTable, getTableLayout } from './sqlcipher-helpers';
+
+export type RxStorageSqlcipherSettings =
+  | {
+      /** Folder of the database files; created by the caller. */
+      directory: string;
+      /** The 32-byte data key (raw, no KDF). */
+      key: Buffer;
+      /** File for a database name, resolved against `directory`; default `<databaseName>.db`. */
+      fileName?: (databaseName: string) => string;
+    }
+  | {
+      /** A handle the app opened with openEncryptedFile() and closes itself, after the RxDatabase. */
+      database: Database;
+    };
+
+export interface RxStorageSqlcipher extends RxStorage<SqlcipherInternals, SqlcipherInstanceCreationOptions> {
+  readonly name: typeof RX_STORAGE_NAME_SQLCIPHER;
+}
+
+export const RX_STORAGE_NAME_SQLCIPHER = 'sqlcipher';
+
+/** `<name>.db`, with anything that could leave the directory (`/`, `\`, `..` prefixes) percent-encoded. */
+export function defaultFileName(databaseName: string): string {
+  return `${encodeURIComponent(databaseName).replace(/^\./, '%2E')}.db`;
+}
+
+export function getRxStorageSqlcipher(settings: RxStorageSqlcipherSettings): RxStorageSqlcipher {
+  const open = connectionOpener(settings);
+  return {
+    name: RX_STORAGE_NAME_SQLCIPHER,
+    rxdbVersion: RXDB_VERSION,
+    async createStorageInstance<RxDocType>(
+      params: RxStorageInstanceCreationParams<RxDocType, SqlcipherInstanceCreationOptions>,
+    ): Promise<RxStorageInstanceSqlcipher<RxDocType>> {
+      ensureRxStorageInstanceParamsAreCorrect(params);
+      if (params.schema.attachments) {
+        throw new AppError(
+          'NOT_SUPPORTED',
+          { feature: 'attachments', collectionName: params.collectionName },
+          'The SQLCipher RxStorage does not support attachments',
+        );
+      }
+      const { connection, release } = open(params.databaseName);
+      try {
+        const layout = getTableLayout(params.databaseName, params.collectionName, params.schema);
+        ensureTable(connection.db, layout);
+        const instance = new RxStorageInstanceSqlcipher<RxDocType>(
+          this,
+          params.databaseName,
+          params.collectionName,
+          params.schema,
+          { connection, layout },
+          params.options,
+          release,
+        );
+        return instance;
+      } catch (error) {
+        release();
+        throw error;
+      }
+    },
+  };
+}
+
+function connectionOpener(
+  settings: RxStorageSqlcipherSettings,
+): (databaseName: string) => { connection: Connection; release: () => void } {
+  if ('database' in settings) {
+    const connection = borrowConnection(settings.database);
+    return () => ({ connection, release: () => undefined });
+  }
+  // Our own copy: the caller may wipe its buffer once the storage exists.
+  const key = Buffer.from(settings.key);
+  const fileName = settings.fileName ?? defaultFileName;
+  return (databaseName) => {
+    const path = resolve(join(settings.directory), fileName(databaseName));
+    const connection = acquireConnection(path, key);
+    let released = false;
+    return {
+      connection,
+      release: () => {
+        if (released) return;
+        released = true;
+        releaseConnection(connection);
+      },
+    };
+  };
+}
+
+export { RxStorageInstanceSqlcipher, CLEANUP_BATCH_SIZE } from './rx-storage-instance-sqlcipher';
+export type { SqlcipherInternals, SqlcipherInstanceCreationOptions } from './rx-storage-instance-sqlcipher';
+export { openConnectionPaths } from './connection-pool';
+export { toIndexKey, tableNameFor } from './sqlcipher-helpers';

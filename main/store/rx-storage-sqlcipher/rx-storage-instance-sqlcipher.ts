@@ -1,0 +1,384 @@
+/**
+ * One RxDB collection (name + schema version) in one table of the encrypted file. better-sqlite3 is synchronous,
+ * so each bulkWrite reads, categorises and writes inside one IMMEDIATE transaction without yielding, which
+ * serialises writes per file, and its change events are emitted before the returned promise resolves.
+ */
+import { Subject } from 'rxjs';
+import type { Observable } from 'rxjs';
+import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
+import {
+  categorizeBulkWriteRows,
+  ensureNotFalsy,
+  getPrimaryFieldOfPrimaryKey,
+  getQueryMatcher,
+  getSortComparator,
+  getStartIndexStringFromLowerBound,
+  getStartIndexStringFromUpperBound,
+  now,
+} from 'rxdb/plugins/core';
+import type {
+  BulkWriteRow,
+  EventBulk,
+  PreparedQuery,
+  RxDocumentData,
+  RxJsonSchema,
+  RxQueryPlanKey,
+  RxStorage,
+  RxStorageBulkWriteResponse,
+  RxStorageChangeEvent,
+  RxStorageCountResult,
+  RxStorageDefaultCheckpoint,
+  RxStorageInstance,
+  RxStorageQueryResult,
+  StringKeys,
+} from 'rxdb/plugins/core';
+import { AppError } from '../../../shared/api/errors';
+import type { ChangeListener, Connection } from './connection-pool';
+import { toIndexKey } from './sqlcipher-helpers';
+import type { IndexColumn, TableLayout } from './sqlcipher-helpers';
+
+export interface SqlcipherInternals {
+  readonly connection: Connection;
+  readonly layout: TableLayout;
+}
+
+/** No per-collection options: everything is decided by the storage settings and the schema. */
+export type SqlcipherInstanceCreationOptions = Record<string, never>;
+
+export type SqlcipherChangeBulk<RxDocType> = EventBulk<
+  RxStorageChangeEvent<RxDocumentData<RxDocType>>,
+  RxStorageDefaultCheckpoint
+>;
+
+/** Tombstones purged per cleanup() call, so one call never holds the write lock for long. */
+export const CLEANUP_BATCH_SIZE = 2000;
+
+type RangeBounds = readonly [lower: Buffer, upper: Buffer];
+type AnyStatement = BetterSqlite3.Statement<unknown[], unknown>;
+
+interface Statements {
+  readonly byIds: AnyStatement;
+  readonly byIdsLive: AnyStatement;
+  readonly insert: AnyStatement;
+  readonly update: AnyStatement;
+  readonly changesFromStart: AnyStatement;
+  readonly changesAfter: AnyStatement;
+  readonly scanAll: AnyStatement;
+  readonly purgeTombstones: AnyStatement;
+  readonly hasOldTombstone: AnyStatement;
+}
+
+function prepareStatements(db: Connection['db'], layout: TableLayout): Statements {
+  const t = layout.table;
+  const keyColumns = layout.indexes.map((index) => index.column);
+  const lwt = layout.lwtIndex.column;
+  const idsIn = 'id IN (SELECT value FROM json_each(?))';
+  return {
+    byIds: db.prepare(`SELECT id, data FROM ${t} WHERE ${idsIn}`).raw(),
+    byIdsLive: db.prepare(`SELECT id, data FROM ${t} WHERE ${idsIn} AND deleted = 0`).raw(),
+    insert: db.prepare(
+      `INSERT INTO ${t} (id, deleted, rev, lwt, data, ${keyColumns.join(', ')}) ` +
+        `VALUES (?, ?, ?, ?, ?, ${keyColumns.map(() => '?').join(', ')})`,
+    ),
+    update: db.prepare(
+      `UPDATE ${t} SET deleted = ?, rev = ?, lwt = ?, data = ?, ` +
+        `${keyColumns.map((column) => `${column} = ?`).join(', ')} WHERE id = ?`,
+    ),
+    changesFromStart: db.prepare(`SELECT data FROM ${t} ORDER BY ${lwt} LIMIT ?`).pluck(),
+    changesAfter: db.prepare(`SELECT data FROM ${t} WHERE ${lwt} > ? ORDER BY ${lwt} LIMIT ?`).pluck(),
+    scanAll: db.prepare(`SELECT data FROM ${t}`).pluck(),
+    purgeTombstones: db.prepare(
+      `DELETE FROM ${t} WHERE rowid IN (SELECT rowid FROM ${t} WHERE deleted = 1 AND lwt <= ? ORDER BY lwt LIMIT ?)`,
+    ),
+    hasOldTombstone: db.prepare(`SELECT 1 FROM ${t} WHERE deleted = 1 AND lwt <= ? LIMIT 1`).pluck(),
+  };
+}
+
+export class RxStorageInstanceSqlcipher<RxDocType>
+  implements
+    RxStorageInstance<RxDocType, SqlcipherInternals, SqlcipherInstanceCreationOptions, RxStorageDefaultCheckpoint>
+{
+  readonly primaryPath: StringKeys<RxDocumentData<RxDocType>>;
+  private readonly changes$ = new Subject<SqlcipherChangeBulk<RxDocType>>();
+  private readonly listener: ChangeListener;
+  private readonly statements: Statements;
+  private readonly indexByName: ReadonlyMap<string, IndexColumn>;
+  private readonly rangeStatements = new Map<string, AnyStatement>();
+  private closed = false;
+
+  constructor(
+    readonly storage: RxStorage<SqlcipherInternals, SqlcipherInstanceCreationOptions>,
+    readonly databaseName: string,
+    readonly collectionName: string,
+    readonly schema: Readonly<RxJsonSchema<RxDocumentData<RxDocType>>>,
+    readonly internals: SqlcipherInternals,
+    readonly options: Readonly<SqlcipherInstanceCreationOptions>,
+    private readonly releaseConnection: () => void,
+  ) {
+    this.primaryPath = getPrimaryFieldOfPrimaryKey(schema.primaryKey);
+    this.statements = prepareStatements(internals.connection.db, internals.layout);
+    this.indexByName = new Map(internals.layout.indexes.map((index) => [index.name, index]));
+    this.listener = (bulk) => this.changes$.next(bulk as SqlcipherChangeBulk<RxDocType>);
+    const listeners = internals.connection.listeners;
+    const forTable = listeners.get(internals.layout.rawTable) ?? new Set<ChangeListener>();
+    forTable.add(this.listener);
+    listeners.set(internals.layout.rawTable, forTable);
+  }
+
+  async bulkWrite(rows: BulkWriteRow<RxDocType>[], context: string): Promise<RxStorageBulkWriteResponse<RxDocType>> {
+    this.ensureOpen('bulkWrite');
+    const categorized = this.internals.connection.db
+      .transaction(() => {
+        const docsInDb = this.readCurrent(rows);
+        const result = categorizeBulkWriteRows<RxDocType>(
+          this,
+          this.primaryPath as StringKeys<RxDocType>,
+          docsInDb,
+          rows,
+          context,
+        );
+        for (const row of result.bulkInsertDocs) this.statements.insert.run(...this.rowValues(row.document));
+        for (const row of result.bulkUpdateDocs) {
+          const [id, ...rest] = this.rowValues(row.document);
+          this.statements.update.run(...rest, id);
+        }
+        return result;
+      })
+      .immediate();
+    if (categorized.eventBulk.events.length > 0) {
+      categorized.eventBulk.checkpoint = this.newestCheckpoint(
+        ensureNotFalsy(categorized.newestRow).document,
+        categorized.bulkInsertDocs,
+        categorized.bulkUpdateDocs,
+      );
+      this.emit(categorized.eventBulk);
+    }
+    return { error: categorized.errors };
+  }
+
+  async findDocumentsById(ids: string[], withDeleted: boolean): Promise<RxDocumentData<RxDocType>[]> {
+    this.ensureOpen('findDocumentsById');
+    if (ids.length === 0) return [];
+    const statement = withDeleted ? this.statements.byIds : this.statements.byIdsLive;
+    const found = new Map<string, RxDocumentData<RxDocType>>();
+    for (const row of statement.iterate(JSON.stringify(ids)) as IterableIterator<[string, string]>) {
+      found.set(row[0], JSON.parse(row[1]) as RxDocumentData<RxDocType>);
+    }
+    const documents: RxDocumentData<RxDocType>[] = [];
+    for (const id of ids) {
+      const doc = found.get(id);
+      if (doc) documents.push(doc);
+    }
+    return documents;
+  }
+
+  async query(preparedQuery: PreparedQuery<RxDocType>): Promise<RxStorageQueryResult<RxDocType>> {
+    this.ensureOpen('query');
+    return { documents: this.runQuery(preparedQuery) };
+  }
+
+  async count(preparedQuery: PreparedQuery<RxDocType>): Promise<RxStorageCountResult> {
+    this.ensureOpen('count');
+    const { query, queryPlan } = preparedQuery;
+    const index = this.indexByName.get(queryPlan.index.join(','));
+    let count: number;
+    if (index && queryPlan.selectorSatisfiedByIndex) {
+      const statement = this.rangeStatement(index, queryPlan.inclusiveStart, queryPlan.inclusiveEnd, 'count');
+      const total = Number(statement.get(...this.bounds(index, queryPlan.startKeys, queryPlan.endKeys)));
+      const skip = query.skip ?? 0;
+      const limit = typeof query.limit === 'number' ? query.limit : Infinity;
+      count = Math.max(0, Math.min(total - skip, limit));
+    } else {
+      count = this.runQuery(preparedQuery).length;
+    }
+    return { count, mode: 'fast' };
+  }
+
+  async getChangedDocumentsSince(
+    limit: number,
+    checkpoint?: RxStorageDefaultCheckpoint,
+  ): Promise<{ documents: RxDocumentData<RxDocType>[]; checkpoint: RxStorageDefaultCheckpoint }> {
+    this.ensureOpen('getChangedDocumentsSince');
+    // SQLite's LIMIT takes an integer; -1 means none (a caller may pass Infinity).
+    const sqlLimit = Number.isFinite(limit) ? limit : -1;
+    const rows = checkpoint
+      ? this.statements.changesAfter.all(this.checkpointKey(checkpoint), sqlLimit)
+      : this.statements.changesFromStart.all(sqlLimit);
+    const documents = rows.map((data) => JSON.parse(String(data)) as RxDocumentData<RxDocType>);
+    const last = documents[documents.length - 1];
+    return {
+      documents,
+      // Nothing new: hand back the caller's own checkpoint object, as RxDB's replication expects.
+      checkpoint: last ? { id: this.idOf(last), lwt: last._meta.lwt } : (checkpoint ?? { id: '', lwt: 0 }),
+    };
+  }
+
+  changeStream(): Observable<SqlcipherChangeBulk<RxDocType>> {
+    return this.changes$.asObservable();
+  }
+
+  async cleanup(minimumDeletedTime: number): Promise<boolean> {
+    this.ensureOpen('cleanup');
+    const maxDeletedAt = now() - minimumDeletedTime;
+    const purged = this.statements.purgeTombstones.run(maxDeletedAt, CLEANUP_BATCH_SIZE).changes;
+    return purged < CLEANUP_BATCH_SIZE || this.statements.hasOldTombstone.get(maxDeletedAt) === undefined;
+  }
+
+  async getAttachmentData(documentId: string, attachmentId: string): Promise<Blob> {
+    throw new AppError(
+      'NOT_SUPPORTED',
+      { feature: 'attachments', collectionName: this.collectionName, documentId, attachmentId },
+      'The SQLCipher RxStorage does not support attachments',
+    );
+  }
+
+  async remove(): Promise<void> {
+    this.ensureOpen('remove');
+    // Dropping the table drops its indexes too; other tables in the file are untouched.
+    this.internals.connection.db.exec(`DROP TABLE IF EXISTS ${this.internals.layout.table}`);
+    await this.close();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const listeners = this.internals.connection.listeners;
+    const forTable = listeners.get(this.internals.layout.rawTable);
+    forTable?.delete(this.listener);
+    if (forTable?.size === 0) listeners.delete(this.internals.layout.rawTable);
+    this.changes$.complete();
+    this.releaseConnection();
+  }
+
+  private ensureOpen(operation: string): void {
+    if (this.closed) {
+      throw new Error(`${operation}(): storage instance ${this.databaseName}/${this.collectionName} is closed`);
+    }
+  }
+
+  private emit(bulk: SqlcipherChangeBulk<RxDocType>): void {
+    const listeners = this.internals.connection.listeners.get(this.internals.layout.rawTable);
+    if (!listeners) return;
+    for (const listener of [...listeners]) listener(bulk);
+  }
+
+  private idOf(doc: RxDocumentData<RxDocType>): string {
+    return String((doc as Record<string, unknown>)[this.primaryPath]);
+  }
+
+  /**
+   * The greatest (lwt, id) written, so a replication resuming from the event's checkpoint skips nothing even when a
+   * bulk's rows are not in lwt order (RxDB takes the last row, which is the same thing for its own writes).
+   */
+  private newestCheckpoint(
+    last: RxDocumentData<RxDocType>,
+    ...written: readonly (readonly { document: RxDocumentData<RxDocType> }[])[]
+  ): RxStorageDefaultCheckpoint {
+    let best = { id: this.idOf(last), lwt: last._meta.lwt };
+    for (const rows of written) {
+      for (const { document } of rows) {
+        const lwt = document._meta.lwt;
+        if (lwt < best.lwt) continue;
+        const id = this.idOf(document);
+        if (lwt > best.lwt || id > best.id) best = { id, lwt };
+      }
+    }
+    return best;
+  }
+
+  private readCurrent(rows: readonly BulkWriteRow<RxDocType>[]): Map<string, RxDocumentData<RxDocType>> {
+    const current = new Map<string, RxDocumentData<RxDocType>>();
+    if (rows.length === 0) return current;
+    const ids = rows.map((row) => this.idOf(row.document));
+    for (const row of this.statements.byIds.iterate(JSON.stringify(ids)) as IterableIterator<[string, string]>) {
+      current.set(row[0], JSON.parse(row[1]) as RxDocumentData<RxDocType>);
+    }
+    return current;
+  }
+
+  /** `[id, deleted, rev, lwt, json, ...index keys]`, the insert statement's parameter order. */
+  private rowValues(doc: RxDocumentData<RxDocType>): unknown[] {
+    const values: unknown[] = [this.idOf(doc), doc._deleted ? 1 : 0, doc._rev, doc._meta.lwt, JSON.stringify(doc)];
+    for (const index of this.internals.layout.indexes) values.push(index.toKey(doc));
+    return values;
+  }
+
+  private checkpointKey(checkpoint: RxStorageDefaultCheckpoint): Buffer {
+    const index = this.internals.layout.lwtIndex;
+    return this.bounds(index, [checkpoint.lwt, checkpoint.id], [checkpoint.lwt, checkpoint.id])[0];
+  }
+
+  private bounds(index: IndexColumn, startKeys: RxQueryPlanKey[], endKeys: RxQueryPlanKey[]): RangeBounds {
+    const schema = this.schema as RxJsonSchema<RxDocumentData<RxDocType>>;
+    const fields = [...index.fields];
+    return [
+      toIndexKey(getStartIndexStringFromLowerBound(schema, fields, startKeys)),
+      toIndexKey(getStartIndexStringFromUpperBound(schema, fields, endKeys)),
+    ];
+  }
+
+  /** One cached statement per index, bound kinds and shape; the ORDER BY makes SQLite walk the index. */
+  private rangeStatement(
+    index: IndexColumn,
+    inclusiveStart: boolean,
+    inclusiveEnd: boolean,
+    shape: 'rows' | 'page' | 'count',
+  ): AnyStatement {
+    const cacheKey = `${index.name}|${inclusiveStart}|${inclusiveEnd}|${shape}`;
+    let statement = this.rangeStatements.get(cacheKey);
+    if (!statement) {
+      const where = `${index.column} ${inclusiveStart ? '>=' : '>'} ? AND ${index.column} ${inclusiveEnd ? '<=' : '<'} ?`;
+      const t = this.internals.layout.table;
+      const sql =
+        shape === 'count'
+          ? `SELECT count(*) FROM ${t} WHERE ${where}`
+          : `SELECT data FROM ${t} WHERE ${where} ORDER BY ${index.column}` + (shape === 'page' ? ' LIMIT ? OFFSET ?' : '');
+      statement = this.internals.connection.db.prepare(sql).pluck();
+      this.rangeStatements.set(cacheKey, statement);
+    }
+    return statement;
+  }
+
+  /** The SQL text of the range scan a prepared query runs, for EXPLAIN QUERY PLAN in tests. */
+  explainQuery(preparedQuery: PreparedQuery<RxDocType>): { sql: string; params: unknown[] } | undefined {
+    const plan = preparedQuery.queryPlan;
+    const index = this.indexByName.get(plan.index.join(','));
+    if (!index) return undefined;
+    const statement = this.rangeStatement(index, plan.inclusiveStart, plan.inclusiveEnd, 'rows');
+    return { sql: statement.source, params: [...this.bounds(index, plan.startKeys, plan.endKeys)] };
+  }
+
+  private runQuery(preparedQuery: PreparedQuery<RxDocType>): RxDocumentData<RxDocType>[] {
+    const { query, queryPlan } = preparedQuery;
+    const skip = query.skip ?? 0;
+    // RxDB's memory storage honours an explicit `limit: 0` (zero documents); match it.
+    const limit = typeof query.limit === 'number' ? query.limit : Infinity;
+    const index = this.indexByName.get(queryPlan.index.join(','));
+    const matcher = index && queryPlan.selectorSatisfiedByIndex ? undefined : getQueryMatcher(this.schema, query);
+    const mustSort = !index || !queryPlan.sortSatisfiedByIndex;
+
+    if (index && !matcher && !mustSort) {
+      const page = this.rangeStatement(index, queryPlan.inclusiveStart, queryPlan.inclusiveEnd, 'page');
+      const [lower, upper] = this.bounds(index, queryPlan.startKeys, queryPlan.endKeys);
+      return page
+        .all(lower, upper, limit === Infinity ? -1 : limit, skip)
+        .map((data) => JSON.parse(String(data)) as RxDocumentData<RxDocType>);
+    }
+
+    const rows: RxDocumentData<RxDocType>[] = [];
+    // Without a re-sort, index order is the result order, so the scan can stop once skip + limit rows matched.
+    const enough = mustSort ? Infinity : skip + limit;
+    const scan = index
+      ? this.rangeStatement(index, queryPlan.inclusiveStart, queryPlan.inclusiveEnd, 'rows').iterate(
+          ...this.bounds(index, queryPlan.startKeys, queryPlan.endKeys),
+        )
+      : this.statements.scanAll.iterate();
+    for (const data of scan) {
+      if (rows.length >= enough) break;
+      const doc = JSON.parse(String(data)) as RxDocumentData<RxDocType>;
+      if (!matcher || matcher(doc)) rows.push(doc);
+    }
+    if (mustSort) rows.sort(getSortComparator(this.schema, query));
+    return rows.slice(skip, skip + limit);
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * Table layout of one RxDB storage instance inside the encrypted file, and the index-key encoding.
+ *
+ * Every index of the schema becomes a BLOB column holding RxDB's indexable string as UTF-16BE. RxDB compares index
+ * strings with JS `<` (UTF-16 code units); SQLite compares TEXT as UTF-8 bytes, which puts astral characters such
+ * as 𠮷 (U+20BB7) after RxDB's INDEX_MAX '\uFFFF'. BLOBs compare bytewise, and bytewise UTF-16BE order is exactly
+ * code-unit order, so SQL range scans return what RxDB's query planner expects (rxdb.md, "Index keys").
+ */
+import { getIndexableStringMonad, getPrimaryFieldOfPrimaryKey } from 'rxdb/plugins/core';
+import type { RxDocumentData, RxJsonSchema } from 'rxdb/plugins/core';
+import type { Database } from '../sqlite-file';
+
+/** Key columns are named `k:<fields>`, their SQL indexes `<table>:k:<fields>`. */
+const KEY_COLUMN_PREFIX = 'k:';
+
+/** One SQL key column per RxDB index, in the schema's order. */
+export interface IndexColumn {
+  /** RxDB's index fields, e.g. `['_deleted', 'villageCode', 'name', 'id']`. */
+  readonly fields: readonly string[];
+  /** `fields.join(',')`: how query plans name the index. */
+  readonly name: string;
+  /** Quoted SQL column name. */
+  readonly column: string;
+  /** Quoted SQL index name. */
+  readonly sqlIndex: string;
+  readonly toKey: (doc: RxDocumentData<unknown>) => Buffer;
+}
+
+export interface TableLayout {
+  /** Table name as stored in sqlite_master. */
+  readonly rawTable: string;
+  /** Quoted table name. */
+  readonly table: string;
+  readonly primaryPath: string;
+  readonly indexes: readonly IndexColumn[];
+  /** The `['_meta.lwt', primaryKey]` index that orders getChangedDocumentsSince(). */
+  readonly lwtIndex: IndexColumn;
+}
+
+/** Quotes an SQL identifier; with `"` doubled any string is a safe, distinct name. */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** RxDB index string -> UTF-16BE bytes, whose bytewise order equals JS string order. */
+export function toIndexKey(indexString: string): Buffer {
+  const bytes = Buffer.from(indexString, 'utf16le');
+  return bytes.swap16();
+}
+
+/**
+ * `rx/<database>/<collection>/v<version>`: one file may hold several databases when the app hands us its own
+ * handle, so the database name is part of the name too. RxDB collection names cannot contain '/', and the
+ * version is digits, so different triples never share a table.
+ */
+export function tableNameFor(databaseName: string, collectionName: string, schemaVersion: number): string {
+  return `rx/${databaseName}/${collectionName}/v${schemaVersion}`;
+}
+
+export function getTableLayout<RxDocType>(
+  databaseName: string,
+  collectionName: string,
+  schema: Readonly<RxJsonSchema<RxDocumentData<RxDocType>>>,
+): TableLayout {
+  const rawTable = tableNameFor(databaseName, collectionName, schema.version);
+  const primaryPath = getPrimaryFieldOfPrimaryKey(schema.primaryKey) as string;
+  const indexFields: string[][] = (schema.indexes ?? []).map((index) =>
+    typeof index === 'string' ? [index] : [...index],
+  );
+  // fillWithDefaultSettings adds this index; a schema built without it still needs it for the change feed.
+  if (!indexFields.some((fields) => fields.join(',') === `_meta.lwt,${primaryPath}`)) {
+    indexFields.push(['_meta.lwt', primaryPath]);
+  }
+  const seen = new Set<string>();
+  const indexes: IndexColumn[] = [];
+  for (const fields of indexFields) {
+    const name = fields.join(',');
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const toIndexString = getIndexableStringMonad(schema as RxJsonSchema<RxDocumentData<RxDocType>>, fields) as (
+      doc: RxDocumentData<unknown>,
+    ) => string;
+    indexes.push({
+      fields,
+      name,
+      column: quoteIdentifier(`${KEY_COLUMN_PREFIX}${name}`),
+      sqlIndex: quoteIdentifier(`${rawTable}:${KEY_COLUMN_PREFIX}${name}`),
+      toKey: (doc) => toIndexKey(toIndexString(doc)),
+    });
+  }
+  const lwtIndex = indexes.find((index) => index.name === `_meta.lwt,${primaryPath}`);
+  if (!lwtIndex) throw new Error(`lwt index missing for ${rawTable}`);
+  return { rawTable, table: quoteIdentifier(rawTable), primaryPath, indexes, lwtIndex };
+}
+
+/** Statements that create the table and its indexes; all are idempotent. */
+export function createTableSql(layout: TableLayout): string[] {
+  const keyColumns = layout.indexes.map((index) => `${index.column} BLOB NOT NULL`).join(',\n  ');
+  return [
+    `CREATE TABLE IF NOT EXISTS ${layout.table} (
+  id TEXT NOT NULL UNIQUE,
+  deleted INTEGER NOT NULL,
+  rev TEXT NOT NULL,
+  lwt REAL NOT NULL,
+  data TEXT NOT NULL,
+  ${keyColumns}
+)`,
+    ...layout.indexes.map((index) => `CREATE INDEX IF NOT EXISTS ${index.sqlIndex} ON ${layout.table} (${index.column})`),
+    // Partial index: only tombstones are in it, so it costs nothing on ordinary writes and makes cleanup() cheap.
+    `CREATE INDEX IF NOT EXISTS ${quoteIdentifier(`${layout.rawTable}:tombstones`)} ON ${layout.table} (lwt) WHERE deleted = 1`,
+  ];
+}
+
+/**
+ * Creates the table, or brings an existing one up to the schema's indexes, in one transaction: a key column that
+ * an older build of the same schema version did not have is added and filled from the stored documents, and one
+ * whose index the schema no longer has is dropped (inserts would otherwise leave it NULL).
+ */
+export function ensureTable(db: Database, layout: TableLayout): void {
+  db.transaction(() => {
+    const existing = db
+      .prepare(`SELECT name FROM pragma_table_info(?)`)
+      .pluck()
+      .all(layout.rawTable)
+      .map((name) => String(name));
+    if (existing.length > 0) {
+      const wanted = new Set(layout.indexes.map((index) => `${KEY_COLUMN_PREFIX}${index.name}`));
+      for (const column of existing.filter((c) => c.startsWith(KEY_COLUMN_PREFIX) && !wanted.has(c))) {
+        db.exec(`DROP INDEX IF EXISTS ${quoteIdentifier(`${layout.rawTable}:${column}`)}`);
+        db.exec(`ALTER TABLE ${layout.table} DROP COLUMN ${quoteIdentifier(column)}`);
+      }
+      const have = new Set(existing);
+      const missing = layout.indexes.filter((index) => !have.has(`${KEY_COLUMN_PREFIX}${index.name}`));
+      for (const index of missing) {
+        db.exec(`ALTER TABLE ${layout.table} ADD COLUMN ${index.column} BLOB NOT NULL DEFAULT x''`);
+      }
+      if (missing.length > 0) backfillKeys(db, layout, missing);
+    }
+    for (const sql of createTableSql(layout)) db.exec(sql);
+  }).immediate();
+}
+
+function backfillKeys(db: Database, layout: TableLayout, indexes: readonly IndexColumn[]): void {
+  const assignments = indexes.map((index) => `${index.column} = ?`).join(', ');
+  const update = db.prepare(`UPDATE ${layout.table} SET ${assignments} WHERE rowid = ?`);
+  const rows = db.prepare(`SELECT rowid, data FROM ${layout.table}`).raw().all() as [number, string][];
+  for (const [rowid, data] of rows) {
+    const doc = JSON.parse(data) as RxDocumentData<unknown>;
+    update.run(...indexes.map((index) => index.toKey(doc)), rowid);
+  }
+}
