@@ -14,7 +14,7 @@ import {
   tableNameFor,
 } from '../../../main/store/rx-storage-sqlcipher';
 import { openEncryptedFile } from '../../../main/store/sqlite-file';
-import { getRxStorage, name as conformanceName } from '../../conformance/rx-storage';
+import { getRxStorage, name as conformanceName, rxTestStorage } from '../../conformance/rx-storage';
 import { makeTempDir, prepare, residentDoc, residentSchema, TEST_KEY } from '../../helpers/store';
 import type { ResidentDoc, TempDir } from '../../helpers/store';
 
@@ -125,6 +125,23 @@ describe('schema changes within one version', () => {
 });
 
 describe('conformance entry point', () => {
+  it("declares the flags RxDB's suites skip on as what the storage does", async () => {
+    // The suites drop their attachment block without hasAttachments and run their multiInstance block with
+    // hasMultiInstance; the latter is proven in rx-storage-sqlcipher.test.ts (two instances, one change stream).
+    expect(rxTestStorage).toMatchObject({
+      name: 'sqlcipher',
+      hasPersistence: true,
+      hasMultiInstance: true,
+      hasAttachments: false,
+      hasReplication: true,
+    });
+    const refused = await create<ResidentDoc>(rxTestStorage.getStorage(), `conf-${randomToken(8)}`, 'residents', {
+      ...residentSchema(),
+      attachments: {},
+    }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: 'NOT_SUPPORTED' });
+  });
+
   it('returns storages that see the same data for the same database name', async () => {
     expect(conformanceName).toBe('sqlcipher');
     const databaseName = `conf-${randomToken(8)}`;
