@@ -75,6 +75,7 @@ export class SessionService {
       state: 'locked',
       clinic: { code: meta?.clinicCode ?? '', name: meta?.clinicName ?? '' },
       ...(this.lastUsername ? { lastUsername: this.lastUsername } : {}),
+      canRemember: this.options.keystore?.isAvailable() ?? false,
     };
   }
 
@@ -143,7 +144,7 @@ export class SessionService {
     });
   }
 
-  signIn(username: string, password: string): Promise<SessionState> {
+  signIn(username: string, password: string, remember = false): Promise<SessionState> {
     return this.serial(async () => {
       if (!(await this.isInitialised())) throw new AppError('NOT_INITIALISED');
       if (this.unlocked) await this.closeSession('switchUser');
@@ -151,8 +152,33 @@ export class SessionService {
       const { dataKey, userId } = await vault.unlockWithPassword(username, password);
       this.lastUsername = username;
       await this.openAs(dataKey, userId, 'signIn');
+      const keystore = this.options.keystore;
+      if (remember && keystore?.isAvailable()) await vault.remember(username, dataKey, keystore);
       return this.state();
     });
+  }
+
+  /** Sign in with the remembered slot; NOT_FOUND when there is none usable (the UI asks for the password). */
+  signInRemembered(username: string): Promise<SessionState> {
+    return this.serial(async () => {
+      if (!(await this.isInitialised())) throw new AppError('NOT_INITIALISED');
+      const keystore = this.options.keystore;
+      if (!keystore) throw new AppError('NOT_FOUND', { username });
+      const vault = await KeyVault.open(this.options.dataDir, this.vaultOptions());
+      const unlocked = await vault.unlockRemembered(username, keystore);
+      if (!unlocked) throw new AppError('NOT_FOUND', { username });
+      if (this.unlocked) await this.closeSession('switchUser');
+      this.lastUsername = username;
+      await this.openAs(unlocked.dataKey, unlocked.userId, 'signIn');
+      return this.state();
+    });
+  }
+
+  async forgetMe(): Promise<void> {
+    const u = this.current();
+    const vault = await KeyVault.open(this.options.dataDir, this.vaultOptions());
+    await vault.forget(u.user.username);
+    await u.audit.record({ action: 'forgetMe', collection: 'settings', recordId: `user:${u.user.id}` });
   }
 
   recover(recoveryKey: string, username: string, newPassword: string): Promise<SessionState> {

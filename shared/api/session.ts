@@ -31,7 +31,13 @@ export type SessionUser = z.infer<typeof SessionUser>;
 
 export const SessionState = z.discriminatedUnion('state', [
   z.object({ state: z.literal('uninitialised') }),
-  z.object({ state: z.literal('locked'), clinic: Clinic, lastUsername: z.string().optional() }),
+  z.object({
+    state: z.literal('locked'),
+    clinic: Clinic,
+    lastUsername: z.string().optional(),
+    /** The OS keystore can hold a "remember on this computer" slot (Electron with a real keyring only). */
+    canRemember: z.boolean().default(false),
+  }),
   z.object({
     state: z.literal('unlocked'),
     clinic: Clinic,
@@ -66,10 +72,18 @@ export const session = {
   }),
   /** 登录 offline. Errors: NOT_INITIALISED, WRONG_PASSWORD, TOO_MANY_ATTEMPTS, DATA_DAMAGED. */
   signIn: method({
-    input: z.object({ username: Username, password: Password }).strict(),
+    input: z.object({ username: Username, password: Password, remember: z.boolean().default(false) }).strict(),
     output: SessionState,
     access: 'public',
   }),
+  /** 记住我: sign in with the slot the OS keystore protects, no password. Errors: NOT_FOUND (nothing remembered, or the keyring changed). */
+  signInRemembered: method({
+    input: z.object({ username: Username }).strict(),
+    output: SessionState,
+    access: 'public',
+  }),
+  /** Forget the remembered slot of the signed-in user on this computer. Errors: LOCKED. */
+  forgetMe: method({ input: z.object({}).strict(), output: z.object({ ok: z.literal(true) }) }),
   /** Unlock with the printed recovery key and set a new password for one user. Errors: RECOVERY_KEY_INVALID, NOT_FOUND. */
   recover: method({
     input: z.object({ recoveryKey: z.string().trim().min(10).max(200), username: Username, newPassword: NewPassword }).strict(),

@@ -26,7 +26,12 @@ export function sessionHandlers(services: AppServices): HandlersFor<typeof sessi
       const { recoveryKey } = await s.setup(input);
       return { recoveryKey, state: await s.state() };
     },
-    signIn: ({ username, password }) => s.signIn(username, password),
+    signIn: ({ username, password, remember }) => s.signIn(username, password, remember),
+    signInRemembered: ({ username }) => s.signInRemembered(username),
+    forgetMe: async () => {
+      await s.forgetMe();
+      return { ok: true as const };
+    },
     recover: ({ recoveryKey, username, newPassword }) => s.recover(recoveryKey, username, newPassword),
     lock: () => s.lock('user'),
     touch: async () => s.touch(),

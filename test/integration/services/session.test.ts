@@ -123,3 +123,29 @@ describe('session: set-up, sign-in, lock, users, audit (real encrypted file)', (
     expect(methods).toEqual(['list']);
   });
 });
+
+describe('session: remember on this computer (OS keystore behind an interface)', () => {
+  it('signs in without a password from the remembered slot, and not after forgetting', async () => {
+    const { FakeOsKeystore } = await import('../../../main/store/keys/os-keystore');
+    const dataDir = mkdtempSync(join(tmpdir(), 'cunyi-remember-'));
+    const clock = fixedClock('2026-03-02T02:00:00Z');
+    const keystore = new FakeOsKeystore();
+    const runtime = createRuntime({ dataDir, shell: 'electron', clock, kdfCost: TEST_KDF_COST, keystore, logger: silent });
+    const call = (method: string, input: unknown = {}) => runtime.dispatch(method, input, { transport: 'test', connectionId: 't' });
+    try {
+      expect(await call('session.setup', SETUP_INPUT)).toMatchObject({ ok: true });
+      await call('session.lock');
+      expect(await call('session.state')).toMatchObject({ ok: true, value: { state: 'locked', canRemember: true } });
+      expect(await call('session.signInRemembered', { username: 'admin' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+      expect(await call('session.signIn', { username: 'admin', password: SETUP_INPUT.admin.password, remember: true })).toMatchObject({ ok: true });
+      await call('session.lock');
+      expect(await call('session.signInRemembered', { username: 'admin' })).toMatchObject({ ok: true, value: { state: 'unlocked' } });
+      expect(await call('session.forgetMe')).toMatchObject({ ok: true });
+      await call('session.lock');
+      expect(await call('session.signInRemembered', { username: 'admin' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    } finally {
+      await runtime.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
