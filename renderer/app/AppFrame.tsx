@@ -1,0 +1,67 @@
+import { Layout } from 'antd';
+import { useEffect, useRef } from 'react';
+import type { SessionState } from '../../shared/api/session';
+import { ComingSoon } from '../features/coming-soon/ComingSoon';
+import { SettingsPage } from '../features/settings/SettingsPage';
+import { AppHeader } from './AppHeader';
+import { SECTIONS, type Section } from './sections';
+import { SideNav } from './SideNav';
+import { StatusBar } from './StatusBar';
+import { useHashRoute } from './use-hash-route';
+import { useIdleTouch } from './use-idle-touch';
+
+type Unlocked = Extract<SessionState, { state: 'unlocked' }>;
+
+export function AppFrame(props: {
+  session: Unlocked;
+  onSession: (s: SessionState) => void;
+  largeText: boolean;
+  setLargeText: (on: boolean) => void;
+}) {
+  const [section, navigate] = useHashRoute();
+  const mainRef = useRef<HTMLDivElement>(null);
+  const moved = useRef(false);
+  useIdleTouch();
+
+  useEffect(() => {
+    // e.code, not e.key: Alt+digit types other characters on some keyboard layouts.
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey || e.ctrlKey || e.metaKey) return;
+      const n = /^(?:Digit|Numpad)([1-9])$/.exec(e.code)?.[1];
+      const target = n ? SECTIONS[Number(n) - 1] : undefined;
+      if (!target) return;
+      e.preventDefault();
+      moved.current = true;
+      navigate(target);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [navigate]);
+
+  useEffect(() => {
+    // After a shortcut, focus lands on the section's heading so screen readers and Tab start from the new content.
+    if (!moved.current) return;
+    moved.current = false;
+    mainRef.current?.querySelector<HTMLElement>('h1')?.focus();
+  }, [section]);
+
+  const go = (s: Section) => {
+    moved.current = true;
+    navigate(s);
+  };
+
+  return (
+    <Layout className="app-frame">
+      <AppHeader session={props.session} onSession={props.onSession} largeText={props.largeText} setLargeText={props.setLargeText} />
+      <Layout hasSider className="app-body">
+        <SideNav current={section} onNavigate={go} />
+        <Layout.Content className="app-content">
+          <div ref={mainRef}>
+            {section === 'settings' ? <SettingsPage session={props.session} /> : <ComingSoon section={section} />}
+          </div>
+        </Layout.Content>
+      </Layout>
+      <StatusBar session={props.session} />
+    </Layout>
+  );
+}

@@ -1,0 +1,73 @@
+import { Alert, Button, Spin, Tabs } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { SessionState } from '../../../shared/api/session';
+import type { ClinicSettings } from '../../../shared/api/settings';
+import { api } from '../../api-client';
+import { errorText } from '../../app/api-errors';
+import { ChangePasswordForm } from './ChangePasswordForm';
+import { ClinicSettingsForm } from './ClinicSettingsForm';
+import { UsersAdmin } from './UsersAdmin';
+import { VillagesEditor } from './VillagesEditor';
+
+type Unlocked = Extract<SessionState, { state: 'unlocked' }>;
+
+/** 设置: clinic, villages, users (administrators) and one's own password. */
+export function SettingsPage({ session }: { session: Unlocked }) {
+  const { t } = useTranslation();
+  const [settings, setSettings] = useState<ClinicSettings | null>(null);
+  const [failure, setFailure] = useState<unknown>(null);
+  const isAdmin = session.user.role === 'admin';
+
+  const load = useCallback(async () => {
+    setFailure(null);
+    try {
+      setSettings(await api.settings.get({}));
+    } catch (e) {
+      setFailure(e);
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  let body;
+  if (failure) {
+    body = (
+      <Alert
+        type="error"
+        showIcon
+        title={errorText(failure)}
+        action={<Button onClick={() => void load()}>{t('common.retry')}</Button>}
+      />
+    );
+  } else if (!settings) {
+    body = <Spin />;
+  } else {
+    const items = [
+      {
+        key: 'clinic',
+        label: t('settings.tabs.clinic'),
+        children: <ClinicSettingsForm settings={settings} canEdit={isAdmin} onSaved={setSettings} />,
+      },
+      {
+        key: 'villages',
+        label: t('settings.tabs.villages'),
+        children: <VillagesEditor settings={settings} canEdit={isAdmin} onSaved={setSettings} />,
+      },
+      ...(isAdmin
+        ? [{ key: 'users', label: t('settings.tabs.users'), children: <UsersAdmin currentUserId={session.user.id} /> }]
+        : []),
+      { key: 'password', label: t('settings.tabs.password'), children: <ChangePasswordForm /> },
+    ];
+    body = <Tabs items={items} />;
+  }
+
+  return (
+    <section className="section" data-section="settings">
+      <h1 tabIndex={-1}>{t('settings.title')}</h1>
+      {body}
+    </section>
+  );
+}

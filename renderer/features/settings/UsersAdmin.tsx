@@ -1,0 +1,176 @@
+import { App as AntApp, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table } from 'antd';
+import dayjs from 'dayjs';
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Role, type UserSummary } from '../../../shared/api/session';
+import { api } from '../../api-client';
+import { applyFieldErrors, errorText } from '../../app/api-errors';
+import { passwordRules, usernameRules } from '../../app/form-rules';
+
+interface AddValues {
+  username: string;
+  displayName: string;
+  role: Role;
+  password: string;
+}
+
+/** 用户管理 (administrators): list, add, reset a password, remove. */
+export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
+  const { t } = useTranslation();
+  const { message } = AntApp.useApp();
+  const [users, setUsers] = useState<UserSummary[]>([]);
+  const [loading, setLoading] = useState(true);
+  const [addForm] = Form.useForm<AddValues>();
+  const [resetFor, setResetFor] = useState<UserSummary | null>(null);
+  const [resetForm] = Form.useForm<{ newPassword: string }>();
+  const [busy, setBusy] = useState(false);
+
+  const load = useCallback(async () => {
+    setLoading(true);
+    try {
+      setUsers(await api.users.list({}));
+    } catch (e) {
+      void message.error(errorText(e));
+    } finally {
+      setLoading(false);
+    }
+  }, [message]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const add = async (v: AddValues) => {
+    setBusy(true);
+    try {
+      await api.users.add({ username: v.username.trim(), displayName: v.displayName.trim(), role: v.role, password: v.password });
+      void message.success(t('settings.users.added'));
+      addForm.resetFields();
+      await load();
+    } catch (e) {
+      void message.error(errorText(e));
+      applyFieldErrors(addForm, e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const reset = async (v: { newPassword: string }) => {
+    if (!resetFor) return;
+    setBusy(true);
+    try {
+      await api.users.resetPassword({ username: resetFor.username, newPassword: v.newPassword });
+      void message.success(t('settings.users.reset'));
+      setResetFor(null);
+      resetForm.resetFields();
+    } catch (e) {
+      void message.error(errorText(e));
+      applyFieldErrors(resetForm, e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const remove = async (u: UserSummary) => {
+    try {
+      await api.users.remove({ username: u.username });
+      void message.success(t('settings.users.removed'));
+      await load();
+    } catch (e) {
+      void message.error(errorText(e));
+    }
+  };
+
+  return (
+    <Space orientation="vertical" size="large" className="full-width">
+      <Table<UserSummary>
+        rowKey="id"
+        size="small"
+        loading={loading}
+        pagination={false}
+        dataSource={users}
+        columns={[
+          { title: t('settings.users.username'), dataIndex: 'username' },
+          {
+            title: t('settings.users.displayName'),
+            dataIndex: 'displayName',
+            render: (name: string, u) => (u.id === currentUserId ? `${name}${t('settings.users.you')}` : name),
+          },
+          { title: t('settings.users.role'), dataIndex: 'role', render: (r: Role) => t(`role.${r}`) },
+          { title: t('settings.users.createdAt'), dataIndex: 'createdAt', render: (at: number) => dayjs(at).format('YYYY-MM-DD') },
+          {
+            title: t('settings.users.actions'),
+            key: 'actions',
+            render: (_v, u) => (
+              <Space>
+                <Button size="small" onClick={() => setResetFor(u)}>
+                  {t('settings.users.resetPassword')}
+                </Button>
+                <Popconfirm
+                  title={t('settings.users.removeConfirm', { name: u.displayName })}
+                  okText={t('common.confirm')}
+                  cancelText={t('common.cancel')}
+                  onConfirm={() => void remove(u)}
+                >
+                  <Button size="small" danger disabled={u.id === currentUserId}>
+                    {t('settings.users.remove')}
+                  </Button>
+                </Popconfirm>
+              </Space>
+            ),
+          },
+        ]}
+      />
+      <Card size="small" title={t('settings.users.add')}>
+        <Form
+          form={addForm}
+          layout="vertical"
+          requiredMark={false}
+          initialValues={{ role: 'villageDoctor' }}
+          onFinish={(v) => void add(v)}
+          disabled={busy}
+          className="settings-form"
+        >
+          <Form.Item name="username" label={t('settings.users.username')} rules={usernameRules(t)}>
+            <Input autoComplete="off" maxLength={32} />
+          </Form.Item>
+          <Form.Item
+            name="displayName"
+            label={t('settings.users.displayName')}
+            rules={[{ required: true, whitespace: true, message: t('form.required') }]}
+          >
+            <Input maxLength={40} />
+          </Form.Item>
+          <Form.Item name="role" label={t('settings.users.role')} rules={[{ required: true, message: t('form.required') }]}>
+            <Select options={Role.options.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
+          </Form.Item>
+          <Form.Item name="password" label={t('settings.users.password')} rules={passwordRules(t)}>
+            <Input.Password autoComplete="new-password" />
+          </Form.Item>
+          <Button type="primary" htmlType="submit" loading={busy}>
+            {t('settings.users.add')}
+          </Button>
+        </Form>
+      </Card>
+      <Modal
+        open={resetFor !== null}
+        title={`${t('settings.users.resetPassword')}: ${resetFor?.displayName ?? ''}`}
+        okText={t('common.confirm')}
+        cancelText={t('common.cancel')}
+        confirmLoading={busy}
+        onOk={() => resetForm.submit()}
+        onCancel={() => {
+          setResetFor(null);
+          resetForm.resetFields();
+        }}
+        destroyOnHidden
+      >
+        <Form form={resetForm} layout="vertical" requiredMark={false} onFinish={(v) => void reset(v)}>
+          <Form.Item name="newPassword" label={t('settings.users.newPassword')} rules={passwordRules(t)}>
+            <Input.Password autoComplete="new-password" autoFocus />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </Space>
+  );
+}

@@ -1,0 +1,111 @@
+/**
+ * One headless host per spec file, as a child process on a temporary data directory, exactly as a user starts it
+ * (`tsx main/host/main.ts --data-dir D --port 0`); its printed `open:` URL carries the per-run token.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { expect, type Page } from '@playwright/test';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+
+export const ADMIN = { username: 'admin', displayName: '李医生', password: 'correct horse 1' };
+export const CLINIC = { code: '441521101', name: '海丰县赤坑镇卫生院' };
+
+export interface E2eHost {
+  /** The printed URL, with `#token=…`. */
+  url: string;
+  origin: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+export function assertRendererBuilt(): void {
+  if (!existsSync(join(ROOT, 'dist', 'renderer', 'index.html'))) {
+    throw new Error('dist/renderer/index.html is missing: run `npm run build:renderer` before the end-to-end tests.');
+  }
+}
+
+export function makeDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'cunyi-e2e-'));
+}
+
+/** `cunyi init` on a fresh directory: the clinic the sign-in tests use (DESIGN.md §5). */
+export function initClinic(dataDir: string): void {
+  const r = spawnSync(
+    TSX,
+    ['main/cli/index.ts', 'init', '--data-dir', dataDir, '--clinic', CLINIC.code, '--name', CLINIC.name, '--admin', ADMIN.username,
+      '--admin-name', ADMIN.displayName, '--village', '441521101201=东光村'],
+    { cwd: ROOT, env: { ...process.env, CUNYI_PASSWORD: ADMIN.password }, encoding: 'utf8', timeout: 60_000 },
+  );
+  if (r.status !== 0) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw new Error(`cunyi init failed (${r.status}): ${r.stderr}`);
+  }
+}
+
+export async function startHost(dataDir: string = makeDataDir()): Promise<E2eHost> {
+  assertRendererBuilt();
+  const child: ChildProcess = spawn(TSX, ['main/host/main.ts', '--data-dir', dataDir, '--port', '0'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const printed = new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`host did not print its URL in 30 s:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const m = /^open: (\S+)$/m.exec(output);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolveUrl(m[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`host exited (${code}) before printing its URL:\n${output}`));
+    });
+  });
+  let url: string;
+  try {
+    url = await printed;
+  } catch (e) {
+    child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+    throw e;
+  }
+  return {
+    url,
+    origin: new URL(url).origin,
+    dataDir,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise<void>((r) => child.once('exit', () => r()));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function signIn(page: Page, password = ADMIN.password): Promise<void> {
+  const username = page.getByLabel('用户名');
+  if ((await username.inputValue()) === '') await username.fill(ADMIN.username);
+  await page.getByLabel('密码', { exact: true }).fill(password);
+  await page.getByLabel('密码', { exact: true }).press('Enter');
+}
+
+export const SECTION_TITLES_ZH = ['工作台', '居民档案', '随访', '体检', '签约', '设备', '同步', '报表', '设置'] as const;
+export const SECTION_KEYS = ['worklist', 'residents', 'followups', 'checks', 'contracts', 'devices', 'sync', 'reports', 'settings'] as const;
+
+export async function expectSection(page: Page, index: number): Promise<void> {
+  await expect(page.locator('main h1')).toHaveText(SECTION_TITLES_ZH[index] ?? '');
+  await expect(page).toHaveURL(new RegExp(`#/${SECTION_KEYS[index] ?? ''}$`));
+}
