@@ -2,8 +2,8 @@ import { Layout } from 'antd';
 import { useEffect, useRef } from 'react';
 import type { SessionState } from '../../shared/api/session';
 import { ComingSoon } from '../features/coming-soon/ComingSoon';
-import { SettingsPage } from '../features/settings/SettingsPage';
 import { AppHeader } from './AppHeader';
+import { SECTION_PAGES } from './section-pages';
 import { SECTIONS, type Section } from './sections';
 import { SideNav } from './SideNav';
 import { StatusBar } from './StatusBar';
@@ -45,6 +45,8 @@ export function AppFrame(props: {
     mainRef.current?.querySelector<HTMLElement>('h1')?.focus();
   }, [section]);
 
+  const Page = SECTION_PAGES[section];
+
   const go = (s: Section) => {
     moved.current = true;
     navigate(s);
@@ -57,7 +59,7 @@ export function AppFrame(props: {
         <SideNav current={section} onNavigate={go} />
         <Layout.Content className="app-content">
           <div ref={mainRef}>
-            {section === 'settings' ? <SettingsPage session={props.session} /> : <ComingSoon section={section} />}
+            {Page ? <Page session={props.session} /> : <ComingSoon section={section} />}
           </div>
         </Layout.Content>
       </Layout>

@@ -1,12 +1,13 @@
 /**
- * i18next for the renderer: Simplified Chinese first, English second, the choice kept in localStorage. Message
- * tables that other parts write in `shared/domain/*-messages.ts` (validation texts for FieldIssue keys, follow-up
- * texts) are merged in under their file's prefix (`validation-messages.ts` → `validation.*`) when they exist at
- * build time, so the renderer never duplicates them.
+ * i18next for the renderer: Simplified Chinese first, English second, the choice kept in localStorage. The rules'
+ * texts in `shared/domain/*-messages.ts` (validation messages for FieldIssue keys, follow-up texts) are merged in,
+ * so the renderer never duplicates them.
  */
 import i18next, { type i18n as I18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import type { FieldIssue } from '../../shared/api/errors';
+import { followupMessages } from '../../shared/domain/followup-messages';
+import { validationMessages } from '../../shared/domain/validation-messages';
 import { en } from './en';
 import { zhCN } from './zh-cn';
 
@@ -21,35 +22,48 @@ function isMessages(v: unknown): v is Messages {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-const sharedModules = import.meta.glob<Record<string, unknown>>(
-  ['../../shared/domain/validation-messages.ts', '../../shared/domain/followup-messages.ts'],
-  { eager: true },
-);
-
-/** `{ validation: { zh: {...}, en: {...} }, followup: {...} }` from whichever shared message files exist. */
-export function sharedMessageTables(): Record<string, { zh: Messages; en: Messages }> {
-  const tables: Record<string, { zh: Messages; en: Messages }> = {};
-  for (const [path, mod] of Object.entries(sharedModules)) {
-    const prefix = /([a-z]+)-messages\.ts$/.exec(path)?.[1];
-    if (!prefix) continue;
-    for (const value of Object.values(mod)) {
-      if (isMessages(value) && isMessages(value.zh) && isMessages(value.en)) {
-        tables[prefix] = { zh: value.zh, en: value.en };
-        break;
-      }
+/** Later tables win key by key; nested objects merge. */
+function deepMerge(...tables: Messages[]): Messages {
+  const out: Messages = {};
+  for (const table of tables) {
+    for (const [k, v] of Object.entries(table)) {
+      const prev = out[k];
+      out[k] = isMessages(prev) && isMessages(v) ? deepMerge(prev, v) : v;
     }
+  }
+  return out;
+}
+
+/**
+ * Each feature folder may keep its texts beside its components in `messages.ts`
+ * (`export const messages = { zh: {...}, en: {...} }`), merged under the folder's name: `features/residents` →
+ * `residents.*`. Features then never edit these shared tables.
+ */
+const featureModules = import.meta.glob<{ messages?: { zh: Messages; en: Messages } }>('../features/*/messages.ts', { eager: true });
+
+export function featureMessageTables(): Record<string, { zh: Messages; en: Messages }> {
+  const tables: Record<string, { zh: Messages; en: Messages }> = {};
+  for (const [path, mod] of Object.entries(featureModules)) {
+    const folder = /features\/([^/]+)\/messages\.ts$/.exec(path)?.[1];
+    if (folder && mod.messages) tables[folder] = mod.messages;
   }
   return tables;
 }
 
+/**
+ * The renderer's tables, then the rules' texts from shared/: `validation-messages.ts` under `validation.*`
+ * (its keys are bare), `followup-messages.ts` at the root (it names its own namespaces), then feature tables.
+ */
 export function resources(): Record<Language, { translation: Messages }> {
-  const zh: Messages = { ...zhCN };
-  const english: Messages = { ...en };
-  for (const [prefix, table] of Object.entries(sharedMessageTables())) {
-    zh[prefix] = { ...(isMessages(zh[prefix]) ? zh[prefix] : {}), ...table.zh };
-    english[prefix] = { ...(isMessages(english[prefix]) ? english[prefix] : {}), ...table.en };
-  }
-  return { 'zh-CN': { translation: zh }, en: { translation: english } };
+  const features = Object.entries(featureMessageTables());
+  const build = (lang: 'zh' | 'en', base: Messages) =>
+    deepMerge(
+      base,
+      { validation: validationMessages[lang] as Messages },
+      followupMessages[lang] as Messages,
+      ...features.map(([folder, table]) => ({ [folder]: table[lang] })),
+    );
+  return { 'zh-CN': { translation: build('zh', zhCN) }, en: { translation: build('en', en) } };
 }
 
 export function storedLanguage(): Language {

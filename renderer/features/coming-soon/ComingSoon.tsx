@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Section } from '../../app/sections';
 
 /** Sections not built yet say so plainly and what they will do; nothing here pretends to work. */
-export function ComingSoon({ section }: { section: Exclude<Section, 'settings'> }) {
+export function ComingSoon({ section }: { section: Section }) {
   const { t } = useTranslation();
   return (
     <section className="section" data-section={section}>

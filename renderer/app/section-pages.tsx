@@ -1,0 +1,17 @@
+/**
+ * Which screen each sidebar section shows. A section without an entry says plainly that it comes later
+ * (ComingSoon); features add their one line here when they are real.
+ */
+import type { ComponentType } from 'react';
+import type { SessionState } from '../../shared/api/session';
+import { SettingsPage } from '../features/settings/SettingsPage';
+import type { Section } from './sections';
+
+export type UnlockedSession = Extract<SessionState, { state: 'unlocked' }>;
+export interface SectionPageProps {
+  session: UnlockedSession;
+}
+
+export const SECTION_PAGES: Partial<Record<Section, ComponentType<SectionPageProps>>> = {
+  settings: SettingsPage,
+};
