@@ -59,8 +59,8 @@ export function resources(): Record<Language, { translation: Messages }> {
   const build = (lang: 'zh' | 'en', base: Messages) =>
     deepMerge(
       base,
-      { validation: validationMessages[lang] as Messages },
-      followupMessages[lang] as Messages,
+      { validation: validationMessages[lang] },
+      followupMessages[lang],
       ...features.map(([folder, table]) => ({ [folder]: table[lang] })),
     );
   return { 'zh-CN': { translation: build('zh', zhCN) }, en: { translation: build('en', en) } };

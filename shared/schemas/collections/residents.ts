@@ -52,7 +52,7 @@ export const residentSchema: RxJsonSchema<ResidentDoc> = {
  */
 export const residentMigrations = {
   1: (old: Record<string, unknown>): ResidentDoc => {
-    const recordNo = String(old['recordNo'] ?? '');
+    const recordNo = typeof old['recordNo'] === 'string' ? old['recordNo'] : '';
     return {
       ...(old as unknown as ResidentDoc),
       villageCode: typeof old['villageCode'] === 'string' ? old['villageCode'] : recordNo.slice(0, 12),
