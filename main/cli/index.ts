@@ -8,6 +8,7 @@ import { AppError, isErrorCode, type ErrorPayload } from '../../shared/api/error
 import type { ApiResult } from '../../shared/api';
 import { collections, type CollectionName } from '../../shared/schemas/collections';
 import { createRuntime, type Runtime } from '../services/runtime';
+import { seedClinic, SEED_PROFILES, type SeedProfile } from '../seed';
 import { integrityCheck } from '../store/sqlite-file';
 import { env, many, one, parseArgs, UsageError } from './args';
 import { EXIT, exitCodeFor } from './exit-codes';
@@ -22,6 +23,10 @@ const USAGE = `村医 Cunyi command line
         signed in as --as ADMIN (default admin) with CUNYI_PASSWORD; the new password is read from CUNYI_NEW_PASSWORD
   cunyi check --data-dir D [--user NAME]
         opens the database with CUNYI_PASSWORD, runs SQLite's integrity check, prints counts per collection as JSON
+  cunyi seed --data-dir D [--residents N] [--seed S] [--profile realistic|stress] [--user NAME]
+        fills an EMPTY clinic with a deterministic synthetic township (same S and N, same documents), signed in as
+        an admin with CUNYI_PASSWORD; N defaults to 3000 (realistic) or 30000 (stress); prints a JSON summary,
+        progress goes to stderr
 
 Exit codes: 0 ok, 2 bad usage, 3 wrong password, 4 damaged data, 1 other errors.`;
 
@@ -125,6 +130,29 @@ async function check(argv: string[]): Promise<void> {
   });
 }
 
+async function seed(argv: string[]): Promise<void> {
+  const args = parseArgs(argv, { values: ['data-dir', 'residents', 'seed', 'profile', 'user'] });
+  const dataDir = one(args, 'data-dir', true);
+  const profile = one(args, 'profile') ?? 'realistic';
+  if (!(SEED_PROFILES as readonly string[]).includes(profile)) throw new UsageError(`--profile expects ${SEED_PROFILES.join('|')}, got ${profile}`);
+  const residentsArg = one(args, 'residents');
+  const residents = residentsArg === undefined ? undefined : Number(residentsArg);
+  if (residents !== undefined && (!Number.isInteger(residents) || residents < 1)) throw new UsageError(`--residents expects a positive integer, got ${residentsArg}`);
+  const password = env('CUNYI_PASSWORD');
+  await withRuntime(dataDir, async (rt) => {
+    await signIn(rt, one(args, 'user') ?? process.env['CUNYI_USER'] ?? 'admin', password);
+    const summary = await seedClinic(rt.services.session.current(), {
+      dataDir: resolve(dataDir),
+      clock: rt.services.clock,
+      seed: one(args, 'seed') ?? '1',
+      profile: profile as SeedProfile,
+      ...(residents !== undefined ? { residents } : {}),
+      onProgress: (p) => console.error(`seed: ${p.phase} ${p.done}${p.total !== null ? `/${p.total}` : ''}`),
+    });
+    console.log(JSON.stringify(summary, null, 2));
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -137,6 +165,9 @@ export async function main(argv: string[]): Promise<number> {
         return EXIT.ok;
       case 'check':
         await check(rest);
+        return EXIT.ok;
+      case 'seed':
+        await seed(rest);
         return EXIT.ok;
       case 'help':
       case '--help':
