@@ -2,7 +2,8 @@
 // `npm run web` (--web) always starts the host; `npm run demo` (--demo) starts on a throw-away seeded clinic.
 // Electron is detected by its installed binary (node_modules/electron/path.txt + dist), never by requiring it:
 // in plain Node `require('electron')` throws when the binary is missing.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,8 +41,14 @@ function ensureBuilt(what) {
 ensureBuilt('renderer');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
 if (demo) {
-  run(tsx, [join(root, 'main', 'cli', 'index.ts'), 'demo', ...passThrough]);
-} else if (!web && electronBinary()) {
+  // A throw-away clinic: made and seeded first, then opened like any other data directory.
+  const dir = mkdtempSync(join(tmpdir(), 'cunyi-demo-'));
+  const made = spawnSync(tsx, [join(root, 'main', 'cli', 'index.ts'), 'demo', '--data-dir', dir], { cwd: root, stdio: 'inherit' });
+  if (made.status !== 0) process.exit(made.status ?? 1);
+  console.log(`Demo data: ${dir} (delete it when done)`);
+  passThrough.push('--data-dir', dir);
+}
+if (!web && electronBinary()) {
   ensureBuilt('main');
   run(electronBinary(), [root, ...passThrough]);
 } else {

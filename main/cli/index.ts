@@ -21,6 +21,8 @@ const USAGE = `村医 Cunyi command line
   cunyi user passwd --data-dir D --user NAME
   cunyi user remove --data-dir D --user NAME
         signed in as --as ADMIN (default admin) with CUNYI_PASSWORD; the new password is read from CUNYI_NEW_PASSWORD
+  cunyi demo --data-dir D [--residents N]
+        creates a demo clinic with a seeded township and prints the demo accounts (used by npm run demo)
   cunyi check --data-dir D [--user NAME]
         opens the database with CUNYI_PASSWORD, runs SQLite's integrity check, prints counts per collection as JSON
   cunyi seed --data-dir D [--residents N] [--seed S] [--profile realistic|stress] [--user NAME]
@@ -130,6 +132,38 @@ async function check(argv: string[]): Promise<void> {
   });
 }
 
+/** Accounts of the throw-away demo clinic, printed by `npm run demo`; never used for real data. */
+export const DEMO_ACCOUNTS = [
+  { username: 'admin', displayName: '李院长', role: 'admin', password: 'demo-admin-2026' },
+  { username: 'wang', displayName: '王村医', role: 'villageDoctor', password: 'demo-doctor-2026' },
+  { username: 'zhao', displayName: '赵护士', role: 'checkStaff', password: 'demo-check-2026' },
+] as const;
+
+async function demo(argv: string[]): Promise<void> {
+  const args = parseArgs(argv, { values: ['data-dir', 'residents'] });
+  const dataDir = one(args, 'data-dir', true);
+  const [admin, ...others] = DEMO_ACCOUNTS;
+  await withRuntime(dataDir, async (rt) => {
+    await call(rt, 'session.setup', {
+      clinicCode: '441521101',
+      clinicName: '演示乡镇卫生院',
+      villages: [],
+      admin: { username: admin.username, displayName: admin.displayName, password: admin.password },
+    });
+    for (const u of others) await call(rt, 'users.add', { username: u.username, displayName: u.displayName, role: u.role, password: u.password });
+    console.error('demo: seeding a township…');
+    await seedClinic(rt.services.session.current(), {
+      dataDir: resolve(dataDir),
+      clock: rt.services.clock,
+      seed: 'demo',
+      profile: 'realistic',
+      residents: Number(one(args, 'residents') ?? 800),
+    });
+  });
+  console.log('Demo clinic 演示乡镇卫生院 is ready. Accounts (username / password):');
+  for (const u of DEMO_ACCOUNTS) console.log(`  ${u.username} / ${u.password}  (${u.displayName})`);
+}
+
 async function seed(argv: string[]): Promise<void> {
   const args = parseArgs(argv, { values: ['data-dir', 'residents', 'seed', 'profile', 'user'] });
   const dataDir = one(args, 'data-dir', true);
@@ -165,6 +199,9 @@ export async function main(argv: string[]): Promise<number> {
         return EXIT.ok;
       case 'check':
         await check(rest);
+        return EXIT.ok;
+      case 'demo':
+        await demo(rest);
         return EXIT.ok;
       case 'seed':
         await seed(rest);
