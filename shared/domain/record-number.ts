@@ -13,8 +13,8 @@
  *   every later one — never grants a block that conflicts with any block already granted to another device of
  *   the clinic, nor one that conflicts with the device's own blocks (`conflictingBlock` over all grants).
  * - On one device serials only go up per village: the device keeps the last serial it issued in each village and
- *   issues the lowest serial above it that one of its blocks allows; that cursor is saved with the record in the
- *   same write.
+ *   issues the lowest serial above it that one of its blocks allows; that cursor is saved before the record that
+ *   uses it, so a crash can skip a serial but never repeat one.
  * - Hence a record number (village, serial) can only come from the one device whose block covers that village
  *   and serial, and only once there. Record numbers are per village, so a clinic-wide block can be used in full
  *   in every village: serials are not wasted across villages.
