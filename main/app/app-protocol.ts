@@ -6,25 +6,12 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { contentSecurityPolicy } from '../host/csp';
+import { contentTypeOf } from '../host/mime-types';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'cunyi';
 export const APP_ENTRY_URL = `${APP_SCHEME}://${APP_HOST}/`;
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.ttf': 'font/ttf',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 /** True for URLs of our own origin: the only pages allowed to call the API or to be navigated to. */
 export function isAppUrl(url: string): boolean {
@@ -92,7 +79,7 @@ export async function serveAppRequest(rendererDir: string, request: Request): Pr
   }
   const headers = {
     ...securityHeaders(),
-    'Content-Type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+    'Content-Type': contentTypeOf(file),
     'Content-Length': String(body.length),
     'Cache-Control': file.endsWith('.html') ? 'no-store' : 'public, max-age=31536000, immutable',
   };
