@@ -4,8 +4,8 @@
  * D receives both files and is kept (default: a temp folder, removed afterwards). Prints one JSON object on stdout;
  * progress goes to stderr.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
@@ -23,7 +23,7 @@ import type {
   RxJsonSchema,
   RxStorageInstance,
 } from 'rxdb/plugins/core';
-import { getRxStorageSqlcipher } from '../main/store/rx-storage-sqlcipher';
+import { defaultFileName, getRxStorageSqlcipher } from '../main/store/rx-storage-sqlcipher';
 import { openEncryptedFile } from '../main/store/sqlite-file';
 import type { Database } from '../main/store/sqlite-file';
 
@@ -209,6 +209,8 @@ interface Timing {
   ratio: number;
 }
 
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
 function timing(ours: number, raw: number, extra: Record<string, number> = {}): Timing & Record<string, number> {
   const round = (n: number) => Math.round(n * 10) / 10;
   return { ours_ms: round(ours), raw_ms: round(raw), ratio: Math.round((ours / raw) * 100) / 100, ...extra };
@@ -256,6 +258,9 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const databaseName = `bench-${Date.now()}`;
   const rawPath = join(dir, `${databaseName}-raw.db`);
+  const oursPath = join(dir, defaultFileName(databaseName));
+  // The machine is shared: a ratio means little without the load it was measured under.
+  const loadBefore = loadavg();
   log(`files in ${dir}`);
 
   const storage = getRxStorageSqlcipher({ directory: dir, key: KEY });
@@ -413,6 +418,9 @@ async function main(): Promise<void> {
   });
   await residents.close();
   raw.close();
+  // Both handles are closed, so each WAL was checkpointed into its file and removed.
+  const oursBytes = statSync(oursPath).size;
+  const rawBytes = statSync(rawPath).size;
   if (!dataDir) rmSync(dir, { recursive: true, force: true });
 
   const insertResidents = timing(oursResidentMs, rawResidentMs, {
@@ -430,6 +438,7 @@ async function main(): Promise<void> {
     bench: 'store',
     dataDir: dataDir ? dir : null,
     batchSize: BATCH,
+    loadAverage: { before: loadBefore.map(round2), after: loadavg().map(round2) },
     results: {
       insertResidents,
       insertFollowUps,
@@ -438,6 +447,7 @@ async function main(): Promise<void> {
       followUpHistory,
       count,
       unlockFirstQuery: timing(oursUnlockMs, rawUnlockMs),
+      fileSize: { ours_mb: round2(oursBytes / 1e6), raw_mb: round2(rawBytes / 1e6), ratio: round2(oursBytes / rawBytes) },
     },
     targets: {
       insertWithin3xRaw: insertResidents.ratio <= 3 && insertFollowUps.ratio <= 3,

@@ -1,7 +1,7 @@
 /**
  * RxDB storage on an SQLCipher-encrypted SQLite file (better-sqlite3-multiple-ciphers). One file per database name
  * holds every collection, the replication meta instances too; see rx-storage-instance-sqlcipher.ts for the table
- * layout and sqlcipher-helpers.ts for the index-key encoding.
+ * layout, sqlcipher-helpers.ts for the key columns and index-key.ts for their encoding.
  */
 import { join, resolve } from 'node:path';
 import { RXDB_VERSION, ensureRxStorageInstanceParamsAreCorrect } from 'rxdb/plugins/core';
@@ -105,4 +105,5 @@ function connectionOpener(
 export { RxStorageInstanceSqlcipher, CLEANUP_BATCH_SIZE } from './rx-storage-instance-sqlcipher';
 export type { SqlcipherInternals, SqlcipherInstanceCreationOptions } from './rx-storage-instance-sqlcipher';
 export { openConnectionPaths } from './connection-pool';
-export { toIndexKey, tableNameFor } from './sqlcipher-helpers';
+export { tableNameFor } from './sqlcipher-helpers';
+export { toIndexKey, toPaddedIndexKey } from './index-key';

@@ -34,7 +34,7 @@ import type {
 } from 'rxdb/plugins/core';
 import { AppError } from '../../../shared/api/errors';
 import type { ChangeListener, Connection } from './connection-pool';
-import { toIndexKey } from './sqlcipher-helpers';
+import { toPaddedIndexKey } from './index-key';
 import type { IndexColumn, TableLayout } from './sqlcipher-helpers';
 
 export interface SqlcipherInternals {
@@ -57,6 +57,8 @@ type RangeBounds = readonly [lower: Buffer, upper: Buffer];
 type AnyStatement = BetterSqlite3.Statement<unknown[], unknown>;
 
 interface Statements {
+  readonly byId: AnyStatement;
+  readonly byIdLive: AnyStatement;
   readonly byIds: AnyStatement;
   readonly byIdsLive: AnyStatement;
   readonly insert: AnyStatement;
@@ -74,6 +76,8 @@ function prepareStatements(db: Connection['db'], layout: TableLayout): Statement
   const lwt = layout.lwtIndex.column;
   const idsIn = 'id IN (SELECT value FROM json_each(?))';
   return {
+    byId: db.prepare(`SELECT data FROM ${t} WHERE id = ?`).pluck(),
+    byIdLive: db.prepare(`SELECT data FROM ${t} WHERE id = ? AND deleted = 0`).pluck(),
     byIds: db.prepare(`SELECT id, data FROM ${t} WHERE ${idsIn}`).raw(),
     byIdsLive: db.prepare(`SELECT id, data FROM ${t} WHERE ${idsIn} AND deleted = 0`).raw(),
     insert: db.prepare(
@@ -159,6 +163,11 @@ export class RxStorageInstanceSqlcipher<RxDocType>
   async findDocumentsById(ids: string[], withDeleted: boolean): Promise<RxDocumentData<RxDocType>[]> {
     this.ensureOpen('findDocumentsById');
     if (ids.length === 0) return [];
+    // The app reads one document at a time; json_each costs more than the lookup itself then.
+    if (ids.length === 1) {
+      const data: unknown = (withDeleted ? this.statements.byId : this.statements.byIdLive).get(ids[0]);
+      return typeof data === 'string' ? [JSON.parse(data) as RxDocumentData<RxDocType>] : [];
+    }
     const statement = withDeleted ? this.statements.byIds : this.statements.byIdsLive;
     const found = new Map<string, RxDocumentData<RxDocType>>();
     for (const row of statement.iterate(JSON.stringify(ids)) as IterableIterator<[string, string]>) {
@@ -289,6 +298,13 @@ export class RxStorageInstanceSqlcipher<RxDocType>
   private readCurrent(rows: readonly BulkWriteRow<RxDocType>[]): Map<string, RxDocumentData<RxDocType>> {
     const current = new Map<string, RxDocumentData<RxDocType>>();
     if (rows.length === 0) return current;
+    const only = rows.length === 1 ? rows[0] : undefined;
+    if (only) {
+      const id = this.idOf(only.document);
+      const data: unknown = this.statements.byId.get(id);
+      if (typeof data === 'string') current.set(id, JSON.parse(data) as RxDocumentData<RxDocType>);
+      return current;
+    }
     const ids = rows.map((row) => this.idOf(row.document));
     for (const row of this.statements.byIds.iterate(JSON.stringify(ids)) as IterableIterator<[string, string]>) {
       current.set(row[0], JSON.parse(row[1]) as RxDocumentData<RxDocType>);
@@ -312,8 +328,8 @@ export class RxStorageInstanceSqlcipher<RxDocType>
     const schema = this.schema as RxJsonSchema<RxDocumentData<RxDocType>>;
     const fields = [...index.fields];
     return [
-      toIndexKey(getStartIndexStringFromLowerBound(schema, fields, startKeys)),
-      toIndexKey(getStartIndexStringFromUpperBound(schema, fields, endKeys)),
+      toPaddedIndexKey(getStartIndexStringFromLowerBound(schema, fields, startKeys)),
+      toPaddedIndexKey(getStartIndexStringFromUpperBound(schema, fields, endKeys)),
     ];
   }
 

@@ -1,14 +1,12 @@
 /**
- * Table layout of one RxDB storage instance inside the encrypted file, and the index-key encoding.
- *
- * Every index of the schema becomes a BLOB column holding RxDB's indexable string as UTF-16BE. RxDB compares index
- * strings with JS `<` (UTF-16 code units); SQLite compares TEXT as UTF-8 bytes, which puts astral characters such
- * as 𠮷 (U+20BB7) after RxDB's INDEX_MAX '\uFFFF'. BLOBs compare bytewise, and bytewise UTF-16BE order is exactly
- * code-unit order, so SQL range scans return what RxDB's query planner expects (rxdb.md, "Index keys").
+ * Table layout of one RxDB storage instance inside the encrypted file: every index of the schema becomes a BLOB
+ * column holding the document's RxDB index string in an encoding whose bytewise order is RxDB's (index-key.ts),
+ * with an SQL index on it.
  */
 import { getIndexableStringMonad, getPrimaryFieldOfPrimaryKey } from 'rxdb/plugins/core';
 import type { RxDocumentData, RxJsonSchema } from 'rxdb/plugins/core';
 import type { Database } from '../sqlite-file';
+import { INDEX_KEY_COLUMN_TYPE, toPaddedIndexKey } from './index-key';
 
 /** Key columns are named `k:<fields>`, their SQL indexes `<table>:k:<fields>`. */
 const KEY_COLUMN_PREFIX = 'k:';
@@ -40,12 +38,6 @@ export interface TableLayout {
 /** Quotes an SQL identifier; with `"` doubled any string is a safe, distinct name. */
 export function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
-}
-
-/** RxDB index string -> UTF-16BE bytes, whose bytewise order equals JS string order. */
-export function toIndexKey(indexString: string): Buffer {
-  const bytes = Buffer.from(indexString, 'utf16le');
-  return bytes.swap16();
 }
 
 /**
@@ -85,7 +77,7 @@ export function getTableLayout<RxDocType>(
       name,
       column: quoteIdentifier(`${KEY_COLUMN_PREFIX}${name}`),
       sqlIndex: quoteIdentifier(`${rawTable}:${KEY_COLUMN_PREFIX}${name}`),
-      toKey: (doc) => toIndexKey(toIndexString(doc)),
+      toKey: (doc) => toPaddedIndexKey(toIndexString(doc)),
     });
   }
   const lwtIndex = indexes.find((index) => index.name === `_meta.lwt,${primaryPath}`);
@@ -95,7 +87,7 @@ export function getTableLayout<RxDocType>(
 
 /** Statements that create the table and its indexes; all are idempotent. */
 export function createTableSql(layout: TableLayout): string[] {
-  const keyColumns = layout.indexes.map((index) => `${index.column} BLOB NOT NULL`).join(',\n  ');
+  const keyColumns = layout.indexes.map((index) => `${index.column} ${INDEX_KEY_COLUMN_TYPE} NOT NULL`).join(',\n  ');
   return [
     `CREATE TABLE IF NOT EXISTS ${layout.table} (
   id TEXT NOT NULL UNIQUE,
@@ -113,26 +105,34 @@ export function createTableSql(layout: TableLayout): string[] {
 
 /**
  * Creates the table, or brings an existing one up to the schema's indexes, in one transaction: a key column that
- * an older build of the same schema version did not have is added and filled from the stored documents, and one
- * whose index the schema no longer has is dropped (inserts would otherwise leave it NULL).
+ * an older build of the same schema version did not have, or filled with another key encoding, is (re)built from
+ * the stored documents, and one whose index the schema no longer has is dropped (inserts would otherwise leave it
+ * NULL).
  */
 export function ensureTable(db: Database, layout: TableLayout): void {
   db.transaction(() => {
     const existing = db
-      .prepare(`SELECT name FROM pragma_table_info(?)`)
-      .pluck()
+      .prepare(`SELECT name, type FROM pragma_table_info(?)`)
+      .raw()
       .all(layout.rawTable)
-      .map((name) => String(name));
+      .map((row) => {
+        const [name, type] = row as [unknown, unknown];
+        return { name: String(name), type: String(type) };
+      });
     if (existing.length > 0) {
       const wanted = new Set(layout.indexes.map((index) => `${KEY_COLUMN_PREFIX}${index.name}`));
-      for (const column of existing.filter((c) => c.startsWith(KEY_COLUMN_PREFIX) && !wanted.has(c))) {
-        db.exec(`DROP INDEX IF EXISTS ${quoteIdentifier(`${layout.rawTable}:${column}`)}`);
-        db.exec(`ALTER TABLE ${layout.table} DROP COLUMN ${quoteIdentifier(column)}`);
+      const stale = existing.filter(
+        (c) => c.name.startsWith(KEY_COLUMN_PREFIX) && (!wanted.has(c.name) || c.type !== INDEX_KEY_COLUMN_TYPE),
+      );
+      for (const { name } of stale) {
+        db.exec(`DROP INDEX IF EXISTS ${quoteIdentifier(`${layout.rawTable}:${name}`)}`);
+        db.exec(`ALTER TABLE ${layout.table} DROP COLUMN ${quoteIdentifier(name)}`);
       }
-      const have = new Set(existing);
+      const have = new Set(existing.filter((c) => !stale.includes(c)).map((c) => c.name));
       const missing = layout.indexes.filter((index) => !have.has(`${KEY_COLUMN_PREFIX}${index.name}`));
       for (const index of missing) {
-        db.exec(`ALTER TABLE ${layout.table} ADD COLUMN ${index.column} BLOB NOT NULL DEFAULT x''`);
+        const column = `${index.column} ${INDEX_KEY_COLUMN_TYPE} NOT NULL DEFAULT x''`;
+        db.exec(`ALTER TABLE ${layout.table} ADD COLUMN ${column}`);
       }
       if (missing.length > 0) backfillKeys(db, layout, missing);
     }

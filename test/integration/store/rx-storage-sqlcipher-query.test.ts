@@ -157,7 +157,7 @@ describe('index use', () => {
 });
 
 describe('index keys sort like JS strings', () => {
-  it('UTF-16BE bytes compare exactly as JS compares strings, astral characters included', () => {
+  it('index-key bytes (CESU-8) compare exactly as JS compares strings, astral characters included', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), (a, b) => {
         const js = a < b ? -1 : a > b ? 1 : 0;
