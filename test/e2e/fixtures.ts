@@ -19,7 +19,8 @@ export interface E2eHost {
   url: string;
   origin: string;
   dataDir: string;
-  stop(): Promise<void>;
+  /** Stops the host and deletes its data directory, unless `keepData` (a restart on the same data follows). */
+  stop(opts?: { keepData?: boolean }): Promise<void>;
 }
 
 export function assertRendererBuilt(): void {
@@ -82,7 +83,7 @@ export async function startHost(dataDir: string = makeDataDir()): Promise<E2eHos
     url,
     origin: new URL(url).origin,
     dataDir,
-    async stop() {
+    async stop(opts?: { keepData?: boolean }) {
       if (child.exitCode === null) {
         const exited = new Promise<void>((r) => child.once('exit', () => r()));
         child.kill('SIGTERM');
@@ -90,9 +91,15 @@ export async function startHost(dataDir: string = makeDataDir()): Promise<E2eHos
         await exited;
         clearTimeout(timer);
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!opts?.keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Stops the host and starts a new one on the same data directory: what a user sees after closing and reopening. */
+export async function restartHost(host: E2eHost): Promise<E2eHost> {
+  await host.stop({ keepData: true });
+  return startHost(host.dataDir);
 }
 
 export async function signIn(page: Page, password = ADMIN.password): Promise<void> {
