@@ -13,7 +13,6 @@ import {
   prepareQuery,
   randomToken,
   type MangoQuery,
-  type MangoQuerySelector,
   type RxDocumentData,
   type RxJsonSchema,
   type RxStorageInstanceCreationParams,
