@@ -59,7 +59,7 @@ export class AppServices {
           timeZone: u.timeZone,
           user: u.user,
           settings: u.settings,
-        });
+        }, this.bus);
       },
       onLocking: async () => {
         this.clinicServices?.stop();

@@ -3,6 +3,13 @@
  * dropped when it locks, so nothing can reach patient data without the key.
  */
 import type { ClinicContext } from './clinic-context';
+import { ContractsService } from './contracting/contracts-service';
+import { TeamsService } from './contracting/teams-service';
+import type { EventBus } from './event-bus';
+import { FollowupsService } from './followups/followups-service';
+import { PatientIndex } from './followups/patient-index';
+import { RegistriesService } from './followups/registries-service';
+import { WorklistService } from './followups/worklist-service';
 import { HealthChecksService } from './health-checks/health-check-service';
 import { HouseholdsService } from './residents/households-service';
 import { ensureFirstBlock } from './residents/record-numbers';
@@ -13,24 +20,40 @@ export class ClinicServices {
   readonly residents: ResidentsService;
   readonly households: HouseholdsService;
   readonly healthChecks: HealthChecksService;
+  readonly registries: RegistriesService;
+  readonly followups: FollowupsService;
+  readonly worklist: WorklistService;
+  readonly teams: TeamsService;
+  readonly contracts: ContractsService;
 
   private constructor(
     readonly ctx: ClinicContext,
     private readonly index: ResidentSearchIndex,
+    private readonly patients: PatientIndex,
   ) {
     this.residents = new ResidentsService(ctx, index);
     this.households = new HouseholdsService(ctx);
     this.healthChecks = new HealthChecksService(ctx);
+    this.registries = new RegistriesService(ctx);
+    this.followups = new FollowupsService(ctx);
+    this.worklist = new WorklistService(ctx, patients);
+    this.teams = new TeamsService(ctx);
+    this.contracts = new ContractsService(ctx, this.teams);
   }
 
-  static async start(ctx: ClinicContext): Promise<ClinicServices> {
+  /** `bus` carries `worklist.changed`; null where nobody listens (CLI). */
+  static async start(ctx: ClinicContext, bus: EventBus | null = null): Promise<ClinicServices> {
     await ensureFirstBlock(ctx);
     const index = new ResidentSearchIndex(ctx.db);
     await index.start();
-    return new ClinicServices(ctx, index);
+    // Follows the change streams from now; its one full read waits for the first work-list call.
+    const patients = new PatientIndex(ctx.db, bus);
+    patients.start();
+    return new ClinicServices(ctx, index, patients);
   }
 
   stop(): void {
     this.index.stop();
+    this.patients.stop();
   }
 }

@@ -5,6 +5,8 @@ import type { CallContext } from '../context';
 import { healthChecksHandlers, householdsHandlers, residentsHandlers } from './residents';
 import { appHandlers, sessionHandlers, usersHandlers } from './session';
 import { auditHandlers, settingsHandlers } from './settings';
+import { followupsHandlers, registriesHandlers, worklistHandlers } from './followups';
+import { contractsHandlers, packagesHandlers, teamsHandlers } from './contracting';
 
 export function createHandlers(services: AppServices): ContractHandlers<AppContract, CallContext> {
   return {
@@ -16,5 +18,11 @@ export function createHandlers(services: AppServices): ContractHandlers<AppContr
     residents: residentsHandlers(services),
     households: householdsHandlers(services),
     healthChecks: healthChecksHandlers(services),
+    registries: registriesHandlers(services),
+    followups: followupsHandlers(services),
+    worklist: worklistHandlers(services),
+    teams: teamsHandlers(services),
+    packages: packagesHandlers(services),
+    contracts: contractsHandlers(services),
   };
 }

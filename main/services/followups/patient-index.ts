@@ -1,0 +1,406 @@
+/**
+ * The work list's memory of every resident: a few fields of each resident, encounter and contract, enough to run
+ * the pure work-list rules without reading 200,000 documents per query. Loaded once (lazily, on the first work-list
+ * call) by reading the collections in `_meta.lwt` order, and kept current from the storage change streams, which
+ * the storage emits before a write returns, so a saved follow-up is on the next query's list. Every change also
+ * publishes `worklist.changed` so the UI re-queries. A row only replaces one with an older `lwt`, so a batch read
+ * during the load can never overwrite a newer change event.
+ */
+import { getChangedDocumentsSince, type RxStorageInstance } from 'rxdb';
+import type { Subscription } from 'rxjs';
+import type { CalendarDate } from '../../../shared/domain/dates';
+import type { ContractDoc, EncounterDoc, ResidentDoc } from '../../../shared/schemas/collections';
+import type { ClinicDatabase } from '../../store/database';
+import { tableNameFor } from '../../store/rx-storage-sqlcipher';
+import type { EventBus } from '../event-bus';
+
+type Meta = { _deleted?: boolean; _meta?: { lwt: number } };
+type Sql = ReturnType<ClinicDatabase['sql']['prepare']>;
+
+export interface ResidentLite {
+  id: string;
+  lwt: number;
+  name: string;
+  sex: string;
+  birthDate: CalendarDate;
+  phone: string;
+  villageCode: string;
+  status: ResidentDoc['status'];
+  responsibleDoctor: string;
+  pastDiseaseCodes: string[];
+  disabilityCodes: string[];
+  flags: { isPregnant?: boolean; isPoor?: boolean; isFpSpecialFamily?: boolean };
+}
+
+/** The fields of an encounter's form that the work list and fulfilment read. */
+export interface EncounterLite {
+  id: string;
+  lwt: number;
+  type: EncounterDoc['type'];
+  date: CalendarDate;
+  status: EncounterDoc['status'];
+  amends: string;
+  createdAt: number;
+  completedAt: number;
+  f: Record<string, unknown>;
+}
+
+export interface ContractLite {
+  id: string;
+  lwt: number;
+  teamId: string;
+  startDate: CalendarDate;
+  endDate: CalendarDate;
+  status: ContractDoc['status'];
+  signDate: CalendarDate | null;
+  terminatedDate: CalendarDate | null;
+  doctorId: string;
+  doctorName: string;
+  previousContractId: string;
+}
+
+export interface PatientEntry {
+  residentId: string;
+  resident: ResidentLite | null;
+  encounters: Map<string, EncounterLite>;
+  contracts: Map<string, ContractLite>;
+  /** Derived rows for one (today, options) key, dropped on any change to this patient. */
+  memo: { key: string; value: unknown } | null;
+}
+
+/** Form fields kept per encounter type: only what rules and fulfilment read. */
+const KEPT: Partial<Record<EncounterDoc['type'], readonly string[]>> = {
+  htnFollowup: ['visitMode', 'classification', 'nextVisitDate'],
+  t2dmFollowup: ['visitMode', 'classification', 'nextVisitDate', 'fastingGlucose'],
+  htnEnrolment: ['status', 'enrolledDate', 'bpTarget'],
+  t2dmEnrolment: ['status', 'enrolledDate', 'bpTarget'],
+  referralCheck: ['sourceId', 'disease', 'dueDate', 'checkedDate'],
+  contractService: ['serviceCode', 'contractId'],
+  healthCheck: [],
+  selfCareAssessment: [],
+};
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+
+export function residentLite(doc: ResidentDoc & Meta): ResidentLite {
+  const data = doc.data;
+  const past = Array.isArray(data['pastDiseases']) ? (data['pastDiseases'] as { code?: unknown }[]) : [];
+  const flags = (data['flags'] ?? {}) as ResidentLite['flags'];
+  return {
+    id: doc.id,
+    lwt: doc._meta?.lwt ?? 0,
+    name: doc.name,
+    sex: String(doc.sex),
+    birthDate: doc.birthDate,
+    phone: doc.phone,
+    villageCode: doc.villageCode,
+    status: doc.status,
+    responsibleDoctor: str(data['responsibleDoctor']),
+    pastDiseaseCodes: past.map((p) => str(p.code)),
+    disabilityCodes: Array.isArray(data['disabilities']) ? (data['disabilities'] as unknown[]).map(str) : [],
+    flags: { isPregnant: flags.isPregnant === true, isPoor: flags.isPoor === true, isFpSpecialFamily: flags.isFpSpecialFamily === true },
+  };
+}
+
+export function encounterLite(doc: EncounterDoc & Meta): EncounterLite | null {
+  const kept = KEPT[doc.type];
+  if (!kept) return null;
+  const form = (doc.data['form'] ?? {}) as Record<string, unknown>;
+  const computed = (doc.data['computed'] ?? {}) as Record<string, unknown>;
+  const f: Record<string, unknown> = {};
+  for (const k of kept) if (form[k] !== undefined && form[k] !== null) f[k] = form[k];
+  if (doc.type === 'htnFollowup' || doc.type === 't2dmFollowup') {
+    if (typeof computed['referralCheckDue'] === 'string') f['referralCheckDue'] = computed['referralCheckDue'];
+  }
+  return {
+    id: doc.id,
+    lwt: doc._meta?.lwt ?? 0,
+    type: doc.type,
+    date: doc.date,
+    status: doc.status,
+    amends: doc.amends,
+    createdAt: doc.createdAt,
+    completedAt: doc.completedAt ?? 0,
+    f,
+  };
+}
+
+export function contractLite(doc: ContractDoc & Meta): ContractLite {
+  const data = doc.data;
+  const termination: unknown = data['termination'];
+  return {
+    id: doc.id,
+    lwt: doc._meta?.lwt ?? 0,
+    teamId: doc.teamId,
+    startDate: doc.startDate,
+    endDate: doc.endDate,
+    status: doc.status,
+    signDate: str(data['signDate']) || null,
+    terminatedDate: (typeof termination === 'object' && termination !== null && 'terminatedDate' in termination ? str(termination.terminatedDate) : '') || null,
+    doctorId: str(data['doctorId']),
+    doctorName: str(data['doctorName']),
+    previousContractId: str(data['previousContractId']),
+  };
+}
+
+const LOAD_BATCH = 5000;
+/** More changed residents than this in one bulk (a seed, a sync pull) are announced as "everything changed". */
+const EVENT_ID_LIMIT = 500;
+
+export class PatientIndex {
+  private readonly patients = new Map<string, PatientEntry>();
+  /** Which resident each encounter or contract belongs to, so a move (merge) leaves no stale copy behind. */
+  private readonly owner = new Map<string, string>();
+  private subscriptions: Subscription[] = [];
+  /** Bumped on every applied change, so whole-list caches know when to rebuild. */
+  version = 0;
+  /** Residents changed since the last `takeChanged()`; null once too many to list (rebuild everything). */
+  private changed: Set<string> | null = new Set();
+  private loading: Promise<void> | null = null;
+
+  constructor(
+    private readonly db: ClinicDatabase,
+    private readonly bus: EventBus | null,
+  ) {}
+
+  /** Follow the change streams from now on (before any load, so nothing written meanwhile is missed). */
+  start(): void {
+    const follow = <T extends { id: string }>(instance: RxStorageInstance<T, unknown, unknown>, apply: (doc: T & Meta) => string[]) =>
+      instance.changeStream().subscribe((bulk) => {
+        const changed = new Set<string>();
+        for (const e of bulk.events) for (const id of apply(e.documentData)) changed.add(id);
+        this.announce(changed);
+      });
+    this.subscriptions = [
+      follow(this.db.rx.residents.storageInstance, (d) => this.applyResident(d)),
+      follow(this.db.rx.encounters.storageInstance, (d) => this.applyEncounter(d)),
+      follow(this.db.rx.contracts.storageInstance, (d) => this.applyContract(d)),
+    ];
+  }
+
+  stop(): void {
+    for (const s of this.subscriptions) s.unsubscribe();
+    this.subscriptions = [];
+  }
+
+  private announce(changed: Set<string>): void {
+    if (changed.size === 0) return;
+    this.version += 1;
+    if (this.changed) for (const id of changed) this.changed.add(id);
+    if (this.changed && this.changed.size > EVENT_ID_LIMIT) this.changed = null;
+    if (!this.bus) return;
+    const all = changed.size > EVENT_ID_LIMIT;
+    this.bus.publish('worklist.changed', { residentIds: all ? [] : [...changed], all });
+  }
+
+  /** Reads every resident, encounter and contract once; later calls wait for the same load. */
+  ready(): Promise<void> {
+    this.loading ??= this.load().catch((e: unknown) => {
+      // A failed load is retried by the next call rather than remembered.
+      this.loading = null;
+      throw e;
+    });
+    return this.loading;
+  }
+
+  private async load(): Promise<void> {
+    // The fast path reads only the fields the list needs, with json_extract in one synchronous statement per
+    // collection (no change event can interleave); the storage-neutral path parses every document.
+    if (this.loadSql()) return;
+    const read = async <T extends { id: string }>(instance: RxStorageInstance<T, unknown, unknown>, apply: (doc: T & Meta) => unknown) => {
+      let checkpoint: unknown;
+      for (;;) {
+        const batch = await getChangedDocumentsSince(instance, LOAD_BATCH, checkpoint);
+        for (const d of batch.documents) apply(d);
+        if (batch.documents.length < LOAD_BATCH) break;
+        checkpoint = batch.checkpoint;
+      }
+    };
+    await read(this.db.rx.residents.storageInstance, (d) => this.applyResident(d));
+    await read(this.db.rx.encounters.storageInstance, (d) => this.applyEncounter(d));
+    await read(this.db.rx.contracts.storageInstance, (d) => this.applyContract(d));
+  }
+
+  private table(collection: 'residents' | 'encounters' | 'contracts'): string {
+    const name = tableNameFor(this.db.rx.name, collection, this.db.rx[collection].schema.version);
+    return `"${name.replaceAll('"', '""')}"`;
+  }
+
+  /** False when the file does not have the storage's table layout (another storage); then nothing was applied. */
+  private loadSql(): boolean {
+    const sql = this.db.sql;
+    let statements: { residents: Sql; encounters: Sql; contracts: Sql };
+    try {
+      statements = {
+        residents: sql.prepare(`SELECT id, lwt, json_extract(data, '$.name'), json_extract(data, '$.sex'), json_extract(data, '$.birthDate'),
+            json_extract(data, '$.phone'), json_extract(data, '$.villageCode'), json_extract(data, '$.status'), json_extract(data, '$.data.responsibleDoctor'),
+            json_extract(data, '$.data.pastDiseases'), json_extract(data, '$.data.disabilities'), json_extract(data, '$.data.flags.isPregnant'),
+            json_extract(data, '$.data.flags.isPoor'), json_extract(data, '$.data.flags.isFpSpecialFamily')
+          FROM ${this.table('residents')} WHERE deleted = 0`),
+        encounters: sql.prepare(`SELECT id, lwt, json_extract(data, '$.residentId'), json_extract(data, '$.type'), json_extract(data, '$.date'),
+            json_extract(data, '$.status'), json_extract(data, '$.amends'), json_extract(data, '$.createdAt'), json_extract(data, '$.completedAt'),
+            json_extract(data, '$.data.form.visitMode'), json_extract(data, '$.data.form.classification'), json_extract(data, '$.data.form.nextVisitDate'),
+            json_extract(data, '$.data.form.fastingGlucose'), json_extract(data, '$.data.form.status'), json_extract(data, '$.data.form.enrolledDate'),
+            json_extract(data, '$.data.form.sourceId'), json_extract(data, '$.data.form.disease'), json_extract(data, '$.data.form.dueDate'),
+            json_extract(data, '$.data.form.checkedDate'), json_extract(data, '$.data.form.serviceCode'), json_extract(data, '$.data.form.contractId'),
+            json_extract(data, '$.data.computed.referralCheckDue')
+          FROM ${this.table('encounters')} WHERE deleted = 0`),
+        contracts: sql.prepare(`SELECT id, lwt, json_extract(data, '$.residentId'), json_extract(data, '$.teamId'), json_extract(data, '$.startDate'),
+            json_extract(data, '$.endDate'), json_extract(data, '$.status'), json_extract(data, '$.data.signDate'),
+            json_extract(data, '$.data.termination.terminatedDate'), json_extract(data, '$.data.doctorId'), json_extract(data, '$.data.doctorName'),
+            json_extract(data, '$.data.previousContractId')
+          FROM ${this.table('contracts')} WHERE deleted = 0`),
+      };
+    } catch {
+      return false;
+    }
+    const codes = (json: unknown, pick: (x: unknown) => string): string[] => {
+      if (typeof json !== 'string') return [];
+      const parsed: unknown = JSON.parse(json);
+      return Array.isArray(parsed) ? parsed.map(pick) : [];
+    };
+    for (const r of statements.residents.raw(true).iterate() as Iterable<unknown[]>) {
+      const lite: ResidentLite = {
+        id: str(r[0]),
+        lwt: Number(r[1]),
+        name: str(r[2]),
+        sex: typeof r[3] === 'number' ? String(r[3]) : str(r[3]),
+        birthDate: str(r[4]),
+        phone: str(r[5]),
+        villageCode: str(r[6]),
+        status: str(r[7]) as ResidentDoc['status'],
+        responsibleDoctor: str(r[8]),
+        pastDiseaseCodes: codes(r[9], (x) => str((x as { code?: unknown } | null)?.code)),
+        disabilityCodes: codes(r[10], str),
+        flags: { isPregnant: r[11] === 1, isPoor: r[12] === 1, isFpSpecialFamily: r[13] === 1 },
+      };
+      const e = this.entry(lite.id);
+      if (!e.resident || e.resident.lwt <= lite.lwt) e.resident = lite;
+    }
+    const FORM_COLUMNS = ['visitMode', 'classification', 'nextVisitDate', 'fastingGlucose', 'status', 'enrolledDate', 'sourceId', 'disease', 'dueDate', 'checkedDate', 'serviceCode', 'contractId'];
+    for (const r of statements.encounters.raw(true).iterate() as Iterable<unknown[]>) {
+      const type = str(r[3]) as EncounterDoc['type'];
+      const kept = KEPT[type];
+      if (!kept) continue;
+      const f: Record<string, unknown> = {};
+      FORM_COLUMNS.forEach((k, i) => {
+        const v = r[9 + i];
+        if (v !== null && v !== undefined && kept.includes(k)) f[k] = v;
+      });
+      if (typeof r[21] === 'string') f['referralCheckDue'] = r[21];
+      const lite: EncounterLite = {
+        id: str(r[0]),
+        lwt: Number(r[1]),
+        type,
+        date: str(r[4]),
+        status: str(r[5]) as EncounterDoc['status'],
+        amends: str(r[6]),
+        createdAt: Number(r[7] ?? 0),
+        completedAt: Number(r[8] ?? 0),
+        f,
+      };
+      this.put(str(r[2]), lite, (p) => p.encounters);
+    }
+    for (const r of statements.contracts.raw(true).iterate() as Iterable<unknown[]>) {
+      const lite: ContractLite = {
+        id: str(r[0]),
+        lwt: Number(r[1]),
+        teamId: str(r[3]),
+        startDate: str(r[4]),
+        endDate: str(r[5]),
+        status: str(r[6]) as ContractDoc['status'],
+        signDate: str(r[7]) || null,
+        terminatedDate: str(r[8]) || null,
+        doctorId: str(r[9]),
+        doctorName: str(r[10]),
+        previousContractId: str(r[11]),
+      };
+      this.put(str(r[2]), lite, (p) => p.contracts);
+    }
+    return true;
+  }
+
+  private put<T extends { id: string; lwt: number }>(residentId: string, lite: T, pick: (p: PatientEntry) => Map<string, T>): void {
+    const e = this.entry(residentId);
+    const held = pick(e).get(lite.id);
+    if (held && held.lwt > lite.lwt) return;
+    pick(e).set(lite.id, lite);
+    this.owner.set(lite.id, residentId);
+    e.memo = null;
+  }
+
+  private entry(residentId: string): PatientEntry {
+    let e = this.patients.get(residentId);
+    if (!e) {
+      e = { residentId, resident: null, encounters: new Map(), contracts: new Map(), memo: null };
+      this.patients.set(residentId, e);
+    }
+    return e;
+  }
+
+  private applyResident(doc: ResidentDoc & Meta): string[] {
+    const e = this.entry(doc.id);
+    const lwt = doc._meta?.lwt ?? 0;
+    if (e.resident && e.resident.lwt > lwt) return [];
+    e.resident = doc._deleted ? null : residentLite(doc);
+    e.memo = null;
+    return [doc.id];
+  }
+
+  /** Removes a stale copy held under another resident (after a merge moved the document). */
+  private release(docId: string, residentId: string, lwt: number, pick: (p: PatientEntry) => Map<string, { lwt: number }>): string[] {
+    const previousOwner = this.owner.get(docId);
+    if (previousOwner === undefined || previousOwner === residentId) return [];
+    const prev = this.patients.get(previousOwner);
+    const held = prev ? pick(prev).get(docId) : undefined;
+    if (!prev || !held || held.lwt > lwt) return [];
+    pick(prev).delete(docId);
+    prev.memo = null;
+    return [previousOwner];
+  }
+
+  private applyEncounter(doc: EncounterDoc & Meta): string[] {
+    const lite = encounterLite(doc);
+    if (!lite) return [];
+    const lwt = lite.lwt;
+    const moved = this.release(doc.id, doc.residentId, lwt, (p) => p.encounters);
+    const e = this.entry(doc.residentId);
+    const held = e.encounters.get(doc.id);
+    if (held && held.lwt > lwt) return moved;
+    if (doc._deleted) e.encounters.delete(doc.id);
+    else e.encounters.set(doc.id, lite);
+    this.owner.set(doc.id, doc.residentId);
+    e.memo = null;
+    return [...moved, doc.residentId];
+  }
+
+  private applyContract(doc: ContractDoc & Meta): string[] {
+    const lite = contractLite(doc);
+    const moved = this.release(doc.id, doc.residentId, lite.lwt, (p) => p.contracts);
+    const e = this.entry(doc.residentId);
+    const held = e.contracts.get(doc.id);
+    if (held && held.lwt > lite.lwt) return moved;
+    if (doc._deleted) e.contracts.delete(doc.id);
+    else e.contracts.set(doc.id, lite);
+    this.owner.set(doc.id, doc.residentId);
+    e.memo = null;
+    return [...moved, doc.residentId];
+  }
+
+  /** Residents changed since the previous call (null: too many, rebuild from scratch), and starts a new set. */
+  takeChanged(): Set<string> | null {
+    const out = this.changed;
+    this.changed = new Set();
+    return out;
+  }
+
+  get(residentId: string): PatientEntry | undefined {
+    return this.patients.get(residentId);
+  }
+
+  all(): IterableIterator<PatientEntry> {
+    return this.patients.values();
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * One patient's work items on a date, from the patient index's few fields: the pure rules of
+ * shared/domain/worklist-rules.ts for follow-ups, checks and referral checks, plus the contracting items
+ * (contracting.md §6: contracts expiring within 30 days, key-population residents without a contract).
+ */
+import type { WorkKind, WorkRow } from '../../../shared/api/followups';
+import { isInForce, RENEWAL_WINDOW_DAYS, type ContractFacts } from '../../../shared/domain/contract-rules';
+import { addDays, compareDates, yearOf, type CalendarDate } from '../../../shared/domain/dates';
+import type { FollowupClass, VisitMode } from '../../../shared/domain/followup-classification';
+import type { ChronicDisease } from '../../../shared/domain/followup-emergency';
+import { populationTags, type Registry } from '../../../shared/domain/population-tags';
+import {
+  isFaceToFace,
+  patientWorkItems,
+  requiredFaceToFace,
+  type FollowupSummary,
+  type PatientSummary,
+  type ReferralSummary,
+  type RegistryStatus,
+  type RegistrySummary,
+} from '../../../shared/domain/worklist-rules';
+import type { ContractLite, EncounterLite, PatientEntry } from './patient-index';
+
+/** A row before the display fields (village name, age) are added by the service. */
+export type PatientWork = Omit<WorkRow, 'villageName' | 'age'>;
+
+export interface Versioned {
+  id: string;
+  amends: string;
+  createdAt: number;
+  status: string;
+}
+
+/** Each original with the version readers show: its newest amendment, else itself (DESIGN.md §1). */
+export function latestVersions<T extends Versioned>(docs: Iterable<T>): { root: T; shown: T; amendments: T[] }[] {
+  const roots = new Map<string, T>();
+  const amendments = new Map<string, T[]>();
+  for (const d of docs) {
+    if (!d.amends) roots.set(d.id, d);
+    else {
+      const list = amendments.get(d.amends) ?? [];
+      list.push(d);
+      amendments.set(d.amends, list);
+    }
+  }
+  const out: { root: T; shown: T; amendments: T[] }[] = [];
+  for (const [id, root] of roots) {
+    const list = (amendments.get(id) ?? []).sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
+    out.push({ root, shown: list[0] ?? root, amendments: list });
+  }
+  return out;
+}
+
+const FOLLOWUP_DISEASE: Partial<Record<EncounterLite['type'], ChronicDisease>> = { htnFollowup: 'htn', t2dmFollowup: 't2dm' };
+const ENROLMENT_DISEASE: Partial<Record<EncounterLite['type'], ChronicDisease>> = { htnEnrolment: 'htn', t2dmEnrolment: 't2dm' };
+
+export function contractFacts(c: ContractLite, residentId: string): ContractFacts {
+  return { id: c.id, residentId, startDate: c.startDate, endDate: c.endDate, signDate: c.signDate, terminatedDate: c.terminatedDate };
+}
+
+/** The rules' view of one patient, from the latest version of every encounter. */
+export function patientSummary(entry: PatientEntry): PatientSummary & { registries: RegistrySummary[]; followups: FollowupSummary[] } {
+  const versions = latestVersions(entry.encounters.values());
+  const registries: RegistrySummary[] = [];
+  const followups: FollowupSummary[] = [];
+  const referrals: ReferralSummary[] = [];
+  let lastHealthCheckDate: CalendarDate | null = null;
+  for (const { root, shown } of versions) {
+    const enrolled = ENROLMENT_DISEASE[root.type];
+    const followed = FOLLOWUP_DISEASE[root.type];
+    if (enrolled && shown.status === 'completed') {
+      registries.push({
+        disease: enrolled,
+        status: (shown.f['status'] as RegistryStatus | undefined) ?? 'active',
+        enrolledDate: (shown.f['enrolledDate'] as string | undefined) ?? root.date,
+      });
+    } else if (followed && typeof shown.f['visitMode'] === 'number') {
+      followups.push({
+        disease: followed,
+        visitDate: shown.date,
+        visitMode: shown.f['visitMode'] as VisitMode,
+        classification: (shown.f['classification'] as FollowupClass | undefined) ?? null,
+        nextVisitDate: (shown.f['nextVisitDate'] as string | undefined) ?? null,
+        isCompleted: shown.status === 'completed',
+      });
+    } else if (root.type === 'referralCheck') {
+      referrals.push({
+        sourceId: typeof shown.f['sourceId'] === 'string' ? shown.f['sourceId'] : '',
+        disease: (shown.f['disease'] as ChronicDisease | undefined) ?? 'htn',
+        checkDue: (shown.f['dueDate'] as string | undefined) ?? shown.date,
+        checkedDate: shown.status === 'completed' ? ((shown.f['checkedDate'] as string | undefined) ?? shown.date) : null,
+      });
+    } else if (root.type === 'healthCheck' && shown.status === 'completed') {
+      if (!lastHealthCheckDate || compareDates(shown.date, lastHealthCheckDate) > 0) lastHealthCheckDate = shown.date;
+    }
+  }
+  // A referral check whose visit was amended to no referral is no longer owed.
+  const stillReferred = new Set(
+    versions.filter((v) => FOLLOWUP_DISEASE[v.root.type] && typeof v.shown.f['referralCheckDue'] === 'string').map((v) => v.root.id),
+  );
+  const r = entry.resident;
+  return {
+    residentId: entry.residentId,
+    birthDate: r?.birthDate ?? '1900-01-01',
+    residentStatus: r?.status ?? 'active',
+    registries,
+    followups,
+    referrals: referrals.filter((x) => x.checkedDate || stillReferred.has(x.sourceId)),
+    lastHealthCheckDate,
+  };
+}
+
+/** Kind shown on the work list: a follow-up after an unsatisfactory visit is the 2-week re-check (随访 2周复查). */
+function kindOf(kind: string, reason: string): WorkKind {
+  if (kind === 'followup' && reason === 'worklist.reason.recheckFollowup') return 'recheck';
+  return kind as WorkKind;
+}
+
+export interface PatientWorkResult {
+  rows: PatientWork[];
+  /** Names and ids a doctor filter matches: the responsible doctor and the doctors of contracts in force. */
+  doctors: string[];
+}
+
+export function patientWork(entry: PatientEntry, today: CalendarDate, upcomingDays: number): PatientWorkResult {
+  const r = entry.resident;
+  if (!r) return { rows: [], doctors: [] };
+  const summary = patientSummary(entry);
+  const contracts = [...entry.contracts.values()];
+  const inForce = contracts.filter((c) => isInForce(contractFacts(c, entry.residentId), today));
+  const doctors = [r.responsibleDoctor, ...inForce.flatMap((c) => [c.doctorId, c.doctorName])].filter((d) => d !== '');
+  const doctor = r.responsibleDoctor || inForce[0]?.doctorName || '';
+  const year = yearOf(today);
+  const yearPrefix = `${today.slice(0, 4)}-`;
+  const activeRegs = summary.registries.filter((g) => g.status === 'active' && compareDates(g.enrolledDate, today) <= 0);
+  const yearly = activeRegs.map((g) => ({
+    disease: g.disease,
+    done: summary.followups.filter(
+      (f) => f.disease === g.disease && f.isCompleted && isFaceToFace(f.visitMode) && f.visitDate.startsWith(yearPrefix) && f.visitDate <= today,
+    ).length,
+    required: requiredFaceToFace(g.enrolledDate, year),
+  }));
+  const base = { residentId: r.id, name: r.name, sex: r.sex, phone: r.phone, villageCode: r.villageCode, doctor, yearly };
+  const rows: PatientWork[] = patientWorkItems(summary, today, { upcomingDays }).map((i) => {
+    const row: PatientWork = { ...base, kind: kindOf(i.kind, i.reason), dueDate: i.dueDate, status: i.status, reason: i.reason };
+    if (i.disease) row.disease = i.disease;
+    if (i.params) row.params = i.params;
+    return row;
+  });
+  if (r.status !== 'active') return { rows, doctors };
+
+  const renewed = new Set(contracts.map((c) => c.previousContractId).filter((id) => id !== ''));
+  for (const c of inForce) {
+    if (c.terminatedDate || renewed.has(c.id)) continue;
+    if (compareDates(c.endDate, addDays(today, RENEWAL_WINDOW_DAYS)) <= 0) {
+      rows.push({ ...base, kind: 'contractExpiring', dueDate: c.endDate, status: 'due', reason: 'worklist.reason.contractExpiring', params: { contractId: c.id } });
+    }
+  }
+  const registriesActive: Registry[] = activeRegs.map((g) => g.disease);
+  const tags = populationTags(
+    {
+      birthDate: r.birthDate,
+      sex: r.sex,
+      pastDiseaseCodes: r.pastDiseaseCodes,
+      disabilityCodes: r.disabilityCodes,
+      activeRegistries: registriesActive,
+      flags: r.flags,
+    },
+    today,
+  );
+  const signedAhead = contracts.some((c) => c.signDate && !c.terminatedDate && compareDates(c.startDate, today) > 0);
+  if (tags.length > 0 && inForce.length === 0 && !signedAhead) {
+    rows.push({ ...base, kind: 'noContract', dueDate: today, status: 'due', reason: 'worklist.reason.noContract', params: { tags: tags.join(',') } });
+  }
+  return { rows, doctors };
+}
