@@ -18,6 +18,8 @@ const reverse = (s: string) => [...s].reverse().join('');
 async function main(): Promise<void> {
   const clinic = await openBenchClinic();
   try {
+    // Steady state, as after sign-in: the work list (the first screen) has loaded the patient memory.
+    await clinic.call('worklist.get', {});
     const { db } = clinic.runtime.services.session.current();
     const docs = (await db.rx.residents.find().exec()).map((d) => d.toJSON() as ResidentDoc);
     log(`${docs.length} residents`);

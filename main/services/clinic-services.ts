@@ -31,7 +31,7 @@ export class ClinicServices {
     private readonly index: ResidentSearchIndex,
     private readonly patients: PatientIndex,
   ) {
-    this.residents = new ResidentsService(ctx, index);
+    this.residents = new ResidentsService(ctx, index, patients);
     this.households = new HouseholdsService(ctx);
     this.healthChecks = new HealthChecksService(ctx);
     this.registries = new RegistriesService(ctx);
@@ -46,9 +46,11 @@ export class ClinicServices {
     await ensureFirstBlock(ctx);
     const index = new ResidentSearchIndex(ctx.db);
     await index.start();
-    // Follows the change streams from now; its one full read waits for the first work-list call.
+    // Follows the change streams from now; its one full read starts once sign-in has answered (the work list is the
+    // first screen, so it is wanted at once). Until it finishes, lists read what they need per resident.
     const patients = new PatientIndex(ctx.db, bus);
     patients.start();
+    setImmediate(() => void patients.ready().catch(() => undefined));
     return new ClinicServices(ctx, index, patients);
   }
 

@@ -159,6 +159,7 @@ export class PatientIndex {
   /** Residents changed since the last `takeChanged()`; null once too many to list (rebuild everything). */
   private changed: Set<string> | null = new Set();
   private loading: Promise<void> | null = null;
+  private loaded = false;
 
   constructor(
     private readonly db: ClinicDatabase,
@@ -195,9 +196,16 @@ export class PatientIndex {
     this.bus.publish('worklist.changed', { residentIds: all ? [] : [...changed], all });
   }
 
+  /** True once the one full read has finished: from then on every entry is current. */
+  get isLoaded(): boolean {
+    return this.loaded;
+  }
+
   /** Reads every resident, encounter and contract once; later calls wait for the same load. */
   ready(): Promise<void> {
-    this.loading ??= this.load().catch((e: unknown) => {
+    this.loading ??= this.load().then(() => {
+      this.loaded = true;
+    }).catch((e: unknown) => {
       // A failed load is retried by the next call rather than remembered.
       this.loading = null;
       throw e;

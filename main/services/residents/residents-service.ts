@@ -15,6 +15,7 @@ import { clinicToday, villageNames, type ClinicContext } from '../clinic-context
 import { householdView } from './households-service';
 import { issueRecordNo } from './record-numbers';
 import { summariseMany } from './resident-summary';
+import type { PatientIndex } from '../followups/patient-index';
 import type { ResidentSearchIndex } from './search-index';
 
 export function validationFailed(fields: FieldIssue[]): AppError {
@@ -41,6 +42,7 @@ export class ResidentsService {
   constructor(
     private readonly ctx: ClinicContext,
     private readonly index: ResidentSearchIndex,
+    private readonly patients?: PatientIndex,
   ) {}
 
   private async validate(input: ResidentInput, selfId?: string): Promise<ResidentInput> {
@@ -69,7 +71,7 @@ export class ResidentsService {
 
   async detail(id: string): Promise<ResidentDetail> {
     const doc = await this.doc(id);
-    const [summary] = await summariseMany(this.ctx, [doc]);
+    const [summary] = await summariseMany(this.ctx, [doc], this.patients);
     return {
       resident: toResident(doc),
       summary: summary as ResidentSummary,
@@ -153,7 +155,7 @@ export class ResidentsService {
       const d = found.get(id);
       return d ? [d.toJSON()] : [];
     });
-    return summariseMany(this.ctx, docs);
+    return summariseMany(this.ctx, docs, this.patients);
   }
 
   async list(filter: { villageCode?: string; tag?: string; status?: ResidentStatus; offset: number; limit: number }): Promise<{ total: number; items: ResidentSummary[] }> {
@@ -164,11 +166,11 @@ export class ResidentsService {
     if (!filter.tag) {
       const total = await this.ctx.db.rx.residents.count({ selector }).exec();
       const docs = await this.ctx.db.rx.residents.find({ ...query, skip: filter.offset, limit: filter.limit }).exec();
-      return { total, items: await summariseMany(this.ctx, docs.map((d) => d.toJSON() as ResidentDoc)) };
+      return { total, items: await summariseMany(this.ctx, docs.map((d) => d.toJSON() as ResidentDoc), this.patients) };
     }
     // Tags are derived, not stored: filter the summaries. The village filter keeps this to one village's residents.
     const docs = await this.ctx.db.rx.residents.find(query).exec();
-    const all = (await summariseMany(this.ctx, docs.map((d) => d.toJSON() as ResidentDoc))).filter((s) => s.tags.includes(filter.tag as string));
+    const all = (await summariseMany(this.ctx, docs.map((d) => d.toJSON() as ResidentDoc), this.patients)).filter((s) => s.tags.includes(filter.tag as string));
     return { total: all.length, items: all.slice(filter.offset, filter.offset + filter.limit) };
   }
 

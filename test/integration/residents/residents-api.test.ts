@@ -16,7 +16,7 @@ describe('residents, households and health checks through the API (real encrypte
     expect(zhang.resident.recordNo).toMatch(/^441521101201\d{5}$/);
     expect(zhang.summary).toMatchObject({ name: '张三', age: 69, villageName: '东光村', status: 'active', contractStatus: 'none' });
     expect(zhang.summary.tags).toContain('elderly65');
-    expect(zhang.summary.due).toContain('annualCheck');
+    expect(zhang.summary.due).toContain('healthCheck');
   });
 
   it('issues distinct record numbers, in order', async () => {
@@ -130,7 +130,7 @@ describe('residents, households and health checks through the API (real encrypte
       const timeline = await h.ok<TimelineItem[]>('residents.timeline', { id: zhang.resident.id });
       expect(timeline).toEqual([expect.objectContaining({ kind: 'healthCheck', id: check.id, status: 'completed', amendedBy: amended.amendedBy })]);
       const summary = (await h.ok<ResidentDetail>('residents.get', { id: zhang.resident.id })).summary;
-      expect(summary.due).not.toContain('annualCheck');
+      expect(summary.due).not.toContain('healthCheck');
     });
 
     it('survives a restart: the completed check is still in the timeline and the search index still answers', async () => {
