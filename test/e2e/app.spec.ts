@@ -58,7 +58,8 @@ test('every section is reachable by mouse', async () => {
     await page.locator('nav').getByRole('link', { name: new RegExp(`^${title}`) }).click();
     await expectSection(page, i);
   }
-  await page.locator('nav').getByRole('link', { name: /^工作台/ }).click();
+  // Sections later issues fill say so plainly rather than pretending to work.
+  await page.locator('nav').getByRole('link', { name: /^设备/ }).click();
   await expect(page.getByText('本功能将在后续版本提供')).toBeVisible();
 });
 
