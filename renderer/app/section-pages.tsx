@@ -4,7 +4,12 @@
  */
 import type { ComponentType } from 'react';
 import type { SessionState } from '../../shared/api/session';
+import { ContractsPage } from '../features/contracts/ContractsPage';
+import { FollowupsPage } from '../features/followups/FollowupsPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
+import { ResidentsPage } from '../features/residents/ResidentsPage';
+import { ChecksPage } from '../features/health-checks/ChecksPage';
+import { WorklistPage } from '../features/worklist/WorklistPage';
 import type { Section } from './sections';
 
 export type UnlockedSession = Extract<SessionState, { state: 'unlocked' }>;
@@ -14,4 +19,9 @@ export interface SectionPageProps {
 
 export const SECTION_PAGES: Partial<Record<Section, ComponentType<SectionPageProps>>> = {
   settings: SettingsPage,
+  residents: ResidentsPage,
+  checks: ChecksPage,
+  worklist: WorklistPage,
+  followups: FollowupsPage,
+  contracts: ContractsPage,
 };

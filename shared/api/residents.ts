@@ -3,6 +3,7 @@ import { HealthCheckDraft } from '../schemas/health-check';
 import { HouseholdRelation } from '../schemas/household';
 import { Resident, ResidentInput, ResidentStatus } from '../schemas/resident';
 import { FieldIssueSchema } from './common';
+import { WorkKind } from './followups';
 import { method } from './method';
 
 /** What a list or search row shows: who, where, key-population tags, contract status, what is due. */
@@ -21,7 +22,8 @@ export const ResidentSummary = z.object({
   householdId: z.string(),
   tags: z.array(z.string()),
   contractStatus: z.enum(['none', 'active', 'expiring', 'expired']),
-  due: z.array(z.string()),
+  /** Work-list kinds due or overdue today (followups.ts WorkKind). */
+  due: z.array(WorkKind),
 });
 export type ResidentSummary = z.infer<typeof ResidentSummary>;
 

@@ -4,6 +4,7 @@
  * work list's patient memory is loaded the facts come from it (the same rules the work list applies, no query per
  * row); until then each row reads its resident's encounters and contracts by the indexed residentId.
  */
+import type { WorkKind } from '../../../shared/api/followups';
 import type { ResidentSummary } from '../../../shared/api/residents';
 import { addDays, ageOn, compareDates, yearOf, type CalendarDate } from '../../../shared/domain/dates';
 import { populationTags, type Registry } from '../../../shared/domain/population-tags';
@@ -45,7 +46,7 @@ interface Facts {
   checkedThisYear: boolean;
   contracts: readonly ContractDates[];
   /** Work-list kinds due or overdue, when the patient memory is loaded. */
-  dueKinds: string[];
+  dueKinds: WorkKind[];
 }
 
 function summarise(doc: ResidentDoc, facts: Facts, today: CalendarDate, villages: ReadonlyMap<string, string>): ResidentSummary {
@@ -61,7 +62,7 @@ function summarise(doc: ResidentDoc, facts: Facts, today: CalendarDate, villages
     },
     today,
   );
-  const due = new Set(facts.dueKinds);
+  const due = new Set<WorkKind>(facts.dueKinds);
   if (doc.status === 'active' && tags.some((t) => t === 'elderly65' || t === 'htn' || t === 't2dm') && !facts.checkedThisYear) {
     due.add('healthCheck');
   }
