@@ -1,0 +1,217 @@
+import { Alert, App as AntApp, Button, Checkbox, Form, Input, Modal, Space } from 'antd';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Disease, FollowupEvaluation, FollowupView } from '../../../shared/api/followups';
+import { ApiError, api } from '../../api-client';
+import { errorText } from '../../app/api-errors';
+import { fieldIssueText } from '../../i18n';
+import { ClosingFields } from './ClosingFields';
+import { DecisionPanel } from './DecisionPanel';
+import { DiseaseFields } from './DiseaseFields';
+import type { EmergencyByPath } from './emergency-fields';
+import { formPathFor } from './field-paths';
+import { carriedFrom, emergencyNow, fromView, toPayload, type VisitValues } from './followup-model';
+import { LifestyleFields } from './LifestyleFields';
+import { MedicationFields } from './MedicationFields';
+import { VisitFields } from './VisitFields';
+
+/** What the form edits: a new visit (one or both diseases), a draft to finish, or a completed record to correct. */
+export type FollowupTarget = { mode: 'new'; diseases: Disease[] } | { mode: 'draft'; view: FollowupView } | { mode: 'amend'; view: FollowupView };
+
+const EVALUATE_DELAY_MS = 250;
+
+/**
+ * 高血压 / 2型糖尿病 随访服务记录表 for one resident. The emergency check runs in the browser on every keystroke
+ * (shared rules, so the red flag never waits for the network); the proposal comes from `followups.evaluate`, which
+ * also knows the previous visit's class. Saving, completing and amending go to each chosen disease's form.
+ */
+export function FollowupForm(props: {
+  residentId: string;
+  enrolled: Disease[];
+  target: FollowupTarget;
+  lastVisit: Partial<Record<Disease, FollowupView>>;
+  doctorName: string;
+  today: string;
+  onSaved: (views: FollowupView[], completed: boolean) => void;
+  onCancel: () => void;
+}) {
+  const { t } = useTranslation();
+  const { message } = AntApp.useApp();
+  const [form] = Form.useForm<VisitValues>();
+  const { target } = props;
+  const fixedDisease = target.mode === 'new' ? null : target.view.followup.disease;
+  const [diseases, setDiseases] = useState<Disease[]>(fixedDisease ? [fixedDisease] : target.mode === 'new' ? target.diseases : []);
+  const ids = useRef<Partial<Record<Disease, string>>>(target.mode === 'draft' ? { [target.view.followup.disease]: target.view.id } : {});
+  const [done, setDone] = useState<Partial<Record<Disease, FollowupView>>>({});
+  const [evaluations, setEvaluations] = useState<Partial<Record<Disease, FollowupEvaluation>>>({});
+  const [busy, setBusy] = useState(false);
+  const [amendOpen, setAmendOpen] = useState(false);
+  const [amendReason, setAmendReason] = useState('');
+
+  // Computed once: the form is keyed by its target, and a later reload of the last visit must not reset typing.
+  const [initialValues] = useState<VisitValues>(() => {
+    if (target.mode !== 'new') return fromView(target.view);
+    const carried = carriedFrom(props.lastVisit.htn ?? props.lastVisit.t2dm);
+    return { visitDate: props.today, visitMode: 1, doctorSignature: props.doctorName, ...carried, t2dm: { glucoseUnit: 'mmol/L' }, htn: {} };
+  });
+  const [values, setValues] = useState<VisitValues>(initialValues);
+
+  const emergencies = useMemo(() => Object.fromEntries(diseases.map((d) => [d, emergencyNow(d, values)])) as Record<Disease, ReturnType<typeof emergencyNow>>, [diseases, values]);
+  const emergencyByPath: EmergencyByPath = useMemo(() => {
+    const m: EmergencyByPath = new Map();
+    for (const d of diseases) for (const c of emergencies[d] ?? []) if (!m.has(c.path)) m.set(c.path, c);
+    return m;
+  }, [diseases, emergencies]);
+
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      for (const d of diseases) {
+        const forEval = { ...values, htn: { ...values.htn, isOverriding: false }, t2dm: { ...values.t2dm, isOverriding: false } };
+        const payload = toPayload(d, forEval, null);
+        api.followups
+          .evaluate({ residentId: props.residentId, ...payload })
+          .then((ev) => setEvaluations((prev) => ({ ...prev, [d]: ev })))
+          // A half-typed value the door refuses keeps the last proposal on screen; saving will name the field.
+          .catch(() => undefined);
+      }
+    }, EVALUATE_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [values, diseases, props.residentId]);
+
+  const showErrors = (d: Disease, e: unknown) => {
+    if (e instanceof ApiError && e.fields.length > 0) {
+      form.setFields(e.fields.map((f) => ({ name: formPathFor(d, f.path), errors: [fieldIssueText(f)] })) as Parameters<typeof form.setFields>[0]);
+    }
+  };
+
+  const run = async (kind: 'draft' | 'complete') => {
+    if (kind === 'complete') {
+      try {
+        await form.validateFields();
+      } catch {
+        void message.error(t('followups.form.fixFields'));
+        return;
+      }
+    }
+    const all = form.getFieldsValue(true) as VisitValues;
+    setBusy(true);
+    const saved: FollowupView[] = [];
+    let failed = false;
+    for (const d of diseases) {
+      if (done[d]) continue;
+      const payload = toPayload(d, all, evaluations[d] ?? null);
+      try {
+        const input = { id: ids.current[d], residentId: props.residentId, ...payload };
+        const view = kind === 'draft' ? await api.followups.saveDraft(input) : await api.followups.complete(input);
+        ids.current[d] = view.id;
+        saved.push(view);
+        if (kind === 'complete') setDone((prev) => ({ ...prev, [d]: view }));
+      } catch (e) {
+        failed = true;
+        showErrors(d, e);
+        void message.error(`${t(`followups.disease.${d}`)}: ${errorText(e)}`);
+      }
+    }
+    setBusy(false);
+    if (saved.length > 0) {
+      void message.success(kind === 'draft' ? t('followups.form.draftSaved') : t('followups.form.completed'));
+      if (!failed) props.onSaved(saved, kind === 'complete');
+    }
+  };
+
+  const amend = async () => {
+    if (target.mode !== 'amend') return;
+    try {
+      await form.validateFields();
+    } catch {
+      void message.error(t('followups.form.fixFields'));
+      return;
+    }
+    const d = target.view.followup.disease;
+    const all = form.getFieldsValue(true) as VisitValues;
+    setBusy(true);
+    try {
+      const view = await api.followups.amend({
+        id: target.view.id,
+        residentId: props.residentId,
+        reason: amendReason.trim(),
+        ...toPayload(d, all, evaluations[d] ?? null),
+      });
+      setAmendOpen(false);
+      void message.success(t('followups.form.amended'));
+      props.onSaved([view], true);
+    } catch (e) {
+      showErrors(d, e);
+      void message.error(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const visitDate = values.visitDate ?? props.today;
+  return (
+    <Form<VisitValues>
+      form={form}
+      layout="vertical"
+      initialValues={initialValues}
+      onValuesChange={() => setValues({ ...(form.getFieldsValue(true) as VisitValues) })}
+      className="followup-form"
+      aria-label={t('followups.form.title')}
+    >
+      {target.mode === 'new' ? (
+        <Form.Item label={t('followups.form.diseases')} required>
+          <Checkbox.Group
+            value={diseases}
+            onChange={(v) => setDiseases(v)}
+            options={props.enrolled.map((d) => ({ value: d, label: t(`followups.formTitle.${d}`), disabled: Boolean(done[d]) }))}
+          />
+        </Form.Item>
+      ) : (
+        <Alert type="info" showIcon className="form-alert" title={t(target.mode === 'amend' ? 'followups.form.amending' : 'followups.form.continuing', { date: target.view.visitDate })} />
+      )}
+      {diseases.length === 0 ? <Alert type="warning" showIcon title={t('followups.form.chooseDisease')} className="form-alert" /> : null}
+      <VisitFields today={props.today} emergency={emergencyByPath} values={values} />
+      {diseases.map((d) => (
+        <DiseaseFields key={d} disease={d} values={values} emergency={emergencyByPath} />
+      ))}
+      {/* The proposal sits right under the values it depends on, so it is seen while typing. */}
+      {diseases.map((d) => (
+        <DecisionPanel key={d} disease={d} evaluation={evaluations[d] ?? null} localEmergency={emergencies[d] ?? []} values={values} visitDate={visitDate} />
+      ))}
+      <LifestyleFields />
+      <MedicationFields values={values} />
+      <ClosingFields />
+      <Space wrap className="form-actions">
+        {target.mode === 'amend' ? (
+          <Button type="primary" loading={busy} onClick={() => setAmendOpen(true)}>
+            {t('followups.form.amend')}
+          </Button>
+        ) : (
+          <>
+            <Button loading={busy} disabled={diseases.length === 0} onClick={() => void run('draft')}>
+              {t('followups.form.saveDraft')}
+            </Button>
+            <Button type="primary" loading={busy} disabled={diseases.length === 0} onClick={() => void run('complete')}>
+              {t('followups.form.complete')}
+            </Button>
+          </>
+        )}
+        <Button onClick={props.onCancel}>{t('common.cancel')}</Button>
+      </Space>
+      <Modal
+        open={amendOpen}
+        title={t('followups.form.amend')}
+        okText={t('common.confirm')}
+        cancelText={t('common.cancel')}
+        confirmLoading={busy}
+        okButtonProps={{ disabled: amendReason.trim().length < 2 }}
+        onOk={() => void amend()}
+        onCancel={() => setAmendOpen(false)}
+        destroyOnHidden
+      >
+        <label htmlFor="amend-reason">{t('followups.form.amendReason')}</label>
+        <Input.TextArea id="amend-reason" value={amendReason} onChange={(e) => setAmendReason(e.target.value)} maxLength={500} autoFocus />
+      </Modal>
+    </Form>
+  );
+}

@@ -1,0 +1,107 @@
+import { App as AntApp, Button, Card, Descriptions, Form, Input, Modal, Space, Tag } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Disease, RegistryView } from '../../../shared/api/followups';
+import { ApiError, api } from '../../api-client';
+import { errorText } from '../../app/api-errors';
+import { fieldIssueText } from '../../i18n';
+import { DateInput } from './DateInput';
+
+const DISEASES: Disease[] = ['htn', 't2dm'];
+
+interface EnrolValues {
+  diagnosisDate: string;
+  diagnosingOrg: string;
+  enrolledDate: string;
+}
+
+/** 慢病登记: the resident's hypertension and diabetes registries, and 纳入管理 for a confirmed diagnosis. */
+export function RegistryPanel(props: { residentId: string; registries: RegistryView[]; today: string; onChanged: () => void }) {
+  const { t } = useTranslation();
+  const { message } = AntApp.useApp();
+  const [enrolling, setEnrolling] = useState<Disease | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [form] = Form.useForm<EnrolValues>();
+
+  const enrol = async (v: EnrolValues) => {
+    if (!enrolling) return;
+    setBusy(true);
+    try {
+      await api.registries.enrol({
+        residentId: props.residentId,
+        enrolment: { disease: enrolling, diagnosisDate: v.diagnosisDate, diagnosingOrg: v.diagnosingOrg.trim(), enrolledDate: v.enrolledDate },
+      });
+      void message.success(t('followups.registry.enrolled'));
+      setEnrolling(null);
+      form.resetFields();
+      props.onChanged();
+    } catch (e) {
+      void message.error(errorText(e));
+      if (e instanceof ApiError) {
+        form.setFields(
+          e.fields.map((f) => ({ name: f.path.replace(/^enrolment\./, ''), errors: [fieldIssueText(f)] })) as Parameters<typeof form.setFields>[0],
+        );
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Card size="small" title={t('followups.registry.title')} className="form-card" data-testid="registries">
+      <Space orientation="vertical" className="full-width">
+        {DISEASES.map((d) => {
+          const r = props.registries.find((x) => x.disease === d);
+          return (
+            <div key={d} className="registry-row">
+              <strong>{t(`followups.disease.${d}`)}</strong>{' '}
+              {r ? (
+                <>
+                  <Tag color={r.enrolment.status === 'active' ? 'blue' : 'default'}>{t(`followups.registry.status.${r.enrolment.status}`)}</Tag>
+                  <Descriptions
+                    size="small"
+                    column={{ xs: 1, md: 3 }}
+                    items={[
+                      { key: 'dx', label: t('followups.registry.diagnosisDate'), children: r.enrolment.diagnosisDate },
+                      { key: 'org', label: t('followups.registry.diagnosingOrg'), children: r.enrolment.diagnosingOrg },
+                      { key: 'en', label: t('followups.registry.enrolledDate'), children: r.enrolment.enrolledDate },
+                    ]}
+                  />
+                </>
+              ) : (
+                <>
+                  <Tag>{t('followups.registry.notEnrolled')}</Tag>
+                  <Button size="small" onClick={() => setEnrolling(d)}>
+                    {t('followups.registry.enrol')}
+                  </Button>
+                </>
+              )}
+            </div>
+          );
+        })}
+      </Space>
+      <Modal
+        open={enrolling !== null}
+        title={enrolling ? t('followups.registry.enrolTitle', { disease: t(`followups.disease.${enrolling}`) }) : ''}
+        okText={t('followups.registry.enrol')}
+        cancelText={t('common.cancel')}
+        confirmLoading={busy}
+        onOk={() => form.submit()}
+        onCancel={() => setEnrolling(null)}
+        destroyOnHidden
+      >
+        <Form form={form} layout="vertical" initialValues={{ enrolledDate: props.today }} onFinish={(v) => void enrol(v)}>
+          <Form.Item name="diagnosisDate" label={t('followups.registry.diagnosisDate')} rules={[{ required: true, message: t('form.required') }]}>
+            <DateInput max={props.today} />
+          </Form.Item>
+          <Form.Item name="diagnosingOrg" label={t('followups.registry.diagnosingOrg')} rules={[{ required: true, whitespace: true, message: t('form.required') }]}>
+            <Input maxLength={100} />
+          </Form.Item>
+          <Form.Item name="enrolledDate" label={t('followups.registry.enrolledDate')} rules={[{ required: true, message: t('form.required') }]}>
+            <DateInput max={props.today} />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </Card>
+  );
+}

@@ -1,0 +1,240 @@
+import { Alert, AutoComplete, Badge, Button, Card, Col, Row, Select, Space, Spin, Statistic, Table, Tag } from 'antd';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { WorkKind, Worklist, WorkRow, WorkStatus } from '../../../shared/api/followups';
+import type { ClinicSettings } from '../../../shared/api/settings';
+import { api, subscribe } from '../../api-client';
+import { errorText } from '../../app/api-errors';
+import { workHref } from './work-links';
+import '../followups/followups.css';
+
+/** Groups in the order a doctor works them: urgent clinical work first, contracting last. */
+export const KIND_ORDER: WorkKind[] = ['referralCheck', 'recheck', 'followup', 'quarterGap', 'yearlyRequirement', 'healthCheck', 'contractExpiring', 'noContract'];
+const STATUS_COLOR: Record<WorkStatus, string> = { overdue: 'red', due: 'orange', upcoming: 'blue' };
+const REFRESH_DELAY_MS = 300;
+
+/**
+ * 工作台: the first screen after sign-in. Everything due, overdue or coming up, grouped by kind with counts, filtered
+ * by village and doctor; each row opens the form that does the work. `worklist.changed` refreshes it.
+ */
+export function WorklistPage() {
+  const { t } = useTranslation();
+  const [villageCode, setVillageCode] = useState<string | undefined>(undefined);
+  const [doctor, setDoctor] = useState('');
+  const [list, setList] = useState<Worklist | null>(null);
+  const [failure, setFailure] = useState<unknown>(null);
+  const [settings, setSettings] = useState<ClinicSettings | null>(null);
+  const [doctorNames, setDoctorNames] = useState<string[]>([]);
+  const [loading, setLoading] = useState(false);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  const load = useCallback(async () => {
+    setLoading(true);
+    try {
+      const d = doctor.trim();
+      setList(await api.worklist.get({ villageCode, doctor: d || undefined, limit: 2000 }));
+      setFailure(null);
+    } catch (e) {
+      setFailure(e);
+    } finally {
+      setLoading(false);
+    }
+  }, [villageCode, doctor]);
+
+  useEffect(() => {
+    const id = setTimeout(() => void load(), doctor ? REFRESH_DELAY_MS : 0);
+    return () => clearTimeout(id);
+  }, [load, doctor]);
+
+  useEffect(() => {
+    api.settings
+      .get({})
+      .then(setSettings)
+      .catch(() => undefined);
+    // The doctors to suggest: everyone who can sign as family doctor in a team.
+    api.teams
+      .list({})
+      .then((teams) => setDoctorNames([...new Set(teams.flatMap((tm) => tm.members.filter((m) => m.role === 'familyDoctor' || m.role === 'villageDoctor').map((m) => m.name)))]))
+      .catch(() => undefined);
+  }, []);
+
+  // Several saves in a row raise several events; one refresh after they settle is enough.
+  useEffect(
+    () =>
+      subscribe('worklist.changed', () => {
+        if (timer.current) clearTimeout(timer.current);
+        timer.current = setTimeout(() => void load(), REFRESH_DELAY_MS);
+      }),
+    [load],
+  );
+  useEffect(
+    () => () => {
+      if (timer.current) clearTimeout(timer.current);
+    },
+    [],
+  );
+
+  const groups = useMemo(() => {
+    const by = new Map<WorkKind, WorkRow[]>();
+    for (const row of list?.items ?? []) by.set(row.kind, [...(by.get(row.kind) ?? []), row]);
+    return KIND_ORDER.filter((k) => by.has(k)).map((k) => ({ kind: k, rows: by.get(k) ?? [] }));
+  }, [list]);
+
+  const totals = useMemo(() => {
+    const sum = { overdue: 0, due: 0, upcoming: 0 };
+    for (const c of Object.values(list?.counts ?? {})) {
+      sum.overdue += c.overdue;
+      sum.due += c.due;
+      sum.upcoming += c.upcoming;
+    }
+    return sum;
+  }, [list]);
+
+  const reasonText = (r: WorkRow) => {
+    const params: Record<string, string | number> = { ...(r.params ?? {}) };
+    if (typeof params['tags'] === 'string') {
+      params['tags'] = params['tags']
+        .split(',')
+        .filter(Boolean)
+        .map((tag) => t(`followups.tag.${tag}`, { defaultValue: tag }))
+        .join('、');
+    }
+    return t(r.reason, params);
+  };
+
+  return (
+    <section className="section worklist" data-section="worklist">
+      <h1 tabIndex={-1}>{t('worklist.title')}</h1>
+      <Space wrap className="worklist-filters" align="end">
+        <label>
+          <span className="filter-label">{t('worklist.filter.village')}</span>
+          <Select
+            allowClear
+            className="filter-select"
+            aria-label={t('worklist.filter.village')}
+            placeholder={t('worklist.filter.allVillages')}
+            value={villageCode}
+            onChange={(v) => setVillageCode(v)}
+            options={(settings?.villages ?? []).map((v) => ({ value: v.code, label: v.name }))}
+          />
+        </label>
+        <label>
+          <span className="filter-label">{t('worklist.filter.doctor')}</span>
+          <AutoComplete
+            allowClear
+            className="filter-input"
+            aria-label={t('worklist.filter.doctor')}
+            placeholder={t('worklist.filter.allDoctors')}
+            value={doctor}
+            onChange={(v: string | undefined) => setDoctor(v ?? '')}
+            options={doctorNames.map((n) => ({ value: n }))}
+          />
+        </label>
+        <Button onClick={() => void load()} loading={loading}>
+          {t('worklist.refresh')}
+        </Button>
+        {list ? <span className="worklist-today">{t('worklist.today', { date: list.today })}</span> : null}
+      </Space>
+      {failure ? <Alert type="error" showIcon title={errorText(failure)} action={<Button onClick={() => void load()}>{t('common.retry')}</Button>} /> : null}
+      {!list && !failure ? <Spin /> : null}
+      {list ? (
+        <>
+          <Row gutter={16} className="worklist-totals" data-testid="worklist-totals">
+            <Col xs={8}>
+              <Card size="small">
+                <Statistic className="stat-overdue" title={t('worklist.status.overdue')} value={totals.overdue} />
+              </Card>
+            </Col>
+            <Col xs={8}>
+              <Card size="small">
+                <Statistic className="stat-due" title={t('worklist.status.due')} value={totals.due} />
+              </Card>
+            </Col>
+            <Col xs={8}>
+              <Card size="small">
+                <Statistic title={t('worklist.status.upcoming')} value={totals.upcoming} />
+              </Card>
+            </Col>
+          </Row>
+          {groups.length === 0 ? <Alert type="success" showIcon title={t('worklist.empty')} /> : null}
+          {groups.map(({ kind, rows }) => {
+            const c = list.counts[kind];
+            return (
+              <Card
+                key={kind}
+                size="small"
+                className="worklist-group"
+                data-kind={kind}
+                title={
+                  <h2 className="group-title">
+                    {t(`worklist.kind.${kind}`)} <Badge count={rows.length} showZero overflowCount={9999} color="#1f6fb2" />
+                    {c ? (
+                      <span className="group-counts">
+                        {(['overdue', 'due', 'upcoming'] as const)
+                          .filter((s) => c[s] > 0)
+                          .map((s) => (
+                            <Tag key={s} color={STATUS_COLOR[s]}>
+                              {t(`worklist.status.${s}`)} {c[s]}
+                            </Tag>
+                          ))}
+                      </span>
+                    ) : null}
+                  </h2>
+                }
+              >
+                <Table<WorkRow>
+                  size="small"
+                  rowKey={(r) => `${r.residentId}-${r.kind}-${r.disease ?? ''}-${r.dueDate}`}
+                  pagination={{ pageSize: 50, hideOnSinglePage: true }}
+                  dataSource={rows}
+                  onRow={(r) => ({
+                    onClick: () => {
+                      window.location.hash = workHref(r);
+                    },
+                    className: 'work-row',
+                  })}
+                  columns={[
+                    {
+                      title: t('worklist.col.name'),
+                      key: 'name',
+                      render: (_v, r) => (
+                        <a href={workHref(r)} onClick={(e) => e.stopPropagation()}>
+                          {r.name}
+                        </a>
+                      ),
+                    },
+                    {
+                      title: t('worklist.col.sexAge'),
+                      key: 'sexAge',
+                      render: (_v, r) => `${t(`followups.sex.${r.sex}`, { defaultValue: '' })} ${t('followups.age', { age: r.age })}`,
+                    },
+                    { title: t('worklist.col.village'), dataIndex: 'villageName' },
+                    { title: t('worklist.col.disease'), key: 'disease', render: (_v, r) => (r.disease ? t(`followups.disease.${r.disease}`) : '') },
+                    { title: t('worklist.col.due'), dataIndex: 'dueDate' },
+                    {
+                      title: t('worklist.col.status'),
+                      key: 'status',
+                      render: (_v, r) => <Tag color={STATUS_COLOR[r.status]}>{t(`worklist.status.${r.status}`)}</Tag>,
+                    },
+                    { title: t('worklist.col.reason'), key: 'reason', render: (_v, r) => reasonText(r) },
+                    {
+                      title: t('worklist.col.yearly'),
+                      key: 'yearly',
+                      render: (_v, r) =>
+                        r.yearly.map((y) => (
+                          <Tag key={y.disease} color={y.done >= y.required ? 'green' : 'default'} data-testid="yearly">
+                            {t('worklist.yearly', { disease: t(`followups.diseaseShort.${y.disease}`), done: y.done, required: y.required })}
+                          </Tag>
+                        )),
+                    },
+                    { title: t('worklist.col.doctor'), dataIndex: 'doctor' },
+                  ]}
+                />
+              </Card>
+            );
+          })}
+        </>
+      ) : null}
+    </section>
+  );
+}

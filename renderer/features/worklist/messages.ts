@@ -1,0 +1,62 @@
+/**
+ * Texts of the 工作台, merged under `worklist.*` beside the rules' own `worklist.kind/status/reason` texts
+ * (shared/domain/followup-messages.ts); the kinds and reasons the contracting side adds are here.
+ */
+export const messages = {
+  zh: {
+    title: '工作台',
+    today: '今天：{{date}}',
+    refresh: '刷新',
+    empty: '今天没有待办事项',
+    yearly: '{{disease}} {{done}}/{{required}} 次面访',
+    filter: { village: '村', allVillages: '全部村', doctor: '医生', allDoctors: '全部医生（输入姓名筛选）' },
+    col: {
+      name: '姓名',
+      sexAge: '性别年龄',
+      village: '村',
+      disease: '疾病',
+      due: '到期日',
+      status: '状态',
+      reason: '事项',
+      yearly: '本年随访要求',
+      doctor: '责任医生',
+    },
+    kind: {
+      recheck: '2周复查随访',
+      contractExpiring: '签约即将到期',
+      noContract: '重点人群未签约',
+    },
+    reason: {
+      contractExpiring: '签约协议将于到期日结束，请办理续约',
+      noContract: '重点人群（{{tags}}）尚未签约',
+    },
+  },
+  en: {
+    title: 'Work list',
+    today: 'Today: {{date}}',
+    refresh: 'Refresh',
+    empty: 'Nothing due today',
+    yearly: '{{disease}} {{done}}/{{required}} visits',
+    filter: { village: 'Village', allVillages: 'All villages', doctor: 'Doctor', allDoctors: 'All doctors (type a name to filter)' },
+    col: {
+      name: 'Name',
+      sexAge: 'Sex, age',
+      village: 'Village',
+      disease: 'Disease',
+      due: 'Due',
+      status: 'Status',
+      reason: 'What',
+      yearly: 'Yearly requirement',
+      doctor: 'Doctor',
+    },
+    kind: {
+      recheck: '2-week re-check',
+      contractExpiring: 'Contract expiring',
+      noContract: 'Priority resident without contract',
+    },
+    reason: {
+      contractExpiring: 'The agreement ends on the due date: renew it',
+      noContract: 'Priority resident ({{tags}}) without a contract',
+    },
+  },
+};

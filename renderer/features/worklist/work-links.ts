@@ -1,0 +1,33 @@
+/** Where a work-list row leads: the form that does the work, prefilled for that resident (and disease). */
+import type { WorkRow } from '../../../shared/api/followups';
+import { hashFor, type HashParams } from './hash-params';
+
+export interface WorkLink {
+  section: 'followups' | 'checks' | 'contracts';
+  params: HashParams;
+}
+
+export function workLink(row: Pick<WorkRow, 'residentId' | 'kind' | 'disease' | 'params'>): WorkLink {
+  const residentId = row.residentId;
+  const disease = row.disease ?? '';
+  switch (row.kind) {
+    case 'followup':
+    case 'recheck':
+    case 'quarterGap':
+    case 'yearlyRequirement':
+      return { section: 'followups', params: { residentId, disease, open: 'new' } };
+    case 'referralCheck':
+      return { section: 'followups', params: { residentId, disease, open: 'referral', sourceId: String(row.params?.['sourceId'] ?? '') } };
+    case 'healthCheck':
+      return { section: 'checks', params: { residentId } };
+    case 'contractExpiring':
+      return { section: 'contracts', params: { residentId, contractId: String(row.params?.['contractId'] ?? ''), open: 'renew' } };
+    case 'noContract':
+      return { section: 'contracts', params: { residentId, open: 'sign' } };
+  }
+}
+
+export function workHref(row: Pick<WorkRow, 'residentId' | 'kind' | 'disease' | 'params'>): string {
+  const link = workLink(row);
+  return hashFor(link.section, link.params);
+}
