@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { WorkKind, Worklist, WorkRow, WorkStatus } from '../../../shared/api/followups';
 import type { ClinicSettings } from '../../../shared/api/settings';
-import { api, subscribe } from '../../api-client';
+import { api, onConnectionChange, subscribe } from '../../api-client';
 import { errorText } from '../../app/api-errors';
 import { workHref } from './work-links';
 import '../followups/followups.css';
@@ -64,6 +64,14 @@ export function WorklistPage() {
       subscribe('worklist.changed', () => {
         if (timer.current) clearTimeout(timer.current);
         timer.current = setTimeout(() => void load(), REFRESH_DELAY_MS);
+      }),
+    [load],
+  );
+  // Events sent while the connection was down are lost: query again once it is back.
+  useEffect(
+    () =>
+      onConnectionChange((state) => {
+        if (state === 'open') void load();
       }),
     [load],
   );
