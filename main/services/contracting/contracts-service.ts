@@ -5,6 +5,7 @@
  * The stored `status` is the coarse lifecycle (active / renewed / terminated); what the UI shows is derived on
  * today's date by contract-rules.contractStatus.
  */
+import { newEncounterDoc } from '../encounter-docs';
 import { v7 as uuidv7 } from 'uuid';
 import type { ContractView } from '../../../shared/api/contracting';
 import { AppError, type FieldIssue } from '../../../shared/api/errors';
@@ -313,24 +314,15 @@ export class ContractsService {
       issues.push({ path: 'date', message: 'validation.contract.outsidePeriod', params: { start: doc.startDate, end } });
     }
     if (issues.length > 0) throw validationFailed(issues);
-    const now = this.ctx.clock.now();
-    const encounterId = uuidv7();
-    await this.ctx.db.rx.encounters.insert({
-      id: encounterId,
-      type: 'contractService',
-      clinicCode: this.ctx.clinicCode,
-      villageCode: doc.villageCode,
-      residentId: doc.residentId,
-      date,
-      status: 'completed',
-      amends: '',
-      amendReason: '',
-      data: { form: { serviceCode, contractId: id, note } },
-      createdBy: this.ctx.user.id,
-      createdAt: now,
-      updatedAt: now,
-      completedAt: now,
-    });
+    const { id: encounterId } = await this.ctx.db.rx.encounters.insert(
+      newEncounterDoc(this.ctx, {
+        type: 'contractService',
+        resident: { id: doc.residentId, villageCode: doc.villageCode },
+        date,
+        status: 'completed',
+        data: { form: { serviceCode, contractId: id, note } },
+      }),
+    );
     await this.ctx.audit.record({ action: 'insert', collection: 'encounters', recordId: encounterId, residentId: doc.residentId, detail: `contract service ${serviceCode} for ${id}` });
     return this.view(doc);
   }

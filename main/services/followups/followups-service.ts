@@ -14,6 +14,7 @@ import { compareDates } from '../../../shared/domain/dates';
 import { previousFaceToFaceClass, type FollowupClass, type PastVisit, type VisitMode } from '../../../shared/domain/followup-classification';
 import type { EncounterDoc, ResidentDoc } from '../../../shared/schemas/collections';
 import { completedFollowupIssues } from '../../../shared/schemas/followup';
+import { newEncounterDoc } from '../encounter-docs';
 import { clinicToday, type ClinicContext } from '../clinic-context';
 import { validationFailed } from '../residents/residents-service';
 import { decide, evaluation, classify, withGlucose, type Decision, type DecisionContext } from './followup-decision';
@@ -107,8 +108,9 @@ export class FollowupsService {
       await this.ctx.audit.record({ action: 'update', collection: 'encounters', recordId: existing.id, residentId });
       return this.view(await this.encounter(existing.id), decision.issues);
     }
-    const newId = uuidv7();
-    await this.ctx.db.rx.encounters.insert(this.newDoc(newId, resident, input.disease, visitDate, data, 'draft', now));
+    const { id: newId } = await this.ctx.db.rx.encounters.insert(
+      newEncounterDoc(this.ctx, { type: TYPE[input.disease], resident, date: visitDate, status: 'draft', data }),
+    );
     await this.ctx.audit.record({ action: 'insert', collection: 'encounters', recordId: newId, residentId });
     return this.view(await this.encounter(newId), decision.issues);
   }
@@ -125,7 +127,9 @@ export class FollowupsService {
       const doc = await this.ctx.db.rx.encounters.findOne(existing.id).exec();
       await doc?.incrementalPatch({ date: visitDate, status: 'completed', data, updatedAt: now, completedAt: now });
     } else {
-      await this.ctx.db.rx.encounters.insert({ ...this.newDoc(rootId, resident, input.disease, visitDate, data, 'completed', now), completedAt: now });
+      await this.ctx.db.rx.encounters.insert(
+        newEncounterDoc(this.ctx, { id: rootId, type: TYPE[input.disease], resident, date: visitDate, status: 'completed', data }),
+      );
     }
     await this.ctx.audit.record({ action: 'complete', collection: 'encounters', recordId: rootId, residentId, detail: this.auditDetail(decision) });
     await this.openReferralCheck(rootId, resident, input.disease, decision);
@@ -140,14 +144,16 @@ export class FollowupsService {
     if (DISEASE_OF[root.type] !== input.disease) throw validationFailed([{ path: 'followup.disease', message: 'validation.followup.diseaseChanged' }]);
     const { resident, decision, visitDate } = await this.prepare(residentId, input, glucose, root.id);
     this.mustComplete(decision);
-    const now = this.ctx.clock.now();
-    const amendmentId = uuidv7();
-    await this.ctx.db.rx.encounters.insert({
-      ...this.newDoc(amendmentId, resident, input.disease, visitDate, { form: decision.form.form, computed: decision.computed }, 'completed', now),
-      amends: root.id,
-      amendReason: reason,
-      completedAt: now,
-    });
+    const { id: amendmentId } = await this.ctx.db.rx.encounters.insert(
+      newEncounterDoc(this.ctx, {
+        type: TYPE[input.disease],
+        resident,
+        date: visitDate,
+        status: 'completed',
+        data: { form: decision.form.form, computed: decision.computed },
+        amends: { id: root.id, reason },
+      }),
+    );
     await this.ctx.audit.record({
       action: 'amend',
       collection: 'encounters',
@@ -226,25 +232,10 @@ export class FollowupsService {
     if (!d.referralCheckDue) return;
     const existing = await this.ctx.db.rx.encounters.find({ selector: { residentId: resident.id, type: 'referralCheck' } }).exec();
     if (existing.some((e) => (e.toJSON().data['form'] as ReferralForm | undefined)?.sourceId === rootId)) return;
-    const now = this.ctx.clock.now();
-    const id = uuidv7();
     const form: ReferralForm = { sourceId: rootId, disease, dueDate: d.referralCheckDue, reason: d.form.form.nextStep === 4 ? 'urgent' : 'planned' };
-    await this.ctx.db.rx.encounters.insert({
-      id,
-      type: 'referralCheck',
-      clinicCode: this.ctx.clinicCode,
-      villageCode: resident.villageCode,
-      residentId: resident.id,
-      date: d.referralCheckDue,
-      status: 'draft',
-      amends: '',
-      amendReason: '',
-      data: { form },
-      createdBy: this.ctx.user.id,
-      createdAt: now,
-      updatedAt: now,
-      completedAt: 0,
-    });
+    const { id } = await this.ctx.db.rx.encounters.insert(
+      newEncounterDoc(this.ctx, { type: 'referralCheck', resident, date: d.referralCheckDue, status: 'draft', data: { form } }),
+    );
     await this.ctx.audit.record({ action: 'insert', collection: 'encounters', recordId: id, residentId: resident.id, detail: `referral check for ${rootId} due ${d.referralCheckDue}` });
   }
 
@@ -290,32 +281,4 @@ export class FollowupsService {
       updatedAt: shown.updatedAt,
     };
   }
-
-  private newDoc(
-    id: string,
-    resident: ResidentDoc,
-    disease: Disease,
-    visitDate: string,
-    data: Record<string, unknown>,
-    status: 'draft' | 'completed',
-    now: number,
-  ): EncounterDoc {
-    return {
-      id,
-      type: TYPE[disease],
-      clinicCode: this.ctx.clinicCode,
-      villageCode: resident.villageCode,
-      residentId: resident.id,
-      date: visitDate,
-      status,
-      amends: '',
-      amendReason: '',
-      data,
-      createdBy: this.ctx.user.id,
-      createdAt: now,
-      updatedAt: now,
-      completedAt: status === 'completed' ? now : 0,
-    };
-  }
 }
-

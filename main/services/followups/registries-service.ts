@@ -3,12 +3,12 @@
  * completed `htnEnrolment` / `t2dmEnrolment` encounter; a status or BP-target change is an amendment of it dated on
  * the day of the change, with the reason, so the history stays and the latest version is what counts.
  */
-import { v7 as uuidv7 } from 'uuid';
 import type { Disease, EnrolmentInput, RegistryView } from '../../../shared/api/followups';
 import { AppError, type FieldIssue } from '../../../shared/api/errors';
 import { compareDates } from '../../../shared/domain/dates';
 import type { EncounterDoc, ResidentDoc } from '../../../shared/schemas/collections';
 import { ChronicEnrolment, type RegistryStatus } from '../../../shared/schemas/followup';
+import { newEncounterDoc } from '../encounter-docs';
 import { clinicToday, type ClinicContext } from '../clinic-context';
 import { validationFailed } from '../residents/residents-service';
 import { latestVersions } from './patient-work';
@@ -89,24 +89,9 @@ export class RegistriesService {
     }
     if (issues.length > 0) throw validationFailed(issues);
     const form = ChronicEnrolment.parse({ ...input, status: 'active' });
-    const now = this.ctx.clock.now();
-    const id = uuidv7();
-    await this.ctx.db.rx.encounters.insert({
-      id,
-      type: TYPE[input.disease],
-      clinicCode: this.ctx.clinicCode,
-      villageCode: resident.villageCode,
-      residentId,
-      date: form.enrolledDate,
-      status: 'completed',
-      amends: '',
-      amendReason: '',
-      data: { form },
-      createdBy: this.ctx.user.id,
-      createdAt: now,
-      updatedAt: now,
-      completedAt: now,
-    });
+    const { id } = await this.ctx.db.rx.encounters.insert(
+      newEncounterDoc(this.ctx, { type: TYPE[input.disease], resident, date: form.enrolledDate, status: 'completed', data: { form } }),
+    );
     await this.ctx.audit.record({ action: 'enrol', collection: 'encounters', recordId: id, residentId, detail: input.disease });
     return this.mustView(residentId, input.disease);
   }
@@ -145,20 +130,16 @@ export class RegistriesService {
 
   private async amendWith(e: Enrolment, form: ChronicEnrolment, date: string, reason: string, detail: string): Promise<void> {
     const parsed = ChronicEnrolment.parse(form);
-    const now = this.ctx.clock.now();
-    const id = uuidv7();
-    await this.ctx.db.rx.encounters.insert({
-      ...e.root,
-      id,
-      date,
-      amends: e.root.id,
-      amendReason: reason,
-      data: { form: parsed },
-      createdBy: this.ctx.user.id,
-      createdAt: now,
-      updatedAt: now,
-      completedAt: now,
-    });
+    const { id } = await this.ctx.db.rx.encounters.insert(
+      newEncounterDoc(this.ctx, {
+        type: e.root.type,
+        resident: { id: e.root.residentId, villageCode: e.root.villageCode },
+        date,
+        status: 'completed',
+        data: { form: parsed },
+        amends: { id: e.root.id, reason },
+      }),
+    );
     await this.ctx.audit.record({ action: 'amend', collection: 'encounters', recordId: id, residentId: e.root.residentId, detail: `amends ${e.root.id}: ${detail}: ${reason}` });
   }
 }

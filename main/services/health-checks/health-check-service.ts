@@ -4,12 +4,12 @@
  * confirmed by the doctor). A completed check never changes again: a correction is an amendment document with a
  * reason that points at the original (DESIGN.md §1), and readers show the newest amendment.
  */
-import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../../../shared/api/errors';
 import type { HealthCheckView } from '../../../shared/api/residents';
 import { checkHealthCheck, computeHealthCheck } from '../../../shared/domain/health-check-rules';
 import type { EncounterDoc, ResidentDoc } from '../../../shared/schemas/collections';
 import type { HealthCheckDraft } from '../../../shared/schemas/health-check';
+import { newEncounterDoc } from '../encounter-docs';
 import { clinicToday, type ClinicContext } from '../clinic-context';
 import { validationFailed } from '../residents/residents-service';
 
@@ -94,8 +94,9 @@ export class HealthChecksService {
       await this.ctx.audit.record({ action: 'update', collection: 'encounters', recordId: id, residentId: data.residentId });
       return this.view(await this.encounter(id));
     }
-    const newId = uuidv7();
-    await this.ctx.db.rx.encounters.insert(this.newDoc(newId, resident, data, computed, 'draft', now));
+    const { id: newId } = await this.ctx.db.rx.encounters.insert(
+      newEncounterDoc(this.ctx, { type: 'healthCheck', resident, date: data.checkDate, status: 'draft', data: { form: data, computed } }),
+    );
     await this.ctx.audit.record({ action: 'insert', collection: 'encounters', recordId: newId, residentId: data.residentId });
     return this.view(await this.encounter(newId));
   }
@@ -120,41 +121,17 @@ export class HealthChecksService {
     if (root.residentId !== data.residentId) throw validationFailed([{ path: 'residentId', message: 'validation.residentChanged' }]);
     const resident = await this.resident(data.residentId);
     const { computed } = this.judge(data, resident, 'complete', confirmWarnings);
-    const now = this.ctx.clock.now();
-    const amendmentId = uuidv7();
-    await this.ctx.db.rx.encounters.insert({
-      ...this.newDoc(amendmentId, resident, data, computed, 'completed', now),
-      amends: root.id,
-      amendReason: reason,
-      completedAt: now,
-    });
+    const { id: amendmentId } = await this.ctx.db.rx.encounters.insert(
+      newEncounterDoc(this.ctx, {
+        type: 'healthCheck',
+        resident,
+        date: data.checkDate,
+        status: 'completed',
+        data: { form: data, computed },
+        amends: { id: root.id, reason },
+      }),
+    );
     await this.ctx.audit.record({ action: 'amend', collection: 'encounters', recordId: amendmentId, residentId: data.residentId, detail: `amends ${root.id}: ${reason}` });
     return this.view(root);
-  }
-
-  private newDoc(
-    id: string,
-    resident: ResidentDoc,
-    data: HealthCheckDraft,
-    computed: ReturnType<typeof computeHealthCheck>,
-    status: 'draft' | 'completed',
-    now: number,
-  ): EncounterDoc {
-    return {
-      id,
-      type: 'healthCheck',
-      clinicCode: this.ctx.clinicCode,
-      villageCode: resident.villageCode,
-      residentId: resident.id,
-      date: data.checkDate,
-      status,
-      amends: '',
-      amendReason: '',
-      data: { form: data, computed },
-      createdBy: this.ctx.user.id,
-      createdAt: now,
-      updatedAt: now,
-      completedAt: status === 'completed' ? now : 0,
-    };
   }
 }
