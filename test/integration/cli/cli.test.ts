@@ -1,26 +1,9 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../../main/cli/index';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli } from '../../helpers/cli';
 
-/** Runs the CLI in-process with the given environment, capturing what it prints. */
-async function cli(argv: string[], envVars: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  const saved = { ...process.env };
-  Object.assign(process.env, envVars);
-  try {
-    const code = await main(argv);
-    return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-  } finally {
-    process.env = saved;
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
 
 describe('cunyi CLI (real encrypted files, production KDF)', () => {
   let root: string;

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../../main/cli/index';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli } from '../../helpers/cli';
 import { fixedClock } from '../../../shared/domain/dates';
 import { isRecordNo, parseRecordNo } from '../../../shared/domain/record-number';
 import type { ResidentDoc } from '../../../shared/schemas/collections';
@@ -96,22 +96,6 @@ describe('seed: a township clinic without villages', () => {
   });
 });
 
-/** Runs the CLI in-process, capturing what it prints. */
-async function cli(argv: string[], envVars: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  const saved = { ...process.env };
-  Object.assign(process.env, envVars);
-  try {
-    return { code: await main(argv), stdout: out.join('\n'), stderr: err.join('\n') };
-  } finally {
-    process.env = saved;
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
 
 describe('cunyi seed (CLI, production KDF)', () => {
   it('seeds a fresh clinic, prints a JSON summary on stdout and progress on stderr', async () => {
