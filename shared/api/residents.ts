@@ -125,7 +125,22 @@ export const HealthCheckView = z.object({
 });
 export type HealthCheckView = z.infer<typeof HealthCheckView>;
 
+export const RecentCheck = z.object({
+  checkId: z.string(),
+  residentId: z.string(),
+  name: z.string(),
+  recordNo: z.string(),
+  checkDate: z.string(),
+  status: z.enum(['draft', 'completed']),
+});
+export type RecentCheck = z.infer<typeof RecentCheck>;
+
 export const healthChecks = {
+  /** The clinic's checks dated on or after `since` (drafts first, then newest), for the 体检 section. Errors: LOCKED. */
+  recent: method({
+    input: z.object({ since: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), limit: z.number().int().min(1).max(500).default(100) }).strict(),
+    output: z.array(RecentCheck),
+  }),
   /** A check, showing its latest amendment. Errors: NOT_FOUND. */
   get: method({ input: z.object({ id: Id }).strict(), output: HealthCheckView }),
   /** All checks of a resident, newest first (latest amendments). Errors: NOT_FOUND. */

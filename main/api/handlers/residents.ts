@@ -31,6 +31,7 @@ export function householdsHandlers(services: AppServices): HandlersFor<typeof ho
 export function healthChecksHandlers(services: AppServices): HandlersFor<typeof healthChecks, CallContext> {
   const c = () => services.clinic().healthChecks;
   return {
+    recent: ({ since, limit }) => c().recent(since, limit),
     get: ({ id }) => c().get(id),
     forResident: ({ residentId }) => c().forResident(residentId),
     saveDraft: ({ id, data }) => c().saveDraft(id, data),

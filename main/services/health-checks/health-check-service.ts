@@ -5,7 +5,7 @@
  * reason that points at the original (DESIGN.md §1), and readers show the newest amendment.
  */
 import { AppError } from '../../../shared/api/errors';
-import type { HealthCheckView } from '../../../shared/api/residents';
+import type { HealthCheckView, RecentCheck } from '../../../shared/api/residents';
 import { checkHealthCheck, computeHealthCheck } from '../../../shared/domain/health-check-rules';
 import type { EncounterDoc, ResidentDoc } from '../../../shared/schemas/collections';
 import type { HealthCheckDraft } from '../../../shared/schemas/health-check';
@@ -79,6 +79,25 @@ export class HealthChecksService {
     const roots = docs.map((d) => d.toJSON() as EncounterDoc).filter((e) => !e.amends);
     const views = await Promise.all(roots.map((r) => this.view(r)));
     return views.sort((a, b) => b.checkDate.localeCompare(a.checkDate) || b.updatedAt - a.updatedAt);
+  }
+
+  async recent(since: string, limit: number): Promise<RecentCheck[]> {
+    // The ['type', 'date'] index answers this as a range scan; amendments are folded into their originals.
+    const docs = (await this.ctx.db.rx.encounters.find({ selector: { type: 'healthCheck', date: { $gte: since } }, sort: [{ date: 'desc' }] }).exec()).map(
+      (d) => d.toJSON() as EncounterDoc,
+    );
+    const amended = new Map<string, EncounterDoc>();
+    for (const d of docs) if (d.amends) amended.set(d.amends, d);
+    const roots = docs
+      .filter((d) => !d.amends)
+      .sort((a, b) => (a.status === b.status ? b.date.localeCompare(a.date) : a.status === 'draft' ? -1 : 1))
+      .slice(0, limit);
+    const residents = await this.ctx.db.rx.residents.findByIds([...new Set(roots.map((r) => r.residentId))]).exec();
+    return roots.map((r) => {
+      const shown = amended.get(r.id) ?? r;
+      const resident = residents.get(r.residentId);
+      return { checkId: r.id, residentId: r.residentId, name: resident?.name ?? '', recordNo: resident?.recordNo ?? '', checkDate: shown.date, status: shown.status };
+    });
   }
 
   async saveDraft(id: string | undefined, data: HealthCheckDraft): Promise<HealthCheckView> {

@@ -1,7 +1,8 @@
 import { Alert, Button, Spin, Table, Tag } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { HealthCheckView, ResidentDetail, ResidentSummary } from '../../../shared/api/residents';
+import type { HealthCheckView, RecentCheck, ResidentDetail, ResidentSummary } from '../../../shared/api/residents';
+import { addDays } from '../../../shared/domain/dates';
 import { api } from '../../api-client';
 import { errorText } from '../../app/api-errors';
 import type { SectionPageProps } from '../../app/section-pages';
@@ -11,7 +12,6 @@ import { go, routeHref, useRouteParams } from '../residents/route';
 import { useClinic } from '../residents/use-clinic';
 import { CheckPrint } from './CheckPrint';
 import { HealthCheckForm } from './HealthCheckForm';
-import { recentChecks } from './recent-checks';
 import '../residents/residents.css';
 import './checks.css';
 
@@ -121,42 +121,22 @@ export function ChecksPage({ session }: SectionPageProps) {
   );
 }
 
-interface RecentRow {
-  checkId: string;
-  name: string;
-  checkDate: string;
-  status: HealthCheckView['status'];
-}
+type RecentRow = RecentCheck;
 
-/** Today's checks and open drafts that this computer worked on. */
+/** How far back the 体检 section lists the clinic's checks and drafts. */
+const RECENT_DAYS = 30;
+
+/** The clinic's checks of the last weeks, open drafts first. */
 function RecentChecks({ today }: { today: string }) {
   const { t } = useTranslation();
   const [rows, setRows] = useState<RecentRow[] | null>(null);
 
   useEffect(() => {
     let alive = true;
-    const recent = recentChecks().slice(0, 20);
-    const byResident = new Map<string, { recordNo: string; checkIds: Set<string> }>();
-    for (const r of recent) {
-      const e = byResident.get(r.residentId) ?? { recordNo: r.recordNo, checkIds: new Set<string>() };
-      e.checkIds.add(r.checkId);
-      byResident.set(r.residentId, e);
-    }
-    void Promise.all(
-      [...byResident.entries()].map(async ([rid, e]) => {
-        try {
-          const [checks, found] = await Promise.all([api.healthChecks.forResident({ residentId: rid }), api.residents.search({ query: e.recordNo, limit: 1 })]);
-          const name = found.find((s: ResidentSummary) => s.id === rid)?.name ?? e.recordNo;
-          return checks
-            .filter((c) => e.checkIds.has(c.id) && (c.status === 'draft' || c.checkDate === today || c.updatedAt > Date.now() - 86_400_000))
-            .map((c) => ({ checkId: c.id, name, checkDate: c.checkDate, status: c.status }));
-        } catch {
-          return [];
-        }
-      }),
-    ).then((lists) => {
-      if (alive) setRows(lists.flat().sort((a, b) => (a.status === b.status ? b.checkDate.localeCompare(a.checkDate) : a.status === 'draft' ? -1 : 1)));
-    });
+    api.healthChecks
+      .recent({ since: addDays(today, -RECENT_DAYS), limit: 100 })
+      .then((list) => alive && setRows(list))
+      .catch(() => alive && setRows([]));
     return () => {
       alive = false;
     };

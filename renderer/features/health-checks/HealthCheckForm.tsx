@@ -15,7 +15,6 @@ import { placeIssues } from '../residents/place-issues';
 import { BLOCKS } from './check-fields';
 import { fieldNameOf, fromDraft, type FormValues, halfPairFindings, toDraft } from './check-form-values';
 import { CheckBlock } from './CheckBlock';
-import { rememberCheck } from './recent-checks';
 import { RowsBlock } from './RowsBlock';
 import { SelfCareBlock } from './SelfCareBlock';
 import { useFormKeys } from '../residents/use-form-keys';
@@ -114,7 +113,6 @@ export function HealthCheckForm(props: {
 
   const saved = (v: HealthCheckView, text: string) => {
     setView(v);
-    rememberCheck({ checkId: v.id, residentId, recordNo: r.recordNo });
     void message.success(text);
     props.onSaved(v);
   };

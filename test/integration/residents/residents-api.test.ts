@@ -159,3 +159,32 @@ describe('residents, households and health checks through the API (real encrypte
     expect(found.map((s) => s.id)).toEqual([later.resident.id]);
   });
 });
+
+describe('healthChecks.recent', () => {
+  it('lists the clinic’s recent checks with drafts first and amendments folded in', async () => {
+    const h = await clinicHarness();
+    try {
+      const a = await h.ok<ResidentDetail>('residents.create', { input: residentInput({ name: '陈一', birthDate: '1980-01-01', idNumber: idNumber('1980-01-01', 51) }) });
+      const b = await h.ok<ResidentDetail>('residents.create', { input: residentInput({ name: '陈二', birthDate: '1981-01-01', idNumber: idNumber('1981-01-01', 53), phone: '13900002222' }) });
+      const data = (residentId: string, checkDate: string) => ({
+        residentId,
+        checkDate,
+        symptoms: ['1'],
+        generalCondition: { temperature: 36.5, pulseRate: 70, respiratoryRate: 18, bpLeft: { sbp: 120, dbp: 80 }, height: 170, weight: 65, waist: 80 },
+        assessment: '1',
+      });
+      const done = await h.ok<HealthCheckView>('healthChecks.saveDraft', { data: data(a.resident.id, '2026-02-20') });
+      await h.ok('healthChecks.complete', { id: done.id, data: data(a.resident.id, '2026-02-20') });
+      await h.ok('healthChecks.amend', { id: done.id, data: data(a.resident.id, '2026-02-21'), reason: '日期写错' });
+      const draft = await h.ok<HealthCheckView>('healthChecks.saveDraft', { data: data(b.resident.id, '2026-03-01') });
+      await h.ok<HealthCheckView>('healthChecks.saveDraft', { data: data(b.resident.id, '2025-12-01') });
+      const recent = await h.ok<{ checkId: string; name: string; status: string; checkDate: string }[]>('healthChecks.recent', { since: '2026-02-01' });
+      expect(recent).toEqual([
+        expect.objectContaining({ checkId: draft.id, name: '陈二', status: 'draft', checkDate: '2026-03-01' }),
+        expect.objectContaining({ checkId: done.id, name: '陈一', status: 'completed', checkDate: '2026-02-21' }),
+      ]);
+    } finally {
+      await h.close();
+    }
+  });
+});
