@@ -125,6 +125,8 @@ export const en: Shape<typeof zhCN> = {
     continue: 'Start using Cunyi',
   },
   signIn: {
+    remember: 'Remember me on this computer (no password next time)',
+    remembered: 'Sign in as {{username}}',
     title: 'Sign in',
     username: 'Username',
     password: 'Password',

@@ -126,6 +126,8 @@ export const zhCN = {
     continue: '进入系统',
   },
   signIn: {
+    remember: '在此电脑上记住我（不必每次输入密码）',
+    remembered: '以 {{username}} 直接登录',
     title: '登录',
     username: '用户名',
     password: '密码',

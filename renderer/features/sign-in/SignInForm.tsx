@@ -1,4 +1,4 @@
-import { Alert, Button, Form, Input } from 'antd';
+import { Alert, Button, Checkbox, Form, Input } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionState } from '../../../shared/api/session';
@@ -8,10 +8,13 @@ import { errorText } from '../../app/api-errors';
 interface Values {
   username: string;
   password: string;
+  remember?: boolean;
 }
 
 export function SignInForm(props: {
   lastUsername: string | undefined;
+  /** The OS keystore can keep a "remember on this computer" slot (the desktop app with a real keyring). */
+  canRemember: boolean;
   onSignedIn: (s: SessionState) => void;
   onRecover: () => void;
 }) {
@@ -36,7 +39,7 @@ export function SignInForm(props: {
     setBusy(true);
     setFailure(null);
     try {
-      props.onSignedIn(await api.session.signIn({ username: v.username.trim(), password: v.password }));
+      props.onSignedIn(await api.session.signIn({ username: v.username.trim(), password: v.password, remember: props.canRemember && v.remember === true }));
     } catch (e) {
       setBusy(false);
       setFailure(e);
@@ -45,6 +48,19 @@ export function SignInForm(props: {
         setWaitUntil(Date.now() + e.details.retryAfterMs);
         setNow(Date.now());
       }
+    }
+  };
+
+  // A remembered user signs in without typing; when the keyring no longer opens the slot, the password form stays.
+  const signInRemembered = async () => {
+    if (!props.lastUsername) return;
+    setBusy(true);
+    setFailure(null);
+    try {
+      props.onSignedIn(await api.session.signInRemembered({ username: props.lastUsername }));
+    } catch (e) {
+      setBusy(false);
+      setFailure(e instanceof ApiError && e.code === 'NOT_FOUND' ? null : e);
     }
   };
 
@@ -72,9 +88,19 @@ export function SignInForm(props: {
       <Form.Item name="password" label={t('signIn.password')} rules={[{ required: true, message: t('form.required') }]}>
         <Input.Password autoComplete="current-password" autoFocus={Boolean(props.lastUsername)} />
       </Form.Item>
+      {props.canRemember && (
+        <Form.Item name="remember" valuePropName="checked">
+          <Checkbox>{t('signIn.remember')}</Checkbox>
+        </Form.Item>
+      )}
       <Button type="primary" htmlType="submit" block size="large" loading={busy} disabled={waiting}>
         {busy ? t('signIn.signingIn') : t('signIn.submit')}
       </Button>
+      {props.canRemember && props.lastUsername && (
+        <Button block onClick={() => void signInRemembered()} className="remembered-sign-in">
+          {t('signIn.remembered', { username: props.lastUsername })}
+        </Button>
+      )}
       <Button type="link" onClick={props.onRecover} className="recover-link" disabled={false}>
         {t('signIn.forgot')}
       </Button>

@@ -20,7 +20,7 @@ export function SignInScreen({ session, onSignedIn }: { session: Locked; onSigne
         {recovering ? (
           <RecoverForm onDone={onSignedIn} onCancel={() => setRecovering(false)} />
         ) : (
-          <SignInForm lastUsername={session.lastUsername} onSignedIn={onSignedIn} onRecover={() => setRecovering(true)} />
+          <SignInForm lastUsername={session.lastUsername} canRemember={session.canRemember} onSignedIn={onSignedIn} onRecover={() => setRecovering(true)} />
         )}
       </Card>
     </div>
