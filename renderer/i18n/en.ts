@@ -67,11 +67,6 @@ export const en: Shape<typeof zhCN> = {
   },
   comingSoon: {
     title: 'This will come in a later version',
-    worklist: "Will list today's due and overdue follow-ups, health checks and contract renewals, by village and urgency.",
-    residents: 'Will create and find residents’ health records by name, pinyin initials, ID number or phone.',
-    followups: 'Will record hypertension and diabetes follow-ups, flag emergencies and set the next visit date.',
-    checks: 'Will record the yearly health checks of older and chronically ill residents.',
-    contracts: 'Will manage family-doctor contracts, renewals and service packages.',
     devices: 'Will connect blood-pressure monitors and glucose meters and fill readings into forms.',
     sync: 'Will sync with the county platform; data stays on this computer while offline.',
     reports: 'Will produce the monthly and quarterly public-health service reports.',
