@@ -37,7 +37,8 @@ app.enableSandbox();
 const dataDir = resolve(dataDirFromArgs(process.argv.slice(1)));
 let dataDirError: string | null = null;
 try {
-  mkdirSync(dataDir, { recursive: true });
+  // Only this OS user may list or read the clinic's files (the database is encrypted; the sidecars are not secret, but private).
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   app.setPath('userData', join(dataDir, 'electron'));
 } catch (e) {
   dataDirError = e instanceof Error ? e.message : String(e);

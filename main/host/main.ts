@@ -18,7 +18,8 @@ function flag(name: string): string | undefined {
 async function main(): Promise<void> {
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
   const dataDir = resolve(dataDirFromArgs(process.argv.slice(2)));
-  mkdirSync(dataDir, { recursive: true });
+  // Only this OS user may list or read the clinic's files (the database is encrypted; the sidecars are not secret, but private).
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const runtime = createRuntime({ dataDir, shell: 'headless' });
   const host = await startHost({
     dispatch: runtime.dispatch,

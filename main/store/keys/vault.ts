@@ -97,7 +97,7 @@ export class KeyVault {
       throw new AppError('VALIDATION_FAILED', { reason: 'clinicCode' });
     }
     validateNewUser(init.admin);
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: 0o700 });
     if (await hasKeySlots(dir)) throw new AppError('ALREADY_INITIALISED');
     const now = opts.now ?? Date.now;
     const kdfCost = opts.kdfCost ?? DEFAULT_KDF_COST;
