@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../../api-client';
 import { applyFieldErrors, errorText } from '../../app/api-errors';
-import { passwordRules, repeatPasswordRules } from '../../app/form-rules';
+import { NewPasswordFields } from '../../app/NewPasswordFields';
 
 interface Values {
   oldPassword: string;
@@ -40,17 +40,7 @@ export function ChangePasswordForm() {
       <Form.Item name="oldPassword" label={t('settings.password.old')} rules={[{ required: true, message: t('form.required') }]}>
         <Input.Password autoComplete="current-password" />
       </Form.Item>
-      <Form.Item name="newPassword" label={t('settings.password.new')} rules={passwordRules(t)}>
-        <Input.Password autoComplete="new-password" />
-      </Form.Item>
-      <Form.Item
-        name="newPassword2"
-        label={t('settings.password.new2')}
-        dependencies={['newPassword']}
-        rules={repeatPasswordRules(t, 'newPassword')}
-      >
-        <Input.Password autoComplete="new-password" />
-      </Form.Item>
+      <NewPasswordFields name="newPassword" repeatName="newPassword2" label={t('settings.password.new')} repeatLabel={t('settings.password.new2')} />
       <Button type="primary" htmlType="submit" loading={busy}>
         {t('settings.password.submit')}
       </Button>

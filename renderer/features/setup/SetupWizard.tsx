@@ -5,7 +5,8 @@ import type { SessionState } from '../../../shared/api/session';
 import { ApiError, api } from '../../api-client';
 import { applyFieldErrors, errorText } from '../../app/api-errors';
 import type { CreatedClinic } from '../../app/App';
-import { passwordRules, repeatPasswordRules, usernameRules } from '../../app/form-rules';
+import { usernameRules } from '../../app/form-rules';
+import { NewPasswordFields } from '../../app/NewPasswordFields';
 import { SetupSteps } from './SetupSteps';
 import { VillageRows } from './VillageRows';
 
@@ -111,17 +112,13 @@ export function SetupWizard({ onCreated }: { onCreated: (c: CreatedClinic, state
               >
                 <Input placeholder={t('setup.displayNamePlaceholder')} maxLength={40} />
               </Form.Item>
-              <Form.Item name={['admin', 'password']} label={t('setup.password')} extra={t('setup.passwordHelp')} rules={passwordRules(t)}>
-                <Input.Password autoComplete="new-password" />
-              </Form.Item>
-              <Form.Item
-                name="adminPassword2"
-                label={t('setup.password2')}
-                dependencies={[['admin', 'password']]}
-                rules={repeatPasswordRules(t, ['admin', 'password'])}
-              >
-                <Input.Password autoComplete="new-password" />
-              </Form.Item>
+              <NewPasswordFields
+                name={['admin', 'password']}
+                repeatName="adminPassword2"
+                label={t('setup.password')}
+                repeatLabel={t('setup.password2')}
+                extra={t('setup.passwordHelp')}
+              />
             </>
           )}
           <Space>

@@ -4,7 +4,8 @@ import { useTranslation } from 'react-i18next';
 import type { SessionState } from '../../../shared/api/session';
 import { api } from '../../api-client';
 import { applyFieldErrors, errorText } from '../../app/api-errors';
-import { passwordRules, repeatPasswordRules, usernameRules } from '../../app/form-rules';
+import { usernameRules } from '../../app/form-rules';
+import { NewPasswordFields } from '../../app/NewPasswordFields';
 
 interface Values {
   recoveryKey: string;
@@ -46,17 +47,7 @@ export function RecoverForm({ onDone, onCancel }: { onDone: (s: SessionState) =>
       <Form.Item name="username" label={t('recover.username')} rules={usernameRules(t)}>
         <Input autoComplete="username" />
       </Form.Item>
-      <Form.Item name="newPassword" label={t('recover.newPassword')} rules={passwordRules(t)}>
-        <Input.Password autoComplete="new-password" />
-      </Form.Item>
-      <Form.Item
-        name="newPassword2"
-        label={t('recover.newPassword2')}
-        dependencies={['newPassword']}
-        rules={repeatPasswordRules(t, 'newPassword')}
-      >
-        <Input.Password autoComplete="new-password" />
-      </Form.Item>
+      <NewPasswordFields name="newPassword" repeatName="newPassword2" label={t('recover.newPassword')} repeatLabel={t('recover.newPassword2')} />
       <Space>
         <Button type="primary" htmlType="submit" loading={busy}>
           {t('recover.submit')}
