@@ -11,6 +11,7 @@ import { AppError } from '../../shared/api/errors';
 import { ClinicServices } from './clinic-services';
 import { EventBus } from './event-bus';
 import { SessionService } from './session';
+import { UnitOfWork } from './unit-of-work';
 
 export interface AppServicesOptions {
   dataDir: string;
@@ -59,6 +60,7 @@ export class AppServices {
           timeZone: u.timeZone,
           user: u.user,
           settings: u.settings,
+          uow: new UnitOfWork(u.db, u.audit),
         }, this.bus);
       },
       onLocking: async () => {

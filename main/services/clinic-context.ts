@@ -4,6 +4,7 @@ import { today as todayIn, type CalendarDate, type Clock } from '../../shared/do
 import type { ClinicDatabase } from '../store/database';
 import type { AuditLog } from './audit-log';
 import type { ClinicSettingsRepo } from './settings-repo';
+import type { UnitOfWork } from './unit-of-work';
 
 export interface ClinicContext {
   db: ClinicDatabase;
@@ -14,6 +15,8 @@ export interface ClinicContext {
   timeZone: string;
   user: SessionUser;
   settings: ClinicSettingsRepo;
+  /** One transaction per user action: documents, audit entries and projections together. */
+  uow: UnitOfWork;
 }
 
 export function clinicToday(ctx: Pick<ClinicContext, 'clock' | 'timeZone'>): CalendarDate {

@@ -45,7 +45,6 @@ export class ClinicServices {
   static async start(ctx: ClinicContext, bus: EventBus | null = null): Promise<ClinicServices> {
     await ensureFirstBlock(ctx);
     const index = new ResidentSearchIndex(ctx.db);
-    await index.start();
     // Follows the change streams from now; its one full read starts once sign-in has answered (the work list is the
     // first screen, so it is wanted at once). Until it finishes, lists read what they need per resident.
     const patients = new PatientIndex(ctx.db, bus);
@@ -55,7 +54,6 @@ export class ClinicServices {
   }
 
   stop(): void {
-    this.index.stop();
     this.patients.stop();
   }
 }

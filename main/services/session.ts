@@ -10,6 +10,7 @@ import type { SessionState, SessionUser } from '../../shared/api/session';
 import { DEFAULT_TIME_ZONE, type Clock } from '../../shared/domain/dates';
 import type { Logger } from '../api/dispatch';
 import { databaseExists, openClinicDatabase, type ClinicDatabase } from '../store/database';
+import { CLINIC_PROJECTIONS } from './projections';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KeyVault, type KdfCost } from '../store/keys';
@@ -115,7 +116,7 @@ export class SessionService {
       );
       let db: ClinicDatabase;
       try {
-        db = await openClinicDatabase(this.options.dataDir, dataKey, { create: true });
+        db = await openClinicDatabase(this.options.dataDir, dataKey, { create: true, projections: CLINIC_PROJECTIONS });
       } catch (e) {
         // Nothing was saved yet: undo the sidecar so set-up can simply be tried again.
         await this.removeSidecar();
@@ -265,7 +266,7 @@ export class SessionService {
   private async openAs(dataKey: Buffer, userId: string, action: 'signIn' | 'recover'): Promise<void> {
     let db: ClinicDatabase;
     try {
-      db = await openClinicDatabase(this.options.dataDir, dataKey);
+      db = await openClinicDatabase(this.options.dataDir, dataKey, { projections: CLINIC_PROJECTIONS });
     } catch (e) {
       dataKey.fill(0);
       // The slot accepted the password, so the key is this clinic's: a file it cannot open was made by another.

@@ -18,19 +18,23 @@ import {
   type ResidentDoc,
   type SettingDoc,
 } from '../../shared/schemas/collections';
-import { getRxStorageSqlcipher } from './rx-storage-sqlcipher';
-import { openEncryptedFile, type Database } from './sqlite-file';
+import {
+  acquireConnection,
+  getRxStorageSqlcipher,
+  registerProjection,
+  releaseConnection,
+  type Connection,
+  type Projection,
+} from './rx-storage-sqlcipher';
+import type { Database } from './sqlite-file';
+import { LATEST_STORE_VERSION, runSqlMigrations } from './sql-migrations';
 
 addRxPlugin(RxDBMigrationSchemaPlugin);
 
 export const DATABASE_FILE = 'cunyi.db';
 /** RxDB database name; also the prefix of the storage tables inside the file. */
 export const DATABASE_NAME = 'cunyi';
-/**
- * The file format this build writes (SQLite `user_version`). Raised when the storage tables change shape; a file
- * from a newer build is refused, because migrating down would lose data (Signal: DBVersionFromFutureError).
- */
-export const LATEST_STORE_VERSION = 1;
+export { LATEST_STORE_VERSION };
 
 export interface ClinicCollections {
   residents: RxCollection<ResidentDoc>;
@@ -43,8 +47,10 @@ export interface ClinicCollections {
 
 export interface ClinicDatabase {
   readonly rx: RxDatabase<ClinicCollections>;
-  /** The raw handle, for the search index and integrity checks; the same connection the storage uses. */
+  /** The raw handle, for integrity checks and the projections' own tables; the same one the storage uses. */
   readonly sql: Database;
+  /** The storage's connection: the unit of work's transaction and the projections live here. */
+  readonly connection: Connection;
   readonly path: string;
   close(): Promise<void>;
 }
@@ -57,24 +63,36 @@ export function databaseExists(dataDir: string): boolean {
   return existsSync(databasePath(dataDir));
 }
 
+export interface OpenClinicDatabaseOptions {
+  create?: boolean;
+  /** Derived tables kept in every write's transaction (registered, and rebuilt if their version changed, on open). */
+  projections?: readonly Projection[];
+}
+
 /**
- * Opens (or with `create`, creates) the clinic database. A wrong key gives WRONG_PASSWORD and a damaged file
- * DATA_DAMAGED from `openEncryptedFile`; the file is never rewritten to recover.
+ * Opens (or with `create`, creates) the clinic database: applies the numbered migrations, opens the collections,
+ * registers the projections. A wrong key gives WRONG_PASSWORD and a damaged file DATA_DAMAGED from
+ * `openEncryptedFile`; a file from a newer app DATA_FROM_NEWER_VERSION; the file is never rewritten to recover.
  */
-export async function openClinicDatabase(dataDir: string, key: Buffer, opts: { create?: boolean } = {}): Promise<ClinicDatabase> {
+export async function openClinicDatabase(dataDir: string, key: Buffer, opts: OpenClinicDatabaseOptions = {}): Promise<ClinicDatabase> {
   const path = databasePath(dataDir);
   if (!opts.create && !existsSync(path)) throw new AppError('NOT_INITIALISED', { path });
-  const sql = openEncryptedFile(path, key, { create: opts.create ?? false });
-  const userVersion = Number(sql.pragma('user_version', { simple: true }));
-  if (userVersion > LATEST_STORE_VERSION) {
-    sql.close();
-    throw new AppError('DATA_FROM_NEWER_VERSION', { userVersion, supported: LATEST_STORE_VERSION });
-  }
+  // The app holds one reference to the pooled connection for as long as the database is open; the storage
+  // instances RxDB creates join it (same path, same key) and release theirs when RxDB closes them.
+  const connection = acquireConnection(path, key, { create: opts.create ?? false });
+  const sql = connection.db;
   let rx: RxDatabase<ClinicCollections> | undefined;
   try {
+    const userVersion = Number(sql.pragma('user_version', { simple: true }));
+    if (userVersion > LATEST_STORE_VERSION) {
+      throw new AppError('DATA_FROM_NEWER_VERSION', { userVersion, supported: LATEST_STORE_VERSION });
+    }
+    runSqlMigrations(sql);
     rx = await createRxDatabase<ClinicCollections>({
       name: DATABASE_NAME,
-      storage: wrappedValidateAjvStorage({ storage: getRxStorageSqlcipher({ database: sql }) }),
+      storage: wrappedValidateAjvStorage({
+        storage: getRxStorageSqlcipher({ directory: dataDir, key, fileName: () => DATABASE_FILE }),
+      }),
       multiInstance: false,
       eventReduce: true,
     });
@@ -86,23 +104,24 @@ export async function openClinicDatabase(dataDir: string, key: Buffer, opts: { c
       audit: collections.audit,
       settings: collections.settings,
     });
+    for (const projection of opts.projections ?? []) registerProjection(connection, DATABASE_NAME, projection);
   } catch (e) {
     await rx?.close().catch(() => undefined);
-    sql.close();
+    releaseConnection(connection);
     throw e;
   }
-  if (userVersion < LATEST_STORE_VERSION) sql.pragma(`user_version = ${LATEST_STORE_VERSION}`);
   const opened = rx;
   let closed = false;
   return {
     rx: opened,
     sql,
+    connection,
     path,
     async close() {
       if (closed) return;
       closed = true;
       await opened.close();
-      if (sql.open) sql.close();
+      releaseConnection(connection);
     },
   };
 }

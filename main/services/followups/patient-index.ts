@@ -1,21 +1,23 @@
 /**
  * The work list's memory of every resident: a few fields of each resident, encounter and contract, enough to run
- * the pure work-list rules without reading 200,000 documents per query. Loaded once (lazily, on the first work-list
- * call) by reading the collections in `_meta.lwt` order, and kept current from the storage change streams, which
- * the storage emits before a write returns, so a saved follow-up is on the next query's list. Every change also
- * publishes `worklist.changed` so the UI re-queries. A row only replaces one with an older `lwt`, so a batch read
- * during the load can never overwrite a newer change event.
+ * the pure work-list rules without reading 200,000 documents per query. Those few fields are a projection
+ * (`patientProjection`, kept by the storage in every write's transaction, so they are never behind the documents);
+ * the memory is loaded once from it (lazily, on the first work-list call) and kept current from the storage change
+ * streams, which the storage emits once a write has committed, before the write returns, so a saved follow-up is on
+ * the next query's list. Every change also publishes `worklist.changed` so the UI re-queries. A row only replaces
+ * one with an older `lwt`, so a row read during the load can never overwrite a newer change event.
  */
-import { getChangedDocumentsSince, type RxStorageInstance } from 'rxdb';
+import type { RxStorageInstance } from 'rxdb';
 import type { Subscription } from 'rxjs';
 import type { CalendarDate } from '../../../shared/domain/dates';
 import type { ContractDoc, EncounterDoc, ResidentDoc } from '../../../shared/schemas/collections';
 import type { ClinicDatabase } from '../../store/database';
-import { tableNameFor } from '../../store/rx-storage-sqlcipher';
+import type { AnyDocument, Projection } from '../../store/rx-storage-sqlcipher';
+import type { Database } from '../../store/sqlite-file';
+import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import type { EventBus } from '../event-bus';
 
 type Meta = { _deleted?: boolean; _meta?: { lwt: number } };
-type Sql = ReturnType<ClinicDatabase['sql']['prepare']>;
 
 export interface ResidentLite {
   id: string;
@@ -145,7 +147,78 @@ export function contractLite(doc: ContractDoc & Meta): ContractLite {
   };
 }
 
-const LOAD_BATCH = 5000;
+const TABLE = 'p_patient_docs';
+type Kind = 'r' | 'e' | 'c';
+
+function liteOf(collection: string, doc: AnyDocument): { kind: Kind; residentId: string; lite: { id: string; lwt: number } | null } | null {
+  switch (collection) {
+    case 'residents': {
+      const d = doc as unknown as ResidentDoc & Meta;
+      return { kind: 'r', residentId: d.id, lite: d._deleted ? null : residentLite(d) };
+    }
+    case 'encounters': {
+      const d = doc as unknown as EncounterDoc & Meta;
+      return { kind: 'e', residentId: d.residentId, lite: d._deleted ? null : encounterLite(d) };
+    }
+    case 'contracts': {
+      const d = doc as unknown as ContractDoc & Meta;
+      return { kind: 'c', residentId: d.residentId, lite: d._deleted ? null : contractLite(d) };
+    }
+    default:
+      return null;
+  }
+}
+
+/**
+ * The lite rows of every resident, encounter and contract, by resident. Raise `version` whenever `KEPT` or the
+ * shape of a lite record changes: the rows are then rebuilt from the documents on open.
+ */
+export const patientProjection: Projection = {
+  name: 'patients',
+  version: 1,
+  collections: ['residents', 'encounters', 'contracts'],
+  create(db) {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS ${TABLE} (
+        doc_id TEXT PRIMARY KEY, resident_id TEXT NOT NULL, kind TEXT NOT NULL, lite TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS ${TABLE}_by_resident ON ${TABLE} (resident_id);
+    `);
+  },
+  drop(db) {
+    db.exec(`DROP TABLE IF EXISTS ${TABLE}`);
+  },
+  apply(db, collection, docs) {
+    const s = patientStatements(db);
+    for (const doc of docs) {
+      const row = liteOf(collection, doc);
+      if (!row) continue;
+      const id = String(doc['id']);
+      if (row.lite) s.upsert.run(id, row.residentId, row.kind, JSON.stringify(row.lite));
+      else s.remove.run(id);
+    }
+  },
+};
+
+type Statement = BetterSqlite3.Statement<unknown[]>;
+const prepared = new WeakMap<Database, { upsert: Statement; remove: Statement; all: Statement }>();
+
+function patientStatements(db: Database): { upsert: Statement; remove: Statement; all: Statement } {
+  let s = prepared.get(db);
+  if (!s) {
+    s = {
+      upsert: db.prepare(
+        `INSERT INTO ${TABLE} (doc_id, resident_id, kind, lite) VALUES (?, ?, ?, ?) ` +
+          'ON CONFLICT(doc_id) DO UPDATE SET resident_id = excluded.resident_id, kind = excluded.kind, lite = excluded.lite',
+      ),
+      remove: db.prepare(`DELETE FROM ${TABLE} WHERE doc_id = ?`),
+      all: db.prepare(`SELECT resident_id, kind, lite FROM ${TABLE}`).raw(),
+    };
+    prepared.set(db, s);
+  }
+  return s;
+}
+
 /** More changed residents than this in one bulk (a seed, a sync pull) are announced as "everything changed". */
 const EVENT_ID_LIMIT = 500;
 
@@ -214,120 +287,16 @@ export class PatientIndex {
   }
 
   private async load(): Promise<void> {
-    // The fast path reads only the fields the list needs, with json_extract in one synchronous statement per
-    // collection (no change event can interleave); the storage-neutral path parses every document.
-    if (this.loadSql()) return;
-    const read = async <T extends { id: string }>(instance: RxStorageInstance<T, unknown, unknown>, apply: (doc: T & Meta) => unknown) => {
-      let checkpoint: unknown;
-      for (;;) {
-        const batch = await getChangedDocumentsSince(instance, LOAD_BATCH, checkpoint);
-        for (const d of batch.documents) apply(d);
-        if (batch.documents.length < LOAD_BATCH) break;
-        checkpoint = batch.checkpoint;
-      }
-    };
-    await read(this.db.rx.residents.storageInstance, (d) => this.applyResident(d));
-    await read(this.db.rx.encounters.storageInstance, (d) => this.applyEncounter(d));
-    await read(this.db.rx.contracts.storageInstance, (d) => this.applyContract(d));
-  }
-
-  private table(collection: 'residents' | 'encounters' | 'contracts'): string {
-    const name = tableNameFor(this.db.rx.name, collection, this.db.rx[collection].schema.version);
-    return `"${name.replaceAll('"', '""')}"`;
-  }
-
-  /** False when the file does not have the storage's table layout (another storage); then nothing was applied. */
-  private loadSql(): boolean {
-    const sql = this.db.sql;
-    let statements: { residents: Sql; encounters: Sql; contracts: Sql };
-    try {
-      statements = {
-        residents: sql.prepare(`SELECT id, lwt, json_extract(data, '$.name'), json_extract(data, '$.sex'), json_extract(data, '$.birthDate'),
-            json_extract(data, '$.phone'), json_extract(data, '$.villageCode'), json_extract(data, '$.status'), json_extract(data, '$.data.responsibleDoctor'),
-            json_extract(data, '$.data.pastDiseases'), json_extract(data, '$.data.disabilities'), json_extract(data, '$.data.flags.isPregnant'),
-            json_extract(data, '$.data.flags.isPoor'), json_extract(data, '$.data.flags.isFpSpecialFamily')
-          FROM ${this.table('residents')} WHERE deleted = 0`),
-        encounters: sql.prepare(`SELECT id, lwt, json_extract(data, '$.residentId'), json_extract(data, '$.type'), json_extract(data, '$.date'),
-            json_extract(data, '$.status'), json_extract(data, '$.amends'), json_extract(data, '$.createdAt'), json_extract(data, '$.completedAt'),
-            json_extract(data, '$.data.form.visitMode'), json_extract(data, '$.data.form.classification'), json_extract(data, '$.data.form.nextVisitDate'),
-            json_extract(data, '$.data.form.fastingGlucose'), json_extract(data, '$.data.form.status'), json_extract(data, '$.data.form.enrolledDate'),
-            json_extract(data, '$.data.form.sourceId'), json_extract(data, '$.data.form.disease'), json_extract(data, '$.data.form.dueDate'),
-            json_extract(data, '$.data.form.checkedDate'), json_extract(data, '$.data.form.serviceCode'), json_extract(data, '$.data.form.contractId'),
-            json_extract(data, '$.data.computed.referralCheckDue')
-          FROM ${this.table('encounters')} WHERE deleted = 0`),
-        contracts: sql.prepare(`SELECT id, lwt, json_extract(data, '$.residentId'), json_extract(data, '$.teamId'), json_extract(data, '$.startDate'),
-            json_extract(data, '$.endDate'), json_extract(data, '$.status'), json_extract(data, '$.data.signDate'),
-            json_extract(data, '$.data.termination.terminatedDate'), json_extract(data, '$.data.doctorId'), json_extract(data, '$.data.doctorName'),
-            json_extract(data, '$.data.previousContractId')
-          FROM ${this.table('contracts')} WHERE deleted = 0`),
-      };
-    } catch {
-      return false;
+    // One synchronous statement over the projection: no change event can interleave with it.
+    for (const row of patientStatements(this.db.sql).all.iterate() as Iterable<[string, Kind, string]>) {
+      const [residentId, kind, json] = row;
+      if (kind === 'r') {
+        const lite = JSON.parse(json) as ResidentLite;
+        const e = this.entry(residentId);
+        if (!e.resident || e.resident.lwt <= lite.lwt) e.resident = lite;
+      } else if (kind === 'e') this.put(residentId, JSON.parse(json) as EncounterLite, (p) => p.encounters);
+      else this.put(residentId, JSON.parse(json) as ContractLite, (p) => p.contracts);
     }
-    const codes = (json: unknown, pick: (x: unknown) => string): string[] => {
-      if (typeof json !== 'string') return [];
-      const parsed: unknown = JSON.parse(json);
-      return Array.isArray(parsed) ? parsed.map(pick) : [];
-    };
-    for (const r of statements.residents.raw(true).iterate() as Iterable<unknown[]>) {
-      const lite: ResidentLite = {
-        id: str(r[0]),
-        lwt: Number(r[1]),
-        name: str(r[2]),
-        sex: typeof r[3] === 'number' ? String(r[3]) : str(r[3]),
-        birthDate: str(r[4]),
-        phone: str(r[5]),
-        villageCode: str(r[6]),
-        status: str(r[7]) as ResidentDoc['status'],
-        responsibleDoctor: str(r[8]),
-        pastDiseaseCodes: codes(r[9], (x) => str((x as { code?: unknown } | null)?.code)),
-        disabilityCodes: codes(r[10], str),
-        flags: { isPregnant: r[11] === 1, isPoor: r[12] === 1, isFpSpecialFamily: r[13] === 1 },
-      };
-      const e = this.entry(lite.id);
-      if (!e.resident || e.resident.lwt <= lite.lwt) e.resident = lite;
-    }
-    const FORM_COLUMNS = ['visitMode', 'classification', 'nextVisitDate', 'fastingGlucose', 'status', 'enrolledDate', 'sourceId', 'disease', 'dueDate', 'checkedDate', 'serviceCode', 'contractId'];
-    for (const r of statements.encounters.raw(true).iterate() as Iterable<unknown[]>) {
-      const type = str(r[3]) as EncounterDoc['type'];
-      const kept = KEPT[type];
-      if (!kept) continue;
-      const f: Record<string, unknown> = {};
-      FORM_COLUMNS.forEach((k, i) => {
-        const v = r[9 + i];
-        if (v !== null && v !== undefined && kept.includes(k)) f[k] = v;
-      });
-      if (typeof r[21] === 'string') f['referralCheckDue'] = r[21];
-      const lite: EncounterLite = {
-        id: str(r[0]),
-        lwt: Number(r[1]),
-        type,
-        date: str(r[4]),
-        status: str(r[5]) as EncounterDoc['status'],
-        amends: str(r[6]),
-        createdAt: Number(r[7] ?? 0),
-        completedAt: Number(r[8] ?? 0),
-        f,
-      };
-      this.put(str(r[2]), lite, (p) => p.encounters);
-    }
-    for (const r of statements.contracts.raw(true).iterate() as Iterable<unknown[]>) {
-      const lite: ContractLite = {
-        id: str(r[0]),
-        lwt: Number(r[1]),
-        teamId: str(r[3]),
-        startDate: str(r[4]),
-        endDate: str(r[5]),
-        status: str(r[6]) as ContractDoc['status'],
-        signDate: str(r[7]) || null,
-        terminatedDate: str(r[8]) || null,
-        doctorId: str(r[9]),
-        doctorName: str(r[10]),
-        previousContractId: str(r[11]),
-      };
-      this.put(str(r[2]), lite, (p) => p.contracts);
-    }
-    return true;
   }
 
   private put<T extends { id: string; lwt: number }>(residentId: string, lite: T, pick: (p: PatientEntry) => Map<string, T>): void {

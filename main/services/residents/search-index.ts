@@ -1,20 +1,21 @@
 /**
  * The residents' search index (DESIGN.md §3): RxDB has no multi-entry index, so every resident gets rows
- * `(kind, key)` in an SQLite table inside the same encrypted file: name and given-name prefixes, every pinyin
- * reading and its initials, the ID number, phone and record number, and those three reversed so that "last digits"
- * becomes a prefix scan. It follows the residents collection's change stream (which the storage emits before a
- * write returns, so a saved resident is findable at once) and, on open, catches up from its checkpoint; a crash
- * between a write and its index update is therefore repaired the next time the database opens.
+ * `(kind, key)` in a table inside the same encrypted file: name and given-name prefixes, every pinyin reading and
+ * its initials, the ID number, phone and record number, and those three reversed so that "last digits" becomes a
+ * prefix scan. It is a projection (main/store/rx-storage-sqlcipher/projections.ts): the storage writes a resident's
+ * rows in the same transaction as the resident, whoever writes it (a form, the seed, replication), so the index is
+ * never behind the documents and a crash cannot leave it half-updated.
  */
-import { getChangedDocumentsSince } from 'rxdb';
-import type { Subscription } from 'rxjs';
 import { nameSearchKeys, normaliseQuery, type QueryPart } from '../../../shared/domain/pinyin-keys';
 import type { ResidentDoc } from '../../../shared/schemas/collections';
 import type { ClinicDatabase } from '../../store/database';
+import type { AnyDocument, Projection } from '../../store/rx-storage-sqlcipher';
 import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import type { Database } from '../../store/sqlite-file';
 
 type Statement = BetterSqlite3.Statement<unknown[]>;
+
+const TABLE = 'p_search_residents';
 
 type Kind = 'name' | 'given' | 'py' | 'pyi' | 'gpy' | 'gpyi' | 'id' | 'idr' | 'tel' | 'telr' | 'rec' | 'recr';
 
@@ -59,64 +60,56 @@ function lookupsFor(part: QueryPart): { kinds: Kind[]; key: string; exact: boole
   }
 }
 
-export class ResidentSearchIndex {
-  private readonly sql: Database;
-  private subscription: Subscription | null = null;
-
-  constructor(private readonly db: ClinicDatabase) {
-    this.sql = db.sql;
-    this.sql.exec(`
-      CREATE TABLE IF NOT EXISTS search_residents (
+/** Raise `version` whenever indexKeys() changes: the rows are then rebuilt from the residents on open. */
+export const searchProjection: Projection = {
+  name: 'search',
+  version: 1,
+  collections: ['residents'],
+  create(db) {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS ${TABLE} (
         kind TEXT NOT NULL, key TEXT NOT NULL, resident_id TEXT NOT NULL,
         PRIMARY KEY (kind, key, resident_id)
       ) WITHOUT ROWID;
-      CREATE INDEX IF NOT EXISTS search_residents_by_resident ON search_residents (resident_id);
-      CREATE TABLE IF NOT EXISTS search_checkpoint (name TEXT PRIMARY KEY, lwt REAL NOT NULL, id TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS ${TABLE}_by_resident ON ${TABLE} (resident_id);
     `);
-    this.statements = {
-      remove: this.sql.prepare('DELETE FROM search_residents WHERE resident_id = ?'),
-      insert: this.sql.prepare('INSERT OR IGNORE INTO search_residents (kind, key, resident_id) VALUES (?, ?, ?)'),
-      checkpoint: this.sql.prepare(
-        "INSERT INTO search_checkpoint (name, lwt, id) VALUES ('residents', ?, ?) ON CONFLICT(name) DO UPDATE SET lwt = excluded.lwt, id = excluded.id WHERE excluded.lwt > search_checkpoint.lwt OR (excluded.lwt = search_checkpoint.lwt AND excluded.id > search_checkpoint.id)",
-      ),
-      exact: this.sql.prepare('SELECT resident_id AS id, key FROM search_residents WHERE kind = ? AND key = ? LIMIT ?'),
-      prefix: this.sql.prepare('SELECT resident_id AS id, key FROM search_residents WHERE kind = ? AND key >= ? AND key < ? ORDER BY key LIMIT ?'),
-    };
-  }
-
-  private readonly statements: Record<'remove' | 'insert' | 'checkpoint' | 'exact' | 'prefix', Statement>;
-
-  /** Replace the rows of these residents (tombstones just lose theirs), in one transaction. */
-  apply(docs: readonly (ResidentDoc & { _deleted?: boolean; _meta?: { lwt: number } })[]): void {
-    if (docs.length === 0) return;
-    this.sql.transaction(() => {
-      for (const doc of docs) {
-        this.statements.remove.run(doc.id);
-        if (!doc._deleted) for (const [kind, key] of indexKeys(doc)) this.statements.insert.run(kind, key, doc.id);
-        if (doc._meta) this.statements.checkpoint.run(doc._meta.lwt, doc.id);
-      }
-    })();
-  }
-
-  /** Catch up with everything written since the checkpoint, then follow the change stream. */
-  async start(): Promise<void> {
-    const instance = this.db.rx.residents.storageInstance;
-    const row = this.sql.prepare("SELECT lwt, id FROM search_checkpoint WHERE name = 'residents'").get() as { lwt: number; id: string } | undefined;
-    let checkpoint: { lwt: number; id: string } | undefined = row ? { lwt: row.lwt, id: row.id } : undefined;
-    for (;;) {
-      const batch = await getChangedDocumentsSince(instance, 2000, checkpoint);
-      this.apply(batch.documents);
-      if (batch.documents.length < 2000) break;
-      checkpoint = batch.checkpoint as { lwt: number; id: string };
+  },
+  drop(db) {
+    db.exec(`DROP TABLE IF EXISTS ${TABLE}`);
+  },
+  apply(db, _collection, docs: readonly AnyDocument[]) {
+    const statements = writeStatements(db);
+    for (const doc of docs) {
+      const resident = doc as unknown as ResidentDoc & { _deleted: boolean };
+      statements.remove.run(resident.id);
+      if (!resident._deleted) for (const [kind, key] of indexKeys(resident)) statements.insert.run(kind, key, resident.id);
     }
-    this.subscription = instance.changeStream().subscribe((bulk) => {
-      this.apply(bulk.events.map((e) => e.documentData as unknown as ResidentDoc & { _deleted?: boolean; _meta?: { lwt: number } }));
-    });
-  }
+  },
+};
 
-  stop(): void {
-    this.subscription?.unsubscribe();
-    this.subscription = null;
+const prepared = new WeakMap<Database, { remove: Statement; insert: Statement }>();
+
+function writeStatements(db: Database): { remove: Statement; insert: Statement } {
+  let s = prepared.get(db);
+  if (!s) {
+    s = {
+      remove: db.prepare(`DELETE FROM ${TABLE} WHERE resident_id = ?`),
+      insert: db.prepare(`INSERT OR IGNORE INTO ${TABLE} (kind, key, resident_id) VALUES (?, ?, ?)`),
+    };
+    prepared.set(db, s);
+  }
+  return s;
+}
+
+/** Reads the search projection; the storage keeps it current. */
+export class ResidentSearchIndex {
+  private readonly statements: Record<'exact' | 'prefix', Statement>;
+
+  constructor(db: ClinicDatabase) {
+    this.statements = {
+      exact: db.sql.prepare(`SELECT resident_id AS id, key FROM ${TABLE} WHERE kind = ? AND key = ? LIMIT ?`),
+      prefix: db.sql.prepare(`SELECT resident_id AS id, key FROM ${TABLE} WHERE kind = ? AND key >= ? AND key < ? ORDER BY key LIMIT ?`),
+    };
   }
 
   /**

@@ -1,7 +1,13 @@
 /**
  * All storage instances of one database file share ONE connection: SQLite serialises writers per file anyway,
  * and one handle means one page cache, one WAL reader and no SQLITE_BUSY between our own collections. The handle
- * is closed when the last instance using it closes.
+ * is closed when the last user of it (the app's ClinicDatabase, or a storage instance) releases it. The app and
+ * the tests reach the file the same way, so the leak check sees every handle.
+ *
+ * The connection is also the unit of work: `transaction(fn)` runs `fn` synchronously inside one IMMEDIATE
+ * transaction, and every storage write inside it (any collection of the file) commits with it or not at all.
+ * Change events raised inside are held and emitted only after the commit, so nobody (RxDB's caches, the
+ * projections' listeners) ever sees a write that was rolled back.
  *
  * Instances of the same table (same database, collection and schema version, e.g. two RxDatabases of one name in
  * a process) also share their change events here, which is how RxDB's multi-instance mode sees the other's writes
@@ -12,13 +18,34 @@ import { resolve } from 'node:path';
 import { AppError } from '../../../shared/api/errors';
 import { openEncryptedFile } from '../sqlite-file';
 import type { Database } from '../sqlite-file';
+import { ProjectionRegistry } from './projections';
 
 export type ChangeListener = (change: unknown) => void;
 
+/** An open storage instance, as its siblings on the same table see it. */
+export interface TableAccess {
+  readonly collectionName: string;
+  readonly databaseName: string;
+  /** Another instance dropped the table: from now on every call answers with a clear error. */
+  markRemoved(): void;
+  /** Every live document, for rebuilding projections. */
+  liveDocuments(): Iterable<unknown>;
+}
+
 export interface Connection {
   readonly db: Database;
+  readonly path: string;
   /** Listeners per table name, across every instance on this connection. */
   readonly listeners: Map<string, Set<ChangeListener>>;
+  /** Open instances per table name: the unit of work writes through one of them. */
+  readonly instances: Map<string, Set<TableAccess>>;
+  /** Derived tables kept in the same transaction as the documents they come from (projections.ts). */
+  readonly projections: ProjectionRegistry;
+  /** Runs `fn` in one IMMEDIATE transaction (a savepoint when one is open); events wait for the outer commit. */
+  transaction<T>(fn: () => T): T;
+  /** Queues `emit` until the outermost transaction commits (now, when none is open); dropped on rollback. */
+  afterCommit(emit: () => void): void;
+  readonly inTransaction: boolean;
 }
 
 interface PooledConnection extends Connection {
@@ -27,15 +54,52 @@ interface PooledConnection extends Connection {
 }
 
 const POOL = new Map<string, PooledConnection>();
-/** Handles the app opened itself: never closed by us, but their listeners must still be shared. */
-const BORROWED = new WeakMap<Database, Connection>();
 
 function digest(key: Buffer): Buffer {
   return createHash('sha256').update(key).digest();
 }
 
+function makeConnection(db: Database, path: string, keyDigest: Buffer): PooledConnection {
+  let pending: (() => void)[] | null = null;
+  const connection: PooledConnection = {
+    db,
+    path,
+    keyDigest,
+    refs: 0,
+    listeners: new Map(),
+    instances: new Map(),
+    projections: new ProjectionRegistry(db),
+    get inTransaction() {
+      return pending !== null;
+    },
+    transaction<T>(fn: () => T): T {
+      if (pending) return db.transaction(fn)();
+      const queued: (() => void)[] = [];
+      pending = queued;
+      let result: T;
+      try {
+        result = db.transaction(fn).immediate();
+      } finally {
+        pending = null;
+      }
+      for (const emit of queued) emit();
+      return result;
+    },
+    afterCommit(emit: () => void): void {
+      if (pending) pending.push(emit);
+      else emit();
+    },
+  };
+  return connection;
+}
+
+export interface AcquireOptions {
+  /** Create the file when missing (default true, as RxDB's storages do; the app opens existing files with false). */
+  create?: boolean;
+}
+
 /** Opens `path` or joins the connection already open on it; pair every call with releaseConnection(). */
-export function acquireConnection(path: string, key: Buffer): Connection {
+export function acquireConnection(path: string, key: Buffer, opts: AcquireOptions = {}): Connection {
   const absolute = resolve(path);
   const keyDigest = digest(key);
   const pooled = POOL.get(absolute);
@@ -45,32 +109,21 @@ export function acquireConnection(path: string, key: Buffer): Connection {
     pooled.refs += 1;
     return pooled;
   }
-  const db = openEncryptedFile(absolute, key, { create: true });
-  const connection: PooledConnection = { db, listeners: new Map(), keyDigest, refs: 1 };
+  const db = openEncryptedFile(absolute, key, { create: opts.create ?? true });
+  const connection = makeConnection(db, absolute, keyDigest);
+  connection.refs = 1;
   POOL.set(absolute, connection);
   return connection;
 }
 
 export function releaseConnection(connection: Connection): void {
-  for (const [path, pooled] of POOL) {
-    if (pooled !== connection) continue;
-    pooled.refs -= 1;
-    if (pooled.refs === 0) {
-      POOL.delete(path);
-      pooled.db.close();
-    }
-    return;
+  const pooled = POOL.get(connection.path);
+  if (pooled !== connection) return;
+  pooled.refs -= 1;
+  if (pooled.refs === 0) {
+    POOL.delete(connection.path);
+    pooled.db.close();
   }
-}
-
-/** Wraps a handle the caller opened and keeps owning (it closes the handle itself, after our instances). */
-export function borrowConnection(db: Database): Connection {
-  let connection = BORROWED.get(db);
-  if (!connection) {
-    connection = { db, listeners: new Map() };
-    BORROWED.set(db, connection);
-  }
-  return connection;
 }
 
 /** Paths with an open pooled handle; tests use it to prove every instance was closed. */

@@ -7,26 +7,21 @@ import { join, resolve } from 'node:path';
 import { RXDB_VERSION, ensureRxStorageInstanceParamsAreCorrect } from 'rxdb/plugins/core';
 import type { RxStorage, RxStorageInstanceCreationParams } from 'rxdb/plugins/core';
 import { AppError } from '../../../shared/api/errors';
-import type { Database } from '../sqlite-file';
-import { acquireConnection, borrowConnection, releaseConnection } from './connection-pool';
+import { acquireConnection, releaseConnection } from './connection-pool';
+import type { AnyDocument, Projection } from './projections';
 import type { Connection } from './connection-pool';
 import { RxStorageInstanceSqlcipher } from './rx-storage-instance-sqlcipher';
 import type { SqlcipherInstanceCreationOptions, SqlcipherInternals } from './rx-storage-instance-sqlcipher';
 import { ensureTable, getTableLayout } from './sqlcipher-helpers';
 
-export type RxStorageSqlcipherSettings =
-  | {
-      /** Folder of the database files; created by the caller. */
-      directory: string;
-      /** The 32-byte data key (raw, no KDF). */
-      key: Buffer;
-      /** File for a database name, resolved against `directory`; default `<databaseName>.db`. */
-      fileName?: (databaseName: string) => string;
-    }
-  | {
-      /** A handle the app opened with openEncryptedFile() and closes itself, after the RxDatabase. */
-      database: Database;
-    };
+export interface RxStorageSqlcipherSettings {
+  /** Folder of the database files; created by the caller. */
+  directory: string;
+  /** The 32-byte data key (raw, no KDF). */
+  key: Buffer;
+  /** File for a database name, resolved against `directory`; default `<databaseName>.db`. */
+  fileName?: (databaseName: string) => string;
+}
 
 export interface RxStorageSqlcipher extends RxStorage<SqlcipherInternals, SqlcipherInstanceCreationOptions> {
   readonly name: typeof RX_STORAGE_NAME_SQLCIPHER;
@@ -80,10 +75,6 @@ export function getRxStorageSqlcipher(settings: RxStorageSqlcipherSettings): RxS
 function connectionOpener(
   settings: RxStorageSqlcipherSettings,
 ): (databaseName: string) => { connection: Connection; release: () => void } {
-  if ('database' in settings) {
-    const connection = borrowConnection(settings.database);
-    return () => ({ connection, release: () => undefined });
-  }
   // Our own copy: the caller may wipe its buffer once the storage exists.
   const key = Buffer.from(settings.key);
   const fileName = settings.fileName ?? defaultFileName;
@@ -102,8 +93,25 @@ function connectionOpener(
   };
 }
 
+/** The open instance of a collection on this connection (the unit of work writes through it). */
+export function instanceFor(connection: Connection, databaseName: string, collectionName: string): RxStorageInstanceSqlcipher<unknown> {
+  for (const instances of connection.instances.values()) {
+    for (const instance of instances) {
+      if (instance.databaseName === databaseName && instance.collectionName === collectionName) {
+        return instance as RxStorageInstanceSqlcipher<unknown>;
+      }
+    }
+  }
+  throw new Error(`no open storage instance for ${databaseName}/${collectionName}`);
+}
+
+/** Registers a projection on the connection, rebuilding it from the collections' documents when needed. */
+export function registerProjection(connection: Connection, databaseName: string, projection: Projection): void {
+  connection.projections.register(projection, (collection) => instanceFor(connection, databaseName, collection).liveDocuments() as Iterable<AnyDocument>);
+}
+
 export { RxStorageInstanceSqlcipher, CLEANUP_BATCH_SIZE } from './rx-storage-instance-sqlcipher';
 export type { SqlcipherInternals, SqlcipherInstanceCreationOptions } from './rx-storage-instance-sqlcipher';
-export { openConnectionPaths } from './connection-pool';
-export { tableNameFor } from './sqlcipher-helpers';
+export { acquireConnection, openConnectionPaths, releaseConnection, type Connection } from './connection-pool';
+export type { AnyDocument, Projection } from './projections';
 export { toIndexKey, toPaddedIndexKey } from './index-key';

@@ -1,7 +1,9 @@
 /**
  * One RxDB collection (name + schema version) in one table of the encrypted file. better-sqlite3 is synchronous,
- * so each bulkWrite reads, categorises and writes inside one IMMEDIATE transaction without yielding, which
- * serialises writes per file, and its change events are emitted before the returned promise resolves.
+ * so each write reads, categorises and writes inside one IMMEDIATE transaction without yielding, which serialises
+ * writes per file. `writeSync` is the same write for the unit of work (connection-pool.ts): inside an open
+ * transaction it joins it, the projections (projections.ts) are applied in it, and its change events are emitted
+ * once the outermost transaction commits, always before the returned promise of `bulkWrite` resolves.
  */
 import { Subject } from 'rxjs';
 import type { Observable } from 'rxjs';
@@ -33,7 +35,7 @@ import type {
   StringKeys,
 } from 'rxdb/plugins/core';
 import { AppError } from '../../../shared/api/errors';
-import type { ChangeListener, Connection } from './connection-pool';
+import type { ChangeListener, Connection, TableAccess } from './connection-pool';
 import { toPaddedIndexKey } from './index-key';
 import type { IndexColumn, TableLayout } from './sqlcipher-helpers';
 
@@ -66,6 +68,7 @@ interface Statements {
   readonly changesFromStart: AnyStatement;
   readonly changesAfter: AnyStatement;
   readonly scanAll: AnyStatement;
+  readonly scanLive: AnyStatement;
   readonly purgeTombstones: AnyStatement;
   readonly hasOldTombstone: AnyStatement;
 }
@@ -91,6 +94,7 @@ function prepareStatements(db: Connection['db'], layout: TableLayout): Statement
     changesFromStart: db.prepare(`SELECT data FROM ${t} ORDER BY ${lwt} LIMIT ?`).pluck(),
     changesAfter: db.prepare(`SELECT data FROM ${t} WHERE ${lwt} > ? ORDER BY ${lwt} LIMIT ?`).pluck(),
     scanAll: db.prepare(`SELECT data FROM ${t}`).pluck(),
+    scanLive: db.prepare(`SELECT data FROM ${t} WHERE deleted = 0`).pluck(),
     purgeTombstones: db.prepare(
       `DELETE FROM ${t} WHERE rowid IN (SELECT rowid FROM ${t} WHERE deleted = 1 AND lwt <= ? ORDER BY lwt LIMIT ?)`,
     ),
@@ -100,7 +104,8 @@ function prepareStatements(db: Connection['db'], layout: TableLayout): Statement
 
 export class RxStorageInstanceSqlcipher<RxDocType>
   implements
-    RxStorageInstance<RxDocType, SqlcipherInternals, SqlcipherInstanceCreationOptions, RxStorageDefaultCheckpoint>
+    RxStorageInstance<RxDocType, SqlcipherInternals, SqlcipherInstanceCreationOptions, RxStorageDefaultCheckpoint>,
+    TableAccess
 {
   readonly primaryPath: StringKeys<RxDocumentData<RxDocType>>;
   private readonly changes$ = new Subject<SqlcipherChangeBulk<RxDocType>>();
@@ -109,6 +114,7 @@ export class RxStorageInstanceSqlcipher<RxDocType>
   private readonly indexByName: ReadonlyMap<string, IndexColumn>;
   private readonly rangeStatements = new Map<string, AnyStatement>();
   private closed = false;
+  private removed = false;
 
   constructor(
     readonly storage: RxStorage<SqlcipherInternals, SqlcipherInstanceCreationOptions>,
@@ -127,37 +133,75 @@ export class RxStorageInstanceSqlcipher<RxDocType>
     const forTable = listeners.get(internals.layout.rawTable) ?? new Set<ChangeListener>();
     forTable.add(this.listener);
     listeners.set(internals.layout.rawTable, forTable);
+    const siblings = internals.connection.instances.get(internals.layout.rawTable) ?? new Set<TableAccess>();
+    siblings.add(this);
+    internals.connection.instances.set(internals.layout.rawTable, siblings);
+  }
+
+  markRemoved(): void {
+    this.removed = true;
+  }
+
+  *liveDocuments(): Iterable<RxDocumentData<RxDocType>> {
+    this.ensureOpen('liveDocuments');
+    for (const data of this.statements.scanLive.iterate()) yield JSON.parse(String(data)) as RxDocumentData<RxDocType>;
   }
 
   async bulkWrite(rows: BulkWriteRow<RxDocType>[], context: string): Promise<RxStorageBulkWriteResponse<RxDocType>> {
     this.ensureOpen('bulkWrite');
-    const categorized = this.internals.connection.db
-      .transaction(() => {
-        const docsInDb = this.readCurrent(rows);
-        const result = categorizeBulkWriteRows<RxDocType>(
+    return { error: this.internals.connection.transaction(() => this.writeSync(rows, context)) };
+  }
+
+  /**
+   * bulkWrite without its own transaction when one is open (the unit of work), synchronous. A row whose id already
+   * appeared earlier in the same call is judged against the state that earlier row left, as if the rows came one
+   * after the other: a second insert of one id is a per-row 409, never a failed bulk.
+   */
+  writeSync(rows: readonly BulkWriteRow<RxDocType>[], context: string): RxStorageBulkWriteResponse<RxDocType>['error'] {
+    this.ensureOpen('bulkWrite');
+    if (rows.length === 0) return [];
+    return this.internals.connection.transaction(() => {
+      const errors: RxStorageBulkWriteResponse<RxDocType>['error'] = [];
+      for (const round of splitRepeatedIds(rows, (row) => this.idOf(row.document))) {
+        const categorized = categorizeBulkWriteRows<RxDocType>(
           this,
           this.primaryPath as StringKeys<RxDocType>,
-          docsInDb,
-          rows,
+          this.readCurrent(round),
+          round,
           context,
         );
-        for (const row of result.bulkInsertDocs) this.statements.insert.run(...this.rowValues(row.document));
-        for (const row of result.bulkUpdateDocs) {
+        for (const row of categorized.bulkInsertDocs) this.statements.insert.run(...this.rowValues(row.document));
+        for (const row of categorized.bulkUpdateDocs) {
           const [id, ...rest] = this.rowValues(row.document);
           this.statements.update.run(...rest, id);
         }
-        return result;
-      })
-      .immediate();
-    if (categorized.eventBulk.events.length > 0) {
-      categorized.eventBulk.checkpoint = this.newestCheckpoint(
-        ensureNotFalsy(categorized.newestRow).document,
-        categorized.bulkInsertDocs,
-        categorized.bulkUpdateDocs,
-      );
-      this.emit(categorized.eventBulk);
-    }
-    return { error: categorized.errors };
+        errors.push(...categorized.errors);
+        if (categorized.eventBulk.events.length === 0) continue;
+        const written = [...categorized.bulkInsertDocs, ...categorized.bulkUpdateDocs].map((row) => row.document);
+        this.internals.connection.projections.applyWrites(this.collectionName, written);
+        const bulk = categorized.eventBulk;
+        bulk.checkpoint = this.newestCheckpoint(
+          ensureNotFalsy(categorized.newestRow).document,
+          categorized.bulkInsertDocs,
+          categorized.bulkUpdateDocs,
+        );
+        this.internals.connection.afterCommit(() => this.emit(bulk));
+      }
+      return errors;
+    });
+  }
+
+  /** One document by id inside the caller's transaction; tombstones only with `withDeleted`. */
+  findByIdSync(id: string, withDeleted = false): RxDocumentData<RxDocType> | undefined {
+    this.ensureOpen('findDocumentsById');
+    const data: unknown = (withDeleted ? this.statements.byId : this.statements.byIdLive).get(id);
+    return typeof data === 'string' ? (JSON.parse(data) as RxDocumentData<RxDocType>) : undefined;
+  }
+
+  /** A prepared query inside the caller's transaction. */
+  querySync(preparedQuery: PreparedQuery<RxDocType>): RxDocumentData<RxDocType>[] {
+    this.ensureOpen('query');
+    return this.runQuery(preparedQuery);
   }
 
   async findDocumentsById(ids: string[], withDeleted: boolean): Promise<RxDocumentData<RxDocType>[]> {
@@ -190,17 +234,15 @@ export class RxStorageInstanceSqlcipher<RxDocType>
     this.ensureOpen('count');
     const { query, queryPlan } = preparedQuery;
     const index = this.indexByName.get(queryPlan.index.join(','));
-    let count: number;
     if (index && queryPlan.selectorSatisfiedByIndex) {
       const statement = this.rangeStatement(index, queryPlan.inclusiveStart, queryPlan.inclusiveEnd, 'count');
       const total = Number(statement.get(...this.bounds(index, queryPlan.startKeys, queryPlan.endKeys)));
       const skip = query.skip ?? 0;
       const limit = typeof query.limit === 'number' ? query.limit : Infinity;
-      count = Math.max(0, Math.min(total - skip, limit));
-    } else {
-      count = this.runQuery(preparedQuery).length;
+      return { count: Math.max(0, Math.min(total - skip, limit)), mode: 'fast' };
     }
-    return { count, mode: 'fast' };
+    // The index does not answer the selector: every candidate row is read and matched.
+    return { count: this.runQuery(preparedQuery).length, mode: 'slow' };
   }
 
   async getChangedDocumentsSince(
@@ -245,6 +287,9 @@ export class RxStorageInstanceSqlcipher<RxDocType>
     this.ensureOpen('remove');
     // Dropping the table drops its indexes too; other tables in the file are untouched.
     this.internals.connection.db.exec(`DROP TABLE IF EXISTS ${this.internals.layout.table}`);
+    for (const sibling of this.internals.connection.instances.get(this.internals.layout.rawTable) ?? []) {
+      if (sibling !== this) sibling.markRemoved();
+    }
     await this.close();
   }
 
@@ -255,6 +300,9 @@ export class RxStorageInstanceSqlcipher<RxDocType>
     const forTable = listeners.get(this.internals.layout.rawTable);
     forTable?.delete(this.listener);
     if (forTable?.size === 0) listeners.delete(this.internals.layout.rawTable);
+    const siblings = this.internals.connection.instances.get(this.internals.layout.rawTable);
+    siblings?.delete(this);
+    if (siblings?.size === 0) this.internals.connection.instances.delete(this.internals.layout.rawTable);
     this.changes$.complete();
     this.releaseConnection();
   }
@@ -262,6 +310,9 @@ export class RxStorageInstanceSqlcipher<RxDocType>
   private ensureOpen(operation: string): void {
     if (this.closed) {
       throw new Error(`${operation}(): storage instance ${this.databaseName}/${this.collectionName} is closed`);
+    }
+    if (this.removed) {
+      throw new Error(`${operation}(): collection ${this.databaseName}/${this.collectionName} was removed by another instance`);
     }
   }
 
@@ -397,4 +448,17 @@ export class RxStorageInstanceSqlcipher<RxDocType>
     if (mustSort) rows.sort(getSortComparator(this.schema, query));
     return rows.slice(skip, skip + limit);
   }
+}
+
+/** Rows in rounds: the first occurrence of every id, then the second, and so on (input order kept in each). */
+function splitRepeatedIds<Row>(rows: readonly Row[], idOf: (row: Row) => string): Row[][] {
+  const seen = new Map<string, number>();
+  const rounds: Row[][] = [];
+  for (const row of rows) {
+    const id = idOf(row);
+    const n = seen.get(id) ?? 0;
+    seen.set(id, n + 1);
+    (rounds[n] ??= []).push(row);
+  }
+  return rounds;
 }

@@ -8,12 +8,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { randomToken } from 'rxdb/plugins/core';
 import type { RxDocumentData, RxJsonSchema, RxStorage } from 'rxdb/plugins/core';
 import {
+  acquireConnection,
   defaultFileName,
   getRxStorageSqlcipher,
   openConnectionPaths,
-  tableNameFor,
+  releaseConnection,
 } from '../../../main/store/rx-storage-sqlcipher';
-import { openEncryptedFile } from '../../../main/store/sqlite-file';
+import { tableNameFor } from '../../../main/store/rx-storage-sqlcipher/sqlcipher-helpers';
 import { getRxStorage, name as conformanceName, rxTestStorage } from '../../conformance/rx-storage';
 import { makeTempDir, prepare, residentDoc, residentSchema, TEST_KEY } from '../../helpers/store';
 import type { ResidentDoc, TempDir } from '../../helpers/store';
@@ -77,10 +78,11 @@ describe('files', () => {
     await rx.close();
   });
 
-  it('works on a handle the app opened, keeps database names apart in it, and leaves it open', async () => {
-    const db = openEncryptedFile(join(temp.dir, 'app.db'), TEST_KEY);
+  it('joins the connection the app holds (the app\'s path), keeps database names apart in it, and leaves it open', async () => {
+    const held = acquireConnection(join(temp.dir, 'app.db'), TEST_KEY);
+    const db = held.db;
     try {
-      const storage = getRxStorageSqlcipher({ database: db });
+      const storage = getRxStorageSqlcipher({ directory: temp.dir, key: TEST_KEY, fileName: () => 'app.db' });
       const a = await create<ResidentDoc>(storage, 'clinic-a', 'residents', residentSchema());
       const b = await create<ResidentDoc>(storage, 'clinic-b', 'residents', residentSchema());
       await a.bulkWrite([{ document: residentDoc({ id: 'r1' }) }], 'test');
@@ -90,9 +92,11 @@ describe('files', () => {
       expect(db.open).toBe(true);
       const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all();
       expect(tables).toEqual([tableNameFor('clinic-a', 'residents', 0), tableNameFor('clinic-b', 'residents', 0)]);
+      expect(openConnectionPaths()).toContain(held.path);
     } finally {
-      db.close();
+      releaseConnection(held);
     }
+    expect(db.open).toBe(false);
   });
 });
 

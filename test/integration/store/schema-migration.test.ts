@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRxDatabase, type RxJsonSchema } from 'rxdb';
 import { wrappedValidateAjvStorage } from 'rxdb/plugins/validate-ajv';
-import { DATABASE_NAME, databasePath, LATEST_STORE_VERSION, openClinicDatabase, type ClinicDatabase } from '../../../main/store/database';
+import { DATABASE_FILE, DATABASE_NAME, databasePath, LATEST_STORE_VERSION, openClinicDatabase, type ClinicDatabase } from '../../../main/store/database';
 import { getRxStorageSqlcipher } from '../../../main/store/rx-storage-sqlcipher';
 import { openEncryptedFile } from '../../../main/store/sqlite-file';
 import { residentSchema, type ResidentDoc } from '../../../shared/schemas/collections/residents';
@@ -28,10 +28,9 @@ describe('document schema versions: a database written by an older version is mi
 
   it('migrates every resident from v0 to v1 (villageCode from the record number, status active)', async () => {
     temp = makeTempDir();
-    const sql = openEncryptedFile(databasePath(temp.dir), TEST_KEY, { create: true });
     const old = await createRxDatabase({
       name: DATABASE_NAME,
-      storage: wrappedValidateAjvStorage({ storage: getRxStorageSqlcipher({ database: sql }) }),
+      storage: wrappedValidateAjvStorage({ storage: getRxStorageSqlcipher({ directory: temp.dir, key: TEST_KEY, fileName: () => DATABASE_FILE }) }),
       multiInstance: false,
     });
     await old.addCollections({ residents: { schema: residentSchemaV0 } });
@@ -50,7 +49,6 @@ describe('document schema versions: a database written by an older version is mi
     const inserted = await old.residents!.bulkInsert(docs);
     expect(inserted.error).toEqual([]);
     await old.close();
-    sql.close();
 
     db = await openClinicDatabase(temp.dir, TEST_KEY);
     const migrated = (await db.rx.residents.find({ sort: [{ id: 'asc' }] }).exec()).map((d) => d.toJSON());
