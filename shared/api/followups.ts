@@ -64,7 +64,7 @@ export type EnrolmentInput = z.infer<typeof EnrolmentInput>;
 
 export const registries = {
   /** 纳入管理: enrol a confirmed patient. Errors: NOT_FOUND, VALIDATION_FAILED (dates, already enrolled, resident not active). */
-  enrol: method({ input: z.object({ residentId: Id, enrolment: EnrolmentInput }).strict(), output: RegistryView }),
+  enrol: method({ input: z.object({ residentId: Id, enrolment: EnrolmentInput, clientId: Id.optional() }).strict(), output: RegistryView }),
   /** Change the registry status (died, moved out, 失访, excluded, back to active) with a reason. Errors: NOT_FOUND, VALIDATION_FAILED. */
   setStatus: method({
     input: z
@@ -163,13 +163,22 @@ const SaveInput = {
 export const followups = {
   /** Emergency criteria and the proposed classification for a partial form, without saving. Errors: NOT_FOUND. */
   evaluate: method({ input: z.object(SaveInput).strict(), output: FollowupEvaluation }),
-  /** Save a draft (new when id is absent); the proposal is computed and stored. Errors: NOT_FOUND, VALIDATION_FAILED (not enrolled), ALREADY_COMPLETED. */
-  saveDraft: method({ input: z.object({ id: Id.optional(), ...SaveInput }).strict(), output: FollowupView }),
-  /** Complete (new when id is absent): required fields, and a reason for any change to the proposal. Errors: NOT_FOUND, VALIDATION_FAILED, ALREADY_COMPLETED. */
-  complete: method({ input: z.object({ id: Id.optional(), ...SaveInput }).strict(), output: FollowupView }),
-  /** Correct a completed follow-up: a new amendment with a reason; the original stays. Errors: NOT_FOUND, VALIDATION_FAILED. */
+  /**
+   * Save a draft (new when id is absent: it gets `clientId`, so a retry returns the first result); the proposal is
+   * computed and stored. Errors: NOT_FOUND, VALIDATION_FAILED (not enrolled), CONFLICT (completed meanwhile).
+   */
+  saveDraft: method({ input: z.object({ id: Id.optional(), clientId: Id.optional(), ...SaveInput }).strict(), output: FollowupView }),
+  /**
+   * Complete (new when id is absent, with `clientId`): required fields, and a reason for any change to the proposal
+   * computed for the saved values. Errors: NOT_FOUND, VALIDATION_FAILED, CONFLICT (someone completed it first).
+   */
+  complete: method({ input: z.object({ id: Id.optional(), clientId: Id.optional(), ...SaveInput }).strict(), output: FollowupView }),
+  /**
+   * Correct a completed follow-up: a new amendment with a reason; the original stays. `basedOn` is the version shown
+   * when the user started. Errors: NOT_FOUND, VALIDATION_FAILED, CONFLICT (amended by someone else since).
+   */
   amend: method({
-    input: z.object({ id: Id, ...SaveInput, reason: z.string().trim().min(2).max(500) }).strict(),
+    input: z.object({ id: Id, ...SaveInput, reason: z.string().trim().min(2).max(500), basedOn: Id.optional(), clientId: Id.optional() }).strict(),
     output: FollowupView,
   }),
   /** A follow-up, showing its latest amendment (audited as an opening). Errors: NOT_FOUND. */
@@ -178,7 +187,7 @@ export const followups = {
   forResident: method({ input: z.object({ residentId: Id, disease: Disease.optional() }).strict(), output: z.array(FollowupView) }),
   /** A resident's referral checks, open ones first. Errors: NOT_FOUND. */
   referralChecks: method({ input: z.object({ residentId: Id }).strict(), output: z.array(ReferralCheckView) }),
-  /** Record the 2-week referral check (到位 1 / 不到位 2). Errors: NOT_FOUND, VALIDATION_FAILED, ALREADY_COMPLETED. */
+  /** Record the 2-week referral check (到位 1 / 不到位 2). Errors: NOT_FOUND, VALIDATION_FAILED, CONFLICT (recorded already). */
   completeReferralCheck: method({
     input: z
       .object({ id: Id, checkedDate: DateOfCare, result: z.union([z.literal(1), z.literal(2)]), outcome: z.string().trim().max(500).default('') })

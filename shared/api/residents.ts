@@ -79,7 +79,7 @@ export const residents = {
   /** Open one record (audited as an opening). Errors: LOCKED, NOT_FOUND. */
   get: method({ input: z.object({ id: Id }).strict(), output: ResidentDetail }),
   /** 建档. A resident with the same ID number already exists: DUPLICATE_RESIDENT { existingId } (offer merge). Errors: VALIDATION_FAILED, RECORD_NUMBERS_EXHAUSTED. */
-  create: method({ input: z.object({ input: ResidentInput }).strict(), output: ResidentDetail }),
+  create: method({ input: z.object({ input: ResidentInput, clientId: Id.optional() }).strict(), output: ResidentDetail }),
   /** Edit the cover and 个人基本信息表. Errors: NOT_FOUND, VALIDATION_FAILED, DUPLICATE_RESIDENT. */
   update: method({ input: z.object({ id: Id, input: ResidentInput }).strict(), output: ResidentDetail }),
   /** Mark died / moved out (records are kept, never deleted). Errors: NOT_FOUND. */
@@ -96,7 +96,7 @@ export const residents = {
 export const households = {
   /** 家庭户: create with a head (an existing resident). Errors: NOT_FOUND, VALIDATION_FAILED. */
   create: method({
-    input: z.object({ headResidentId: Id, address: z.string().trim().min(1).max(120) }).strict(),
+    input: z.object({ headResidentId: Id, address: z.string().trim().min(1).max(120), clientId: Id.optional() }).strict(),
     output: HouseholdView,
   }),
   /** Errors: NOT_FOUND. */
@@ -145,16 +145,32 @@ export const healthChecks = {
   get: method({ input: z.object({ id: Id }).strict(), output: HealthCheckView }),
   /** All checks of a resident, newest first (latest amendments). Errors: NOT_FOUND. */
   forResident: method({ input: z.object({ residentId: Id }).strict(), output: z.array(HealthCheckView) }),
-  /** Save a draft (new when id is absent). Impossible values are refused; implausible ones come back as warnings. Errors: VALIDATION_FAILED, ALREADY_COMPLETED. */
-  saveDraft: method({ input: z.object({ id: Id.optional(), data: HealthCheckDraft }).strict(), output: HealthCheckView }),
-  /** Complete a draft: core fields required, and the self-care assessment for residents aged 65+. Errors: VALIDATION_FAILED, ALREADY_COMPLETED. */
+  /**
+   * Save a draft (new when id is absent: it gets `clientId`, so a retry returns the first result). Impossible values are
+   * refused; implausible ones come back as warnings. Errors: VALIDATION_FAILED, CONFLICT (completed meanwhile).
+   */
+  saveDraft: method({ input: z.object({ id: Id.optional(), clientId: Id.optional(), data: HealthCheckDraft }).strict(), output: HealthCheckView }),
+  /** Complete a draft: core fields required, and the self-care assessment for residents aged 65+. Errors: VALIDATION_FAILED, CONFLICT (someone completed it first: `details.by`, `details.at`). */
   complete: method({
     input: z.object({ id: Id, data: HealthCheckDraft, confirmWarnings: z.boolean().default(false) }).strict(),
     output: HealthCheckView,
   }),
-  /** Correct a completed check: a new amendment with a reason; the original stays. Errors: NOT_FOUND, VALIDATION_FAILED. */
+  /**
+   * Correct a completed check: a new amendment with a reason; the original stays. `basedOn` is the version shown when the
+   * user started (the newest amendment's id, or the check's own). Errors: NOT_FOUND, VALIDATION_FAILED, CONFLICT
+   * (amended by someone else since).
+   */
   amend: method({
-    input: z.object({ id: Id, data: HealthCheckDraft, reason: z.string().trim().min(2).max(500), confirmWarnings: z.boolean().default(false) }).strict(),
+    input: z
+      .object({
+        id: Id,
+        data: HealthCheckDraft,
+        reason: z.string().trim().min(2).max(500),
+        confirmWarnings: z.boolean().default(false),
+        basedOn: Id.optional(),
+        clientId: Id.optional(),
+      })
+      .strict(),
     output: HealthCheckView,
   }),
 };

@@ -6,7 +6,7 @@ import type { CallContext } from '../context';
 export function registriesHandlers(services: AppServices): HandlersFor<typeof registries, CallContext> {
   const r = () => services.clinic().registries;
   return {
-    enrol: ({ residentId, enrolment }) => r().enrol(residentId, enrolment),
+    enrol: ({ residentId, enrolment, clientId }) => r().enrol(residentId, enrolment, clientId),
     setStatus: ({ residentId, disease, status, date, reason }) => r().setStatus(residentId, disease, status, date, reason),
     setBpTarget: ({ residentId, disease, bpTarget, reason }) => r().setBpTarget(residentId, disease, bpTarget, reason),
     forResident: ({ residentId }) => r().forResident(residentId),
@@ -17,9 +17,9 @@ export function followupsHandlers(services: AppServices): HandlersFor<typeof fol
   const f = () => services.clinic().followups;
   return {
     evaluate: ({ residentId, followup, glucose }) => f().evaluate(residentId, followup, glucose),
-    saveDraft: ({ id, residentId, followup, glucose }) => f().saveDraft(id, residentId, followup, glucose),
-    complete: ({ id, residentId, followup, glucose }) => f().complete(id, residentId, followup, glucose),
-    amend: ({ id, residentId, followup, glucose, reason }) => f().amend(id, residentId, followup, glucose, reason),
+    saveDraft: ({ id, clientId, residentId, followup, glucose }) => f().saveDraft(id, residentId, followup, glucose, clientId),
+    complete: ({ id, clientId, residentId, followup, glucose }) => f().complete(id, residentId, followup, glucose, clientId),
+    amend: ({ id, residentId, followup, glucose, reason, basedOn, clientId }) => f().amend(id, residentId, followup, glucose, reason, basedOn, clientId),
     get: ({ id }) => f().get(id),
     forResident: ({ residentId, disease }) => f().forResident(residentId, disease),
     referralChecks: ({ residentId }) => f().referralChecks(residentId),

@@ -9,7 +9,7 @@ export function residentsHandlers(services: AppServices): HandlersFor<typeof res
     search: ({ query, limit }) => r().search(query, limit),
     list: (filter) => r().list(filter),
     get: ({ id }) => r().get(id),
-    create: ({ input }) => r().create(input),
+    create: ({ input, clientId }) => r().create(input, clientId),
     update: ({ id, input }) => r().update(id, input),
     setStatus: ({ id, status, date, reason }) => r().setStatus(id, status, date, reason),
     merge: ({ keepId, mergeId, reason }) => r().merge(keepId, mergeId, reason),
@@ -20,7 +20,7 @@ export function residentsHandlers(services: AppServices): HandlersFor<typeof res
 export function householdsHandlers(services: AppServices): HandlersFor<typeof households, CallContext> {
   const h = () => services.clinic().households;
   return {
-    create: ({ headResidentId, address }) => h().create(headResidentId, address),
+    create: ({ headResidentId, address, clientId }) => h().create(headResidentId, address, clientId),
     get: ({ id }) => h().get(id),
     addMember: ({ id, residentId, relation }) => h().addMember(id, residentId, relation),
     removeMember: ({ id, residentId }) => h().removeMember(id, residentId),
@@ -34,8 +34,8 @@ export function healthChecksHandlers(services: AppServices): HandlersFor<typeof 
     recent: ({ since, limit }) => c().recent(since, limit),
     get: ({ id }) => c().get(id),
     forResident: ({ residentId }) => c().forResident(residentId),
-    saveDraft: ({ id, data }) => c().saveDraft(id, data),
+    saveDraft: ({ id, data, clientId }) => c().saveDraft(id, data, clientId),
     complete: ({ id, data, confirmWarnings }) => c().complete(id, data, confirmWarnings),
-    amend: ({ id, data, reason, confirmWarnings }) => c().amend(id, data, reason, confirmWarnings),
+    amend: ({ id, data, reason, confirmWarnings, basedOn, clientId }) => c().amend(id, data, reason, confirmWarnings, basedOn, clientId),
   };
 }

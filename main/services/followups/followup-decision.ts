@@ -93,6 +93,14 @@ export function decide(input: FollowupFormInput, c: DecisionContext): Decision {
     nextStep: (f.override?.nextStep ?? f.nextStep ?? null),
     nextVisitDate: f.override?.nextVisitDate ?? f.nextVisitDate ?? null,
   };
+  // The form sends back the proposal it showed. A doctor who took it without overriding accepted the rules'
+  // proposal, so it is recomputed for exactly the values saved (a corrected reading changes it) instead of being
+  // judged as an override of the new one (integrity issue: type 150, correct to 128, save).
+  if (!f.override && f.proposed && sameChoice(chosen, f.proposed)) {
+    if (proposal.classification !== null) chosen.classification = null;
+    if (proposal.nextStep !== null) chosen.nextStep = null;
+    if (proposal.nextVisitDate !== null) chosen.nextVisitDate = null;
+  }
   // Where the rules had nothing to propose, the doctor's entry is the baseline, not an override.
   const baseStep = proposal.nextStep ?? chosen.nextStep;
   const baseDate = proposal.nextVisitDate ?? (proposal.nextStep === null ? chosen.nextVisitDate : null) ?? (baseStep ? nextVisitDateFor(visitDate, baseStep) : null);
@@ -130,4 +138,11 @@ export function decide(input: FollowupFormInput, c: DecisionContext): Decision {
     referralCheckDue: v.referralCheckDue,
     issues: [],
   };
+}
+
+function sameChoice(
+  a: { classification: unknown; nextStep: unknown; nextVisitDate: unknown },
+  b: { classification?: unknown; nextStep?: unknown; nextVisitDate?: unknown },
+): boolean {
+  return a.classification === (b.classification ?? null) && a.nextStep === (b.nextStep ?? null) && a.nextVisitDate === (b.nextVisitDate ?? null);
 }

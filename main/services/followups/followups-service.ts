@@ -14,11 +14,13 @@ import { compareDates } from '../../../shared/domain/dates';
 import { previousFaceToFaceClass, type FollowupClass, type PastVisit, type VisitMode } from '../../../shared/domain/followup-classification';
 import type { EncounterDoc, ResidentDoc } from '../../../shared/schemas/collections';
 import { completedFollowupIssues } from '../../../shared/schemas/followup';
-import { newEncounterDoc } from '../encounter-docs';
+import { upgradeForm } from '../../../shared/schemas/form-versions';
+import { EncounterLifecycle } from '../encounters/lifecycle';
+import type { WriteTx } from '../unit-of-work';
 import { clinicToday, type ClinicContext } from '../clinic-context';
 import { validationFailed } from '../residents/residents-service';
 import { decide, evaluation, classify, withGlucose, type Decision, type DecisionContext } from './followup-decision';
-import { latestVersions } from './patient-work';
+import { latestVersions } from '../../../shared/domain/encounter-versions';
 import { encountersOf, enrolmentOf, loadResident } from './registries-service';
 
 const TYPE: Record<Disease, 'htnFollowup' | 't2dmFollowup'> = { htn: 'htnFollowup', t2dm: 't2dmFollowup' };
@@ -35,7 +37,11 @@ interface ReferralForm {
 }
 
 export class FollowupsService {
-  constructor(private readonly ctx: ClinicContext) {}
+  private readonly lifecycle: EncounterLifecycle;
+
+  constructor(private readonly ctx: ClinicContext) {
+    this.lifecycle = new EncounterLifecycle(ctx);
+  }
 
   private async encounter(id: string, types: readonly string[] = ['htnFollowup', 't2dmFollowup']): Promise<EncounterDoc> {
     const doc = await this.ctx.db.rx.encounters.findOne(id).exec();
@@ -96,47 +102,40 @@ export class FollowupsService {
     return evaluation(withG.value, proposal, ctx, proposal.referralCheckDue);
   }
 
-  async saveDraft(id: string | undefined, residentId: string, input: FollowupFormInput, glucose: GlucoseEntry | undefined): Promise<FollowupView> {
+  /** A new visit gets `clientId` as its id, so a retried call returns the first result. */
+  async saveDraft(id: string | undefined, residentId: string, input: FollowupFormInput, glucose: GlucoseEntry | undefined, clientId?: string): Promise<FollowupView> {
     const existing = id ? await this.encounter(id) : null;
     if (existing) this.assertEditable(existing, residentId, input.disease);
     const { resident, decision, visitDate } = await this.prepare(residentId, input, glucose, existing?.id ?? null);
-    const now = this.ctx.clock.now();
-    const data = { form: decision.form.form, computed: decision.computed };
-    if (existing) {
-      const doc = await this.ctx.db.rx.encounters.findOne(existing.id).exec();
-      await doc?.incrementalPatch({ date: visitDate, data, updatedAt: now });
-      await this.ctx.audit.record({ action: 'update', collection: 'encounters', recordId: existing.id, residentId });
-      return this.view(await this.encounter(existing.id), decision.issues);
-    }
-    const { id: newId } = await this.ctx.db.rx.encounters.insert(
-      newEncounterDoc(this.ctx, { type: TYPE[input.disease], resident, date: visitDate, status: 'draft', data }),
+    const change = { date: visitDate, data: { form: decision.form.form, computed: decision.computed } };
+    const savedId = this.ctx.uow.run((tx) =>
+      existing
+        ? this.lifecycle.saveDraft(tx, existing.id, TYPE[input.disease], change, { action: 'update', residentId }).id
+        : this.lifecycle.create(tx, { id: clientId ?? uuidv7(), type: TYPE[input.disease], resident, status: 'draft', ...change }, { action: 'insert', residentId }).doc.id,
     );
-    await this.ctx.audit.record({ action: 'insert', collection: 'encounters', recordId: newId, residentId });
-    return this.view(await this.encounter(newId), decision.issues);
+    return this.view(await this.encounter(savedId), decision.issues);
   }
 
-  async complete(id: string | undefined, residentId: string, input: FollowupFormInput, glucose: GlucoseEntry | undefined): Promise<FollowupView> {
+  /** Completes a draft (or a new visit with `clientId`); the referral check it needs is opened in the same transaction. */
+  async complete(id: string | undefined, residentId: string, input: FollowupFormInput, glucose: GlucoseEntry | undefined, clientId?: string): Promise<FollowupView> {
     const existing = id ? await this.encounter(id) : null;
     if (existing) this.assertEditable(existing, residentId, input.disease);
     const { resident, decision, visitDate } = await this.prepare(residentId, input, glucose, existing?.id ?? null);
     this.mustComplete(decision);
-    const now = this.ctx.clock.now();
-    const data = { form: decision.form.form, computed: decision.computed };
-    const rootId = existing?.id ?? uuidv7();
-    if (existing) {
-      const doc = await this.ctx.db.rx.encounters.findOne(existing.id).exec();
-      await doc?.incrementalPatch({ date: visitDate, status: 'completed', data, updatedAt: now, completedAt: now });
-    } else {
-      await this.ctx.db.rx.encounters.insert(
-        newEncounterDoc(this.ctx, { id: rootId, type: TYPE[input.disease], resident, date: visitDate, status: 'completed', data }),
-      );
-    }
-    await this.ctx.audit.record({ action: 'complete', collection: 'encounters', recordId: rootId, residentId, detail: this.auditDetail(decision) });
-    await this.openReferralCheck(rootId, resident, input.disease, decision);
+    const change = { date: visitDate, data: { form: decision.form.form, computed: decision.computed } };
+    const audit = { action: 'complete', residentId, detail: this.auditDetail(decision) };
+    const rootId = this.ctx.uow.run((tx) => {
+      const done = existing
+        ? this.lifecycle.complete(tx, existing.id, TYPE[input.disease], change, audit)
+        : this.lifecycle.create(tx, { id: clientId ?? uuidv7(), type: TYPE[input.disease], resident, status: 'completed', ...change }, audit).doc;
+      this.openReferralCheck(tx, done.id, resident, input.disease, decision);
+      return done.id;
+    });
     return this.view(await this.encounter(rootId));
   }
 
-  async amend(id: string, residentId: string, input: FollowupFormInput, glucose: GlucoseEntry | undefined, reason: string): Promise<FollowupView> {
+  /** `basedOn`: the version the user corrected; a newer amendment saved meanwhile makes this a CONFLICT. */
+  async amend(id: string, residentId: string, input: FollowupFormInput, glucose: GlucoseEntry | undefined, reason: string, basedOn?: string, clientId?: string): Promise<FollowupView> {
     const target = await this.encounter(id);
     const root = target.amends ? await this.encounter(target.amends) : target;
     if (root.status !== 'completed') throw validationFailed([{ path: 'id', message: 'validation.amendDraft' }]);
@@ -144,24 +143,16 @@ export class FollowupsService {
     if (DISEASE_OF[root.type] !== input.disease) throw validationFailed([{ path: 'followup.disease', message: 'validation.followup.diseaseChanged' }]);
     const { resident, decision, visitDate } = await this.prepare(residentId, input, glucose, root.id);
     this.mustComplete(decision);
-    const { id: amendmentId } = await this.ctx.db.rx.encounters.insert(
-      newEncounterDoc(this.ctx, {
-        type: TYPE[input.disease],
-        resident,
-        date: visitDate,
-        status: 'completed',
-        data: { form: decision.form.form, computed: decision.computed },
-        amends: { id: root.id, reason },
-      }),
-    );
-    await this.ctx.audit.record({
-      action: 'amend',
-      collection: 'encounters',
-      recordId: amendmentId,
-      residentId,
-      detail: `amends ${root.id}: ${reason}; ${this.auditDetail(decision)}`,
+    this.ctx.uow.run((tx) => {
+      this.lifecycle.amend(
+        tx,
+        root,
+        basedOn,
+        { id: clientId ?? uuidv7(), type: TYPE[input.disease], resident, status: 'completed', date: visitDate, data: { form: decision.form.form, computed: decision.computed }, reason },
+        { action: 'amend', residentId, detail: `amends ${root.id}: ${reason}; ${this.auditDetail(decision)}` },
+      );
+      this.openReferralCheck(tx, root.id, resident, input.disease, decision);
     });
-    await this.openReferralCheck(root.id, resident, input.disease, decision);
     return this.view(root);
   }
 
@@ -191,27 +182,25 @@ export class FollowupsService {
 
   async completeReferralCheck(id: string, checkedDate: string, result: 1 | 2, outcome: string): Promise<ReferralCheckView> {
     const e = await this.encounter(id, ['referralCheck']);
-    if (e.status === 'completed') throw new AppError('ALREADY_COMPLETED', { id });
     const form = e.data['form'] as ReferralForm;
     const source = await this.encounter(form.sourceId);
     const issues: FieldIssue[] = [];
     if (compareDates(checkedDate, clinicToday(this.ctx)) > 0) issues.push({ path: 'checkedDate', message: 'validation.futureDate' });
     if (compareDates(checkedDate, source.date) < 0) issues.push({ path: 'checkedDate', message: 'validation.followup.beforeVisit' });
     if (issues.length > 0) throw validationFailed(issues);
-    const now = this.ctx.clock.now();
-    const doc = await this.ctx.db.rx.encounters.findOne(id).exec();
-    await doc?.incrementalPatch({
-      status: 'completed',
-      data: { form: { ...form, checkedDate, result, outcome } },
-      updatedAt: now,
-      completedAt: now,
-    });
-    await this.ctx.audit.record({ action: 'complete', collection: 'encounters', recordId: id, residentId: e.residentId, detail: `referral check ${result === 1 ? '到位' : '不到位'}` });
+    this.ctx.uow.run((tx) =>
+      this.lifecycle.complete(
+        tx,
+        id,
+        'referralCheck',
+        { date: e.date, data: { form: { ...form, checkedDate, result, outcome } } },
+        { action: 'complete', residentId: e.residentId, detail: `referral check ${result === 1 ? '到位' : '不到位'}` },
+      ),
+    );
     return this.referralView(await this.encounter(id, ['referralCheck']));
   }
 
   private assertEditable(existing: EncounterDoc, residentId: string, disease: Disease): void {
-    if (existing.status === 'completed' || existing.amends) throw new AppError('ALREADY_COMPLETED', { id: existing.id });
     if (existing.residentId !== residentId) throw validationFailed([{ path: 'residentId', message: 'validation.residentChanged' }]);
     if (DISEASE_OF[existing.type] !== disease) throw validationFailed([{ path: 'followup.disease', message: 'validation.followup.diseaseChanged' }]);
   }
@@ -228,15 +217,16 @@ export class FollowupsService {
   }
 
   /** §6: every referral gets a check due visitDate + 14 d; one per visit, however often it is amended. */
-  private async openReferralCheck(rootId: string, resident: ResidentDoc, disease: Disease, d: Decision): Promise<void> {
+  private openReferralCheck(tx: WriteTx, rootId: string, resident: ResidentDoc, disease: Disease, d: Decision): void {
     if (!d.referralCheckDue) return;
-    const existing = await this.ctx.db.rx.encounters.find({ selector: { residentId: resident.id, type: 'referralCheck' } }).exec();
-    if (existing.some((e) => (e.toJSON().data['form'] as ReferralForm | undefined)?.sourceId === rootId)) return;
+    const existing = tx.find('encounters', { selector: { residentId: resident.id, type: 'referralCheck' } });
+    if (existing.some((e) => (e.data['form'] as ReferralForm | undefined)?.sourceId === rootId)) return;
     const form: ReferralForm = { sourceId: rootId, disease, dueDate: d.referralCheckDue, reason: d.form.form.nextStep === 4 ? 'urgent' : 'planned' };
-    const { id } = await this.ctx.db.rx.encounters.insert(
-      newEncounterDoc(this.ctx, { type: 'referralCheck', resident, date: d.referralCheckDue, status: 'draft', data: { form } }),
+    this.lifecycle.create(
+      tx,
+      { id: uuidv7(), type: 'referralCheck', resident, date: d.referralCheckDue, status: 'draft', data: { form } },
+      { action: 'insert', residentId: resident.id, detail: `referral check for ${rootId} due ${d.referralCheckDue}` },
     );
-    await this.ctx.audit.record({ action: 'insert', collection: 'encounters', recordId: id, residentId: resident.id, detail: `referral check for ${rootId} due ${d.referralCheckDue}` });
   }
 
   private referralView(d: EncounterDoc): ReferralCheckView {
@@ -263,7 +253,7 @@ export class FollowupsService {
 
   private viewOf(root: EncounterDoc, shown: EncounterDoc, amendments: EncounterDoc[], checks: EncounterDoc[], warnings: FieldIssue[]): FollowupView {
     const disease = DISEASE_OF[root.type] ?? 'htn';
-    const followup = FollowupFormSchema.parse({ disease, form: shown.data['form'] });
+    const followup = FollowupFormSchema.parse({ disease, form: upgradeForm(shown.type, shown.data) });
     const check = checks.find((c) => (c.data['form'] as ReferralForm | undefined)?.sourceId === root.id);
     return {
       id: root.id,

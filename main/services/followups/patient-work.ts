@@ -19,37 +19,11 @@ import {
   type RegistryStatus,
   type RegistrySummary,
 } from '../../../shared/domain/worklist-rules';
+import { latestVersions } from '../../../shared/domain/encounter-versions';
 import type { ContractLite, EncounterLite, PatientEntry } from './patient-index';
 
 /** A row before the display fields (village name, age) are added by the service. */
 export type PatientWork = Omit<WorkRow, 'villageName' | 'age'>;
-
-export interface Versioned {
-  id: string;
-  amends: string;
-  createdAt: number;
-  status: string;
-}
-
-/** Each original with the version readers show: its newest amendment, else itself (DESIGN.md §1). */
-export function latestVersions<T extends Versioned>(docs: Iterable<T>): { root: T; shown: T; amendments: T[] }[] {
-  const roots = new Map<string, T>();
-  const amendments = new Map<string, T[]>();
-  for (const d of docs) {
-    if (!d.amends) roots.set(d.id, d);
-    else {
-      const list = amendments.get(d.amends) ?? [];
-      list.push(d);
-      amendments.set(d.amends, list);
-    }
-  }
-  const out: { root: T; shown: T; amendments: T[] }[] = [];
-  for (const [id, root] of roots) {
-    const list = (amendments.get(id) ?? []).sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
-    out.push({ root, shown: list[0] ?? root, amendments: list });
-  }
-  return out;
-}
 
 const FOLLOWUP_DISEASE: Partial<Record<EncounterLite['type'], ChronicDisease>> = { htnFollowup: 'htn', t2dmFollowup: 't2dm' };
 const ENROLMENT_DISEASE: Partial<Record<EncounterLite['type'], ChronicDisease>> = { htnEnrolment: 'htn', t2dmEnrolment: 't2dm' };

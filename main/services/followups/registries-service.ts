@@ -8,10 +8,11 @@ import { AppError, type FieldIssue } from '../../../shared/api/errors';
 import { compareDates } from '../../../shared/domain/dates';
 import type { EncounterDoc, ResidentDoc } from '../../../shared/schemas/collections';
 import { ChronicEnrolment, type RegistryStatus } from '../../../shared/schemas/followup';
-import { newEncounterDoc } from '../encounter-docs';
+import { v7 as uuidv7 } from 'uuid';
+import { EncounterLifecycle } from '../encounters/lifecycle';
 import { clinicToday, type ClinicContext } from '../clinic-context';
 import { validationFailed } from '../residents/residents-service';
-import { latestVersions } from './patient-work';
+import { latestVersions } from '../../../shared/domain/encounter-versions';
 
 const TYPE: Record<Disease, 'htnEnrolment' | 't2dmEnrolment'> = { htn: 'htnEnrolment', t2dm: 't2dmEnrolment' };
 
@@ -44,7 +45,11 @@ export async function enrolmentOf(ctx: ClinicContext, residentId: string, diseas
 }
 
 export class RegistriesService {
-  constructor(private readonly ctx: ClinicContext) {}
+  private readonly lifecycle: EncounterLifecycle;
+
+  constructor(private readonly ctx: ClinicContext) {
+    this.lifecycle = new EncounterLifecycle(ctx);
+  }
 
   private view(e: Enrolment): RegistryView {
     const ordered = [...e.amendments].reverse();
@@ -72,7 +77,7 @@ export class RegistriesService {
     return out;
   }
 
-  async enrol(residentId: string, input: EnrolmentInput): Promise<RegistryView> {
+  async enrol(residentId: string, input: EnrolmentInput, clientId?: string): Promise<RegistryView> {
     const resident = await loadResident(this.ctx, residentId);
     const today = clinicToday(this.ctx);
     const issues: FieldIssue[] = [];
@@ -84,15 +89,19 @@ export class RegistriesService {
     if (compareDates(input.diagnosisDate, resident.birthDate) < 0) {
       issues.push({ path: 'enrolment.diagnosisDate', message: 'validation.followup.beforeBirth' });
     }
-    if (await enrolmentOf(this.ctx, residentId, input.disease)) {
-      issues.push({ path: 'enrolment.disease', message: 'validation.followup.alreadyEnrolled' });
-    }
     if (issues.length > 0) throw validationFailed(issues);
     const form = ChronicEnrolment.parse({ ...input, status: 'active' });
-    const { id } = await this.ctx.db.rx.encounters.insert(
-      newEncounterDoc(this.ctx, { type: TYPE[input.disease], resident, date: form.enrolledDate, status: 'completed', data: { form } }),
-    );
-    await this.ctx.audit.record({ action: 'enrol', collection: 'encounters', recordId: id, residentId, detail: input.disease });
+    const type = TYPE[input.disease];
+    this.ctx.uow.run((tx) => {
+      // Checked inside the transaction: two enrolments at the same moment must not both pass.
+      const enrolled = tx.find('encounters', { selector: { residentId, type } }).some((e) => !e.amends && e.id !== clientId);
+      if (enrolled) throw validationFailed([{ path: 'enrolment.disease', message: 'validation.followup.alreadyEnrolled' }]);
+      this.lifecycle.create(
+        tx,
+        { id: clientId ?? uuidv7(), type, resident, date: form.enrolledDate, status: 'completed', data: { form } },
+        { action: 'enrol', residentId, detail: input.disease },
+      );
+    });
     return this.mustView(residentId, input.disease);
   }
 
@@ -130,16 +139,22 @@ export class RegistriesService {
 
   private async amendWith(e: Enrolment, form: ChronicEnrolment, date: string, reason: string, detail: string): Promise<void> {
     const parsed = ChronicEnrolment.parse(form);
-    const { id } = await this.ctx.db.rx.encounters.insert(
-      newEncounterDoc(this.ctx, {
-        type: e.root.type,
-        resident: { id: e.root.residentId, villageCode: e.root.villageCode },
-        date,
-        status: 'completed',
-        data: { form: parsed },
-        amends: { id: e.root.id, reason },
-      }),
+    this.ctx.uow.run((tx) =>
+      this.lifecycle.amend(
+        tx,
+        e.root,
+        e.shown.id,
+        {
+          id: uuidv7(),
+          type: e.root.type,
+          resident: { id: e.root.residentId, villageCode: e.root.villageCode },
+          date,
+          status: 'completed',
+          data: { form: parsed },
+          reason,
+        },
+        { action: 'amend', residentId: e.root.residentId, detail: `amends ${e.root.id}: ${detail}: ${reason}` },
+      ),
     );
-    await this.ctx.audit.record({ action: 'amend', collection: 'encounters', recordId: id, residentId: e.root.residentId, detail: `amends ${e.root.id}: ${detail}: ${reason}` });
   }
 }

@@ -4,29 +4,31 @@
  * confirmed by the doctor). A completed check never changes again: a correction is an amendment document with a
  * reason that points at the original (DESIGN.md §1), and readers show the newest amendment.
  */
+import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../../../shared/api/errors';
 import type { HealthCheckView, RecentCheck } from '../../../shared/api/residents';
+import { latestVersions, type Versions } from '../../../shared/domain/encounter-versions';
 import { checkHealthCheck, computeHealthCheck } from '../../../shared/domain/health-check-rules';
 import type { EncounterDoc, ResidentDoc } from '../../../shared/schemas/collections';
+import { upgradeForm } from '../../../shared/schemas/form-versions';
 import type { HealthCheckDraft } from '../../../shared/schemas/health-check';
-import { newEncounterDoc } from '../encounter-docs';
 import { clinicToday, type ClinicContext } from '../clinic-context';
+import { EncounterLifecycle } from '../encounters/lifecycle';
 import { validationFailed } from '../residents/residents-service';
 
+const TYPES = ['healthCheck'] as const;
+
 export class HealthChecksService {
-  constructor(private readonly ctx: ClinicContext) {}
+  private readonly lifecycle: EncounterLifecycle;
+
+  constructor(private readonly ctx: ClinicContext) {
+    this.lifecycle = new EncounterLifecycle(ctx);
+  }
 
   private async resident(id: string): Promise<ResidentDoc> {
     const doc = await this.ctx.db.rx.residents.findOne(id).exec();
     if (!doc) throw new AppError('NOT_FOUND', { residentId: id });
     return doc.toJSON();
-  }
-
-  private async encounter(id: string): Promise<EncounterDoc> {
-    const doc = await this.ctx.db.rx.encounters.findOne(id).exec();
-    const e = doc?.toJSON();
-    if (!e || e.type !== 'healthCheck') throw new AppError('NOT_FOUND', { id });
-    return e;
   }
 
   /** Errors refuse the save; warnings come back (and must be confirmed to complete). */
@@ -39,16 +41,9 @@ export class HealthChecksService {
     return { computed: computeHealthCheck(data, resident.birthDate), warnings: findings.warnings };
   }
 
-  private async amendmentsOf(id: string): Promise<EncounterDoc[]> {
-    const docs = await this.ctx.db.rx.encounters.find({ selector: { amends: id } }).exec();
-    return docs.map((d) => d.toJSON() as EncounterDoc).sort((a, b) => b.createdAt - a.createdAt);
-  }
-
-  private async view(root: EncounterDoc): Promise<HealthCheckView> {
-    const amendments = await this.amendmentsOf(root.id);
-    const shown = amendments[0] ?? root;
-    const resident = await this.resident(root.residentId);
-    const form = shown.data['form'] as HealthCheckDraft;
+  private viewOf(v: Versions<EncounterDoc>, resident: ResidentDoc): HealthCheckView {
+    const { root, shown, amendments } = v;
+    const form = upgradeForm('healthCheck', shown.data) as HealthCheckDraft;
     const findings = checkHealthCheck(form, { birthDate: resident.birthDate, today: clinicToday(this.ctx) }, 'draft');
     return {
       id: root.id,
@@ -66,91 +61,92 @@ export class HealthChecksService {
     };
   }
 
+  private async view(id: string): Promise<HealthCheckView> {
+    const v = await this.lifecycle.versions(id, TYPES);
+    return this.viewOf(v, await this.resident(v.root.residentId));
+  }
+
   async get(id: string): Promise<HealthCheckView> {
-    const e = await this.encounter(id);
-    const root = e.amends ? await this.encounter(e.amends) : e;
-    await this.ctx.audit.record({ action: 'open', collection: 'encounters', recordId: root.id, residentId: root.residentId });
-    return this.view(root);
+    const v = await this.lifecycle.versions(id, TYPES);
+    await this.ctx.audit.record({ action: 'open', collection: 'encounters', recordId: v.root.id, residentId: v.root.residentId });
+    return this.viewOf(v, await this.resident(v.root.residentId));
   }
 
   async forResident(residentId: string): Promise<HealthCheckView[]> {
-    await this.resident(residentId);
-    const docs = await this.ctx.db.rx.encounters.find({ selector: { residentId, type: 'healthCheck' } }).exec();
-    const roots = docs.map((d) => d.toJSON() as EncounterDoc).filter((e) => !e.amends);
-    const views = await Promise.all(roots.map((r) => this.view(r)));
+    const resident = await this.resident(residentId);
+    const views = (await this.lifecycle.forResident(residentId, TYPES)).map((v) => this.viewOf(v, resident));
     return views.sort((a, b) => b.checkDate.localeCompare(a.checkDate) || b.updatedAt - a.updatedAt);
   }
 
   async recent(since: string, limit: number): Promise<RecentCheck[]> {
-    // The ['type', 'date'] index answers this as a range scan; amendments are folded into their originals.
-    const docs = (await this.ctx.db.rx.encounters.find({ selector: { type: 'healthCheck', date: { $gte: since } }, sort: [{ date: 'desc' }] }).exec()).map(
+    // The ['type', 'date'] index answers this as a range scan. An amendment may have moved the date of a check
+    // from before `since`: its original is read too, so the shown version decides, as everywhere else.
+    const inRange = (await this.ctx.db.rx.encounters.find({ selector: { type: 'healthCheck', date: { $gte: since } } }).exec()).map(
       (d) => d.toJSON() as EncounterDoc,
     );
-    const amended = new Map<string, EncounterDoc>();
-    for (const d of docs) if (d.amends) amended.set(d.amends, d);
-    const roots = docs
-      .filter((d) => !d.amends)
-      .sort((a, b) => (a.status === b.status ? b.date.localeCompare(a.date) : a.status === 'draft' ? -1 : 1))
+    const missingRoots = [...new Set(inRange.filter((d) => d.amends).map((d) => d.amends))].filter((id) => !inRange.some((d) => d.id === id));
+    const roots = missingRoots.length > 0 ? [...(await this.ctx.db.rx.encounters.findByIds(missingRoots).exec()).values()].map((d) => d.toJSON() as EncounterDoc) : [];
+    const rootIds = [...new Set([...inRange.filter((d) => !d.amends).map((d) => d.id), ...roots.map((d) => d.id)])];
+    const amendments = rootIds.length > 0 ? (await this.ctx.db.rx.encounters.find({ selector: { amends: { $in: rootIds } } }).exec()).map((d) => d.toJSON() as EncounterDoc) : [];
+    const byId = new Map([...inRange, ...roots, ...amendments].map((d) => [d.id, d]));
+    const shown = latestVersions(byId.values())
+      .map((v) => ({ root: v.root, shown: v.shown }))
+      .filter((v) => v.shown.date >= since)
+      .sort((a, b) => (a.shown.status === b.shown.status ? b.shown.date.localeCompare(a.shown.date) : a.shown.status === 'draft' ? -1 : 1))
       .slice(0, limit);
-    const residents = await this.ctx.db.rx.residents.findByIds([...new Set(roots.map((r) => r.residentId))]).exec();
-    return roots.map((r) => {
-      const shown = amended.get(r.id) ?? r;
-      const resident = residents.get(r.residentId);
-      return { checkId: r.id, residentId: r.residentId, name: resident?.name ?? '', recordNo: resident?.recordNo ?? '', checkDate: shown.date, status: shown.status };
+    const residents = await this.ctx.db.rx.residents.findByIds([...new Set(shown.map((v) => v.root.residentId))]).exec();
+    return shown.map(({ root, shown: s }) => {
+      const resident = residents.get(root.residentId);
+      return { checkId: root.id, residentId: root.residentId, name: resident?.name ?? '', recordNo: resident?.recordNo ?? '', checkDate: s.date, status: s.status };
     });
   }
 
-  async saveDraft(id: string | undefined, data: HealthCheckDraft): Promise<HealthCheckView> {
+  /** A new draft gets `clientId` as its id, so a retried call returns the first result instead of a second draft. */
+  async saveDraft(id: string | undefined, data: HealthCheckDraft, clientId?: string): Promise<HealthCheckView> {
     const resident = await this.resident(data.residentId);
     const { computed } = this.judge(data, resident, 'draft', false);
-    const now = this.ctx.clock.now();
-    if (id) {
-      const existing = await this.encounter(id);
-      if (existing.status === 'completed') throw new AppError('ALREADY_COMPLETED', { id });
-      if (existing.residentId !== data.residentId) throw validationFailed([{ path: 'residentId', message: 'validation.residentChanged' }]);
-      const doc = await this.ctx.db.rx.encounters.findOne(id).exec();
-      await doc?.incrementalPatch({ date: data.checkDate, data: { form: data, computed }, updatedAt: now });
-      await this.ctx.audit.record({ action: 'update', collection: 'encounters', recordId: id, residentId: data.residentId });
-      return this.view(await this.encounter(id));
-    }
-    const { id: newId } = await this.ctx.db.rx.encounters.insert(
-      newEncounterDoc(this.ctx, { type: 'healthCheck', resident, date: data.checkDate, status: 'draft', data: { form: data, computed } }),
-    );
-    await this.ctx.audit.record({ action: 'insert', collection: 'encounters', recordId: newId, residentId: data.residentId });
-    return this.view(await this.encounter(newId));
+    const change = { date: data.checkDate, data: { form: data, computed } };
+    const audit = { residentId: data.residentId };
+    const savedId = this.ctx.uow.run((tx) => {
+      if (id) {
+        this.sameResident(tx.get('encounters', id), data.residentId);
+        return this.lifecycle.saveDraft(tx, id, 'healthCheck', change, { ...audit, action: 'update' }).id;
+      }
+      return this.lifecycle.create(tx, { id: clientId ?? uuidv7(), type: 'healthCheck', resident, status: 'draft', ...change }, { ...audit, action: 'insert' }).doc.id;
+    });
+    return this.view(savedId);
   }
 
   async complete(id: string, data: HealthCheckDraft, confirmWarnings: boolean): Promise<HealthCheckView> {
-    const existing = await this.encounter(id);
-    if (existing.status === 'completed') throw new AppError('ALREADY_COMPLETED', { id });
-    if (existing.residentId !== data.residentId) throw validationFailed([{ path: 'residentId', message: 'validation.residentChanged' }]);
     const resident = await this.resident(data.residentId);
     const { computed } = this.judge(data, resident, 'complete', confirmWarnings);
-    const now = this.ctx.clock.now();
-    const doc = await this.ctx.db.rx.encounters.findOne(id).exec();
-    await doc?.incrementalPatch({ date: data.checkDate, status: 'completed', data: { form: data, computed }, updatedAt: now, completedAt: now });
-    await this.ctx.audit.record({ action: 'complete', collection: 'encounters', recordId: id, residentId: data.residentId });
-    return this.view(await this.encounter(id));
+    this.ctx.uow.run((tx) => {
+      this.sameResident(tx.get('encounters', id), data.residentId);
+      this.lifecycle.complete(tx, id, 'healthCheck', { date: data.checkDate, data: { form: data, computed } }, { action: 'complete', residentId: data.residentId });
+    });
+    return this.view(id);
   }
 
-  async amend(id: string, data: HealthCheckDraft, reason: string, confirmWarnings: boolean): Promise<HealthCheckView> {
-    const target = await this.encounter(id);
-    const root = target.amends ? await this.encounter(target.amends) : target;
+  /** `basedOn`: the shown version the user corrected; a newer amendment saved meanwhile makes this a CONFLICT. */
+  async amend(id: string, data: HealthCheckDraft, reason: string, confirmWarnings: boolean, basedOn?: string, clientId?: string): Promise<HealthCheckView> {
+    const { root } = await this.lifecycle.versions(id, TYPES);
     if (root.status !== 'completed') throw validationFailed([{ path: 'id', message: 'validation.amendDraft' }]);
     if (root.residentId !== data.residentId) throw validationFailed([{ path: 'residentId', message: 'validation.residentChanged' }]);
     const resident = await this.resident(data.residentId);
     const { computed } = this.judge(data, resident, 'complete', confirmWarnings);
-    const { id: amendmentId } = await this.ctx.db.rx.encounters.insert(
-      newEncounterDoc(this.ctx, {
-        type: 'healthCheck',
-        resident,
-        date: data.checkDate,
-        status: 'completed',
-        data: { form: data, computed },
-        amends: { id: root.id, reason },
-      }),
+    this.ctx.uow.run((tx) =>
+      this.lifecycle.amend(
+        tx,
+        root,
+        basedOn,
+        { id: clientId ?? uuidv7(), type: 'healthCheck', resident, status: 'completed', date: data.checkDate, data: { form: data, computed }, reason },
+        { action: 'amend', residentId: data.residentId, detail: `amends ${root.id}: ${reason}` },
+      ),
     );
-    await this.ctx.audit.record({ action: 'amend', collection: 'encounters', recordId: amendmentId, residentId: data.residentId, detail: `amends ${root.id}: ${reason}` });
-    return this.view(root);
+    return this.view(root.id);
+  }
+
+  private sameResident(e: { residentId: string } | undefined, residentId: string): void {
+    if (e && e.residentId !== residentId) throw validationFailed([{ path: 'residentId', message: 'validation.residentChanged' }]);
   }
 }

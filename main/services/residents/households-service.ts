@@ -9,6 +9,7 @@ import { ageOn, compareDates } from '../../../shared/domain/dates';
 import type { HouseholdDoc, ResidentDoc } from '../../../shared/schemas/collections';
 import type { HouseholdRelation } from '../../../shared/schemas/household';
 import { clinicToday, type ClinicContext } from '../clinic-context';
+import type { WriteTx } from '../unit-of-work';
 import { validationFailed } from './residents-service';
 
 type Relations = Record<string, HouseholdRelation>;
@@ -44,86 +45,92 @@ export class HouseholdsService {
     return householdView(this.ctx, id);
   }
 
-  private async resident(id: string) {
-    const doc = await this.ctx.db.rx.residents.findOne(id).exec();
+  private must<T>(doc: T | undefined, id: string): T {
     if (!doc) throw new AppError('NOT_FOUND', { id });
     return doc;
   }
 
-  private async household(id: string) {
-    const doc = await this.ctx.db.rx.households.findOne(id).exec();
-    if (!doc) throw new AppError('NOT_FOUND', { id });
-    return doc;
-  }
-
-  /** Takes a resident out of the household they are in now (a head cannot leave: set another head first). */
-  private async leaveCurrent(residentId: string, joining: string): Promise<void> {
-    const r = (await this.resident(residentId)).toJSON() as ResidentDoc;
-    if (!r.householdId || r.householdId === joining) return;
-    const old = await this.ctx.db.rx.households.findOne(r.householdId).exec();
+  /**
+   * Takes a resident out of the household they are in now, inside the move's transaction (a head cannot leave:
+   * set another head first).
+   */
+  private leaveCurrent(tx: WriteTx, resident: ResidentDoc, joining: string): void {
+    if (!resident.householdId || resident.householdId === joining) return;
+    const old = tx.get('households', resident.householdId);
     if (!old) return;
-    const h = old.toJSON() as HouseholdDoc;
-    if (h.headResidentId === residentId) throw validationFailed([{ path: 'residentId', message: 'validation.headCannotLeave' }]);
-    const { [residentId]: _gone, ...rest } = relationsOf(h);
-    await old.incrementalPatch({ data: { ...h.data, relations: rest }, updatedAt: this.ctx.clock.now() });
+    if (old.headResidentId === resident.id) throw validationFailed([{ path: 'residentId', message: 'validation.headCannotLeave' }]);
+    const { [resident.id]: _gone, ...rest } = relationsOf(old);
+    tx.update('households', old, { ...old, data: { ...old.data, relations: rest }, updatedAt: this.ctx.clock.now() });
   }
 
-  async create(headResidentId: string, address: string): Promise<HouseholdView> {
-    const head = (await this.resident(headResidentId)).toJSON() as ResidentDoc;
-    await this.leaveCurrent(headResidentId, '');
-    const now = this.ctx.clock.now();
-    const id = uuidv7();
-    await this.ctx.db.rx.households.insert({
-      id,
-      clinicCode: this.ctx.clinicCode,
-      villageCode: head.villageCode,
-      headResidentId,
-      address,
-      data: { relations: { [headResidentId]: 'head' } },
-      createdAt: now,
-      updatedAt: now,
+  /** `clientId`: the id the client made; a retry with it returns the household the first call created. */
+  async create(headResidentId: string, address: string, clientId?: string): Promise<HouseholdView> {
+    const id = clientId ?? uuidv7();
+    this.ctx.uow.run((tx) => {
+      const head = this.must(tx.get('residents', headResidentId), headResidentId);
+      if (tx.get('households', id)) {
+        if (head.householdId === id) return;
+        throw new AppError('CONFLICT', { reason: 'idTaken', id });
+      }
+      this.leaveCurrent(tx, head, '');
+      const now = this.ctx.clock.now();
+      tx.insert('households', {
+        id,
+        clinicCode: this.ctx.clinicCode,
+        villageCode: head.villageCode,
+        headResidentId,
+        address,
+        data: { relations: { [headResidentId]: 'head' } },
+        createdAt: now,
+        updatedAt: now,
+      });
+      tx.update('residents', head, { ...head, householdId: id, updatedAt: now });
+      tx.audit({ action: 'insert', collection: 'households', recordId: id, residentId: headResidentId });
     });
-    await (await this.resident(headResidentId)).incrementalPatch({ householdId: id, updatedAt: now });
-    await this.ctx.audit.record({ action: 'insert', collection: 'households', recordId: id, residentId: headResidentId });
     return householdView(this.ctx, id);
   }
 
   async addMember(id: string, residentId: string, relation: HouseholdRelation): Promise<HouseholdView> {
     if (relation === 'head') throw validationFailed([{ path: 'relation', message: 'validation.useSetHead' }]);
-    const hh = await this.household(id);
-    await this.resident(residentId);
-    await this.leaveCurrent(residentId, id);
-    const now = this.ctx.clock.now();
-    const h = hh.toJSON() as HouseholdDoc;
-    await hh.incrementalPatch({ data: { ...h.data, relations: { ...relationsOf(h), [residentId]: relation } }, updatedAt: now });
-    await (await this.resident(residentId)).incrementalPatch({ householdId: id, updatedAt: now });
-    await this.ctx.audit.record({ action: 'update', collection: 'households', recordId: id, residentId, detail: `add ${relation}` });
+    this.ctx.uow.run((tx) => {
+      const resident = this.must(tx.get('residents', residentId), residentId);
+      this.must(tx.get('households', id), id);
+      this.leaveCurrent(tx, resident, id);
+      const now = this.ctx.clock.now();
+      const h = this.must(tx.get('households', id), id);
+      tx.update('households', h, { ...h, data: { ...h.data, relations: { ...relationsOf(h), [residentId]: relation } }, updatedAt: now });
+      tx.update('residents', resident, { ...resident, householdId: id, updatedAt: now });
+      tx.audit({ action: 'update', collection: 'households', recordId: id, residentId, detail: `add ${relation}` });
+    });
     return householdView(this.ctx, id);
   }
 
   async removeMember(id: string, residentId: string): Promise<HouseholdView> {
-    const hh = await this.household(id);
-    const h = hh.toJSON() as HouseholdDoc;
-    if (h.headResidentId === residentId) throw validationFailed([{ path: 'residentId', message: 'validation.headCannotLeave' }]);
-    const relations = relationsOf(h);
-    if (!(residentId in relations)) throw new AppError('NOT_FOUND', { residentId });
-    const { [residentId]: _gone, ...rest } = relations;
-    const now = this.ctx.clock.now();
-    await hh.incrementalPatch({ data: { ...h.data, relations: rest }, updatedAt: now });
-    await (await this.resident(residentId)).incrementalPatch({ householdId: '', updatedAt: now });
-    await this.ctx.audit.record({ action: 'update', collection: 'households', recordId: id, residentId, detail: 'remove' });
+    this.ctx.uow.run((tx) => {
+      const h = this.must(tx.get('households', id), id);
+      if (h.headResidentId === residentId) throw validationFailed([{ path: 'residentId', message: 'validation.headCannotLeave' }]);
+      const relations = relationsOf(h);
+      if (!(residentId in relations)) throw new AppError('NOT_FOUND', { residentId });
+      const { [residentId]: _gone, ...rest } = relations;
+      const now = this.ctx.clock.now();
+      tx.update('households', h, { ...h, data: { ...h.data, relations: rest }, updatedAt: now });
+      const resident = tx.get('residents', residentId);
+      if (resident) tx.update('residents', resident, { ...resident, householdId: '', updatedAt: now });
+      tx.audit({ action: 'update', collection: 'households', recordId: id, residentId, detail: 'remove' });
+    });
     return householdView(this.ctx, id);
   }
 
   async setHead(id: string, residentId: string): Promise<HouseholdView> {
-    const hh = await this.household(id);
-    const h = hh.toJSON() as HouseholdDoc;
-    const relations = relationsOf(h);
-    if (!(residentId in relations)) throw validationFailed([{ path: 'residentId', message: 'validation.headNotMember' }]);
-    // The former head stays a member; the doctor corrects their relation afterwards if it is not 'other relative'.
-    const next: Relations = { ...relations, [h.headResidentId]: 'otherRelative', [residentId]: 'head' };
-    await hh.incrementalPatch({ headResidentId: residentId, data: { ...h.data, relations: next }, updatedAt: this.ctx.clock.now() });
-    await this.ctx.audit.record({ action: 'update', collection: 'households', recordId: id, residentId, detail: 'head' });
+    this.ctx.uow.run((tx) => {
+      const h = this.must(tx.get('households', id), id);
+      const relations = relationsOf(h);
+      if (!(residentId in relations)) throw validationFailed([{ path: 'residentId', message: 'validation.headNotMember' }]);
+      // The former head stays a member; the doctor corrects their relation afterwards if it is not 'other relative'.
+      const next: Relations = { ...relations, [h.headResidentId]: 'otherRelative', [residentId]: 'head' };
+      tx.update('households', h, { ...h, headResidentId: residentId, data: { ...h.data, relations: next }, updatedAt: this.ctx.clock.now() });
+      tx.audit({ action: 'update', collection: 'households', recordId: id, residentId, detail: 'head' });
+    });
     return householdView(this.ctx, id);
   }
 }

@@ -86,11 +86,16 @@ export class ResidentsService {
     return detail;
   }
 
-  async create(raw: ResidentInput): Promise<ResidentDetail> {
+  /** `clientId`: the id the client made; a retry with it returns the record the first call created. */
+  async create(raw: ResidentInput, clientId?: string): Promise<ResidentDetail> {
+    if (clientId) {
+      const existing = await this.ctx.db.rx.residents.findOne(clientId).exec();
+      if (existing) return this.detail(clientId);
+    }
     const input = await this.validate(raw);
     const now = this.ctx.clock.now();
     const recordNo = await issueRecordNo(this.ctx, input.villageCode);
-    const id = uuidv7();
+    const id = clientId ?? uuidv7();
     const { householdId: _ignored, ...form } = input;
     const doc: ResidentDoc = {
       id,
@@ -108,8 +113,10 @@ export class ResidentsService {
       createdAt: now,
       updatedAt: now,
     };
-    await this.ctx.db.rx.residents.insert(doc);
-    await this.ctx.audit.record({ action: 'insert', collection: 'residents', recordId: id, residentId: id });
+    this.ctx.uow.run((tx) => {
+      tx.insert('residents', doc);
+      tx.audit({ action: 'insert', collection: 'residents', recordId: id, residentId: id });
+    });
     return this.detail(id);
   }
 
@@ -119,31 +126,32 @@ export class ResidentsService {
     // Moving to another village keeps the record number (unique forever, it still names the first village);
     // `villageCode` follows the resident, so scoping and lists use where they live now.
     const { householdId: _ignored, ...form } = input;
-    const rxDoc = await this.ctx.db.rx.residents.findOne(id).exec();
-    await rxDoc?.incrementalPatch({
-      villageCode: input.villageCode,
-      name: input.name,
-      idNumber: input.idNumber?.toUpperCase() ?? '',
-      phone: input.phone ?? '',
-      birthDate: input.birthDate,
-      sex: Number(input.sex),
-      data: { ...form, ...(input.idNumber ? { idNumber: input.idNumber.toUpperCase() } : {}) },
-      updatedAt: this.ctx.clock.now(),
+    this.ctx.uow.run((tx) => {
+      const current = this.must(tx.get('residents', id), id);
+      tx.update('residents', current, {
+        ...current,
+        villageCode: input.villageCode,
+        name: input.name,
+        idNumber: input.idNumber?.toUpperCase() ?? '',
+        phone: input.phone ?? '',
+        birthDate: input.birthDate,
+        sex: Number(input.sex),
+        data: { ...form, ...(input.idNumber ? { idNumber: input.idNumber.toUpperCase() } : {}) },
+        updatedAt: this.ctx.clock.now(),
+      });
+      tx.audit({ action: 'update', collection: 'residents', recordId: id, residentId: id });
     });
-    await this.ctx.audit.record({ action: 'update', collection: 'residents', recordId: id, residentId: id });
     return this.detail(id);
   }
 
   async setStatus(id: string, status: ResidentStatus, date: string, reason: string): Promise<ResidentDetail> {
-    const current = await this.doc(id);
+    await this.doc(id);
     if (compareDates(date, clinicToday(this.ctx)) > 0) throw validationFailed([{ path: 'date', message: 'validation.futureDate' }]);
-    const rxDoc = await this.ctx.db.rx.residents.findOne(id).exec();
-    await rxDoc?.incrementalPatch({
-      status,
-      data: { ...current.data, statusDate: date, statusReason: reason },
-      updatedAt: this.ctx.clock.now(),
+    this.ctx.uow.run((tx) => {
+      const stored = this.must(tx.get('residents', id), id);
+      tx.update('residents', stored, { ...stored, status, data: { ...stored.data, statusDate: date, statusReason: reason }, updatedAt: this.ctx.clock.now() });
+      tx.audit({ action: 'status', collection: 'residents', recordId: id, residentId: id, detail: `${status} ${date} ${reason}` });
     });
-    await this.ctx.audit.record({ action: 'status', collection: 'residents', recordId: id, residentId: id, detail: `${status} ${date} ${reason}` });
     return this.detail(id);
   }
 
@@ -186,25 +194,35 @@ export class ResidentsService {
       throw validationFailed([{ path: 'mergeId', message: 'validation.mergeDifferentId' }]);
     }
     const now = this.ctx.clock.now();
-    const moved = await this.ctx.db.rx.encounters.find({ selector: { residentId: mergeId } }).exec();
-    for (const e of moved) await e.incrementalPatch({ residentId: keepId, villageCode: keep.villageCode, updatedAt: now });
-    const contracts = await this.ctx.db.rx.contracts.find({ selector: { residentId: mergeId } }).exec();
-    for (const c of contracts) await c.incrementalPatch({ residentId: keepId, updatedAt: now });
-    const filled = { ...dup.data, ...Object.fromEntries(Object.entries(keep.data).filter(([, v]) => v !== undefined && v !== '')) };
-    const keepDoc = await this.ctx.db.rx.residents.findOne(keepId).exec();
-    await keepDoc?.incrementalPatch({
-      idNumber: keep.idNumber || dup.idNumber,
-      phone: keep.phone || dup.phone,
-      data: { ...filled, mergedRecordNos: [...((keep.data['mergedRecordNos'] as string[] | undefined) ?? []), dup.recordNo] },
-      updatedAt: now,
+    // One transaction: a power cut leaves either both records as they were or the merge complete, never a resident
+    // with half of its encounters moved.
+    this.ctx.uow.run((tx) => {
+      const keepNow = this.must(tx.get('residents', keepId), keepId);
+      const dupNow = this.must(tx.get('residents', mergeId), mergeId);
+      for (const e of tx.find('encounters', { selector: { residentId: mergeId } })) {
+        tx.update('encounters', e, { ...e, residentId: keepId, villageCode: keepNow.villageCode, updatedAt: now });
+      }
+      for (const c of tx.find('contracts', { selector: { residentId: mergeId } })) {
+        tx.update('contracts', c, { ...c, residentId: keepId, updatedAt: now });
+      }
+      const filled = { ...dupNow.data, ...Object.fromEntries(Object.entries(keepNow.data).filter(([, v]) => v !== undefined && v !== '')) };
+      tx.update('residents', keepNow, {
+        ...keepNow,
+        idNumber: keepNow.idNumber || dupNow.idNumber,
+        phone: keepNow.phone || dupNow.phone,
+        data: { ...filled, mergedRecordNos: [...((keepNow.data['mergedRecordNos'] as string[] | undefined) ?? []), dupNow.recordNo] },
+        updatedAt: now,
+      });
+      tx.remove('residents', dupNow);
+      tx.audit({ action: 'merge', collection: 'residents', recordId: keepId, residentId: keepId, detail: `${dupNow.recordNo} → ${keepNow.recordNo}: ${reason}` });
+      tx.audit({ action: 'delete', collection: 'residents', recordId: mergeId, residentId: mergeId, detail: `merged into ${keepId}` });
     });
-    const dupDoc = await this.ctx.db.rx.residents.findOne(mergeId).exec();
-    await dupDoc?.remove();
-    await this.ctx.audit.recordMany([
-      { action: 'merge', collection: 'residents', recordId: keepId, residentId: keepId, detail: `${dup.recordNo} → ${keep.recordNo}: ${reason}` },
-      { action: 'delete', collection: 'residents', recordId: mergeId, residentId: mergeId, detail: `merged into ${keepId}` },
-    ]);
     return this.detail(keepId);
+  }
+
+  private must<T>(doc: T | undefined, id: string): T {
+    if (!doc) throw new AppError('NOT_FOUND', { id });
+    return doc;
   }
 
   async timeline(id: string): Promise<TimelineItem[]> {

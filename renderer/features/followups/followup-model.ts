@@ -198,6 +198,8 @@ function commonForm(v: VisitValues, d: DecisionValues | undefined, evaluation: F
     nextStep: decision.nextStep,
     nextVisitDate: decision.nextVisitDate,
     override: decision.overrideReason ? { reason: decision.overrideReason } : undefined,
+    // What the form showed as the proposal: the service tells an accepted (maybe stale) proposal from an override.
+    proposed: evaluation ? (evaluation.proposed as HtnFollowup['proposed']) : undefined,
     doctorSignature: text(v.doctorSignature),
     remark: text(v.remark),
   });

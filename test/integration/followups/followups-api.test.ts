@@ -265,7 +265,7 @@ describe('chronic-disease registries, follow-ups, work list and contracts throug
 
   it('corrects a completed follow-up only by amendment: the original and the audit trail stay', async () => {
     const direct = await h.call('followups.saveDraft', { id: first.id, residentId: zhang.resident.id, followup: { disease: 't2dm', form: t2dmForm() } });
-    expect(direct).toMatchObject({ ok: false, error: { code: 'ALREADY_COMPLETED' } });
+    expect(direct).toMatchObject({ ok: false, error: { code: 'CONFLICT', details: { reason: 'completed' } } });
     const amended = await h.ok<FollowupView>('followups.amend', {
       id: first.id,
       residentId: zhang.resident.id,

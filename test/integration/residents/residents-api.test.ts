@@ -123,7 +123,7 @@ describe('residents, households and health checks through the API (real encrypte
       const data = { ...base(), selfCare: { meal: 0, grooming: 1, dressing: 0, toileting: 0, mobility: 1 } };
       const done = await h.ok<HealthCheckView>('healthChecks.complete', { id: check.id, data });
       expect(done).toMatchObject({ status: 'completed', computed: { selfCareTotal: 2, elderSelfCare: 1 } });
-      expect(await h.call('healthChecks.saveDraft', { id: check.id, data })).toMatchObject({ ok: false, error: { code: 'ALREADY_COMPLETED' } });
+      expect(await h.call('healthChecks.saveDraft', { id: check.id, data })).toMatchObject({ ok: false, error: { code: 'CONFLICT', details: { reason: 'completed', by: '李医生' } } });
       const amended = await h.ok<HealthCheckView>('healthChecks.amend', { id: check.id, data: { ...data, generalCondition: { ...data.generalCondition, weight: 72 } }, reason: '体重录入错误' });
       expect(amended).toMatchObject({ id: check.id, amendReason: '体重录入错误', computed: { bmi: 25.5 } });
       expect(amended.amendedBy).toHaveLength(1);
