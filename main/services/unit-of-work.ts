@@ -46,12 +46,20 @@ function stripMeta<T>(doc: RxDocumentData<T>): T {
 }
 
 export class UnitOfWork {
+  /**
+   * Called before every document write with its number in the transaction (1, 2, …). Only the crash-safety tests
+   * set it, to fail or stall a user action between any two of its steps.
+   */
+  onWrite: ((step: number, collection: CollectionName) => void) | null = null;
+  private step = 0;
+
   constructor(
     private readonly db: ClinicDatabase,
     private readonly auditLog: Pick<AuditLog, 'entry'>,
   ) {}
 
   run<T>(fn: (tx: WriteTx) => T): T {
+    this.step = 0;
     return this.db.connection.transaction(() => fn(this.tx()));
   }
 
@@ -75,6 +83,8 @@ export class UnitOfWork {
   }
 
   private write<C extends CollectionName>(collection: C, previous: Stored<C> | undefined, next: Stored<C>): Stored<C> {
+    this.step += 1;
+    this.onWrite?.(this.step, collection);
     this.validate(collection, next);
     const errors = this.instance(collection).writeSync(
       [{ previous: previous, document: next }],

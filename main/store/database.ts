@@ -95,6 +95,8 @@ export async function openClinicDatabase(dataDir: string, key: Buffer, opts: Ope
       }),
       multiInstance: false,
       eventReduce: true,
+      // Counts the indexes cannot answer scan (the storage says so with `mode: 'slow'`); a clinic's lists need them.
+      allowSlowCount: true,
     });
     await rx.addCollections({
       residents: collections.residents,

@@ -8,7 +8,7 @@ import { idCheckDigit } from '../../shared/domain/id-number';
 import { createRuntime, type Runtime } from '../../main/services/runtime';
 import { SETUP_INPUT, TEST_KDF_COST } from './host';
 
-const silent = { error: () => undefined, warn: () => undefined, info: () => undefined };
+const silent = process.env['CUNYI_TEST_LOG'] ? { error: console.error, warn: console.warn, info: () => undefined } : { error: () => undefined, warn: () => undefined, info: () => undefined };
 
 export interface ApiHarness {
   dataDir: string;

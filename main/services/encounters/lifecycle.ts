@@ -46,7 +46,7 @@ export class EncounterLifecycle {
   /** Reads one encounter of the given types (NOT_FOUND otherwise). */
   async load(id: string, types: readonly EncounterType[]): Promise<EncounterDoc> {
     const doc = await this.ctx.db.rx.encounters.findOne(id).exec();
-    const e = doc?.toJSON() as EncounterDoc | undefined;
+    const e = doc?.toJSON();
     if (!e || !types.includes(e.type)) throw new AppError('NOT_FOUND', { id });
     return e;
   }

@@ -289,3 +289,33 @@ describe('query basics', () => {
     expect(ids(docs.filter(matcher).sort(sorter))).toEqual(['r02', 'r01', 'r00']);
   });
 });
+
+describe('storage contract details (integrity issue, item 8)', () => {
+  it('a repeated id inside one bulk is a per-row 409 against the state the first row left, not a failed bulk', async () => {
+    const rx = await store.open<ResidentDoc>('residents', schema);
+    const first = residentDoc({ id: 'r1', name: '甲' });
+    const result = await rx.bulkWrite([{ document: first }, { document: residentDoc({ id: 'r2' }) }, { document: residentDoc({ id: 'r1', name: '乙' }) }], 'test');
+    expect(result.error).toHaveLength(1);
+    expect(result.error[0]).toMatchObject({ status: 409, documentId: 'r1' });
+    expect(ids(await rx.findDocumentsById(['r1', 'r2'], false))).toEqual(['r1', 'r2']);
+    expect((await rx.findDocumentsById(['r1'], false))[0]?.name).toBe('甲');
+  });
+
+  it('count says `slow` when the index cannot answer the selector, `fast` when it can', async () => {
+    const rx = await store.open<ResidentDoc>('residents', schema);
+    await rx.bulkWrite([{ document: residentDoc({ id: 'r1', villageCode: '110101001001' }) }, { document: residentDoc({ id: 'r2', villageCode: '110101001002' }) }], 'test');
+    const fast = await rx.count(prepare(schema, { selector: { _deleted: false, villageCode: '110101001001' } }));
+    expect(fast).toEqual({ count: 1, mode: 'fast' });
+    const slow = await rx.count(prepare(schema, { selector: { name: { $regex: '^王' } } }));
+    expect(slow).toEqual({ count: 2, mode: 'slow' });
+  });
+
+  it('remove() on one instance tells its siblings: their next call is a clear error, not "no such table"', async () => {
+    const a = await store.open<ResidentDoc>('residents', schema, 'clinic', true);
+    const b = await store.open<ResidentDoc>('residents', schema, 'clinic', true);
+    await a.bulkWrite([{ document: residentDoc({ id: 'r1' }) }], 'test');
+    await a.remove();
+    await expect(b.findDocumentsById(['r1'], false)).rejects.toThrow(/was removed by another instance/);
+    await b.close();
+  });
+});
