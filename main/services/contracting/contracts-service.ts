@@ -5,7 +5,8 @@
  * The stored `status` is the coarse lifecycle (active / renewed / terminated); what the UI shows is derived on
  * today's date by contract-rules.contractStatus.
  */
-import { newEncounterDoc } from '../encounter-docs';
+import { EncounterLifecycle } from '../encounters/lifecycle';
+import { stripMeta, type WriteTx } from '../unit-of-work';
 import { v7 as uuidv7 } from 'uuid';
 import type { ContractView } from '../../../shared/api/contracting';
 import { AppError, type FieldIssue } from '../../../shared/api/errors';
@@ -79,10 +80,14 @@ const yuan = (fen: number) => fen / 100;
 const fenOf = (y: number) => Math.round(y * 100);
 
 export class ContractsService {
+  private readonly lifecycle: EncounterLifecycle;
+
   constructor(
     private readonly ctx: ClinicContext,
     private readonly teams: TeamsService,
-  ) {}
+  ) {
+    this.lifecycle = new EncounterLifecycle(ctx);
+  }
 
   private async doc(id: string): Promise<ContractDoc> {
     const d = await this.ctx.db.rx.contracts.findOne(id).exec();
@@ -186,22 +191,22 @@ export class ContractsService {
     };
   }
 
-  private async overlapCheck(docs: readonly ContractDoc[]): Promise<void> {
+  /** Inside the signing transaction, so two signings at the same moment cannot both pass. */
+  private overlapCheck(tx: WriteTx, docs: readonly ContractDoc[]): void {
     const conflicts: { residentId: string; conflictingIds: string[] }[] = [];
     for (const d of docs) {
-      const existing = (await this.contractsOf(d.residentId)).map(factsOf);
+      const existing = tx.find('contracts', { selector: { residentId: d.residentId } }).map((c) => factsOf(stripMeta(c)));
       const ids = findOverlaps(factsOf(d), existing);
       if (ids.length > 0) conflicts.push({ residentId: d.residentId, conflictingIds: ids });
     }
     if (conflicts.length > 0) throw new AppError('CONTRACT_OVERLAP', { conflicts, residentId: conflicts[0]?.residentId, conflictingIds: conflicts.flatMap((c) => c.conflictingIds) });
   }
 
-  private async insertAll(docs: ContractDoc[], action: string): Promise<void> {
-    const result = await this.ctx.db.rx.contracts.bulkInsert(docs);
-    if (result.error.length > 0) throw new AppError('CONFLICT', { ids: result.error.map((e) => e.documentId) });
-    await this.ctx.audit.recordMany(
-      docs.map((d) => ({ action, collection: 'contracts', recordId: d.id, residentId: d.residentId, detail: `${d.teamId} ${d.startDate}..${d.endDate}` })),
-    );
+  private insertAll(tx: WriteTx, docs: ContractDoc[], action: string): void {
+    for (const d of docs) {
+      tx.insert('contracts', d);
+      tx.audit({ action, collection: 'contracts', recordId: d.id, residentId: d.residentId, detail: `${d.teamId} ${d.startDate}..${d.endDate}` });
+    }
   }
 
   async sign(input: SignInput): Promise<ContractView[]> {
@@ -250,8 +255,10 @@ export class ContractsService {
       docs.push(this.newDoc(resident, b.value, now));
     });
     if (issues.length > 0) throw validationFailed(dedupe(issues));
-    await this.overlapCheck(docs);
-    await this.insertAll(docs, 'sign');
+    this.ctx.uow.run((tx) => {
+      this.overlapCheck(tx, docs);
+      this.insertAll(tx, docs, 'sign');
+    });
     return Promise.all(docs.map((d) => this.view(d)));
   }
 
@@ -282,10 +289,16 @@ export class ContractsService {
     if (b.issues.length > 0) throw validationFailed(dedupe(b.issues));
     const now = this.ctx.clock.now();
     const doc = this.newDoc(resident, b.value, now);
-    await this.overlapCheck([doc]);
-    await this.insertAll([doc], 'renew');
-    const prevDoc = await this.ctx.db.rx.contracts.findOne(previous.id).exec();
-    await prevDoc?.incrementalPatch({ status: 'renewed', updatedAt: now });
+    this.ctx.uow.run((tx) => {
+      const prev = tx.get('contracts', previous.id);
+      if (!prev) throw new AppError('NOT_FOUND', { id: previous.id });
+      if (tx.find('contracts', { selector: { residentId: previous.residentId } }).some((c) => c.data['previousContractId'] === previous.id)) {
+        throw new AppError('CONFLICT', { reason: 'renewed', id: previous.id });
+      }
+      this.overlapCheck(tx, [doc]);
+      this.insertAll(tx, [doc], 'renew');
+      tx.update('contracts', prev, { ...prev, status: 'renewed', updatedAt: now });
+    });
     return this.view(doc);
   }
 
@@ -297,9 +310,13 @@ export class ContractsService {
     const termination = { terminatedDate, reason, ...(note ? { note } : {}), recordedBy: this.ctx.user.id, recordedAt: now };
     const parsed = Contract.safeParse({ ...doc.data, termination });
     if (!parsed.success) throw validationFailed(zodIssuesToFields(parsed.error.issues));
-    const rx = await this.ctx.db.rx.contracts.findOne(id).exec();
-    await rx?.incrementalPatch({ status: 'terminated', data: { ...doc.data, termination }, updatedAt: now });
-    await this.ctx.audit.record({ action: 'terminate', collection: 'contracts', recordId: id, residentId: doc.residentId, detail: `${terminatedDate} ${reason}${note ? `: ${note}` : ''}` });
+    this.ctx.uow.run((tx) => {
+      const current = tx.get('contracts', id);
+      if (!current) throw new AppError('NOT_FOUND', { id });
+      if (current.status === 'terminated') throw new AppError('CONFLICT', { reason: 'terminated', id });
+      tx.update('contracts', current, { ...current, status: 'terminated', data: { ...current.data, termination }, updatedAt: now });
+      tx.audit({ action: 'terminate', collection: 'contracts', recordId: id, residentId: doc.residentId, detail: `${terminatedDate} ${reason}${note ? `: ${note}` : ''}` });
+    });
     return this.view(await this.doc(id));
   }
 
@@ -314,16 +331,20 @@ export class ContractsService {
       issues.push({ path: 'date', message: 'validation.contract.outsidePeriod', params: { start: doc.startDate, end } });
     }
     if (issues.length > 0) throw validationFailed(issues);
-    const { id: encounterId } = await this.ctx.db.rx.encounters.insert(
-      newEncounterDoc(this.ctx, {
-        type: 'contractService',
-        resident: { id: doc.residentId, villageCode: doc.villageCode },
-        date,
-        status: 'completed',
-        data: { form: { serviceCode, contractId: id, note } },
-      }),
+    this.ctx.uow.run((tx) =>
+      this.lifecycle.create(
+        tx,
+        {
+          id: uuidv7(),
+          type: 'contractService',
+          resident: { id: doc.residentId, villageCode: doc.villageCode },
+          date,
+          status: 'completed',
+          data: { form: { serviceCode, contractId: id, note } },
+        },
+        { action: 'insert', residentId: doc.residentId, detail: `contract service ${serviceCode} for ${id}` },
+      ),
     );
-    await this.ctx.audit.record({ action: 'insert', collection: 'encounters', recordId: encounterId, residentId: doc.residentId, detail: `contract service ${serviceCode} for ${id}` });
     return this.view(doc);
   }
 }
