@@ -10,6 +10,11 @@ export function errorText(e: unknown): string {
   if (e.code === 'TOO_MANY_ATTEMPTS' && typeof e.details.retryAfterMs === 'number') {
     return i18next.t('signIn.wait', { seconds: Math.max(1, Math.ceil(e.details.retryAfterMs / 1000)) });
   }
+  if (e.code === 'CONFLICT' && typeof e.details.by === 'string' && typeof e.details.at === 'number' && e.details.at > 0) {
+    // A lost race names who got there first and when, so the user knows to reload rather than retry.
+    const at = new Date(e.details.at).toLocaleString(i18next.language, { dateStyle: 'short', timeStyle: 'short' });
+    return i18next.t(e.details.reason === 'amended' ? 'conflict.amended' : 'conflict.completed', { by: e.details.by, at });
+  }
   return i18next.t(`error.${e.code}`);
 }
 

@@ -35,6 +35,10 @@ export const errorsEn: Record<ErrorCode, string> = {
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
 export const en: Shape<typeof zhCN> = {
+  conflict: {
+    completed: '{{by}} completed this record at {{at}}; reopen it to see it instead of saving again',
+    amended: '{{by}} corrected this record at {{at}}; reopen the latest version before correcting it',
+  },
   app: { name: 'Cunyi', disconnected: 'Lost the connection to the local service; reconnecting…', connecting: 'Connecting to the local service…' },
   noToken: {
     title: 'Missing access token',

@@ -32,6 +32,10 @@ export const errorsZh: Record<ErrorCode, string> = {
 };
 
 export const zhCN = {
+  conflict: {
+    completed: '该记录已由{{by}}于{{at}}完成，请重新打开查看，不要重复保存',
+    amended: '该记录已由{{by}}于{{at}}更正，请重新打开最新版本后再更正',
+  },
   app: { name: '村医', disconnected: '与本机服务的连接已断开，正在重新连接…', connecting: '正在连接本机服务…' },
   noToken: {
     title: '缺少访问凭据',

@@ -135,6 +135,7 @@ export function FollowupForm(props: {
         id: target.view.id,
         residentId: props.residentId,
         reason: amendReason.trim(),
+        basedOn: target.view.amendedBy[0] ?? target.view.id,
         ...toPayload(d, all, evaluations[d] ?? null),
       });
       setAmendOpen(false);

@@ -197,7 +197,7 @@ export function HealthCheckForm(props: {
     setBusy(true);
     setFailure(null);
     try {
-      const v = await withConfirmation((confirmWarnings) => api.healthChecks.amend({ id: view.id, data: draft, reason: reason.trim(), confirmWarnings }));
+      const v = await withConfirmation((confirmWarnings) => api.healthChecks.amend({ id: view.id, data: draft, reason: reason.trim(), confirmWarnings, basedOn: view.amendedBy[0] ?? view.id }));
       if (v) {
         setAmending(false);
         setReasonOpen(false);
