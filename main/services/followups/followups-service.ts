@@ -118,7 +118,13 @@ export class FollowupsService {
 
   /** Completes a draft (or a new visit with `clientId`); the referral check it needs is opened in the same transaction. */
   async complete(id: string | undefined, residentId: string, input: FollowupFormInput, glucose: GlucoseEntry | undefined, clientId?: string): Promise<FollowupView> {
-    const existing = id ? await this.encounter(id) : null;
+    let existing = id ? await this.encounter(id) : null;
+    if (!existing && clientId) {
+      // A draft saved under this client id whose answer never arrived is completed; a completed one is a retry.
+      const prior = (await this.ctx.db.rx.encounters.findOne(clientId).exec())?.toJSON();
+      if (prior?.status === 'completed' && prior.residentId === residentId && prior.createdBy === this.ctx.user.id) return this.view(prior);
+      if (prior) existing = prior;
+    }
     if (existing) this.assertEditable(existing, residentId, input.disease);
     const { resident, decision, visitDate } = await this.prepare(residentId, input, glucose, existing?.id ?? null);
     this.mustComplete(decision);

@@ -1,5 +1,6 @@
 import { Alert, App as AntApp, Button, Checkbox, Form, Input, Modal, Space } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { v7 as uuidv7 } from 'uuid';
 import { useTranslation } from 'react-i18next';
 import type { Disease, FollowupEvaluation, FollowupView } from '../../../shared/api/followups';
 import { ApiError, api } from '../../api-client';
@@ -41,6 +42,7 @@ export function FollowupForm(props: {
   const { target } = props;
   const fixedDisease = target.mode === 'new' ? null : target.view.followup.disease;
   const [diseases, setDiseases] = useState<Disease[]>(fixedDisease ? [fixedDisease] : target.mode === 'new' ? target.diseases : []);
+  const clientIds = useRef({ htn: uuidv7(), t2dm: uuidv7() });
   const ids = useRef<Partial<Record<Disease, string>>>(target.mode === 'draft' ? { [target.view.followup.disease]: target.view.id } : {});
   const [done, setDone] = useState<Partial<Record<Disease, FollowupView>>>({});
   const [evaluations, setEvaluations] = useState<Partial<Record<Disease, FollowupEvaluation>>>({});
@@ -101,7 +103,8 @@ export function FollowupForm(props: {
       if (done[d]) continue;
       const payload = toPayload(d, all, evaluations[d] ?? null);
       try {
-        const input = { id: ids.current[d], residentId: props.residentId, ...payload };
+        // A new visit carries the id made when the form opened, so saving again after a lost answer writes nothing twice.
+        const input = { id: ids.current[d], clientId: ids.current[d] ? undefined : clientIds.current[d], residentId: props.residentId, ...payload };
         const view = kind === 'draft' ? await api.followups.saveDraft(input) : await api.followups.complete(input);
         ids.current[d] = view.id;
         saved.push(view);

@@ -1,5 +1,6 @@
 import { Alert, App as AntApp, Button, Card, Form, Input, Modal, Space, Tag } from 'antd';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { v7 as uuidv7 } from 'uuid';
 import { useTranslation } from 'react-i18next';
 import type { FieldIssue } from '../../../shared/api/errors';
 import type { HealthCheckView, ResidentDetail } from '../../../shared/api/residents';
@@ -36,6 +37,8 @@ export function HealthCheckForm(props: {
   onSaved: (v: HealthCheckView) => void;
   onPrint: (v: HealthCheckView) => void;
 }) {
+  // The id a new record gets, made once per form: saving again after a lost answer writes nothing twice.
+  const clientId = useRef(uuidv7());
   const { t } = useTranslation();
   const { message, modal } = AntApp.useApp();
   const [form] = Form.useForm<FormValues>();
@@ -127,7 +130,7 @@ export function HealthCheckForm(props: {
     setBusy(true);
     setFailure(null);
     try {
-      const v = await api.healthChecks.saveDraft({ ...(view ? { id: view.id } : {}), data: draft });
+      const v = await api.healthChecks.saveDraft({ ...(view ? { id: view.id } : { clientId: clientId.current }), data: draft });
       saved(v, t('health-checks.form.draftSaved'));
       return v;
     } catch (e) {
@@ -176,7 +179,7 @@ export function HealthCheckForm(props: {
     setBusy(true);
     setFailure(null);
     try {
-      const id = view?.id ?? (await api.healthChecks.saveDraft({ data: draft })).id;
+      const id = view?.id ?? (await api.healthChecks.saveDraft({ clientId: clientId.current, data: draft })).id;
       const v = await withConfirmation((confirmWarnings) => api.healthChecks.complete({ id, data: draft, confirmWarnings }));
       if (v) saved(v, t('health-checks.form.completed'));
     } catch (e) {

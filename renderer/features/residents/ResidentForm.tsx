@@ -1,5 +1,6 @@
 import { Alert, App as AntApp, Button, Form, Space } from 'antd';
 import { useMemo, useRef, useState } from 'react';
+import { v7 as uuidv7 } from 'uuid';
 import { useTranslation } from 'react-i18next';
 import type { ResidentDetail } from '../../../shared/api/residents';
 import type { UnlockedSession } from '../../app/section-pages';
@@ -23,6 +24,8 @@ export function ResidentForm(props: {
   onOpen: (id: string) => void;
   onCancel: () => void;
 }) {
+  // The id a new record gets, made once per form: saving again after a lost answer writes nothing twice.
+  const clientId = useRef(uuidv7());
   const { t } = useTranslation();
   const { message } = AntApp.useApp();
   const [form] = Form.useForm<ResidentFormValues>();
@@ -70,7 +73,7 @@ export function ResidentForm(props: {
     try {
       const saved = editing
         ? await api.residents.update({ id: editing.id, input: checked.data })
-        : await api.residents.create({ input: checked.data });
+        : await api.residents.create({ input: checked.data, clientId: clientId.current });
       void message.success(t(editing ? 'residents.form.updated' : 'residents.form.created', { recordNo: saved.resident.recordNo }));
       props.onSaved(saved);
     } catch (e) {
