@@ -7,6 +7,7 @@ import { systemClock, type Clock } from '../../shared/domain/dates';
 import type { CallContext } from '../api/context';
 import { consoleLogger, createDispatcher, type Dispatch, type Logger } from '../api/dispatch';
 import { createHandlers } from '../api/handlers';
+import { lockDataDir } from '../store/data-dir-lock';
 import type { KdfCost } from '../store/keys';
 import type { OsKeystore } from '../store/keys/os-keystore';
 import { AppServices } from './app-services';
@@ -29,8 +30,12 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+/** Errors: CLINIC_IN_USE when another process or runtime holds the data directory (nothing in it is touched then). */
 export function createRuntime(options: RuntimeOptions): Runtime {
   const logger = options.logger ?? consoleLogger;
+  // Before anything reads or writes the folder: one process per clinic (DESIGN.md §6). Constructing the services
+  // below touches no file; they open the database only when a user signs in.
+  const lock = lockDataDir(options.dataDir);
   const services = new AppServices({
     dataDir: options.dataDir,
     shell: options.shell,
@@ -46,5 +51,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     logger,
     checkOutputs: options.checkOutputs,
   });
-  return { services, dispatch, close: () => services.close() };
+  let closing: Promise<void> | null = null;
+  const close = () => (closing ??= services.close().finally(() => lock.release()));
+  return { services, dispatch, close };
 }
