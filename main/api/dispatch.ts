@@ -6,7 +6,7 @@
  * (`checkOutputs`), never after a production write has committed.
  */
 import { randomUUID } from 'node:crypto';
-import type { ApiResult } from '../../shared/api';
+import type { ApiResult, EventName } from '../../shared/api';
 import { AppError } from '../../shared/api/errors';
 import { zodIssuesToFields } from '../../shared/api/fields';
 import type { Access, Contract, ContractHandlers, Method } from '../../shared/api/method';
@@ -34,6 +34,11 @@ export interface DispatcherOptions<C extends Contract, Ctx> {
 }
 
 export type Dispatch<Ctx> = (methodName: unknown, input: unknown, ctx: Ctx) => Promise<ApiResult<unknown>>;
+
+/** What a transport needs to push events: the runtime's EventBus, or the RuntimeClient relaying it from a worker. */
+export interface EventSource {
+  subscribe(listener: (event: EventName, payload: unknown) => void): () => void;
+}
 
 export function errorToResult(e: unknown, logger: Logger, methodName: string): ApiResult<never> {
   if (e instanceof AppError) return { ok: false, error: e.toPayload() };

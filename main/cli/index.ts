@@ -4,7 +4,7 @@
  * Passwords come from the environment, never from argv (argv is visible to every user of the machine).
  */
 import { resolve } from 'node:path';
-import { AppError, isErrorCode, type ErrorPayload } from '../../shared/api/errors';
+import { AppError, isErrorCode, type ErrorCode, type ErrorPayload } from '../../shared/api/errors';
 import type { ApiResult } from '../../shared/api';
 import { collections, type CollectionName } from '../../shared/schemas/collections';
 import { createRuntime, type Runtime } from '../services/runtime';
@@ -30,7 +30,13 @@ const USAGE = `村医 Cunyi command line
         an admin with CUNYI_PASSWORD; N defaults to 3000 (realistic) or 30000 (stress); prints a JSON summary,
         progress goes to stderr
 
-Exit codes: 0 ok, 2 bad usage, 3 wrong password, 4 damaged data, 1 other errors.`;
+Exit codes: 0 ok, 2 bad usage, 3 wrong password, 4 damaged data, 5 the clinic is open in another window or
+command (close it first), 1 other errors.`;
+
+/** A sentence for the codes an operator meets at the command line and must act on. */
+const HINTS: Partial<Record<ErrorCode, string>> = {
+  CLINIC_IN_USE: 'this clinic is open in another window: close it first',
+};
 
 class CommandFailed extends Error {
   constructor(readonly error: ErrorPayload) {
@@ -222,7 +228,8 @@ export async function main(argv: string[]): Promise<number> {
     const payload = e instanceof CommandFailed ? e.error : e instanceof AppError ? e.toPayload() : null;
     if (payload && isErrorCode(payload.code)) {
       const fields = payload.fields?.map((f) => `  ${f.path}: ${f.message}`).join('\n');
-      console.error(`cunyi: ${payload.code}${payload.details ? ` ${JSON.stringify(payload.details)}` : ''}${fields ? `\n${fields}` : ''}`);
+      const hint = HINTS[payload.code] ? `: ${HINTS[payload.code]}` : '';
+      console.error(`cunyi: ${payload.code}${hint}${payload.details ? ` ${JSON.stringify(payload.details)}` : ''}${fields ? `\n${fields}` : ''}`);
       return exitCodeFor(payload.code);
     }
     console.error(`cunyi: ${e instanceof Error ? e.message : String(e)}`);
