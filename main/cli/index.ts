@@ -44,10 +44,11 @@ class CommandFailed extends Error {
   }
 }
 
-function open(dataDir: string): Runtime {
+function open(dataDir: string, options: { clinicServices?: boolean } = {}): Runtime {
   return createRuntime({
     dataDir: resolve(dataDir),
     shell: 'headless',
+    ...options,
     logger: { error: (m, meta) => console.error(m, meta ?? ''), warn: () => undefined, info: () => undefined },
   });
 }
@@ -58,8 +59,8 @@ async function call<T>(rt: Runtime, method: string, input: unknown): Promise<T> 
   return r.value;
 }
 
-async function withRuntime<T>(dataDir: string, fn: (rt: Runtime) => Promise<T>): Promise<T> {
-  const rt = open(dataDir);
+async function withRuntime<T>(dataDir: string, fn: (rt: Runtime) => Promise<T>, options: { clinicServices?: boolean } = {}): Promise<T> {
+  const rt = open(dataDir, options);
   try {
     return await fn(rt);
   } finally {
@@ -190,7 +191,8 @@ async function seed(argv: string[]): Promise<void> {
       onProgress: (p) => console.error(`seed: ${p.phase} ${p.done}${p.total !== null ? `/${p.total}` : ''}`),
     });
     console.log(JSON.stringify(summary, null, 2));
-  });
+    // The seeder writes straight into the store: the search and patient indexes catch up at the next sign-in.
+  }, { clinicServices: false });
 }
 
 export async function main(argv: string[]): Promise<number> {

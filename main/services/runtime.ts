@@ -22,6 +22,12 @@ export interface RuntimeOptions {
   checkOutputs?: boolean;
   /** KDF cost override for tests; production always uses the defaults. */
   kdfCost?: KdfCost;
+  /**
+   * Build the open clinic's services (search index, patient index, work list) at sign-in; default true. A bulk
+   * loader (`cunyi seed`) turns them off: holding 200,000 residents' index in memory while writing them is what
+   * made seeding peak at 4 GB, and the indexes catch up from their checkpoints at the next sign-in.
+   */
+  clinicServices?: boolean;
 }
 
 export interface Runtime {
@@ -43,6 +49,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     keystore: options.keystore,
     logger,
     kdfCost: options.kdfCost,
+    clinicServices: options.clinicServices,
   });
   const dispatch = createDispatcher({
     contract,
