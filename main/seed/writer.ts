@@ -7,6 +7,7 @@
  *
  * Seeding refuses a clinic that already has residents: synthetic patients must never mix with real records.
  */
+import { fillObjectDataBeforeInsert, type RxCollection } from 'rxdb';
 import { AppError } from '../../shared/api/errors';
 import { nextSerial, remainingSerials, type SerialState } from '../../shared/domain/record-number';
 import type { EncounterDoc, EncounterType, HouseholdDoc, ResidentDoc } from '../../shared/schemas/collections';
@@ -65,8 +66,14 @@ export function checkSerialCapacity(state: SerialState, residents: readonly Pick
   }
 }
 
-async function bulkInsertOrThrow<T>(insert: (docs: T[]) => Promise<{ error: readonly { status: number; documentId: string }[] }>, docs: T[]): Promise<void> {
-  const result = await insert(docs);
+/**
+ * Inserts through the collection's storage instance (RxDB's wrapped one: revisions, timestamps and the change
+ * stream as for any write) without making RxDocuments: RxCollection.bulkInsert caches every inserted document
+ * until the garbage collector finalises it, and for a 200,000-resident township that cache alone grew past 1 GB.
+ */
+async function bulkInsertOrThrow<T>(collection: RxCollection<T>, docs: readonly T[]): Promise<void> {
+  const rows = docs.map((doc) => ({ document: fillObjectDataBeforeInsert<T>(collection.schema, doc) }));
+  const result = await collection.storageInstance.bulkWrite(rows, 'cunyi-seed');
   const first = result.error[0];
   if (first) throw new AppError(first.status === 409 ? 'CONFLICT' : 'INTERNAL', { documentId: first.documentId, failed: result.error.length });
 }
@@ -114,7 +121,7 @@ export async function writeTownship(
     const block = await db.rx.settings.findOne(blockId).exec();
     await block?.incrementalPatch({ data: { ...state }, updatedAt: target.clock.now() });
     const docs = batch.map((r, i) => ({ ...r, recordNo: issued.recordNos[i] as string }));
-    await bulkInsertOrThrow((d) => db.rx.residents.bulkInsert(d), docs);
+    await bulkInsertOrThrow(db.rx.residents, docs);
     summary.written.residents += docs.length;
     const first = docs[0]?.recordNo;
     const last = docs[docs.length - 1]?.recordNo;
@@ -126,7 +133,7 @@ export async function writeTownship(
     if (households.length === 0) return;
     const batch = households;
     households = [];
-    await bulkInsertOrThrow((d) => db.rx.households.bulkInsert(d), batch);
+    await bulkInsertOrThrow(db.rx.households, batch);
     summary.written.households += batch.length;
     await audit('households', batch.length, 'households');
     onProgress({ phase: 'households', done: summary.written.households, total: township.householdCount });
@@ -147,7 +154,7 @@ export async function writeTownship(
     if (pending.length === 0) return;
     const batch = pending;
     pending = [];
-    await bulkInsertOrThrow((d) => db.rx.encounters.bulkInsert(d), batch);
+    await bulkInsertOrThrow(db.rx.encounters, batch);
     summary.written.encounters += batch.length;
     await audit('encounters', batch.length, 'encounters');
     onProgress({ phase: 'encounters', done: summary.written.encounters, total: null });
