@@ -127,5 +127,6 @@ describe('cunyi seed (CLI, production KDF)', () => {
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
-  });
+    // Five production-cost key derivations (init, three sign-ins, a refused seed): minutes on a busy 2-core machine.
+  }, 180_000);
 });
