@@ -68,14 +68,24 @@ export function checkSerialCapacity(state: SerialState, residents: readonly Pick
 
 /**
  * Inserts through the collection's storage instance (RxDB's wrapped one: revisions, timestamps and the change
- * stream as for any write) without making RxDocuments: RxCollection.bulkInsert caches every inserted document
- * until the garbage collector finalises it, and for a 200,000-resident township that cache alone grew past 1 GB.
+ * stream as for any write) without making the RxDocuments nobody reads: RxCollection.bulkInsert makes one per
+ * document and keeps it in the collection's document cache until the garbage collector finalises it.
  */
 async function bulkInsertOrThrow<T>(collection: RxCollection<T>, docs: readonly T[]): Promise<void> {
   const rows = docs.map((doc) => ({ document: fillObjectDataBeforeInsert<T>(collection.schema, doc) }));
   const result = await collection.storageInstance.bulkWrite(rows, 'cunyi-seed');
   const first = result.error[0];
   if (first) throw new AppError(first.status === 409 ? 'CONFLICT' : 'INTERNAL', { documentId: first.documentId, failed: result.error.length });
+}
+
+/**
+ * Lets timers run between batches. Our storage answers from synchronous SQLite, so a loop of awaited writes never
+ * leaves the microtask queue; RxDB defers its per-write bookkeeping (change-event buffer, document cache) to a
+ * `setTimeout(0)` that therefore never fired, and every written batch stayed referenced from those pending tasks
+ * until the seed ended: the 4 GB peak of a 200,000-resident seed.
+ */
+function yieldToTimers(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 export async function writeTownship(
@@ -122,6 +132,7 @@ export async function writeTownship(
     await block?.incrementalPatch({ data: { ...state }, updatedAt: target.clock.now() });
     const docs = batch.map((r, i) => ({ ...r, recordNo: issued.recordNos[i] as string }));
     await bulkInsertOrThrow(db.rx.residents, docs);
+    await yieldToTimers();
     summary.written.residents += docs.length;
     const first = docs[0]?.recordNo;
     const last = docs[docs.length - 1]?.recordNo;
@@ -134,6 +145,7 @@ export async function writeTownship(
     const batch = households;
     households = [];
     await bulkInsertOrThrow(db.rx.households, batch);
+    await yieldToTimers();
     summary.written.households += batch.length;
     await audit('households', batch.length, 'households');
     onProgress({ phase: 'households', done: summary.written.households, total: township.householdCount });
@@ -155,6 +167,7 @@ export async function writeTownship(
     const batch = pending;
     pending = [];
     await bulkInsertOrThrow(db.rx.encounters, batch);
+    await yieldToTimers();
     summary.written.encounters += batch.length;
     await audit('encounters', batch.length, 'encounters');
     onProgress({ phase: 'encounters', done: summary.written.encounters, total: null });
