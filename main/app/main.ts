@@ -1,7 +1,8 @@
 /**
  * The Electron shell: one window on app://cunyi/, the runtime (services, RxDB, SQLCipher) in a utility process
- * (runtime-process.ts), the zh-CN menu. The renderer reaches the services only through ipc.ts, which forwards; navigation away, pop-ups, permissions, webviews and remote requests are
- * refused here (Electron's security checklist). One instance per data directory: Chromium's profile lives inside
+ * (runtime-process.ts), the zh-CN menu. The renderer reaches the services only through ipc.ts, which forwards;
+ * navigation away, pop-ups, permissions, webviews and remote requests are refused here (Electron's security
+ * checklist). One instance per data directory: Chromium's profile lives inside
  * it, so its single-instance lock keeps a second window out, and the runtime's data-directory lock keeps out the
  * CLI and the headless host (CLINIC_IN_USE).
  */
