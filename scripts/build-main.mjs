@@ -1,4 +1,5 @@
-// `npm run build:main`: bundles the Electron shell into dist/main/app.cjs and its preload into dist/main/preload.cjs.
+// `npm run build:main`: bundles the Electron shell into dist/main/app.cjs, the runtime its utility process runs into
+// dist/main/runtime.cjs and the preload into dist/main/preload.cjs.
 // Native modules stay outside the bundle (electron-builder rebuilds them for Electron and unpacks them from the
 // asar); everything else is inlined so the app starts from one file. The sandboxed preload can only require
 // 'electron', so it is bundled on its own with nothing else external.
@@ -66,6 +67,16 @@ const results = await Promise.all([
     external,
     // Sources are ESM and find files next to themselves with import.meta.url; in a CJS bundle that is the
     // bundle's own file, so every module resolves paths from dist/main as before.
+    banner: { js: "const __cunyiImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    define: { 'import.meta.url': '__cunyiImportMetaUrl' },
+  }),
+  // The runtime's utility process (main/app/runtime-process.ts): services, RxDB and SQLCipher, off the main process.
+  build({
+    ...common,
+    entryPoints: [join(root, 'main', 'runtime', 'entry.ts')],
+    outfile: join(outdir, 'runtime.cjs'),
+    target: 'node22',
+    external,
     banner: { js: "const __cunyiImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
     define: { 'import.meta.url': '__cunyiImportMetaUrl' },
   }),

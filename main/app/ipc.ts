@@ -7,8 +7,7 @@
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import type { ApiResult, EventName } from '../../shared/api';
 import type { CallContext } from '../api/context';
-import { consoleLogger, errorToResult, type Dispatch, type Logger } from '../api/dispatch';
-import type { EventBus } from '../services/event-bus';
+import { consoleLogger, errorToResult, type Dispatch, type EventSource, type Logger } from '../api/dispatch';
 import { isAppUrl } from './app-protocol';
 
 export const INVOKE_CHANNEL = 'cunyi:invoke';
@@ -19,7 +18,8 @@ export const MAX_PENDING_EVENTS = 500;
 
 export interface IpcBridgeOptions {
   dispatch: Dispatch<CallContext>;
-  bus: EventBus;
+  /** The runtime's events: its EventBus in-process, or the RuntimeClient that relays them from its thread. */
+  bus: EventSource;
   logger?: Logger;
 }
 

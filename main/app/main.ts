@@ -1,8 +1,10 @@
 /**
- * The Electron shell: one window on app://cunyi/, the services from createRuntime, the zh-CN menu. The renderer
- * reaches the services only through ipc.ts; navigation away, pop-ups, permissions, webviews and remote requests are
- * refused here (Electron's security checklist). One instance per data directory: Chromium's profile lives inside
- * it, so its single-instance lock guards the clinic's database file too.
+ * The Electron shell: one window on app://cunyi/, the runtime (services, RxDB, SQLCipher) in a utility process
+ * (runtime-process.ts), the zh-CN menu. The renderer reaches the services only through ipc.ts, which forwards;
+ * navigation away, pop-ups, permissions, webviews and remote requests are refused here (Electron's security
+ * checklist). One instance per data directory: Chromium's profile lives inside
+ * it, so its single-instance lock keeps a second window out, and the runtime's data-directory lock keeps out the
+ * CLI and the headless host (CLINIC_IN_USE).
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -16,11 +18,13 @@ import {
   type MenuItemConstructorOptions,
   type WebContents,
 } from 'electron';
+import { AppError } from '../../shared/api/errors';
 import { consoleLogger } from '../api/dispatch';
+import type { RuntimeClient } from '../runtime/client';
 import { dataDirFromArgs } from '../services/data-dir';
-import { createRuntime, type Runtime } from '../services/runtime';
 import { APP_ENTRY_URL, APP_SCHEME, isAppUrl, serveAppRequest } from './app-protocol';
 import { registerIpc, type IpcBridge } from './ipc';
+import { startRuntimeProcess } from './runtime-process';
 import { SafeStorageKeystore } from './safe-storage-keystore';
 
 const TITLE = '村医 Cunyi';
@@ -45,7 +49,7 @@ try {
 }
 
 let mainWindow: BrowserWindow | null = null;
-let runtime: Runtime | null = null;
+let runtime: RuntimeClient | null = null;
 let bridge: IpcBridge | null = null;
 let shutdown: 'running' | 'closing' | 'closed' = 'running';
 
@@ -200,8 +204,20 @@ async function start(): Promise<void> {
   hardenSession();
   const rendererDir = join(app.getAppPath(), 'dist', 'renderer');
   protocol.handle(APP_SCHEME, (request) => serveAppRequest(rendererDir, request));
-  runtime = createRuntime({ dataDir, shell: 'electron', keystore: new SafeStorageKeystore(), logger });
-  bridge = registerIpc({ dispatch: runtime.dispatch, bus: runtime.services.bus, logger });
+  const keystore = new SafeStorageKeystore();
+  runtime = await startRuntimeProcess(
+    join(app.getAppPath(), 'dist', 'main', 'runtime.cjs'),
+    { dataDir, shell: 'electron', keystore: { available: keystore.isAvailable() } },
+    {
+      keystore,
+      logger,
+      onCrash: (code) => {
+        dialog.showErrorBox('村医遇到问题，需要重新启动', `数据服务意外停止（${code ?? '—'}）。数据已保存在：${dataDir}`);
+        app.exit(1);
+      },
+    },
+  );
+  bridge = registerIpc({ dispatch: runtime.dispatch, bus: runtime, logger });
   Menu.setApplicationMenu(buildMenu());
   mainWindow = createWindow();
 }
@@ -226,6 +242,12 @@ if (!app.requestSingleInstanceLock()) {
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => app.quit());
   start().catch((e: unknown) => {
+    if (e instanceof AppError && e.code === 'CLINIC_IN_USE') {
+      // A CLI command or the headless host has this clinic open (the single-instance lock covers other windows).
+      dialog.showErrorBox('村医无法启动', `这个诊所已在另一个窗口中打开：请先关闭它。\n\n数据目录：${dataDir}`);
+      app.exit(5);
+      return;
+    }
     const message = e instanceof Error ? e.message : String(e);
     logger.error('start failed', { error: message });
     dialog.showErrorBox('村医无法启动', `${message}\n\n数据目录：${dataDir}`);

@@ -1,7 +1,10 @@
 import { assertNever, type ErrorCode } from '../../shared/api/errors';
 
-/** The CLI's contract with scripts: 0 ok, 2 bad usage, 3 wrong password, 4 damaged data, 1 anything else. */
-export const EXIT = { ok: 0, failure: 1, usage: 2, wrongPassword: 3, damaged: 4 } as const;
+/**
+ * The CLI's contract with scripts: 0 ok, 2 bad usage, 3 wrong password, 4 damaged data, 5 the clinic is open in
+ * another process (the app, the host or another command), 1 anything else.
+ */
+export const EXIT = { ok: 0, failure: 1, usage: 2, wrongPassword: 3, damaged: 4, clinicInUse: 5 } as const;
 
 export function exitCodeFor(code: ErrorCode): number {
   switch (code) {
@@ -19,6 +22,8 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'KEYSLOTS_DAMAGED':
     case 'DATA_FROM_NEWER_VERSION':
       return EXIT.damaged;
+    case 'CLINIC_IN_USE':
+      return EXIT.clinicInUse;
     case 'UNAUTHORIZED':
     case 'INTERNAL':
     case 'NOT_INITIALISED':

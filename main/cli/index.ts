@@ -4,9 +4,10 @@
  * Passwords come from the environment, never from argv (argv is visible to every user of the machine).
  */
 import { resolve } from 'node:path';
-import { AppError, isErrorCode, type ErrorPayload } from '../../shared/api/errors';
+import { AppError, isErrorCode, type ErrorCode, type ErrorPayload } from '../../shared/api/errors';
 import type { ApiResult } from '../../shared/api';
 import { collections, type CollectionName } from '../../shared/schemas/collections';
+import { ResidentSearchIndex } from '../services/residents/search-index';
 import { createRuntime, type Runtime } from '../services/runtime';
 import { seedClinic, SEED_PROFILES, type SeedProfile } from '../seed';
 import { integrityCheck } from '../store/sqlite-file';
@@ -30,7 +31,13 @@ const USAGE = `村医 Cunyi command line
         an admin with CUNYI_PASSWORD; N defaults to 3000 (realistic) or 30000 (stress); prints a JSON summary,
         progress goes to stderr
 
-Exit codes: 0 ok, 2 bad usage, 3 wrong password, 4 damaged data, 1 other errors.`;
+Exit codes: 0 ok, 2 bad usage, 3 wrong password, 4 damaged data, 5 the clinic is open in another window or
+command (close it first), 1 other errors.`;
+
+/** A sentence for the codes an operator meets at the command line and must act on. */
+const HINTS: Partial<Record<ErrorCode, string>> = {
+  CLINIC_IN_USE: 'this clinic is open in another window: close it first',
+};
 
 class CommandFailed extends Error {
   constructor(readonly error: ErrorPayload) {
@@ -38,10 +45,11 @@ class CommandFailed extends Error {
   }
 }
 
-function open(dataDir: string): Runtime {
+function open(dataDir: string, options: { clinicServices?: boolean } = {}): Runtime {
   return createRuntime({
     dataDir: resolve(dataDir),
     shell: 'headless',
+    ...options,
     logger: { error: (m, meta) => console.error(m, meta ?? ''), warn: () => undefined, info: () => undefined },
   });
 }
@@ -52,8 +60,8 @@ async function call<T>(rt: Runtime, method: string, input: unknown): Promise<T> 
   return r.value;
 }
 
-async function withRuntime<T>(dataDir: string, fn: (rt: Runtime) => Promise<T>): Promise<T> {
-  const rt = open(dataDir);
+async function withRuntime<T>(dataDir: string, fn: (rt: Runtime) => Promise<T>, options: { clinicServices?: boolean } = {}): Promise<T> {
+  const rt = open(dataDir, options);
   try {
     return await fn(rt);
   } finally {
@@ -183,8 +191,14 @@ async function seed(argv: string[]): Promise<void> {
       ...(residents !== undefined ? { residents } : {}),
       onProgress: (p) => console.error(`seed: ${p.phase} ${p.done}${p.total !== null ? `/${p.total}` : ''}`),
     });
+    // Without the live services the seeder wrote straight into the store; the search index catches up here, in
+    // batches from its checkpoint, so the first sign-in does not pay for it. The work list's patient index is
+    // read at each sign-in anyway.
+    const index = new ResidentSearchIndex(rt.services.session.current().db);
+    await index.start();
+    index.stop();
     console.log(JSON.stringify(summary, null, 2));
-  });
+  }, { clinicServices: false });
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -222,7 +236,8 @@ export async function main(argv: string[]): Promise<number> {
     const payload = e instanceof CommandFailed ? e.error : e instanceof AppError ? e.toPayload() : null;
     if (payload && isErrorCode(payload.code)) {
       const fields = payload.fields?.map((f) => `  ${f.path}: ${f.message}`).join('\n');
-      console.error(`cunyi: ${payload.code}${payload.details ? ` ${JSON.stringify(payload.details)}` : ''}${fields ? `\n${fields}` : ''}`);
+      const hint = HINTS[payload.code] ? `: ${HINTS[payload.code]}` : '';
+      console.error(`cunyi: ${payload.code}${hint}${payload.details ? ` ${JSON.stringify(payload.details)}` : ''}${fields ? `\n${fields}` : ''}`);
       return exitCodeFor(payload.code);
     }
     console.error(`cunyi: ${e instanceof Error ? e.message : String(e)}`);

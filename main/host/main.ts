@@ -1,12 +1,16 @@
 /**
- * `npm run web` (and `npm start` without Electron): start the services and the headless host, print the URL.
- * Flags: --data-dir D, --port N (default 0 = any free port), --renderer-dir D.
+ * `npm run web` (and `npm start` without Electron): start the runtime in a worker thread and the headless host on
+ * this one, print the URL. This thread only serves files, checks the token and origin, and forwards calls and
+ * events: no SQL, KDF or index work ever stalls it. Flags: --data-dir D, --port N (default 0 = any free port),
+ * --renderer-dir D. Exits 5 when another process holds the data directory (CLINIC_IN_USE), as the CLI does.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AppError } from '../../shared/api/errors';
+import { EXIT } from '../cli/exit-codes';
+import { startRuntimeWorker } from '../runtime/worker';
 import { dataDirFromArgs } from '../services/data-dir';
-import { createRuntime } from '../services/runtime';
 import { startHost } from './server';
 
 function flag(name: string): string | undefined {
@@ -20,10 +24,19 @@ async function main(): Promise<void> {
   const dataDir = resolve(dataDirFromArgs(process.argv.slice(2)));
   // Only this OS user may list or read the clinic's files (the database is encrypted; the sidecars are not secret, but private).
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const runtime = createRuntime({ dataDir, shell: 'headless' });
+  const runtime = await startRuntimeWorker(
+    { dataDir, shell: 'headless' },
+    {
+      // A host whose runtime is gone can only answer INTERNAL: better to stop and say so.
+      onCrash: (code) => {
+        console.error(`cunyi: the runtime stopped (exit code ${code ?? 'none'}); stopping the host`);
+        process.exit(1);
+      },
+    },
+  );
   const host = await startHost({
     dispatch: runtime.dispatch,
-    bus: runtime.services.bus,
+    bus: runtime,
     rendererDir: resolve(flag('--renderer-dir') ?? resolve(root, 'dist', 'renderer')),
     port: Number(flag('--port') ?? 0),
   });
@@ -40,6 +53,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
+  if (e instanceof AppError && e.code === 'CLINIC_IN_USE') {
+    console.error(`cunyi: CLINIC_IN_USE: this clinic is open in another window: close it first (${e.details?.['dataDir'] as string})`);
+    process.exit(EXIT.clinicInUse);
+  }
   console.error(e instanceof Error ? e.message : e);
   process.exit(1);
 });

@@ -5,16 +5,16 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Dispatch } from '../api/dispatch';
+import type { Dispatch, EventSource } from '../api/dispatch';
 import type { CallContext } from '../api/context';
-import type { EventBus } from '../services/event-bus';
 import { contentSecurityPolicy } from './csp';
 import { staticHandler } from './static';
 import { createWsTransport } from './ws';
 
 export interface HostOptions {
   dispatch: Dispatch<CallContext>;
-  bus: EventBus;
+  /** The runtime's events: its EventBus in-process, or the RuntimeClient that relays them from its thread. */
+  bus: EventSource;
   rendererDir: string;
   /** 0 picks a free port. */
   port?: number;

@@ -9,9 +9,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { ApiResult, EventName } from '../../shared/api';
-import type { Dispatch } from '../api/dispatch';
+import type { Dispatch, EventSource } from '../api/dispatch';
 import type { CallContext } from '../api/context';
-import type { EventBus } from '../services/event-bus';
 
 /** Signatures drawn on screen travel as PNG data URLs; 4 MiB is far above any legitimate request. */
 export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
@@ -40,7 +39,7 @@ export function createWsTransport(options: {
   token: string;
   allowedOrigins: () => readonly string[];
   dispatch: Dispatch<CallContext>;
-  bus: EventBus;
+  bus: EventSource;
 }): WsTransport {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   let nextConnection = 1;

@@ -50,29 +50,63 @@ export interface GenerateInput {
   user: { id: string };
 }
 
+export interface Family {
+  household: HouseholdDoc;
+  residents: ResidentDoc[];
+}
+
 export interface GeneratedTownship {
   /** The villages the residents live in; `villagesCreated` when the clinic had none and these must be saved. */
   villages: SeedVillage[];
   villagesCreated: boolean;
-  /** `recordNo` is '' until the writer issues one. */
-  residents: ResidentDoc[];
-  households: HouseholdDoc[];
+  /**
+   * Households with their residents, in order (`recordNo` is '' until the writer issues one). Documents are made as
+   * they are read and each call starts the same deterministic sequence again, so the writer streams a 200,000-resident
+   * township instead of holding it in memory.
+   */
+  families(): Generator<Family>;
+  /** Residents per village code: what the record-number check needs before anything is written. */
+  residentsPerVillage: ReadonlyMap<string, number>;
+  residentCount: number;
+  householdCount: number;
+  /** Every resident and household at once, made on first use (tests and small townships; the writer streams). */
+  readonly residents: ResidentDoc[];
+  readonly households: HouseholdDoc[];
   /** Encounters resident by resident; each call starts the same deterministic sequence again. */
   encounters(): Generator<EncounterDoc>;
   registries: { htn: number; t2dm: number };
 }
 
 /**
- * The clinic's villages, or for a township clinic without any, 6–10 villages `<township>2nn` (the 2xx range is
- * where GB/T 10114 puts 村委会 codes), e.g. 441521101201. A village clinic without a list lives in its own code.
+ * Residents per generated village, on average, beyond which the township gets more villages. A village's numbers
+ * come from the first device block (9,999 serials); with village weights 0.6–1.4 the heaviest village of a
+ * township of N residents and ⌈N / 4,000⌉ villages holds at most 1.4 / (1.4 + 0.6 · (⌈N / 4,000⌉ − 1)) of them:
+ * 9,091 at the 200,000 maximum, 7,500 at 30,000, so a seed never runs out of numbers (RECORD_NUMBERS_EXHAUSTED).
  */
-export function planVillages(rng: Rng, clinic: GenerateInput['clinic']): { villages: SeedVillage[]; created: boolean } {
+export const RESIDENTS_PER_VILLAGE = 4_000;
+/** Village codes `<township>2nn` have two digits: 201–299. */
+export const MAX_SEEDED_VILLAGES = 99;
+
+/** 东光村 → 东光二村, 东光三村…: more names when a large township needs more villages than the list has. */
+function villageName(names: string[], used: number): string[] {
+  if (names.length > 0) return names;
+  const numeral = '二三四五六七八九'[Math.floor(used / VILLAGE_NAMES.length) - 1] ?? '十';
+  return VILLAGE_NAMES.map((n) => n.replace(/村$/, `${numeral}村`));
+}
+
+/**
+ * The clinic's villages, or for a township clinic without any, 6–10 villages `<township>2nn` (the 2xx range is
+ * where GB/T 10114 puts 村委会 codes), e.g. 441521101201, and more for a large township (RESIDENTS_PER_VILLAGE).
+ * A village clinic without a list lives in its own code.
+ */
+export function planVillages(rng: Rng, clinic: GenerateInput['clinic'], residents = 0): { villages: SeedVillage[]; created: boolean } {
   if (clinic.villages.length > 0) return { villages: clinic.villages.map((v) => ({ code: v.code, name: v.name })), created: false };
   if (clinic.clinicCode.length === 12) return { villages: [{ code: clinic.clinicCode, name: rng.pick(VILLAGE_NAMES) }], created: true };
-  const count = rng.int(6, 10);
-  const names = [...VILLAGE_NAMES];
+  const count = Math.min(MAX_SEEDED_VILLAGES, Math.max(rng.int(6, 10), Math.ceil(residents / RESIDENTS_PER_VILLAGE)));
+  let names = [...VILLAGE_NAMES];
   const villages: SeedVillage[] = [];
   for (let i = 1; i <= count; i++) {
+    names = villageName(names, i - 1);
     const name = names.splice(rng.int(0, names.length - 1), 1)[0] as string;
     villages.push({ code: `${clinic.clinicCode}2${String(i).padStart(2, '0')}`, name });
   }
@@ -146,7 +180,7 @@ function allocateChecks(rng: Rng, people: Person[], profile: SeedProfile): void 
 
 export function generateTownship(input: GenerateInput): GeneratedTownship {
   const root = new Rng(`cunyi-seed/${input.seed}/${input.profile}/${input.residents}/${input.clinic.clinicCode}`);
-  const { villages, created } = planVillages(root.derive('villages'), input.clinic);
+  const { villages, created } = planVillages(root.derive('villages'), input.clinic, input.residents);
   const villageRng = root.derive('village-weights');
   const { people, households: plans } = generatePeople({
     rng: root.derive('people'),
@@ -162,35 +196,47 @@ export function generateTownship(input: GenerateInput): GeneratedTownship {
   const doctorOf = new Map(villages.map((v, i) => [v.code, DOCTOR_NAMES[i % DOCTOR_NAMES.length] as string]));
   const doctor = (villageCode: string) => doctorOf.get(villageCode) ?? '';
   const idBase = SEED_ID_EPOCH;
-  const residentIds = new IdSequence(root.derive('resident-ids'), idBase);
-  const householdIds = new IdSequence(root.derive('household-ids'), idBase);
-  const residents: ResidentDoc[] = new Array<ResidentDoc>(people.length);
-  const households: HouseholdDoc[] = [];
-  for (const plan of plans) {
-    const members = plan.memberIndexes.map((i) => people[i] as Person);
-    const docs = members.map((p) =>
-      residentDoc(root.derive('resident', p.index), p, plan, members, {
-        clinicCode: input.clinic.clinicCode,
-        clinicName: input.clinic.clinicName,
-        villageNames,
-        today: input.today,
-        now: input.now,
-        doctorName: doctor(p.villageCode),
-        ids: residentIds,
-      }),
-    );
-    const household = householdDoc(householdIds, plan, docs, members, input.clinic.clinicCode);
-    households.push(household);
-    docs.forEach((d, i) => {
-      d.householdId = household.id;
-      residents[(members[i] as Person).index] = d;
-    });
+  const docContext = (villageCode: string) => ({
+    clinicCode: input.clinic.clinicCode,
+    clinicName: input.clinic.clinicName,
+    villageNames,
+    today: input.today,
+    now: input.now,
+    doctorName: doctor(villageCode),
+  });
+  function* families(): Generator<Family> {
+    const residentIds = new IdSequence(root.derive('resident-ids'), idBase);
+    const householdIds = new IdSequence(root.derive('household-ids'), idBase);
+    for (const plan of plans) {
+      const members = plan.memberIndexes.map((i) => people[i] as Person);
+      const docs = members.map((p) => residentDoc(root.derive('resident', p.index), p, plan, members, { ...docContext(p.villageCode), ids: residentIds }));
+      const household = householdDoc(householdIds, plan, docs, members, input.clinic.clinicCode);
+      for (const d of docs) d.householdId = household.id;
+      yield { household, residents: docs };
+    }
   }
+  // People are numbered in household order, and each resident document takes the next id: the same ids, without
+  // making the documents, for the encounters to point at.
+  const ids = new IdSequence(root.derive('resident-ids'), idBase);
+  const residentIdOf = people.map(() => ids.next());
+  const residentsPerVillage = new Map<string, number>();
+  for (const p of people) residentsPerVillage.set(p.villageCode, (residentsPerVillage.get(p.villageCode) ?? 0) + 1);
+  let all: { residents: ResidentDoc[]; households: HouseholdDoc[] } | null = null;
+  const materialise = () => {
+    if (all) return all;
+    const made = { residents: [] as ResidentDoc[], households: [] as HouseholdDoc[] };
+    for (const f of families()) {
+      made.households.push(f.household);
+      made.residents.push(...f.residents);
+    }
+    all = made;
+    return made;
+  };
 
   function* encounters(): Generator<EncounterDoc> {
     const ids = new IdSequence(root.derive('encounter-ids'), idBase);
     for (const p of people) {
-      const resident = residents[p.index] as ResidentDoc;
+      const resident = { id: residentIdOf[p.index] as string, villageCode: p.villageCode };
       const rng = root.derive('encounters', p.index);
       const ctx: EncounterContext = {
         clinicCode: input.clinic.clinicCode,
@@ -212,8 +258,16 @@ export function generateTownship(input: GenerateInput): GeneratedTownship {
   return {
     villages,
     villagesCreated: created,
-    residents,
-    households,
+    families,
+    residentsPerVillage,
+    residentCount: people.length,
+    householdCount: plans.length,
+    get residents() {
+      return materialise().residents;
+    },
+    get households() {
+      return materialise().households;
+    },
     encounters,
     registries: {
       htn: people.filter((p) => p.registrations.some((r) => r.disease === 'htn')).length,

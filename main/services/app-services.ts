@@ -20,6 +20,8 @@ export interface AppServicesOptions {
   logger: Logger;
   keystore?: OsKeystore | undefined;
   kdfCost?: KdfCost | undefined;
+  /** False for bulk loaders (`cunyi seed`): no live indexes follow their writes; they catch up at the next sign-in. */
+  clinicServices?: boolean | undefined;
 }
 
 function readVersion(): string {
@@ -51,6 +53,7 @@ export class AppServices {
       keystore: options.keystore,
       kdfCost: options.kdfCost,
       onUnlocked: async (u) => {
+        if (options.clinicServices === false) return;
         this.clinicServices = await ClinicServices.start({
           db: u.db,
           audit: u.audit,

@@ -7,6 +7,7 @@ import { systemClock, type Clock } from '../../shared/domain/dates';
 import type { CallContext } from '../api/context';
 import { consoleLogger, createDispatcher, type Dispatch, type Logger } from '../api/dispatch';
 import { createHandlers } from '../api/handlers';
+import { lockDataDir } from '../store/data-dir-lock';
 import type { KdfCost } from '../store/keys';
 import type { OsKeystore } from '../store/keys/os-keystore';
 import { AppServices } from './app-services';
@@ -21,6 +22,12 @@ export interface RuntimeOptions {
   checkOutputs?: boolean;
   /** KDF cost override for tests; production always uses the defaults. */
   kdfCost?: KdfCost;
+  /**
+   * Build the open clinic's services (search index, patient index, work list) at sign-in; default true. A bulk
+   * loader (`cunyi seed`) turns them off: holding 200,000 residents' index in memory while writing them is what
+   * made seeding peak at 4 GB, and the indexes catch up from their checkpoints at the next sign-in.
+   */
+  clinicServices?: boolean;
 }
 
 export interface Runtime {
@@ -29,8 +36,12 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+/** Errors: CLINIC_IN_USE when another process or runtime holds the data directory (nothing in it is touched then). */
 export function createRuntime(options: RuntimeOptions): Runtime {
   const logger = options.logger ?? consoleLogger;
+  // Before anything reads or writes the folder: one process per clinic (DESIGN.md §6). Constructing the services
+  // below touches no file; they open the database only when a user signs in.
+  const lock = lockDataDir(options.dataDir);
   const services = new AppServices({
     dataDir: options.dataDir,
     shell: options.shell,
@@ -38,6 +49,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     keystore: options.keystore,
     logger,
     kdfCost: options.kdfCost,
+    clinicServices: options.clinicServices,
   });
   const dispatch = createDispatcher({
     contract,
@@ -46,5 +58,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     logger,
     checkOutputs: options.checkOutputs,
   });
-  return { services, dispatch, close: () => services.close() };
+  let closing: Promise<void> | null = null;
+  const close = () => (closing ??= services.close().finally(() => lock.release()));
+  return { services, dispatch, close };
 }

@@ -27,6 +27,7 @@ export const errorsEn: Record<ErrorCode, string> = {
   ALREADY_COMPLETED: 'This record is completed and cannot be changed; add a correction instead',
   CONTRACT_OVERLAP: 'This resident already has a contract for this period',
   OUT_OF_JURISDICTION: "This resident is outside the clinic's area",
+  CLINIC_IN_USE: 'This clinic is open in another window: close it first',
   RECORD_NUMBERS_EXHAUSTED: 'No record numbers are left on this computer; sync to get more',
   NOT_SUPPORTED: 'This is not supported here',
 };

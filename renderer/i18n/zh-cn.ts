@@ -27,6 +27,7 @@ export const errorsZh: Record<ErrorCode, string> = {
   ALREADY_COMPLETED: '该记录已完成，不能再修改；如需更正请添加更正记录',
   CONTRACT_OVERLAP: '该居民在这段时间内已有签约',
   OUT_OF_JURISDICTION: '该居民不在本机构管辖范围内',
+  CLINIC_IN_USE: '这个诊所已在另一个窗口中打开：请先关闭它',
   RECORD_NUMBERS_EXHAUSTED: '本机可用的档案编号已用完，请先同步以获取新的编号',
   NOT_SUPPORTED: '当前环境不支持此操作',
 };

@@ -20,6 +20,8 @@ export const ERROR_CODES = [
   'LAST_USER',
   'USER_EXISTS',
   'FORBIDDEN',
+  /** Another window, host or CLI command holds the clinic's data directory (one process per clinic). */
+  'CLINIC_IN_USE',
   // stored data
   'DATA_DAMAGED',
   /** The key slots opened, but the database file was made with another key: another clinic's file. */

@@ -41,9 +41,9 @@ export type MethodOf<C extends Contract, N extends string> = N extends `${infer 
 export type InputOf<M> = M extends Method<infer I, z.ZodType> ? z.input<I> : never;
 export type OutputOf<M> = M extends Method<z.ZodType, infer O> ? z.output<O> : never;
 
-/** Server side: handlers receive the parsed input and may return the output's input shape (defaults get applied). */
+/** Server side: handlers receive the parsed input and return the output itself: production sends it unparsed. */
 export type HandlersFor<D extends Domain, Ctx> = {
-  [K in keyof D]: D[K] extends Method<infer I, infer O> ? (input: z.output<I>, ctx: Ctx) => Promise<z.input<O>> : never;
+  [K in keyof D]: D[K] extends Method<infer I, infer O> ? (input: z.output<I>, ctx: Ctx) => Promise<z.output<O>> : never;
 };
 
 export type ContractHandlers<C extends Contract, Ctx> = { [D in keyof C]: HandlersFor<C[D], Ctx> };

@@ -1,4 +1,7 @@
-/** Starts the real runtime and headless host on a temp data dir, and a small typed WebSocket client for tests. */
+/**
+ * Starts the real headless host on a temp data dir with its runtime in a worker thread, as `npm run web` does, and a
+ * small typed WebSocket client for tests.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,36 +9,38 @@ import WebSocket from 'ws';
 import type { ApiResult } from '../../shared/api';
 import { fixedClock } from '../../shared/domain/dates';
 import { startHost, type RunningHost } from '../../main/host/server';
-import { createRuntime, type Runtime } from '../../main/services/runtime';
+import type { RuntimeClient } from '../../main/runtime/client';
+import { startRuntimeWorker } from '../../main/runtime/worker';
 
 /** Cheap scrypt for tests; production cost is measured by `npm run bench -- kdf`. */
 export const TEST_KDF_COST = { N: 2 ** 10, r: 8, p: 1 };
 
 export interface TestHost {
   dataDir: string;
-  runtime: Runtime;
+  /** The runtime in its worker thread (its clock stands still at `now`). */
+  runtime: RuntimeClient;
   host: RunningHost;
-  clock: ReturnType<typeof fixedClock>;
   close(): Promise<void>;
 }
 
 export async function startTestHost(opts: { dataDir?: string; now?: string } = {}): Promise<TestHost> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'cunyi-host-'));
-  const clock = fixedClock(opts.now ?? '2026-03-02T02:00:00Z');
-  const runtime = createRuntime({
-    dataDir,
-    shell: 'headless',
-    clock,
-    kdfCost: TEST_KDF_COST,
-    checkOutputs: true,
-    logger: { error: () => undefined, warn: () => undefined, info: () => undefined },
-  });
-  const host = await startHost({ dispatch: runtime.dispatch, bus: runtime.services.bus, rendererDir: join(dataDir, 'no-renderer') });
+  const runtime = await startRuntimeWorker(
+    {
+      dataDir,
+      shell: 'headless',
+      fixedNow: fixedClock(opts.now ?? '2026-03-02T02:00:00Z').now(),
+      kdfCost: TEST_KDF_COST,
+      checkOutputs: true,
+      quiet: true,
+    },
+    { logger: { error: () => undefined, warn: () => undefined, info: () => undefined } },
+  );
+  const host = await startHost({ dispatch: runtime.dispatch, bus: runtime, rendererDir: join(dataDir, 'no-renderer') });
   return {
     dataDir,
     runtime,
     host,
-    clock,
     async close() {
       await host.close();
       await runtime.close();

@@ -7,9 +7,10 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 export interface OsKeystore {
   /** False when the OS offers no protected store (e.g. Linux without a keyring): "remember me" is then not offered. */
   isAvailable(): boolean;
-  encrypt(plain: Buffer): Buffer;
-  /** Throws when the sealed bytes were not made by this store (another OS user, a reset keyring). */
-  decrypt(sealed: Buffer): Buffer;
+  /** May answer later: in the Electron shell the runtime asks the main process, where safeStorage lives. */
+  encrypt(plain: Buffer): Buffer | Promise<Buffer>;
+  /** Throws (or rejects) when the sealed bytes were not made by this store (another OS user, a reset keyring). */
+  decrypt(sealed: Buffer): Buffer | Promise<Buffer>;
 }
 
 /**

@@ -245,7 +245,7 @@ export class KeyVault {
       const slot = {
         slotId,
         userId: user.userId,
-        sealedSecret: keystore.encrypt(secret).toString('base64'),
+        sealedSecret: (await keystore.encrypt(secret)).toString('base64'),
         wrapped: wrapKey(dataKey, secret, { clinicCode: state.clinicCode, slotId }),
         createdAt: this.now(),
       };
@@ -265,7 +265,7 @@ export class KeyVault {
       const slot = user && state.remembered.find((r) => r.userId === user.userId);
       if (!user || !slot || !keystore.isAvailable()) return null;
       try {
-        const secret = keystore.decrypt(Buffer.from(slot.sealedSecret, 'base64'));
+        const secret = await keystore.decrypt(Buffer.from(slot.sealedSecret, 'base64'));
         if (secret.length !== 32) return null;
         const dataKey = unwrapKey(slot.wrapped, secret, { clinicCode: state.clinicCode, slotId: slot.slotId });
         secret.fill(0);

@@ -8,6 +8,7 @@ import { isRecordNo, parseRecordNo } from '../../../shared/domain/record-number'
 import type { ResidentDoc } from '../../../shared/schemas/collections';
 import { seedClinic, type SeedSummary } from '../../../main/seed';
 import { EventBus } from '../../../main/services/event-bus';
+import { createRuntime } from '../../../main/services/runtime';
 import { SessionService } from '../../../main/services/session';
 import { SETUP_INPUT, TEST_KDF_COST } from '../../helpers/host';
 
@@ -109,11 +110,23 @@ describe('cunyi seed (CLI, production KDF)', () => {
       expect(summary).toMatchObject({ profile: 'realistic', seed: 's1', clinicCode: '441521101', counts: { residents: 80 }, villages: { created: true } });
       expect(summary.elapsedMs).toBeGreaterThan(0);
       expect(r.stderr).toContain('seed: residents 80/80');
+      // `cunyi seed` runs without the live indexes; at the next sign-in they catch up with what it wrote.
+      const rt = createRuntime({ dataDir: root, shell: 'headless', logger: { error: () => undefined, warn: () => undefined, info: () => undefined } });
+      try {
+        const call = (method: string, input: unknown) => rt.dispatch(method, input, { transport: 'test', connectionId: 't' });
+        expect((await call('session.signIn', { username: 'admin', password: env.CUNYI_PASSWORD })).ok).toBe(true);
+        const seeded = (await rt.services.clinic().ctx.db.rx.residents.findOne().exec())?.toJSON();
+        const found = await call('residents.search', { query: seeded?.name ?? '?', limit: 200 });
+        expect(found.ok && (found.value as { id: string }[]).map((x) => x.id)).toContain(seeded?.id);
+      } finally {
+        await rt.close();
+      }
       expect((await cli(['seed', '--data-dir', root, '--profile', 'huge'], env)).code).toBe(2);
       expect((await cli(['seed', '--data-dir', root, '--residents', '-5'], env)).code).toBe(2);
       expect((await cli(['seed', '--data-dir', root, '--residents', '5'], env)).code).not.toBe(0);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
-  });
+    // Five production-cost key derivations (init, three sign-ins, a refused seed): minutes on a busy 2-core machine.
+  }, 180_000);
 });

@@ -4,13 +4,14 @@ import { FollowupEvaluation } from '../../../../shared/api/followups';
 import { ChronicEnrolment, completedFollowupIssues, HtnFollowup, T2dmFollowup } from '../../../../shared/schemas/followup';
 import { checkHealthCheck, computeHealthCheck } from '../../../../shared/domain/health-check-rules';
 import { hasValidCheckDigit, parseIdNumber } from '../../../../shared/domain/id-number';
-import { FIRST_DEVICE_BLOCK, initialSerialState, isRecordNo } from '../../../../shared/domain/record-number';
+import { FIRST_BLOCK_SIZE, FIRST_DEVICE_BLOCK, initialSerialState, isRecordNo } from '../../../../shared/domain/record-number';
 import type { EncounterDoc } from '../../../../shared/schemas/collections';
 import { HealthCheckComplete, HealthCheckDraft } from '../../../../shared/schemas/health-check';
 import { Household } from '../../../../shared/schemas/household';
 import { Resident, residentInputFor } from '../../../../shared/schemas/resident';
 import { generateTownship, type GenerateInput, type GeneratedTownship } from '../../../../main/seed/generator';
-import { planVillages } from '../../../../main/seed/generator';
+import { MAX_SEEDED_VILLAGES, planVillages, RESIDENTS_PER_VILLAGE } from '../../../../main/seed/generator';
+import { MAX_SEED_RESIDENTS } from '../../../../main/seed';
 import { Rng } from '../../../../main/seed/random';
 import { checkSerialCapacity, issueRecordNumbers } from '../../../../main/seed/writer';
 
@@ -330,5 +331,69 @@ describe('seed: villages and record numbers', () => {
     expect(() => checkSerialCapacity(state, residents)).toThrow(expect.objectContaining({ code: 'RECORD_NUMBERS_EXHAUSTED' }));
     expect(() => checkSerialCapacity(state, residents.slice(0, 3))).not.toThrow();
     expect(() => issueRecordNumbers(state, residents.map((r) => r.villageCode))).toThrow(expect.objectContaining({ code: 'RECORD_NUMBERS_EXHAUSTED' }));
+  });
+});
+
+describe('seed: villages scale with the township (issue 10 §4: 200,000 residents ran out of record numbers)', () => {
+  const township = { clinicCode: '441521101', clinicName: 'x', villages: [] };
+  const count = (residents: number) => planVillages(new Rng('v'), township, residents).villages.length;
+
+  it('keeps 6–10 villages, exactly as before, up to 6 × RESIDENTS_PER_VILLAGE residents', () => {
+    for (const n of [1, 3000, 24_000]) expect(planVillages(new Rng('v'), township, n)).toEqual(planVillages(new Rng('v'), township));
+  });
+
+  it.each([
+    [24_001, 7],
+    [30_000, 8],
+    [100_000, 25],
+    [199_999, 50],
+    [200_000, 50],
+  ])('%i residents get at least %i villages', (residents, atLeast) => {
+    expect(count(residents)).toBeGreaterThanOrEqual(atLeast);
+    expect(count(residents)).toBeLessThanOrEqual(Math.max(10, atLeast));
+  });
+
+  it('gives the maximum township 50 villages with distinct codes 201–250 and distinct names', () => {
+    const { villages } = planVillages(new Rng('v'), township, MAX_SEED_RESIDENTS);
+    expect(villages.map((v) => v.code)).toEqual(Array.from({ length: 50 }, (_, i) => `4415211012${String(i + 1).padStart(2, '0')}`));
+    expect(new Set(villages.map((v) => v.name)).size).toBe(50);
+    expect(villages.every((v) => /村$/.test(v.name))).toBe(true);
+  });
+
+  it('even with the most uneven weights (one village 1.4, all others 0.6) no village needs more than a block', () => {
+    for (let residents = 1_000; residents <= MAX_SEED_RESIDENTS; residents += 1_000) {
+      const villages = Math.max(6, Math.ceil(residents / RESIDENTS_PER_VILLAGE));
+      expect(villages).toBeLessThanOrEqual(MAX_SEEDED_VILLAGES);
+      const heaviest = (residents * 1.4) / (1.4 + 0.6 * (villages - 1));
+      // 5 % to spare for the household-by-household draw around the expected share.
+      expect(heaviest * 1.05, `${residents} residents`).toBeLessThan(FIRST_BLOCK_SIZE);
+    }
+  });
+
+  it('a township past the old range fits every village\'s block, counted per village before any document is made', () => {
+    const t = generateTownship(input({ residents: 24_001, clinic: township }));
+    expect(t.villages.length).toBeGreaterThanOrEqual(7);
+    expect([...t.residentsPerVillage.values()].reduce((a, b) => a + b, 0)).toBe(24_001);
+    expect(() => checkSerialCapacity(initialSerialState([FIRST_DEVICE_BLOCK]), t.residentsPerVillage)).not.toThrow();
+  });
+});
+
+describe('seed: the township streams', () => {
+  it('families() yields the same documents, in the same order, as the materialised lists, every time', () => {
+    const t = generateTownship(input({ residents: 300 }));
+    const families = [...t.families()];
+    expect(families.map((f) => f.household)).toEqual(t.households);
+    expect(families.flatMap((f) => f.residents)).toEqual(t.residents);
+    expect(JSON.stringify([...t.families()])).toBe(JSON.stringify(families));
+    expect(t.residentCount).toBe(300);
+    expect(t.householdCount).toBe(t.households.length);
+  });
+
+  it('every encounter points at a generated resident in that resident\'s village', () => {
+    const t = generateTownship(input({ residents: 300 }));
+    const village = new Map(t.residents.map((r) => [r.id, r.villageCode]));
+    const encounters = [...t.encounters()];
+    expect(encounters.length).toBeGreaterThan(0);
+    for (const e of encounters) expect(village.get(e.residentId)).toBe(e.villageCode);
   });
 });

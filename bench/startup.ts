@@ -1,0 +1,242 @@
+/**
+ * Start-up benchmark (issue 10 §4): sign-in → the work list's first page, and the longest stall of the event loop
+ * that serves the UI while the runtime signs in, loads its indexes and takes a 1,000-document write. Ours is the
+ * runtime in a worker thread, as the headless host runs it (the Electron shell runs the same entry in a utility
+ * process); the raw baseline is the same sequence with the runtime on the UI thread, as stage 1 ran it.
+ *
+ * Usage: `npm run bench -- startup [--data-dir D] [--residents N] [--profile stress|realistic] [--writes N]`.
+ * With D, an existing clinic is signed into with CUNYI_USER (default admin) and CUNYI_PASSWORD, and nothing is
+ * written to it (no 1,000-document write). Without it a throw-away clinic is made and seeded by the CLI in child
+ * processes (`cunyi init`, `cunyi seed`; 30,000 stress residents unless --residents), so this process's peak memory
+ * is the runtime's, not the seeder's. The 200,000-resident case: `--residents 200000` (targets: first page < 2 s,
+ * runtime < 1 GB). One JSON object on stdout; progress on stderr.
+ */
+import { spawnSync } from 'node:child_process';
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import type { ApiResult } from '../shared/api';
+import { idCheckDigit } from '../shared/domain/id-number';
+import type { CallContext } from '../main/api/context';
+import type { Dispatch } from '../main/api/dispatch';
+import { startRuntimeWorker } from '../main/runtime/worker';
+import { createRuntime } from '../main/services/runtime';
+
+const FIRST_PAGE_TARGET_MS = 500;
+const FIRST_PAGE_TARGET_LARGE_MS = 2_000;
+const STALL_TARGET_MS = 50;
+const RUNTIME_MEMORY_TARGET_MB = 1_024;
+/** What the work-list page asks for (renderer/features/worklist/WorklistPage.tsx). */
+const FIRST_PAGE = { limit: 2000 };
+const CTX: CallContext = { transport: 'test', connectionId: 'bench' };
+const ROOT = resolve(import.meta.dirname, '..');
+const PASSWORD = 'bench startup 1';
+const IN_FLIGHT = 8;
+
+const log = (m: string) => process.stderr.write(`bench/startup: ${m}\n`);
+const ms = (n: number) => Math.round(n * 10) / 10;
+const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+/** Three significant digits: a stall ratio can be 0.005. */
+const ratio = (a: number, b: number) => (b > 0 ? Number((a / b).toPrecision(3)) : null);
+
+/**
+ * The longest time the event loop could not run a timer, from two probes: a 2 ms timer chain (what a user would
+ * feel: a WebSocket frame waits exactly this long) and Node's own event-loop delay histogram.
+ */
+function stallProbe() {
+  const histogram = monitorEventLoopDelay({ resolution: 5 });
+  let worst = 0;
+  let last = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const tick = () => {
+    const now = performance.now();
+    worst = Math.max(worst, now - last - 2);
+    last = now;
+    timer = setTimeout(tick, 2);
+  };
+  return {
+    start() {
+      worst = 0;
+      histogram.reset();
+      histogram.enable();
+      last = performance.now();
+      timer = setTimeout(tick, 2);
+    },
+    stop(): number {
+      // A loop blocked from start to stop never ran the timer: the time since its last tick is the stall.
+      worst = Math.max(worst, performance.now() - last - 2);
+      clearTimeout(timer);
+      histogram.disable();
+      return ms(Math.max(worst, histogram.max / 1e6 - 5));
+    },
+  };
+}
+
+function cli(args: string[], env: Record<string, string>): void {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'main', 'cli', 'index.ts'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (r.status !== 0) throw new Error(`cunyi ${args[0]} failed (${r.status})`);
+}
+
+/**
+ * The i-th new resident of a run: a valid ID number on an address code the seed never uses (110101), so it never
+ * collides with a seeded resident; birth year from the thousands, serial (and so sex) from the rest.
+ */
+function newResident(i: number, villageCode: string) {
+  const birthDate = `${1940 + (Math.floor(i / 1000) % 50)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
+  const serial = String(i % 1000).padStart(3, '0');
+  const first17 = `110101${birthDate.replaceAll('-', '')}${serial}`;
+  return {
+    name: `测试${i}`,
+    createdDate: '2026-03-01',
+    sex: Number(serial) % 2 === 1 ? '1' : '2',
+    birthDate,
+    idNumber: first17 + (idCheckDigit(first17) ?? ''),
+    villageCode,
+  };
+}
+
+/** Reads the file once so both runs start from the same (warm) page cache. */
+async function warmCache(path: string): Promise<void> {
+  for await (const _chunk of createReadStream(path, { highWaterMark: 1 << 20 }));
+}
+
+interface Sequence {
+  signInMs: number;
+  firstPageMs: number;
+  firstPageItems: number;
+  writeMs: number | null;
+  stallMs: { signIn: number; firstPage: number; write: number | null; worst: number };
+}
+
+/** sign-in → first work-list page → `writes` new residents, timing each step and the UI thread's stalls. */
+async function sequence(
+  dispatch: Dispatch<CallContext>,
+  writes: { count: number; firstResident: number; villageCode: string },
+  username: string,
+  password: string,
+): Promise<Sequence> {
+  const { firstResident, villageCode } = writes;
+  const call = async <T>(method: string, input: unknown): Promise<T> => {
+    const r = (await dispatch(method, input, CTX)) as ApiResult<T>;
+    if (!r.ok) throw new Error(`${method}: ${JSON.stringify(r.error)}`);
+    return r.value;
+  };
+  const probe = stallProbe();
+  probe.start();
+  const t0 = performance.now();
+  await call('session.signIn', { username, password });
+  const signInMs = performance.now() - t0;
+  const stallSignIn = probe.stop();
+  probe.start();
+  const page = await call<{ items: unknown[] }>('worklist.get', FIRST_PAGE);
+  const firstPageMs = performance.now() - t0;
+  const stallPage = probe.stop();
+  let writeMs: number | null = null;
+  let stallWrite: number | null = null;
+  if (writes.count > 0) {
+    probe.start();
+    const w0 = performance.now();
+    let next = 0;
+    const worker = async () => {
+      while (next < writes.count) {
+        const i = next++;
+        await call('residents.create', { input: newResident(firstResident + i, villageCode) });
+      }
+    };
+    await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+    writeMs = performance.now() - w0;
+    stallWrite = probe.stop();
+  }
+  await call('session.lock', {});
+  return {
+    signInMs: ms(signInMs),
+    firstPageMs: ms(firstPageMs),
+    firstPageItems: page.items.length,
+    writeMs: writeMs === null ? null : ms(writeMs),
+    stallMs: { signIn: stallSignIn, firstPage: stallPage, write: stallWrite, worst: Math.max(stallSignIn, stallPage, stallWrite ?? 0) },
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { 'data-dir': { type: 'string' }, residents: { type: 'string' }, profile: { type: 'string' }, writes: { type: 'string' }, seed: { type: 'string' } },
+  });
+  const given = values['data-dir'] ? resolve(values['data-dir']) : null;
+  const residents = Number(values.residents ?? 30_000);
+  const profile = values.profile ?? 'stress';
+  const dataDir = given ?? mkdtempSync(join(tmpdir(), 'cunyi-bench-startup-'));
+  const username = given ? process.env['CUNYI_USER'] ?? 'admin' : 'admin';
+  const password = given ? process.env['CUNYI_PASSWORD'] ?? '' : PASSWORD;
+  // Nothing is ever written to a clinic we did not make.
+  const writes = given ? 0 : Number(values.writes ?? 1_000);
+  try {
+    let seedMs: number | null = null;
+    if (!given) {
+      log(`making a throw-away clinic and seeding ${residents} ${profile} residents (child processes) …`);
+      const s0 = performance.now();
+      cli(['init', '--data-dir', dataDir, '--clinic', '441521101', '--name', '基准测试乡镇卫生院', '--admin', 'admin'], { CUNYI_PASSWORD: PASSWORD });
+      cli(['seed', '--data-dir', dataDir, '--residents', String(residents), '--profile', profile, '--seed', values.seed ?? 'bench'], { CUNYI_PASSWORD: PASSWORD });
+      seedMs = Math.round(performance.now() - s0);
+    }
+    await warmCache(join(dataDir, 'cunyi.db'));
+    const villageCode = '441521101201';
+
+    log('ours: the runtime in a worker thread …');
+    const worker = await startRuntimeWorker({ dataDir, shell: 'headless', quiet: true });
+    let ours: Sequence;
+    try {
+      ours = await sequence(worker.dispatch, { count: writes, firstResident: 0, villageCode }, username, password);
+    } finally {
+      await worker.close();
+    }
+    // The process's peak so far: the runtime's worker plus this thread (which holds next to nothing).
+    const peakRssMb = mb(process.resourceUsage().maxRSS * 1024);
+    log(`ours: first page ${ours.firstPageMs} ms, worst stall ${ours.stallMs.worst} ms, peak RSS ${peakRssMb} MB`);
+
+    log('raw baseline: the same sequence with the runtime on this thread …');
+    await warmCache(join(dataDir, 'cunyi.db'));
+    const inline = createRuntime({ dataDir, shell: 'headless', logger: { error: log, warn: () => undefined, info: () => undefined } });
+    let raw: Sequence;
+    try {
+      raw = await sequence(inline.dispatch, { count: writes, firstResident: 1000, villageCode }, username, password);
+    } finally {
+      await inline.close();
+    }
+    log(`raw: first page ${raw.firstPageMs} ms, worst stall ${raw.stallMs.worst} ms`);
+
+    const large = residents > 30_000;
+    const pageTarget = large ? FIRST_PAGE_TARGET_LARGE_MS : FIRST_PAGE_TARGET_MS;
+    const result = {
+      bench: 'startup',
+      dataDir: given ?? `temporary (${residents} ${profile} residents, seeded in ${seedMs} ms)`,
+      ours: { runtime: 'worker thread', ...ours, peakRssMb },
+      raw: { runtime: 'on the UI thread (stage 1)', ...raw },
+      ratio: {
+        firstPage: ratio(ours.firstPageMs, raw.firstPageMs),
+        worstStall: ratio(ours.stallMs.worst, raw.stallMs.worst),
+      },
+      targets: {
+        firstPageMs: pageTarget,
+        stallMs: STALL_TARGET_MS,
+        runtimeRssMb: RUNTIME_MEMORY_TARGET_MB,
+        firstPageMet: ours.firstPageMs < pageTarget,
+        stallMet: ours.stallMs.worst <= STALL_TARGET_MS,
+        memoryMet: peakRssMb < RUNTIME_MEMORY_TARGET_MB,
+      },
+    };
+    console.log(JSON.stringify(result, null, 2));
+  } finally {
+    if (!given) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.stack ?? e.message : e);
+  process.exit(1);
+});
