@@ -7,7 +7,6 @@ import { resolve } from 'node:path';
 import { AppError, isErrorCode, type ErrorCode, type ErrorPayload } from '../../shared/api/errors';
 import type { ApiResult } from '../../shared/api';
 import { collections, type CollectionName } from '../../shared/schemas/collections';
-import { ResidentSearchIndex } from '../services/residents/search-index';
 import { createRuntime, type Runtime } from '../services/runtime';
 import { seedClinic, SEED_PROFILES, type SeedProfile } from '../seed';
 import { integrityCheck } from '../store/sqlite-file';
@@ -191,12 +190,7 @@ async function seed(argv: string[]): Promise<void> {
       ...(residents !== undefined ? { residents } : {}),
       onProgress: (p) => console.error(`seed: ${p.phase} ${p.done}${p.total !== null ? `/${p.total}` : ''}`),
     });
-    // Without the live services the seeder wrote straight into the store; the search index catches up here, in
-    // batches from its checkpoint, so the first sign-in does not pay for it. The work list's patient index is
-    // read at each sign-in anyway.
-    const index = new ResidentSearchIndex(rt.services.session.current().db);
-    await index.start();
-    index.stop();
+    // The search index and the work list's patient rows are projections: the storage wrote them with the documents.
     console.log(JSON.stringify(summary, null, 2));
   }, { clinicServices: false });
 }
