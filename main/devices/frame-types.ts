@@ -97,3 +97,12 @@ export function fromHex(text: string): Uint8Array | null {
   if (clean.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(clean)) return null;
   return Uint8Array.from(Buffer.from(clean, 'hex'));
 }
+
+/** True when text holds C0 control characters other than TAB, DEL, or U+FFFD (bytes that were not text). */
+export function hasControlChars(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09) || c === 0x7f || c === 0xfffd) return true;
+  }
+  return false;
+}

@@ -28,14 +28,14 @@ export type FreeStyleFrame =
   | { kind: 'ok' };
 
 export function encodeCommand(name: CommandName): Uint8Array {
-  return Buffer.from(`${COMMANDS[name]}\r\n`, 'latin1');
+  return Uint8Array.from(Buffer.from(`${COMMANDS[name]}\r\n`, 'latin1'));
 }
 
 const MONTHS = ['Jan ', 'Feb ', 'Mar ', 'Apr ', 'May ', 'June', 'July', 'Aug ', 'Sep ', 'Oct ', 'Nov ', 'Dec '];
 const MONTH4 = '(Jan |Feb |Mar |Apr |May |June|July|Aug |Sep |Oct |Nov |Dec )';
 const DATE_SEC = new RegExp(`^${MONTH4} (\\d{2}) (\\d{4}) (\\d{2}):(\\d{2}):(\\d{2})$`);
 const RESULT = new RegExp(`^(\\d{3}|HI ) {2}${MONTH4} (\\d{2}) (\\d{4}) (\\d{2}):(\\d{2}) ([GK]) 0x00$`);
-const END = /^0x([0-9A-F]{4})  END$/;
+const END = /^0x([0-9A-F]{4}) {2}END$/;
 const SERIAL = /^[A-Z0-9]{7}-[A-Z0-9]{5}$/;
 const COLQ_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 

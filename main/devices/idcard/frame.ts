@@ -64,8 +64,8 @@ export interface CardIdentity {
   idNumber: string;
   issuer: string | null;
   validFrom: CalendarDate;
-  /** `longTerm` for 长期. */
-  validTo: CalendarDate | 'longTerm';
+  /** A date, or `longTerm` for 长期. */
+  validTo: string;
   passNumber: string | null;
   issueCount: string | null;
   nationality: string | null;
@@ -112,7 +112,10 @@ function commandName(cmd: number, para: number): CommandName | 'unknown' {
 }
 
 function ucs2(text: Uint8Array, from: number, to: number): string {
-  return Buffer.from(text.buffer, text.byteOffset + from, to - from).toString('utf16le').replace(/[ \u0000]+$/u, '');
+  const s = Buffer.from(text.buffer, text.byteOffset + from, to - from).toString('utf16le');
+  let end = s.length;
+  while (end > 0 && (s[end - 1] === ' ' || s.charCodeAt(end - 1) === 0)) end--;
+  return s.slice(0, end);
 }
 
 function cardDate(s: string): CalendarDate | null {

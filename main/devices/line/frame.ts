@@ -5,7 +5,7 @@
  * (bp-and-11073.md §B) is built in. Profiles come from the 设备 screen, so a pattern that does not compile is a
  * profile error reported by `compileProfile`, never an exception in the decoder.
  */
-import { ByteQueue, fail, good, type DecodeResult, type Decoder } from '../frame-types';
+import { ByteQueue, fail, good, hasControlChars, type DecodeResult, type Decoder } from '../frame-types';
 import { pad2 } from '../glucose-record';
 
 export const LINE_FIELDS = ['year', 'month', 'day', 'hour', 'minute', 'systolic', 'diastolic', 'pulse', 'glucose', 'weight', 'temperature', 'spo2', 'identifier', 'error', 'movement'] as const;
@@ -163,7 +163,7 @@ export function createDecoder(profile: LineProfile = OMRON_HBP9030): Decoder<Lin
         }
         const bytes = raw.subarray(0, end);
         const text = Buffer.from(bytes).toString('utf8');
-        if (/[\x00-\x08\x0b-\x1f\x7f\ufffd]/.test(text)) {
+        if (hasControlChars(text)) {
           out.push(fail('format', 'line contains control or undecodable bytes (wrong baud rate?)', raw));
           continue;
         }

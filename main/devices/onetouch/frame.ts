@@ -29,12 +29,12 @@ export function checksum(body: string): number {
 }
 
 export function encodeLine(body: string): Uint8Array {
-  return Buffer.from(`${body} ${checksum(body).toString(16).toUpperCase().padStart(4, '0')}\r\n`, 'latin1');
+  return Uint8Array.from(Buffer.from(`${body} ${checksum(body).toString(16).toUpperCase().padStart(4, '0')}\r\n`, 'latin1'));
 }
 
 /** DC1 CR wakes the meter, then the command and CR (glucometerutils). */
 export function encodeCommand(name: CommandName): Uint8Array {
-  return Buffer.from(`\x11\r${COMMANDS[name]}\r`, 'latin1');
+  return Uint8Array.from(Buffer.from(`\x11\r${COMMANDS[name]}\r`, 'latin1'));
 }
 
 const LINE_RE = /^(.*) ([0-9A-F]{4})$/;
@@ -125,7 +125,9 @@ export function createDecoder(from: Direction): Decoder<OneTouchFrame> {
   }
 
   function hostLine(raw: Uint8Array): DecodeResult<OneTouchFrame>[] {
-    const text = Buffer.from(raw).toString('latin1').replace(/^[\x11\r\n]+|[\r\n]+$/g, '');
+    const DC1 = String.fromCharCode(0x11);
+    let text = Buffer.from(raw).toString('latin1').replace(/[\r\n]+$/, '');
+    while (text.startsWith(DC1) || text.startsWith('\r')) text = text.slice(1);
     if (text === '') return [];
     if (/[^\x20-\x7e]/.test(text)) return [fail('format', 'command contains control bytes', raw)];
     const byText = (Object.entries(COMMANDS) as [CommandName, string][]).find(([, t]) => t === text);
@@ -170,11 +172,11 @@ export function createDecoder(from: Direction): Decoder<OneTouchFrame> {
     },
     finish() {
       const out: DecodeResult<OneTouchFrame>[] = [];
-      if (q.length > 0) out.push(fail('truncated', `${q.length} bytes without a line end`, q.take(q.length)));
-      if (dump) {
-        const d = dump;
-        dump = null;
-        out.push(fail('truncated', `dump ended after ${d.records.length} of ${d.expected} records`, Uint8Array.from(d.raw)));
+      const pending = dump;
+      dump = null;
+      if (q.length > 0 || pending) {
+        const raw = Uint8Array.from([...(pending?.raw ?? []), ...q.take(q.length)]);
+        out.push(fail('truncated', pending ? `dump ended after ${pending.records.length} of ${pending.expected} records` : `${raw.length} bytes without a line end`, raw));
       }
       return out;
     },
