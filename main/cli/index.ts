@@ -11,6 +11,7 @@ import { createRuntime, type Runtime } from '../services/runtime';
 import { seedClinic, SEED_PROFILES, type SeedProfile } from '../seed';
 import { integrityCheck } from '../store/sqlite-file';
 import { env, many, one, parseArgs, UsageError } from './args';
+import { device, DEVICE_USAGE } from './device';
 import { EXIT, exitCodeFor } from './exit-codes';
 
 const USAGE = `村医 Cunyi command line
@@ -29,6 +30,7 @@ const USAGE = `村医 Cunyi command line
         fills an EMPTY clinic with a deterministic synthetic township (same S and N, same documents), signed in as
         an admin with CUNYI_PASSWORD; N defaults to 3000 (realistic) or 30000 (stress); prints a JSON summary,
         progress goes to stderr
+${DEVICE_USAGE}
 
 Exit codes: 0 ok, 2 bad usage, 3 wrong password, 4 damaged data, 1 other errors.`;
 
@@ -205,6 +207,9 @@ export async function main(argv: string[]): Promise<number> {
         return EXIT.ok;
       case 'seed':
         await seed(rest);
+        return EXIT.ok;
+      case 'device':
+        await device(rest);
         return EXIT.ok;
       case 'help':
       case '--help':
