@@ -130,8 +130,12 @@ export function createDecoder(from: Direction): Decoder<FreeStyleFrame> {
       const r = xmem || colq ? refuse('line contains control bytes', raw) : fail<FreeStyleFrame>('format', 'line contains control bytes', raw);
       return [r];
     }
+    if (xmem && xmem.lines.length === 0 && text !== '' && !SERIAL.test(text)) {
+      // The empty line was the lone answer to an ignored first command, not the start of a dump.
+      xmem = null;
+    }
     if (xmem) {
-      if (xmem.lines.length === 0 && text === '' ) {
+      if (xmem.lines.length === 0 && text === '') {
         // A lone empty line answers an ignored first command; the dump starts with the next one.
         xmem.raw = [...raw];
         return [];

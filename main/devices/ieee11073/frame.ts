@@ -30,7 +30,7 @@ export type Ieee11073Frame =
   | { kind: 'releaseRequest'; reason: number }
   | { kind: 'releaseResponse'; reason: number }
   | { kind: 'abort'; reason: number }
-  | { kind: 'eventReport'; invokeId: number; eventType: number; devConfigId: number | null; measurements: Measurement[] }
+  | { kind: 'eventReport'; invokeId: number; eventType: number; devConfigId: number | null; configReportId: number | null; measurements: Measurement[] }
   | { kind: 'eventResponse'; invokeId: number; eventType: number }
   | { kind: 'data'; invokeId: number; choice: number };
 
@@ -238,7 +238,10 @@ export function createDecoder(_from: Direction): Decoder<Ieee11073Frame> {
         payload.u32();
         const eventType = payload.u16();
         const info = payload.sub(payload.u16());
-        if (eventType !== EVENT.scanFixed) return { ok: true, frame: { kind: 'eventReport', invokeId, eventType, devConfigId, measurements: [] } };
+        if (eventType !== EVENT.scanFixed) {
+          const configReportId = eventType === EVENT.config && info.left >= 2 ? info.u16() : null;
+          return { ok: true, frame: { kind: 'eventReport', invokeId, eventType, devConfigId, configReportId, measurements: [] } };
+        }
         info.u16();
         info.u16();
         const count = info.u16();
@@ -250,7 +253,7 @@ export function createDecoder(_from: Direction): Decoder<Ieee11073Frame> {
         if (config === null) return { ok: false, error: 'format', message: 'observations fit no standard configuration and no association was seen' };
         const m = measurements(config, obs);
         if (typeof m === 'string') return { ok: false, error: 'format', message: m };
-        return { ok: true, frame: { kind: 'eventReport', invokeId, eventType, devConfigId: config, measurements: m } };
+        return { ok: true, frame: { kind: 'eventReport', invokeId, eventType, devConfigId: config, configReportId: null, measurements: m } };
       }
       default:
         return { ok: false, error: 'format', message: `unknown APDU choice ${choice.toString(16)}` };
@@ -306,8 +309,8 @@ export function encodeAare(result: number): Uint8Array {
   return Uint8Array.from([0xe3, 0x00, body.length >> 8, body.length & 0xff, ...body]);
 }
 
-export function encodeEventResponse(invokeId: number, eventType: number): Uint8Array {
-  const payload = [0, 0, 0, 0, 0, 0, eventType >> 8, eventType & 0xff, 0, 0];
+export function encodeEventResponse(invokeId: number, eventType: number, replyInfo: readonly number[] = []): Uint8Array {
+  const payload = [0, 0, 0, 0, 0, 0, eventType >> 8, eventType & 0xff, replyInfo.length >> 8, replyInfo.length & 0xff, ...replyInfo];
   const data = [invokeId >> 8, invokeId & 0xff, 0x02, 0x01, 0, payload.length, ...payload];
   const body = [0, data.length, ...data];
   return Uint8Array.from([0xe7, 0x00, 0, body.length, ...body]);

@@ -37,6 +37,7 @@ describe('IEEE 11073-20601 manager decoder (bp-and-11073.md §C)', () => {
         invokeId: 2,
         eventType: 0x0d1d,
         devConfigId: 700,
+        configReportId: null,
         measurements: [
           { type: 'bloodPressure', systolic: 120, diastolic: 80, map: 93, unit: 'mmHg', at: '2024-03-15T08:30:00' },
           { type: 'pulse', bpm: 72, at: '2024-03-15T08:30:00' },
