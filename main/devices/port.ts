@@ -28,12 +28,13 @@ export function serialPortFactory(Ctor: StreamCtor = SerialPort): PortFactory {
           reject(err);
           return;
         }
-        resolve(wrap(port, path));
+        resolve(fromStream(port, path));
       });
     });
 }
 
-function wrap(port: SerialPort | SerialPortMock, path: string): DevicePort {
+/** Adapts an open `SerialPort` / `SerialPortMock` stream. */
+export function fromStream(port: SerialPort | SerialPortMock, path: string): DevicePort {
   let closed = false;
   let lastError: Error | null = null;
   const closeListeners: ((e: Error | null) => void)[] = [];
