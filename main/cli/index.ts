@@ -44,6 +44,8 @@ function open(dataDir: string): Runtime {
   return createRuntime({
     dataDir: resolve(dataDir),
     shell: 'headless',
+    // The CLI works on the data, never on the serial ports the running app may hold.
+    deviceIo: null,
     logger: { error: (m, meta) => console.error(m, meta ?? ''), warn: () => undefined, info: () => undefined },
   });
 }

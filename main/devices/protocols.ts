@@ -8,7 +8,9 @@ import * as beurer from './beurer/frame';
 import * as ieee11073 from './ieee11073/frame';
 import * as line from './line/frame';
 
-export const PROTOCOLS = ['idcard', 'onetouch', 'ultraeasy', 'freestyle', 'beurer', 'ieee11073', 'line'] as const;
+import { DEVICE_PROTOCOLS } from '../../shared/api/devices';
+
+export const PROTOCOLS = DEVICE_PROTOCOLS;
 export type Protocol = (typeof PROTOCOLS)[number];
 
 export function isProtocol(s: string): s is Protocol {

@@ -7,13 +7,8 @@ import type { GlucoseRecord } from './glucose-record';
 import type { DeviceErrorKind } from './link';
 
 /** A single measurement as a form can take it (the screening rules count it like a typed value). */
-export type Measurement =
-  | { kind: 'bloodPressure'; systolic: number; diastolic: number; pulse: number | null; isFlagged: boolean }
-  | { kind: 'glucose'; mgdl: number; isFlagged: boolean }
-  | { kind: 'weight'; kg: number; isFlagged: boolean }
-  | { kind: 'temperature'; celsius: number; isFlagged: boolean }
-  | { kind: 'spo2'; percent: number; pulse: number | null; isFlagged: boolean }
-  | { kind: 'identifier'; code: string; isFlagged: boolean };
+export type { Measurement } from '../../shared/api/devices';
+import type { Measurement } from '../../shared/api/devices';
 
 export type SessionEvent =
   | { type: 'identity'; identity: CardIdentity; photo: Uint8Array; raw: Uint8Array }

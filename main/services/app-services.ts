@@ -11,6 +11,7 @@ import { AppError } from '../../shared/api/errors';
 import { ClinicServices } from './clinic-services';
 import { EventBus } from './event-bus';
 import { SessionService } from './session';
+import type { DeviceIo } from '../devices';
 
 export interface AppServicesOptions {
   dataDir: string;
@@ -19,6 +20,8 @@ export interface AppServicesOptions {
   logger: Logger;
   keystore?: OsKeystore | undefined;
   kdfCost?: KdfCost | undefined;
+  /** Serial I/O for the device manager (default real ports); null runs no device sessions (the CLI). */
+  deviceIo?: DeviceIo | null | undefined;
 }
 
 function readVersion(): string {
@@ -59,7 +62,7 @@ export class AppServices {
           timeZone: u.timeZone,
           user: u.user,
           settings: u.settings,
-        }, this.bus);
+        }, this.bus, options.deviceIo);
       },
       onLocking: async () => {
         this.clinicServices?.stop();

@@ -10,6 +10,7 @@ import { createHandlers } from '../api/handlers';
 import type { KdfCost } from '../store/keys';
 import type { OsKeystore } from '../store/keys/os-keystore';
 import { AppServices } from './app-services';
+import type { DeviceIo } from '../devices';
 
 export interface RuntimeOptions {
   dataDir: string;
@@ -21,6 +22,8 @@ export interface RuntimeOptions {
   checkOutputs?: boolean;
   /** KDF cost override for tests; production always uses the defaults. */
   kdfCost?: KdfCost;
+  /** Serial I/O for the device manager (default: real ports via serialport); null opens no port (the CLI). */
+  deviceIo?: DeviceIo | null;
 }
 
 export interface Runtime {
@@ -38,6 +41,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     keystore: options.keystore,
     logger,
     kdfCost: options.kdfCost,
+    deviceIo: options.deviceIo,
   });
   const dispatch = createDispatcher({
     contract,
