@@ -11,6 +11,7 @@ import { createRuntime, type Runtime } from '../services/runtime';
 import { seedClinic, SEED_PROFILES, type SeedProfile } from '../seed';
 import { integrityCheck } from '../store/sqlite-file';
 import { env, many, one, parseArgs, UsageError } from './args';
+import { device, DEVICE_USAGE } from './device';
 import { EXIT, exitCodeFor } from './exit-codes';
 
 const USAGE = `村医 Cunyi command line
@@ -29,6 +30,7 @@ const USAGE = `村医 Cunyi command line
         fills an EMPTY clinic with a deterministic synthetic township (same S and N, same documents), signed in as
         an admin with CUNYI_PASSWORD; N defaults to 3000 (realistic) or 30000 (stress); prints a JSON summary,
         progress goes to stderr
+${DEVICE_USAGE}
 
 Exit codes: 0 ok, 2 bad usage, 3 wrong password, 4 damaged data, 5 the clinic is open in another window or
 command (close it first), 1 other errors.`;
@@ -49,6 +51,8 @@ function open(dataDir: string, options: { clinicServices?: boolean } = {}): Runt
     dataDir: resolve(dataDir),
     shell: 'headless',
     ...options,
+    // The CLI works on the data, never on the serial ports the running app may hold.
+    deviceIo: null,
     logger: { error: (m, meta) => console.error(m, meta ?? ''), warn: () => undefined, info: () => undefined },
   });
 }
@@ -213,6 +217,9 @@ export async function main(argv: string[]): Promise<number> {
         return EXIT.ok;
       case 'seed':
         await seed(rest);
+        return EXIT.ok;
+      case 'device':
+        await device(rest);
         return EXIT.ok;
       case 'help':
       case '--help':

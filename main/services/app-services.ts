@@ -12,6 +12,7 @@ import { ClinicServices } from './clinic-services';
 import { EventBus } from './event-bus';
 import { SessionService } from './session';
 import { UnitOfWork } from './unit-of-work';
+import type { DeviceIo } from '../devices';
 
 export interface AppServicesOptions {
   dataDir: string;
@@ -22,6 +23,8 @@ export interface AppServicesOptions {
   kdfCost?: KdfCost | undefined;
   /** False for bulk loaders (`cunyi seed`): no live indexes follow their writes; they catch up at the next sign-in. */
   clinicServices?: boolean | undefined;
+  /** Serial I/O for the device manager (default real ports); null runs no device sessions (the CLI). */
+  deviceIo?: DeviceIo | null | undefined;
 }
 
 function readVersion(): string {
@@ -64,7 +67,7 @@ export class AppServices {
           user: u.user,
           settings: u.settings,
           uow: new UnitOfWork(u.db, u.audit),
-        }, this.bus);
+        }, this.bus, options.deviceIo);
       },
       onLocking: async () => {
         this.clinicServices?.stop();

@@ -15,6 +15,7 @@ import { HouseholdsService } from './residents/households-service';
 import { ensureFirstBlock } from './residents/record-numbers';
 import { ResidentsService } from './residents/residents-service';
 import { ResidentSearchIndex } from './residents/search-index';
+import { DeviceManager, serialDeviceIo, settingsBindingStore, type DeviceIo } from '../devices';
 
 export class ClinicServices {
   readonly residents: ResidentsService;
@@ -25,12 +26,15 @@ export class ClinicServices {
   readonly worklist: WorklistService;
   readonly teams: TeamsService;
   readonly contracts: ContractsService;
+  readonly devices: DeviceManager;
 
   private constructor(
     readonly ctx: ClinicContext,
     private readonly index: ResidentSearchIndex,
     private readonly patients: PatientIndex,
+    devices: DeviceManager,
   ) {
+    this.devices = devices;
     this.residents = new ResidentsService(ctx, index, patients);
     this.households = new HouseholdsService(ctx);
     this.healthChecks = new HealthChecksService(ctx);
@@ -42,7 +46,7 @@ export class ClinicServices {
   }
 
   /** `bus` carries `worklist.changed`; null where nobody listens (CLI). */
-  static async start(ctx: ClinicContext, bus: EventBus | null = null): Promise<ClinicServices> {
+  static async start(ctx: ClinicContext, bus: EventBus | null = null, deviceIo?: DeviceIo | null): Promise<ClinicServices> {
     await ensureFirstBlock(ctx);
     const index = new ResidentSearchIndex(ctx.db);
     // Follows the change streams from now; its one full read starts once sign-in has answered (the work list is the
@@ -50,10 +54,21 @@ export class ClinicServices {
     const patients = new PatientIndex(ctx.db, bus);
     patients.start();
     setImmediate(() => void patients.ready().catch(() => undefined));
-    return new ClinicServices(ctx, index, patients);
+    // Device sessions run only where someone listens: `deviceIo: null` (the CLI) or no bus opens no port.
+    const devices = new DeviceManager({
+      store: settingsBindingStore(ctx.db, ctx.clinicCode),
+      ...(deviceIo ?? serialDeviceIo),
+      clock: ctx.clock,
+      onStatus: (list) => bus?.publish('device.status', { devices: list }),
+      onReading: (r) => bus?.publish('device.reading', r),
+      onIdentity: (r) => bus?.publish('device.identity', r),
+    });
+    if (bus && deviceIo !== null) await devices.start();
+    return new ClinicServices(ctx, index, patients, devices);
   }
 
   stop(): void {
+    void this.devices.stop();
     this.patients.stop();
   }
 }

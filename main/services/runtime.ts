@@ -11,6 +11,7 @@ import { lockDataDir } from '../store/data-dir-lock';
 import type { KdfCost } from '../store/keys';
 import type { OsKeystore } from '../store/keys/os-keystore';
 import { AppServices } from './app-services';
+import type { DeviceIo } from '../devices';
 
 export interface RuntimeOptions {
   dataDir: string;
@@ -28,6 +29,8 @@ export interface RuntimeOptions {
    * made seeding peak at 4 GB, and the indexes catch up from their checkpoints at the next sign-in.
    */
   clinicServices?: boolean;
+  /** Serial I/O for the device manager (default: real ports via serialport); null opens no port (the CLI). */
+  deviceIo?: DeviceIo | null;
 }
 
 export interface Runtime {
@@ -50,6 +53,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     logger,
     kdfCost: options.kdfCost,
     clinicServices: options.clinicServices,
+    deviceIo: options.deviceIo,
   });
   const dispatch = createDispatcher({
     contract,

@@ -5,6 +5,7 @@
 import type { ComponentType } from 'react';
 import type { SessionState } from '../../shared/api/session';
 import { ContractsPage } from '../features/contracts/ContractsPage';
+import { DevicesPage } from '../features/devices/DevicesPage';
 import { FollowupsPage } from '../features/followups/FollowupsPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { ResidentsPage } from '../features/residents/ResidentsPage';
@@ -24,4 +25,5 @@ export const SECTION_PAGES: Partial<Record<Section, ComponentType<SectionPagePro
   worklist: WorklistPage,
   followups: FollowupsPage,
   contracts: ContractsPage,
+  devices: DevicesPage,
 };

@@ -10,8 +10,9 @@ import { healthChecks, households, residents } from './residents';
 import { audit, settings } from './settings';
 import { followups, registries, worklist, WorklistChanged } from './followups';
 import { contracts, packages, teams } from './contracting';
+import { DeviceReading, devices, DeviceStatusChanged, IdentityRead } from './devices';
 
-export const contract = { app, session, users, settings, audit, residents, households, healthChecks, registries, followups, worklist, teams, packages, contracts } as const;
+export const contract = { app, session, users, settings, audit, residents, households, healthChecks, registries, followups, worklist, teams, packages, contracts, devices } as const;
 export type AppContract = typeof contract;
 
 export const events = {
@@ -21,6 +22,12 @@ export const events = {
   'status.changed': StatusSnapshot,
   /** Follow-ups, checks, enrolments or contracts changed: the work list should be queried again. */
   'worklist.changed': WorklistChanged,
+  /** A device binding's status changed (connected, retrying, last problem). */
+  'device.status': DeviceStatusChanged,
+  /** A reading arrived and waits to be accepted or discarded. */
+  'device.reading': DeviceReading,
+  /** A card reader read an identity document (ID numbers are not logged). */
+  'device.identity': IdentityRead,
 } as const;
 export type AppEvents = typeof events;
 export type EventName = keyof AppEvents;

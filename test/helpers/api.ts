@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { ApiResult } from '../../shared/api';
 import { fixedClock } from '../../shared/domain/dates';
 import { idCheckDigit } from '../../shared/domain/id-number';
-import { createRuntime, type Runtime } from '../../main/services/runtime';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../../main/services/runtime';
 import { SETUP_INPUT, TEST_KDF_COST } from './host';
 
 const silent = process.env['CUNYI_TEST_LOG'] ? { error: console.error, warn: console.warn, info: () => undefined } : { error: () => undefined, warn: () => undefined, info: () => undefined };
@@ -20,10 +20,10 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-export async function clinicHarness(now = '2026-03-02T02:00:00Z'): Promise<ApiHarness> {
+export async function clinicHarness(now = '2026-03-02T02:00:00Z', extra: Pick<RuntimeOptions, 'deviceIo'> = {}): Promise<ApiHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cunyi-api-'));
   const clock = fixedClock(now);
-  const make = () => createRuntime({ dataDir, shell: 'headless', clock, kdfCost: TEST_KDF_COST, checkOutputs: true, logger: silent });
+  const make = () => createRuntime({ dataDir, shell: 'headless', clock, kdfCost: TEST_KDF_COST, checkOutputs: true, logger: silent, ...extra });
   const h: ApiHarness = {
     dataDir,
     clock,
