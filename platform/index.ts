@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { SYNCED_COLLECTIONS, SYNCED_COLLECTION_NAMES, wireSchemas, type WireDocument } from '../shared/sync/protocol';
@@ -43,6 +43,38 @@ export interface RunningPlatform {
 
 export const ADMIN_TOKEN_FILE = 'admin-token';
 export const RUNNING_FILE = 'platform.running.json';
+export const LOCK_FILE = 'platform.lock';
+
+/**
+ * PGlite must be opened by one process at a time: the server and the offline CLI commands take this lock (a file
+ * holding the owner's pid; a dead owner's lock is taken over). PostgreSQL needs no lock.
+ */
+async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  const file = join(dataDir, LOCK_FILE);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fh = await open(file, 'wx');
+      await fh.writeFile(String(process.pid));
+      await fh.close();
+      return () => rm(file, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+      if (pid && isAlive(pid)) throw new Error(`the platform data directory ${dataDir} is in use by process ${pid}`);
+      await rm(file, { force: true });
+    }
+  }
+  throw new Error(`could not lock ${dataDir}`);
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 export function clinicRules(): Record<string, CollectionRule> {
   return Object.fromEntries(SYNCED_COLLECTION_NAMES.map((c) => [c, { primaryKey: 'id', scope: SYNCED_COLLECTIONS[c] }]));
@@ -59,7 +91,23 @@ export async function readAdminToken(dataDir: string): Promise<string> {
 /** Opens the database and store without serving (the CLI's offline commands). */
 export async function openStore(opts: Pick<PlatformOptions, 'dataDir' | 'databaseUrl' | 'extraCollections' | 'now'>): Promise<PlatformStore> {
   await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
-  const sql = await openSql({ databaseUrl: opts.databaseUrl, dataDir: join(opts.dataDir, 'pglite') });
+  const unlock = opts.databaseUrl ? async () => undefined : await lockDataDir(opts.dataDir);
+  let sql: Sql;
+  try {
+    const opened = await openSql({ databaseUrl: opts.databaseUrl, dataDir: join(opts.dataDir, 'pglite') });
+    sql = {
+      kind: opened.kind,
+      query: (t, p) => opened.query(t, p),
+      transaction: (fn) => opened.transaction(fn),
+      close: async () => {
+        await opened.close();
+        await unlock();
+      },
+    };
+  } catch (e) {
+    await unlock();
+    throw e;
+  }
   try {
     await migrate(sql);
   } catch (e) {
