@@ -159,6 +159,13 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     return reply.type('application/json').send(`{"documents":[${page.bodies.join(',')}],"checkpoint":{"seq":${page.seq}}}`);
   });
 
+  app.get(`${API_PREFIX}/:collection/remaining`, async (req) => {
+    const d = await device(req);
+    const collection = collectionOf(req);
+    const q = parse(PullQuery, req.query, 'The query');
+    return { remaining: await store.remaining(d, collection, q.seq) };
+  });
+
   app.post(`${API_PREFIX}/:collection/push`, async (req) => {
     const d = await device(req);
     const collection = collectionOf(req);

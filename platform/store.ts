@@ -195,6 +195,16 @@ export class PlatformStore {
     return { bodies: rows.map((r) => r.body), seq: last ? Number(last.seq) : afterSeq };
   }
 
+  /** How many documents this device would still pull after `afterSeq` (progress and ETA of a long first sync). */
+  async remaining(device: Device, collection: string, afterSeq: number): Promise<number> {
+    const rule = this.rule(collection);
+    const where =
+      rule.scope === 'village' ? 'AND village_code = ANY($3::text[])' : rule.scope === 'clinic' ? 'AND clinic_code = $3' : 'AND $3::text IS NOT NULL';
+    const scopeParam = rule.scope === 'village' ? device.clinic.villages.map((v) => v.code) : device.clinic.code;
+    const rows = await this.sql.query<{ n: string | number }>(`SELECT count(*) AS n FROM documents WHERE collection = $1 AND seq > $2 ${where}`, [collection, afterSeq, scopeParam]);
+    return Number(rows[0]?.n ?? 0);
+  }
+
   /** Why a document may not come from this device, or null when it may. */
   private jurisdictionProblem(device: Device, rule: CollectionRule, doc: { clinicCode: unknown; villageCode: unknown }): string | null {
     if (rule.scope === 'none') return null;

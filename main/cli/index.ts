@@ -30,6 +30,12 @@ const USAGE = `村医 Cunyi command line
         an admin with CUNYI_PASSWORD; N defaults to 3000 (realistic) or 30000 (stress); prints a JSON summary,
         progress goes to stderr
 
+  cunyi enroll --data-dir D --url https://HOST:PORT --code CODE [--fingerprint AA:BB:…] [--user NAME]
+        enrols this device with the county platform once (signed in as an admin with CUNYI_PASSWORD); pins the
+        platform certificate (the given fingerprint, or the one seen now, printed)
+  cunyi sync --data-dir D [--user NAME]
+        syncs every collection with the platform now; prints the sync status as JSON; exit 0 when in sync
+
 Exit codes: 0 ok, 2 bad usage, 3 wrong password, 4 damaged data, 1 other errors.`;
 
 class CommandFailed extends Error {
@@ -42,6 +48,7 @@ function open(dataDir: string): Runtime {
   return createRuntime({
     dataDir: resolve(dataDir),
     shell: 'headless',
+    noAutoSync: true,
     logger: { error: (m, meta) => console.error(m, meta ?? ''), warn: () => undefined, info: () => undefined },
   });
 }
@@ -187,6 +194,35 @@ async function seed(argv: string[]): Promise<void> {
   });
 }
 
+async function enroll(argv: string[]): Promise<void> {
+  const args = parseArgs(argv, { values: ['data-dir', 'url', 'code', 'fingerprint', 'user'] });
+  const password = env('CUNYI_PASSWORD');
+  await withRuntime(one(args, 'data-dir', true), async (rt) => {
+    await signIn(rt, one(args, 'user') ?? process.env['CUNYI_USER'] ?? 'admin', password);
+    const fingerprint = one(args, 'fingerprint');
+    const status = await call<{ fingerprint: string | null }>(rt, 'sync.enroll', {
+      url: one(args, 'url', true),
+      code: one(args, 'code', true),
+      ...(fingerprint ? { fingerprint } : {}),
+    });
+    console.log(JSON.stringify(status, null, 2));
+  });
+}
+
+async function syncCommand(argv: string[]): Promise<void> {
+  const args = parseArgs(argv, { values: ['data-dir', 'user'] });
+  const password = env('CUNYI_PASSWORD');
+  await withRuntime(one(args, 'data-dir', true), async (rt) => {
+    await signIn(rt, one(args, 'user') ?? process.env['CUNYI_USER'] ?? 'admin', password);
+    const r = (await rt.dispatch('sync.now', {}, { transport: 'test', connectionId: 'cli' }));
+    if (!r.ok) {
+      console.log(JSON.stringify({ ok: false, error: r.error, status: await call(rt, 'sync.status', {}) }, null, 2));
+      throw new CommandFailed(r.error);
+    }
+    console.log(JSON.stringify({ ok: true, status: r.value }, null, 2));
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -205,6 +241,12 @@ export async function main(argv: string[]): Promise<number> {
         return EXIT.ok;
       case 'seed':
         await seed(rest);
+        return EXIT.ok;
+      case 'enroll':
+        await enroll(rest);
+        return EXIT.ok;
+      case 'sync':
+        await syncCommand(rest);
         return EXIT.ok;
       case 'help':
       case '--help':

@@ -11,6 +11,7 @@ import { AppError } from '../../shared/api/errors';
 import { ClinicServices } from './clinic-services';
 import { EventBus } from './event-bus';
 import { SessionService } from './session';
+import { SyncEngine } from '../sync/sync-engine';
 
 export interface AppServicesOptions {
   dataDir: string;
@@ -19,6 +20,8 @@ export interface AppServicesOptions {
   logger: Logger;
   keystore?: OsKeystore | undefined;
   kdfCost?: KdfCost | undefined;
+  /** Do not start replicating on sign-in (the CLI syncs only when asked). */
+  noAutoSync?: boolean | undefined;
 }
 
 function readVersion(): string {
@@ -40,6 +43,7 @@ export class AppServices {
   readonly version = readVersion();
   private status: StatusSnapshot = { online: false, lastSyncAt: null, devices: [], user: null };
   private clinicServices: ClinicServices | null = null;
+  private syncEngine: SyncEngine | null = null;
 
   constructor(readonly options: AppServicesOptions) {
     this.session = new SessionService({
@@ -60,8 +64,23 @@ export class AppServices {
           user: u.user,
           settings: u.settings,
         }, this.bus);
+        // Replication runs here, in the runtime, while the clinic is open (DESIGN.md §6); it needs the data key's
+        // database and stops when the session locks.
+        this.syncEngine = new SyncEngine({
+          db: u.db,
+          clock: options.clock,
+          logger: options.logger,
+          deviceId: u.deviceId,
+          onStatus: (s) => {
+            this.bus.publish('sync.changed', s);
+            this.updateStatus({ online: s.state === 'idle' || s.state === 'syncing', lastSyncAt: s.lastSyncAt });
+          },
+        });
+        if (!options.noAutoSync) this.syncEngine.start();
       },
       onLocking: async () => {
+        await this.syncEngine?.stop();
+        this.syncEngine = null;
         this.clinicServices?.stop();
         this.clinicServices = null;
       },
@@ -77,6 +96,12 @@ export class AppServices {
   clinic(): ClinicServices {
     if (!this.clinicServices || !this.session.isUnlocked) throw new AppError('LOCKED');
     return this.clinicServices;
+  }
+
+  /** The open clinic's replication client; LOCKED when signed out. */
+  sync(): SyncEngine {
+    if (!this.syncEngine || !this.session.isUnlocked) throw new AppError('LOCKED');
+    return this.syncEngine;
   }
 
   get clock(): Clock {

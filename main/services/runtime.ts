@@ -21,6 +21,8 @@ export interface RuntimeOptions {
   checkOutputs?: boolean;
   /** KDF cost override for tests; production always uses the defaults. */
   kdfCost?: KdfCost;
+  /** Do not start replicating on sign-in (the CLI syncs only when asked). */
+  noAutoSync?: boolean;
 }
 
 export interface Runtime {
@@ -38,6 +40,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     keystore: options.keystore,
     logger,
     kdfCost: options.kdfCost,
+    noAutoSync: options.noAutoSync,
   });
   const dispatch = createDispatcher({
     contract,

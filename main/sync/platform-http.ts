@@ -6,7 +6,7 @@
 import type { TLSSocket } from 'node:tls';
 import { Agent, buildConnector, fetch } from 'undici';
 import type { z } from 'zod';
-import { AppError } from '../../shared/api/errors';
+import { AppError, type ErrorCode } from '../../shared/api/errors';
 import { API_PREFIX, PlatformRefusal } from '../../shared/sync/protocol';
 
 /** A pull page of 1,000 documents is a few MB; a hostile or broken server sending more is cut off here. */
@@ -34,7 +34,7 @@ export class PlatformHttp {
 
   constructor(private readonly opts: PlatformHttpOptions) {
     const url = new URL(opts.url);
-    if (url.protocol !== 'https:') throw new AppError('BAD_REQUEST', { url: opts.url }, 'The platform URL must start with https://');
+    if (url.protocol !== 'https:') throw syncError('BAD_REQUEST', { url: opts.url, message: 'The platform URL must start with https://' });
     this.base = `${url.origin}${API_PREFIX}`;
     // Our own check replaces the CA check: the pinned fingerprint is the trust anchor (self-signed platforms).
     const connect = buildConnector({ rejectUnauthorized: false, maxCachedSessions: 0 });
@@ -87,13 +87,13 @@ export class PlatformHttp {
     try {
       parsed = JSON.parse(text);
     } catch {
-      throw new AppError('PLATFORM_BAD_RESPONSE', { status: res.status, reason: 'not JSON' });
+      throw syncError('PLATFORM_BAD_RESPONSE', { status: res.status, reason: 'not JSON' });
     }
     if (!res.ok) throw refusalError(res.status, parsed);
     const r = schema.safeParse(parsed);
     if (!r.success) {
       const issue = r.error.issues[0];
-      throw new AppError('PLATFORM_BAD_RESPONSE', { path, reason: issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid' });
+      throw syncError('PLATFORM_BAD_RESPONSE', { path, reason: issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid' });
     }
     return r.data;
   }
@@ -125,7 +125,7 @@ export class PlatformHttp {
       for await (const chunk of res.body) {
         buffer += decoder.decode(chunk as Uint8Array, { stream: true });
         // One event is a few dozen bytes; a server that never ends an event is not a platform.
-        if (buffer.length > 1024 * 1024) throw new AppError('PLATFORM_BAD_RESPONSE', { reason: 'event stream line too long' });
+        if (buffer.length > 1024 * 1024) throw syncError('PLATFORM_BAD_RESPONSE', { reason: 'event stream line too long' });
         let end: number;
         while ((end = buffer.indexOf('\n\n')) >= 0) {
           const block = buffer.slice(0, end);
@@ -147,6 +147,12 @@ export class PlatformHttp {
   }
 }
 
+/** An AppError whose message is the plain reason, so it survives RxDB turning replication errors into plain JSON. */
+export function syncError(code: ErrorCode, details: Record<string, unknown> = {}): AppError {
+  const text = details['message'] ?? details['reason'];
+  return new AppError(code, details, typeof text === 'string' ? text : code);
+}
+
 class CertificateMismatch extends Error {
   constructor(readonly seen: string) {
     super('platform certificate fingerprint does not match the pinned one');
@@ -160,7 +166,7 @@ async function readCapped(body: AsyncIterable<Uint8Array> | null, cap: number): 
   try {
     for await (const chunk of body) {
       size += chunk.byteLength;
-      if (size > cap) throw new AppError('PLATFORM_BAD_RESPONSE', { reason: `response larger than ${cap} bytes` });
+      if (size > cap) throw syncError('PLATFORM_BAD_RESPONSE', { reason: `response larger than ${cap} bytes` });
       chunks.push(chunk);
     }
   } catch (e) {
@@ -178,19 +184,19 @@ function transportError(e: unknown): AppError {
   if (e instanceof AppError) return e;
   let cause: unknown = e;
   for (let i = 0; i < 4 && cause; i++) {
-    if (cause instanceof CertificateMismatch) return new AppError('PLATFORM_CERTIFICATE_MISMATCH', { seen: cause.seen });
+    if (cause instanceof CertificateMismatch) return syncError('PLATFORM_CERTIFICATE_MISMATCH', { seen: cause.seen });
     cause = (cause as { cause?: unknown }).cause;
   }
   const err = e as { name?: string; cause?: { code?: string; message?: string }; message?: string };
-  return new AppError('PLATFORM_UNREACHABLE', { reason: err.cause?.code ?? err.name ?? err.message ?? String(e) });
+  return syncError('PLATFORM_UNREACHABLE', { reason: err.cause?.code ?? err.name ?? err.message ?? String(e) });
 }
 
 function refusalError(status: number, body: unknown): AppError {
   const r = PlatformRefusal.safeParse(body);
   const reason = r.success ? r.data : { error: `HTTP_${status}`, message: `The platform answered ${status}.` };
-  if (status === 426) return new AppError('APP_UPDATE_REQUIRED', { message: reason.message });
-  if (reason.error === 'REVOKED') return new AppError('DEVICE_REVOKED', { message: reason.message });
-  if (reason.error === 'ENROLMENT_CODE_INVALID') return new AppError('ENROLMENT_CODE_INVALID', { message: reason.message });
-  if (status >= 500) return new AppError('PLATFORM_UNREACHABLE', { status, reason: reason.message });
-  return new AppError('PLATFORM_REFUSED', { status, error: reason.error, message: reason.message });
+  if (status === 426) return syncError('APP_UPDATE_REQUIRED', { message: reason.message });
+  if (reason.error === 'REVOKED') return syncError('DEVICE_REVOKED', { message: reason.message });
+  if (reason.error === 'ENROLMENT_CODE_INVALID') return syncError('ENROLMENT_CODE_INVALID', { message: reason.message });
+  if (status >= 500) return syncError('PLATFORM_UNREACHABLE', { status, reason: reason.message });
+  return syncError('PLATFORM_REFUSED', { status, error: reason.error, message: reason.message });
 }

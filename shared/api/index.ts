@@ -10,8 +10,9 @@ import { healthChecks, households, residents } from './residents';
 import { audit, settings } from './settings';
 import { followups, registries, worklist, WorklistChanged } from './followups';
 import { contracts, packages, teams } from './contracting';
+import { sync, SyncStatus } from './sync';
 
-export const contract = { app, session, users, settings, audit, residents, households, healthChecks, registries, followups, worklist, teams, packages, contracts } as const;
+export const contract = { app, session, users, settings, audit, residents, households, healthChecks, registries, followups, worklist, teams, packages, contracts, sync } as const;
 export type AppContract = typeof contract;
 
 export const events = {
@@ -21,6 +22,8 @@ export const events = {
   'status.changed': StatusSnapshot,
   /** Follow-ups, checks, enrolments or contracts changed: the work list should be queried again. */
   'worklist.changed': WorklistChanged,
+  /** The sync state with the county platform changed (state, pending, progress, errors). */
+  'sync.changed': SyncStatus,
 } as const;
 export type AppEvents = typeof events;
 export type EventName = keyof AppEvents;

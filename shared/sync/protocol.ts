@@ -29,8 +29,8 @@ export type SyncedCollection = keyof typeof SYNCED_COLLECTIONS;
 export const SYNCED_COLLECTION_NAMES = Object.keys(SYNCED_COLLECTIONS) as SyncedCollection[];
 
 /** Settings a device keeps to itself and never pushes (its record-number cursor is its own, DESIGN.md §2). */
-export function isLocalOnlySetting(doc: { type?: unknown }): boolean {
-  return doc.type === 'user';
+export function isLocalOnlySetting(doc: object): boolean {
+  return (doc as { type?: unknown }).type === 'user';
 }
 
 export const Checkpoint = z.object({ seq: z.number().int().min(0) });
