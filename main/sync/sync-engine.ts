@@ -7,7 +7,7 @@
  */
 import { Subject, type Subscription } from 'rxjs';
 import { getChangedDocumentsSince, getLastCheckpointDoc, type RxCollection, type RxReplicationPullStreamItem } from 'rxdb';
-import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
+import type { RxReplicationState } from 'rxdb/plugins/replication';
 import { z } from 'zod';
 import { AppError, isErrorCode, type ErrorCode } from '../../shared/api/errors';
 import type { SyncStatus } from '../../shared/api/sync';
@@ -15,9 +15,6 @@ import type { Clock } from '../../shared/domain/dates';
 import {
   AckResponse,
   isLocalOnlySetting,
-  MAX_PUSH_BATCH,
-  PullResponse,
-  PushResponse,
   SYNCED_COLLECTIONS,
   SYNCED_COLLECTION_NAMES,
   wireSchemas,
@@ -29,8 +26,9 @@ import type { Logger } from '../api/dispatch';
 import type { ClinicDatabase } from '../store/database';
 import { EnrolmentStore, type Enrolment } from './enrolment-store';
 import { PlatformHttp, syncError } from './platform-http';
+import { replicateWithPlatform } from './replication';
 
-export const PULL_BATCH = 500;
+
 const MIN_RETRY_MS = 5_000;
 const MAX_RETRY_MS = 5 * 60_000;
 /** How long "sync now" waits for every collection to be in sync before it reports what it has. */
@@ -139,36 +137,21 @@ export class SyncEngine {
     const stream = new Subject<RxReplicationPullStreamItem<Doc, Checkpoint>>();
     run.streams.set(name, stream);
     const accept = (doc: WireDocument): Doc => this.acceptFromPlatform(enrolment, name, doc);
-    const state = replicateRxCollection<Doc, Checkpoint>({
-      replicationIdentifier: `cunyi-platform-${name}-${enrolment.url}`,
+    const state = replicateWithPlatform({
+      http: run.http,
       collection,
+      name,
+      identifier: `cunyi-platform-${name}-${enrolment.url}`,
       live: true,
       retryTime: this.retryMs,
-      autoStart: true,
-      waitForLeadership: false,
-      pull: {
-        batchSize: PULL_BATCH,
-        stream$: stream.asObservable(),
-        handler: async (checkpoint, batchSize) => {
-          const seq = checkpoint?.seq ?? 0;
-          const r = await run.http.json('GET', `/${name}/pull?seq=${seq}&limit=${batchSize}`, undefined, PullResponse);
-          if (r.checkpoint.seq < seq) throw syncError('PLATFORM_BAD_RESPONSE', { reason: 'checkpoint went backwards' });
-          const documents = r.documents.map(accept);
-          if (this.progress) {
-            const received = this.progress.received + documents.length;
-            this.progress = { ...this.progress, received, etaSeconds: this.eta(received, this.progress.total) };
-            this.publish();
-          }
-          return { documents: documents as never, checkpoint: r.checkpoint };
-        },
-      },
-      push: {
-        batchSize: MAX_PUSH_BATCH,
-        modifier: (doc) => (name === 'settings' && isLocalOnlySetting(doc) ? null : doc),
-        handler: async (rows) => {
-          const conflicts = await run.http.json('POST', `/${name}/push`, rows, PushResponse);
-          return conflicts.map(accept) as never;
-        },
+      stream$: stream.asObservable(),
+      accept,
+      skipPush: name === 'settings' ? isLocalOnlySetting : undefined,
+      onPulled: (n) => {
+        if (!this.progress) return;
+        const received = this.progress.received + n;
+        this.progress = { ...this.progress, received, etaSeconds: this.eta(received, this.progress.total) };
+        this.publish();
       },
     });
     run.replications.set(name, state);

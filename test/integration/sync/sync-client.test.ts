@@ -22,7 +22,7 @@ const clinic = { code: SETUP_INPUT.clinicCode, name: SETUP_INPUT.clinicName, vil
 beforeAll(async () => {
   p = await startTestPlatform();
   one = await clinicHarness();
-});
+}, 180_000);
 afterAll(async () => {
   await one?.close();
   await two?.close();
