@@ -88,6 +88,10 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     for (const s of streams) s.res.write(': keep-alive\n\n');
   }, opts.heartbeatMs ?? 25_000);
   heartbeat.unref();
+  // Event streams never end by themselves: end them before the server waits for its connections to close.
+  app.addHook('preClose', async () => {
+    for (const s of streams) s.res.destroy();
+  });
   app.addHook('onClose', async () => {
     clearInterval(heartbeat);
     store.changes.off('change', onChange);

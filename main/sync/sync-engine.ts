@@ -237,6 +237,8 @@ export class SyncEngine {
   async syncNow(timeoutMs = SYNC_NOW_TIMEOUT_MS): Promise<SyncStatus> {
     const enrolment = this.enrolments.enrolment();
     if (!enrolment) throw new AppError('SYNC_NOT_ENROLLED');
+    // After an error the replications sit in their back-off wait: start them afresh (they resume from checkpoints).
+    if (this.running && (this.state === 'offline' || this.state === 'error')) await this.stop();
     this.start();
     const run = this.running!;
     const startedAt = this.opts.clock.now();
@@ -257,7 +259,8 @@ export class SyncEngine {
     });
     firstError.catch(() => undefined);
     try {
-      this.progress = await this.pullTotals(run).catch(() => null);
+      // Also the reachability probe: an unreachable or refusing platform answers "sync now" at once.
+      this.progress = await this.pullTotals(run);
       this.publish();
       for (const r of run.replications.values()) r.reSync();
       let timer: NodeJS.Timeout | undefined;
