@@ -40,6 +40,14 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'OUT_OF_JURISDICTION':
     case 'RECORD_NUMBERS_EXHAUSTED':
     case 'NOT_SUPPORTED':
+    case 'SYNC_NOT_ENROLLED':
+    case 'PLATFORM_UNREACHABLE':
+    case 'PLATFORM_CERTIFICATE_MISMATCH':
+    case 'PLATFORM_REFUSED':
+    case 'PLATFORM_BAD_RESPONSE':
+    case 'DEVICE_REVOKED':
+    case 'ENROLMENT_CODE_INVALID':
+    case 'APP_UPDATE_REQUIRED':
       return EXIT.failure;
     default:
       return assertNever(code);

@@ -32,6 +32,12 @@ const USAGE = `村医 Cunyi command line
         progress goes to stderr
 ${DEVICE_USAGE}
 
+  cunyi enroll --data-dir D --url https://HOST:PORT --code CODE [--fingerprint AA:BB:…] [--user NAME]
+        enrols this device with the county platform once (signed in as an admin with CUNYI_PASSWORD); pins the
+        platform certificate (the given fingerprint, or the one seen now, printed)
+  cunyi sync --data-dir D [--user NAME]
+        syncs every collection with the platform now; prints the sync status as JSON; exit 0 when in sync
+
 Exit codes: 0 ok, 2 bad usage, 3 wrong password, 4 damaged data, 5 the clinic is open in another window or
 command (close it first), 1 other errors.`;
 
@@ -53,6 +59,7 @@ function open(dataDir: string, options: { clinicServices?: boolean } = {}): Runt
     ...options,
     // The CLI works on the data, never on the serial ports the running app may hold.
     deviceIo: null,
+    noAutoSync: true,
     logger: { error: (m, meta) => console.error(m, meta ?? ''), warn: () => undefined, info: () => undefined },
   });
 }
@@ -199,6 +206,35 @@ async function seed(argv: string[]): Promise<void> {
   }, { clinicServices: false });
 }
 
+async function enroll(argv: string[]): Promise<void> {
+  const args = parseArgs(argv, { values: ['data-dir', 'url', 'code', 'fingerprint', 'user'] });
+  const password = env('CUNYI_PASSWORD');
+  await withRuntime(one(args, 'data-dir', true), async (rt) => {
+    await signIn(rt, one(args, 'user') ?? process.env['CUNYI_USER'] ?? 'admin', password);
+    const fingerprint = one(args, 'fingerprint');
+    const status = await call<{ fingerprint: string | null }>(rt, 'sync.enroll', {
+      url: one(args, 'url', true),
+      code: one(args, 'code', true),
+      ...(fingerprint ? { fingerprint } : {}),
+    });
+    console.log(JSON.stringify(status, null, 2));
+  });
+}
+
+async function syncCommand(argv: string[]): Promise<void> {
+  const args = parseArgs(argv, { values: ['data-dir', 'user'] });
+  const password = env('CUNYI_PASSWORD');
+  await withRuntime(one(args, 'data-dir', true), async (rt) => {
+    await signIn(rt, one(args, 'user') ?? process.env['CUNYI_USER'] ?? 'admin', password);
+    const r = (await rt.dispatch('sync.now', {}, { transport: 'test', connectionId: 'cli' }));
+    if (!r.ok) {
+      console.log(JSON.stringify({ ok: false, error: r.error, status: await call(rt, 'sync.status', {}) }, null, 2));
+      throw new CommandFailed(r.error);
+    }
+    console.log(JSON.stringify({ ok: true, status: r.value }, null, 2));
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -220,6 +256,12 @@ export async function main(argv: string[]): Promise<number> {
         return EXIT.ok;
       case 'device':
         await device(rest);
+        return EXIT.ok;
+      case 'enroll':
+        await enroll(rest);
+        return EXIT.ok;
+      case 'sync':
+        await syncCommand(rest);
         return EXIT.ok;
       case 'help':
       case '--help':

@@ -13,6 +13,7 @@ import { EventBus } from './event-bus';
 import { SessionService } from './session';
 import { UnitOfWork } from './unit-of-work';
 import type { DeviceIo } from '../devices';
+import { SyncEngine } from '../sync/sync-engine';
 
 export interface AppServicesOptions {
   dataDir: string;
@@ -25,6 +26,8 @@ export interface AppServicesOptions {
   clinicServices?: boolean | undefined;
   /** Serial I/O for the device manager (default real ports); null runs no device sessions (the CLI). */
   deviceIo?: DeviceIo | null | undefined;
+  /** Do not start replicating on sign-in (the CLI syncs only when asked). */
+  noAutoSync?: boolean | undefined;
 }
 
 function readVersion(): string {
@@ -46,6 +49,7 @@ export class AppServices {
   readonly version = readVersion();
   private status: StatusSnapshot = { online: false, lastSyncAt: null, devices: [], user: null };
   private clinicServices: ClinicServices | null = null;
+  private syncEngine: SyncEngine | null = null;
 
   constructor(readonly options: AppServicesOptions) {
     this.session = new SessionService({
@@ -68,8 +72,23 @@ export class AppServices {
           settings: u.settings,
           uow: new UnitOfWork(u.db, u.audit),
         }, this.bus, options.deviceIo);
+        // Replication runs here, in the runtime, while the clinic is open (DESIGN.md §6); it needs the data key's
+        // database and stops when the session locks.
+        this.syncEngine = new SyncEngine({
+          db: u.db,
+          clock: options.clock,
+          logger: options.logger,
+          deviceId: u.deviceId,
+          onStatus: (s) => {
+            this.bus.publish('sync.changed', s);
+            this.updateStatus({ online: s.state === 'idle' || s.state === 'syncing', lastSyncAt: s.lastSyncAt });
+          },
+        });
+        if (!options.noAutoSync) this.syncEngine.start();
       },
       onLocking: async () => {
+        await this.syncEngine?.stop();
+        this.syncEngine = null;
         this.clinicServices?.stop();
         this.clinicServices = null;
       },
@@ -85,6 +104,12 @@ export class AppServices {
   clinic(): ClinicServices {
     if (!this.clinicServices || !this.session.isUnlocked) throw new AppError('LOCKED');
     return this.clinicServices;
+  }
+
+  /** The open clinic's replication client; LOCKED when signed out. */
+  sync(): SyncEngine {
+    if (!this.syncEngine || !this.session.isUnlocked) throw new AppError('LOCKED');
+    return this.syncEngine;
   }
 
   get clock(): Clock {

@@ -31,6 +31,8 @@ export interface RuntimeOptions {
   clinicServices?: boolean;
   /** Serial I/O for the device manager (default: real ports via serialport); null opens no port (the CLI). */
   deviceIo?: DeviceIo | null;
+  /** Do not start replicating on sign-in (the CLI syncs only when asked). */
+  noAutoSync?: boolean;
 }
 
 export interface Runtime {
@@ -54,6 +56,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     kdfCost: options.kdfCost,
     clinicServices: options.clinicServices,
     deviceIo: options.deviceIo,
+    noAutoSync: options.noAutoSync,
   });
   const dispatch = createDispatcher({
     contract,

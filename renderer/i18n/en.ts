@@ -30,6 +30,14 @@ export const errorsEn: Record<ErrorCode, string> = {
   CLINIC_IN_USE: 'This clinic is open in another window: close it first',
   RECORD_NUMBERS_EXHAUSTED: 'No record numbers are left on this computer; sync to get more',
   NOT_SUPPORTED: 'This is not supported here',
+  SYNC_NOT_ENROLLED: 'This computer is not enrolled with the county platform yet: enrol it on the Sync page',
+  PLATFORM_UNREACHABLE: 'Cannot reach the county platform; check the network. Sync resumes by itself',
+  PLATFORM_CERTIFICATE_MISMATCH: "The platform's certificate differs from the one pinned at enrolment; sync stopped. Call the county platform's operator",
+  PLATFORM_REFUSED: 'The platform refused this sync; see the details',
+  PLATFORM_BAD_RESPONSE: 'The platform sent data that is not valid; it was discarded, nothing was written',
+  DEVICE_REVOKED: "This computer's platform access was revoked; call the county platform's operator",
+  ENROLMENT_CODE_INVALID: 'The enrolment code is wrong or has been used already',
+  APP_UPDATE_REQUIRED: 'The platform needs a newer Cunyi before it will sync',
 };
 
 /** Same keys as Chinese: `typeof zhCN` makes a missing English text a compile error. */

@@ -30,6 +30,14 @@ export const errorsZh: Record<ErrorCode, string> = {
   CLINIC_IN_USE: '这个诊所已在另一个窗口中打开：请先关闭它',
   RECORD_NUMBERS_EXHAUSTED: '本机可用的档案编号已用完，请先同步以获取新的编号',
   NOT_SUPPORTED: '当前环境不支持此操作',
+  SYNC_NOT_ENROLLED: '本机尚未登记到县级平台，请先在“同步”页面登记',
+  PLATFORM_UNREACHABLE: '连不上县级平台，请检查网络；恢复后会自动同步',
+  PLATFORM_CERTIFICATE_MISMATCH: '平台证书与登记时不一致，可能被冒充，已停止同步，请联系县平台管理员',
+  PLATFORM_REFUSED: '平台拒绝了这次同步，原因见详情',
+  PLATFORM_BAD_RESPONSE: '平台返回的数据不正确，已丢弃，未写入本机',
+  DEVICE_REVOKED: '本机的平台授权已被撤销，请联系县平台管理员',
+  ENROLMENT_CODE_INVALID: '登记码无效或已使用过',
+  APP_UPDATE_REQUIRED: '平台要求更新村医软件后才能同步',
 };
 
 export const zhCN = {

@@ -36,6 +36,17 @@ export const ERROR_CODES = [
   'OUT_OF_JURISDICTION',
   'RECORD_NUMBERS_EXHAUSTED',
   'NOT_SUPPORTED',
+  // sync with the county platform
+  'SYNC_NOT_ENROLLED',
+  'PLATFORM_UNREACHABLE',
+  /** The platform presented another certificate than the one pinned at enrolment. */
+  'PLATFORM_CERTIFICATE_MISMATCH',
+  'PLATFORM_REFUSED',
+  /** The platform's answer failed its schema, was too large, or held another clinic's document. */
+  'PLATFORM_BAD_RESPONSE',
+  'DEVICE_REVOKED',
+  'ENROLMENT_CODE_INVALID',
+  'APP_UPDATE_REQUIRED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -11,8 +11,9 @@ import { audit, settings } from './settings';
 import { followups, registries, worklist, WorklistChanged } from './followups';
 import { contracts, packages, teams } from './contracting';
 import { DeviceReading, devices, DeviceStatusChanged, IdentityRead } from './devices';
+import { sync, SyncStatus } from './sync';
 
-export const contract = { app, session, users, settings, audit, residents, households, healthChecks, registries, followups, worklist, teams, packages, contracts, devices } as const;
+export const contract = { app, session, users, settings, audit, residents, households, healthChecks, registries, followups, worklist, teams, packages, contracts, devices, sync } as const;
 export type AppContract = typeof contract;
 
 export const events = {
@@ -28,6 +29,8 @@ export const events = {
   'device.reading': DeviceReading,
   /** A card reader read an identity document (ID numbers are not logged). */
   'device.identity': IdentityRead,
+  /** The sync state with the county platform changed (state, pending, progress, errors). */
+  'sync.changed': SyncStatus,
 } as const;
 export type AppEvents = typeof events;
 export type EventName = keyof AppEvents;

@@ -8,6 +8,7 @@ import { auditHandlers, settingsHandlers } from './settings';
 import { followupsHandlers, registriesHandlers, worklistHandlers } from './followups';
 import { contractsHandlers, packagesHandlers, teamsHandlers } from './contracting';
 import { devicesHandlers } from './devices';
+import { syncHandlers } from './sync';
 
 export function createHandlers(services: AppServices): ContractHandlers<AppContract, CallContext> {
   return {
@@ -26,5 +27,6 @@ export function createHandlers(services: AppServices): ContractHandlers<AppContr
     packages: packagesHandlers(services),
     contracts: contractsHandlers(services),
     devices: devicesHandlers(services),
+    sync: syncHandlers(services),
   };
 }

@@ -1,0 +1,63 @@
+/**
+ * One collection replicated with the platform by RxDB's replication plugin: the pull handler pages by the
+ * platform's change sequence, the push handler sends rows with their assumed master state and takes back the real
+ * master of each conflict. Every document that comes back passes `accept` (schema and jurisdiction) first.
+ */
+import type { Observable } from 'rxjs';
+import type { RxCollection, RxReplicationPullStreamItem } from 'rxdb';
+import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
+import { MAX_PUSH_BATCH, PullResponse, PushResponse, type Checkpoint, type WireDocument } from '../../shared/sync/protocol';
+import type { PlatformHttp } from './platform-http';
+import { syncError } from './platform-http';
+
+type Doc = Record<string, unknown>;
+
+export const PULL_BATCH = 500;
+
+export interface PlatformReplicationOptions {
+  http: PlatformHttp;
+  collection: RxCollection<Doc>;
+  /** The platform's collection name in the URL. */
+  name: string;
+  identifier: string;
+  live: boolean;
+  retryTime: number;
+  stream$?: Observable<RxReplicationPullStreamItem<Doc, Checkpoint>>;
+  accept: (doc: WireDocument) => Doc;
+  /** Documents this device keeps to itself. */
+  skipPush?: ((doc: object) => boolean) | undefined;
+  onPulled?: (count: number) => void;
+  pullBatch?: number;
+}
+
+export function replicateWithPlatform(o: PlatformReplicationOptions): RxReplicationState<Doc, Checkpoint> {
+  return replicateRxCollection<Doc, Checkpoint>({
+    replicationIdentifier: o.identifier,
+    collection: o.collection,
+    live: o.live,
+    retryTime: o.retryTime,
+    autoStart: true,
+    waitForLeadership: false,
+    pull: {
+      batchSize: o.pullBatch ?? PULL_BATCH,
+      ...(o.stream$ ? { stream$: o.stream$ } : {}),
+      handler: async (checkpoint, batchSize) => {
+        const seq = checkpoint?.seq ?? 0;
+        const r = await o.http.json('GET', `/${o.name}/pull?seq=${seq}&limit=${batchSize}`, undefined, PullResponse);
+        if (r.checkpoint.seq < seq) throw syncError('PLATFORM_BAD_RESPONSE', { reason: 'checkpoint went backwards' });
+        if (r.documents.length > batchSize) throw syncError('PLATFORM_BAD_RESPONSE', { reason: 'more documents than asked for' });
+        const documents = r.documents.map(o.accept);
+        o.onPulled?.(documents.length);
+        return { documents: documents as never, checkpoint: r.checkpoint };
+      },
+    },
+    push: {
+      batchSize: MAX_PUSH_BATCH,
+      ...(o.skipPush ? { modifier: (doc: Doc) => (o.skipPush!(doc) ? null : doc) } : {}),
+      handler: async (rows) => {
+        const conflicts = await o.http.json('POST', `/${o.name}/push`, rows, PushResponse);
+        return conflicts.map(o.accept) as never;
+      },
+    },
+  });
+}

@@ -1,0 +1,313 @@
+/**
+ * The replication client: one `replicateRxCollection` per synced collection against the county platform, run by the
+ * runtime while the clinic is open (never by the UI's thread). It starts when enrolled, follows the platform's event
+ * stream to pull at once, backs off while the platform cannot be reached (5 s doubling to 5 min), and resumes from
+ * the checkpoints RxDB keeps in the same encrypted file, so a crash, restart or sleep loses nothing.
+ * What it receives is parsed against the shared schemas and the device's jurisdiction before RxDB sees it.
+ */
+import { Subject, type Subscription } from 'rxjs';
+import { getChangedDocumentsSince, getLastCheckpointDoc, type RxCollection, type RxReplicationPullStreamItem } from 'rxdb';
+import type { RxReplicationState } from 'rxdb/plugins/replication';
+import { z } from 'zod';
+import { AppError, isErrorCode, type ErrorCode } from '../../shared/api/errors';
+import type { SyncStatus } from '../../shared/api/sync';
+import type { Clock } from '../../shared/domain/dates';
+import {
+  AckResponse,
+  isLocalOnlySetting,
+  SYNCED_COLLECTIONS,
+  SYNCED_COLLECTION_NAMES,
+  wireSchemas,
+  type Checkpoint,
+  type SyncedCollection,
+  type WireDocument,
+} from '../../shared/sync/protocol';
+import type { Logger } from '../api/dispatch';
+import type { ClinicDatabase } from '../store/database';
+import { EnrolmentStore, type Enrolment } from './enrolment-store';
+import { PlatformHttp, syncError } from './platform-http';
+import { replicateWithPlatform } from './replication';
+
+
+const MIN_RETRY_MS = 5_000;
+const MAX_RETRY_MS = 5 * 60_000;
+/** How long "sync now" waits for every collection to be in sync before it reports what it has. */
+export const SYNC_NOW_TIMEOUT_MS = 5 * 60_000;
+
+type Doc = Record<string, unknown>;
+
+export interface SyncEngineOptions {
+  db: ClinicDatabase;
+  clock: Clock;
+  logger: Logger;
+  deviceId: string;
+  onStatus?: (s: SyncStatus) => void;
+  /** Tests shorten the back-off. */
+  minRetryMs?: number;
+  /** Collections to replicate (default all synced ones). */
+  collections?: readonly SyncedCollection[];
+}
+
+interface Running {
+  http: PlatformHttp;
+  replications: Map<SyncedCollection, RxReplicationState<Doc, Checkpoint>>;
+  streams: Map<SyncedCollection, Subject<RxReplicationPullStreamItem<Doc, Checkpoint>>>;
+  events: AbortController;
+  subs: Subscription[];
+}
+
+function errorOf(e: unknown): { code: ErrorCode; message: string } {
+  let cur: unknown = e;
+  for (let i = 0; i < 5 && cur; i++) {
+    if (cur instanceof AppError) {
+      const msg = typeof cur.details?.['message'] === 'string' ? cur.details['message'] : typeof cur.details?.['reason'] === 'string' ? cur.details['reason'] : cur.code;
+      return { code: cur.code, message: msg };
+    }
+    // RxDB hands replication errors on as plain JSON ({ name, message, code }): the AppError's code and message.
+    const plain = cur as { name?: unknown; code?: unknown; message?: unknown };
+    if (plain.name === 'AppError' && typeof plain.code === 'string' && isErrorCode(plain.code)) {
+      return { code: plain.code, message: typeof plain.message === 'string' ? plain.message : plain.code };
+    }
+    const params = (cur as { parameters?: { errors?: unknown[] } }).parameters;
+    cur = params?.errors?.[0] ?? (cur as { cause?: unknown }).cause;
+  }
+  return { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
+}
+
+export class SyncEngine {
+  readonly enrolments: EnrolmentStore;
+  private running: Running | null = null;
+  private state: SyncStatus['state'] = 'notEnrolled';
+  private lastError: SyncStatus['lastError'] = null;
+  private pending = 0;
+  private progress: SyncStatus['progress'] = null;
+  private retryMs: number;
+
+  constructor(private readonly opts: SyncEngineOptions) {
+    this.enrolments = new EnrolmentStore(opts.db.sql);
+    this.retryMs = opts.minRetryMs ?? MIN_RETRY_MS;
+  }
+
+  private get collections(): readonly SyncedCollection[] {
+    return this.opts.collections ?? SYNCED_COLLECTION_NAMES;
+  }
+
+  status(): SyncStatus {
+    const e = this.enrolments.enrolment();
+    const marks = this.enrolments.marks();
+    return {
+      state: e ? this.state : 'notEnrolled',
+      platformUrl: e?.url ?? null,
+      fingerprint: e?.fingerprint256 ?? null,
+      deviceId: this.opts.deviceId,
+      pending: this.pending,
+      ackedUpTo: marks.ackedUpTo,
+      lastSyncAt: marks.lastSyncAt,
+      progress: this.progress,
+      lastError: this.lastError,
+    };
+  }
+
+  private publish(): void {
+    this.opts.onStatus?.(this.status());
+  }
+
+  private setError(e: unknown): void {
+    const err = errorOf(e);
+    this.lastError = err;
+    this.state = err.code === 'PLATFORM_UNREACHABLE' ? 'offline' : 'error';
+    this.publish();
+  }
+
+  /** Starts replicating when enrolled; a no-op otherwise or when already running. */
+  start(): void {
+    const enrolment = this.enrolments.enrolment();
+    if (!enrolment || this.running) return;
+    const http = new PlatformHttp({ url: enrolment.url, fingerprint256: enrolment.fingerprint256, credential: enrolment.credential });
+    const run: Running = { http, replications: new Map(), streams: new Map(), events: new AbortController(), subs: [] };
+    this.running = run;
+    this.state = 'syncing';
+    for (const name of this.collections) this.replicate(run, enrolment, name);
+    void this.followEvents(run);
+    this.publish();
+  }
+
+  private replicate(run: Running, enrolment: Enrolment, name: SyncedCollection): void {
+    const collection = this.opts.db.rx[name] as unknown as RxCollection<Doc>;
+    const stream = new Subject<RxReplicationPullStreamItem<Doc, Checkpoint>>();
+    run.streams.set(name, stream);
+    const accept = (doc: WireDocument): Doc => this.acceptFromPlatform(enrolment, name, doc);
+    const state = replicateWithPlatform({
+      http: run.http,
+      collection,
+      name,
+      identifier: `cunyi-platform-${name}-${enrolment.url}`,
+      live: true,
+      retryTime: this.retryMs,
+      stream$: stream.asObservable(),
+      accept,
+      skipPush: name === 'settings' ? isLocalOnlySetting : undefined,
+      onPulled: (n) => {
+        if (!this.progress) return;
+        const received = this.progress.received + n;
+        this.progress = { ...this.progress, received, etaSeconds: this.eta(received, this.progress.total) };
+        this.publish();
+      },
+    });
+    run.replications.set(name, state);
+    run.subs.push(
+      state.error$.subscribe((e) => {
+        this.retryMs = Math.min(this.retryMs * 2, MAX_RETRY_MS);
+        for (const r of run.replications.values()) r.retryTime = this.retryMs;
+        this.opts.logger.warn('sync: replication error', { collection: name, error: errorOf(e) });
+        this.setError(e);
+      }),
+    );
+  }
+
+  private roundStartedAt = 0;
+  private eta(received: number, total: number): number | null {
+    const elapsed = (this.opts.clock.now() - this.roundStartedAt) / 1000;
+    if (received === 0 || elapsed <= 0) return null;
+    return Math.max(0, Math.round(((total - received) * elapsed) / received));
+  }
+
+  /**
+   * A document from the platform must parse as its collection's document and lie in this device's jurisdiction;
+   * anything else means the platform is broken or not ours, and nothing of that answer is written.
+   */
+  private acceptFromPlatform(enrolment: Enrolment, name: SyncedCollection, doc: WireDocument): Doc {
+    const parsed = wireSchemas[name].safeParse(doc);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw syncError('PLATFORM_BAD_RESPONSE', { collection: name, reason: issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid document' });
+    }
+    const d = parsed.data as Doc;
+    const outside = SYNCED_COLLECTIONS[name] === 'village' ? !enrolment.villages.includes(String(d['villageCode'])) : d['clinicCode'] !== enrolment.clinicCode;
+    if (outside) throw syncError('PLATFORM_BAD_RESPONSE', { collection: name, reason: `document ${String(d['id'])} is outside this clinic's jurisdiction` });
+    return d;
+  }
+
+  /** The platform's event stream: every change notice makes that collection pull; a reconnect makes all pull. */
+  private async followEvents(run: Running): Promise<void> {
+    let delay = this.opts.minRetryMs ?? MIN_RETRY_MS;
+    while (!run.events.signal.aborted) {
+      try {
+        await run.http.events((event, data) => {
+          if (event === 'hello') {
+            delay = this.opts.minRetryMs ?? MIN_RETRY_MS;
+            for (const s of run.streams.values()) s.next('RESYNC');
+          } else if (event === 'change') {
+            const parsed = z.object({ collection: z.string() }).safeParse(JSON.parse(data));
+            if (parsed.success) run.streams.get(parsed.data.collection as SyncedCollection)?.next('RESYNC');
+          }
+        }, run.events.signal);
+      } catch (e) {
+        if (run.events.signal.aborted) return;
+        this.setError(e);
+        if (errorOf(e).code === 'DEVICE_REVOKED') return;
+      }
+      if (run.events.signal.aborted) return;
+      await new Promise((r) => setTimeout(r, delay).unref());
+      delay = Math.min(delay * 2, MAX_RETRY_MS);
+    }
+  }
+
+  /** Local changes not yet pushed: documents written after each collection's upload checkpoint. */
+  async countPending(): Promise<number> {
+    const run = this.running;
+    if (!run) return 0;
+    let total = 0;
+    for (const [name, r] of run.replications) {
+      await r.startPromise;
+      const internal = r.internalReplicationState;
+      if (!internal) continue;
+      const cp = await getLastCheckpointDoc(internal, 'up');
+      const collection = this.opts.db.rx[name] as unknown as RxCollection<Doc>;
+      const changed = await getChangedDocumentsSince(collection.storageInstance, 10_000, cp as never);
+      total += changed.documents.filter((d) => !(name === 'settings' && isLocalOnlySetting(d))).length;
+    }
+    return total;
+  }
+
+  /**
+   * Syncs every collection now and waits until all are in sync, or an error, or the time limit; then tells the
+   * platform what is uploaded and records the platform's acknowledgement.
+   */
+  async syncNow(timeoutMs = SYNC_NOW_TIMEOUT_MS): Promise<SyncStatus> {
+    const enrolment = this.enrolments.enrolment();
+    if (!enrolment) throw new AppError('SYNC_NOT_ENROLLED');
+    // After an error the replications sit in their back-off wait: start them afresh (they resume from checkpoints).
+    if (this.running && (this.state === 'offline' || this.state === 'error')) await this.stop();
+    this.start();
+    const run = this.running!;
+    const startedAt = this.opts.clock.now();
+    this.roundStartedAt = startedAt;
+    this.state = 'syncing';
+    this.lastError = null;
+    this.retryMs = this.opts.minRetryMs ?? MIN_RETRY_MS;
+    // Asked now: retry soon again, whatever the back-off had grown to.
+    for (const r of run.replications.values()) r.retryTime = this.retryMs;
+    const firstError = new Promise<never>((_, reject) => {
+      const subs = [...run.replications.values()].map((r) =>
+        r.error$.subscribe((e) => {
+          subs.forEach((s) => s.unsubscribe());
+          reject(e instanceof Error ? e : new Error(String(e)));
+        }),
+      );
+      setTimeout(() => subs.forEach((s) => s.unsubscribe()), timeoutMs).unref();
+    });
+    firstError.catch(() => undefined);
+    try {
+      // Also the reachability probe: an unreachable or refusing platform answers "sync now" at once.
+      this.progress = await this.pullTotals(run);
+      this.publish();
+      for (const r of run.replications.values()) r.reSync();
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new AppError('PLATFORM_UNREACHABLE', { reason: 'timed out' })), timeoutMs);
+        timer.unref();
+      });
+      try {
+        await Promise.race([Promise.all([...run.replications.values()].map((r) => r.awaitInSync())), firstError, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+      this.pending = await this.countPending();
+      const ack = await run.http.json('POST', '/ack', { upTo: startedAt, pending: this.pending }, AckResponse);
+      this.enrolments.saveMarks({ ackedUpTo: ack.ackedUpTo || null, lastSyncAt: this.opts.clock.now() });
+      this.state = 'idle';
+      this.progress = null;
+      this.publish();
+      return this.status();
+    } catch (e) {
+      this.progress = null;
+      this.pending = await this.countPending().catch(() => this.pending);
+      this.setError(e);
+      const err = errorOf(e);
+      throw new AppError(err.code, { message: err.message });
+    }
+  }
+
+  private async pullTotals(run: Running): Promise<SyncStatus['progress']> {
+    let total = 0;
+    for (const [name, r] of run.replications) {
+      await r.startPromise;
+      const internal = r.internalReplicationState;
+      const cp = internal ? await getLastCheckpointDoc<Doc, Checkpoint>(internal, 'down') : undefined;
+      total += (await run.http.json('GET', `/${name}/remaining?seq=${cp?.seq ?? 0}`, undefined, z.object({ remaining: z.number().int().min(0) }))).remaining;
+    }
+    return total > 0 ? { received: 0, total, etaSeconds: null } : null;
+  }
+
+  async stop(): Promise<void> {
+    const run = this.running;
+    this.running = null;
+    if (!run) return;
+    run.events.abort();
+    run.subs.forEach((s) => s.unsubscribe());
+    await Promise.all([...run.replications.values()].map((r) => r.cancel()));
+    run.streams.forEach((s) => s.complete());
+    await run.http.close();
+  }
+}

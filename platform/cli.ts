@@ -1,0 +1,181 @@
+/**
+ * `npm run platform -- …`: serve the county platform, register clinics, revoke devices, show status.
+ * PGlite allows one process per directory, so while the server runs the other commands go to it over HTTPS (with
+ * the operator token in the data directory, pinned to its own certificate); otherwise they open the database.
+ * With DATABASE_URL they always open PostgreSQL directly.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { TLSSocket } from 'node:tls';
+import { Agent, buildConnector, fetch } from 'undici';
+import { isVillageCode } from '../shared/domain/division-code';
+import { isAlive, openStore, readAdminToken, RUNNING_FILE, startPlatform } from './index';
+import { fingerprintOf } from './tls';
+import { API_PREFIX } from '../shared/sync/protocol';
+import type { Clinic } from './store';
+
+const USAGE = `Cunyi county platform
+
+  platform [serve] --data-dir D [--port P] [--host H] [--cert F --key F]
+        serves the sync API over HTTPS (PGlite in D, or PostgreSQL with DATABASE_URL); a self-signed certificate
+        is made on first start and its SHA-256 fingerprint printed
+  platform clinic add --data-dir D --code C --name N --villages CODE=NAME[,CODE=NAME…]
+        registers (or updates) a clinic and prints a one-time enrolment code for one device
+  platform device revoke --data-dir D --device ID
+  platform status --data-dir D          each clinic's and device's last contact and pending counts (JSON)
+
+Exit codes: 0 ok, 2 bad usage, 1 other errors.`;
+
+class Usage extends Error {}
+
+function flags(argv: string[]): Map<string, string> {
+  const m = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('--')) throw new Usage(`unexpected argument ${a}`);
+    const eq = a.indexOf('=');
+    if (eq > 0) m.set(a.slice(2, eq), a.slice(eq + 1));
+    else {
+      const v = argv[++i];
+      if (v === undefined) throw new Usage(`${a} needs a value`);
+      m.set(a.slice(2), v);
+    }
+  }
+  return m;
+}
+
+function need(f: Map<string, string>, name: string): string {
+  const v = f.get(name);
+  if (!v) throw new Usage(`--${name} is required`);
+  return v;
+}
+
+function parseVillages(text: string): Clinic['villages'] {
+  return text.split(',').filter(Boolean).map((part) => {
+    const [code = '', ...name] = part.split('=');
+    if (!isVillageCode(code.trim())) throw new Usage(`not a 12-digit village code: ${code}`);
+    return { code: code.trim(), name: name.join('=').trim() || code.trim() };
+  });
+}
+
+function runningServer(dataDir: string): { url: string; fingerprint: string } | null {
+  const file = join(dataDir, RUNNING_FILE);
+  if (process.env['DATABASE_URL'] || !existsSync(file)) return null;
+  const info = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; port: number; host: string };
+  if (!isAlive(info.pid)) return null;
+  return { url: `https://${info.host}:${info.port}${API_PREFIX}`, fingerprint: fingerprintOf(readFileSync(join(dataDir, 'tls', 'cert.pem'), 'utf8')) };
+}
+
+/** Sends an operator command to the running server; its certificate must be the one in our data directory. */
+async function adminCall(dataDir: string, server: { url: string; fingerprint: string }, method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+  const connect = buildConnector({ rejectUnauthorized: false, maxCachedSessions: 0 });
+  const agent = new Agent({
+    connect: (options, callback) =>
+      connect(options, (err, socket) => {
+        if (err || !socket) return callback(err ?? new Error('no socket'), null);
+        if ((socket as TLSSocket).getPeerCertificate().fingerprint256 !== server.fingerprint) {
+          socket.destroy();
+          return callback(new Error('the server on this port is not the platform of this data directory'), null);
+        }
+        callback(null, socket);
+      }),
+  });
+  try {
+    const res = await fetch(`${server.url}${path}`, {
+      method,
+      dispatcher: agent,
+      headers: { 'x-cunyi-admin': await readAdminToken(dataDir), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const json = (await res.json()) as { message?: string };
+    if (!res.ok) throw new Error(json.message ?? `HTTP ${res.status}`);
+    return json;
+  } finally {
+    await agent.close();
+  }
+}
+
+async function offline<T>(dataDir: string, fn: (store: Awaited<ReturnType<typeof openStore>>) => Promise<T>): Promise<T> {
+  const store = await openStore({ dataDir, databaseUrl: process.env['DATABASE_URL'] });
+  try {
+    return await fn(store);
+  } finally {
+    await store.sql.close();
+  }
+}
+
+async function serve(f: Map<string, string>): Promise<void> {
+  const port = Number(f.get('port') ?? 8443);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Usage(`--port expects a port number`);
+  const p = await startPlatform({
+    dataDir: resolve(need(f, 'data-dir')),
+    port,
+    host: f.get('host') ?? '0.0.0.0',
+    databaseUrl: process.env['DATABASE_URL'],
+    certFile: f.get('cert'),
+    keyFile: f.get('key'),
+  });
+  console.log(`Cunyi platform on ${p.url} (${p.sql.kind})`);
+  console.log(`certificate ${p.tls.generated ? 'made now (self-signed)' : 'loaded'}; SHA-256 fingerprint:`);
+  console.log(p.tls.fingerprint256);
+  const stop = (): void => {
+    void p.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [a, b, ...rest] = argv;
+  try {
+    if (a === 'clinic' && b === 'add') {
+      const f = flags(rest);
+      const dataDir = resolve(need(f, 'data-dir'));
+      const clinic = { code: need(f, 'code'), name: need(f, 'name'), villages: parseVillages(need(f, 'villages')) };
+      if (!/^\d{9}(\d{3})?$/.test(clinic.code)) throw new Usage('--code expects a 9-digit township or 12-digit village code');
+      const server = runningServer(dataDir);
+      const r = server ? ((await adminCall(dataDir, server, 'POST', '/admin/clinics', clinic)) as { enrolmentCode: string }) : await offline(dataDir, (s) => s.addClinic(clinic));
+      console.log(`clinic ${clinic.code} ${clinic.name}: one-time enrolment code (give it to one device):`);
+      console.log(r.enrolmentCode);
+      return 0;
+    }
+    if (a === 'device' && b === 'revoke') {
+      const f = flags(rest);
+      const dataDir = resolve(need(f, 'data-dir'));
+      const id = need(f, 'device');
+      const server = runningServer(dataDir);
+      if (server) await adminCall(dataDir, server, 'POST', `/admin/devices/${encodeURIComponent(id)}/revoke`);
+      else await offline(dataDir, (s) => s.revokeDevice(id));
+      console.log(`device ${id} revoked`);
+      return 0;
+    }
+    if (a === 'status') {
+      const f = flags([b, ...rest].filter((x): x is string => x !== undefined));
+      const dataDir = resolve(need(f, 'data-dir'));
+      const server = runningServer(dataDir);
+      const status = server ? await adminCall(dataDir, server, 'GET', '/status') : await offline(dataDir, (s) => s.status());
+      console.log(JSON.stringify(status, null, 2));
+      return 0;
+    }
+    if (a === 'help' || a === '--help') {
+      console.log(USAGE);
+      return 0;
+    }
+    await serve(flags(a === 'serve' ? [b, ...rest].filter((x): x is string => x !== undefined) : argv));
+    return 0;
+  } catch (e) {
+    if (e instanceof Usage) {
+      console.error(`platform: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    console.error(`platform: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+}
+
+const isEntry = process.argv[1] && /platform[\\/]cli\.(ts|js)$/.test(process.argv[1]);
+if (isEntry) {
+  void main(process.argv.slice(2)).then((code) => {
+    if (code !== 0) process.exit(code);
+  });
+}

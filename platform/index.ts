@@ -1,0 +1,155 @@
+/**
+ * Starts the county platform: opens its database (PGlite in the data directory, or PostgreSQL with a URL), applies
+ * the migrations, loads or makes its TLS identity and serves the sync API. Used by `npm run platform`, the tests and
+ * the benchmarks alike.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import { SYNCED_COLLECTIONS, SYNCED_COLLECTION_NAMES, wireSchemas, type WireDocument } from '../shared/sync/protocol';
+import { openSql, type Sql } from './db';
+import { migrate } from './migrate';
+import { buildServer } from './server';
+import { PlatformStore, type CollectionRule } from './store';
+import { loadOrCreateTls, type TlsIdentity } from './tls';
+
+export interface PlatformOptions {
+  dataDir: string;
+  port?: number;
+  host?: string;
+  databaseUrl?: string | undefined;
+  certFile?: string | undefined;
+  keyFile?: string | undefined;
+  /**
+   * Extra collections outside the clinic model (RxDB's replication test suite uses `humans`); each names its scope,
+   * normally 'none' (no jurisdiction), which is why only tests may pass them: the CLI never does.
+   */
+  extraCollections?: Record<string, { rule: CollectionRule; schema: z.ZodType<WireDocument> }>;
+  bodyLimit?: number;
+  now?: () => number;
+}
+
+export interface RunningPlatform {
+  url: string;
+  port: number;
+  tls: TlsIdentity;
+  store: PlatformStore;
+  sql: Sql;
+  adminToken: string;
+  close(): Promise<void>;
+}
+
+export const ADMIN_TOKEN_FILE = 'admin-token';
+export const RUNNING_FILE = 'platform.running.json';
+export const LOCK_FILE = 'platform.lock';
+
+/**
+ * PGlite must be opened by one process at a time: the server and the offline CLI commands take this lock (a file
+ * holding the owner's pid; a dead owner's lock is taken over). PostgreSQL needs no lock.
+ */
+async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  const file = join(dataDir, LOCK_FILE);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fh = await open(file, 'wx');
+      await fh.writeFile(String(process.pid));
+      await fh.close();
+      return () => rm(file, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+      if (pid && isAlive(pid)) throw new Error(`the platform data directory ${dataDir} is in use by process ${pid}`);
+      await rm(file, { force: true });
+    }
+  }
+  throw new Error(`could not lock ${dataDir}`);
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function clinicRules(): Record<string, CollectionRule> {
+  return Object.fromEntries(SYNCED_COLLECTION_NAMES.map((c) => [c, { primaryKey: 'id', scope: SYNCED_COLLECTIONS[c] }]));
+}
+
+export async function readAdminToken(dataDir: string): Promise<string> {
+  const file = join(dataDir, ADMIN_TOKEN_FILE);
+  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
+  const token = randomBytes(24).toString('base64url');
+  await writeFile(file, `${token}\n`, { mode: 0o600 });
+  return token;
+}
+
+/** Opens the database and store without serving (the CLI's offline commands). */
+export async function openStore(opts: Pick<PlatformOptions, 'dataDir' | 'databaseUrl' | 'extraCollections' | 'now'>): Promise<PlatformStore> {
+  await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
+  const unlock = opts.databaseUrl ? async () => undefined : await lockDataDir(opts.dataDir);
+  let sql: Sql;
+  try {
+    const opened = await openSql({ databaseUrl: opts.databaseUrl, dataDir: join(opts.dataDir, 'pglite') });
+    sql = {
+      kind: opened.kind,
+      query: (t, p) => opened.query(t, p),
+      transaction: (fn) => opened.transaction(fn),
+      close: async () => {
+        await opened.close();
+        await unlock();
+      },
+    };
+  } catch (e) {
+    await unlock();
+    throw e;
+  }
+  try {
+    await migrate(sql);
+  } catch (e) {
+    await sql.close();
+    throw e;
+  }
+  const rules = { ...clinicRules(), ...Object.fromEntries(Object.entries(opts.extraCollections ?? {}).map(([k, v]) => [k, v.rule])) };
+  return new PlatformStore(sql, rules, opts.now);
+}
+
+export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatform> {
+  const store = await openStore(opts);
+  const tls = await loadOrCreateTls({ dataDir: opts.dataDir, certFile: opts.certFile, keyFile: opts.keyFile });
+  const adminToken = await readAdminToken(opts.dataDir);
+  const schemas: Record<string, z.ZodType<WireDocument>> = { ...wireSchemas };
+  for (const [k, v] of Object.entries(opts.extraCollections ?? {})) schemas[k] = v.schema;
+  const app = await buildServer({ store, tls, schemas, adminToken, ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}) });
+  try {
+    await app.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' });
+  } catch (e) {
+    await store.sql.close();
+    throw e;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : (opts.port ?? 0);
+  const host = opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1';
+  const running = join(opts.dataDir, RUNNING_FILE);
+  await writeFile(running, JSON.stringify({ pid: process.pid, port, host }));
+  let closed = false;
+  return {
+    url: `https://${host}:${port}`,
+    port,
+    tls,
+    store,
+    sql: store.sql,
+    adminToken,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      await store.sql.close();
+      await rm(running, { force: true });
+    },
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * Numbered migrations (`platform/migrations/NNNN-name.sql`, in tens so a fix fits between, STYLE.md §3), applied in
+ * order once each, each in its own transaction, on PGlite and PostgreSQL alike.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Sql } from './db';
+
+const DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+export async function migrationFiles(): Promise<Array<{ version: number; file: string }>> {
+  const names = (await readdir(DIR)).filter((n) => /^\d{4}-[a-z0-9-]+\.sql$/.test(n)).sort();
+  return names.map((file) => ({ version: Number(file.slice(0, 4)), file }));
+}
+
+export async function migrate(sql: Sql): Promise<number[]> {
+  await sql.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at bigint NOT NULL)');
+  const done = new Set((await sql.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => Number(r.version)));
+  const applied: number[] = [];
+  for (const m of await migrationFiles()) {
+    if (done.has(m.version)) continue;
+    const text = await readFile(join(DIR, m.file), 'utf8');
+    await sql.transaction(async (tx) => {
+      // One statement per query: PostgreSQL's extended protocol (parameters) refuses several in one.
+      for (const stmt of splitStatements(text)) await tx.query(stmt);
+      await tx.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [m.version, Date.now()]);
+    });
+    applied.push(m.version);
+  }
+  return applied;
+}
+
+function splitStatements(text: string): string[] {
+  return text
+    .split('\n')
+    .filter((l) => !l.trimStart().startsWith('--'))
+    .join('\n')
+    .split(';')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
