@@ -205,7 +205,7 @@ export function resolveConflict(collection: string, input: MergeInput): MergeRes
     deleted = a._deleted;
   }
 
-  const resolved: SyncDoc = { ...body, id: a.id, _deleted: deleted } as SyncDoc;
+  const resolved: SyncDoc = { ...body, id: a.id, _deleted: deleted };
   if (typeof a['updatedAt'] === 'number' || typeof b['updatedAt'] === 'number') resolved['updatedAt'] = Math.max(savedAt(a), savedAt(b));
   w.conflicts.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
   return { resolved, conflicts: w.conflicts };
