@@ -35,7 +35,12 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'OUT_OF_JURISDICTION':
     case 'RECORD_NUMBERS_EXHAUSTED':
     case 'NOT_SUPPORTED':
+    case 'REVIEW_SETTLED':
+    case 'BUNDLE_FOREIGN':
       return EXIT.failure;
+    case 'BUNDLE_UNREADABLE':
+    case 'BUNDLE_TAMPERED':
+      return EXIT.damaged;
     default:
       return assertNever(code);
   }

@@ -29,6 +29,10 @@ export const errorsEn: Record<ErrorCode, string> = {
   OUT_OF_JURISDICTION: "This resident is outside the clinic's area",
   RECORD_NUMBERS_EXHAUSTED: 'No record numbers are left on this computer; sync to get more',
   NOT_SUPPORTED: 'This is not supported here',
+  REVIEW_SETTLED: 'Someone has settled this item already; refresh the list',
+  BUNDLE_UNREADABLE: 'This file is not a Cunyi bundle, or a newer version made it',
+  BUNDLE_FOREIGN: 'This bundle comes from a device that is not paired with this clinic; pair it first',
+  BUNDLE_TAMPERED: 'This bundle was changed after it was signed or is damaged; nothing was imported',
 };
 
 /** Same keys as Chinese: `typeof zhCN` makes a missing English text a compile error. */

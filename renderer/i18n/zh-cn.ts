@@ -29,6 +29,10 @@ export const errorsZh: Record<ErrorCode, string> = {
   OUT_OF_JURISDICTION: '该居民不在本机构管辖范围内',
   RECORD_NUMBERS_EXHAUSTED: '本机可用的档案编号已用完，请先同步以获取新的编号',
   NOT_SUPPORTED: '当前环境不支持此操作',
+  REVIEW_SETTLED: '该项已由他人处理，请刷新列表',
+  BUNDLE_UNREADABLE: '该文件不是村医数据包，或由更新版本的软件生成',
+  BUNDLE_FOREIGN: '该数据包来自未配对的设备，已拒绝导入；请先与该设备配对',
+  BUNDLE_TAMPERED: '该数据包在签名后被改动过或已损坏，已拒绝导入，未做任何修改',
 };
 
 export const zhCN = {

@@ -12,7 +12,7 @@
  * - Top-level fields and the fields of `data` (recursively, for plain objects) merge one by one; arrays are values.
  * - Completed encounters are immutable (DESIGN.md §1): they are never merged field by field.
  */
-import type { RxConflictHandler, WithDeleted } from 'rxdb';
+import type { RxConflictHandler, RxConflictHandlerInput, WithDeleted } from 'rxdb';
 
 /** A replicated document as RxDB's conflict handler sees it (WithDeleted, no `_meta`). */
 export type SyncDoc = { id: string; _deleted: boolean } & Record<string, unknown>;
@@ -213,14 +213,18 @@ export function resolveConflict(collection: string, input: MergeInput): MergeRes
 
 /**
  * The RxDB conflict handler for one collection's replication. `onConflicts` receives the true conflicts of every
- * resolution (the review queue records them); it must not throw.
+ * resolution with the input (the review queue records them; `newDocumentState` is this device's side); it must not
+ * throw.
  */
-export function conflictHandlerFor<T>(collection: string, onConflicts?: (conflicts: FieldConflict[], resolved: WithDeleted<T>) => void): RxConflictHandler<T> {
+export function conflictHandlerFor<T>(
+  collection: string,
+  onConflicts?: (conflicts: FieldConflict[], resolved: WithDeleted<T>, input: RxConflictHandlerInput<T>) => void,
+): RxConflictHandler<T> {
   return {
     isEqual: (a, b) => isEqualDoc(a as unknown as SyncDoc, b as unknown as SyncDoc),
     resolve: (i) => {
       const { resolved, conflicts } = resolveConflict(collection, i as unknown as MergeInput);
-      if (conflicts.length > 0) onConflicts?.(conflicts, resolved as unknown as WithDeleted<T>);
+      if (conflicts.length > 0) onConflicts?.(conflicts, resolved as unknown as WithDeleted<T>, i);
       return Promise.resolve(resolved as unknown as WithDeleted<T>);
     },
   };
