@@ -4,14 +4,15 @@
  * Passwords come from the environment, never from argv (argv is visible to every user of the machine).
  */
 import { resolve } from 'node:path';
-import { AppError, isErrorCode, type ErrorPayload } from '../../shared/api/errors';
-import type { ApiResult } from '../../shared/api';
+import { AppError, isErrorCode } from '../../shared/api/errors';
 import { collections, type CollectionName } from '../../shared/schemas/collections';
-import { createRuntime, type Runtime } from '../services/runtime';
 import { seedClinic, SEED_PROFILES, type SeedProfile } from '../seed';
 import { integrityCheck } from '../store/sqlite-file';
 import { env, many, one, parseArgs, UsageError } from './args';
 import { EXIT, exitCodeFor } from './exit-codes';
+import { call, CommandFailed, signIn, withRuntime } from './session-runtime';
+import { exportCommand, resident } from './data-commands';
+import { bundlePair, bundleTrust, exportBundleCommand, importBundleCommand } from './bundle-commands';
 
 const USAGE = `村医 Cunyi command line
 
@@ -29,37 +30,22 @@ const USAGE = `村医 Cunyi command line
         fills an EMPTY clinic with a deterministic synthetic township (same S and N, same documents), signed in as
         an admin with CUNYI_PASSWORD; N defaults to 3000 (realistic) or 30000 (stress); prints a JSON summary,
         progress goes to stderr
+  cunyi resident create|update --data-dir D --json F [--user NAME]
+        F holds the API input ({"input": {...}} to create, {"id": ..., "input": {...}} to update); same checks and
+        audit as the app; prints the record as JSON
+  cunyi export --data-dir D [--out F] [--user ADMIN]
+        every document, one JSON line each, sorted by collection and id, with its revision (audited)
+  cunyi bundle-pair --data-dir D
+        prints this device's pairing code (admin); the receiving clinic runs bundle-trust with it once
+  cunyi bundle-trust --data-dir D
+        trusts a sending device (admin); the code is read from CUNYI_PAIRING_CODE
+  cunyi export-bundle --data-dir D --out F [--all]
+        an encrypted, signed bundle of every document changed since the last bundle (--all: every document)
+  cunyi import-bundle --data-dir D --in F
+        imports a paired device's bundle with the sync conflict rules; importing it twice changes nothing
+  All of these sign in with CUNYI_PASSWORD (user: --user, CUNYI_USER or admin).
 
 Exit codes: 0 ok, 2 bad usage, 3 wrong password, 4 damaged data, 1 other errors.`;
-
-class CommandFailed extends Error {
-  constructor(readonly error: ErrorPayload) {
-    super(error.message);
-  }
-}
-
-function open(dataDir: string): Runtime {
-  return createRuntime({
-    dataDir: resolve(dataDir),
-    shell: 'headless',
-    logger: { error: (m, meta) => console.error(m, meta ?? ''), warn: () => undefined, info: () => undefined },
-  });
-}
-
-async function call<T>(rt: Runtime, method: string, input: unknown): Promise<T> {
-  const r = (await rt.dispatch(method, input, { transport: 'test', connectionId: 'cli' })) as ApiResult<T>;
-  if (!r.ok) throw new CommandFailed(r.error);
-  return r.value;
-}
-
-async function withRuntime<T>(dataDir: string, fn: (rt: Runtime) => Promise<T>): Promise<T> {
-  const rt = open(dataDir);
-  try {
-    return await fn(rt);
-  } finally {
-    await rt.close();
-  }
-}
 
 async function init(argv: string[]): Promise<void> {
   const args = parseArgs(argv, { values: ['data-dir', 'clinic', 'name', 'admin', 'admin-name', 'village'] });
@@ -80,10 +66,6 @@ async function init(argv: string[]): Promise<void> {
     console.log(`Clinic created. Recovery key (shown once; print it and keep it locked away):`);
     console.log(r.recoveryKey);
   });
-}
-
-async function signIn(rt: Runtime, username: string, password: string): Promise<void> {
-  await call(rt, 'session.signIn', { username, password });
 }
 
 async function user(argv: string[]): Promise<void> {
@@ -205,6 +187,24 @@ export async function main(argv: string[]): Promise<number> {
         return EXIT.ok;
       case 'seed':
         await seed(rest);
+        return EXIT.ok;
+      case 'resident':
+        await resident(rest);
+        return EXIT.ok;
+      case 'export':
+        await exportCommand(rest);
+        return EXIT.ok;
+      case 'bundle-pair':
+        await bundlePair(rest);
+        return EXIT.ok;
+      case 'bundle-trust':
+        await bundleTrust(rest);
+        return EXIT.ok;
+      case 'export-bundle':
+        await exportBundleCommand(rest);
+        return EXIT.ok;
+      case 'import-bundle':
+        await importBundleCommand(rest);
         return EXIT.ok;
       case 'help':
       case '--help':

@@ -4,6 +4,7 @@
  * person decides, the same record is kept.
  */
 import { convert15To18, hasValidCheckDigit } from '../domain/id-number';
+import { hash64 } from './hash';
 
 /** The 18-character form of a resident ID number (15-digit numbers converted), or null when it is not one. */
 export function normaliseIdNumber(input: string): string | null {
@@ -60,15 +61,5 @@ export function duplicatesOf(incoming: ResidentKey, existing: readonly ResidentK
 /** The review item's id: one per pair, the same on every device (settings ids are at most 60 characters). */
 export function duplicateReviewId(a: string, b: string): string {
   const [x, y] = a < b ? [a, b] : [b, a];
-  return `dup:${fnv1a(`${x}|${y}`)}`;
-}
-
-/** 64-bit FNV-1a as 16 hex digits: a short, stable name for a pair, not a security measure. */
-function fnv1a(s: string): string {
-  let h = 0xcbf29ce484222325n;
-  for (const unit of new TextEncoder().encode(s)) {
-    h ^= BigInt(unit);
-    h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
-  }
-  return h.toString(16).padStart(16, '0');
+  return `dup:${hash64(`${x}|${y}`)}`;
 }
