@@ -3,12 +3,13 @@
  * values, who and when, and a person's decision is an audited write; duplicates found after sync merge into one
  * record with every encounter of both.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ResidentDetail } from '../../../shared/api/residents';
 import type { ReviewItem } from '../../../shared/api/sync-review';
 import type { EncounterDoc, ResidentDoc } from '../../../shared/schemas/collections';
 import { resolveConflict, type SyncDoc } from '../../../shared/sync/merge';
 import { syncReviewService } from '../../../main/api/handlers/sync-review';
+import { reviewingConflictHandler } from '../../../main/services/sync-review/conflict-handler';
 import { newEncounterDoc } from '../../../main/services/encounter-docs';
 import { clinicHarness, idNumber, residentInput, type ApiHarness } from '../../helpers/api';
 
@@ -99,6 +100,22 @@ describe('conflicts a person settles (issue 13 item 4)', () => {
     const [item] = await h.ok<ReviewItem[]>('syncReview.list', {});
     await h.ok('syncReview.settleConflict', { id: item?.id, choices: [{ path: 'name', choose: 'kept' }] });
     expect(await residentDoc(id)).toEqual(before);
+  });
+
+  it('the replication conflict handler resolves at once and queues the conflict for review', async () => {
+    const created = await h.ok<ResidentDetail>('residents.create', { input: residentInput() });
+    const base = await residentDoc(created.resident.id);
+    const errors: string[] = [];
+    const logger = { error: (m: string) => void errors.push(m), warn: () => undefined, info: () => undefined };
+    const handler = reviewingConflictHandler<SyncDoc>('residents', () => syncReviewService(h.runtime.services), logger);
+    const local = { ...base, phone: '13700000001', updatedAt: (base['updatedAt'] as number) + 1 };
+    const remote = { ...base, phone: '13700000002', updatedAt: (base['updatedAt'] as number) + 2 };
+    const resolved = await handler.resolve({ assumedMasterState: base, realMasterState: remote, newDocumentState: local }, 'test');
+    expect(resolved['phone']).toBe('13700000002');
+    await vi.waitFor(async () => expect(await h.ok<ReviewItem[]>('syncReview.list', {})).toHaveLength(1));
+    const [item] = await h.ok<ReviewItem[]>('syncReview.list', {});
+    expect(item).toMatchObject({ kind: 'conflict', source: 'platform', fields: [{ path: 'phone', kept: { value: '13700000002', isLocal: false }, setAside: { value: '13700000001', isLocal: true } }] });
+    expect(errors).toEqual([]);
   });
 
   it('unknown review ids are NOT_FOUND', async () => {
