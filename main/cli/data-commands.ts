@@ -39,7 +39,18 @@ export async function resident(argv: string[]): Promise<void> {
 
 const PAGE = 2_000;
 
-/** Every document of every collection, sorted by collection and id; the dump is audited as an export. */
+/** Secrets kept in settings documents (the bundle signing key, paired devices' bundle keys) never leave in a dump. */
+const SECRET_FIELDS: Record<string, readonly string[]> = { bundleKey: ['privateKey'], bundlePeer: ['key'] };
+
+function redacted(collection: CollectionName, doc: Record<string, unknown> & { id: string }): Record<string, unknown> & { id: string } {
+  const secret = collection === 'settings' ? SECRET_FIELDS[String(doc['type'])] : undefined;
+  if (!secret) return doc;
+  const data = { ...(doc['data'] as Record<string, unknown>) };
+  for (const f of secret) if (f in data) data[f] = '[redacted]';
+  return { ...doc, data };
+}
+
+/** Every document of every collection, sorted by collection and id, secrets redacted; the dump is audited as an export. */
 export async function dumpClinic(u: Unlocked, write: (lines: string[]) => void): Promise<Record<string, number>> {
   if (u.user.role !== 'admin') throw new AppError('FORBIDDEN', { reason: 'only an admin can export the whole clinic' });
   const counts: Record<string, number> = {};
@@ -50,7 +61,7 @@ export async function dumpClinic(u: Unlocked, write: (lines: string[]) => void):
     for (;;) {
       const docs = await coll.find({ selector: { id: { $gt: after } }, sort: [{ id: 'asc' }], limit: PAGE }).exec();
       if (docs.length === 0) break;
-      write(docs.map((d) => dumpLine(name, d.toJSON(true) as unknown as Record<string, unknown> & { id: string })));
+      write(docs.map((d) => dumpLine(name, redacted(name, d.toJSON(true) as unknown as Record<string, unknown> & { id: string }))));
       counts[name] += docs.length;
       after = docs[docs.length - 1]?.primary ?? after;
       if (docs.length < PAGE) break;

@@ -71,6 +71,13 @@ describe('offline bundles between two clinic apps', () => {
     for (const c of ['residents', 'encounters']) expect(await docs(centre, c)).toEqual(await docs(village, c));
     const found = await (await use(centre)).ok<{ id: string }[]>('residents.search', { query: '张三' });
     expect(found.map((f) => f.id)).toEqual([r.resident.id]);
+    // The dumps never carry the keys: the village's signing key, the centre's copy of the village's bundle key.
+    const keyDocs = [...(await docs(village, 'settings')), ...(await docs(centre, 'settings'))].filter((d) => ['bundleKey', 'bundlePeer'].includes((d as { type: string }).type));
+    expect(keyDocs).toHaveLength(2);
+    for (const d of keyDocs) {
+      const data = (d as { data: Record<string, unknown> }).data;
+      expect(data['privateKey'] ?? data['key']).toBe('[redacted]');
+    }
     // Nothing changed since: the next bundle is empty and imports nothing.
     expect(await send()).toMatchObject({ inserted: 0, updated: 0, unchanged: 0 });
   });
