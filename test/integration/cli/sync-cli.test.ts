@@ -1,17 +1,33 @@
 /**
- * Scripted edits, dumps and offline bundles through the CLI on real encrypted clinics (production KDF): a village
- * clinic and its township centre, paired once, exchanging bundles (issue 13 items 7 and 8).
+ * Scripted edits, dumps and offline bundles through the CLI on real encrypted clinics: a village clinic and its
+ * township centre, paired once, exchanging bundles (issue 13 items 7 and 8). The clinics are set up with the test KDF
+ * cost (key slots keep their own parameters), so the many CLI sign-ins stay cheap; `cli.test.ts` covers `init` with
+ * the production cost.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRuntime } from '../../../main/services/runtime';
 import { cli } from '../../helpers/cli';
 import { residentInput } from '../../helpers/api';
+import { TEST_KDF_COST } from '../../helpers/host';
 
 const PW = 'clinic admin 1';
 const VILLAGE = '441521101201';
 const env = { CUNYI_PASSWORD: PW };
+/** Each test runs several CLI commands, each opening the clinic; generous on a shared 2-core machine. */
+const SLOW = 180_000;
+
+async function setUp(dataDir: string, clinicCode: string, clinicName: string, villages: { code: string; name: string }[]) {
+  const rt = createRuntime({ dataDir, shell: 'headless', kdfCost: TEST_KDF_COST, logger: { error: () => undefined, warn: () => undefined, info: () => undefined } });
+  try {
+    const r = (await rt.dispatch('session.setup', { clinicCode, clinicName, villages, admin: { username: 'admin', displayName: 'admin', password: PW } }, { transport: 'test', connectionId: 'setup' }));
+    expect(r.ok).toBe(true);
+  } finally {
+    await rt.close();
+  }
+}
 
 interface Line {
   collection: string;
@@ -43,9 +59,9 @@ describe('cunyi resident, export and bundles (real encrypted files)', () => {
     root = mkdtempSync(join(tmpdir(), 'cunyi-sync-cli-'));
     village = join(root, 'village');
     centre = join(root, 'centre');
-    expect((await cli(['init', '--data-dir', village, '--clinic', VILLAGE, '--name', '东光村卫生室', '--admin', 'admin', '--village', `${VILLAGE}=东光村`], env)).code).toBe(0);
-    expect((await cli(['init', '--data-dir', centre, '--clinic', '441521101', '--name', '赤坑镇卫生院', '--admin', 'admin', '--village', `${VILLAGE}=东光村`, '--village', '441521101202=西岭村'], env)).code).toBe(0);
-  }, 120_000);
+    await setUp(village, VILLAGE, '东光村卫生室', [{ code: VILLAGE, name: '东光村' }]);
+    await setUp(centre, '441521101', '赤坑镇卫生院', [{ code: VILLAGE, name: '东光村' }, { code: '441521101202', name: '西岭村' }]);
+  }, SLOW);
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('resident create and update go through the API door: checked, audited, printed as JSON', async () => {
@@ -70,7 +86,7 @@ describe('cunyi resident, export and bundles (real encrypted files)', () => {
     const dup = await cli(['resident', 'create', '--data-dir', village, '--json', join(root, 'create.json')], env);
     expect(dup.code).toBe(1);
     expect(dup.stderr).toContain('DUPLICATE_RESIDENT');
-  });
+  }, SLOW);
 
   it('export writes every document once, sorted by collection and id, with its revision, and is audited', async () => {
     const lines = await dump(village);
@@ -87,7 +103,7 @@ describe('cunyi resident, export and bundles (real encrypted files)', () => {
     const r = await cli(['export', '--data-dir', village, '--out', out], env);
     expect(r.code).toBe(0);
     expect(dataLines(readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Line))).toEqual(dataLines(again));
-  });
+  }, SLOW);
 
   it('refuses a bundle from a device the centre has not paired with', async () => {
     firstBundle = join(root, 'first.bundle');
@@ -97,7 +113,7 @@ describe('cunyi resident, export and bundles (real encrypted files)', () => {
     const refused = await cli(['import-bundle', '--data-dir', centre, '--in', firstBundle], env);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('BUNDLE_FOREIGN');
-  });
+  }, SLOW);
 
   it('after pairing, imports the bundle once: the second import changes nothing', async () => {
     const pair = await cli(['bundle-pair', '--data-dir', village], env);
@@ -120,7 +136,7 @@ describe('cunyi resident, export and bundles (real encrypted files)', () => {
     // The same documents on both sides.
     const villageSide = dataLines(await dump(village)).filter((l) => l.collection === 'residents');
     expect(before.filter((l) => l.collection === 'residents').map((l) => l.doc)).toEqual(villageSide.map((l) => l.doc));
-  });
+  }, SLOW);
 
   it('refuses tampered and unreadable bundles with a clear error and changes nothing', async () => {
     const original = JSON.parse(readFileSync(firstBundle, 'utf8')) as Record<string, string>;
@@ -140,7 +156,7 @@ describe('cunyi resident, export and bundles (real encrypted files)', () => {
     expect(garbage.code).toBe(4);
     expect(garbage.stderr).toContain('BUNDLE_UNREADABLE');
     expect(dataLines(await dump(centre))).toEqual(before);
-  });
+  }, SLOW);
 
   it('the next bundle carries only what changed; clean edits apply, the same field edited on both sides goes to review', async () => {
     // The centre corrects the phone; the village, offline, corrects it differently and edits the address too.
@@ -154,8 +170,8 @@ describe('cunyi resident, export and bundles (real encrypted files)', () => {
     expect(summary.updated).toBe(1);
     expect(summary.conflicts).toBeGreaterThan(0);
     const doc = dataLines(await dump(centre)).find((l) => l.id === residentId)?.doc as Record<string, unknown>;
-    // No base (the centre edited its copy): name differs too, so it is a conflict as well; the later save (the
-    // village's, on the shared test clock of the CLI runs) wins for now and both values wait for review.
+    // No base (the centre edited its copy since the import): every differing field is a conflict; the later save
+    // (the village's, made after the centre's) wins for now and both values wait for review.
     expect(doc['name']).toBe('张叁');
     const review = (await dump(centre)).filter((l) => l.collection === 'settings' && l.doc['type'] === 'syncReview');
     expect(review).toHaveLength(1);
@@ -169,5 +185,5 @@ describe('cunyi resident, export and bundles (real encrypted files)', () => {
     expect((await cli(['export-bundle', '--data-dir', village, '--out', third], env)).code).toBe(0);
     const clean = JSON.parse((await cli(['import-bundle', '--data-dir', centre, '--in', third], env)).stdout) as { updated: number; conflicts: number };
     expect(clean).toMatchObject({ updated: 1, conflicts: 0 });
-  });
+  }, SLOW);
 });
