@@ -48,7 +48,12 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'DEVICE_REVOKED':
     case 'ENROLMENT_CODE_INVALID':
     case 'APP_UPDATE_REQUIRED':
+    case 'REVIEW_SETTLED':
+    case 'BUNDLE_FOREIGN':
       return EXIT.failure;
+    case 'BUNDLE_UNREADABLE':
+    case 'BUNDLE_TAMPERED':
+      return EXIT.damaged;
     default:
       return assertNever(code);
   }

@@ -4,15 +4,16 @@
  * Passwords come from the environment, never from argv (argv is visible to every user of the machine).
  */
 import { resolve } from 'node:path';
-import { AppError, isErrorCode, type ErrorCode, type ErrorPayload } from '../../shared/api/errors';
-import type { ApiResult } from '../../shared/api';
+import { AppError, isErrorCode, type ErrorCode } from '../../shared/api/errors';
 import { collections, type CollectionName } from '../../shared/schemas/collections';
-import { createRuntime, type Runtime } from '../services/runtime';
 import { seedClinic, SEED_PROFILES, type SeedProfile } from '../seed';
 import { integrityCheck } from '../store/sqlite-file';
 import { env, many, one, parseArgs, UsageError } from './args';
 import { device, DEVICE_USAGE } from './device';
 import { EXIT, exitCodeFor } from './exit-codes';
+import { call, CommandFailed, signIn, withRuntime } from './session-runtime';
+import { exportCommand, resident } from './data-commands';
+import { bundlePair, bundleTrust, exportBundleCommand, importBundleCommand } from './bundle-commands';
 
 const USAGE = `村医 Cunyi command line
 
@@ -31,6 +32,20 @@ const USAGE = `村医 Cunyi command line
         an admin with CUNYI_PASSWORD; N defaults to 3000 (realistic) or 30000 (stress); prints a JSON summary,
         progress goes to stderr
 ${DEVICE_USAGE}
+  cunyi resident create|update --data-dir D --json F [--user NAME]
+        F holds the API input ({"input": {...}} to create, {"id": ..., "input": {...}} to update); same checks and
+        audit as the app; prints the record as JSON
+  cunyi export --data-dir D [--out F] [--user ADMIN]
+        every document, one JSON line each, sorted by collection and id, with its revision (audited)
+  cunyi bundle-pair --data-dir D
+        prints this device's pairing code (admin); the receiving clinic runs bundle-trust with it once
+  cunyi bundle-trust --data-dir D
+        trusts a sending device (admin); the code is read from CUNYI_PAIRING_CODE
+  cunyi export-bundle --data-dir D --out F [--all]
+        an encrypted, signed bundle of every document changed since the last bundle (--all: every document)
+  cunyi import-bundle --data-dir D --in F
+        imports a paired device's bundle with the sync conflict rules; importing it twice changes nothing
+  All of these sign in with CUNYI_PASSWORD (user: --user, CUNYI_USER or admin).
 
   cunyi enroll --data-dir D --url https://HOST:PORT --code CODE [--fingerprint AA:BB:…] [--user NAME]
         enrols this device with the county platform once (signed in as an admin with CUNYI_PASSWORD); pins the
@@ -45,39 +60,6 @@ command (close it first), 1 other errors.`;
 const HINTS: Partial<Record<ErrorCode, string>> = {
   CLINIC_IN_USE: 'this clinic is open in another window: close it first',
 };
-
-class CommandFailed extends Error {
-  constructor(readonly error: ErrorPayload) {
-    super(error.message);
-  }
-}
-
-function open(dataDir: string, options: { clinicServices?: boolean } = {}): Runtime {
-  return createRuntime({
-    dataDir: resolve(dataDir),
-    shell: 'headless',
-    ...options,
-    // The CLI works on the data, never on the serial ports the running app may hold.
-    deviceIo: null,
-    noAutoSync: true,
-    logger: { error: (m, meta) => console.error(m, meta ?? ''), warn: () => undefined, info: () => undefined },
-  });
-}
-
-async function call<T>(rt: Runtime, method: string, input: unknown): Promise<T> {
-  const r = (await rt.dispatch(method, input, { transport: 'test', connectionId: 'cli' })) as ApiResult<T>;
-  if (!r.ok) throw new CommandFailed(r.error);
-  return r.value;
-}
-
-async function withRuntime<T>(dataDir: string, fn: (rt: Runtime) => Promise<T>, options: { clinicServices?: boolean } = {}): Promise<T> {
-  const rt = open(dataDir, options);
-  try {
-    return await fn(rt);
-  } finally {
-    await rt.close();
-  }
-}
 
 async function init(argv: string[]): Promise<void> {
   const args = parseArgs(argv, { values: ['data-dir', 'clinic', 'name', 'admin', 'admin-name', 'village'] });
@@ -98,10 +80,6 @@ async function init(argv: string[]): Promise<void> {
     console.log(`Clinic created. Recovery key (shown once; print it and keep it locked away):`);
     console.log(r.recoveryKey);
   });
-}
-
-async function signIn(rt: Runtime, username: string, password: string): Promise<void> {
-  await call(rt, 'session.signIn', { username, password });
 }
 
 async function user(argv: string[]): Promise<void> {
@@ -262,6 +240,24 @@ export async function main(argv: string[]): Promise<number> {
         return EXIT.ok;
       case 'sync':
         await syncCommand(rest);
+        return EXIT.ok;
+      case 'resident':
+        await resident(rest);
+        return EXIT.ok;
+      case 'export':
+        await exportCommand(rest);
+        return EXIT.ok;
+      case 'bundle-pair':
+        await bundlePair(rest);
+        return EXIT.ok;
+      case 'bundle-trust':
+        await bundleTrust(rest);
+        return EXIT.ok;
+      case 'export-bundle':
+        await exportBundleCommand(rest);
+        return EXIT.ok;
+      case 'import-bundle':
+        await importBundleCommand(rest);
         return EXIT.ok;
       case 'help':
       case '--help':

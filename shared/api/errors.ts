@@ -47,6 +47,15 @@ export const ERROR_CODES = [
   'DEVICE_REVOKED',
   'ENROLMENT_CODE_INVALID',
   'APP_UPDATE_REQUIRED',
+  // sync review and offline bundles
+  /** Someone settled this review item already; the list should be read again. */
+  'REVIEW_SETTLED',
+  /** The file is not a Cunyi bundle, or a newer format. */
+  'BUNDLE_UNREADABLE',
+  /** The bundle comes from a device this clinic has not paired with (or its key changed). */
+  'BUNDLE_FOREIGN',
+  /** The bundle was changed after it was signed, or decrypts to nothing valid. */
+  'BUNDLE_TAMPERED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

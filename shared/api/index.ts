@@ -13,7 +13,9 @@ import { contracts, packages, teams } from './contracting';
 import { DeviceReading, devices, DeviceStatusChanged, IdentityRead } from './devices';
 import { sync, SyncStatus } from './sync';
 
-export const contract = { app, session, users, settings, audit, residents, households, healthChecks, registries, followups, worklist, teams, packages, contracts, devices, sync } as const;
+import { syncReview } from './sync-review';
+
+export const contract = { app, session, users, settings, audit, residents, households, healthChecks, registries, followups, worklist, teams, packages, contracts, devices, sync, syncReview } as const;
 export type AppContract = typeof contract;
 
 export const events = {

@@ -9,6 +9,7 @@ import { followupsHandlers, registriesHandlers, worklistHandlers } from './follo
 import { contractsHandlers, packagesHandlers, teamsHandlers } from './contracting';
 import { devicesHandlers } from './devices';
 import { syncHandlers } from './sync';
+import { syncReviewHandlers } from './sync-review';
 
 export function createHandlers(services: AppServices): ContractHandlers<AppContract, CallContext> {
   return {
@@ -28,5 +29,6 @@ export function createHandlers(services: AppServices): ContractHandlers<AppContr
     contracts: contractsHandlers(services),
     devices: devicesHandlers(services),
     sync: syncHandlers(services),
+    syncReview: syncReviewHandlers(services),
   };
 }

@@ -11,6 +11,7 @@ import { compareDates } from '../../../shared/domain/dates';
 import type { ContractDoc, EncounterDoc, ResidentDoc } from '../../../shared/schemas/collections';
 import { type Resident, residentInputFor, type ResidentInput, type ResidentStatus } from '../../../shared/schemas/resident';
 import { zodIssuesToFields } from '../../../shared/api/fields';
+import { normaliseIdNumber } from '../../../shared/sync/duplicates';
 import { clinicToday, villageNames, type ClinicContext } from '../clinic-context';
 import { householdView } from './households-service';
 import { issueRecordNo } from './record-numbers';
@@ -190,7 +191,9 @@ export class ResidentsService {
     if (keepId === mergeId) throw validationFailed([{ path: 'mergeId', message: 'validation.mergeSelf' }]);
     const keep = await this.doc(keepId);
     const dup = await this.doc(mergeId);
-    if (keep.idNumber && dup.idNumber && keep.idNumber !== dup.idNumber) {
+    // A 15-digit first-generation number and its 18-digit form are the same person (issue 13 item 5).
+    const sameId = (normaliseIdNumber(keep.idNumber) ?? keep.idNumber) === (normaliseIdNumber(dup.idNumber) ?? dup.idNumber);
+    if (keep.idNumber && dup.idNumber && !sameId) {
       throw validationFailed([{ path: 'mergeId', message: 'validation.mergeDifferentId' }]);
     }
     const now = this.ctx.clock.now();

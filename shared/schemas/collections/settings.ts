@@ -3,9 +3,11 @@ import { BODY, CLINIC_CODE, ID, INSTANT } from './common';
 
 /**
  * Typed configuration documents: the clinic (`clinic`), user profiles (`user:<id>`), teams, service packages,
- * device bindings, record-number blocks. Which `type` a document has decides the zod schema its `data` must pass.
+ * device bindings, record-number blocks, sync review items (`syncReview`: conflicts and duplicate residents to settle),
+ * the offline-bundle device key (`bundleKey`), paired bundle senders (`bundlePeer`) and imported bundles
+ * (`bundleImport`). Which `type` a document has decides the zod schema its `data` must pass.
  */
-export const SETTING_TYPES = ['clinic', 'user', 'team', 'package', 'deviceBinding', 'recordBlock'] as const;
+export const SETTING_TYPES = ['clinic', 'user', 'team', 'package', 'deviceBinding', 'recordBlock', 'syncReview', 'bundleKey', 'bundlePeer', 'bundleImport'] as const;
 export type SettingType = (typeof SETTING_TYPES)[number];
 
 export interface SettingDoc {
@@ -19,7 +21,7 @@ export interface SettingDoc {
 export const settingSchema: RxJsonSchema<SettingDoc> = {
   title: 'settings',
   description: '诊所设置、用户、团队、服务包、设备绑定、档案号段',
-  version: 0,
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   properties: {
@@ -31,4 +33,9 @@ export const settingSchema: RxJsonSchema<SettingDoc> = {
   },
   required: ['id', 'type', 'clinicCode', 'data', 'updatedAt'],
   indexes: ['type'],
+};
+
+/** Version 1 only widens the `type` enum (sync review and offline bundles): every version 0 document is valid as is. */
+export const settingMigrations = {
+  1: (old: Record<string, unknown>): SettingDoc => old as unknown as SettingDoc,
 };
