@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../../helpers/cli';
 
 
-describe('cunyi CLI (real encrypted files, production KDF)', () => {
+describe('cunyi CLI (real encrypted files, production KDF)', { timeout: 120_000 }, () => {
   let root: string;
   let clinicA: string;
   let clinicB: string;
