@@ -1,0 +1,3 @@
+export * from './types';
+export * from './period';
+export * from './compute';
