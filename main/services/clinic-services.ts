@@ -11,6 +11,7 @@ import { PatientIndex } from './followups/patient-index';
 import { RegistriesService } from './followups/registries-service';
 import { WorklistService } from './followups/worklist-service';
 import { HealthChecksService } from './health-checks/health-check-service';
+import { ReportsService } from './reports/reports-service';
 import { HouseholdsService } from './residents/households-service';
 import { ensureFirstBlock } from './residents/record-numbers';
 import { ResidentsService } from './residents/residents-service';
@@ -25,6 +26,7 @@ export class ClinicServices {
   readonly worklist: WorklistService;
   readonly teams: TeamsService;
   readonly contracts: ContractsService;
+  readonly reports: ReportsService;
 
   private constructor(
     readonly ctx: ClinicContext,
@@ -39,6 +41,7 @@ export class ClinicServices {
     this.worklist = new WorklistService(ctx, patients);
     this.teams = new TeamsService(ctx);
     this.contracts = new ContractsService(ctx, this.teams);
+    this.reports = new ReportsService(ctx, this.teams);
   }
 
   /** `bus` carries `worklist.changed`; null where nobody listens (CLI). */

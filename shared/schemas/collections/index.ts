@@ -3,7 +3,7 @@ import { contractSchema } from './contracts';
 import { encounterSchema } from './encounters';
 import { householdSchema } from './households';
 import { residentMigrations, residentSchema } from './residents';
-import { settingSchema } from './settings';
+import { settingMigrations, settingSchema } from './settings';
 
 /** The six collections of a clinic database (DESIGN.md §1), with their migration strategies. */
 export const collections = {
@@ -12,7 +12,7 @@ export const collections = {
   encounters: { schema: encounterSchema, migrationStrategies: {} },
   contracts: { schema: contractSchema, migrationStrategies: {} },
   audit: { schema: auditSchema, migrationStrategies: {} },
-  settings: { schema: settingSchema, migrationStrategies: {} },
+  settings: { schema: settingSchema, migrationStrategies: settingMigrations },
 } as const;
 export type CollectionName = keyof typeof collections;
 

@@ -3,9 +3,9 @@ import { BODY, CLINIC_CODE, ID, INSTANT } from './common';
 
 /**
  * Typed configuration documents: the clinic (`clinic`), user profiles (`user:<id>`), teams, service packages,
- * device bindings, record-number blocks. Which `type` a document has decides the zod schema its `data` must pass.
+ * device bindings, record-number blocks, entered report denominators (census population, estimated patients). Which `type` a document has decides the zod schema its `data` must pass.
  */
-export const SETTING_TYPES = ['clinic', 'user', 'team', 'package', 'deviceBinding', 'recordBlock'] as const;
+export const SETTING_TYPES = ['clinic', 'user', 'team', 'package', 'deviceBinding', 'recordBlock', 'denominator'] as const;
 export type SettingType = (typeof SETTING_TYPES)[number];
 
 export interface SettingDoc {
@@ -19,7 +19,7 @@ export interface SettingDoc {
 export const settingSchema: RxJsonSchema<SettingDoc> = {
   title: 'settings',
   description: '诊所设置、用户、团队、服务包、设备绑定、档案号段',
-  version: 0,
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   properties: {
@@ -31,4 +31,9 @@ export const settingSchema: RxJsonSchema<SettingDoc> = {
   },
   required: ['id', 'type', 'clinicCode', 'data', 'updatedAt'],
   indexes: ['type'],
+};
+
+/** Version 1 adds the `denominator` type to the enum; existing documents are unchanged. */
+export const settingMigrations = {
+  1: (old: SettingDoc): SettingDoc => old,
 };
