@@ -61,6 +61,7 @@ export const Report = z.object({
 export type Report = z.infer<typeof Report>;
 
 export const TrendPoint = z.object({ key: z.string(), periodEnd: z.string(), indicators: z.array(IndicatorFigure) });
+export type TrendPoint = z.infer<typeof TrendPoint>;
 
 export const ListedResident = z.object({
   id: z.string(),

@@ -61,7 +61,7 @@ export async function reportWorkbook(report: Report): Promise<Buffer> {
   ws.addRow([]);
   styleHeader(ws.addRow([zh.no, zh.name, zh.num, '', zh.den, '', zh.rate, zh.source, zh.note]));
   report.indicators.forEach((f, i) => {
-    const id = f.id as IndicatorId;
+    const id = f.id;
     const row = ws.addRow([
       i + 1,
       zh.indicator[id],
@@ -88,7 +88,7 @@ export async function reportWorkbook(report: Report): Promise<Buffer> {
   conv.font = { name: FONT, size: 9, italic: true };
 
   const vs = wb.addWorksheet(zh.perVillage, { pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1 } });
-  const ids = report.indicators.map((f) => f.id as IndicatorId);
+  const ids = report.indicators.map((f) => f.id);
   vs.columns = [{ width: 16 }, { width: 14 }, ...ids.map(() => ({ width: 14 }))];
   styleHeader(vs.addRow(['村代码', zh.village, ...ids.map((id) => `${zh.indicator[id]}（%）`)]));
   vs.getRow(1).alignment = { wrapText: true, vertical: 'middle' };

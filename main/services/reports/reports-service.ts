@@ -23,7 +23,6 @@ import {
   type ReportPeriod,
   type ScopeDenominators,
 } from '../../../shared/domain/indicators';
-import type { ResidentDoc } from '../../../shared/schemas/collections';
 import type { Denominator } from '../../../shared/schemas/denominator';
 import { villageNames, type ClinicContext } from '../clinic-context';
 import type { TeamsService } from '../contracting/teams-service';
@@ -154,7 +153,7 @@ export class ReportsService {
     const villages = await villageNames(this.ctx);
     const docs = await this.ctx.db.rx.residents.findByIds([...ids]).exec();
     return ids.flatMap((id) => {
-      const d = docs.get(id)?.toJSON() as ResidentDoc | undefined;
+      const d = docs.get(id)?.toJSON();
       if (!d) return [];
       return [{ id: d.id, recordNo: d.recordNo, name: d.name, sex: String(d.sex), birthDate: d.birthDate, villageCode: d.villageCode, villageName: villages.get(d.villageCode) ?? d.villageCode, status: d.status }];
     });
@@ -190,7 +189,7 @@ export class ReportsService {
     const villages = await villageNames(this.ctx);
     const docs = await this.ctx.db.rx.residents.findByIds([...ids]).exec();
     const rows = ids.flatMap((id) => {
-      const d = docs.get(id)?.toJSON() as ResidentDoc | undefined;
+      const d = docs.get(id)?.toJSON();
       return d ? [{ ...d, villageName: villages.get(d.villageCode) ?? d.villageCode }] : [];
     });
     const key = periodKey(period);

@@ -124,7 +124,7 @@ describe('reports through the API (real encrypted database)', () => {
     await wb.xlsx.load(Buffer.from(file.base64, 'base64') as unknown as ArrayBuffer);
     const ws = wb.getWorksheet('指标')!;
     // getSheetValues() is sparse (1-based rows and cells): Array.from fills the holes.
-    const rows = Array.from(ws.getSheetValues(), (r) => (Array.isArray(r) ? Array.from(r.slice(1), (c) => (c == null ? '' : String(c))) : []));
+    const rows = Array.from(ws.getSheetValues(), (r) => (Array.isArray(r) ? Array.from(r.slice(1), (c) => (typeof c === 'string' || typeof c === 'number' ? String(c) : '')) : []));
     expect(rows.some((r) => r[0] === '制表人' || r[1] === '制表人')).toBe(true);
     const control = rows.find((r) => r.includes('管理人群血压控制率'))!;
     expect(control).toEqual(expect.arrayContaining(['1', '2', '50']));
@@ -140,7 +140,7 @@ describe('reports through the API (real encrypted database)', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(file.base64, 'base64') as unknown as ArrayBuffer);
     const ws = wb.worksheets[0]!;
-    expect(String(ws.getCell('A1').value)).toContain('可识别个人信息');
+    expect(ws.getCell('A1').text).toContain('可识别个人信息');
     expect(ws.getRow(5).getCell(2).value).toBe('李高');
     expect(ws.rowCount).toBe(5);
     const audit = (await h.runtime.services.clinic().ctx.db.rx.audit.find({ selector: { action: 'export', entity: 'residents' } }).exec()).map((d) => d.toJSON());
