@@ -10,6 +10,7 @@ import { SettingsPage } from '../features/settings/SettingsPage';
 import { ResidentsPage } from '../features/residents/ResidentsPage';
 import { ChecksPage } from '../features/health-checks/ChecksPage';
 import { WorklistPage } from '../features/worklist/WorklistPage';
+import { ReportsPage } from '../features/reports/ReportsPage';
 import type { Section } from './sections';
 
 export type UnlockedSession = Extract<SessionState, { state: 'unlocked' }>;
@@ -24,4 +25,5 @@ export const SECTION_PAGES: Partial<Record<Section, ComponentType<SectionPagePro
   worklist: WorklistPage,
   followups: FollowupsPage,
   contracts: ContractsPage,
+  reports: ReportsPage,
 };

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { SessionState } from '../../../shared/api/session';
 import type { ClinicSettings } from '../../../shared/api/settings';
 import { api } from '../../api-client';
+import { DenominatorsAdmin } from '../reports/DenominatorsAdmin';
 import { errorText } from '../../app/api-errors';
 import { ChangePasswordForm } from './ChangePasswordForm';
 import { ClinicSettingsForm } from './ClinicSettingsForm';
@@ -55,6 +56,11 @@ export function SettingsPage({ session }: { session: Unlocked }) {
         key: 'villages',
         label: t('settings.tabs.villages'),
         children: <VillagesEditor settings={settings} canEdit={isAdmin} onSaved={setSettings} />,
+      },
+      {
+        key: 'denominators',
+        label: t('reports.ui.denominators.tab'),
+        children: <DenominatorsAdmin settings={settings} canEdit={isAdmin} />,
       },
       ...(isAdmin
         ? [{ key: 'users', label: t('settings.tabs.users'), children: <UsersAdmin currentUserId={session.user.id} /> }]
