@@ -16,7 +16,7 @@ export function ReportPrint({ report }: { report: Report }) {
         {report.clinic.name} {t('reports.title')}（{report.period.key}）
       </h2>
       <p className="report-print-meta">
-        {t('reports.scope')}：{report.scopeName}{"\u3000"}{t('reports.period')}：{report.periodStart} ~ {report.periodEnd}{"\u3000"}{t('reports.window')}：{report.windowStart} ~ {report.windowEnd}
+        {t('reports.scope')}：{report.scopeName}{'\u3000'}{t('reports.period')}：{report.periodStart} ~ {report.periodEnd}{'\u3000'}{t('reports.window')}：{report.windowStart} ~ {report.windowEnd}
       </p>
       <table className="report-print-table">
         <thead>
@@ -52,12 +52,12 @@ export function ReportPrint({ report }: { report: Report }) {
         </tbody>
       </table>
       <p className="report-print-meta">
-        {t('reports.activity')}：{t('reports.newRecords')} {report.activity.newRecords}{"\u3000"}{t('reports.followups')} {report.activity.followups}（
-        {t('reports.faceToFaceFollowups')} {report.activity.faceToFaceFollowups}）{"\u3000"}{t('reports.healthChecks')} {report.activity.healthChecks}
+        {t('reports.activity')}：{t('reports.newRecords')} {report.activity.newRecords}{'\u3000'}{t('reports.followups')} {report.activity.followups}（
+        {t('reports.faceToFaceFollowups')} {report.activity.faceToFaceFollowups}）{'\u3000'}{t('reports.healthChecks')} {report.activity.healthChecks}
       </p>
       <p className="report-print-conventions">{t('reports.conventions')}</p>
       <p className="report-print-sign">
-        {t('reports.madeBy')}：{report.generatedBy}{"\u3000"}{t('reports.madeAt')}：{stampText(report.generatedAt)}
+        {t('reports.madeBy')}：{report.generatedBy}{'\u3000'}{t('reports.madeAt')}：{stampText(report.generatedAt)}
       </p>
     </article>
   );

@@ -31,7 +31,7 @@ export const messages = {
       confirmOk: '确认导出',
       cancel: '取消',
       exported: '已导出 {{file}}',
-      noRate: '—',
+      noRate: '无',
       enteredNote: '录入 {{date}}',
       openResident: '打开档案',
       zeroReason: '本期无数据：各项为0，原因见“说明”列。',
