@@ -1,8 +1,9 @@
 /**
  * The report as printed (or saved as PDF from the print dialog): title, clinic, period, window, who made it and
- * when, the indicator table and the period's work counts. Hidden on screen; `print-only-area` makes it the only
- * thing on paper (global print rule).
+ * when, the indicator table and the period's work counts. Hidden on screen. It is placed directly in <body> so the
+ * print rule can take the app itself out of the layout: hidden but laid-out screens would add blank pages.
  */
+import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { Report } from '../../../shared/api/reports';
 import { formatRate } from '../../../shared/domain/indicators/messages';
@@ -10,7 +11,7 @@ import { stampText } from './download';
 
 export function ReportPrint({ report }: { report: Report }) {
   const { t } = useTranslation();
-  return (
+  return createPortal(
     <article className="report-print print-only-area" data-testid="report-print">
       <h2 className="report-print-title">
         {report.clinic.name} {t('reports.title')}（{report.period.key}）
@@ -59,6 +60,7 @@ export function ReportPrint({ report }: { report: Report }) {
       <p className="report-print-sign">
         {t('reports.madeBy')}：{report.generatedBy}{'\u3000'}{t('reports.madeAt')}：{stampText(report.generatedAt)}
       </p>
-    </article>
+    </article>,
+    document.body,
   );
 }

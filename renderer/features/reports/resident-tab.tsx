@@ -9,14 +9,15 @@ import { errorText } from '../../app/api-errors';
 import type { ResidentTab, ResidentTabProps } from '../residents/resident-tabs';
 import { EChart } from './EChart';
 
-const GRID = { left: 48, right: 16, top: 32, bottom: 28 };
+// Room on the right for the target line's label (140, 90, 7).
+const GRID = { left: 48, right: 40, top: 32, bottom: 28 };
 
 function line(name: string, points: MeasurementPoint[], pick: (p: MeasurementPoint) => number | null, target?: number) {
   return {
     type: 'line',
     name,
     connectNulls: true,
-    data: points.map((p) => [p.date, pick(p)]).filter(([, v]) => v !== null),
+    data: points.map(pick),
     ...(target !== undefined ? { markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed' }, data: [{ yAxis: target }] } } : {}),
   };
 }
@@ -39,14 +40,21 @@ function TrendTab({ residentId }: ResidentTabProps) {
 
   const charts = useMemo(() => {
     if (!points) return null;
-    const base = (series: unknown[]) => ({ tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: GRID, xAxis: { type: 'time' }, yAxis: { type: 'value', scale: true }, series });
+    // One category per record date: a visit-by-visit view, readable even with a single visit (a time axis would show hours).
     const has = (pick: (p: MeasurementPoint) => number | null) => points.some((p) => pick(p) !== null);
+    const base = (pick: (p: MeasurementPoint) => number | null, series: (rows: MeasurementPoint[]) => unknown[]) => {
+      const rows = points.filter((p) => pick(p) !== null);
+      return { tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: GRID, xAxis: { type: 'category', data: rows.map((p) => p.date) }, yAxis: { type: 'value', scale: true }, series: series(rows) };
+    };
     return {
       bp: has((p) => p.sbp)
-        ? base([line(t('reports.ui.residentTrend.sbp'), points, (p) => p.sbp, BP_TARGET.sbp), line(t('reports.ui.residentTrend.dbp'), points, (p) => p.dbp, BP_TARGET.dbp)])
+        ? base(
+            (p) => p.sbp,
+            (rows) => [line(t('reports.ui.residentTrend.sbp'), rows, (p) => p.sbp, BP_TARGET.sbp), line(t('reports.ui.residentTrend.dbp'), rows, (p) => p.dbp, BP_TARGET.dbp)],
+          )
         : null,
-      glucose: has((p) => p.glucose) ? base([line(t('reports.ui.residentTrend.glucose'), points, (p) => p.glucose, FASTING_GLUCOSE_TARGET)]) : null,
-      weight: has((p) => p.weight) ? base([line(t('reports.ui.residentTrend.weight'), points, (p) => p.weight)]) : null,
+      glucose: has((p) => p.glucose) ? base((p) => p.glucose, (rows) => [line(t('reports.ui.residentTrend.glucose'), rows, (p) => p.glucose, FASTING_GLUCOSE_TARGET)]) : null,
+      weight: has((p) => p.weight) ? base((p) => p.weight, (rows) => [line(t('reports.ui.residentTrend.weight'), rows, (p) => p.weight)]) : null,
     };
   }, [points, t]);
 
