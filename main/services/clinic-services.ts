@@ -60,5 +60,6 @@ export class ClinicServices {
   stop(): void {
     this.index.stop();
     this.patients.stop();
+    this.reports.stop();
   }
 }

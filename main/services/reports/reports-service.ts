@@ -3,6 +3,7 @@
  * from the collections (indicator-input.ts). Exports are audited; the identifiable one needs a confirmation that
  * the door checks (`confirmed: true`).
  */
+import type { Subscription } from 'rxjs';
 import type { IndicatorFigure, ListedResident, ListSide, MeasurementPoint, Report, ReportPeriodInput, ReportScope } from '../../../shared/api/reports';
 import { AppError } from '../../../shared/api/errors';
 import { compareDates } from '../../../shared/domain/dates';
@@ -49,12 +50,29 @@ const figures = (set: IndicatorSet): IndicatorFigure[] => INDICATOR_IDS.map((id)
 
 export class ReportsService {
   readonly denominators: DenominatorsRepo;
+  /** The last loaded input, dropped on any change to the collections it reads: one screen asks for a report, its trend and lists in a row. */
+  private cached: Promise<IndicatorInput> | null = null;
+  private readonly subscriptions: Subscription[];
 
   constructor(
     private readonly ctx: ClinicContext,
     private readonly teams: TeamsService,
   ) {
     this.denominators = new DenominatorsRepo(ctx);
+    const drop = () => {
+      this.cached = null;
+    };
+    const rx = ctx.db.rx;
+    this.subscriptions = [
+      rx.residents.storageInstance.changeStream().subscribe(drop),
+      rx.encounters.storageInstance.changeStream().subscribe(drop),
+      rx.contracts.storageInstance.changeStream().subscribe(drop),
+      rx.settings.storageInstance.changeStream().subscribe(drop),
+    ];
+  }
+
+  stop(): void {
+    for (const s of this.subscriptions) s.unsubscribe();
   }
 
   async resolveScope(scope: ReportScope): Promise<ResolvedScope> {
@@ -76,8 +94,13 @@ export class ReportsService {
     }
   }
 
-  private async input(): Promise<IndicatorInput> {
-    return loadIndicatorInput(this.ctx.db, await this.teams.listPackages());
+  private input(): Promise<IndicatorInput> {
+    const loading = (this.cached ??= this.teams.listPackages().then((packages) => loadIndicatorInput(this.ctx.db, packages)));
+    // A failed load is not remembered: the next call reads again.
+    loading.catch(() => {
+      if (this.cached === loading) this.cached = null;
+    });
+    return loading;
   }
 
   private denominatorsFor(entries: readonly Denominator[], villageCodes: readonly string[], on: string): ScopeDenominators {

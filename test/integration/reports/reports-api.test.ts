@@ -147,4 +147,9 @@ describe('reports through the API (real encrypted database)', () => {
     expect(audit.some((a) => a.detail.includes('htnControlRate/gap') && a.detail.includes('1 residents'))).toBe(true);
     expect(other.resident.villageCode).toBe(V2);
   });
+
+  it('a new follow-up is in the next report (the cached input is dropped on every write)', async () => {
+    await h.ok('followups.complete', { residentId: high.resident.id, followup: { disease: 'htn', form: { ...htnForm('2026-03-16', 124, 76), classification: 1 } } });
+    expect(find(await h.ok<Report>('reports.get', { period: MARCH }), 'htnControlRate')).toMatchObject({ numerator: 2, denominator: 2 });
+  });
 });
