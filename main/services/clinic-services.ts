@@ -12,6 +12,7 @@ import { RegistriesService } from './followups/registries-service';
 import { WorklistService } from './followups/worklist-service';
 import { HealthChecksService } from './health-checks/health-check-service';
 import { ReportsService } from './reports/reports-service';
+import { ResidentImportService } from './import/resident-import-service';
 import { HouseholdsService } from './residents/households-service';
 import { ensureFirstBlock } from './residents/record-numbers';
 import { ResidentsService } from './residents/residents-service';
@@ -27,6 +28,7 @@ export class ClinicServices {
   readonly teams: TeamsService;
   readonly contracts: ContractsService;
   readonly reports: ReportsService;
+  readonly imports: ResidentImportService;
 
   private constructor(
     readonly ctx: ClinicContext,
@@ -42,6 +44,7 @@ export class ClinicServices {
     this.teams = new TeamsService(ctx);
     this.contracts = new ContractsService(ctx, this.teams);
     this.reports = new ReportsService(ctx, this.teams);
+    this.imports = new ResidentImportService(ctx);
   }
 
   /** `bus` carries `worklist.changed`; null where nobody listens (CLI). */

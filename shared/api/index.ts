@@ -11,8 +11,9 @@ import { audit, settings } from './settings';
 import { followups, registries, worklist, WorklistChanged } from './followups';
 import { contracts, packages, teams } from './contracting';
 import { denominators, reports } from './reports';
+import { imports } from './imports';
 
-export const contract = { app, session, users, settings, audit, residents, households, healthChecks, registries, followups, worklist, teams, packages, contracts, reports, denominators } as const;
+export const contract = { app, session, users, settings, audit, residents, households, healthChecks, registries, followups, worklist, teams, packages, contracts, reports, denominators, imports } as const;
 export type AppContract = typeof contract;
 
 export const events = {

@@ -7,7 +7,7 @@ import { appHandlers, sessionHandlers, usersHandlers } from './session';
 import { auditHandlers, settingsHandlers } from './settings';
 import { followupsHandlers, registriesHandlers, worklistHandlers } from './followups';
 import { contractsHandlers, packagesHandlers, teamsHandlers } from './contracting';
-import { denominatorsHandlers, reportsHandlers } from './reports';
+import { denominatorsHandlers, importsHandlers, reportsHandlers } from './reports';
 
 export function createHandlers(services: AppServices): ContractHandlers<AppContract, CallContext> {
   return {
@@ -27,5 +27,6 @@ export function createHandlers(services: AppServices): ContractHandlers<AppContr
     contracts: contractsHandlers(services),
     reports: reportsHandlers(services),
     denominators: denominatorsHandlers(services),
+    imports: importsHandlers(services),
   };
 }

@@ -1,4 +1,5 @@
 import type { HandlersFor } from '../../../shared/api/method';
+import type { imports } from '../../../shared/api/imports';
 import type { denominators, reports } from '../../../shared/api/reports';
 import type { AppServices } from '../../services/app-services';
 import type { CallContext } from '../context';
@@ -28,5 +29,14 @@ export function denominatorsHandlers(services: AppServices): HandlersFor<typeof 
       await d().remove(id);
       return { ok: true as const };
     },
+  };
+}
+
+export function importsHandlers(services: AppServices): HandlersFor<typeof imports, CallContext> {
+  const i = () => services.clinic().imports;
+  return {
+    preview: ({ fileName, base64 }) => i().preview(fileName, base64),
+    dryRun: ({ fileName, base64, mapping }) => i().dryRun(fileName, base64, mapping),
+    run: ({ fileName, base64, mapping }) => i().run(fileName, base64, mapping),
   };
 }
