@@ -195,7 +195,30 @@ test('a population entered in 设置 is used and shown beside the rate', async (
   await expect(page.getByTestId('den-recordCoverageRate')).toContainText(`录入 ${today.slice(0, 4)}-01-01`);
 });
 
+test('import: the mapping is suggested, the dry run says why a row is refused, the import creates the rest', async () => {
+  await page.keyboard.press('Alt+Digit9');
+  await page.getByRole('tab', { name: '导入居民' }).click();
+  const panel = page.getByTestId('import-panel');
+  const good = idNumber('1962-03-04', 41);
+  const badCheck = idNumber('1963-05-06', 43).slice(0, 17) + (idNumber('1963-05-06', 43).endsWith('0') ? '1' : '0');
+  const csv = ['姓名,性别,出生日期,身份证号,所属村,户号,与户主关系', `赵导入,男,1962-03-04,${good},东光村,H1,户主`, `钱错号,男,1963-05-06,${badCheck},东光村,H1,配偶`].join('\n');
+  await panel.locator('input[type=file]').setInputFiles({ name: 'old.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await expect(panel).toContainText('old.csv');
+  await expect(page.getByTestId('import-mapping')).toContainText('赵导入');
+  await page.getByTestId('import-dry-run').click();
+  await expect(page.getByTestId('import-summary')).toContainText('新建 1，更新 0，无变化 0，拒绝 1');
+  await expect(panel).toContainText('身份证号校验位不正确');
+  await shot('import-dry-run-zh-CN');
+  await largeText(true);
+  await shot('import-dry-run-zh-CN-large');
+  await largeText(false);
+  await page.getByTestId('import-run').click();
+  await expect(page.getByText('已导入：新建 1，更新 0')).toBeVisible();
+});
+
 test('the print sheet becomes an A4 PDF', async () => {
+  await page.keyboard.press('Alt+Digit8');
+  await expect(page.getByTestId('rate-htnControlRate')).toHaveText('50.0%');
   await page.emulateMedia({ media: 'print' });
   await expect(page.getByTestId('report-print')).toBeVisible();
   await page.pdf({ path: join(SCREENSHOTS, 'reports-print.pdf'), format: 'A4' });
