@@ -11,6 +11,8 @@ import { PatientIndex } from './followups/patient-index';
 import { RegistriesService } from './followups/registries-service';
 import { WorklistService } from './followups/worklist-service';
 import { HealthChecksService } from './health-checks/health-check-service';
+import { ReportsService } from './reports/reports-service';
+import { ResidentImportService } from './import/resident-import-service';
 import { HouseholdsService } from './residents/households-service';
 import { ensureFirstBlock } from './residents/record-numbers';
 import { ResidentsService } from './residents/residents-service';
@@ -27,6 +29,8 @@ export class ClinicServices {
   readonly teams: TeamsService;
   readonly contracts: ContractsService;
   readonly devices: DeviceManager;
+  readonly reports: ReportsService;
+  readonly imports: ResidentImportService;
 
   private constructor(
     readonly ctx: ClinicContext,
@@ -43,6 +47,8 @@ export class ClinicServices {
     this.worklist = new WorklistService(ctx, patients);
     this.teams = new TeamsService(ctx);
     this.contracts = new ContractsService(ctx, this.teams);
+    this.reports = new ReportsService(ctx, this.teams);
+    this.imports = new ResidentImportService(ctx);
   }
 
   /** `bus` carries `worklist.changed`; null where nobody listens (CLI). */
@@ -70,5 +76,6 @@ export class ClinicServices {
   stop(): void {
     void this.devices.stop();
     this.patients.stop();
+    this.reports.stop();
   }
 }

@@ -11,6 +11,7 @@ import { SettingsPage } from '../features/settings/SettingsPage';
 import { ResidentsPage } from '../features/residents/ResidentsPage';
 import { ChecksPage } from '../features/health-checks/ChecksPage';
 import { WorklistPage } from '../features/worklist/WorklistPage';
+import { ReportsPage } from '../features/reports/ReportsPage';
 import type { Section } from './sections';
 
 export type UnlockedSession = Extract<SessionState, { state: 'unlocked' }>;
@@ -26,4 +27,5 @@ export const SECTION_PAGES: Partial<Record<Section, ComponentType<SectionPagePro
   followups: FollowupsPage,
   contracts: ContractsPage,
   devices: DevicesPage,
+  reports: ReportsPage,
 };

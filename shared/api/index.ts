@@ -15,7 +15,10 @@ import { sync, SyncStatus } from './sync';
 
 import { syncReview } from './sync-review';
 
-export const contract = { app, session, users, settings, audit, residents, households, healthChecks, registries, followups, worklist, teams, packages, contracts, devices, sync, syncReview } as const;
+import { denominators, reports } from './reports';
+import { imports } from './imports';
+
+export const contract = { app, session, users, settings, audit, residents, households, healthChecks, registries, followups, worklist, teams, packages, contracts, devices, sync, syncReview, reports, denominators, imports } as const;
 export type AppContract = typeof contract;
 
 export const events = {

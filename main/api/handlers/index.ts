@@ -10,6 +10,7 @@ import { contractsHandlers, packagesHandlers, teamsHandlers } from './contractin
 import { devicesHandlers } from './devices';
 import { syncHandlers } from './sync';
 import { syncReviewHandlers } from './sync-review';
+import { denominatorsHandlers, importsHandlers, reportsHandlers } from './reports';
 
 export function createHandlers(services: AppServices): ContractHandlers<AppContract, CallContext> {
   return {
@@ -30,5 +31,8 @@ export function createHandlers(services: AppServices): ContractHandlers<AppContr
     devices: devicesHandlers(services),
     sync: syncHandlers(services),
     syncReview: syncReviewHandlers(services),
+    reports: reportsHandlers(services),
+    denominators: denominatorsHandlers(services),
+    imports: importsHandlers(services),
   };
 }

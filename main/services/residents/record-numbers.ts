@@ -30,3 +30,23 @@ export async function issueRecordNo(ctx: Pick<ClinicContext, 'db' | 'clinicCode'
   await doc.incrementalPatch({ data: { ...next.state }, updatedAt: ctx.clock.now() });
   return next.recordNo;
 }
+
+/**
+ * Record numbers for a batch (an import), one per village code in order: the cursor moves once and is saved
+ * before any of the residents is written, as for one number.
+ */
+export async function issueRecordNos(ctx: Pick<ClinicContext, 'db' | 'clinicCode' | 'deviceId' | 'clock'>, villageCodes: readonly string[]): Promise<string[]> {
+  if (villageCodes.length === 0) return [];
+  const doc = await ctx.db.rx.settings.findOne(docId(ctx.deviceId)).exec();
+  if (!doc) throw new AppError('RECORD_NUMBERS_EXHAUSTED', { villageCode: villageCodes[0] });
+  let state = doc.toJSON().data as unknown as SerialState;
+  const out: string[] = [];
+  for (const villageCode of villageCodes) {
+    const next = nextSerial(state, villageCode);
+    if (!next.ok) throw new AppError('RECORD_NUMBERS_EXHAUSTED', { villageCode });
+    state = next.state;
+    out.push(next.recordNo);
+  }
+  await doc.incrementalPatch({ data: { ...state }, updatedAt: ctx.clock.now() });
+  return out;
+}

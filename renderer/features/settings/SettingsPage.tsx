@@ -4,6 +4,8 @@ import { useTranslation } from 'react-i18next';
 import type { SessionState } from '../../../shared/api/session';
 import type { ClinicSettings } from '../../../shared/api/settings';
 import { api } from '../../api-client';
+import { DenominatorsAdmin } from '../reports/DenominatorsAdmin';
+import { ImportPanel } from '../import/ImportPanel';
 import { errorText } from '../../app/api-errors';
 import { ChangePasswordForm } from './ChangePasswordForm';
 import { ClinicSettingsForm } from './ClinicSettingsForm';
@@ -56,8 +58,16 @@ export function SettingsPage({ session }: { session: Unlocked }) {
         label: t('settings.tabs.villages'),
         children: <VillagesEditor settings={settings} canEdit={isAdmin} onSaved={setSettings} />,
       },
+      {
+        key: 'denominators',
+        label: t('reports.ui.denominators.tab'),
+        children: <DenominatorsAdmin settings={settings} canEdit={isAdmin} />,
+      },
       ...(isAdmin
-        ? [{ key: 'users', label: t('settings.tabs.users'), children: <UsersAdmin currentUserId={session.user.id} /> }]
+        ? [
+            { key: 'users', label: t('settings.tabs.users'), children: <UsersAdmin currentUserId={session.user.id} /> },
+            { key: 'import', label: t('import.tab'), children: <ImportPanel /> },
+          ]
         : []),
       { key: 'password', label: t('settings.tabs.password'), children: <ChangePasswordForm /> },
     ];

@@ -4,10 +4,11 @@ import { BODY, CLINIC_CODE, ID, INSTANT } from './common';
 /**
  * Typed configuration documents: the clinic (`clinic`), user profiles (`user:<id>`), teams, service packages,
  * device bindings, record-number blocks, sync review items (`syncReview`: conflicts and duplicate residents to settle),
- * the offline-bundle device key (`bundleKey`), paired bundle senders (`bundlePeer`) and imported bundles
- * (`bundleImport`). Which `type` a document has decides the zod schema its `data` must pass.
+ * the offline-bundle device key (`bundleKey`), paired bundle senders (`bundlePeer`), imported bundles
+ * (`bundleImport`) and entered report denominators (`denominator`: census population, estimated patients). Which
+ * `type` a document has decides the zod schema its `data` must pass.
  */
-export const SETTING_TYPES = ['clinic', 'user', 'team', 'package', 'deviceBinding', 'recordBlock', 'syncReview', 'bundleKey', 'bundlePeer', 'bundleImport'] as const;
+export const SETTING_TYPES = ['clinic', 'user', 'team', 'package', 'deviceBinding', 'recordBlock', 'syncReview', 'bundleKey', 'bundlePeer', 'bundleImport', 'denominator'] as const;
 export type SettingType = (typeof SETTING_TYPES)[number];
 
 export interface SettingDoc {
@@ -35,7 +36,10 @@ export const settingSchema: RxJsonSchema<SettingDoc> = {
   indexes: ['type'],
 };
 
-/** Version 1 only widens the `type` enum (sync review and offline bundles): every version 0 document is valid as is. */
+/**
+ * Version 1 only widens the `type` enum (sync review, offline bundles, report denominators): every version 0 document
+ * is valid as is.
+ */
 export const settingMigrations = {
   1: (old: Record<string, unknown>): SettingDoc => old as unknown as SettingDoc,
 };

@@ -1,0 +1,351 @@
+/**
+ * 考核指标 computed from records (indicators.md). Pure: the clinic passes arrays read from its collections, the
+ * county platform the same arrays from its tables, and both get the same numbers. Every indicator carries its
+ * numerator, denominator and the resident ids behind both, so any number on the 报表 screen opens its list.
+ *
+ * Conventions (each marked in indicators.md as app convention or unconfirmed):
+ * - Who is counted ("present during the window"): the record exists by the window's end (建档日期 ≤ end), and the
+ *   resident is active or died / moved away on or after the window's start (§6: a change during the period still
+ *   counts, one before it does not). The same rule applies to registry enrolments.
+ * - Ages (65+, 35+) are completed years on the window's end (§4, app convention).
+ * - 规范管理: every calendar quarter of the window from the enrolment quarter on (up to the quarter the patient died
+ *   or moved away) has a completed face-to-face follow-up (门诊 or 家庭; 电话 does not count). Over a whole year
+ *   this is 4 visits, pro-rated for patients enrolled during the year, as the work list requires.
+ * - 控制率: the latest completed follow-up in the window that recorded the value decides; a patient lost to
+ *   follow-up, or without any such follow-up, is not controlled. BP target < 140/90, < 150/90 from age 65 (on the
+ *   visit date); fasting glucose < 7.0 mmol/L.
+ * - 动态使用: a completed service or visit record (any encounter but a bare device reading) dated in the 365 days
+ *   ending on the window's end.
+ * - 筛查 35+: a completed encounter in the window that recorded both SBP and DBP (follow-up, health check, reading).
+ */
+import { contractFulfilment, serviceRecordsFromEncounters, type EncounterLike } from '../contract-rules';
+import { addDays, addMonths, ageOn, compareDates, startOfQuarter, type CalendarDate } from '../dates';
+import type {
+  ContractRecord,
+  EncounterRecord,
+  EnrolmentFacts,
+  EnteredDenominator,
+  IndicatorInput,
+  IndicatorScope,
+  IndicatorWindow,
+  ResidentRecord,
+  ScopeDenominators,
+} from './types';
+
+export const INDICATOR_IDS = [
+  'recordCoverageRate',
+  'eRecordDynamicUseRate',
+  'htnManagementRate',
+  'htnStandardManagementRate',
+  'htnControlRate',
+  't2dmManagementRate',
+  't2dmStandardManagementRate',
+  't2dmControlRate',
+  'elderlyManagementRate',
+  'elderlyTcmRate',
+  'contractCoverageRate',
+  'contractFulfilmentRate',
+  'screeningCoverage35',
+] as const;
+export type IndicatorId = (typeof INDICATOR_IDS)[number];
+
+/** Why a rate is missing: nobody in the denominator, or a denominator only a person can enter (设置) is missing. */
+export type RateReason = 'noDenominator' | 'denominatorNotEntered';
+
+export interface IndicatorValue {
+  id: IndicatorId;
+  numerator: number;
+  /** null only when an entered denominator is missing. */
+  denominator: number | null;
+  /** numerator / denominator, null (never NaN) with `reason` when it cannot be computed. */
+  rate: number | null;
+  reason: RateReason | null;
+  numeratorIds: string[];
+  /** The residents behind the denominator; null when the denominator is an entered figure (census, estimate). */
+  denominatorIds: string[] | null;
+  denominatorSource: 'records' | 'entered';
+  /** The date of the entered figure used, shown beside the rate. */
+  enteredAsOf: CalendarDate | null;
+}
+
+export type IndicatorSet = Record<IndicatorId, IndicatorValue>;
+
+export const ELDERLY_AGE = 65;
+export const SCREENING_AGE = 35;
+export const BP_TARGET = { sbp: 140, dbp: 90 } as const;
+export const BP_TARGET_65 = { sbp: 150, dbp: 90 } as const;
+export const FASTING_GLUCOSE_TARGET = 7.0;
+/** Days (report date included) in which a record must have a new entry to be "dynamic" (indicators.md §1). */
+export const DYNAMIC_USE_DAYS = 365;
+const FACE_TO_FACE_MODES = new Set([1, 2]);
+
+function isPresent(status: string, statusDate: CalendarDate | null | undefined, w: IndicatorWindow): boolean {
+  if (status === 'active') return true;
+  return Boolean(statusDate) && compareDates(statusDate as string, w.start) >= 0;
+}
+
+/** Of an event and its amendments, the latest completed version (ties: the later one in the input). */
+export function latestVersions(encounters: readonly EncounterRecord[]): EncounterRecord[] {
+  const latest = new Map<string, EncounterRecord>();
+  for (const e of encounters) {
+    if (e.status !== 'completed') continue;
+    const eventId = e.amends ? e.amends : e.id;
+    const prev = latest.get(eventId);
+    if (!prev || (e.completedAt ?? 0) >= (prev.completedAt ?? 0)) latest.set(eventId, { ...e, id: eventId });
+  }
+  return [...latest.values()];
+}
+
+interface Patient {
+  resident: ResidentRecord;
+  /** Latest completed versions, by date. */
+  events: EncounterRecord[];
+  enrolments: Partial<Record<'htn' | 't2dm', EnrolmentFacts>>;
+  contracts: ContractRecord[];
+}
+
+const prepared = new WeakMap<readonly ResidentRecord[], { encounters: unknown; contracts: unknown; patients: Patient[] }>();
+
+function patientsOf(input: IndicatorInput): Patient[] {
+  const cached = prepared.get(input.residents);
+  if (cached && cached.encounters === input.encounters && cached.contracts === input.contracts) return cached.patients;
+  const byResident = new Map<string, Patient>();
+  for (const r of input.residents) byResident.set(r.id, { resident: r, events: [], enrolments: {}, contracts: [] });
+  for (const e of latestVersions(input.encounters)) byResident.get(e.residentId)?.events.push(e);
+  for (const c of input.contracts) byResident.get(c.residentId)?.contracts.push(c);
+  for (const p of byResident.values()) {
+    p.events.sort((a, b) => compareDates(a.date, b.date) || (a.completedAt ?? 0) - (b.completedAt ?? 0));
+    for (const e of p.events) {
+      const en = e.enrolment;
+      if (!en || (e.type !== 'htnEnrolment' && e.type !== 't2dmEnrolment')) continue;
+      const prev = p.enrolments[en.disease];
+      // A patient enrolled again (moved back) has the later enrolment.
+      if (!prev || compareDates(en.enrolledDate, prev.enrolledDate) >= 0) p.enrolments[en.disease] = en;
+    }
+  }
+  const patients = [...byResident.values()];
+  prepared.set(input.residents, { encounters: input.encounters, contracts: input.contracts, patients });
+  return patients;
+}
+
+function inScope(r: ResidentRecord, scope: IndicatorScope): boolean {
+  switch (scope.kind) {
+    case 'clinic':
+      return true;
+    case 'village':
+      return r.villageCode === scope.villageCode;
+    case 'team':
+      return scope.villageCodes.includes(r.villageCode);
+    default: {
+      const never: never = scope;
+      throw new Error(`unknown scope ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+function inWindow(date: CalendarDate, w: IndicatorWindow): boolean {
+  return compareDates(date, w.start) >= 0 && compareDates(date, w.end) <= 0;
+}
+
+function fromRecords(id: IndicatorId, num: readonly string[], den: readonly string[]): IndicatorValue {
+  return {
+    id,
+    numerator: num.length,
+    denominator: den.length,
+    rate: den.length === 0 ? null : num.length / den.length,
+    reason: den.length === 0 ? 'noDenominator' : null,
+    numeratorIds: [...num].sort(),
+    denominatorIds: [...den].sort(),
+    denominatorSource: 'records',
+    enteredAsOf: null,
+  };
+}
+
+function fromEntered(id: IndicatorId, num: readonly string[], entered: EnteredDenominator | null | undefined): IndicatorValue {
+  const value = entered?.value ?? null;
+  return {
+    id,
+    numerator: num.length,
+    denominator: value,
+    rate: value === null ? null : value === 0 ? null : num.length / value,
+    reason: value === null ? 'denominatorNotEntered' : value === 0 ? 'noDenominator' : null,
+    numeratorIds: [...num].sort(),
+    denominatorIds: null,
+    denominatorSource: 'entered',
+    enteredAsOf: entered?.asOf ?? null,
+  };
+}
+
+function isManaged(p: Patient, disease: 'htn' | 't2dm', w: IndicatorWindow): boolean {
+  const en = p.enrolments[disease];
+  if (!en || compareDates(en.enrolledDate, w.end) > 0 || en.status === 'excluded') return false;
+  if (en.status === 'died' || en.status === 'movedOut') return isPresent(en.status, en.statusDate, w);
+  return true;
+}
+
+function quarterEnd(d: CalendarDate): CalendarDate {
+  return addDays(addMonths(startOfQuarter(d), 3), -1);
+}
+
+/** 规范管理: a face-to-face follow-up in every quarter that the patient was under management in the window. */
+function isStandardManaged(p: Patient, disease: 'htn' | 't2dm', w: IndicatorWindow): boolean {
+  const en = p.enrolments[disease];
+  if (!en) return false;
+  const type = disease === 'htn' ? 'htnFollowup' : 't2dmFollowup';
+  const visits = p.events.filter((e) => e.type === type && FACE_TO_FACE_MODES.has(e.visitMode ?? 0) && inWindow(e.date, w));
+  let last = w.end;
+  const exits = [en.status === 'died' || en.status === 'movedOut' ? en.statusDate : null, p.resident.status !== 'active' ? p.resident.statusDate : null];
+  for (const d of exits) if (d && compareDates(d, last) < 0) last = d;
+  let q = startOfQuarter(compareDates(en.enrolledDate, w.start) > 0 ? en.enrolledDate : w.start);
+  while (compareDates(q, last) <= 0) {
+    const from = compareDates(q, w.start) > 0 ? q : w.start;
+    const to = compareDates(quarterEnd(q), w.end) < 0 ? quarterEnd(q) : w.end;
+    if (!visits.some((v) => compareDates(v.date, from) >= 0 && compareDates(v.date, to) <= 0)) return false;
+    q = addMonths(q, 3);
+  }
+  return true;
+}
+
+function isControlled(p: Patient, disease: 'htn' | 't2dm', w: IndicatorWindow): boolean {
+  if (p.enrolments[disease]?.status === 'lostToFollowUp') return false;
+  const type = disease === 'htn' ? 'htnFollowup' : 't2dmFollowup';
+  const measured = p.events.filter(
+    (e) =>
+      e.type === type &&
+      inWindow(e.date, w) &&
+      (disease === 'htn' ? typeof e.sbp === 'number' && typeof e.dbp === 'number' : typeof e.fastingGlucose === 'number'),
+  );
+  const last = measured[measured.length - 1];
+  if (!last) return false;
+  if (disease === 't2dm') return (last.fastingGlucose as number) < FASTING_GLUCOSE_TARGET;
+  const target = ageOn(p.resident.birthDate, last.date) >= ELDERLY_AGE ? BP_TARGET_65 : BP_TARGET;
+  return (last.sbp as number) < target.sbp && (last.dbp as number) < target.dbp;
+}
+
+function effectiveEnd(c: ContractRecord): CalendarDate {
+  return c.terminatedDate && compareDates(c.terminatedDate, c.endDate) < 0 ? c.terminatedDate : c.endDate;
+}
+
+/** The signed contract in force on some day of the window, the latest one when there were several (renewals). */
+function contractInWindow(p: Patient, w: IndicatorWindow): ContractRecord | null {
+  let found: ContractRecord | null = null;
+  for (const c of p.contracts) {
+    if (!c.signDate || compareDates(c.startDate, w.end) > 0 || compareDates(effectiveEnd(c), w.start) < 0) continue;
+    if (!found || compareDates(c.startDate, found.startDate) > 0) found = c;
+  }
+  return found;
+}
+
+function isFulfilled(p: Patient, c: ContractRecord, w: IndicatorWindow): boolean {
+  const upToEnd: EncounterLike[] = p.events
+    .filter((e) => compareDates(e.date, w.end) <= 0)
+    .map((e) => ({
+      id: e.id,
+      type: e.type,
+      date: e.date,
+      status: e.status,
+      amends: '',
+      completedAt: e.completedAt ?? 0,
+      data: { visitMode: e.visitMode, fastingGlucose: e.fastingGlucose, serviceCode: e.serviceCode },
+    }));
+  const c2 = { startDate: c.startDate, endDate: c.endDate, terminatedDate: c.terminatedDate ?? undefined };
+  return contractFulfilment(c2, c.items, serviceRecordsFromEncounters(upToEnd)).isFulfilled;
+}
+
+/** All indicators of one scope over one window. `denominators` are the entered figures for that scope. */
+export function computeIndicators(
+  input: IndicatorInput,
+  window: IndicatorWindow,
+  scope: IndicatorScope = { kind: 'clinic' },
+  denominators: ScopeDenominators = input.denominators ?? {},
+): IndicatorSet {
+  const w = window;
+  const ids = {
+    records: [] as string[],
+    dynamic: [] as string[],
+    elderly: [] as string[],
+    elderlyChecked: [] as string[],
+    elderlyTcm: [] as string[],
+    age35: [] as string[],
+    screened: [] as string[],
+    contracted: [] as string[],
+    fulfilled: [] as string[],
+  };
+  const chronic = {
+    htn: { managed: [] as string[], standard: [] as string[], controlled: [] as string[] },
+    t2dm: { managed: [] as string[], standard: [] as string[], controlled: [] as string[] },
+  };
+  const dynamicFrom = addDays(w.end, -(DYNAMIC_USE_DAYS - 1));
+  for (const p of patientsOf(input)) {
+    const r = p.resident;
+    if (!inScope(r, scope) || compareDates(r.createdDate, w.end) > 0 || !isPresent(r.status, r.statusDate, w)) continue;
+    ids.records.push(r.id);
+    const inW = p.events.filter((e) => inWindow(e.date, w));
+    if (p.events.some((e) => e.type !== 'deviceReading' && compareDates(e.date, dynamicFrom) >= 0 && compareDates(e.date, w.end) <= 0)) {
+      ids.dynamic.push(r.id);
+    }
+    const age = ageOn(r.birthDate, w.end);
+    if (age >= ELDERLY_AGE) {
+      ids.elderly.push(r.id);
+      if (inW.some((e) => e.type === 'healthCheck')) ids.elderlyChecked.push(r.id);
+      if (inW.some((e) => e.type === 'tcmAssessment')) ids.elderlyTcm.push(r.id);
+    }
+    if (age >= SCREENING_AGE) {
+      ids.age35.push(r.id);
+      if (inW.some((e) => typeof e.sbp === 'number' && typeof e.dbp === 'number')) ids.screened.push(r.id);
+    }
+    for (const disease of ['htn', 't2dm'] as const) {
+      if (!isManaged(p, disease, w)) continue;
+      chronic[disease].managed.push(r.id);
+      if (isStandardManaged(p, disease, w)) chronic[disease].standard.push(r.id);
+      if (isControlled(p, disease, w)) chronic[disease].controlled.push(r.id);
+    }
+    const contract = contractInWindow(p, w);
+    if (contract) {
+      ids.contracted.push(r.id);
+      if (isFulfilled(p, contract, w)) ids.fulfilled.push(r.id);
+    }
+  }
+  const population = denominators.population;
+  const coverage = population ? fromEntered('contractCoverageRate', ids.contracted, population) : fromRecords('contractCoverageRate', ids.contracted, ids.records);
+  return {
+    recordCoverageRate: fromEntered('recordCoverageRate', ids.records, population),
+    eRecordDynamicUseRate: fromRecords('eRecordDynamicUseRate', ids.dynamic, ids.records),
+    htnManagementRate: fromEntered('htnManagementRate', chronic.htn.managed, denominators.htnPatients),
+    htnStandardManagementRate: fromRecords('htnStandardManagementRate', chronic.htn.standard, chronic.htn.managed),
+    htnControlRate: fromRecords('htnControlRate', chronic.htn.controlled, chronic.htn.managed),
+    t2dmManagementRate: fromEntered('t2dmManagementRate', chronic.t2dm.managed, denominators.t2dmPatients),
+    t2dmStandardManagementRate: fromRecords('t2dmStandardManagementRate', chronic.t2dm.standard, chronic.t2dm.managed),
+    t2dmControlRate: fromRecords('t2dmControlRate', chronic.t2dm.controlled, chronic.t2dm.managed),
+    elderlyManagementRate: fromRecords('elderlyManagementRate', ids.elderlyChecked, ids.elderly),
+    elderlyTcmRate: fromRecords('elderlyTcmRate', ids.elderlyTcm, ids.elderly),
+    contractCoverageRate: coverage,
+    contractFulfilmentRate: fromRecords('contractFulfilmentRate', ids.fulfilled, ids.contracted),
+    screeningCoverage35: fromRecords('screeningCoverage35', ids.screened, ids.age35),
+  };
+}
+
+/**
+ * The entered figure valid on `on` for each village (the latest with asOf ≤ on), summed over `villageCodes`. Missing
+ * when any village of the scope has none: a partial sum would make the rate look better than it is.
+ */
+export function sumDenominators(
+  entries: readonly { villageCode: string; value: number; asOf: CalendarDate }[],
+  villageCodes: readonly string[],
+  on: CalendarDate,
+): EnteredDenominator | null {
+  if (villageCodes.length === 0) return null;
+  let value = 0;
+  let asOf = '';
+  for (const code of villageCodes) {
+    let best: { value: number; asOf: CalendarDate } | null = null;
+    for (const e of entries) {
+      if (e.villageCode !== code || compareDates(e.asOf, on) > 0) continue;
+      if (!best || compareDates(e.asOf, best.asOf) >= 0) best = e;
+    }
+    if (!best) return null;
+    value += best.value;
+    if (best.asOf > asOf) asOf = best.asOf;
+  }
+  return { value, asOf };
+}

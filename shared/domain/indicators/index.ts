@@ -1,0 +1,4 @@
+export * from './types';
+export * from './period';
+export * from './compute';
+export * from './messages';

@@ -1,0 +1,167 @@
+/**
+ * Import of residents and households (issue 15 item 3): a generated 2,000-row .xlsx with 50 bad rows and 30
+ * duplicates of existing records (10 of them written as 15-digit first-generation numbers) is reported exactly;
+ * the import creates the rest with their households; running it again changes nothing.
+ */
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ImportPlan } from '../../../shared/api/imports';
+import type { ResidentDetail } from '../../../shared/api/residents';
+import { formatDate } from '../../../shared/domain/dates';
+import { idCheckDigit } from '../../../shared/domain/id-number';
+import { clinicHarness, type ApiHarness } from '../../helpers/api';
+
+const V1 = '441521101201';
+const HEADERS = ['户号', '与户主关系', '姓名', '性别', '出生日期', '身份证号', '联系电话', '所属村', '现住址', '建档日期'];
+const ROWS = 2000;
+const BAD = 50;
+const DUPLICATES = 30;
+
+function person(n: number) {
+  const birth = formatDate(1940 + (n % 60), 1 + (n % 12), 1 + (n % 28));
+  const seq = String(100 + (n % 900)).padStart(3, '0');
+  const first17 = `441521${birth.replaceAll('-', '')}${seq}`;
+  const id = first17 + (idCheckDigit(first17) ?? '');
+  return { birth, id, sex: Number(seq[2]) % 2 === 1 ? '男' : '女', name: `居民${n}` };
+}
+
+/** The 15-digit first-generation form of an 18-digit number born in the 1900s. */
+const to15 = (id18: string) => id18.slice(0, 6) + id18.slice(8, 17);
+
+interface Built {
+  rows: string[][];
+  bad: number[];
+  duplicates: number[];
+  households: number;
+}
+
+function build(existing: { n: number }[]): Built {
+  const rows: string[][] = [];
+  const bad: number[] = [];
+  const duplicates: number[] = [];
+  let households = 0;
+  const dupSet = new Map(existing.map((e, i) => [e.n, i]));
+  for (let n = 0; n < ROWS; n += 1) {
+    const p = person(n);
+    const household = Math.floor(n / 4);
+    const relation = n % 4 === 0 ? '户主' : n % 4 === 1 ? '配偶' : '子';
+    const row = [`H${household}`, relation, p.name, p.sex, p.birth, p.id, `1390000${String(n).padStart(4, '0')}`, '东光村', `东光村${household}号`, '2024-05-01'];
+    const d = dupSet.get(n);
+    if (d !== undefined) {
+      duplicates.push(n + 2);
+      if (d < 10) row[5] = to15(p.id);
+      // Half of them come with a new phone number: those are updates, the rest unchanged.
+      if (d % 2 === 0) row[6] = `1370000${String(n).padStart(4, '0')}`;
+    } else if (n % 40 === 7 && bad.length < BAD) {
+      bad.push(n + 2);
+      switch (bad.length % 5) {
+        case 0:
+          row[5] = p.id.slice(0, 17) + (p.id[17] === '0' ? '1' : '0');
+          break;
+        case 1:
+          row[7] = '不存在村';
+          break;
+        case 2:
+          row[2] = '';
+          break;
+        case 3:
+          row[9] = '2999-01-01';
+          break;
+        default:
+          row[4] = '1990-02-30';
+          row[5] = '';
+          break;
+      }
+    }
+    rows.push(row);
+  }
+  for (let h = 0; h * 4 < ROWS; h += 1) {
+    const headRow = h * 4 + 2;
+    if (!bad.includes(headRow) && !duplicates.includes(headRow)) households += 1;
+  }
+  return { rows, bad, duplicates, households };
+}
+
+async function xlsx(rows: string[][]): Promise<string> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('居民');
+  ws.addRow(HEADERS);
+  for (const r of rows) ws.addRow(r);
+  return Buffer.from(await wb.xlsx.writeBuffer()).toString('base64');
+}
+
+describe('resident import from an older system (real encrypted database)', () => {
+  let h: ApiHarness;
+  let built: Built;
+  let base64: string;
+  const mapping = { householdKey: 0, relation: 1, name: 2, sex: 3, birthDate: 4, idNumber: 5, phone: 6, villageName: 7, currentAddress: 8, createdDate: 9 };
+
+  beforeAll(async () => {
+    h = await clinicHarness('2026-03-20T02:00:00Z');
+    // 30 residents already on file, spread through the sheet (all born before 2000, so a 15-digit form exists).
+    const existing = Array.from({ length: DUPLICATES }, (_v, i) => ({ n: 13 + i * 61 }));
+    for (const e of existing) {
+      const p = person(e.n);
+      await h.ok<ResidentDetail>('residents.create', {
+        input: { name: p.name, createdDate: '2025-01-01', sex: p.sex === '男' ? '1' : '2', birthDate: p.birth, idNumber: p.id, phone: `1390000${String(e.n).padStart(4, '0')}`, villageCode: V1, currentAddress: `东光村${Math.floor(e.n / 4)}号` },
+      });
+    }
+    built = build(existing);
+    expect(built.bad).toHaveLength(BAD);
+    expect(built.duplicates).toHaveLength(DUPLICATES);
+    base64 = await xlsx(built.rows);
+  }, 120_000);
+  afterAll(() => h.close());
+
+  it('previews the header and suggests the mapping from the column names', async () => {
+    const preview = await h.ok<{ headers: string[]; rowCount: number; suggested: Record<string, number>; sample: string[][] }>('imports.preview', { fileName: 'old.xlsx', base64 });
+    expect(preview.rowCount).toBe(ROWS);
+    expect(preview.sample).toHaveLength(10);
+    expect(preview.suggested).toEqual(mapping);
+    expect(await h.call('imports.preview', { fileName: 'old.txt', base64 })).toMatchObject({ ok: false, error: { code: 'NOT_SUPPORTED' } });
+    expect(await h.call('imports.preview', { fileName: 'old.xlsx', base64: Buffer.from('not a workbook').toString('base64') })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED' },
+    });
+  });
+
+  it('the dry run reports exactly the bad rows and the duplicates, and writes nothing', async () => {
+    const plan = await h.ok<ImportPlan>('imports.dryRun', { fileName: 'old.xlsx', base64, mapping });
+    expect(plan).toMatchObject({ rows: ROWS, created: ROWS - BAD - DUPLICATES, updated: DUPLICATES / 2, unchanged: DUPLICATES / 2, rejected: BAD });
+    expect(plan.results.filter((r) => r.action === 'rejected').map((r) => r.row)).toEqual(built.bad);
+    expect(plan.results.filter((r) => r.action === 'updated' || r.action === 'unchanged').map((r) => r.row)).toEqual(built.duplicates);
+    const reasons = new Set(plan.results.flatMap((r) => r.issues.map((i) => i.message)));
+    expect([...reasons].sort()).toEqual(['validation.date', 'validation.futureDate', 'validation.idCheckDigit', 'validation.required', 'validation.unknownVillage'].sort());
+    expect(plan.results.find((r) => r.action === 'updated')?.changedFields).toEqual(['phone']);
+    const ctx = h.runtime.services.clinic().ctx;
+    expect(await ctx.db.rx.residents.count().exec()).toBe(DUPLICATES);
+  }, 120_000);
+
+  it('imports atomically with households and an audit entry; importing again changes nothing', async () => {
+    const plan = await h.ok<ImportPlan>('imports.run', { fileName: 'old.xlsx', base64, mapping });
+    expect(plan).toMatchObject({ created: ROWS - BAD - DUPLICATES, updated: DUPLICATES / 2, rejected: BAD });
+    const ctx = h.runtime.services.clinic().ctx;
+    expect(await ctx.db.rx.residents.count().exec()).toBe(ROWS - BAD);
+    expect(await ctx.db.rx.households.count().exec()).toBe(built.households);
+    const recordNos = (await ctx.db.rx.residents.find().exec()).map((d) => d.recordNo);
+    expect(new Set(recordNos).size).toBe(recordNos.length);
+    const changed = await ctx.db.rx.residents.findOne({ selector: { idNumber: person(13).id } }).exec();
+    expect(changed?.phone).toBe('13700000013');
+    const audit = (await ctx.db.rx.audit.find({ selector: { action: 'import' } }).exec()).map((d) => d.toJSON());
+    expect(audit).toHaveLength(1);
+    expect(audit[0]?.detail).toContain(`${ROWS - BAD - DUPLICATES} created`);
+
+    const again = await h.ok<ImportPlan>('imports.run', { fileName: 'old.xlsx', base64, mapping });
+    expect(again).toMatchObject({ created: 0, updated: 0, unchanged: ROWS - BAD, rejected: BAD });
+    expect(await ctx.db.rx.residents.count().exec()).toBe(ROWS - BAD);
+    expect(await ctx.db.rx.households.count().exec()).toBe(built.households);
+    const found = await h.ok<{ id: string }[]>('residents.search', { query: '居民1999' });
+    expect(found.length).toBeGreaterThan(0);
+  }, 300_000);
+
+  it('a CSV with the same columns reads the same way', async () => {
+    const csv = [HEADERS.join(','), built.rows[0]!.join(',')].join('\n');
+    const plan = await h.ok<ImportPlan>('imports.dryRun', { fileName: 'old.csv', base64: Buffer.from(csv).toString('base64'), mapping });
+    expect(plan).toMatchObject({ rows: 1, unchanged: 1 });
+  });
+});
