@@ -4,7 +4,7 @@
  * `worklist.changed` delta can be computed by diffing two runs.
  */
 import { addDays, addMonths, ageOn, compareDates, formatDate, quarterOf, startOfQuarter, yearOf, type CalendarDate } from './dates';
-import type { FollowupClass, VisitMode } from './followup-classification';
+import type { FollowupClass, NextStep, VisitMode } from './followup-classification';
 import type { ChronicDisease } from './followup-emergency';
 
 /** Registry status (followups.md §6). Anything but `active` leaves the work list. */
@@ -22,6 +22,8 @@ export interface FollowupSummary {
   visitMode: VisitMode;
   /** Effective class (after override). */
   classification: FollowupClass | null;
+  /** Effective 下一步管理措施 (after override): what the next visit is for. */
+  nextStep?: NextStep | null;
   nextVisitDate?: CalendarDate | null;
   /** Only completed forms count (drafts are work in progress). */
   isCompleted: boolean;
@@ -98,6 +100,23 @@ export function requiredFaceToFace(enrolledDate: CalendarDate, year: number): nu
   return Math.min(FACE_TO_FACE_PER_YEAR, 5 - quarterOf(enrolledDate));
 }
 
+const STEP_REASON: Record<NextStep, string> = {
+  1: 'worklist.reason.routineFollowup',
+  2: 'worklist.reason.recheckFollowup',
+  3: 'worklist.reason.referralFollowup',
+  4: 'worklist.reason.urgentReferralFollowup',
+};
+
+/**
+ * The line says what the next visit is for, i.e. the last visit's 下一步管理措施, not its class: an urgent referral
+ * of a 控制满意 visit (130/80 with 胸闷) is a referral follow-up, not routine (issue 12, fix 2). Old forms without a
+ * step fall back to the class.
+ */
+export function followupReason(last: Pick<FollowupSummary, 'classification' | 'nextStep'>): string {
+  const step: NextStep = last.nextStep ?? (last.classification === 1 ? 1 : 2);
+  return STEP_REASON[step];
+}
+
 function endOfQuarter(d: CalendarDate): CalendarDate {
   return addDays(addMonths(startOfQuarter(d), 3), -1);
 }
@@ -132,7 +151,7 @@ function followupItems(p: PatientSummary, reg: RegistrySummary, today: CalendarD
         disease,
         dueDate: due,
         status,
-        reason: last.classification === 1 ? 'worklist.reason.routineFollowup' : 'worklist.reason.recheckFollowup',
+        reason: followupReason(last),
         params: { lastVisitDate: last.visitDate },
       });
     }

@@ -70,8 +70,8 @@ export interface PatientEntry {
 
 /** Form fields kept per encounter type: only what rules and fulfilment read. */
 const KEPT: Partial<Record<EncounterDoc['type'], readonly string[]>> = {
-  htnFollowup: ['visitMode', 'classification', 'nextVisitDate'],
-  t2dmFollowup: ['visitMode', 'classification', 'nextVisitDate', 'fastingGlucose'],
+  htnFollowup: ['visitMode', 'classification', 'nextVisitDate', 'nextStep'],
+  t2dmFollowup: ['visitMode', 'classification', 'nextVisitDate', 'fastingGlucose', 'nextStep'],
   htnEnrolment: ['status', 'enrolledDate', 'bpTarget'],
   t2dmEnrolment: ['status', 'enrolledDate', 'bpTarget'],
   referralCheck: ['sourceId', 'disease', 'dueDate', 'checkedDate'],
@@ -253,7 +253,7 @@ export class PatientIndex {
             json_extract(data, '$.data.form.fastingGlucose'), json_extract(data, '$.data.form.status'), json_extract(data, '$.data.form.enrolledDate'),
             json_extract(data, '$.data.form.sourceId'), json_extract(data, '$.data.form.disease'), json_extract(data, '$.data.form.dueDate'),
             json_extract(data, '$.data.form.checkedDate'), json_extract(data, '$.data.form.serviceCode'), json_extract(data, '$.data.form.contractId'),
-            json_extract(data, '$.data.computed.referralCheckDue')
+            json_extract(data, '$.data.computed.referralCheckDue'), json_extract(data, '$.data.form.nextStep')
           FROM ${this.table('encounters')} WHERE deleted = 0`),
         contracts: sql.prepare(`SELECT id, lwt, json_extract(data, '$.residentId'), json_extract(data, '$.teamId'), json_extract(data, '$.startDate'),
             json_extract(data, '$.endDate'), json_extract(data, '$.status'), json_extract(data, '$.data.signDate'),
@@ -298,6 +298,7 @@ export class PatientIndex {
         if (v !== null && v !== undefined && kept.includes(k)) f[k] = v;
       });
       if (typeof r[21] === 'string') f['referralCheckDue'] = r[21];
+      if (typeof r[22] === 'number' && kept.includes('nextStep')) f['nextStep'] = r[22];
       const lite: EncounterLite = {
         id: str(r[0]),
         lwt: Number(r[1]),

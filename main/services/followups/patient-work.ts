@@ -6,7 +6,7 @@
 import type { WorkKind, WorkRow } from '../../../shared/api/followups';
 import { isInForce, RENEWAL_WINDOW_DAYS, type ContractFacts } from '../../../shared/domain/contract-rules';
 import { addDays, compareDates, yearOf, type CalendarDate } from '../../../shared/domain/dates';
-import type { FollowupClass, VisitMode } from '../../../shared/domain/followup-classification';
+import type { FollowupClass, NextStep, VisitMode } from '../../../shared/domain/followup-classification';
 import type { ChronicDisease } from '../../../shared/domain/followup-emergency';
 import { populationTags, type Registry } from '../../../shared/domain/population-tags';
 import {
@@ -80,6 +80,7 @@ export function patientSummary(entry: PatientEntry): PatientSummary & { registri
         visitDate: shown.date,
         visitMode: shown.f['visitMode'] as VisitMode,
         classification: (shown.f['classification'] as FollowupClass | undefined) ?? null,
+        nextStep: (shown.f['nextStep'] as NextStep | undefined) ?? null,
         nextVisitDate: (shown.f['nextVisitDate'] as string | undefined) ?? null,
         isCompleted: shown.status === 'completed',
       });
@@ -110,9 +111,11 @@ export function patientSummary(entry: PatientEntry): PatientSummary & { registri
   };
 }
 
+const RECHECK_REASONS = new Set(['worklist.reason.recheckFollowup', 'worklist.reason.referralFollowup', 'worklist.reason.urgentReferralFollowup']);
+
 /** Kind shown on the work list: a follow-up after an unsatisfactory visit is the 2-week re-check (随访 2周复查). */
 function kindOf(kind: string, reason: string): WorkKind {
-  if (kind === 'followup' && reason === 'worklist.reason.recheckFollowup') return 'recheck';
+  if (kind === 'followup' && RECHECK_REASONS.has(reason)) return 'recheck';
   return kind as WorkKind;
 }
 

@@ -332,6 +332,10 @@ describe('chronic-disease registries, follow-ups, work list and contracts throug
     await h.restart();
     const list = await h.ok<Worklist>('worklist.get', { villageCode: VILLAGE });
     expect(list.items.some((i) => i.residentId === zhang.resident.id && i.kind === 'referralCheck')).toBe(false);
-    expect(list.items.some((i) => i.residentId === zhang.resident.id && i.kind === 'followup')).toBe(true);
+    // The last visit (03-02) was an urgent referral: after a reload the line still says so (issue 12 fix 2).
+    expect(list.items.find((i) => i.residentId === zhang.resident.id && i.disease === 't2dm' && (i.kind === 'followup' || i.kind === 'recheck'))).toMatchObject({
+      kind: 'recheck',
+      reason: 'worklist.reason.urgentReferralFollowup',
+    });
   });
 });

@@ -32,6 +32,19 @@ describe('residents, households and health checks through the API (real encrypte
     expect(r).toMatchObject({ ok: false, error: { code: 'DUPLICATE_RESIDENT', details: { existingId: zhang.resident.id } } });
   });
 
+  it('finds the same person typed once with the 15-digit and once with the 18-digit number (issue 12 fix 7)', async () => {
+    const id18 = idNumber('1962-08-09', 31);
+    const id15 = `${id18.slice(0, 6)}${id18.slice(8, 17)}`;
+    const first = await h.ok<ResidentDetail>('residents.create', {
+      input: residentInput({ name: '赵六', birthDate: '1962-08-09', sex: '1', idNumber: id15 }),
+    });
+    expect(first.resident.idNumber).toBe(id18);
+    const again = await h.call('residents.create', { input: residentInput({ name: '赵六', birthDate: '1962-08-09', sex: '1', idNumber: id18 }) });
+    expect(again).toMatchObject({ ok: false, error: { code: 'DUPLICATE_RESIDENT', details: { existingId: first.resident.id } } });
+    const twice = await h.call('residents.create', { input: residentInput({ name: '赵六', birthDate: '1962-08-09', sex: '1', idNumber: id15 }) });
+    expect(twice).toMatchObject({ ok: false, error: { code: 'DUPLICATE_RESIDENT', details: { existingId: first.resident.id } } });
+  });
+
   it.each([
     ['a wrong check digit', { idNumber: `${idNumber('1956-05-14', 11).slice(0, 17)}0` }, 'idNumber'],
     ['a birth date that disagrees with the ID', { birthDate: '1956-05-15', idNumber: idNumber('1956-05-14', 11) }, 'birthDate'],

@@ -58,6 +58,21 @@ describe('nextDueDate', () => {
   ])('%j -> %s', (v, due) => expect(nextDueDate(v)).toBe(due));
 });
 
+describe('follow-up line says the next step, not the class (issue 12 fix 2)', () => {
+  it.each([
+    [1, 1, 'worklist.reason.routineFollowup'],
+    [1, 4, 'worklist.reason.urgentReferralFollowup'],
+    [2, 3, 'worklist.reason.referralFollowup'],
+    [2, 2, 'worklist.reason.recheckFollowup'],
+    [3, 2, 'worklist.reason.recheckFollowup'],
+    [1, null, 'worklist.reason.routineFollowup'],
+    [2, null, 'worklist.reason.recheckFollowup'],
+  ] as const)('class %i, next step %s -> %s', (classification, nextStep, reason) => {
+    const p = patient({ followups: [visit('2024-03-01', { classification, nextStep, nextVisitDate: '2024-03-15' })] });
+    expect(patientWorkItems(p, '2024-03-10').find((i) => i.kind === 'followup')?.reason).toBe(reason);
+  });
+});
+
 describe('follow-up items', () => {
   it('uses the last face-to-face visit; phone visits and drafts do not reset it', () => {
     const p = patient({
