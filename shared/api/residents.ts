@@ -45,7 +45,7 @@ export const ResidentDetail = z.object({
 export type ResidentDetail = z.infer<typeof ResidentDetail>;
 
 export const TimelineItem = z.object({
-  kind: z.enum(['healthCheck', 'selfCareAssessment', 'htnEnrolment', 't2dmEnrolment', 'htnFollowup', 't2dmFollowup', 'referralCheck', 'deviceReading', 'contractService', 'contract']),
+  kind: z.enum(['healthCheck', 'selfCareAssessment', 'htnEnrolment', 't2dmEnrolment', 'htnFollowup', 't2dmFollowup', 'referralCheck', 'deviceReading', 'contractService', 'measurement', 'tcmAssessment', 'contract']),
   id: z.string(),
   date: z.string(),
   status: z.string(),

@@ -10,6 +10,7 @@ import { getChangedDocumentsSince, type RxStorageInstance } from 'rxdb';
 import type { Subscription } from 'rxjs';
 import type { CalendarDate } from '../../../shared/domain/dates';
 import type { ContractDoc, EncounterDoc, ResidentDoc } from '../../../shared/schemas/collections';
+import { classificationReading, type BpReading } from '../../../shared/domain/blood-pressure';
 import type { ClinicDatabase } from '../../store/database';
 import { tableNameFor } from '../../store/rx-storage-sqlcipher';
 import type { EventBus } from '../event-bus';
@@ -70,8 +71,9 @@ export interface PatientEntry {
 
 /** Form fields kept per encounter type: only what rules and fulfilment read. */
 const KEPT: Partial<Record<EncounterDoc['type'], readonly string[]>> = {
-  htnFollowup: ['visitMode', 'classification', 'nextVisitDate', 'nextStep'],
-  t2dmFollowup: ['visitMode', 'classification', 'nextVisitDate', 'fastingGlucose', 'nextStep'],
+  htnFollowup: ['visitMode', 'classification', 'nextVisitDate', 'nextStep', 'sbp', 'dbp'],
+  t2dmFollowup: ['visitMode', 'classification', 'nextVisitDate', 'fastingGlucose', 'nextStep', 'sbp', 'dbp'],
+  measurement: ['sbp', 'dbp', 'fastingGlucose'],
   htnEnrolment: ['status', 'enrolledDate', 'bpTarget'],
   t2dmEnrolment: ['status', 'enrolledDate', 'bpTarget'],
   referralCheck: ['sourceId', 'disease', 'dueDate', 'checkedDate'],
@@ -79,6 +81,29 @@ const KEPT: Partial<Record<EncounterDoc['type'], readonly string[]>> = {
   healthCheck: [],
   selfCareAssessment: [],
 };
+
+/**
+ * The screening values of a health check (issue 12): the higher arm's BP (records.md §3.2), the fasting glucose, and
+ * the waist and BMI as risk factors; flattened into the lite row as sbp/dbp/fastingGlucose/waist/bmi.
+ */
+export function checkReadingFields(form: Record<string, unknown>, computed: Record<string, unknown>): Record<string, number> {
+  const g = (form['generalCondition'] ?? {}) as Record<string, unknown>;
+  const aux = (form['auxExams'] ?? {}) as Record<string, unknown>;
+  const pair = (v: unknown): BpReading | null => {
+    const o = (v ?? {}) as Record<string, unknown>;
+    return typeof o['sbp'] === 'number' && typeof o['dbp'] === 'number' ? { sbp: o['sbp'], dbp: o['dbp'] } : null;
+  };
+  const out: Record<string, number> = {};
+  const bp = classificationReading(pair(g['bpLeft']), pair(g['bpRight']));
+  if (bp) {
+    out['sbp'] = bp.sbp;
+    out['dbp'] = bp.dbp;
+  }
+  if (typeof aux['fastingGlucose'] === 'number') out['fastingGlucose'] = aux['fastingGlucose'];
+  if (typeof g['waist'] === 'number') out['waist'] = g['waist'];
+  if (typeof computed['bmi'] === 'number') out['bmi'] = computed['bmi'];
+  return out;
+}
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
@@ -114,6 +139,7 @@ export function encounterLite(doc: EncounterDoc & Meta): EncounterLite | null {
   if (doc.type === 'htnFollowup' || doc.type === 't2dmFollowup') {
     if (typeof computed['referralCheckDue'] === 'string') f['referralCheckDue'] = computed['referralCheckDue'];
   }
+  if (doc.type === 'healthCheck') Object.assign(f, checkReadingFields(form, computed));
   return {
     id: doc.id,
     lwt: doc._meta?.lwt ?? 0,
@@ -253,7 +279,9 @@ export class PatientIndex {
             json_extract(data, '$.data.form.fastingGlucose'), json_extract(data, '$.data.form.status'), json_extract(data, '$.data.form.enrolledDate'),
             json_extract(data, '$.data.form.sourceId'), json_extract(data, '$.data.form.disease'), json_extract(data, '$.data.form.dueDate'),
             json_extract(data, '$.data.form.checkedDate'), json_extract(data, '$.data.form.serviceCode'), json_extract(data, '$.data.form.contractId'),
-            json_extract(data, '$.data.computed.referralCheckDue'), json_extract(data, '$.data.form.nextStep')
+            json_extract(data, '$.data.computed.referralCheckDue'), json_extract(data, '$.data.form.nextStep'),
+            json_extract(data, '$.data.form.sbp'), json_extract(data, '$.data.form.dbp'), json_extract(data, '$.data.form.generalCondition'),
+            json_extract(data, '$.data.form.auxExams.fastingGlucose'), json_extract(data, '$.data.computed.bmi')
           FROM ${this.table('encounters')} WHERE deleted = 0`),
         contracts: sql.prepare(`SELECT id, lwt, json_extract(data, '$.residentId'), json_extract(data, '$.teamId'), json_extract(data, '$.startDate'),
             json_extract(data, '$.endDate'), json_extract(data, '$.status'), json_extract(data, '$.data.signDate'),
@@ -299,6 +327,12 @@ export class PatientIndex {
       });
       if (typeof r[21] === 'string') f['referralCheckDue'] = r[21];
       if (typeof r[22] === 'number' && kept.includes('nextStep')) f['nextStep'] = r[22];
+      if (typeof r[23] === 'number' && kept.includes('sbp')) f['sbp'] = r[23];
+      if (typeof r[24] === 'number' && kept.includes('dbp')) f['dbp'] = r[24];
+      if (type === 'healthCheck') {
+        const general: unknown = typeof r[25] === 'string' ? JSON.parse(r[25]) : {};
+        Object.assign(f, checkReadingFields({ generalCondition: general, auxExams: { fastingGlucose: r[26] } }, { bmi: r[27] }));
+      }
       const lite: EncounterLite = {
         id: str(r[0]),
         lwt: Number(r[1]),

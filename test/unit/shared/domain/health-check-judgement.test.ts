@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ELDERLY_REQUIRED_PATHS, judgeHealthCheck } from '../../../../shared/domain/health-check-judgement';
 import type { HealthCheckDraft } from '../../../../shared/schemas/health-check';
 
-const check = (extra: Partial<HealthCheckDraft> = {}): HealthCheckDraft => ({ residentId: 'r1', checkDate: '2026-06-15', ...extra });
+const check = (extra: Partial<HealthCheckDraft> = {}): HealthCheckDraft => ({ residentId: 'r1' as HealthCheckDraft['residentId'], checkDate: '2026-06-15', ...extra });
 const ADULT = '1980-01-01';
 const ELDER = '1956-01-01';
 const keys = (c: HealthCheckDraft, sex = 1, birth = ADULT) => judgeHealthCheck(c, birth, sex).abnormal.map((f) => f.key);

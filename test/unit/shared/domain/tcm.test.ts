@@ -88,8 +88,8 @@ describe('平和质 (reverse items 2, 4, 5, 13; ≥ 17 with others ≤ 8 是, �
     const base: Record<number, TcmScore> = { 1: 3, 2: 3, 4: 3, 5: 3 };
     // 阳虚质 (11, 12, 13, 29) includes item 13, which 平和质 reverses: keep 13 at 1 and put the sum on 11, 12, 29.
     const rest = other - 1;
-    const set = { ...base, 13: 1 as TcmScore, 11: Math.min(5, rest - 2) as TcmScore };
-    const left = rest - set[11];
+    const set: Record<number, TcmScore> = { ...base, 13: 1, 11: Math.min(5, rest - 2) as TcmScore };
+    const left = rest - (set[11] ?? 0);
     set[12] = Math.min(5, left - 1) as TcmScore;
     set[29] = (left - set[12]) as TcmScore;
     const r = scoreTcm(answers(set));
