@@ -15,6 +15,7 @@ import { HouseholdsService } from './residents/households-service';
 import { ensureFirstBlock } from './residents/record-numbers';
 import { ResidentsService } from './residents/residents-service';
 import { ResidentSearchIndex } from './residents/search-index';
+import { ScreeningService } from './screening/screening-service';
 
 export class ClinicServices {
   readonly residents: ResidentsService;
@@ -25,6 +26,7 @@ export class ClinicServices {
   readonly worklist: WorklistService;
   readonly teams: TeamsService;
   readonly contracts: ContractsService;
+  readonly screening: ScreeningService;
 
   private constructor(
     readonly ctx: ClinicContext,
@@ -39,6 +41,7 @@ export class ClinicServices {
     this.worklist = new WorklistService(ctx, patients);
     this.teams = new TeamsService(ctx);
     this.contracts = new ContractsService(ctx, this.teams);
+    this.screening = new ScreeningService(ctx);
   }
 
   /** `bus` carries `worklist.changed`; null where nobody listens (CLI). */

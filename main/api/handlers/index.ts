@@ -7,6 +7,7 @@ import { appHandlers, sessionHandlers, usersHandlers } from './session';
 import { auditHandlers, settingsHandlers } from './settings';
 import { followupsHandlers, registriesHandlers, worklistHandlers } from './followups';
 import { contractsHandlers, packagesHandlers, teamsHandlers } from './contracting';
+import { measurementsHandlers, screeningHandlers } from './screening';
 
 export function createHandlers(services: AppServices): ContractHandlers<AppContract, CallContext> {
   return {
@@ -24,5 +25,7 @@ export function createHandlers(services: AppServices): ContractHandlers<AppContr
     teams: teamsHandlers(services),
     packages: packagesHandlers(services),
     contracts: contractsHandlers(services),
+    screening: screeningHandlers(services),
+    measurements: measurementsHandlers(services),
   };
 }

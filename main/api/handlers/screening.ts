@@ -1,0 +1,12 @@
+import type { HandlersFor } from '../../../shared/api/method';
+import type { measurements, screening } from '../../../shared/api/screening';
+import type { AppServices } from '../../services/app-services';
+import type { CallContext } from '../context';
+
+export function screeningHandlers(services: AppServices): HandlersFor<typeof screening, CallContext> {
+  return { forResident: ({ residentId }) => services.clinic().screening.forResident(residentId) };
+}
+
+export function measurementsHandlers(services: AppServices): HandlersFor<typeof measurements, CallContext> {
+  return { record: (input) => services.clinic().screening.record(input) };
+}
