@@ -7,6 +7,7 @@
  * FPG ≥ 7.0 疑似糖尿病, 6.1–6.9 空腹血糖受损 (followups.md §2); lipids by the Chinese adult dyslipidaemia guideline
  * 2016 "升高" lines: TC ≥ 6.2, TG ≥ 2.3, LDL-C ≥ 4.1 mmol/L, HDL-C < 1.0 mmol/L.
  */
+import type { FieldIssue } from '../api/errors';
 import type { HealthCheckDraft } from '../schemas/health-check';
 import { bpGrade, classificationReading, isIsolatedSystolic, type BpGrade } from './blood-pressure';
 import { bmiBand, computeBmi, hasCentralObesity, type BmiBand } from './bmi';
@@ -109,4 +110,15 @@ export function judgeHealthCheck(c: HealthCheckDraft, birthDate: CalendarDate, s
     isNoAbnormalConflict: c.assessment === '1' && abnormal.length > 0,
     elderlyMissing,
   };
+}
+
+/**
+ * What completing needs the doctor to confirm (issue 12 §2): "体检无异常" with abnormal values, and a 65+ check
+ * without the elderly programme's items. Warnings, not refusals: lab results may come later, and the doctor decides.
+ */
+export function judgementWarnings(j: HealthCheckJudgement): FieldIssue[] {
+  const out: FieldIssue[] = [];
+  if (j.isNoAbnormalConflict) out.push({ path: 'assessment', message: 'validation.noAbnormalConflict' });
+  if (j.elderlyMissing.length > 0) out.push({ path: j.elderlyMissing[0] ?? 'generalCondition', message: 'validation.elderlyIncomplete' });
+  return out;
 }

@@ -6,6 +6,7 @@
  */
 import { AppError } from '../../../shared/api/errors';
 import type { HealthCheckView, RecentCheck } from '../../../shared/api/residents';
+import { judgeHealthCheck, judgementWarnings } from '../../../shared/domain/health-check-judgement';
 import { checkHealthCheck, computeHealthCheck } from '../../../shared/domain/health-check-rules';
 import type { EncounterDoc, ResidentDoc } from '../../../shared/schemas/collections';
 import type { HealthCheckDraft } from '../../../shared/schemas/health-check';
@@ -32,6 +33,7 @@ export class HealthChecksService {
   /** Errors refuse the save; warnings come back (and must be confirmed to complete). */
   private judge(data: HealthCheckDraft, resident: ResidentDoc, mode: 'draft' | 'complete', confirmWarnings: boolean) {
     const findings = checkHealthCheck(data, { birthDate: resident.birthDate, today: clinicToday(this.ctx) }, mode);
+    if (mode === 'complete') findings.warnings.push(...judgementWarnings(judgeHealthCheck(data, resident.birthDate, resident.sex)));
     if (findings.errors.length > 0) throw validationFailed(findings.errors);
     if (mode === 'complete' && findings.warnings.length > 0 && !confirmWarnings) {
       throw new AppError('VALIDATION_FAILED', { needsConfirmation: true }, 'VALIDATION_FAILED', findings.warnings);
@@ -57,6 +59,7 @@ export class HealthChecksService {
       checkDate: shown.date,
       data: form,
       computed: computeHealthCheck(form, resident.birthDate),
+      judgement: judgeHealthCheck(form, resident.birthDate, resident.sex),
       warnings: findings.warnings,
       amends: shown.amends,
       amendReason: shown.amendReason,

@@ -134,10 +134,22 @@ describe('residents, households and health checks through the API (real encrypte
 
     it('completes with the assessment, then refuses edits: corrections are amendments with a reason', async () => {
       const data = { ...base(), selfCare: { meal: 0, grooming: 1, dressing: 0, toileting: 0, mobility: 1 } };
-      const done = await h.ok<HealthCheckView>('healthChecks.complete', { id: check.id, data });
+      // A 65+ check without the elderly programme's items (cognition, mood, labs, guidance …) asks for confirmation.
+      const unconfirmed = await h.call('healthChecks.complete', { id: check.id, data });
+      expect(unconfirmed).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION_FAILED', details: { needsConfirmation: true }, fields: expect.arrayContaining([expect.objectContaining({ message: 'validation.elderlyIncomplete' })]) },
+      });
+      const done = await h.ok<HealthCheckView>('healthChecks.complete', { id: check.id, data, confirmWarnings: true });
+      expect(done.judgement.elderlyMissing).toContain('generalCondition.elderCognition');
       expect(done).toMatchObject({ status: 'completed', computed: { selfCareTotal: 2, elderSelfCare: 1 } });
       expect(await h.call('healthChecks.saveDraft', { id: check.id, data })).toMatchObject({ ok: false, error: { code: 'ALREADY_COMPLETED' } });
-      const amended = await h.ok<HealthCheckView>('healthChecks.amend', { id: check.id, data: { ...data, generalCondition: { ...data.generalCondition, weight: 72 } }, reason: '体重录入错误' });
+      const amended = await h.ok<HealthCheckView>('healthChecks.amend', {
+        id: check.id,
+        data: { ...data, generalCondition: { ...data.generalCondition, weight: 72 } },
+        reason: '体重录入错误',
+        confirmWarnings: true,
+      });
       expect(amended).toMatchObject({ id: check.id, amendReason: '体重录入错误', computed: { bmi: 25.5 } });
       expect(amended.amendedBy).toHaveLength(1);
       const timeline = await h.ok<TimelineItem[]>('residents.timeline', { id: zhang.resident.id });

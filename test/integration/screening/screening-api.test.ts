@@ -78,4 +78,20 @@ describe('outpatient measurements feed screening and the work list (real encrypt
     ]);
     expect(await screeningLines()).toEqual([expect.objectContaining({ reason: 'worklist.reason.screenEnrol', status: 'due' })]);
   });
+
+  it('a check marked 体检无异常 with 190/115 and FPG 12.5 is not completed without confirmation, and lists the findings', async () => {
+    const draft = await h.ok<{ id: string }>('healthChecks.saveDraft', { data: { residentId: chen.resident.id, checkDate: '2026-03-09' } });
+    const data = {
+      residentId: chen.resident.id,
+      checkDate: '2026-03-09',
+      symptoms: ['1'],
+      generalCondition: { temperature: 36.5, pulseRate: 72, respiratoryRate: 16, bpLeft: { sbp: 190, dbp: 115 }, height: 170, weight: 65, waist: 80 },
+      auxExams: { fastingGlucose: 12.5 },
+      assessment: '1',
+    };
+    const r = await h.call('healthChecks.complete', { id: draft.id, data });
+    expect(r).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', fields: [expect.objectContaining({ path: 'assessment', message: 'validation.noAbnormalConflict' })] } });
+    const view = await h.ok<{ judgement: { abnormal: { key: string }[]; bpGrade: string } }>('healthChecks.saveDraft', { id: draft.id, data });
+    expect(view.judgement).toMatchObject({ bpGrade: 'grade3', isNoAbnormalConflict: true, abnormal: [{ key: 'bp.grade3' }, { key: 'glucose.high' }] });
+  });
 });
