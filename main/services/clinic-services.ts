@@ -16,6 +16,7 @@ import { ensureFirstBlock } from './residents/record-numbers';
 import { ResidentsService } from './residents/residents-service';
 import { ResidentSearchIndex } from './residents/search-index';
 import { ScreeningService } from './screening/screening-service';
+import { TcmService } from './screening/tcm-service';
 
 export class ClinicServices {
   readonly residents: ResidentsService;
@@ -27,6 +28,7 @@ export class ClinicServices {
   readonly teams: TeamsService;
   readonly contracts: ContractsService;
   readonly screening: ScreeningService;
+  readonly tcm: TcmService;
 
   private constructor(
     readonly ctx: ClinicContext,
@@ -42,6 +44,7 @@ export class ClinicServices {
     this.teams = new TeamsService(ctx);
     this.contracts = new ContractsService(ctx, this.teams);
     this.screening = new ScreeningService(ctx);
+    this.tcm = new TcmService(ctx);
   }
 
   /** `bus` carries `worklist.changed`; null where nobody listens (CLI). */

@@ -10,9 +10,9 @@ import { healthChecks, households, residents } from './residents';
 import { audit, settings } from './settings';
 import { followups, registries, worklist, WorklistChanged } from './followups';
 import { contracts, packages, teams } from './contracting';
-import { measurements, screening } from './screening';
+import { measurements, screening, tcm } from './screening';
 
-export const contract = { app, session, users, settings, audit, residents, households, healthChecks, registries, followups, worklist, teams, packages, contracts, screening, measurements } as const;
+export const contract = { app, session, users, settings, audit, residents, households, healthChecks, registries, followups, worklist, teams, packages, contracts, screening, measurements, tcm } as const;
 export type AppContract = typeof contract;
 
 export const events = {

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { MeasurementForm } from '../schemas/measurement';
+import { TcmAssessmentForm } from '../schemas/tcm';
 import { method } from './method';
 
 const Id = z.string().min(1).max(64);
@@ -54,4 +55,24 @@ export const screening = {
 export const measurements = {
   /** 门诊测量: records a BP and/or fasting glucose and returns the new screening state. Errors: VALIDATION_FAILED, NOT_FOUND. */
   record: method({ input: MeasurementForm, output: ResidentScreening, access: 'session' }),
+};
+
+// ---- 老年人中医药健康管理 ----
+
+export const TcmAssessmentView = z.object({
+  id: z.string(),
+  residentId: z.string(),
+  date: z.string(),
+  form: TcmAssessmentForm,
+  scores: z.array(z.object({ type: z.string(), sum: z.number().int(), result: z.enum(['yes', 'tendency', 'basically', 'no']) })),
+  constitutions: z.array(z.string()),
+  completedAt: z.number(),
+});
+export type TcmAssessmentView = z.infer<typeof TcmAssessmentView>;
+
+export const tcm = {
+  /** Records a completed 中医体质辨识 (all 33 items answered). Errors: VALIDATION_FAILED, NOT_FOUND. */
+  record: method({ input: TcmAssessmentForm, output: TcmAssessmentView, access: 'session' }),
+  /** A resident's TCM assessments, newest first. Errors: NOT_FOUND. */
+  forResident: method({ input: z.object({ residentId: Id }).strict(), output: z.array(TcmAssessmentView), access: 'session' }),
 };

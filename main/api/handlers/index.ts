@@ -7,7 +7,7 @@ import { appHandlers, sessionHandlers, usersHandlers } from './session';
 import { auditHandlers, settingsHandlers } from './settings';
 import { followupsHandlers, registriesHandlers, worklistHandlers } from './followups';
 import { contractsHandlers, packagesHandlers, teamsHandlers } from './contracting';
-import { measurementsHandlers, screeningHandlers } from './screening';
+import { measurementsHandlers, screeningHandlers, tcmHandlers } from './screening';
 
 export function createHandlers(services: AppServices): ContractHandlers<AppContract, CallContext> {
   return {
@@ -27,5 +27,6 @@ export function createHandlers(services: AppServices): ContractHandlers<AppContr
     contracts: contractsHandlers(services),
     screening: screeningHandlers(services),
     measurements: measurementsHandlers(services),
+    tcm: tcmHandlers(services),
   };
 }
