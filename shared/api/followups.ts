@@ -58,6 +58,8 @@ export const EnrolmentInput = z
     diagnosingOrg: z.string().trim().min(1).max(100),
     enrolledDate: DateOfCare,
     bpTarget: z.object({ sbp: z.number().int().min(90).max(160), dbp: z.number().int().min(50).max(100) }).optional(),
+    /** Required when the resident is under 35 on the enrolment date (validation.under35Reason). */
+    ageOverrideReason: z.string().trim().max(200).optional(),
   })
   .strict();
 export type EnrolmentInput = z.infer<typeof EnrolmentInput>;

@@ -17,6 +17,21 @@ export interface ReadingValues {
   fastingGlucose?: number | null;
 }
 
+/** Impossible values only (ranges, SBP ≤ DBP), for forms where a reading is one part of the form (follow-ups). */
+export function valueIssues(r: Omit<ReadingValues, 'date'>): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  for (const key of ['sbp', 'dbp', 'fastingGlucose'] as const) {
+    const v = r[key];
+    if (v === undefined || v === null) continue;
+    const [min, max] = READING_RANGES[key].hard;
+    if (!Number.isFinite(v) || v < min || v > max) {
+      issues.push({ path: key, message: 'validation.outOfRange', params: { min, max, unit: READING_RANGES[key].unit } });
+    }
+  }
+  if (typeof r.sbp === 'number' && typeof r.dbp === 'number' && r.sbp <= r.dbp) issues.push({ path: 'dbp', message: 'validation.sbpNotAboveDbp' });
+  return issues;
+}
+
 /** Field issues of a reading; `today` refuses a date in the future. Empty when the reading can be saved. */
 export function readingIssues(r: ReadingValues, today: CalendarDate): FieldIssue[] {
   const issues: FieldIssue[] = [];

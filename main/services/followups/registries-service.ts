@@ -5,7 +5,8 @@
  */
 import type { Disease, EnrolmentInput, RegistryView } from '../../../shared/api/followups';
 import { AppError, type FieldIssue } from '../../../shared/api/errors';
-import { compareDates } from '../../../shared/domain/dates';
+import { ageOn, compareDates } from '../../../shared/domain/dates';
+import { SCREENING_AGE } from '../../../shared/domain/screening';
 import type { EncounterDoc, ResidentDoc } from '../../../shared/schemas/collections';
 import { ChronicEnrolment, type RegistryStatus } from '../../../shared/schemas/followup';
 import { newEncounterDoc } from '../encounter-docs';
@@ -83,6 +84,10 @@ export class RegistriesService {
     }
     if (compareDates(input.diagnosisDate, resident.birthDate) < 0) {
       issues.push({ path: 'enrolment.diagnosisDate', message: 'validation.followup.beforeBirth' });
+    }
+    // README §1: HTN / T2DM management is for residents aged 35+; a younger patient needs the doctor's reason.
+    if (ageOn(resident.birthDate, input.enrolledDate) < SCREENING_AGE && (input.ageOverrideReason?.trim().length ?? 0) < 2) {
+      issues.push({ path: 'enrolment.ageOverrideReason', message: 'validation.under35Reason' });
     }
     if (await enrolmentOf(this.ctx, residentId, input.disease)) {
       issues.push({ path: 'enrolment.disease', message: 'validation.followup.alreadyEnrolled' });

@@ -94,4 +94,27 @@ describe('outpatient measurements feed screening and the work list (real encrypt
     const view = await h.ok<{ judgement: { abnormal: { key: string }[]; bpGrade: string } }>('healthChecks.saveDraft', { id: draft.id, data });
     expect(view.judgement).toMatchObject({ bpGrade: 'grade3', isNoAbnormalConflict: true, abnormal: [{ key: 'bp.grade3' }, { key: 'glucose.high' }] });
   });
+
+  it('enrols only residents aged 35+; a younger confirmed patient needs a reason', async () => {
+    const young = await h.ok<ResidentDetail>('residents.create', {
+      input: residentInput({ name: '陈小军', birthDate: '1993-05-01', sex: '1', idNumber: idNumber('1993-05-01', 15) }),
+    });
+    const enrolment = { disease: 'htn', diagnosisDate: '2026-03-09', diagnosingOrg: '海丰县人民医院', enrolledDate: '2026-03-09' };
+    const refused = await h.call('registries.enrol', { residentId: young.resident.id, enrolment });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', fields: [{ path: 'enrolment.ageOverrideReason', message: 'validation.under35Reason' }] } });
+    const enrolled = await h.ok<{ enrolment: { ageOverrideReason: string } }>('registries.enrol', {
+      residentId: young.resident.id,
+      enrolment: { ...enrolment, ageOverrideReason: '上级医院确诊原发性高血压，需规范管理' },
+    });
+    expect(enrolled.enrolment.ageOverrideReason).toBe('上级医院确诊原发性高血压，需规范管理');
+    const forty = await h.ok<{ enrolment: { status: string } }>('registries.enrol', { residentId: chen.resident.id, enrolment });
+    expect(forty.enrolment.status).toBe('active');
+    const s = await h.ok<ResidentScreening>('screening.forResident', { residentId: chen.resident.id });
+    expect(s.htn.state).toBe('enrolled');
+  });
+
+  it('a follow-up refuses an impossible reading at the field, draft or not', async () => {
+    const r = await h.call('followups.saveDraft', { residentId: chen.resident.id, followup: { disease: 'htn', form: { visitDate: '2026-03-09', visitMode: 1, sbp: 150, dbp: 150 } } });
+    expect(r).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', fields: [{ path: 'dbp', message: 'validation.sbpNotAboveDbp' }] } });
+  });
 });

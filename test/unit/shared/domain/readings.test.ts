@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readingIssues } from '../../../../shared/domain/readings';
+import { readingIssues, valueIssues } from '../../../../shared/domain/readings';
 
 const TODAY = '2026-06-15';
 const codes = (r: Parameters<typeof readingIssues>[0]) => readingIssues(r, TODAY).map((i) => `${i.path}:${i.message}`);
@@ -30,4 +30,13 @@ describe('one reading, refused at the field when impossible (issue 12 §6)', () 
 
   it('the refusal carries the plausible range', () =>
     expect(readingIssues({ date: TODAY, fastingGlucose: 60 }, TODAY)[0]?.params).toEqual({ min: 1, max: 40, unit: 'mmol/L' }));
+});
+
+describe('values inside a larger form (follow-ups)', () => {
+  it.each([
+    [{ sbp: 150, dbp: 95, fastingGlucose: 7.2 }, []],
+    [{ sbp: 150, dbp: 150 }, ['dbp:validation.sbpNotAboveDbp']],
+    [{ fastingGlucose: 60 }, ['fastingGlucose:validation.outOfRange']],
+    [{}, []],
+  ])('%j -> %j', (values, expected) => expect(valueIssues(values).map((i) => `${i.path}:${i.message}`)).toEqual(expected));
 });
