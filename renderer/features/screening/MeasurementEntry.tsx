@@ -29,7 +29,7 @@ export function MeasurementEntry({ residentId, today, onSaved }: { residentId: s
         ...(v.dbp != null ? { dbp: v.dbp } : {}),
         ...(v.fastingGlucose != null ? { fastingGlucose: v.fastingGlucose } : {}),
       });
-      form.setFieldsValue({ sbp: null, dbp: null, fastingGlucose: null });
+      form.setFieldsValue({ date: today, sbp: null, dbp: null, fastingGlucose: null });
       onSaved(s);
     } catch (e) {
       applyFieldErrors(form, e);
