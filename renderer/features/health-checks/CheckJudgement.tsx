@@ -2,12 +2,29 @@
  * 自动判定 (issue 12 §2): the check's own judgement of the values typed so far (higher-arm BP and grade, BMI band,
  * central obesity, abnormal findings for 健康评价, what a 65+ check still lacks), recomputed as the doctor types.
  */
-import { Alert, Card, Tag } from 'antd';
+import { Alert, Card, Form, Tag, type FormInstance } from 'antd';
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { HealthCheckJudgement } from '../../../shared/domain/health-check-judgement';
+import { judgeHealthCheck } from '../../../shared/domain/health-check-judgement';
+import { toDraft, type FormValues } from './check-form-values';
 
-export function CheckJudgement({ j, isElderly }: { j: HealthCheckJudgement; isElderly: boolean }) {
+interface Props {
+  form: FormInstance<FormValues>;
+  initialValues: FormValues;
+  residentId: string;
+  birthDate: string;
+  sex: number;
+  isElderly: boolean;
+}
+
+/** Watches the form itself, so typing re-renders this card only, not the whole check form. */
+export function CheckJudgement({ form, initialValues, residentId, birthDate, sex, isElderly }: Props) {
   const { t } = useTranslation();
+  const watched = Form.useWatch([], form) as FormValues | undefined;
+  const j = useMemo(
+    () => judgeHealthCheck(toDraft({ ...initialValues, ...(watched ?? {}) }, residentId).draft, birthDate, sex),
+    [watched, initialValues, residentId, birthDate, sex],
+  );
   return (
     <Card size="small" title={t('health-checks.judgement.title')} className="check-card" data-testid="check-judgement">
       <div className="check-judgement-tags">

@@ -16,7 +16,6 @@ import { BLOCKS } from './check-fields';
 import { fieldNameOf, fromDraft, type FormValues, halfPairFindings, toDraft } from './check-form-values';
 import { CheckBlock } from './CheckBlock';
 import { CheckJudgement } from './CheckJudgement';
-import { judgeHealthCheck } from '../../../shared/domain/health-check-judgement';
 import { RowsBlock } from './RowsBlock';
 import { SelfCareBlock } from './SelfCareBlock';
 import { useFormKeys } from '../residents/use-form-keys';
@@ -70,11 +69,7 @@ export function HealthCheckForm(props: {
   const age = isValidDate(checkDate) && checkDate >= r.birthDate ? ageOn(r.birthDate, checkDate) : null;
   const bmi = typeof height === 'number' && typeof weight === 'number' ? computeBmi(weight, height) : null;
   const needsSelfCare = age !== null && age >= 65;
-  const watched = Form.useWatch([], form) as FormValues | undefined;
-  const judgement = useMemo(
-    () => judgeHealthCheck(toDraft({ ...initialValues, ...(watched ?? {}) }, residentId).draft, r.birthDate, Number(r.sex)),
-    [watched, initialValues, residentId, r.birthDate, r.sex],
-  );
+
 
   const show = useCallback(
     (f: Findings) => {
@@ -301,7 +296,7 @@ export function HealthCheckForm(props: {
             )}
           </Card>
         ))}
-        <CheckJudgement j={judgement} isElderly={needsSelfCare} />
+        <CheckJudgement form={form} initialValues={initialValues} residentId={residentId} birthDate={r.birthDate} sex={Number(r.sex)} isElderly={needsSelfCare} />
       </Form>
       {failure !== null && <Alert type="error" showIcon title={errorText(failure)} className="form-alert" role="alert" />}
       <div className="check-actions">
