@@ -18,6 +18,8 @@ import { ensureFirstBlock } from './residents/record-numbers';
 import { ResidentsService } from './residents/residents-service';
 import { ResidentSearchIndex } from './residents/search-index';
 import { DeviceManager, serialDeviceIo, settingsBindingStore, type DeviceIo } from '../devices';
+import { ScreeningService } from './screening/screening-service';
+import { TcmService } from './screening/tcm-service';
 
 export class ClinicServices {
   readonly residents: ResidentsService;
@@ -31,6 +33,8 @@ export class ClinicServices {
   readonly devices: DeviceManager;
   readonly reports: ReportsService;
   readonly imports: ResidentImportService;
+  readonly screening: ScreeningService;
+  readonly tcm: TcmService;
 
   private constructor(
     readonly ctx: ClinicContext,
@@ -49,6 +53,8 @@ export class ClinicServices {
     this.contracts = new ContractsService(ctx, this.teams);
     this.reports = new ReportsService(ctx, this.teams);
     this.imports = new ResidentImportService(ctx);
+    this.screening = new ScreeningService(ctx);
+    this.tcm = new TcmService(ctx);
   }
 
   /** `bus` carries `worklist.changed`; null where nobody listens (CLI). */

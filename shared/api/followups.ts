@@ -58,6 +58,8 @@ export const EnrolmentInput = z
     diagnosingOrg: z.string().trim().min(1).max(100),
     enrolledDate: DateOfCare,
     bpTarget: z.object({ sbp: z.number().int().min(90).max(160), dbp: z.number().int().min(50).max(100) }).optional(),
+    /** Required when the resident is under 35 on the enrolment date (validation.under35Reason). */
+    ageOverrideReason: z.string().trim().max(200).optional(),
   })
   .strict();
 export type EnrolmentInput = z.infer<typeof EnrolmentInput>;
@@ -198,12 +200,13 @@ export const followups = {
 
 // ---- work list ----
 
-export const WorkKind = z.enum(['followup', 'recheck', 'quarterGap', 'yearlyRequirement', 'healthCheck', 'referralCheck', 'contractExpiring', 'noContract']);
+/** missedQuarter: an ended quarter without a face-to-face visit (the year's shortfall); screening: followups.md §1–2. */
+export const WorkKind = z.enum(['followup', 'recheck', 'quarterGap', 'missedQuarter', 'healthCheck', 'referralCheck', 'screening', 'contractExpiring', 'noContract']);
 export type WorkKind = z.infer<typeof WorkKind>;
 export const WorkStatus = z.enum(['upcoming', 'due', 'overdue']);
 export type WorkStatus = z.infer<typeof WorkStatus>;
 
-/** ≥ 4 face-to-face follow-ups a year, pro-rated for patients enrolled during the year. */
+/** Quarters with a face-to-face follow-up this year (`done`) of the 4 required, pro-rated for patients enrolled during the year. */
 export const YearlyRequirement = z.object({ disease: Disease, done: z.number().int(), required: z.number().int() });
 
 export const WorkRow = z.object({
@@ -243,7 +246,7 @@ export const WorklistFilter = z
     villageCode: VillageCodeInput.optional(),
     /** Matches the resident's responsible doctor, or the contract's doctor (staff id or name). */
     doctor: z.string().trim().min(1).max(40).optional(),
-    kinds: z.array(WorkKind).max(8).optional(),
+    kinds: z.array(WorkKind).max(WorkKind.options.length).optional(),
     statuses: z.array(WorkStatus).max(3).optional(),
     upcomingDays: z.number().int().min(0).max(120).default(30),
     offset: z.number().int().min(0).default(0),

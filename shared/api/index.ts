@@ -18,7 +18,9 @@ import { syncReview } from './sync-review';
 import { denominators, reports } from './reports';
 import { imports } from './imports';
 
-export const contract = { app, session, users, settings, audit, residents, households, healthChecks, registries, followups, worklist, teams, packages, contracts, devices, sync, syncReview, reports, denominators, imports } as const;
+import { measurements, screening, tcm } from './screening';
+
+export const contract = { app, session, users, settings, audit, residents, households, healthChecks, registries, followups, worklist, teams, packages, contracts, devices, sync, syncReview, reports, denominators, imports, screening, measurements, tcm } as const;
 export type AppContract = typeof contract;
 
 export const events = {

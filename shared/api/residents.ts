@@ -45,7 +45,7 @@ export const ResidentDetail = z.object({
 export type ResidentDetail = z.infer<typeof ResidentDetail>;
 
 export const TimelineItem = z.object({
-  kind: z.enum(['healthCheck', 'selfCareAssessment', 'htnEnrolment', 't2dmEnrolment', 'htnFollowup', 't2dmFollowup', 'referralCheck', 'deviceReading', 'contractService', 'contract']),
+  kind: z.enum(['healthCheck', 'selfCareAssessment', 'htnEnrolment', 't2dmEnrolment', 'htnFollowup', 't2dmFollowup', 'referralCheck', 'deviceReading', 'contractService', 'measurement', 'tcmAssessment', 'contract']),
   id: z.string(),
   date: z.string(),
   status: z.string(),
@@ -116,6 +116,17 @@ export const HealthCheckView = z.object({
   checkDate: z.string(),
   data: HealthCheckDraft,
   computed: z.object({ ageAtCheck: z.number(), bmi: z.number().optional(), selfCareTotal: z.number().optional(), elderSelfCare: z.number().int().min(1).max(4).optional() }),
+  /** The check's own judgement of its values (shared/domain/health-check-judgement.ts). */
+  judgement: z.object({
+    bp: z.object({ sbp: z.number(), dbp: z.number(), arm: z.enum(['left', 'right']) }).nullable(),
+    bpGrade: z.enum(['normal', 'highNormal', 'grade1', 'grade2', 'grade3']).nullable(),
+    isIsolatedSystolic: z.boolean(),
+    bmiBand: z.enum(['underweight', 'normal', 'overweight', 'obese']).nullable(),
+    centralObesity: z.boolean().nullable(),
+    abnormal: z.array(z.object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() })),
+    isNoAbnormalConflict: z.boolean(),
+    elderlyMissing: z.array(z.string()),
+  }),
   warnings: z.array(FieldIssueSchema),
   amends: z.string(),
   amendReason: z.string(),

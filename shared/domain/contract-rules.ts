@@ -6,6 +6,7 @@
 import { AppError, type FieldIssue } from '../api/errors';
 import { addDays, addYears, compareDates, isLeapYear, parseDate, type CalendarDate } from './dates';
 import type { PopulationTag } from './population-tags';
+import { SELF_CARE_ITEMS } from './self-care';
 import { itemsFor, type PackageItem, type ServiceCode, type ServicePackageData, SERVICE_CODES } from './service-packages';
 
 export type ContractStatus = 'draft' | 'signed' | 'active' | 'expired' | 'renewed' | 'terminated';
@@ -167,6 +168,12 @@ export interface EncounterLike {
   data: Record<string, unknown>;
 }
 
+function hasCompleteSelfCare(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  const scores = v as Record<string, unknown>;
+  return SELF_CARE_ITEMS.every((item) => typeof scores[item] === 'number');
+}
+
 function isServiceCode(v: unknown): v is ServiceCode {
   return typeof v === 'string' && (SERVICE_CODES as readonly string[]).includes(v);
 }
@@ -197,16 +204,25 @@ export function serviceRecordsFromEncounters(encounters: readonly EncounterLike[
         add('healthRecordMaintenance');
         break;
       case 't2dmFollowup':
+        // The Spec's free fasting-glucose tests are measured at a face-to-face visit; a value told on the phone is
+        // not a test the team gave (issue 12, fix 6).
         if (faceToFace) add('t2dmFollowup');
-        if (typeof e.data['fastingGlucose'] === 'number') add('fastingGlucoseTest');
+        if (faceToFace && typeof e.data['fastingGlucose'] === 'number') add('fastingGlucoseTest');
         add('healthRecordMaintenance');
         break;
       case 'healthCheck':
         add('healthCheck');
+        // The 老年人生活自理能力评估 is filled inside the 65+ check (records.md §4 copies its band to the form), so
+        // a check with a complete assessment delivers that item too (issue 12, fix 5).
+        if (hasCompleteSelfCare(e.data['selfCare'])) add('elderlySelfCareAssessment');
         add('healthRecordMaintenance');
         break;
       case 'selfCareAssessment':
         add('elderlySelfCareAssessment');
+        add('healthRecordMaintenance');
+        break;
+      case 'tcmAssessment':
+        add('tcmHealth');
         add('healthRecordMaintenance');
         break;
       case 'contractService':

@@ -4,7 +4,7 @@
  */
 import type { FieldIssue } from '../api/errors';
 import { addDays, addMonths, ageOn, compareDates, type CalendarDate } from './dates';
-import { emergencyCriteria, type ChronicDisease, type EmergencyCriterion, type EmergencyInput } from './followup-emergency';
+import { EMERGENCY_THRESHOLDS, emergencyCriteria, type ChronicDisease, type EmergencyCriterion, type EmergencyInput } from './followup-emergency';
 
 /** 1 控制满意, 2 控制不满意, 3 不良反应, 4 并发症 */
 export type FollowupClass = 1 | 2 | 3 | 4;
@@ -26,6 +26,8 @@ export interface ClassificationInput extends Omit<EmergencyInput, 'disease'> {
   hasNewOrWorseComplication?: boolean | null;
   /** Doctor's flag: the adverse reaction is hard to control (§5: refer). */
   isAdverseHardToControl?: boolean | null;
+  /** T2DM form 低血糖反应 reported (偶尔/频繁): an adverse reaction in the classification (§4). */
+  hasHypoglycaemia?: boolean | null;
   /** Per-patient lower target set by the doctor (diabetes, CKD); replaces the age rule for HTN. */
   bpTarget?: BpTarget | null;
   /** Effective class of the previous face-to-face visit (see `previousFaceToFaceClass`). */
@@ -97,7 +99,12 @@ export function classifyFollowup(input: ClassificationInput): Classification {
   const controlled = input.disease === 'htn' ? bpControlled : glucoseControlled;
 
   const complication = input.hasNewOrWorseComplication === true;
-  const adverse = input.hasAdverseReaction === true;
+  // followups.md §4/§5 row 20: hypoglycaemia (a reported 低血糖反应, or a fasting glucose ≤ 3.9) is an adverse
+  // reaction, never 控制满意, although 3.9 < 7.0 reads as "controlled".
+  const glucose = num(input.fastingGlucose);
+  const hypoglycaemia =
+    input.disease === 't2dm' && (input.hasHypoglycaemia === true || (glucose !== null && glucose <= EMERGENCY_THRESHOLDS.glucoseLow));
+  const adverse = input.hasAdverseReaction === true || hypoglycaemia;
   // §5 app precedence when several apply: complication, then adverse reaction, then not controlled.
   let classification: FollowupClass | null;
   if (complication) classification = 4;
@@ -106,13 +113,14 @@ export function classifyFollowup(input: ClassificationInput): Classification {
   else classification = controlled ? 1 : 2;
 
   const unsatisfied = classification === 2 || classification === 3;
-  // §5: two consecutive unsatisfactory face-to-face visits -> refer; the app also chains 不良反应 (3).
-  const prevUnsat = input.previousClass === 2 || input.previousClass === 3;
+  // §5: the Spec refers after 连续两次控制不满意, i.e. class 2 twice; an adverse reaction (3) refers only when the
+  // doctor marks it 难以控制 (handled above), so it neither starts nor continues the chain.
+  const prevUnsat = input.previousClass === 2;
 
   let nextStep: NextStep | null;
   if (urgentReferral) nextStep = 4;
   else if (complication || (adverse && input.isAdverseHardToControl === true)) nextStep = 3;
-  else if (unsatisfied && prevUnsat) nextStep = 3;
+  else if (classification === 2 && prevUnsat) nextStep = 3;
   else if (unsatisfied) nextStep = 2;
   else if (classification === 1) nextStep = 1;
   else nextStep = null;

@@ -86,9 +86,8 @@ export const EMERGENCY_THRESHOLDS = {
   // "BP above normal" for a pregnant or breastfeeding patient: the diagnostic line SBP ≥ 140 or DBP ≥ 90 (§4).
   pregnantSbp: 140,
   pregnantDbp: 90,
-  // "glucose above normal" (§4) has no number in the Spec; app convention: the control line 7.0, mirroring how the
-  // HTN criterion uses the diagnostic/control line 140/90.
-  pregnantGlucose: 7.0,
+  // "glucose above normal" (§4): normal fasting glucose is below 6.1 mmol/L, so 6.1 is already above normal.
+  pregnantGlucose: 6.1,
 } as const;
 
 function num(v: number | null | undefined): number | null {

@@ -102,6 +102,8 @@ export const idTypes = [
 export type IdType = (typeof idTypes)[number]['code'];
 export const ID_TYPE_CODES = idTypes.map((t) => t.code) as [IdType, ...IdType[]];
 
+const FOREIGNER_2017 = /^[A-Z]{3}\d{12}$/;
+
 /** HK / Macao / Taiwan residence permits use these address codes (identifiers.md §1). */
 const HMT_ADDRESS_CODES = new Set(['810000', '820000', '830000']);
 
@@ -122,8 +124,11 @@ export function checkIdDocument(idType: IdType, input: string, today: CalendarDa
     }
     case 'foreignerPermanent': {
       const s = input.trim().toUpperCase();
+      // identifiers.md §1: the 2017 card is 3 letters (country) + 12 digits and has no check character we can verify;
+      // the 2023 card is 18 digits starting with 9 with the resident-ID check character.
+      if (s.length === 15) return FOREIGNER_2017.test(s) ? { ok: true, idNumber: s } : { ok: false, reason: 'format' };
       if (s.length === 18 && !s.startsWith('9')) return { ok: false, reason: 'format' };
-      return s.length === 15 ? { ok: false, reason: 'length' } : parseIdNumber(s, today);
+      return parseIdNumber(s, today);
     }
     case 'hkMacaoTaiwanPermit': {
       const s = input.trim().toUpperCase();
@@ -137,4 +142,29 @@ export function checkIdDocument(idType: IdType, input: string, today: CalendarDa
       return { ok: true, idNumber: s.toUpperCase() };
     }
   }
+}
+
+/**
+ * The forms of one resident ID number that name the same person: its 18-character form first, and the
+ * first-generation 15-digit form when one exists (born 1900–1999). Duplicate checks look for any of them, so a person
+ * entered once with each form is found, including records stored as typed before the 18-digit form was kept
+ * (identifiers.md §1). Other document types have one form, uppercased.
+ */
+export function idNumberForms(idType: IdType, input: string): string[] {
+  const s = input.trim().toUpperCase();
+  if (idType !== 'residentId') return [s];
+  const id18 = s.length === 15 ? convert15To18(s) : s;
+  if (id18 === null || id18.length !== 18) return [s];
+  const id15 = id18.slice(6, 8) === '19' ? `${id18.slice(0, 6)}${id18.slice(8, 17)}` : null;
+  return id15 ? [id18, id15] : [id18];
+}
+
+/** What is stored for a resident ID: the 18-character form, and the 15 digits as typed when it was typed that way. */
+export function storedIdNumber(idType: IdType, input: string): { idNumber: string; idNumber15?: string } {
+  const s = input.trim().toUpperCase();
+  if (idType === 'residentId' && /^\d{15}$/.test(s)) {
+    const id18 = convert15To18(s);
+    if (id18) return { idNumber: id18, idNumber15: s };
+  }
+  return { idNumber: s };
 }

@@ -50,6 +50,11 @@ export const validationMessages = {
     residentChanged: '记录所属居民不能更改',
     amendDraft: '草稿可直接修改，无需修订',
     usernameLength: '用户名长度为 1–{{max}} 个字符',
+    measurementEmpty: '请至少填写血压或空腹血糖',
+    noAbnormalConflict: '已勾选“体检无异常”，但体检结果有异常值，请确认或改为“有异常”',
+    elderlyIncomplete: '65岁及以上老年人体检缺少老年人健康管理要求的项目，请补全或确认',
+    under35Reason: '未满35岁，纳入管理须填写理由',
+    tcmAnswerRequired: '每一项都须作答',
   },
   en: {
     required: 'Required',
@@ -97,6 +102,11 @@ export const validationMessages = {
     residentChanged: 'The resident of a record cannot be changed',
     amendDraft: 'A draft can be edited directly; amendments are for completed records',
     usernameLength: 'Usernames are 1–{{max}} characters',
+    measurementEmpty: 'Enter a blood pressure or a fasting glucose',
+    noAbnormalConflict: '"No abnormality" is ticked but some values are abnormal; confirm, or choose "Abnormal findings"',
+    elderlyIncomplete: 'This check of a resident aged 65+ lacks items the elderly programme needs; complete them or confirm',
+    under35Reason: 'Under 35: give a reason to enrol',
+    tcmAnswerRequired: 'Every item must be answered',
   },
 } as const;
 

@@ -3,9 +3,10 @@
  * built from the local replica and the injected clock's date; the same input always gives the same list, so the
  * `worklist.changed` delta can be computed by diffing two runs.
  */
-import { addDays, addMonths, ageOn, compareDates, formatDate, quarterOf, startOfQuarter, yearOf, type CalendarDate } from './dates';
-import type { FollowupClass, VisitMode } from './followup-classification';
+import { addDays, addMonths, addYears, ageOn, compareDates, formatDate, quarterOf, startOfQuarter, yearOf, type CalendarDate } from './dates';
+import type { FollowupClass, NextStep, VisitMode } from './followup-classification';
 import type { ChronicDisease } from './followup-emergency';
+import { screen, type DiseaseScreening, type ScreeningInput, type ScreeningState } from './screening';
 
 /** Registry status (followups.md §6). Anything but `active` leaves the work list. */
 export type RegistryStatus = 'active' | 'died' | 'movedOut' | 'lostToFollowUp' | 'excluded';
@@ -22,6 +23,8 @@ export interface FollowupSummary {
   visitMode: VisitMode;
   /** Effective class (after override). */
   classification: FollowupClass | null;
+  /** Effective 下一步管理措施 (after override): what the next visit is for. */
+  nextStep?: NextStep | null;
   nextVisitDate?: CalendarDate | null;
   /** Only completed forms count (drafts are work in progress). */
   isCompleted: boolean;
@@ -44,9 +47,11 @@ export interface PatientSummary {
   followups: readonly FollowupSummary[];
   referrals?: readonly ReferralSummary[];
   lastHealthCheckDate?: CalendarDate | null;
+  /** Screening input (readings from every source, 既往史, risk); absent = no screening lines. */
+  screening?: Pick<ScreeningInput, 'readings' | 'history' | 'risk'>;
 }
 
-export type WorkItemKind = 'followup' | 'quarterGap' | 'yearlyRequirement' | 'healthCheck' | 'referralCheck';
+export type WorkItemKind = 'followup' | 'quarterGap' | 'missedQuarter' | 'healthCheck' | 'referralCheck' | 'screening';
 export type WorkItemStatus = 'upcoming' | 'due' | 'overdue';
 
 export interface WorkItem {
@@ -98,8 +103,59 @@ export function requiredFaceToFace(enrolledDate: CalendarDate, year: number): nu
   return Math.min(FACE_TO_FACE_PER_YEAR, 5 - quarterOf(enrolledDate));
 }
 
-function endOfQuarter(d: CalendarDate): CalendarDate {
+const STEP_REASON: Record<NextStep, string> = {
+  1: 'worklist.reason.routineFollowup',
+  2: 'worklist.reason.recheckFollowup',
+  3: 'worklist.reason.referralFollowup',
+  4: 'worklist.reason.urgentReferralFollowup',
+};
+
+/**
+ * The line says what the next visit is for, i.e. the last visit's 下一步管理措施, not its class: an urgent referral
+ * of a 控制满意 visit (130/80 with 胸闷) is a referral follow-up, not routine (issue 12, fix 2). Old forms without a
+ * step fall back to the class.
+ */
+export function followupReason(last: Pick<FollowupSummary, 'classification' | 'nextStep'>): string {
+  const step: NextStep = last.nextStep ?? (last.classification === 1 ? 1 : 2);
+  return STEP_REASON[step];
+}
+
+export function endOfQuarter(d: CalendarDate): CalendarDate {
   return addDays(addMonths(startOfQuarter(d), 3), -1);
+}
+
+/** A quarter gap becomes due in the quarter's last two weeks (issue 12 §3). */
+export const QUARTER_GAP_DUE_DAYS = 14;
+
+export interface QuarterCoverage {
+  year: number;
+  quarter: number;
+  start: CalendarDate;
+  end: CalendarDate;
+  /** A face-to-face visit in the quarter meets its requirement. */
+  isCovered: boolean;
+}
+
+/**
+ * The quarters of `year` the patient is managed in (from the enrolment quarter), with whether each had a
+ * face-to-face visit. The year's 规范管理 counts covered quarters, not visits: four visits in Q4 cover one quarter.
+ */
+export function quarterCoverage(enrolledDate: CalendarDate, faceToFaceDates: readonly CalendarDate[], year: number): QuarterCoverage[] {
+  const out: QuarterCoverage[] = [];
+  for (let q = 1; q <= 4; q++) {
+    const start = formatDate(year, q * 3 - 2, 1);
+    const end = endOfQuarter(start);
+    if (compareDates(enrolledDate, end) > 0) continue;
+    const isCovered = faceToFaceDates.some((d) => compareDates(d, start) >= 0 && compareDates(d, end) <= 0);
+    out.push({ year, quarter: q, start, end, isCovered });
+  }
+  return out;
+}
+
+/** Quarters of `year` with a face-to-face visit up to `today` (the yearly count shown beside each row). */
+export function coveredQuarters(enrolledDate: CalendarDate, faceToFaceDates: readonly CalendarDate[], year: number, today: CalendarDate): number {
+  const seen = faceToFaceDates.filter((d) => compareDates(d, today) <= 0);
+  return quarterCoverage(enrolledDate, seen, year).filter((q) => q.isCovered).length;
 }
 
 function followupItems(p: PatientSummary, reg: RegistrySummary, today: CalendarDate, horizon: CalendarDate): WorkItem[] {
@@ -109,6 +165,7 @@ function followupItems(p: PatientSummary, reg: RegistrySummary, today: CalendarD
     .sort((a, b) => compareDates(a.visitDate, b.visitDate));
   const last = f2f[f2f.length - 1];
   const disease = reg.disease;
+  let plannedDate: CalendarDate | null = null;
 
   if (!last) {
     // README §3: the first follow-up is due on enrolment. App convention: overdue after 14 days, the Spec's
@@ -123,7 +180,9 @@ function followupItems(p: PatientSummary, reg: RegistrySummary, today: CalendarD
       reason: 'worklist.reason.newEnrolment',
     });
   } else {
+    // The planned next visit drives due (7 days before) and overdue (the day after).
     const due = nextDueDate(last);
+    plannedDate = due;
     const status = dueStatus(due, today);
     if (status !== 'upcoming' || compareDates(due, horizon) <= 0) {
       items.push({
@@ -132,77 +191,138 @@ function followupItems(p: PatientSummary, reg: RegistrySummary, today: CalendarD
         disease,
         dueDate: due,
         status,
-        reason: last.classification === 1 ? 'worklist.reason.routineFollowup' : 'worklist.reason.recheckFollowup',
+        reason: followupReason(last),
         params: { lastVisitDate: last.visitDate },
       });
     }
   }
 
-  const quarterStart = startOfQuarter(today);
-  const seenThisQuarter = f2f.some((f) => compareDates(f.visitDate, quarterStart) >= 0);
-  // Enrolled this quarter and never seen is already the new-enrolment item; a second line would say the same.
-  if (!seenThisQuarter && compareDates(reg.enrolledDate, quarterStart) < 0) {
-    items.push({
-      residentId: p.residentId,
-      kind: 'quarterGap',
-      disease,
-      dueDate: endOfQuarter(today),
-      status: 'due',
-      reason: 'worklist.reason.quarterGap',
-      params: { quarter: quarterOf(today) },
-    });
+  const dates = f2f.map((f) => f.visitDate);
+  const year = yearOf(today);
+  const current = quarterOf(today);
+  // Missed quarters stay on the list as overdue facts for the year's 规范管理; last year's stay through the first
+  // quarter of the new year, so a shortfall does not vanish on 1 January (app convention).
+  const years = current === 1 ? [year - 1, year] : [year];
+  for (const y of years) {
+    for (const q of quarterCoverage(reg.enrolledDate, dates, y)) {
+      if (q.isCovered || compareDates(q.end, today) >= 0) continue;
+      items.push({
+        residentId: p.residentId,
+        kind: 'missedQuarter',
+        disease,
+        dueDate: q.end,
+        status: 'overdue',
+        reason: 'worklist.reason.missedQuarter',
+        params: { year: q.year, quarter: q.quarter },
+      });
+    }
   }
 
-  const year = yearOf(today);
-  const required = requiredFaceToFace(reg.enrolledDate, year);
-  const done = f2f.filter((f) => yearOf(f.visitDate) === year).length;
-  if (done < required) {
-    // Expected by now: one per quarter already finished since the later of 1 January and the enrolment quarter.
-    const firstQuarter = yearOf(reg.enrolledDate) === year ? quarterOf(reg.enrolledDate) : 1;
-    const finishedQuarters = Math.max(0, quarterOf(today) - firstQuarter);
-    const expectedByNow = Math.min(required, finishedQuarters);
-    const status: WorkItemStatus = done < expectedByNow ? 'overdue' : done < expectedByNow + 1 ? 'due' : 'upcoming';
-    items.push({
-      residentId: p.residentId,
-      kind: 'yearlyRequirement',
-      disease,
-      dueDate: formatDate(year, 12, 31),
-      status,
-      reason: 'worklist.reason.yearlyRequirement',
-      params: { done, required },
-    });
+  const quarterStart = startOfQuarter(today);
+  const quarterEnd = endOfQuarter(today);
+  const seenThisQuarter = dates.some((d) => compareDates(d, quarterStart) >= 0);
+  const plannedInQuarter = plannedDate !== null && compareDates(plannedDate, today) >= 0 && compareDates(plannedDate, quarterEnd) <= 0;
+  // Enrolled this quarter and never seen is already the new-enrolment item; a second line would say the same.
+  const enrolledThisQuarterUnseen = !last && compareDates(reg.enrolledDate, quarterStart) >= 0;
+  if (!seenThisQuarter && !plannedInQuarter && !enrolledThisQuarterUnseen) {
+    const status: WorkItemStatus = compareDates(today, addDays(quarterEnd, -(QUARTER_GAP_DUE_DAYS - 1))) >= 0 ? 'due' : 'upcoming';
+    if (status === 'due' || compareDates(quarterEnd, horizon) <= 0) {
+      items.push({
+        residentId: p.residentId,
+        kind: 'quarterGap',
+        disease,
+        dueDate: quarterEnd,
+        status,
+        reason: 'worklist.reason.quarterGap',
+        params: { quarter: current },
+      });
+    }
   }
   return items;
 }
 
-function healthCheckItem(p: PatientSummary, activeDiseases: readonly ChronicDisease[], today: CalendarDate): WorkItem | null {
-  const year = yearOf(today);
+/** A yearly check is listed 30 days before its deadline (app convention, like contract renewal). */
+export const HEALTH_CHECK_DUE_DAYS = 30;
+
+/**
+ * 65+ / HTN / T2DM: one check a year. The deadline is a year after the last check; a resident never checked had to
+ * be checked by the end of the year they became eligible. Due within 30 days of the deadline, overdue after it.
+ */
+function healthCheckItem(p: PatientSummary, active: readonly RegistrySummary[], today: CalendarDate, horizon: CalendarDate): WorkItem | null {
   const is65 = ageOn(p.birthDate, today) >= HEALTH_CHECK_AGE;
-  if (!is65 && activeDiseases.length === 0) return null;
-  if (p.lastHealthCheckDate && yearOf(p.lastHealthCheckDate) >= year) return null;
-  return {
+  if (!is65 && active.length === 0) return null;
+  const reason = is65 ? 'worklist.reason.healthCheckElderly' : 'worklist.reason.healthCheckChronic';
+  const item = (dueDate: CalendarDate, status: WorkItemStatus): WorkItem => ({
     residentId: p.residentId,
     kind: 'healthCheck',
-    dueDate: formatDate(year, 12, 31),
-    status: 'due',
-    reason: is65 ? 'worklist.reason.healthCheckElderly' : 'worklist.reason.healthCheckChronic',
+    dueDate,
+    status,
+    reason,
     params: p.lastHealthCheckDate ? { lastCheckDate: p.lastHealthCheckDate } : {},
-  };
+  });
+  if (p.lastHealthCheckDate) {
+    const deadline = addYears(p.lastHealthCheckDate, 1);
+    if (compareDates(today, deadline) > 0) return item(deadline, 'overdue');
+    if (compareDates(today, addDays(deadline, -HEALTH_CHECK_DUE_DAYS)) >= 0) return item(deadline, 'due');
+    return compareDates(deadline, horizon) <= 0 ? item(deadline, 'upcoming') : null;
+  }
+  const turned65 = addYears(p.birthDate, HEALTH_CHECK_AGE);
+  const eligibleSince = [is65 ? turned65 : null, ...active.map((r) => r.enrolledDate)]
+    .filter((d): d is CalendarDate => d !== null)
+    .sort(compareDates)[0] ?? today;
+  const deadline = formatDate(yearOf(eligibleSince), 12, 31);
+  return item(deadline, compareDates(today, deadline) > 0 ? 'overdue' : 'due');
 }
 
-/** Work items for one patient on `today`, in kind order: follow-ups, quarter gaps, yearly counts, check, referrals. */
+const SCREEN_REASON: Partial<Record<ScreeningState, string>> = {
+  yearlyDue: 'worklist.reason.screenYearlyBp',
+  highRisk: 'worklist.reason.screenHighRisk',
+  suspected: 'worklist.reason.screenRecheck',
+  confirmed: 'worklist.reason.screenEnrol',
+  history: 'worklist.reason.screenHistory',
+};
+
+/** Screening lines (followups.md §1–2): yearly BP, high-risk re-measurement, 疑似 re-measurement, enrolment prompts. */
+function screeningItems(p: PatientSummary, s: DiseaseScreening, today: CalendarDate, horizon: CalendarDate): WorkItem | null {
+  const reason = SCREEN_REASON[s.state];
+  if (!reason || s.nextDue === null) return null;
+  let status: WorkItemStatus;
+  if (s.state === 'yearlyDue' || s.state === 'confirmed' || s.state === 'history') status = 'due';
+  else status = dueStatus(s.nextDue, today);
+  if (status === 'upcoming' && compareDates(s.nextDue, horizon) > 0) return null;
+  const params: Record<string, string | number> = { state: s.state };
+  if (s.state === 'suspected') {
+    params['count'] = s.episode.length;
+    params['earliest'] = s.earliest ?? today;
+  }
+  if (s.lastReadingDate) params['lastReadingDate'] = s.lastReadingDate;
+  if (s.needsAgeOverride) params['under35'] = 1;
+  return { residentId: p.residentId, kind: 'screening', disease: s.disease, dueDate: s.nextDue, status, reason, params };
+}
+
+/** Work items for one patient on `today`, in kind order: follow-ups and quarters, check, screening, referrals. */
 export function patientWorkItems(p: PatientSummary, today: CalendarDate, options: WorklistOptions = {}): WorkItem[] {
   if (p.residentStatus && p.residentStatus !== 'active') return [];
   const horizon = addDays(today, options.upcomingDays ?? 30);
   const active = p.registries.filter((r) => r.status === 'active' && compareDates(r.enrolledDate, today) <= 0);
   const items: WorkItem[] = [];
   for (const reg of active) items.push(...followupItems(p, reg, today, horizon));
-  const check = healthCheckItem(
-    p,
-    active.map((r) => r.disease),
-    today,
-  );
+  const check = healthCheckItem(p, active, today, horizon);
   if (check) items.push(check);
+  if (p.screening) {
+    const s = screen({
+      birthDate: p.birthDate,
+      today,
+      readings: p.screening.readings,
+      history: p.screening.history,
+      enrolled: { htn: active.some((r) => r.disease === 'htn'), t2dm: active.some((r) => r.disease === 't2dm') },
+      ...(p.screening.risk ? { risk: p.screening.risk } : {}),
+    });
+    for (const d of [s.htn, s.t2dm]) {
+      const item = screeningItems(p, d, today, horizon);
+      if (item) items.push(item);
+    }
+  }
   for (const ref of p.referrals ?? []) {
     if (ref.checkedDate) continue;
     if (!active.some((r) => r.disease === ref.disease)) continue;

@@ -184,6 +184,8 @@ export const ChronicEnrolment = z.object({
   statusReason: opt(text(200)),
   /** Per-patient lower BP target set by the doctor (diabetes, CKD), followups.md §5. */
   bpTarget: opt(z.object({ sbp: intRange(90, 160), dbp: intRange(50, 100) })),
+  /** The registries are for residents aged 35+ (README §1): a younger confirmed patient is enrolled with a reason. */
+  ageOverrideReason: opt(text(200)),
 });
 export type ChronicEnrolment = z.infer<typeof ChronicEnrolment>;
 

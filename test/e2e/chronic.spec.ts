@@ -218,7 +218,7 @@ test('a diabetes follow-up with fasting glucose 8.2 is 控制不满意 with the 
   const group = watcher.locator('.worklist-group[data-kind="recheck"]');
   await expect(group).toContainText('王建国');
   await expect(group).toContainText(recheck);
-  await expect(group.getByTestId('yearly').first()).toHaveText(/糖尿病 1\/\d 次面访/);
+  await expect(group.getByTestId('yearly').first()).toHaveText(/糖尿病 1\/\d 季度已面访/);
   await watcher.screenshot({ path: join(SCREENSHOTS, 'worklist-zh-CN.png'), fullPage: true });
 });
 

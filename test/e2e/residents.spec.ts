@@ -137,6 +137,8 @@ test('the record cover prints on its own sheet', async () => {
 });
 
 test('an impossible blood pressure is refused next to the field; a check with the self-care assessment is completed', async () => {
+  // The longest form in the app, typed field by field on a machine shared by several runs.
+  test.setTimeout(150_000);
   await page.getByRole('button', { name: '新建体检' }).click();
   const form = page.getByTestId('health-check-form');
   await expect(form).toBeVisible();

@@ -11,6 +11,7 @@ import { devicesHandlers } from './devices';
 import { syncHandlers } from './sync';
 import { syncReviewHandlers } from './sync-review';
 import { denominatorsHandlers, importsHandlers, reportsHandlers } from './reports';
+import { measurementsHandlers, screeningHandlers, tcmHandlers } from './screening';
 
 export function createHandlers(services: AppServices): ContractHandlers<AppContract, CallContext> {
   return {
@@ -34,5 +35,8 @@ export function createHandlers(services: AppServices): ContractHandlers<AppContr
     reports: reportsHandlers(services),
     denominators: denominatorsHandlers(services),
     imports: importsHandlers(services),
+    screening: screeningHandlers(services),
+    measurements: measurementsHandlers(services),
+    tcm: tcmHandlers(services),
   };
 }

@@ -55,6 +55,7 @@ export function classify(input: FollowupFormInput, c: DecisionContext): Classifi
     hasAdverseReaction: f.adverseReaction === 2 ? true : f.adverseReaction === 1 ? false : null,
     hasNewOrWorseComplication: f.hasNewOrWorseComplication,
     isAdverseHardToControl: f.isAdverseHardToControl,
+    hasHypoglycaemia: input.disease === 't2dm' ? input.form.hypoglycemia === 2 || input.form.hypoglycemia === 3 : null,
     bpTarget: c.bpTarget,
     previousClass: c.previousClass,
   });

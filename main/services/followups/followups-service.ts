@@ -17,6 +17,7 @@ import { completedFollowupIssues } from '../../../shared/schemas/followup';
 import { upgradeForm } from '../../../shared/schemas/form-versions';
 import { EncounterLifecycle } from '../encounters/lifecycle';
 import type { WriteTx } from '../unit-of-work';
+import { valueIssues } from '../../../shared/domain/readings';
 import { clinicToday, type ClinicContext } from '../clinic-context';
 import { validationFailed } from '../residents/residents-service';
 import { decide, evaluation, classify, withGlucose, type Decision, type DecisionContext } from './followup-decision';
@@ -69,8 +70,10 @@ export class FollowupsService {
   private async prepare(residentId: string, input: FollowupFormInput, glucose: GlucoseEntry | undefined, excludeRootId: string | null) {
     const resident = await loadResident(this.ctx, residentId);
     const withG = withGlucose(input, glucose);
-    const issues: FieldIssue[] = [...withG.issues];
-    const visitDate = withG.value.form.visitDate;
+    const f = withG.value.form;
+    // Impossible readings are refused at the field with the range, draft or not (issue 12 §6).
+    const issues: FieldIssue[] = [...withG.issues, ...valueIssues({ sbp: f.sbp, dbp: f.dbp, fastingGlucose: withG.value.disease === 't2dm' ? withG.value.form.fastingGlucose : null })];
+    const visitDate = f.visitDate;
     const enrolment = await enrolmentOf(this.ctx, residentId, input.disease);
     if (!enrolment || enrolment.form.status !== 'active') issues.push({ path: 'disease', message: 'validation.followup.notEnrolled' });
     if (!visitDate) issues.push({ path: 'visitDate', message: 'validation.required' });

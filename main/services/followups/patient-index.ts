@@ -11,6 +11,7 @@ import type { RxStorageInstance } from 'rxdb';
 import type { Subscription } from 'rxjs';
 import type { CalendarDate } from '../../../shared/domain/dates';
 import type { ContractDoc, EncounterDoc, ResidentDoc } from '../../../shared/schemas/collections';
+import { classificationReading, type BpReading } from '../../../shared/domain/blood-pressure';
 import type { ClinicDatabase } from '../../store/database';
 import type { AnyDocument, Projection } from '../../store/rx-storage-sqlcipher';
 import type { Database } from '../../store/sqlite-file';
@@ -72,8 +73,9 @@ export interface PatientEntry {
 
 /** Form fields kept per encounter type: only what rules and fulfilment read. */
 const KEPT: Partial<Record<EncounterDoc['type'], readonly string[]>> = {
-  htnFollowup: ['visitMode', 'classification', 'nextVisitDate'],
-  t2dmFollowup: ['visitMode', 'classification', 'nextVisitDate', 'fastingGlucose'],
+  htnFollowup: ['visitMode', 'classification', 'nextVisitDate', 'nextStep', 'sbp', 'dbp'],
+  t2dmFollowup: ['visitMode', 'classification', 'nextVisitDate', 'fastingGlucose', 'nextStep', 'sbp', 'dbp'],
+  measurement: ['sbp', 'dbp', 'fastingGlucose'],
   htnEnrolment: ['status', 'enrolledDate', 'bpTarget'],
   t2dmEnrolment: ['status', 'enrolledDate', 'bpTarget'],
   referralCheck: ['sourceId', 'disease', 'dueDate', 'checkedDate'],
@@ -81,6 +83,29 @@ const KEPT: Partial<Record<EncounterDoc['type'], readonly string[]>> = {
   healthCheck: [],
   selfCareAssessment: [],
 };
+
+/**
+ * The screening values of a health check (issue 12): the higher arm's BP (records.md §3.2), the fasting glucose, and
+ * the waist and BMI as risk factors; flattened into the lite row as sbp/dbp/fastingGlucose/waist/bmi.
+ */
+export function checkReadingFields(form: Record<string, unknown>, computed: Record<string, unknown>): Record<string, number> {
+  const g = (form['generalCondition'] ?? {}) as Record<string, unknown>;
+  const aux = (form['auxExams'] ?? {}) as Record<string, unknown>;
+  const pair = (v: unknown): BpReading | null => {
+    const o = (v ?? {}) as Record<string, unknown>;
+    return typeof o['sbp'] === 'number' && typeof o['dbp'] === 'number' ? { sbp: o['sbp'], dbp: o['dbp'] } : null;
+  };
+  const out: Record<string, number> = {};
+  const bp = classificationReading(pair(g['bpLeft']), pair(g['bpRight']));
+  if (bp) {
+    out['sbp'] = bp.sbp;
+    out['dbp'] = bp.dbp;
+  }
+  if (typeof aux['fastingGlucose'] === 'number') out['fastingGlucose'] = aux['fastingGlucose'];
+  if (typeof g['waist'] === 'number') out['waist'] = g['waist'];
+  if (typeof computed['bmi'] === 'number') out['bmi'] = computed['bmi'];
+  return out;
+}
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
@@ -116,6 +141,7 @@ export function encounterLite(doc: EncounterDoc & Meta): EncounterLite | null {
   if (doc.type === 'htnFollowup' || doc.type === 't2dmFollowup') {
     if (typeof computed['referralCheckDue'] === 'string') f['referralCheckDue'] = computed['referralCheckDue'];
   }
+  if (doc.type === 'healthCheck') Object.assign(f, checkReadingFields(form, computed));
   return {
     id: doc.id,
     lwt: doc._meta?.lwt ?? 0,
@@ -175,7 +201,7 @@ function liteOf(collection: string, doc: AnyDocument): { kind: Kind; residentId:
  */
 export const patientProjection: Projection = {
   name: 'patients',
-  version: 1,
+  version: 2,
   collections: ['residents', 'encounters', 'contracts'],
   create(db) {
     db.exec(`

@@ -6,10 +6,12 @@
 import type { WorkKind, WorkRow } from '../../../shared/api/followups';
 import { isInForce, RENEWAL_WINDOW_DAYS, type ContractFacts } from '../../../shared/domain/contract-rules';
 import { addDays, compareDates, yearOf, type CalendarDate } from '../../../shared/domain/dates';
-import type { FollowupClass, VisitMode } from '../../../shared/domain/followup-classification';
+import type { FollowupClass, NextStep, VisitMode } from '../../../shared/domain/followup-classification';
 import type { ChronicDisease } from '../../../shared/domain/followup-emergency';
 import { populationTags, type Registry } from '../../../shared/domain/population-tags';
+import type { ReadingSource, RiskFactors, ScreeningReading } from '../../../shared/domain/screening';
 import {
+  coveredQuarters,
   isFaceToFace,
   patientWorkItems,
   requiredFaceToFace,
@@ -25,6 +27,22 @@ import type { ContractLite, EncounterLite, PatientEntry } from './patient-index'
 /** A row before the display fields (village name, age) are added by the service. */
 export type PatientWork = Omit<WorkRow, 'villageName' | 'age'>;
 
+/** Encounters whose BP / glucose feed screening (issue 12 §1); a device reading will be one more source. */
+const READING_SOURCE: Partial<Record<EncounterLite['type'], ReadingSource>> = {
+  healthCheck: 'healthCheck',
+  measurement: 'measurement',
+  htnFollowup: 'followup',
+  t2dmFollowup: 'followup',
+};
+
+function num(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+function readingOf(e: EncounterLite, source: ReadingSource): ScreeningReading {
+  return { date: e.date, sbp: num(e.f['sbp']), dbp: num(e.f['dbp']), fastingGlucose: num(e.f['fastingGlucose']), source };
+}
+
 const FOLLOWUP_DISEASE: Partial<Record<EncounterLite['type'], ChronicDisease>> = { htnFollowup: 'htn', t2dmFollowup: 't2dm' };
 const ENROLMENT_DISEASE: Partial<Record<EncounterLite['type'], ChronicDisease>> = { htnEnrolment: 'htn', t2dmEnrolment: 't2dm' };
 
@@ -38,8 +56,12 @@ export function patientSummary(entry: PatientEntry): PatientSummary & { registri
   const registries: RegistrySummary[] = [];
   const followups: FollowupSummary[] = [];
   const referrals: ReferralSummary[] = [];
+  const readings: ScreeningReading[] = [];
+  const risk: RiskFactors = {};
   let lastHealthCheckDate: CalendarDate | null = null;
   for (const { root, shown } of versions) {
+    const source = READING_SOURCE[root.type];
+    if (source && shown.status === 'completed') readings.push(readingOf(shown, source));
     const enrolled = ENROLMENT_DISEASE[root.type];
     const followed = FOLLOWUP_DISEASE[root.type];
     if (enrolled && shown.status === 'completed') {
@@ -54,6 +76,7 @@ export function patientSummary(entry: PatientEntry): PatientSummary & { registri
         visitDate: shown.date,
         visitMode: shown.f['visitMode'] as VisitMode,
         classification: (shown.f['classification'] as FollowupClass | undefined) ?? null,
+        nextStep: (shown.f['nextStep'] as NextStep | undefined) ?? null,
         nextVisitDate: (shown.f['nextVisitDate'] as string | undefined) ?? null,
         isCompleted: shown.status === 'completed',
       });
@@ -65,7 +88,11 @@ export function patientSummary(entry: PatientEntry): PatientSummary & { registri
         checkedDate: shown.status === 'completed' ? ((shown.f['checkedDate'] as string | undefined) ?? shown.date) : null,
       });
     } else if (root.type === 'healthCheck' && shown.status === 'completed') {
-      if (!lastHealthCheckDate || compareDates(shown.date, lastHealthCheckDate) > 0) lastHealthCheckDate = shown.date;
+      if (!lastHealthCheckDate || compareDates(shown.date, lastHealthCheckDate) > 0) {
+        lastHealthCheckDate = shown.date;
+        risk.bmi = num(shown.f['bmi']);
+        risk.waistCm = num(shown.f['waist']);
+      }
     }
   }
   // A referral check whose visit was amended to no referral is no longer owed.
@@ -81,12 +108,20 @@ export function patientSummary(entry: PatientEntry): PatientSummary & { registri
     followups,
     referrals: referrals.filter((x) => x.checkedDate || stillReferred.has(x.sourceId)),
     lastHealthCheckDate,
+    screening: {
+      readings,
+      // records.md §2: 既往史 2 高血压 / 3 糖尿病 prompts enrolment.
+      history: { htn: r?.pastDiseaseCodes.includes('2') ?? false, t2dm: r?.pastDiseaseCodes.includes('3') ?? false },
+      risk: { ...risk, sex: r ? Number(r.sex) : null },
+    },
   };
 }
 
+const RECHECK_REASONS = new Set(['worklist.reason.recheckFollowup', 'worklist.reason.referralFollowup', 'worklist.reason.urgentReferralFollowup']);
+
 /** Kind shown on the work list: a follow-up after an unsatisfactory visit is the 2-week re-check (随访 2周复查). */
 function kindOf(kind: string, reason: string): WorkKind {
-  if (kind === 'followup' && reason === 'worklist.reason.recheckFollowup') return 'recheck';
+  if (kind === 'followup' && RECHECK_REASONS.has(reason)) return 'recheck';
   return kind as WorkKind;
 }
 
@@ -107,11 +142,15 @@ export function patientWork(entry: PatientEntry, today: CalendarDate, upcomingDa
   const year = yearOf(today);
   const yearPrefix = `${today.slice(0, 4)}-`;
   const activeRegs = summary.registries.filter((g) => g.status === 'active' && compareDates(g.enrolledDate, today) <= 0);
+  // The year's 规范管理 counts quarters with a face-to-face visit, not visits (issue 12 §3).
   const yearly = activeRegs.map((g) => ({
     disease: g.disease,
-    done: summary.followups.filter(
-      (f) => f.disease === g.disease && f.isCompleted && isFaceToFace(f.visitMode) && f.visitDate.startsWith(yearPrefix) && f.visitDate <= today,
-    ).length,
+    done: coveredQuarters(
+      g.enrolledDate,
+      summary.followups.filter((f) => f.disease === g.disease && f.isCompleted && isFaceToFace(f.visitMode) && f.visitDate.startsWith(yearPrefix)).map((f) => f.visitDate),
+      year,
+      today,
+    ),
     required: requiredFaceToFace(g.enrolledDate, year),
   }));
   const base = { residentId: r.id, name: r.name, sex: r.sex, phone: r.phone, villageCode: r.villageCode, doctor, yearly };
@@ -130,6 +169,15 @@ export function patientWork(entry: PatientEntry, today: CalendarDate, upcomingDa
       rows.push({ ...base, kind: 'contractExpiring', dueDate: c.endDate, status: 'due', reason: 'worklist.reason.contractExpiring', params: { contractId: c.id } });
     }
   }
+  // A contract that ran out unrenewed turns overdue at its end date and stays so for the renewal window (issue 12 §3).
+  const lapsed = inForce.length === 0
+    ? contracts.filter(
+        (c) => c.signDate && !c.terminatedDate && !renewed.has(c.id) && compareDates(c.endDate, today) < 0 && compareDates(today, addDays(c.endDate, RENEWAL_WINDOW_DAYS)) <= 0,
+      )
+    : [];
+  for (const c of lapsed) {
+    rows.push({ ...base, kind: 'contractExpiring', dueDate: c.endDate, status: 'overdue', reason: 'worklist.reason.contractExpiring', params: { contractId: c.id } });
+  }
   const registriesActive: Registry[] = activeRegs.map((g) => g.disease);
   const tags = populationTags(
     {
@@ -144,7 +192,10 @@ export function patientWork(entry: PatientEntry, today: CalendarDate, upcomingDa
   );
   const signedAhead = contracts.some((c) => c.signDate && !c.terminatedDate && compareDates(c.startDate, today) > 0);
   if (tags.length > 0 && inForce.length === 0 && !signedAhead) {
-    rows.push({ ...base, kind: 'noContract', dueDate: today, status: 'due', reason: 'worklist.reason.noContract', params: { tags: tags.join(',') } });
+    // Overdue when a previous contract lapsed without renewal; a resident never signed is simply due.
+    const lastEnd = contracts.filter((c) => c.signDate && compareDates(c.endDate, today) < 0).map((c) => c.endDate).sort(compareDates).pop();
+    const status = lastEnd ? 'overdue' : 'due';
+    rows.push({ ...base, kind: 'noContract', dueDate: lastEnd ?? today, status, reason: 'worklist.reason.noContract', params: { tags: tags.join(',') } });
   }
   return { rows, doctors };
 }

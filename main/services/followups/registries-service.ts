@@ -5,7 +5,8 @@
  */
 import type { Disease, EnrolmentInput, RegistryView } from '../../../shared/api/followups';
 import { AppError, type FieldIssue } from '../../../shared/api/errors';
-import { compareDates } from '../../../shared/domain/dates';
+import { ageOn, compareDates } from '../../../shared/domain/dates';
+import { SCREENING_AGE } from '../../../shared/domain/screening';
 import type { EncounterDoc, ResidentDoc } from '../../../shared/schemas/collections';
 import { ChronicEnrolment, type RegistryStatus } from '../../../shared/schemas/followup';
 import { v7 as uuidv7 } from 'uuid';
@@ -88,6 +89,10 @@ export class RegistriesService {
     }
     if (compareDates(input.diagnosisDate, resident.birthDate) < 0) {
       issues.push({ path: 'enrolment.diagnosisDate', message: 'validation.followup.beforeBirth' });
+    }
+    // README §1: HTN / T2DM management is for residents aged 35+; a younger patient needs the doctor's reason.
+    if (ageOn(resident.birthDate, input.enrolledDate) < SCREENING_AGE && (input.ageOverrideReason?.trim().length ?? 0) < 2) {
+      issues.push({ path: 'enrolment.ageOverrideReason', message: 'validation.under35Reason' });
     }
     if (issues.length > 0) throw validationFailed(issues);
     const form = ChronicEnrolment.parse({ ...input, status: 'active' });

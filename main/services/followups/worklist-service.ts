@@ -3,14 +3,14 @@
  * status. Rows are derived per patient and memoised until that patient changes or the day turns, so a query after
  * the first is a filter and a sort over memory (bench/worklist.ts measures it against raw SQL).
  */
-import type { WorkKind, WorkRow, WorkStatus, Worklist, WorklistFilter } from '../../../shared/api/followups';
+import { WorkKind, type WorkRow, type WorkStatus, type Worklist, type WorklistFilter } from '../../../shared/api/followups';
 import { AppError } from '../../../shared/api/errors';
 import { ageOn, compareDates, type CalendarDate } from '../../../shared/domain/dates';
 import { clinicToday, villageNames, type ClinicContext } from '../clinic-context';
 import type { PatientEntry, PatientIndex } from './patient-index';
 import { patientWork, type PatientWorkResult } from './patient-work';
 
-const KINDS: readonly WorkKind[] = ['followup', 'recheck', 'quarterGap', 'yearlyRequirement', 'healthCheck', 'referralCheck', 'contractExpiring', 'noContract'];
+const KINDS: readonly WorkKind[] = WorkKind.options;
 const STATUS_ORDER: Record<WorkStatus, number> = { overdue: 0, due: 1, upcoming: 2 };
 const KIND_ORDER = Object.fromEntries(KINDS.map((k, i) => [k, i])) as Record<WorkKind, number>;
 

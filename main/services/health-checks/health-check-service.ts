@@ -8,6 +8,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../../../shared/api/errors';
 import type { HealthCheckView, RecentCheck } from '../../../shared/api/residents';
 import { latestVersions, type Versions } from '../../../shared/domain/encounter-versions';
+import { judgeHealthCheck, judgementWarnings } from '../../../shared/domain/health-check-judgement';
 import { checkHealthCheck, computeHealthCheck } from '../../../shared/domain/health-check-rules';
 import type { EncounterDoc, ResidentDoc } from '../../../shared/schemas/collections';
 import { upgradeForm } from '../../../shared/schemas/form-versions';
@@ -34,6 +35,7 @@ export class HealthChecksService {
   /** Errors refuse the save; warnings come back (and must be confirmed to complete). */
   private judge(data: HealthCheckDraft, resident: ResidentDoc, mode: 'draft' | 'complete', confirmWarnings: boolean) {
     const findings = checkHealthCheck(data, { birthDate: resident.birthDate, today: clinicToday(this.ctx) }, mode);
+    if (mode === 'complete') findings.warnings.push(...judgementWarnings(judgeHealthCheck(data, resident.birthDate, resident.sex)));
     if (findings.errors.length > 0) throw validationFailed(findings.errors);
     if (mode === 'complete' && findings.warnings.length > 0 && !confirmWarnings) {
       throw new AppError('VALIDATION_FAILED', { needsConfirmation: true }, 'VALIDATION_FAILED', findings.warnings);
@@ -52,6 +54,7 @@ export class HealthChecksService {
       checkDate: shown.date,
       data: form,
       computed: computeHealthCheck(form, resident.birthDate),
+      judgement: judgeHealthCheck(form, resident.birthDate, resident.sex),
       warnings: findings.warnings,
       amends: shown.amends,
       amendReason: shown.amendReason,

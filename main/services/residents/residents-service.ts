@@ -8,6 +8,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { ResidentDetail, ResidentSummary, TimelineItem } from '../../../shared/api/residents';
 import { AppError, type FieldIssue } from '../../../shared/api/errors';
 import { compareDates } from '../../../shared/domain/dates';
+import { idNumberForms, storedIdNumber } from '../../../shared/domain/id-number';
 import type { ContractDoc, EncounterDoc, ResidentDoc } from '../../../shared/schemas/collections';
 import { type Resident, residentInputFor, type ResidentInput, type ResidentStatus } from '../../../shared/schemas/resident';
 import { zodIssuesToFields } from '../../../shared/api/fields';
@@ -56,8 +57,9 @@ export class ResidentsService {
       throw validationFailed([{ path: 'villageCode', message: 'validation.unknownVillage' }]);
     }
     if (parsed.data.idNumber) {
-      const idNumber = parsed.data.idNumber.toUpperCase();
-      const same = await this.ctx.db.rx.residents.find({ selector: { idNumber } }).exec();
+      // Either form of a resident ID names the same person (identifiers.md §1).
+      const forms = idNumberForms(parsed.data.idType, parsed.data.idNumber);
+      const same = await this.ctx.db.rx.residents.find({ selector: { idNumber: { $in: forms } } }).exec();
       const other = same.find((d) => d.id !== selfId);
       if (other) throw new AppError('DUPLICATE_RESIDENT', { existingId: other.id, name: other.name, recordNo: other.recordNo });
     }
@@ -97,6 +99,7 @@ export class ResidentsService {
     const now = this.ctx.clock.now();
     const recordNo = await issueRecordNo(this.ctx, input.villageCode);
     const id = clientId ?? uuidv7();
+    const stored = input.idNumber ? storedIdNumber(input.idType, input.idNumber) : null;
     const { householdId: _ignored, ...form } = input;
     const doc: ResidentDoc = {
       id,
@@ -104,13 +107,13 @@ export class ResidentsService {
       villageCode: input.villageCode,
       recordNo,
       name: input.name,
-      idNumber: input.idNumber?.toUpperCase() ?? '',
+      idNumber: stored?.idNumber ?? '',
       phone: input.phone ?? '',
       birthDate: input.birthDate,
       sex: Number(input.sex),
       householdId: '',
       status: 'active',
-      data: { ...form, ...(input.idNumber ? { idNumber: input.idNumber.toUpperCase() } : {}) },
+      data: { ...form, ...(stored ?? {}) },
       createdAt: now,
       updatedAt: now,
     };
@@ -129,15 +132,21 @@ export class ResidentsService {
     const { householdId: _ignored, ...form } = input;
     this.ctx.uow.run((tx) => {
       const current = this.must(tx.get('residents', id), id);
+      const stored = input.idNumber ? storedIdNumber(input.idType, input.idNumber) : null;
+      // The form shows the 18-digit form; saving it again keeps the 15 digits first typed.
+      const kept15 = current.data['idNumber15'];
+      if (stored && !stored.idNumber15 && typeof kept15 === 'string' && idNumberForms(input.idType, stored.idNumber).includes(kept15)) {
+        stored.idNumber15 = kept15;
+      }
       tx.update('residents', current, {
         ...current,
         villageCode: input.villageCode,
         name: input.name,
-        idNumber: input.idNumber?.toUpperCase() ?? '',
+        idNumber: stored?.idNumber ?? '',
         phone: input.phone ?? '',
         birthDate: input.birthDate,
         sex: Number(input.sex),
-        data: { ...form, ...(input.idNumber ? { idNumber: input.idNumber.toUpperCase() } : {}) },
+        data: { ...form, ...(stored ?? {}) },
         updatedAt: this.ctx.clock.now(),
       });
       tx.audit({ action: 'update', collection: 'residents', recordId: id, residentId: id });

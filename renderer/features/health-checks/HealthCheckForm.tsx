@@ -16,6 +16,7 @@ import { placeIssues } from '../residents/place-issues';
 import { BLOCKS } from './check-fields';
 import { fieldNameOf, fromDraft, type FormValues, halfPairFindings, toDraft } from './check-form-values';
 import { CheckBlock } from './CheckBlock';
+import { CheckJudgement } from './CheckJudgement';
 import { RowsBlock } from './RowsBlock';
 import { SelfCareBlock } from './SelfCareBlock';
 import { useFormKeys } from '../residents/use-form-keys';
@@ -71,6 +72,7 @@ export function HealthCheckForm(props: {
   const age = isValidDate(checkDate) && checkDate >= r.birthDate ? ageOn(r.birthDate, checkDate) : null;
   const bmi = typeof height === 'number' && typeof weight === 'number' ? computeBmi(weight, height) : null;
   const needsSelfCare = age !== null && age >= 65;
+
 
   const show = useCallback(
     (f: Findings) => {
@@ -297,6 +299,7 @@ export function HealthCheckForm(props: {
             )}
           </Card>
         ))}
+        <CheckJudgement form={form} initialValues={initialValues} residentId={residentId} birthDate={r.birthDate} sex={Number(r.sex)} isElderly={needsSelfCare} />
       </Form>
       {failure !== null && <Alert type="error" showIcon title={errorText(failure)} className="form-alert" role="alert" />}
       <div className="check-actions">

@@ -23,7 +23,7 @@ import { HouseholdPanel } from './HouseholdPanel';
 import { PersonalInfo } from './PersonalInfo';
 import { PrintSheet } from './PrintSheet';
 import { extraResidentTabs } from './resident-tabs';
-import { go } from './route';
+import { go, parseRouteParams } from './route';
 import { StatusDialog } from './StatusDialog';
 import { SummaryBadges } from './SummaryBadges';
 import { Timeline } from './Timeline';
@@ -151,7 +151,7 @@ export function ResidentPage(props: { residentId: string; today: string; onEdit:
         <Button onClick={() => setPrinting(true)}>{t('residents.page.printCover')}</Button>
         <Button onClick={() => setStatusOpen(true)}>{t('residents.page.setStatus')}</Button>
       </Space>
-      <Tabs items={tabs} />
+      <Tabs items={tabs} defaultActiveKey={parseRouteParams(window.location.hash)['tab']} />
       <StatusDialog
         open={statusOpen}
         residentId={id}

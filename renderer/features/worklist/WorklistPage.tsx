@@ -9,7 +9,7 @@ import { workHref } from './work-links';
 import '../followups/followups.css';
 
 /** Groups in the order a doctor works them: urgent clinical work first, contracting last. */
-export const KIND_ORDER: WorkKind[] = ['referralCheck', 'recheck', 'followup', 'quarterGap', 'yearlyRequirement', 'healthCheck', 'contractExpiring', 'noContract'];
+export const KIND_ORDER: WorkKind[] = ['referralCheck', 'recheck', 'followup', 'quarterGap', 'missedQuarter', 'screening', 'healthCheck', 'contractExpiring', 'noContract'];
 const STATUS_COLOR: Record<WorkStatus, string> = { overdue: 'red', due: 'orange', upcoming: 'blue' };
 const REFRESH_DELAY_MS = 300;
 

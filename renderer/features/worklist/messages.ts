@@ -8,7 +8,7 @@ export const messages = {
     today: '今天：{{date}}',
     refresh: '刷新',
     empty: '今天没有待办事项',
-    yearly: '{{disease}} {{done}}/{{required}} 次面访',
+    yearly: '{{disease}} {{done}}/{{required}} 季度已面访',
     filter: { village: '村', allVillages: '全部村', doctor: '医生', allDoctors: '全部医生（输入姓名筛选）' },
     col: {
       name: '姓名',
@@ -36,7 +36,7 @@ export const messages = {
     today: 'Today: {{date}}',
     refresh: 'Refresh',
     empty: 'Nothing due today',
-    yearly: '{{disease}} {{done}}/{{required}} visits',
+    yearly: '{{disease}} {{done}}/{{required}} quarters seen',
     filter: { village: 'Village', allVillages: 'All villages', doctor: 'Doctor', allDoctors: 'All doctors (type a name to filter)' },
     col: {
       name: 'Name',

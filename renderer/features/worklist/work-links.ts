@@ -3,7 +3,7 @@ import type { WorkRow } from '../../../shared/api/followups';
 import { hashFor, type HashParams } from './hash-params';
 
 export interface WorkLink {
-  section: 'followups' | 'checks' | 'contracts';
+  section: 'followups' | 'checks' | 'contracts' | 'residents';
   params: HashParams;
 }
 
@@ -14,8 +14,10 @@ export function workLink(row: Pick<WorkRow, 'residentId' | 'kind' | 'disease' | 
     case 'followup':
     case 'recheck':
     case 'quarterGap':
-    case 'yearlyRequirement':
+    case 'missedQuarter':
       return { section: 'followups', params: { residentId, disease, open: 'new' } };
+    case 'screening':
+      return { section: 'residents', params: { id: residentId, tab: 'screening' } };
     case 'referralCheck':
       return { section: 'followups', params: { residentId, disease, open: 'referral', sourceId: String(row.params?.['sourceId'] ?? '') } };
     case 'healthCheck':

@@ -20,6 +20,9 @@ export const ENCOUNTER_TYPES = [
   'referralCheck',
   'deviceReading',
   'contractService',
+  // Schema version 1 (issue 12): 门诊测量 (outpatient BP/glucose) and 老年人中医药健康管理.
+  'measurement',
+  'tcmAssessment',
 ] as const;
 export type EncounterType = (typeof ENCOUNTER_TYPES)[number];
 
@@ -44,8 +47,8 @@ export interface EncounterDoc {
 
 export const encounterSchema: RxJsonSchema<EncounterDoc> = {
   title: 'encounters',
-  description: '体检、评估、慢病登记与随访、设备读数、修订',
-  version: 0,
+  description: '体检、评估、慢病登记与随访、设备读数、门诊测量、中医体质辨识、修订',
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   properties: {
@@ -66,4 +69,11 @@ export const encounterSchema: RxJsonSchema<EncounterDoc> = {
   },
   required: ['id', 'type', 'clinicCode', 'villageCode', 'residentId', 'date', 'status', 'amends', 'data', 'createdAt', 'updatedAt'],
   indexes: [['residentId', 'date'], ['type', 'date'], ['villageCode', 'type', 'date'], 'amends'],
+};
+
+/**
+ * Version 1 only widened the `type` enum (measurement, tcmAssessment): every version-0 document is valid as it is.
+ */
+export const encounterMigrations = {
+  1: (old: EncounterDoc): EncounterDoc => old,
 };

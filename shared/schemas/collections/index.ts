@@ -1,6 +1,6 @@
 import { auditSchema } from './audit';
 import { contractSchema } from './contracts';
-import { encounterSchema } from './encounters';
+import { encounterMigrations, encounterSchema } from './encounters';
 import { householdSchema } from './households';
 import { residentMigrations, residentSchema } from './residents';
 import { settingMigrations, settingSchema } from './settings';
@@ -9,7 +9,7 @@ import { settingMigrations, settingSchema } from './settings';
 export const collections = {
   residents: { schema: residentSchema, migrationStrategies: residentMigrations },
   households: { schema: householdSchema, migrationStrategies: {} },
-  encounters: { schema: encounterSchema, migrationStrategies: {} },
+  encounters: { schema: encounterSchema, migrationStrategies: encounterMigrations },
   contracts: { schema: contractSchema, migrationStrategies: {} },
   audit: { schema: auditSchema, migrationStrategies: {} },
   settings: { schema: settingSchema, migrationStrategies: settingMigrations },

@@ -32,6 +32,19 @@ describe('residents, households and health checks through the API (real encrypte
     expect(r).toMatchObject({ ok: false, error: { code: 'DUPLICATE_RESIDENT', details: { existingId: zhang.resident.id } } });
   });
 
+  it('finds the same person typed once with the 15-digit and once with the 18-digit number (issue 12 fix 7)', async () => {
+    const id18 = idNumber('1962-08-09', 31);
+    const id15 = `${id18.slice(0, 6)}${id18.slice(8, 17)}`;
+    const first = await h.ok<ResidentDetail>('residents.create', {
+      input: residentInput({ name: '赵六', birthDate: '1962-08-09', sex: '1', idNumber: id15 }),
+    });
+    expect(first.resident.idNumber).toBe(id18);
+    const again = await h.call('residents.create', { input: residentInput({ name: '赵六', birthDate: '1962-08-09', sex: '1', idNumber: id18 }) });
+    expect(again).toMatchObject({ ok: false, error: { code: 'DUPLICATE_RESIDENT', details: { existingId: first.resident.id } } });
+    const twice = await h.call('residents.create', { input: residentInput({ name: '赵六', birthDate: '1962-08-09', sex: '1', idNumber: id15 }) });
+    expect(twice).toMatchObject({ ok: false, error: { code: 'DUPLICATE_RESIDENT', details: { existingId: first.resident.id } } });
+  });
+
   it.each([
     ['a wrong check digit', { idNumber: `${idNumber('1956-05-14', 11).slice(0, 17)}0` }, 'idNumber'],
     ['a birth date that disagrees with the ID', { birthDate: '1956-05-15', idNumber: idNumber('1956-05-14', 11) }, 'birthDate'],
@@ -121,10 +134,22 @@ describe('residents, households and health checks through the API (real encrypte
 
     it('completes with the assessment, then refuses edits: corrections are amendments with a reason', async () => {
       const data = { ...base(), selfCare: { meal: 0, grooming: 1, dressing: 0, toileting: 0, mobility: 1 } };
-      const done = await h.ok<HealthCheckView>('healthChecks.complete', { id: check.id, data });
+      // A 65+ check without the elderly programme's items (cognition, mood, labs, guidance …) asks for confirmation.
+      const unconfirmed = await h.call('healthChecks.complete', { id: check.id, data });
+      expect(unconfirmed).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION_FAILED', details: { needsConfirmation: true }, fields: expect.arrayContaining([expect.objectContaining({ message: 'validation.elderlyIncomplete' })]) },
+      });
+      const done = await h.ok<HealthCheckView>('healthChecks.complete', { id: check.id, data, confirmWarnings: true });
+      expect(done.judgement.elderlyMissing).toContain('generalCondition.elderCognition');
       expect(done).toMatchObject({ status: 'completed', computed: { selfCareTotal: 2, elderSelfCare: 1 } });
       expect(await h.call('healthChecks.saveDraft', { id: check.id, data })).toMatchObject({ ok: false, error: { code: 'CONFLICT', details: { reason: 'completed', by: '李医生' } } });
-      const amended = await h.ok<HealthCheckView>('healthChecks.amend', { id: check.id, data: { ...data, generalCondition: { ...data.generalCondition, weight: 72 } }, reason: '体重录入错误' });
+      const amended = await h.ok<HealthCheckView>('healthChecks.amend', {
+        id: check.id,
+        data: { ...data, generalCondition: { ...data.generalCondition, weight: 72 } },
+        reason: '体重录入错误',
+        confirmWarnings: true,
+      });
       expect(amended).toMatchObject({ id: check.id, amendReason: '体重录入错误', computed: { bmi: 25.5 } });
       expect(amended.amendedBy).toHaveLength(1);
       const timeline = await h.ok<TimelineItem[]>('residents.timeline', { id: zhang.resident.id });

@@ -206,6 +206,28 @@ describe('serviceRecordsFromEncounters (record once)', () => {
       'x1:homeVisit:2024-07-01',
     ]);
   });
+  // Issue 12 fix 6: only a face-to-face T2DM visit is one of the package's free fasting-glucose tests.
+  it.each([
+    [1, true],
+    [2, true],
+    [3, false],
+  ] as const)('T2DM follow-up mode %i with a glucose value counts as a glucose test: %s', (visitMode, counts) => {
+    const codes = serviceRecordsFromEncounters([enc('g', 't2dmFollowup', '2024-04-01', { visitMode, fastingGlucose: 6.1 })]).map((r) => r.serviceCode);
+    expect(codes.includes('fastingGlucoseTest')).toBe(counts);
+  });
+  // Issue 12 fix 5: the self-care assessment filled inside the health check delivers the package item.
+  const fullSelfCare = { meal: 0, grooming: 1, dressing: 0, toileting: 0, mobility: 1 };
+  it.each([
+    ['complete assessment', { selfCare: fullSelfCare }, true],
+    ['one item missing', { selfCare: { meal: 0, grooming: 1, dressing: 0, toileting: 0 } }, false],
+    ['no assessment', {}, false],
+  ] as const)('health check with %s counts for 老年人生活自理能力评估: %s', (_label, data, counts) => {
+    const codes = serviceRecordsFromEncounters([enc('h', 'healthCheck', '2024-06-01', data)]).map((r) => r.serviceCode);
+    expect(codes.includes('elderlySelfCareAssessment')).toBe(counts);
+    expect(codes).toContain('healthCheck');
+  });
+  it('a completed TCM assessment counts for 中医药健康管理', () =>
+    expect(serviceRecordsFromEncounters([enc('t', 'tcmAssessment', '2024-06-01')]).map((r) => r.serviceCode)).toEqual(['tcmHealth', 'healthRecordMaintenance']));
   it('an amended event counts once, with the latest version', () => {
     const records = serviceRecordsFromEncounters([
       enc('f1', 'htnFollowup', '2024-12-31', { visitMode: 1 }, { completedAt: 1 }),

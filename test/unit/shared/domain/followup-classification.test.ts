@@ -39,7 +39,7 @@ const rows: Array<[number, 'htn' | 't2dm', number, number, number, number | null
   [17, 't2dm', 60, 130, 80, 16.6, null, 1, { cls: 2, step: 2, next: TWO_WEEKS }],
   [18, 't2dm', 60, 130, 80, 16.7, null, 1, { cls: 2, step: 4, next: TWO_WEEKS }],
   [19, 't2dm', 60, 130, 80, 4.0, null, 1, { cls: 1, step: 1, next: ROUTINE }],
-  [20, 't2dm', 60, 130, 80, 3.9, null, 1, { cls: 1, step: 4, next: TWO_WEEKS }],
+  [20, 't2dm', 60, 130, 80, 3.9, null, 1, { cls: 3, step: 4, next: TWO_WEEKS }],
   [21, 't2dm', 60, 130, 80, 6.0, { hr: 100 }, 1, { cls: 1, step: 1, next: ROUTINE }],
   [22, 't2dm', 60, 130, 80, 6.0, { hr: 101 }, 1, { cls: 1, step: 4, next: TWO_WEEKS }],
   [23, 't2dm', 60, 130, 80, 6.0, { temp: 39.0 }, 1, { cls: 1, step: 1, next: ROUTINE }],
@@ -163,15 +163,37 @@ describe('precedence and chaining', () => {
     [{ hasNewOrWorseComplication: true }, 4, 3],
     [{ hasAdverseReaction: true, hasNewOrWorseComplication: true }, 4, 3],
     [{ hasAdverseReaction: true, isAdverseHardToControl: true }, 3, 3],
-    [{ previousClass: 3 as const }, 2, 3],
+    // Issue 12 fix 1: 连续两次控制不满意 means class 2 twice; an adverse reaction neither starts nor continues it.
+    [{ previousClass: 2 as const }, 2, 3],
+    [{ previousClass: 3 as const }, 2, 2],
     [{ previousClass: 4 as const }, 2, 2],
     [{ previousClass: 1 as const, hasAdverseReaction: true }, 3, 2],
-    [{ previousClass: 2 as const, hasAdverseReaction: true }, 3, 3],
+    [{ previousClass: 2 as const, hasAdverseReaction: true }, 3, 2],
+    [{ previousClass: 3 as const, hasAdverseReaction: true }, 3, 2],
+    [{ previousClass: 2 as const, hasAdverseReaction: true, isAdverseHardToControl: true }, 3, 3],
   ])('%j -> class %i step %i', (extra, cls, step) => {
     const r = classifyFollowup({ ...base, ...extra });
     expect(r.classification).toBe(cls);
     expect(r.nextStep).toBe(step);
   });
+
+  // Issue 12 fix 3: hypoglycaemia is an adverse reaction (class 3), never 控制满意.
+  const t2dm: ClassificationInput = { disease: 't2dm', visitDate: VISIT, birthDate: bornAged(60), sbp: 130, dbp: 80 };
+  it.each([
+    [{ fastingGlucose: 4.0 }, 1, 1],
+    [{ fastingGlucose: 3.9 }, 3, 4],
+    [{ fastingGlucose: 3.8 }, 3, 4],
+    [{ fastingGlucose: 5.5, hasHypoglycaemia: true }, 3, 2],
+    [{ fastingGlucose: 5.5, hasHypoglycaemia: false }, 1, 1],
+    [{ fastingGlucose: 7.2, hasHypoglycaemia: true }, 3, 2],
+    [{ fastingGlucose: 5.5, hasHypoglycaemia: true, previousClass: 2 as const }, 3, 2],
+  ])('T2DM %j -> class %i step %i', (extra, cls, step) => {
+    const r = classifyFollowup({ ...t2dm, ...extra });
+    expect(r.classification).toBe(cls);
+    expect(r.nextStep).toBe(step);
+  });
+  it('an HTN form ignores the hypoglycaemia flag', () =>
+    expect(classifyFollowup({ ...t2dm, disease: 'htn', hasHypoglycaemia: true, fastingGlucose: 3.5 }).classification).toBe(1));
 
   it('missing BP on a phone visit: the doctor must choose', () => {
     const r = classifyFollowup({ disease: 'htn', visitDate: VISIT, birthDate: bornAged(55) });

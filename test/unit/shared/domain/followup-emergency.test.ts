@@ -52,8 +52,10 @@ describe('pregnancy or breastfeeding', () => {
     ['htn', 139, 89, null, []],
     ['htn', 140, 80, null, ['PREGNANT_BP_HIGH']],
     ['htn', 130, 90, null, ['PREGNANT_BP_HIGH']],
-    ['t2dm', null, null, 6.9, []],
-    ['t2dm', null, null, 7.0, ['PREGNANT_GLUCOSE_HIGH']],
+    // Issue 12 fix 4: normal fasting glucose is below 6.1 (followups.md §4), so 6.1 is above normal.
+    ['t2dm', null, null, 6.0, []],
+    ['t2dm', null, null, 6.1, ['PREGNANT_GLUCOSE_HIGH']],
+    ['t2dm', null, null, 6.9, ['PREGNANT_GLUCOSE_HIGH']],
   ] as const)('%s %s/%s FPG %s -> %j', (disease, sbp, dbp, fastingGlucose, expected) =>
     expect(codes({ disease, sbp, dbp, fastingGlucose, isPregnantOrBreastfeeding: true })).toEqual(expected));
 

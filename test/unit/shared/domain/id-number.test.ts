@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import {
   checkIdDocument,
   convert15To18,
+  idNumberForms,
+  storedIdNumber,
   hasValidCheckDigit,
   idCheckDigit,
   idTypes,
@@ -157,6 +159,14 @@ describe('checkIdDocument', () => {
     ['foreignerPermanent', foreignId, true],
     ['foreignerPermanent', foreignId.slice(0, 17) + (foreignId[17] === '0' ? '1' : '0'), false],
     ['foreignerPermanent', '440304200002291236', false],
+    // Issue 12 fix 8: the 2017 card, 3 letters + 12 digits (identifiers.md §1).
+    ['foreignerPermanent', 'USA440390012345', true],
+    ['foreignerPermanent', 'usa440390012345', true],
+    ['foreignerPermanent', 'US4440390012345', false],
+    ['foreignerPermanent', 'USA44039001234X', false],
+    ['foreignerPermanent', 'USA44039001234', false],
+    ['foreignerPermanent', 'USA4403900123456', false],
+    ['residentId', 'USA440390012345', false],
     ['other', 'E12345678', true],
     ['other', 'AB1', false],
     ['other', 'E1234 5678', false],
@@ -164,5 +174,21 @@ describe('checkIdDocument', () => {
 
   it('derives birth date and sex from a HK/Macao/Taiwan permit', () => {
     expect(checkIdDocument('hkMacaoTaiwanPermit', permit('820000'), TODAY)).toMatchObject({ birthDate: '1990-01-01', sex: 2 });
+  });
+});
+
+describe('one person, two ID forms (issue 12 fix 7)', () => {
+  it.each([
+    ['110105491231002', ['11010519491231002X', '110105491231002']],
+    ['11010519491231002x', ['11010519491231002X', '110105491231002']],
+    ['440304200002291236', ['440304200002291236']],
+  ] as const)('%s is found under %j', (input, forms) => expect(idNumberForms('residentId', input)).toEqual(forms));
+  it('a 15-digit number is stored in its 18-digit form and kept as typed', () =>
+    expect(storedIdNumber('residentId', ' 110105491231002 ')).toEqual({ idNumber: '11010519491231002X', idNumber15: '110105491231002' }));
+  it('an 18-digit number is stored as it is, uppercased', () =>
+    expect(storedIdNumber('residentId', '11010519491231002x')).toEqual({ idNumber: '11010519491231002X' }));
+  it('another document type keeps one form', () => {
+    expect(idNumberForms('foreignerPermanent', 'usa440390012345')).toEqual(['USA440390012345']);
+    expect(storedIdNumber('foreignerPermanent', 'usa440390012345')).toEqual({ idNumber: 'USA440390012345' });
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildWorklist,
+  coveredQuarters,
+  quarterCoverage,
   dueStatus,
   nextDueDate,
   patientWorkItems,
@@ -56,6 +58,21 @@ describe('nextDueDate', () => {
     [visit('2024-02-15', { classification: 3 }), '2024-02-29'],
     [visit('2024-02-15', { classification: null }), '2024-02-29'],
   ])('%j -> %s', (v, due) => expect(nextDueDate(v)).toBe(due));
+});
+
+describe('follow-up line says the next step, not the class (issue 12 fix 2)', () => {
+  it.each([
+    [1, 1, 'worklist.reason.routineFollowup'],
+    [1, 4, 'worklist.reason.urgentReferralFollowup'],
+    [2, 3, 'worklist.reason.referralFollowup'],
+    [2, 2, 'worklist.reason.recheckFollowup'],
+    [3, 2, 'worklist.reason.recheckFollowup'],
+    [1, null, 'worklist.reason.routineFollowup'],
+    [2, null, 'worklist.reason.recheckFollowup'],
+  ] as const)('class %i, next step %s -> %s', (classification, nextStep, reason) => {
+    const p = patient({ followups: [visit('2024-03-01', { classification, nextStep, nextVisitDate: '2024-03-15' })] });
+    expect(patientWorkItems(p, '2024-03-10').find((i) => i.kind === 'followup')?.reason).toBe(reason);
+  });
 });
 
 describe('follow-up items', () => {
@@ -124,26 +141,30 @@ describe('follow-up items', () => {
   });
 });
 
-describe('quarter gap', () => {
+describe('quarter gap: no face-to-face visit and no planned visit left in the quarter', () => {
   it.each([
-    ['2024-03-31', false, [visit('2024-01-01')]],
-    ['2024-04-01', true, [visit('2024-03-31')]], // new quarter, last visit in the previous one
-    ['2024-04-01', false, [visit('2024-04-01')]],
-    ['2025-01-01', true, [visit('2024-12-31')]],
-  ] as const)('today %s -> gap %s', (today, gap, followups) => {
-    const items = patientWorkItems(patient({ followups: [...followups] }), today);
-    const g = items.find((i) => i.kind === 'quarterGap');
-    expect(Boolean(g)).toBe(gap);
-    if (g) expect(g.dueDate).toBe(today === '2025-01-01' ? '2025-03-31' : '2024-06-30');
+    // today, visits, planned next visit of the last one, expected gap status (null = no line)
+    ['2024-03-31', [visit('2024-01-01')], null, null],
+    ['2024-04-01', [visit('2024-03-31', { nextVisitDate: '2024-06-30' })], 'planned in Q2', null],
+    ['2024-06-16', [visit('2024-03-31', { nextVisitDate: '2024-07-05' })], 'planned after Q2', 'upcoming'],
+    ['2024-06-17', [visit('2024-03-31', { nextVisitDate: '2024-07-05' })], 'planned after Q2', 'due'],
+    ['2024-06-17', [visit('2024-03-31', { nextVisitDate: '2024-06-20' })], 'planned in Q2', null],
+    ['2024-06-21', [visit('2024-03-31', { nextVisitDate: '2024-06-20' })], 'planned date passed', 'due'],
+    ['2024-06-01', [visit('2024-03-31', { nextVisitDate: '2024-07-05' })], 'upcoming within 30 days', 'upcoming'],
+    ['2024-04-01', [visit('2024-04-01')], 'seen', null],
+  ] as const)('today %s, %j (%s) -> %s', (today, followups, _note, status) => {
+    const g = patientWorkItems(patient({ followups: [...followups] }), today).find((i) => i.kind === 'quarterGap');
+    expect(g?.status ?? null).toBe(status);
+    if (g) expect(g.dueDate).toBe('2024-06-30');
   });
 
   it('not shown when enrolled in this quarter (the new-enrolment line says it)', () => {
     const p = patient({ registries: [{ disease: 'htn', status: 'active', enrolledDate: '2024-04-02' }] });
-    expect(patientWorkItems(p, '2024-04-20').some((i) => i.kind === 'quarterGap')).toBe(false);
+    expect(patientWorkItems(p, '2024-06-20').some((i) => i.kind === 'quarterGap')).toBe(false);
   });
 });
 
-describe('yearly requirement (≥ 4 face-to-face, pro-rated by remaining quarters)', () => {
+describe('required quarters (4, pro-rated by the enrolment quarter)', () => {
   it.each([
     ['2023-12-31', 2024, 4],
     ['2024-01-01', 2024, 4],
@@ -155,68 +176,145 @@ describe('yearly requirement (≥ 4 face-to-face, pro-rated by remaining quarter
     ['2025-01-01', 2024, 0],
   ])('enrolled %s, year %i -> %i', (enrolled, year, n) => expect(requiredFaceToFace(enrolled, year)).toBe(n));
 
-  const yearly = (p: PatientSummary, today: string) => patientWorkItems(p, today).find((i) => i.kind === 'yearlyRequirement');
-
-  it.each([
-    // today, visits this year, status
-    ['2024-02-01', [], 'due'],
-    ['2024-04-15', ['2024-02-01'], 'due'],
-    ['2024-04-15', ['2024-02-01', '2024-04-10'], 'upcoming'],
-    ['2024-07-15', ['2024-02-01'], 'overdue'],
-    ['2024-12-31', ['2024-02-01', '2024-05-01', '2024-08-01'], 'due'],
-  ] as const)('today %s, visits %j -> %s', (today, dates, status) => {
-    const p = patient({ followups: dates.map((d) => visit(d, { nextVisitDate: '2030-01-01' })) });
-    expect(yearly(p, today)).toMatchObject({ status, dueDate: today.slice(0, 4) + '-12-31', params: { done: dates.length, required: 4 } });
-  });
-
-  it('phone visits do not count', () => {
-    const p = patient({ followups: ['2024-01-05', '2024-04-05', '2024-07-05', '2024-10-05'].map((d) => visit(d, { visitMode: 3 })) });
-    expect(yearly(p, '2024-11-01')).toMatchObject({ params: { done: 0, required: 4 }, status: 'overdue' });
-  });
-
-  it('four face-to-face visits meet it', () => {
-    const p = patient({ followups: ['2024-01-05', '2024-04-05', '2024-07-05', '2024-10-05'].map((d) => visit(d)) });
-    expect(yearly(p, '2024-11-01')).toBeUndefined();
-  });
-
-  it('enrolled in Q3 needs 2', () => {
-    const p = patient({
-      registries: [{ disease: 'htn', status: 'active', enrolledDate: '2024-08-01' }],
-      followups: [visit('2024-08-01')],
-    });
-    expect(yearly(p, '2024-10-02')).toMatchObject({ params: { done: 1, required: 2 }, status: 'due' });
+  it('the year counts quarters with a face-to-face visit, not visits; phone visits do not count', () => {
+    expect(coveredQuarters('2020-01-01', ['2024-10-05', '2024-10-20', '2024-11-10', '2024-12-01'], 2024, '2024-12-31')).toBe(1);
+    expect(coveredQuarters('2020-01-01', ['2024-01-05', '2024-04-05', '2024-07-05', '2024-10-05'], 2024, '2024-12-31')).toBe(4);
+    expect(coveredQuarters('2020-01-01', ['2024-01-05', '2024-04-05', '2024-07-05', '2024-10-05'], 2024, '2024-07-04')).toBe(2);
+    expect(quarterCoverage('2024-08-01', ['2024-08-01'], 2024).map((q) => [q.quarter, q.isCovered])).toEqual([
+      [3, true],
+      [4, false],
+    ]);
   });
 });
 
-describe('annual health check (65+ / HTN / T2DM, last check in a previous year)', () => {
+/** Dated scenarios of issue 12 §3 (followups.md, README §3): what the list says on a date. */
+describe('work-list scenarios', () => {
+  const lines = (p: PatientSummary, today: string) =>
+    patientWorkItems(p, today)
+      .filter((i) => i.kind !== 'healthCheck')
+      .map((i) => `${i.kind}:${i.status}:${i.dueDate}${i.kind === 'missedQuarter' ? `:${String(i.params?.['year'])}Q${String(i.params?.['quarter'])}` : ''}`);
+  const everyQuarter2025 = ['2025-03-20', '2025-06-20', '2025-09-20'].map((d) => visit(d, { nextVisitDate: '2025-12-20' }));
+
+  it.each([
+    [
+      'seen 12-25 (controlled) with the next visit booked 03-25: nothing due on 01-02',
+      [...everyQuarter2025, visit('2025-12-25', { nextVisitDate: '2026-03-25' })],
+      '2026-01-02',
+      [],
+    ],
+    [
+      'the same patient on 03-18: the booked visit is due',
+      [...everyQuarter2025, visit('2025-12-25', { nextVisitDate: '2026-03-25' })],
+      '2026-03-18',
+      ['followup:due:2026-03-25'],
+    ],
+    [
+      'the same patient on 03-26: the visit is overdue and Q1 has no planned visit left',
+      [...everyQuarter2025, visit('2025-12-25', { nextVisitDate: '2026-03-25' })],
+      '2026-03-26',
+      ['followup:overdue:2026-03-25', 'quarterGap:due:2026-03-31'],
+    ],
+    [
+      'seen in Q1 only, booked 05-10 and not seen: on 07-01 Q2 is a missed quarter, not replaced by Q3',
+      [visit('2026-02-10', { nextVisitDate: '2026-05-10' })],
+      '2026-07-01',
+      ['followup:overdue:2026-05-10', 'missedQuarter:overdue:2026-06-30:2026Q2'],
+    ],
+    [
+      'four visits in Q4: Q1–Q3 stay missed on 12-31',
+      ['2026-10-05', '2026-10-20', '2026-11-10', '2026-12-01'].map((d) => visit(d, { nextVisitDate: '2027-03-01' })),
+      '2026-12-31',
+      ['missedQuarter:overdue:2026-03-31:2026Q1', 'missedQuarter:overdue:2026-06-30:2026Q2', 'missedQuarter:overdue:2026-09-30:2026Q3'],
+    ],
+    [
+      'Q4 not seen, visit booked 12-10 missed: on 12-31 the gap is due',
+      ['2026-03-10', '2026-06-10'].map((d) => visit(d, { nextVisitDate: '2026-09-10' })).concat([visit('2026-09-10', { nextVisitDate: '2026-12-10' })]),
+      '2026-12-31',
+      ['followup:overdue:2026-12-10', 'quarterGap:due:2026-12-31'],
+    ],
+    [
+      '… and on 01-01 it carries over as last year’s missed Q4 instead of vanishing',
+      ['2026-03-10', '2026-06-10'].map((d) => visit(d, { nextVisitDate: '2026-09-10' })).concat([visit('2026-09-10', { nextVisitDate: '2026-12-10' })]),
+      '2027-01-01',
+      ['followup:overdue:2026-12-10', 'missedQuarter:overdue:2026-12-31:2026Q4'],
+    ],
+    [
+      '… and after Q1 of the new year last year’s quarters leave the list',
+      ['2026-03-10', '2026-06-10'].map((d) => visit(d, { nextVisitDate: '2026-09-10' })).concat([visit('2026-09-10', { nextVisitDate: '2026-12-10' })]),
+      '2027-04-01',
+      ['followup:overdue:2026-12-10', 'missedQuarter:overdue:2027-03-31:2027Q1'],
+    ],
+  ] as const)('%s', (_label, followups, today, expected) => {
+    expect(lines(patient({ followups: [...followups] }), today).sort()).toEqual([...expected].sort());
+  });
+});
+
+describe('annual health check: a year after the last one, due 30 days before, overdue after', () => {
   const none = { registries: [], followups: [] };
   it.each([
-    ['1959-12-31', '2024-12-30', null, null], // 64 until the last day of the year
-    ['1959-12-31', '2024-12-31', null, 'healthCheckElderly'],
-    ['1959-06-01', '2024-06-01', '2023-12-31', 'healthCheckElderly'],
-    ['1959-06-01', '2024-06-01', '2024-01-01', null],
-    ['1959-06-01', '2025-01-01', '2024-12-31', 'healthCheckElderly'],
-    ['1959-02-28', '2024-02-28', null, 'healthCheckElderly'],
-    ['1960-02-29', '2025-02-28', null, null], // born 29 Feb: 65 on 1 March in a common year
-    ['1960-02-29', '2025-03-01', null, 'healthCheckElderly'],
-    ['1960-02-29', '2025-03-01', '2025-02-28', null],
-  ])('born %s, today %s, last check %s -> %s', (birthDate, today, last, reason) => {
+    ['1959-12-31', '2024-12-30', null, null, null], // 64 until the last day of the year
+    ['1959-12-31', '2024-12-31', null, 'healthCheckElderly', 'due'],
+    ['1959-06-01', '2024-06-01', '2023-12-31', null, null],
+    ['1959-06-01', '2024-12-01', '2023-12-31', 'healthCheckElderly', 'due'],
+    ['1959-06-01', '2024-12-31', '2023-12-31', 'healthCheckElderly', 'due'],
+    ['1959-06-01', '2025-01-01', '2023-12-31', 'healthCheckElderly', 'overdue'],
+    ['1959-06-01', '2025-01-02', '2024-12-31', null, null],
+    ['1959-02-28', '2024-02-28', null, 'healthCheckElderly', 'due'],
+    ['1950-02-28', '2024-02-28', null, 'healthCheckElderly', 'overdue'], // eligible since 2015, never checked
+    ['1960-02-29', '2025-02-28', null, null, null], // born 29 Feb: 65 on 1 March in a common year
+    ['1960-02-29', '2025-03-01', null, 'healthCheckElderly', 'due'],
+  ])('born %s, today %s, last check %s -> %s %s', (birthDate, today, last, reason, status) => {
     const items = patientWorkItems({ residentId: 'r', birthDate, lastHealthCheckDate: last, ...none }, today);
     const check = items.find((i) => i.kind === 'healthCheck');
     expect(check?.reason ?? null).toBe(reason === null ? null : `worklist.reason.${reason}`);
+    expect(check?.status ?? null).toBe(status);
   });
 
-  it('a younger HTN patient without this year’s check', () => {
-    const items = patientWorkItems(patient({ lastHealthCheckDate: '2023-11-01' }), '2024-01-02');
-    expect(items.find((i) => i.kind === 'healthCheck')).toMatchObject({
-      status: 'due',
-      dueDate: '2024-12-31',
-      reason: 'worklist.reason.healthCheckChronic',
-    });
+  it('a younger HTN patient: a year after the last check', () => {
+    const items = patientWorkItems(patient({ lastHealthCheckDate: '2023-11-01' }), '2024-10-05');
+    expect(items.find((i) => i.kind === 'healthCheck')).toMatchObject({ status: 'due', dueDate: '2024-11-01', reason: 'worklist.reason.healthCheckChronic' });
   });
 
   it('a younger resident without a registry is not listed', () =>
     expect(patientWorkItems({ residentId: 'r', birthDate: '1990-01-01', ...none }, '2024-01-02')).toEqual([]));
+});
+
+describe('screening lines', () => {
+  const resident = (birthDate: string, readings: { date: string; sbp: number; dbp: number }[], history = { htn: false, t2dm: false }): PatientSummary => ({
+    residentId: 'r',
+    birthDate,
+    registries: [],
+    followups: [],
+    screening: { readings: readings.map((r) => ({ ...r, source: 'measurement' as const })), history },
+  });
+  it.each([
+    ['34, nothing', '1992-01-01', [], []],
+    ['40, no BP this year', '1986-01-01', [], ['screening:due:2026-12-31:screenYearlyBp']],
+    ['40, 160/100 today', '1986-01-01', [{ date: '2026-06-15', sbp: 160, dbp: 100 }], ['screening:due:2026-06-22:screenRecheck']],
+    ['40, 160/100 eight days ago', '1986-01-01', [{ date: '2026-06-07', sbp: 160, dbp: 100 }], ['screening:overdue:2026-06-14:screenRecheck']],
+    [
+      '40, three high days',
+      '1986-01-01',
+      [
+        { date: '2026-06-01', sbp: 160, dbp: 100 },
+        { date: '2026-06-05', sbp: 150, dbp: 95 },
+        { date: '2026-06-12', sbp: 148, dbp: 92 },
+      ],
+      ['screening:due:2026-06-12:screenEnrol'],
+    ],
+    ['40, normal this year', '1986-01-01', [{ date: '2026-03-01', sbp: 118, dbp: 76 }], []],
+  ] as const)('%s', (_label, birthDate, readings, expected) => {
+    const items = patientWorkItems(resident(birthDate, [...readings]), '2026-06-15')
+      .filter((i) => i.disease === 'htn')
+      .map((i) => `${i.kind}:${i.status}:${i.dueDate}:${i.reason.replace('worklist.reason.', '')}`);
+    expect(items).toEqual([...expected]);
+  });
+  it('既往史 prompts enrolment; an active registry stops screening', () => {
+    const p = resident('1960-01-01', [], { htn: true, t2dm: false });
+    expect(patientWorkItems(p, '2026-06-15').find((i) => i.disease === 'htn' && i.kind === 'screening')?.reason).toBe('worklist.reason.screenHistory');
+    const enrolled = { ...p, registries: [{ disease: 'htn' as const, status: 'active' as const, enrolledDate: '2026-01-01' }] };
+    expect(patientWorkItems(enrolled, '2026-06-15').some((i) => i.disease === 'htn' && i.kind === 'screening')).toBe(false);
+  });
 });
 
 describe('referral checks', () => {
