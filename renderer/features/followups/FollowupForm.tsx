@@ -51,10 +51,18 @@ export function FollowupForm(props: {
   // Computed once: the form is keyed by its target, and a later reload of the last visit must not reset typing.
   const [initialValues] = useState<VisitValues>(() => {
     if (target.mode !== 'new') return fromView(target.view);
-    const carried = carriedFrom(props.lastVisit.htn ?? props.lastVisit.t2dm);
+    const carried = carriedFrom(props.lastVisit, target.diseases);
     return { visitDate: props.today, visitMode: 1, doctorSignature: props.doctorName, ...carried, t2dm: { glucoseUnit: 'mmol/L' }, htn: {} };
   });
   const [values, setValues] = useState<VisitValues>(initialValues);
+  // Until the doctor edits the drug list, it follows the diseases ticked: each disease's own last drugs.
+  const medsEdited = useRef(false);
+  const chooseDiseases = (next: Disease[]) => {
+    setDiseases(next);
+    if (target.mode !== 'new' || medsEdited.current) return;
+    form.setFieldsValue({ medications: carriedFrom(props.lastVisit, next).medications ?? [] });
+    setValues({ ...(form.getFieldsValue(true) as VisitValues) });
+  };
 
   const emergencies = useMemo(() => Object.fromEntries(diseases.map((d) => [d, emergencyNow(d, values)])) as Record<Disease, ReturnType<typeof emergencyNow>>, [diseases, values]);
   const emergencyByPath: EmergencyByPath = useMemo(() => {
@@ -154,7 +162,10 @@ export function FollowupForm(props: {
       form={form}
       layout="vertical"
       initialValues={initialValues}
-      onValuesChange={() => setValues({ ...(form.getFieldsValue(true) as VisitValues) })}
+      onValuesChange={(changed: Partial<VisitValues>) => {
+        if ('medications' in changed) medsEdited.current = true;
+        setValues({ ...(form.getFieldsValue(true) as VisitValues) });
+      }}
       className="followup-form"
       aria-label={t('followups.form.title')}
     >
@@ -162,7 +173,7 @@ export function FollowupForm(props: {
         <Form.Item label={t('followups.form.diseases')} required>
           <Checkbox.Group
             value={diseases}
-            onChange={(v) => setDiseases(v)}
+            onChange={chooseDiseases}
             options={props.enrolled.map((d) => ({ value: d, label: t(`followups.formTitle.${d}`), disabled: Boolean(done[d]) }))}
           />
         </Form.Item>
