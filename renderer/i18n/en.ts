@@ -146,6 +146,7 @@ export const en: Shape<typeof zhCN> = {
     clinicCode: 'Clinic code',
     clinicName: 'Clinic name',
     timeZone: 'Time zone',
+    zoneName: { 'Asia/Shanghai': 'China Standard Time (UTC+8)' },
     idleLock: 'Lock after inactivity (minutes)',
     idleLockHelp: 'After this long without activity the app locks and you sign in again.',
     adminOnly: 'Only an administrator can change these settings.',

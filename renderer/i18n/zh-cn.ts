@@ -147,6 +147,7 @@ export const zhCN = {
     clinicCode: '机构代码',
     clinicName: '机构名称',
     timeZone: '时区',
+    zoneName: { 'Asia/Shanghai': '北京时间（UTC+8）' },
     idleLock: '无操作自动锁定（分钟）',
     idleLockHelp: '超过这段时间没有操作，系统会自动锁定，需要重新登录。',
     adminOnly: '只有管理员可以修改这些设置。',

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { CodeChecks } from '../residents/CodeChecks';
 import { CodeRadio } from '../residents/CodeRadio';
 import { useLang } from '../residents/code-options';
-import type { FieldSpec } from './check-fields';
+import { unitText, type FieldSpec } from './check-fields';
 import { formatValue } from './format-value';
 
 const name = (path: string) => path.split('.');
@@ -29,7 +29,7 @@ export function CheckField({ spec, previous }: { spec: FieldSpec; previous?: unk
           <InputNumber
             controls={false}
             precision={spec.kind === 'int' ? 0 : undefined}
-            suffix={spec.unit || undefined}
+            suffix={unitText(spec.unit, lang) || undefined}
             aria-label={label}
             inputMode="decimal"
             className="number-input"
