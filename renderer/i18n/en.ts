@@ -75,6 +75,7 @@ export const en: Shape<typeof zhCN> = {
   status: {
     online: 'Online',
     offline: 'Offline',
+    noPlatform: 'Not connected to the platform',
     socketDown: 'Not connected to the local service',
     lastSync: 'Last sync: {{when}}',
     neverSynced: 'Never synced',

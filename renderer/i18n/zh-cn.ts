@@ -76,6 +76,7 @@ export const zhCN = {
   status: {
     online: '在线',
     offline: '离线',
+    noPlatform: '未连接平台',
     socketDown: '未连接本机服务',
     lastSync: '上次同步：{{when}}',
     neverSynced: '从未同步',
