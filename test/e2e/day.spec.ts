@@ -99,6 +99,90 @@ test('设置 shows the time zone as 北京时间', async () => {
   await expect(page.locator('main')).not.toContainText('Asia/Shanghai');
 });
 
+/** Opens a new hypertension follow-up from the work list, as the doctor would. */
+async function openHtnFollowupFromWorklist(): Promise<void> {
+  await page.keyboard.press('Alt+Digit1');
+  await expect(page.locator('main h1')).toHaveText('工作台');
+  const link = page.locator('main a[href*="open=new"][href*="disease=htn"]').first();
+  await expect(link).toBeVisible();
+  await link.click();
+  await expect(page.getByTestId('sbp')).toBeVisible();
+}
+
+const fieldItem = (testId: string) => page.locator('.ant-form-item').filter({ has: page.getByTestId(testId) }).first();
+
+test('follow-up numbers are never changed silently: out of range and letters stay as typed, marked with the range', async () => {
+  await openHtnFollowupFromWorklist();
+  const sbp = page.getByTestId('sbp');
+  await sbp.fill('400');
+  await sbp.press('Tab');
+  await expect(sbp).toHaveValue('400');
+  await expect(fieldItem('sbp')).toContainText('超出范围：应在 40–300 mmHg 之间');
+
+  await sbp.fill('15o');
+  await sbp.press('Tab');
+  await expect(sbp).toHaveValue('15o');
+  await expect(fieldItem('sbp')).toContainText('请输入数字，范围 40–300 mmHg');
+
+  // Full-width digits from a Chinese input method are accepted and shown as ASCII once the field is left.
+  const dbp = page.getByTestId('dbp');
+  await dbp.fill('８５');
+  await dbp.press('Tab');
+  await expect(dbp).toHaveValue('85');
+  await expect(fieldItem('dbp')).not.toContainText('请输入数字');
+
+  // Neither a draft nor the completed visit is saved; the red field is brought into view.
+  await page.mouse.wheel(0, 2000);
+  await page.getByRole('button', { name: '保存草稿' }).click();
+  await expect(page.getByText('请先修改标红的项目')).toBeVisible();
+  await expect(page.getByText('草稿已保存')).toHaveCount(0);
+  await expect(sbp).toBeInViewport();
+  await expect(sbp).toBeFocused();
+  await page.mouse.wheel(0, 2000);
+  await page.getByRole('button', { name: '完成随访' }).click();
+  await expect(sbp).toBeInViewport();
+  await expect(sbp).toHaveValue('15o');
+
+  await sbp.fill('１５０');
+  await sbp.press('Tab');
+  await expect(sbp).toHaveValue('150');
+  await expect(fieldItem('sbp')).not.toContainText('请输入数字');
+});
+
+test('a future visit date is refused at the field, not reverted to today', async () => {
+  const date = page.locator('#visitDate');
+  const today = await date.inputValue();
+  const tomorrow = new Date(Date.parse(`${today}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  await date.click();
+  await date.fill(tomorrow);
+  await date.press('Enter');
+  await page.getByTestId('sbp').click();
+  await expect(date).toHaveValue(tomorrow);
+  await expect(page.locator('.ant-form-item').filter({ has: date }).first()).toContainText(`日期不能晚于今天（${today}）`);
+  await date.click();
+  await date.fill(today);
+  await date.press('Enter');
+});
+
+test('the save bar never covers a field, and 收缩压 shows on the first screen', async () => {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.locator('main').evaluate((el) => el.scrollTo?.(0, 0));
+  const sbp = await page.getByTestId('sbp').boundingBox();
+  expect(sbp).not.toBeNull();
+  expect((sbp?.y ?? 0) + (sbp?.height ?? 0)).toBeLessThan(768);
+  const overlaps = await page.evaluate(() => {
+    const bar = document.querySelector('.followup-form .form-actions')?.getBoundingClientRect();
+    if (!bar) return ['no save bar'];
+    return Array.from(document.querySelectorAll('.followup-form input, .followup-form textarea'))
+      .map((el) => ({ el, r: el.getBoundingClientRect() }))
+      .filter(({ r }) => r.width > 0 && r.bottom > bar.top && r.top < bar.bottom && r.right > bar.left && r.left < bar.right)
+      .map(({ el }) => el.getAttribute('aria-label') ?? el.id);
+  });
+  expect(overlaps).toEqual([]);
+  await shoot('followup-form');
+  await page.getByRole('button', { name: '取消' }).last().click();
+});
+
 test('reopening the URL after closing the browser asks for sign-in again; a reload does not', async ({ browser }: { browser: Browser }) => {
   await page.reload();
   await expect(page.locator('main h1')).toBeVisible();

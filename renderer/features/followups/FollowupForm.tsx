@@ -92,15 +92,27 @@ export function FollowupForm(props: {
     }
   };
 
-  const run = async (kind: 'draft' | 'complete') => {
-    if (kind === 'complete') {
-      try {
-        await form.validateFields();
-      } catch {
-        void message.error(t('followups.form.fixFields'));
-        return;
-      }
+  /**
+   * Checks the fields before a save. A draft may be incomplete but never wrong: it ignores only the "required"
+   * marks. A refused save brings the first red field into view and focus (issue 16).
+   */
+  const fieldsAccepted = async (kind: 'draft' | 'complete'): Promise<boolean> => {
+    let errorFields: { name: (string | number)[]; errors: string[] }[] = [];
+    try {
+      await form.validateFields();
+    } catch (e) {
+      errorFields = (e as { errorFields?: typeof errorFields }).errorFields ?? [];
     }
+    const blocking = kind === 'complete' ? errorFields : errorFields.filter((f) => f.errors.some((msg) => msg !== t('form.required')));
+    const first = blocking[0];
+    if (!first) return true;
+    form.scrollToField(first.name, { block: 'center', focus: true });
+    void message.error(t('followups.form.fixFields'));
+    return false;
+  };
+
+  const run = async (kind: 'draft' | 'complete') => {
+    if (!(await fieldsAccepted(kind))) return;
     const all = form.getFieldsValue(true) as VisitValues;
     setBusy(true);
     const saved: FollowupView[] = [];
@@ -129,12 +141,7 @@ export function FollowupForm(props: {
 
   const amend = async () => {
     if (target.mode !== 'amend') return;
-    try {
-      await form.validateFields();
-    } catch {
-      void message.error(t('followups.form.fixFields'));
-      return;
-    }
+    if (!(await fieldsAccepted('complete'))) return;
     const d = target.view.followup.disease;
     const all = form.getFieldsValue(true) as VisitValues;
     setBusy(true);
