@@ -64,6 +64,58 @@ test('the doctor signs in on the demo clinic', async () => {
   await expect(page.locator('main h1')).toHaveText('工作台');
 });
 
+test('the work list opens on the doctor\'s own patients, grouped with counts, and the page stays short', async () => {
+  await expect(page.getByTestId('worklist-scope')).toContainText('王村医');
+  await expect(page.locator('.worklist-group').first()).toBeVisible();
+  const doctors = await page.locator('.worklist-group tbody tr td:last-child').allInnerTexts();
+  expect(doctors.length).toBeGreaterThan(5);
+  expect(new Set(doctors)).toEqual(new Set(['王村医']));
+  const groups = await page.locator('.worklist-group').count();
+  expect(groups).toBeGreaterThan(1);
+  for (let i = 0; i < groups; i++) {
+    expect(await page.locator('.worklist-group').nth(i).locator('tbody tr.work-row').count()).toBeLessThanOrEqual(10);
+  }
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  expect(height).toBeLessThan(6000);
+  await shoot('worklist-mine');
+});
+
+/** Cells marked `nowrap` (names, villages, dates, record numbers) whose text takes more than one line. */
+function wrappedCells(p: Page): Promise<string[]> {
+  return p.evaluate(() =>
+    Array.from(document.querySelectorAll('main td.nowrap'))
+      .filter((td) => {
+        const range = document.createRange();
+        range.selectNodeContents(td);
+        const tops = new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+        return tops.size > 1;
+      })
+      .map((td) => td.textContent ?? ''),
+  );
+}
+
+test('large text: no name, village, date or record number wraps; the residents list keeps 8 rows on screen', async () => {
+  await setLargeText(page, true);
+  await page.keyboard.press('Alt+Digit1');
+  await expect(page.locator('.worklist-group').first()).toBeVisible();
+  expect(await page.locator('main td.nowrap').count()).toBeGreaterThan(10);
+  expect(await wrappedCells(page)).toEqual([]);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+
+  await page.keyboard.press('Alt+Digit2');
+  await expect(page.locator('main a[href^="#/residents?id="]').first()).toBeVisible();
+  expect(await wrappedCells(page)).toEqual([]);
+  const rowsOnScreen = await page.evaluate(() =>
+    Array.from(document.querySelectorAll('main .ant-table-tbody .ant-table-cell.nowrap:first-child, main .ant-table-row'))
+      .map((el) => el.getBoundingClientRect())
+      .filter((r) => r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight - 36).length,
+  );
+  expect(rowsOnScreen).toBeGreaterThanOrEqual(8);
+  await page.screenshot({ path: join(SHOTS, 'day-residents-large.png') });
+  await setLargeText(page, false);
+  await page.keyboard.press('Alt+Digit1');
+});
+
 test('sections still being built say so calmly: no warning icon', async () => {
   for (const [key, title] of [['6', '设备'], ['7', '同步'], ['8', '报表']] as const) {
     await page.keyboard.press(`Alt+Digit${key}`);
