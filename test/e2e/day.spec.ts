@@ -235,6 +235,38 @@ test('the save bar never covers a field, and 收缩压 shows on the first screen
   await page.getByRole('button', { name: '取消' }).last().click();
 });
 
+test('a same-day draft is offered when the work list opens a new follow-up for that patient', async () => {
+  await openHtnFollowupFromWorklist();
+  const href = page.url();
+  await page.getByTestId('sbp').fill('152');
+  await page.getByTestId('dbp').fill('88');
+  await page.getByRole('button', { name: '保存草稿' }).click();
+  await expect(page.getByText('草稿已保存')).toBeVisible();
+  await page.keyboard.press('Alt+Digit1');
+  await expect(page.locator('main h1')).toHaveText('工作台');
+  await page.goto(href);
+  await expect(page.getByTestId('same-day-draft')).toContainText('今天');
+  await page.getByRole('button', { name: '继续这份草稿' }).click();
+  await expect(page.getByTestId('sbp')).toHaveValue('152');
+  await expect(page.getByTestId('same-day-draft')).toHaveCount(0);
+});
+
+test('Enter moves to the next field in the follow-up form, as on the health check', async () => {
+  await openHtnFollowupFromWorklist();
+  const offer = page.getByTestId('same-day-draft');
+  if (await offer.count()) await page.getByRole('button', { name: '继续这份草稿' }).click();
+  const sbp = page.getByTestId('sbp');
+  await sbp.focus();
+  await page.keyboard.type('148');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('dbp')).toBeFocused();
+  await page.keyboard.type('86');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('dbp')).not.toBeFocused();
+  await expect(sbp).toHaveValue('148');
+  await expect(page.getByText('草稿已保存')).toHaveCount(0);
+});
+
 test('reopening the URL after closing the browser asks for sign-in again; a reload does not', async ({ browser }: { browser: Browser }) => {
   await page.reload();
   await expect(page.locator('main h1')).toBeVisible();

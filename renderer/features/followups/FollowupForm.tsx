@@ -5,6 +5,7 @@ import type { Disease, FollowupEvaluation, FollowupView } from '../../../shared/
 import { ApiError, api } from '../../api-client';
 import { errorText } from '../../app/api-errors';
 import { fieldIssueText } from '../../i18n';
+import { useFormKeys } from '../residents/use-form-keys';
 import { ClosingFields } from './ClosingFields';
 import { DecisionPanel } from './DecisionPanel';
 import { DiseaseFields } from './DiseaseFields';
@@ -164,7 +165,12 @@ export function FollowupForm(props: {
   };
 
   const visitDate = values.visitDate ?? props.today;
+  // As on the health check: Enter moves to the next field instead of submitting half a form; Ctrl+S saves a draft.
+  const keys = useFormKeys(() => {
+    if (target.mode !== 'amend' && diseases.length > 0 && !busy) void run('draft');
+  });
   return (
+    <div ref={keys.ref} onKeyDownCapture={keys.onKeyDownCapture}>
     <Form<VisitValues>
       form={form}
       layout="vertical"
@@ -231,5 +237,6 @@ export function FollowupForm(props: {
         <Input.TextArea id="amend-reason" value={amendReason} onChange={(e) => setAmendReason(e.target.value)} maxLength={500} autoFocus />
       </Modal>
     </Form>
+    </div>
   );
 }

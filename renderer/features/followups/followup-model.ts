@@ -386,3 +386,11 @@ export function carriedFrom(lastVisit: Partial<Record<Disease, FollowupView>>, d
     medications,
   };
 }
+
+/**
+ * A draft of today for one of the diseases a new visit is about: offered before a second record of the same visit
+ * is started (issue 16: the work list opened a fresh form while the morning's draft lingered).
+ */
+export function sameDayDraft(followups: readonly FollowupView[], diseases: readonly Disease[], today: string): FollowupView | undefined {
+  return followups.find((f) => f.status === 'draft' && f.visitDate === today && diseases.includes(f.followup.disease));
+}
