@@ -20,6 +20,8 @@ let host: E2eHost;
 let page: Page;
 
 test.beforeAll(async ({ browser }) => {
+  // Seeding the demo township takes a while on a busy 2-core machine.
+  test.setTimeout(240_000);
   mkdirSync(SHOTS, { recursive: true });
   const dataDir = makeDataDir();
   const made = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), ['main/cli/index.ts', 'demo', '--data-dir', dataDir], { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
@@ -256,6 +258,8 @@ test('Enter moves to the next field in the follow-up form, as on the health chec
   const offer = page.getByTestId('same-day-draft');
   if (await offer.count()) await page.getByRole('button', { name: '继续这份草稿' }).click();
   const sbp = page.getByTestId('sbp');
+  await sbp.fill('');
+  await page.getByTestId('dbp').fill('');
   await sbp.focus();
   await page.keyboard.type('148');
   await page.keyboard.press('Enter');

@@ -25,6 +25,8 @@ let page: Page;
 const DEMO_ADMIN = { username: 'admin', password: 'demo-admin-2026' };
 
 test.beforeAll(async ({ browser }) => {
+  // Seeding the demo township takes a while on a busy 2-core machine.
+  test.setTimeout(240_000);
   const dataDir = makeDataDir();
   const made = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), ['main/cli/index.ts', 'demo', '--data-dir', dataDir, '--residents', '60'], {
     cwd: ROOT,
