@@ -2,7 +2,7 @@
 // `npm run web` (--web) always starts the host; `npm run demo` (--demo) starts on a throw-away seeded clinic.
 // Electron is detected by its installed binary (node_modules/electron/path.txt + dist), never by requiring it:
 // in plain Node `require('electron')` throws when the binary is missing.
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -41,12 +41,24 @@ function ensureBuilt(what) {
 ensureBuilt('renderer');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
 if (demo) {
-  // A throw-away clinic: made and seeded first, then opened like any other data directory.
-  const dir = mkdtempSync(join(tmpdir(), 'cunyi-demo-'));
-  const made = spawnSync(tsx, [join(root, 'main', 'cli', 'index.ts'), 'demo', '--data-dir', dir], { cwd: root, stdio: 'inherit' });
-  if (made.status !== 0) process.exit(made.status ?? 1);
-  console.log(`Demo data: ${dir} (delete it when done)`);
-  passThrough.push('--data-dir', dir);
+  // The demo clinic lives in the user's `--data-dir D` when given (made and seeded there unless D already holds a
+  // clinic, which is then simply opened again), otherwise in a throw-away temporary folder.
+  const at = passThrough.indexOf('--data-dir');
+  const given = at >= 0 ? passThrough[at + 1] : undefined;
+  if (at >= 0 && (given === undefined || given.startsWith('--'))) {
+    console.error('--data-dir needs a folder');
+    process.exit(2);
+  }
+  const dir = given ?? mkdtempSync(join(tmpdir(), 'cunyi-demo-'));
+  if (existsSync(join(dir, 'clinic.json'))) {
+    console.log(`Opening the clinic already in ${dir}`);
+  } else {
+    mkdirSync(dir, { recursive: true });
+    const made = spawnSync(tsx, [join(root, 'main', 'cli', 'index.ts'), 'demo', '--data-dir', dir], { cwd: root, stdio: 'inherit' });
+    if (made.status !== 0) process.exit(made.status ?? 1);
+    console.log(given ? `Demo data: ${dir}` : `Demo data: ${dir} (delete it when done)`);
+  }
+  if (!given) passThrough.push('--data-dir', dir);
 }
 if (!web && electronBinary()) {
   ensureBuilt('main');

@@ -154,6 +154,8 @@ async function demo(argv: string[]): Promise<void> {
       seed: 'demo',
       profile: 'realistic',
       residents: Number(one(args, 'residents') ?? 800),
+      // The village doctor account owns the first village's patients: its work list opens on a real caseload.
+      villageDoctors: [DEMO_ACCOUNTS[1].displayName],
     });
   });
   console.log('Demo clinic 演示乡镇卫生院 is ready. Accounts (username / password):');

@@ -39,6 +39,10 @@ async function main(): Promise<void> {
     bus: runtime,
     rendererDir: resolve(flag('--renderer-dir') ?? resolve(root, 'dist', 'renderer')),
     port: Number(flag('--port') ?? 0),
+    // The sign-in belongs to the browser that made it: once its last tab is closed, reopening the URL asks for
+    // the password again instead of walking into the open session until the idle lock (issue 16).
+    onAllClosed: () => void runtime.dispatch('session.lock', {}, { transport: 'ws', connectionId: 'host-closed' }).catch(() => undefined),
+    ...(process.env['CUNYI_CLOSED_LOCK_MS'] ? { closedGraceMs: Number(process.env['CUNYI_CLOSED_LOCK_MS']) } : {}),
   });
   console.log(`村医 Cunyi headless host`);
   console.log(`data: ${dataDir}`);

@@ -19,6 +19,9 @@ export interface HostOptions {
   /** 0 picks a free port. */
   port?: number;
   token?: string;
+  /** No page connected for `closedGraceMs`: the browser (or its last tab) was closed. */
+  onAllClosed?: () => void;
+  closedGraceMs?: number;
 }
 
 export interface RunningHost {
@@ -39,6 +42,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     allowedOrigins: () => [origin, origin.replace('127.0.0.1', 'localhost')],
     dispatch: options.dispatch,
     bus: options.bus,
+    ...(options.onAllClosed ? { onAllClosed: options.onAllClosed } : {}),
+    ...(options.closedGraceMs !== undefined ? { closedGraceMs: options.closedGraceMs } : {}),
   });
   const headers = (): Record<string, string> => ({
     'Content-Security-Policy': contentSecurityPolicy([origin.replace(/^http/, 'ws')]),

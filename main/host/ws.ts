@@ -15,6 +15,9 @@ import type { CallContext } from '../api/context';
 /** Signatures drawn on screen travel as PNG data URLs; 4 MiB is far above any legitimate request. */
 export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
 
+/** How long the host waits, with no page connected, before it treats the browser as closed. */
+export const CLOSED_GRACE_MS = 10_000;
+
 export type ServerFrame =
   | { id: number | null; result: ApiResult<unknown> }
   | { event: EventName; payload: unknown };
@@ -40,15 +43,34 @@ export function createWsTransport(options: {
   allowedOrigins: () => readonly string[];
   dispatch: Dispatch<CallContext>;
   bus: EventSource;
+  /** Called once no page has been connected for `closedGraceMs` (a reload reconnects well within it). */
+  onAllClosed?: () => void;
+  closedGraceMs?: number;
 }): WsTransport {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   let nextConnection = 1;
+  let closedTimer: NodeJS.Timeout | null = null;
+  const cancelClosedTimer = () => {
+    if (closedTimer) clearTimeout(closedTimer);
+    closedTimer = null;
+  };
+  const armClosedTimer = () => {
+    cancelClosedTimer();
+    if (!options.onAllClosed || wss.clients.size > 0) return;
+    const onAllClosed = options.onAllClosed;
+    closedTimer = setTimeout(() => {
+      closedTimer = null;
+      if (wss.clients.size === 0) onAllClosed();
+    }, options.closedGraceMs ?? CLOSED_GRACE_MS);
+    closedTimer.unref();
+  };
 
   const refuse = (socket: Duplex, status: number, reason: string) => {
     socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   };
 
   wss.on('connection', (ws: WebSocket) => {
+    cancelClosedTimer();
     const ctx: CallContext = { transport: 'ws', connectionId: `ws-${nextConnection++}` };
     let ready = false;
     const pending: ServerFrame[] = [];
@@ -60,7 +82,10 @@ export function createWsTransport(options: {
       if (ready) send(frame);
       else pending.push(frame);
     });
-    ws.on('close', unsubscribe);
+    ws.on('close', () => {
+      unsubscribe();
+      armClosedTimer();
+    });
     ws.on('error', () => ws.terminate());
     ws.on('message', (data, isBinary) => {
       void (async () => {
@@ -106,6 +131,7 @@ export function createWsTransport(options: {
       return wss.clients.size;
     },
     close() {
+      cancelClosedTimer();
       for (const client of wss.clients) client.terminate();
       return new Promise<void>((resolve) => wss.close(() => resolve()));
     },

@@ -48,6 +48,11 @@ export interface GenerateInput {
   today: CalendarDate;
   /** The signed-in user who seeds: `createdBy` of every encounter. */
   user: { id: string };
+  /**
+   * Responsible doctors of the first villages, in order, before the generated names (the demo gives its village
+   * doctor account 王村医 the first village, so the doctor's work list has a real caseload).
+   */
+  villageDoctors?: readonly string[];
 }
 
 export interface Family {
@@ -193,7 +198,7 @@ export function generateTownship(input: GenerateInput): GeneratedTownship {
   allocateChecks(root.derive('checks'), people, input.profile);
 
   const villageNames = new Map(villages.map((v) => [v.code, v.name]));
-  const doctorOf = new Map(villages.map((v, i) => [v.code, DOCTOR_NAMES[i % DOCTOR_NAMES.length] as string]));
+  const doctorOf = new Map(villages.map((v, i) => [v.code, input.villageDoctors?.[i] ?? (DOCTOR_NAMES[i % DOCTOR_NAMES.length] as string)]));
   const doctor = (villageCode: string) => doctorOf.get(villageCode) ?? '';
   const idBase = SEED_ID_EPOCH;
   const docContext = (villageCode: string) => ({

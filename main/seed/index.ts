@@ -22,6 +22,8 @@ export interface SeedOptions {
   /** Default per profile: 3,000 realistic, 30,000 stress. */
   residents?: number;
   onProgress?: (p: SeedProgress) => void;
+  /** See `GenerateInput.villageDoctors`. */
+  villageDoctors?: readonly string[];
 }
 
 export interface SeedSummary {
@@ -66,6 +68,7 @@ export async function seedClinic(session: Unlocked, options: SeedOptions): Promi
     now,
     today,
     user: { id: session.user.id },
+    ...(options.villageDoctors ? { villageDoctors: options.villageDoctors } : {}),
   });
   const written = await writeTownship(
     { db: session.db, clinicCode: clinic.clinicCode, deviceId: meta.deviceId, clock: options.clock, audit: session.audit, settings: session.settings },

@@ -15,12 +15,16 @@ export function StatusBar({ session }: { session: Unlocked }) {
   const online = socketUp && status?.online === true;
   const devices = (status?.devices ?? []).filter((d) => d.connected);
   const lastSyncAt = status?.lastSyncAt ?? null;
+  // A clinic that never reached the platform is simply not connected to it yet: said calmly, without the red dot.
+  const neverConnected = socketUp && !online && lastSyncAt === null;
+  const networkClass = online ? 'status-online' : neverConnected ? 'status-idle' : 'status-offline';
+  const networkText = !socketUp ? t('status.socketDown') : online ? t('status.online') : neverConnected ? t('status.noPlatform') : t('status.offline');
 
   return (
     <footer className="status-bar" role="status" aria-live="polite">
-      <span data-testid="status-network" className={online ? 'status-online' : 'status-offline'}>
+      <span data-testid="status-network" className={networkClass}>
         <span className="dot" aria-hidden="true" />
-        {socketUp ? (online ? t('status.online') : t('status.offline')) : t('status.socketDown')}
+        {networkText}
       </span>
       <span data-testid="status-sync">
         {lastSyncAt === null

@@ -12,6 +12,8 @@ export function appTheme(largeText: boolean): ThemeConfig {
     token: {
       fontFamily: FONT_FAMILY,
       fontSize: largeText ? 18 : 14,
+      // Tags, statuses and small tables use fontSizeSM (antd's 12 px): data is never below 14 px (issue 16).
+      fontSizeSM: largeText ? 18 : 14,
       controlHeight: largeText ? 40 : 32,
       colorPrimary: '#1f6fb2',
       borderRadius: 6,

@@ -17,8 +17,8 @@ const cs = <const R extends readonly Row[]>(rows: R): CodeSet<R[number][0]> =>
   rows.map(([code, zh, en]) => ({ code, zh, en }));
 const noneOrYes = (none: string, yes: string, noneEn = 'None', yesEn = 'Yes') => cs([['1', none, noneEn], ['2', yes, yesEn]] as const);
 
-/** GB/T 2261.1 */
-export const sex = cs([['0', '未知的性别', 'Unknown'], ['1', '男', 'Male'], ['2', '女', 'Female'], ['9', '未说明的性别', 'Not stated']]);
+/** GB/T 2261.1. Listed in the order a form offers them: 男/女 first, the rare codes 0 and 9 after (issue 16). */
+export const sex = cs([['1', '男', 'Male'], ['2', '女', 'Female'], ['0', '未知的性别', 'Unknown'], ['9', '未说明的性别', 'Not stated']]);
 
 /** GB/T 3304-1991 (97/98 labels **unconfirmed**, records.md §2.1) */
 export const ethnicity = cs([

@@ -3,10 +3,12 @@
  * food, and for diabetes the glucose (mmol/L or mg/dL, the conversion shown as typed), foot pulse, HbA1c,
  * hypoglycaemia and insulin.
  */
-import { Card, Checkbox, Col, Form, Input, InputNumber, Row, Select, Space } from 'antd';
+import { Card, Checkbox, Col, Form, Input, Row, Select, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { Disease } from '../../../shared/api/followups';
 import { HTN_EMERGENCY_SIGNS, T2DM_EMERGENCY_SIGNS } from '../../../shared/domain/followup-emergency';
+import { NumberInput } from '../../components/NumberInput';
+import { numberRules } from '../../components/number-rules';
 import { CodeRadio } from './CodeRadio';
 import { DateInput } from './DateInput';
 import type { EmergencyByPath } from './emergency-fields';
@@ -59,8 +61,8 @@ export function DiseaseFields({ disease, values, emergency }: { disease: Disease
                 }
               >
                 <Space.Compact>
-                  <Form.Item name={['t2dm', 'glucoseValue']} noStyle>
-                    <InputNumber className="glucose-input" min={0} max={g?.glucoseUnit === 'mg/dL' ? 2000 : 60} step={0.1} aria-label={t('followups.form.glucose')} data-testid="glucose" />
+                  <Form.Item name={['t2dm', 'glucoseValue']} noStyle rules={numberRules(t, { min: 0, max: g?.glucoseUnit === 'mg/dL' ? 2000 : 60, unit: g?.glucoseUnit ?? 'mmol/L' })}>
+                    <NumberInput className="glucose-input" aria-label={t('followups.form.glucose')} data-testid="glucose" />
                   </Form.Item>
                   <Form.Item name={['t2dm', 'glucoseUnit']} noStyle>
                     <Select
@@ -78,12 +80,12 @@ export function DiseaseFields({ disease, values, emergency }: { disease: Disease
             <Col xs={24} md={12}>
               <Form.Item label={t('followups.form.staple')}>
                 <Space wrap>
-                  <Form.Item name={['t2dm', 'stapleGramsPerDay']} noStyle>
-                    <InputNumber className="pair-number" min={0} max={2000} precision={0} suffix={t('followups.unit.gramsPerDay')} aria-label={t('followups.form.staple')} />
+                  <Form.Item name={['t2dm', 'stapleGramsPerDay']} noStyle rules={numberRules(t, { min: 0, max: 2000, precision: 0, unit: t('followups.unit.gramsPerDay') })}>
+                    <NumberInput className="pair-number" unit={t('followups.unit.gramsPerDay')} aria-label={t('followups.form.staple')} />
                   </Form.Item>
                   <span>{t('followups.form.target')}</span>
-                  <Form.Item name={['t2dm', 'targetStapleGramsPerDay']} noStyle>
-                    <InputNumber className="pair-number" min={0} max={2000} precision={0} suffix={t('followups.unit.gramsPerDay')} aria-label={`${t('followups.form.staple')} ${t('followups.form.target')}`} />
+                  <Form.Item name={['t2dm', 'targetStapleGramsPerDay']} noStyle rules={numberRules(t, { min: 0, max: 2000, precision: 0, unit: t('followups.unit.gramsPerDay') })}>
+                    <NumberInput className="pair-number" unit={t('followups.unit.gramsPerDay')} aria-label={`${t('followups.form.staple')} ${t('followups.form.target')}`} />
                   </Form.Item>
                 </Space>
               </Form.Item>

@@ -6,6 +6,7 @@ import type { Disease, FollowupEvaluation, FollowupView } from '../../../shared/
 import { ApiError, api } from '../../api-client';
 import { errorText } from '../../app/api-errors';
 import { fieldIssueText } from '../../i18n';
+import { useFormKeys } from '../residents/use-form-keys';
 import { ClosingFields } from './ClosingFields';
 import { DecisionPanel } from './DecisionPanel';
 import { DiseaseFields } from './DiseaseFields';
@@ -53,10 +54,18 @@ export function FollowupForm(props: {
   // Computed once: the form is keyed by its target, and a later reload of the last visit must not reset typing.
   const [initialValues] = useState<VisitValues>(() => {
     if (target.mode !== 'new') return fromView(target.view);
-    const carried = carriedFrom(props.lastVisit.htn ?? props.lastVisit.t2dm);
+    const carried = carriedFrom(props.lastVisit, target.diseases);
     return { visitDate: props.today, visitMode: 1, doctorSignature: props.doctorName, ...carried, t2dm: { glucoseUnit: 'mmol/L' }, htn: {} };
   });
   const [values, setValues] = useState<VisitValues>(initialValues);
+  // Until the doctor edits the drug list, it follows the diseases ticked: each disease's own last drugs.
+  const medsEdited = useRef(false);
+  const chooseDiseases = (next: Disease[]) => {
+    setDiseases(next);
+    if (target.mode !== 'new' || medsEdited.current) return;
+    form.setFieldsValue({ medications: carriedFrom(props.lastVisit, next).medications ?? [] });
+    setValues({ ...(form.getFieldsValue(true) as VisitValues) });
+  };
 
   const emergencies = useMemo(() => Object.fromEntries(diseases.map((d) => [d, emergencyNow(d, values)])) as Record<Disease, ReturnType<typeof emergencyNow>>, [diseases, values]);
   const emergencyByPath: EmergencyByPath = useMemo(() => {
@@ -86,15 +95,27 @@ export function FollowupForm(props: {
     }
   };
 
-  const run = async (kind: 'draft' | 'complete') => {
-    if (kind === 'complete') {
-      try {
-        await form.validateFields();
-      } catch {
-        void message.error(t('followups.form.fixFields'));
-        return;
-      }
+  /**
+   * Checks the fields before a save. A draft may be incomplete but never wrong: it ignores only the "required"
+   * marks. A refused save brings the first red field into view and focus (issue 16).
+   */
+  const fieldsAccepted = async (kind: 'draft' | 'complete'): Promise<boolean> => {
+    let errorFields: { name: (string | number)[]; errors: string[] }[] = [];
+    try {
+      await form.validateFields();
+    } catch (e) {
+      errorFields = (e as { errorFields?: typeof errorFields }).errorFields ?? [];
     }
+    const blocking = kind === 'complete' ? errorFields : errorFields.filter((f) => f.errors.some((msg) => msg !== t('form.required')));
+    const first = blocking[0];
+    if (!first) return true;
+    form.scrollToField(first.name, { block: 'center', focus: true });
+    void message.error(t('followups.form.fixFields'));
+    return false;
+  };
+
+  const run = async (kind: 'draft' | 'complete') => {
+    if (!(await fieldsAccepted(kind))) return;
     const all = form.getFieldsValue(true) as VisitValues;
     setBusy(true);
     const saved: FollowupView[] = [];
@@ -124,12 +145,7 @@ export function FollowupForm(props: {
 
   const amend = async () => {
     if (target.mode !== 'amend') return;
-    try {
-      await form.validateFields();
-    } catch {
-      void message.error(t('followups.form.fixFields'));
-      return;
-    }
+    if (!(await fieldsAccepted('complete'))) return;
     const d = target.view.followup.disease;
     const all = form.getFieldsValue(true) as VisitValues;
     setBusy(true);
@@ -153,12 +169,20 @@ export function FollowupForm(props: {
   };
 
   const visitDate = values.visitDate ?? props.today;
+  // As on the health check: Enter moves to the next field instead of submitting half a form; Ctrl+S saves a draft.
+  const keys = useFormKeys(() => {
+    if (target.mode !== 'amend' && diseases.length > 0 && !busy) void run('draft');
+  });
   return (
+    <div ref={keys.ref} onKeyDownCapture={keys.onKeyDownCapture}>
     <Form<VisitValues>
       form={form}
       layout="vertical"
       initialValues={initialValues}
-      onValuesChange={() => setValues({ ...(form.getFieldsValue(true) as VisitValues) })}
+      onValuesChange={(changed: Partial<VisitValues>) => {
+        if ('medications' in changed) medsEdited.current = true;
+        setValues({ ...(form.getFieldsValue(true) as VisitValues) });
+      }}
       className="followup-form"
       aria-label={t('followups.form.title')}
     >
@@ -166,7 +190,7 @@ export function FollowupForm(props: {
         <Form.Item label={t('followups.form.diseases')} required>
           <Checkbox.Group
             value={diseases}
-            onChange={(v) => setDiseases(v)}
+            onChange={chooseDiseases}
             options={props.enrolled.map((d) => ({ value: d, label: t(`followups.formTitle.${d}`), disabled: Boolean(done[d]) }))}
           />
         </Form.Item>
@@ -217,5 +241,6 @@ export function FollowupForm(props: {
         <Input.TextArea id="amend-reason" value={amendReason} onChange={(e) => setAmendReason(e.target.value)} maxLength={500} autoFocus />
       </Modal>
     </Form>
+    </div>
   );
 }

@@ -7,6 +7,7 @@ import { api, subscribe } from '../../api-client';
 import { errorText } from '../../app/api-errors';
 import type { SectionPageProps } from '../../app/section-pages';
 import { openSection, useHashParams } from '../worklist/hash-params';
+import { sameDayDraft } from './followup-model';
 import { FollowupForm, type FollowupTarget } from './FollowupForm';
 import { FollowupHistory } from './FollowupHistory';
 import { ReferralChecks } from './ReferralChecks';
@@ -101,7 +102,31 @@ export function FollowupsPage({ session }: SectionPageProps) {
   } else if (residentId && !loaded) {
     body = <Spin />;
   } else if (loaded) {
+    const draftToday = target?.mode === 'new' ? sameDayDraft(loaded.followups, target.diseases, today) : undefined;
+    const draftOffer = draftToday ? (
+      <Alert
+        type="warning"
+        showIcon
+        className="form-alert"
+        data-testid="same-day-draft"
+        title={t('followups.form.sameDayDraft', { date: draftToday.visitDate, disease: t(`followups.disease.${draftToday.followup.disease}`) })}
+        action={
+          <Button
+            type="primary"
+            autoFocus
+            onClick={() => {
+              setTarget({ mode: 'draft', view: draftToday });
+              setFormKey((k) => k + 1);
+            }}
+          >
+            {t('followups.form.continueDraft')}
+          </Button>
+        }
+      />
+    ) : null;
     const visitTab = target ? (
+      <>
+      {draftOffer}
       <FollowupForm
         key={formKey}
         residentId={loaded.detail.resident.id}
@@ -116,6 +141,7 @@ export function FollowupsPage({ session }: SectionPageProps) {
         }}
         onCancel={() => setTarget(null)}
       />
+      </>
     ) : active.length === 0 ? (
       <Alert type="info" showIcon title={t('followups.notEnrolled')} />
     ) : (

@@ -1,18 +1,21 @@
-import { Card, Col, Form, Input, InputNumber, Row, Space } from 'antd';
+import { Card, Col, Form, Input, Row, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { NumberInput } from '../../components/NumberInput';
+import { numberRules } from '../../components/number-rules';
 import { CodeRadio } from './CodeRadio';
 
 function PairRow(props: { label: string; now: string; target: string; unit: string; max: number; precision?: number }) {
   const { t } = useTranslation();
+  const rules = numberRules(t, { min: 0, max: props.max, precision: props.precision ?? 0, unit: props.unit });
   return (
     <Form.Item label={props.label}>
       <Space wrap>
-        <Form.Item name={props.now} noStyle>
-          <InputNumber className="pair-number" min={0} max={props.max} precision={props.precision ?? 0} suffix={props.unit} aria-label={`${props.label} ${t('followups.form.now')}`} />
+        <Form.Item name={props.now} noStyle rules={rules}>
+          <NumberInput className="pair-number" unit={props.unit} aria-label={`${props.label} ${t('followups.form.now')}`} />
         </Form.Item>
         <span>{t('followups.form.target')}</span>
-        <Form.Item name={props.target} noStyle>
-          <InputNumber className="pair-number" min={0} max={props.max} precision={props.precision ?? 0} suffix={props.unit} aria-label={`${props.label} ${t('followups.form.target')}`} />
+        <Form.Item name={props.target} noStyle rules={rules}>
+          <NumberInput className="pair-number" unit={props.unit} aria-label={`${props.label} ${t('followups.form.target')}`} />
         </Form.Item>
       </Space>
     </Form.Item>

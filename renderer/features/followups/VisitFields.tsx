@@ -15,12 +15,22 @@ export function VisitFields({ today, emergency, values }: { today: string; emerg
   const em = useEmergencyProps(emergency);
   const bmi = bmiOf(values.weight, values.heightCm);
   const targetBmi = bmiOf(values.targetWeight, values.heightCm);
+  // followups.md §3: a face-to-face visit (门诊, 家庭) needs measured BP; a phone visit does not.
+  const faceToFace = values.visitMode === 1 || values.visitMode === 2;
   return (
     <Card size="small" title={t('followups.form.visit')} className="form-card">
       <Row gutter={16}>
         <Col xs={24} md={8}>
-          <Form.Item name="visitDate" label={t('followups.form.visitDate')} rules={[{ required: true, message: t('form.required') }]}>
-            <DateInput max={today} />
+          {/* A future date is refused at the field, not reverted to today (issue 16). */}
+          <Form.Item
+            name="visitDate"
+            label={t('followups.form.visitDate')}
+            rules={[
+              { required: true, message: t('form.required') },
+              { validator: async (_r, v: unknown) => { if (typeof v === 'string' && v > today) throw new Error(t('form.dateAfterToday', { today })); } },
+            ]}
+          >
+            <DateInput />
           </Form.Item>
         </Col>
         <Col xs={24} md={16}>
@@ -29,10 +39,10 @@ export function VisitFields({ today, emergency, values }: { today: string; emerg
       </Row>
       <Row gutter={16}>
         <Col xs={12} md={6}>
-          <NumberField name="sbp" label={t('followups.form.sbp')} unit="mmHg" min={40} max={300} precision={0} testId="sbp" {...em('sbp')} />
+          <NumberField name="sbp" label={t('followups.form.sbp')} unit="mmHg" min={40} max={300} precision={0} testId="sbp" required={faceToFace} {...em('sbp')} />
         </Col>
         <Col xs={12} md={6}>
-          <NumberField name="dbp" label={t('followups.form.dbp')} unit="mmHg" min={20} max={200} precision={0} testId="dbp" {...em('dbp')} />
+          <NumberField name="dbp" label={t('followups.form.dbp')} unit="mmHg" min={20} max={200} precision={0} testId="dbp" required={faceToFace} {...em('dbp')} />
         </Col>
         <Col xs={12} md={6}>
           <NumberField name="heartRate" label={t('followups.form.heartRate')} unit={t('followups.unit.perMinute')} min={20} max={250} precision={0} {...em('heartRate')} />

@@ -354,10 +354,30 @@ export function fromView(view: FollowupView): VisitValues {
   return values;
 }
 
-/** Values carried from the last visit: targets, height, medication; the measurements are typed fresh. */
-export function carriedFrom(view: FollowupView | undefined): Partial<VisitValues> {
-  if (!view) return {};
-  const all = fromView(view);
+/**
+ * Values carried from the last completed visit of each disease being recorded now: targets, height, medication;
+ * the measurements are typed fresh. Medication comes only from the same disease's record, so a diabetes visit never
+ * inherits the hypertension drugs (issue 16); a visit for both lists each disease's drugs once. Targets and height
+ * come from the more recent of those visits.
+ */
+export function carriedFrom(lastVisit: Partial<Record<Disease, FollowupView>>, diseases: readonly Disease[]): Partial<VisitValues> {
+  const views = diseases.flatMap((d) => {
+    const v = lastVisit[d];
+    return v && v.followup.disease === d ? [v] : [];
+  });
+  if (views.length === 0) return {};
+  const latest = views.reduce((a, b) => (b.visitDate > a.visitDate ? b : a));
+  const all = fromView(latest);
+  const seen = new Set<string>();
+  const medications: MedicationValues[] = [];
+  for (const v of views) {
+    for (const m of fromView(v).medications ?? []) {
+      const key = (m.drugName ?? '').trim();
+      if (key === '' || seen.has(key)) continue;
+      seen.add(key);
+      medications.push(m);
+    }
+  }
   return {
     heightCm: all.heightCm,
     targetWeight: all.targetWeight,
@@ -365,6 +385,14 @@ export function carriedFrom(view: FollowupView | undefined): Partial<VisitValues
     targetAlcoholLiang: all.targetAlcoholLiang,
     targetExerciseTimesPerWeek: all.targetExerciseTimesPerWeek,
     targetExerciseMinutes: all.targetExerciseMinutes,
-    medications: all.medications,
+    medications,
   };
+}
+
+/**
+ * A draft of today for one of the diseases a new visit is about: offered before a second record of the same visit
+ * is started (issue 16: the work list opened a fresh form while the morning's draft lingered).
+ */
+export function sameDayDraft(followups: readonly FollowupView[], diseases: readonly Disease[], today: string): FollowupView | undefined {
+  return followups.find((f) => f.status === 'draft' && f.visitDate === today && diseases.includes(f.followup.disease));
 }

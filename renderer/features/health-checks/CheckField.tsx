@@ -1,9 +1,10 @@
-import { Form, Input, InputNumber, Space } from 'antd';
+import { Form, Input, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { NumberInput } from '../../components/NumberInput';
 import { CodeChecks } from '../residents/CodeChecks';
 import { CodeRadio } from '../residents/CodeRadio';
 import { useLang } from '../residents/code-options';
-import type { FieldSpec } from './check-fields';
+import { unitText, type FieldSpec } from './check-fields';
 import { formatValue } from './format-value';
 
 const name = (path: string) => path.split('.');
@@ -26,14 +27,7 @@ export function CheckField({ spec, previous }: { spec: FieldSpec; previous?: unk
     case 'int':
       return (
         <Form.Item name={name(spec.path)} label={label} extra={extra} className={cls}>
-          <InputNumber
-            controls={false}
-            precision={spec.kind === 'int' ? 0 : undefined}
-            suffix={spec.unit || undefined}
-            aria-label={label}
-            inputMode="decimal"
-            className="number-input"
-          />
+          <NumberInput unit={unitText(spec.unit, lang) || undefined} aria-label={label} />
         </Form.Item>
       );
     case 'bp':
@@ -41,11 +35,11 @@ export function CheckField({ spec, previous }: { spec: FieldSpec; previous?: unk
         <Form.Item label={label} extra={extra} className={cls} required={false}>
           <Space.Compact className="bp-pair">
             <Form.Item name={[...name(spec.path), 'sbp']} noStyle>
-              <InputNumber controls={false} precision={0} aria-label={t('health-checks.form.sbp', { field: label })} placeholder={t('health-checks.form.sbpShort')} className="bp-input" />
+              <NumberInput aria-label={t('health-checks.form.sbp', { field: label })} placeholder={t('health-checks.form.sbpShort')} className="bp-input" />
             </Form.Item>
             <span className="bp-slash">/</span>
             <Form.Item name={[...name(spec.path), 'dbp']} noStyle>
-              <InputNumber controls={false} precision={0} aria-label={t('health-checks.form.dbp', { field: label })} placeholder={t('health-checks.form.dbpShort')} className="bp-input" suffix="mmHg" />
+              <NumberInput aria-label={t('health-checks.form.dbp', { field: label })} placeholder={t('health-checks.form.dbpShort')} className="bp-input" unit="mmHg" />
             </Form.Item>
           </Space.Compact>
         </Form.Item>

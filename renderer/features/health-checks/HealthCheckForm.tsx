@@ -14,7 +14,7 @@ import type { UnlockedSession } from '../../app/section-pages';
 import { fieldIssueText } from '../../i18n';
 import { placeIssues } from '../residents/place-issues';
 import { BLOCKS } from './check-fields';
-import { fieldNameOf, fromDraft, type FormValues, halfPairFindings, toDraft } from './check-form-values';
+import { fieldNameOf, fromDraft, type FormValues, halfPairFindings, scrollNameOf, toDraft } from './check-form-values';
 import { CheckBlock } from './CheckBlock';
 import { CheckJudgement } from './CheckJudgement';
 import { RowsBlock } from './RowsBlock';
@@ -108,7 +108,7 @@ export function HealthCheckForm(props: {
   const refused = (f: Findings) => {
     show(f);
     void message.error(t('health-checks.form.fixFirst', { count: f.errors.length }));
-    form.scrollToField(fieldNameOf(f.errors[0]?.path ?? '') ?? 'checkDate', { block: 'center' });
+    form.scrollToField(scrollNameOf(f.errors[0]?.path ?? ''), { block: 'center' });
   };
 
   const apiFailed = (e: unknown) => {

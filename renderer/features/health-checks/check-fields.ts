@@ -25,6 +25,19 @@ export interface FieldSpec {
   wide?: boolean;
 }
 
+/** Units that are words get each language's own text (次/分, not "/min", in the Chinese UI); symbols print as they are. */
+const WORD_UNITS: Record<string, { zh: string; en: string }> = {
+  perMinute: { zh: '次/分', en: '/min' },
+  minutes: { zh: '分钟', en: 'min' },
+  years: { zh: '年', en: 'y' },
+};
+
+/** A field's unit as shown in `lang`. */
+export function unitText(unit: string | undefined, lang: 'zh' | 'en'): string {
+  if (!unit) return '';
+  return WORD_UNITS[unit]?.[lang] ?? unit;
+}
+
 export interface BlockSpec {
   key: 'symptoms' | 'general' | 'lifestyle' | 'organ' | 'exam' | 'aux' | 'problems' | 'assessment';
   fields: FieldSpec[];
@@ -57,8 +70,8 @@ export const BLOCKS: readonly BlockSpec[] = [
     key: 'general',
     fields: [
       n('generalCondition.temperature', '℃'),
-      i('generalCondition.pulseRate', '/min'),
-      i('generalCondition.respiratoryRate', '/min'),
+      i('generalCondition.pulseRate', 'perMinute'),
+      i('generalCondition.respiratoryRate', 'perMinute'),
       { path: 'generalCondition.bpLeft', kind: 'bp', unit: 'mmHg' },
       { path: 'generalCondition.bpRight', kind: 'bp', unit: 'mmHg' },
       n('generalCondition.height', 'cm'),
@@ -75,8 +88,8 @@ export const BLOCKS: readonly BlockSpec[] = [
     key: 'lifestyle',
     fields: [
       c('lifestyle.exerciseFrequency', cs.exerciseFrequency),
-      i('lifestyle.exerciseMinutes', 'min'),
-      n('lifestyle.exerciseYears', 'y'),
+      i('lifestyle.exerciseMinutes', 'minutes'),
+      n('lifestyle.exerciseYears', 'years'),
       tx('lifestyle.exerciseType'),
       m('lifestyle.dietHabits', cs.dietHabits, false),
       c('lifestyle.smokingStatus', cs.smokingStatus),
@@ -93,7 +106,7 @@ export const BLOCKS: readonly BlockSpec[] = [
       tx('lifestyle.alcoholTypeOther'),
       c('lifestyle.occupationalExposure.has', cs.noneOrHas, '1'),
       tx('lifestyle.occupationalExposure.jobType'),
-      n('lifestyle.occupationalExposure.years', 'y'),
+      n('lifestyle.occupationalExposure.years', 'years'),
       ...['dust', 'radiation', 'physical', 'chemical', 'other'].flatMap(exposure),
     ],
   },
@@ -121,7 +134,7 @@ export const BLOCKS: readonly BlockSpec[] = [
       c('physicalExam.barrelChest', cs.barrelChest, '1'),
       ct('physicalExam.breathSounds', cs.normalAbnormal, '1'),
       ct('physicalExam.rales', cs.rales, '1'),
-      i('physicalExam.heartRate', '/min'),
+      i('physicalExam.heartRate', 'perMinute'),
       c('physicalExam.heartRhythm', cs.heartRhythm, '1'),
       ct('physicalExam.heartMurmur', cs.noneOrHas, '1'),
       ct('physicalExam.abdTenderness', cs.noneOrHas, '1'),

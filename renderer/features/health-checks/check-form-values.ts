@@ -4,6 +4,7 @@
  * 穿衣 both score 0, so the score alone cannot say which box was ticked). Empty inputs become absent fields.
  */
 import type { FieldIssue } from '../../../shared/api/errors';
+import { numberProblem } from '../../components/number-text';
 import { type CheckFindings, checkRange, DBP_RANGE, SBP_RANGE } from '../../../shared/domain/health-check-rules';
 import type { HealthCheckDraft } from '../../../shared/schemas/health-check';
 import { SELF_CARE_ITEMS, SELF_CARE_LEVEL_SCORES, type SelfCareItem } from '../../../shared/domain/self-care';
@@ -35,11 +36,27 @@ function setAt(obj: Record<string, unknown>, path: string, value: unknown): void
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
+const isEmpty = (v: unknown) => v === undefined || v === null || v === '';
+
+/**
+ * A number box's value (renderer/components/NumberInput): a number, or the text as typed when it is not one. Text
+ * is never dropped silently: it becomes an issue at the field, which refuses the save until it is corrected.
+ */
+function typedNumber(path: string, raw: unknown, precision: number | undefined, issues: FieldIssue[]): number | undefined {
+  if (isEmpty(raw)) return undefined;
+  const problem = numberProblem(raw, precision === undefined ? {} : { precision });
+  if (problem || typeof raw !== 'number') {
+    issues.push({ path, message: problem?.code === 'tooManyDecimals' ? 'validation.tooManyDecimals' : 'validation.notANumber', params: { precision: precision ?? 0 } });
+    return undefined;
+  }
+  return num(raw);
+}
+
 function fieldValue(spec: FieldSpec, raw: unknown, issues: FieldIssue[]): unknown {
   switch (spec.kind) {
     case 'number':
     case 'int':
-      return num(raw);
+      return typedNumber(spec.path, raw, spec.kind === 'int' ? 0 : spec.precision, issues);
     case 'code':
       return typeof raw === 'string' && raw ? raw : undefined;
     case 'codes': {
@@ -60,12 +77,12 @@ function fieldValue(spec: FieldSpec, raw: unknown, issues: FieldIssue[]): unknow
       }
       return text(raw);
     case 'bp': {
-      const sbp = num(valueAt(raw, 'sbp'));
-      const dbp = num(valueAt(raw, 'dbp'));
+      const sbp = typedNumber(`${spec.path}.sbp`, valueAt(raw, 'sbp'), 0, issues);
+      const dbp = typedNumber(`${spec.path}.dbp`, valueAt(raw, 'dbp'), 0, issues);
       if (sbp === undefined && dbp === undefined) return undefined;
       // A pair is one reading: half of it cannot be saved, so the missing half is asked for next to its box.
-      if (sbp === undefined) issues.push({ path: `${spec.path}.sbp`, message: 'validation.required' });
-      if (dbp === undefined) issues.push({ path: `${spec.path}.dbp`, message: 'validation.required' });
+      if (sbp === undefined && isEmpty(valueAt(raw, 'sbp'))) issues.push({ path: `${spec.path}.sbp`, message: 'validation.required' });
+      if (dbp === undefined && isEmpty(valueAt(raw, 'dbp'))) issues.push({ path: `${spec.path}.dbp`, message: 'validation.required' });
       return sbp !== undefined && dbp !== undefined ? { sbp, dbp } : undefined;
     }
   }
@@ -134,6 +151,16 @@ export function fieldNameOf(issuePath: string): (string | number)[] | null {
   if (path.startsWith('organFunction.dentition')) return ['organFunction', 'dentition'];
   if (path.startsWith('abnormalities')) return ['abnormalities'];
   return path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+}
+
+/**
+ * Where a refused save scrolls for an issue: its field, or for the self-care block as a whole its first item, so a
+ * refused 65+ check shows the block rather than the top of the form (issue 16).
+ */
+export function scrollNameOf(issuePath: string): (string | number)[] {
+  const path = issuePath.replace(/^data\./, '');
+  if (path === 'selfCare') return ['selfCareLevels', SELF_CARE_ITEMS[0] ?? ''];
+  return fieldNameOf(path) ?? ['checkDate'];
 }
 
 /**

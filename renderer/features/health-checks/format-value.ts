@@ -1,6 +1,6 @@
 import type { Lang } from '../residents/code-options';
 import { codeLabel } from '../residents/code-options';
-import type { FieldSpec } from './check-fields';
+import { unitText, type FieldSpec } from './check-fields';
 
 /** A stored value as one line of text (last year's value beside this year's field, and the printed check). */
 export function formatValue(spec: FieldSpec, v: unknown, lang: Lang): string {
@@ -8,7 +8,7 @@ export function formatValue(spec: FieldSpec, v: unknown, lang: Lang): string {
   switch (spec.kind) {
     case 'number':
     case 'int':
-      return typeof v === 'number' ? `${v}${spec.unit ? ` ${spec.unit}` : ''}` : '';
+      return typeof v === 'number' ? `${v}${spec.unit ? ` ${unitText(spec.unit, lang)}` : ''}` : '';
     case 'bp': {
       const bp = v as { sbp?: number; dbp?: number };
       return bp.sbp !== undefined && bp.dbp !== undefined ? `${bp.sbp}/${bp.dbp} mmHg` : '';

@@ -88,6 +88,7 @@ export function ResidentList(props: { villages: readonly Village[]; onOpen: (id:
           {
             title: t('residents.field.name'),
             dataIndex: 'name',
+            className: 'nowrap',
             width: 120,
             render: (name: string, r) => (
               <a href={`#/residents?id=${encodeURIComponent(r.id)}`} onClick={(e) => e.stopPropagation()}>
@@ -97,9 +98,9 @@ export function ResidentList(props: { villages: readonly Village[]; onOpen: (id:
           },
           { title: t('residents.field.sex'), dataIndex: 'sex', width: 60, render: (s: string) => codeLabel(cs.sex, s, lang) },
           { title: t('residents.list.age'), dataIndex: 'age', width: 60 },
-          { title: t('residents.field.villageCode'), dataIndex: 'villageName', width: 110 },
+          { title: t('residents.field.villageCode'), dataIndex: 'villageName', width: 140, className: 'nowrap' },
           { title: t('residents.list.tags'), key: 'tags', render: (_: unknown, r) => <SummaryBadges summary={r} /> },
-          { title: t('residents.field.recordNo'), dataIndex: 'recordNo', width: 180, className: 'monospace' },
+          { title: t('residents.field.recordNo'), dataIndex: 'recordNo', width: 220, className: 'monospace nowrap' },
         ]}
       />
       {rows.length < total && (

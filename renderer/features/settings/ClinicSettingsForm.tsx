@@ -62,7 +62,7 @@ export function ClinicSettingsForm(props: { settings: ClinicSettings; canEdit: b
         <InputNumber min={1} max={240} precision={0} />
       </Form.Item>
       <Form.Item label={t('settings.timeZone')} htmlFor="settings-time-zone">
-        <Input id="settings-time-zone" value={props.settings.timeZone} readOnly disabled />
+        <Input id="settings-time-zone" value={t(`settings.zoneName.${props.settings.timeZone}`, { defaultValue: props.settings.timeZone })} readOnly disabled />
       </Form.Item>
       {props.canEdit && (
         <Button type="primary" htmlType="submit" loading={busy}>

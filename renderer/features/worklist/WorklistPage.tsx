@@ -5,6 +5,7 @@ import type { WorkKind, Worklist, WorkRow, WorkStatus } from '../../../shared/ap
 import type { ClinicSettings } from '../../../shared/api/settings';
 import { api, onConnectionChange, subscribe } from '../../api-client';
 import { errorText } from '../../app/api-errors';
+import type { SectionPageProps } from '../../app/section-pages';
 import { workHref } from './work-links';
 import '../followups/followups.css';
 
@@ -12,15 +13,28 @@ import '../followups/followups.css';
 export const KIND_ORDER: WorkKind[] = ['referralCheck', 'recheck', 'followup', 'quarterGap', 'missedQuarter', 'screening', 'healthCheck', 'contractExpiring', 'noContract'];
 const STATUS_COLOR: Record<WorkStatus, string> = { overdue: 'red', due: 'orange', upcoming: 'blue' };
 const REFRESH_DELAY_MS = 300;
+/** Rows per group and page: the page stays a few screens long however big the township (issue 16). */
+const GROUP_PAGE_SIZE = 10;
+
+/**
+ * Whose work the list opens on: a doctor's own patients (their name is the residents' 责任医生 and the contracts'
+ * doctor); an administrator sees everyone.
+ */
+export function defaultDoctorFilter(user: { role: string; displayName: string }): string {
+  return user.role === 'admin' ? '' : user.displayName;
+}
 
 /**
  * 工作台: the first screen after sign-in. Everything due, overdue or coming up, grouped by kind with counts, filtered
  * by village and doctor; each row opens the form that does the work. `worklist.changed` refreshes it.
  */
-export function WorklistPage() {
+export function WorklistPage({ session }: SectionPageProps) {
   const { t } = useTranslation();
+  const mine = defaultDoctorFilter(session.user);
   const [villageCode, setVillageCode] = useState<string | undefined>(undefined);
-  const [doctor, setDoctor] = useState('');
+  const [doctor, setDoctor] = useState(mine);
+  // Falls back to everyone once, when the doctor has nothing on the list (no patients assigned yet).
+  const [fellBack, setFellBack] = useState(false);
   const [list, setList] = useState<Worklist | null>(null);
   const [failure, setFailure] = useState<unknown>(null);
   const [settings, setSettings] = useState<ClinicSettings | null>(null);
@@ -32,19 +46,25 @@ export function WorklistPage() {
     setLoading(true);
     try {
       const d = doctor.trim();
-      setList(await api.worklist.get({ villageCode, doctor: d || undefined, limit: 2000 }));
+      const got = await api.worklist.get({ villageCode, doctor: d || undefined, limit: 2000 });
+      if (d !== '' && d === mine && !villageCode && got.total === 0 && !fellBack) {
+        setFellBack(true);
+        setDoctor('');
+        return;
+      }
+      setList(got);
       setFailure(null);
     } catch (e) {
       setFailure(e);
     } finally {
       setLoading(false);
     }
-  }, [villageCode, doctor]);
+  }, [villageCode, doctor, mine, fellBack]);
 
   useEffect(() => {
-    const id = setTimeout(() => void load(), doctor ? REFRESH_DELAY_MS : 0);
+    const id = setTimeout(() => void load(), doctor && doctor !== mine ? REFRESH_DELAY_MS : 0);
     return () => clearTimeout(id);
-  }, [load, doctor]);
+  }, [load, doctor, mine]);
 
   useEffect(() => {
     api.settings
@@ -143,6 +163,8 @@ export function WorklistPage() {
         </Button>
         {list ? <span className="worklist-today">{t('worklist.today', { date: list.today })}</span> : null}
       </Space>
+      {mine && doctor === mine ? <p className="worklist-scope" data-testid="worklist-scope">{t('worklist.mine', { name: mine })}</p> : null}
+      {fellBack && doctor === '' ? <p className="worklist-scope" data-testid="worklist-scope">{t('worklist.noneMine', { name: mine })}</p> : null}
       {failure ? <Alert type="error" showIcon title={errorText(failure)} action={<Button onClick={() => void load()}>{t('common.retry')}</Button>} /> : null}
       {!list && !failure ? <Spin /> : null}
       {list ? (
@@ -193,7 +215,7 @@ export function WorklistPage() {
                 <Table<WorkRow>
                   size="small"
                   rowKey={(r) => `${r.residentId}-${r.kind}-${r.disease ?? ''}-${r.dueDate}`}
-                  pagination={{ pageSize: 50, hideOnSinglePage: true }}
+                  pagination={{ pageSize: GROUP_PAGE_SIZE, hideOnSinglePage: true, showSizeChanger: false }}
                   dataSource={rows}
                   onRow={(r) => ({
                     onClick: () => {
@@ -205,6 +227,7 @@ export function WorklistPage() {
                     {
                       title: t('worklist.col.name'),
                       key: 'name',
+                      className: 'nowrap',
                       render: (_v, r) => (
                         <a href={workHref(r)} onClick={(e) => e.stopPropagation()}>
                           {r.name}
@@ -214,11 +237,12 @@ export function WorklistPage() {
                     {
                       title: t('worklist.col.sexAge'),
                       key: 'sexAge',
+                      className: 'nowrap',
                       render: (_v, r) => `${t(`followups.sex.${r.sex}`, { defaultValue: '' })} ${t('followups.age', { age: r.age })}`,
                     },
-                    { title: t('worklist.col.village'), dataIndex: 'villageName' },
-                    { title: t('worklist.col.disease'), key: 'disease', render: (_v, r) => (r.disease ? t(`followups.disease.${r.disease}`) : '') },
-                    { title: t('worklist.col.due'), dataIndex: 'dueDate' },
+                    { title: t('worklist.col.village'), dataIndex: 'villageName', className: 'nowrap' },
+                    { title: t('worklist.col.disease'), key: 'disease', className: 'nowrap', render: (_v, r) => (r.disease ? t(`followups.disease.${r.disease}`) : '') },
+                    { title: t('worklist.col.due'), dataIndex: 'dueDate', className: 'nowrap' },
                     {
                       title: t('worklist.col.status'),
                       key: 'status',
@@ -235,7 +259,7 @@ export function WorklistPage() {
                           </Tag>
                         )),
                     },
-                    { title: t('worklist.col.doctor'), dataIndex: 'doctor' },
+                    { title: t('worklist.col.doctor'), dataIndex: 'doctor', className: 'nowrap' },
                   ]}
                 />
               </Card>

@@ -8,6 +8,8 @@ export const messages = {
     today: '今天：{{date}}',
     refresh: '刷新',
     empty: '今天没有待办事项',
+    mine: '显示 {{name}} 负责的患者；清空“医生”可看全部。',
+    noneMine: '{{name}} 名下暂无待办，已显示全部患者。',
     yearly: '{{disease}} {{done}}/{{required}} 季度已面访',
     filter: { village: '村', allVillages: '全部村', doctor: '医生', allDoctors: '全部医生（输入姓名筛选）' },
     col: {
@@ -36,6 +38,8 @@ export const messages = {
     today: 'Today: {{date}}',
     refresh: 'Refresh',
     empty: 'Nothing due today',
+    mine: 'Showing the patients of {{name}}; clear "Doctor" to see everyone.',
+    noneMine: 'Nothing due for {{name}}: showing all patients.',
     yearly: '{{disease}} {{done}}/{{required}} quarters seen',
     filter: { village: 'Village', allVillages: 'All villages', doctor: 'Doctor', allDoctors: 'All doctors (type a name to filter)' },
     col: {

@@ -180,9 +180,37 @@ describe('a saved form back into the screen', () => {
   });
 
   it('carries targets, height and medication to the next visit, not the measurements', () => {
-    const carried = carriedFrom(view('htn', { sbp: 150, weight: 70, bmi: 24.2, targetWeight: 65, medications: [{ drugName: '氨氯地平' }] }));
+    const carried = carriedFrom({ htn: view('htn', { sbp: 150, weight: 70, bmi: 24.2, targetWeight: 65, medications: [{ drugName: '氨氯地平' }] }) }, ['htn']);
     expect(carried).toMatchObject({ heightCm: 170, targetWeight: 65, medications: [{ drugName: '氨氯地平' }] });
     expect(carried).not.toHaveProperty('sbp');
-    expect(carriedFrom(undefined)).toEqual({});
+    expect(carriedFrom({}, ['htn'])).toEqual({});
+  });
+
+  // Issue 16: a diabetes follow-up was pre-filled with the last hypertension visit's drugs.
+  const htnVisit = { ...view('htn', { weight: 70, bmi: 24.2, targetWeight: 66, medications: [{ drugName: '氢氯噻嗪片' }, { drugName: '氨氯地平' }] }), visitDate: '2026-09-01' };
+  const dmVisit = { ...view('t2dm', { weight: 72, bmi: 24.9, targetWeight: 68, medications: [{ drugName: '阿卡波糖片' }, { drugName: '氨氯地平' }] }), visitDate: '2026-08-01' };
+
+  it('a diabetes visit takes the drugs of the last diabetes visit, never the hypertension ones', () => {
+    const carried = carriedFrom({ htn: htnVisit, t2dm: dmVisit }, ['t2dm']);
+    expect(carried.medications?.map((m) => m.drugName)).toEqual(['阿卡波糖片', '氨氯地平']);
+    expect(carried.targetWeight).toBe(68);
+  });
+
+  it('a hypertension visit takes the hypertension drugs only', () => {
+    expect(carriedFrom({ htn: htnVisit, t2dm: dmVisit }, ['htn']).medications?.map((m) => m.drugName)).toEqual(['氢氯噻嗪片', '氨氯地平']);
+  });
+
+  it('a diabetes visit with no earlier diabetes visit carries nothing, even when a hypertension visit exists', () => {
+    expect(carriedFrom({ htn: htnVisit }, ['t2dm'])).toEqual({});
+  });
+
+  it('a visit for both lists each disease\'s drugs once; targets from the more recent visit', () => {
+    const carried = carriedFrom({ htn: htnVisit, t2dm: dmVisit }, ['htn', 't2dm']);
+    expect(carried.medications?.map((m) => m.drugName)).toEqual(['氢氯噻嗪片', '氨氯地平', '阿卡波糖片']);
+    expect(carried.targetWeight).toBe(66);
+  });
+
+  it('ignores a last visit filed under the wrong disease key', () => {
+    expect(carriedFrom({ t2dm: htnVisit }, ['t2dm'])).toEqual({});
   });
 });
