@@ -15,6 +15,8 @@ import type { EventBus } from '../services/event-bus';
 
 /** Signatures drawn on screen travel as PNG data URLs; 4 MiB is far above any legitimate request. */
 export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
+/** Events held for a connection that has not said ready yet; the oldest go first (as MAX_PENDING_EVENTS in ipc.ts). */
+export const MAX_PENDING_EVENTS = 500;
 
 export type ServerFrame =
   | { id: number | null; result: ApiResult<unknown> }
@@ -59,7 +61,10 @@ export function createWsTransport(options: {
     const unsubscribe = options.bus.subscribe((event, payload) => {
       const frame: ServerFrame = { event, payload };
       if (ready) send(frame);
-      else pending.push(frame);
+      else {
+        pending.push(frame);
+        if (pending.length > MAX_PENDING_EVENTS) pending.shift();
+      }
     });
     ws.on('close', unsubscribe);
     ws.on('error', () => ws.terminate());

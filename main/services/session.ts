@@ -14,6 +14,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KeyVault, type KdfCost } from '../store/keys';
 import { hasKeySlots, KEYSLOTS_FILE, KEYSLOTS_PREV_FILE } from '../store/keys/keyslots';
+import { checkPasswordPolicy } from '../store/keys/sign-in-policy';
 import type { OsKeystore } from '../store/keys/os-keystore';
 import { AuditLog } from './audit-log';
 import type { EventBus } from './event-bus';
@@ -147,9 +148,11 @@ export class SessionService {
   signIn(username: string, password: string, remember = false): Promise<SessionState> {
     return this.serial(async () => {
       if (!(await this.isInitialised())) throw new AppError('NOT_INITIALISED');
-      if (this.unlocked) await this.closeSession('switchUser');
       const vault = await KeyVault.open(this.options.dataDir, this.vaultOptions());
+      // The password is checked before the open session is touched: a wrong guess on a second connection must
+      // not sign out whoever is working.
       const { dataKey, userId } = await vault.unlockWithPassword(username, password);
+      if (this.unlocked) await this.closeSession('switchUser');
       this.lastUsername = username;
       await this.openAs(dataKey, userId, 'signIn');
       const keystore = this.options.keystore;
@@ -184,15 +187,23 @@ export class SessionService {
   recover(recoveryKey: string, username: string, newPassword: string): Promise<SessionState> {
     return this.serial(async () => {
       if (!(await this.isInitialised())) throw new AppError('NOT_INITIALISED');
-      if (this.unlocked) await this.closeSession('switchUser');
+      const weak = checkPasswordPolicy(newPassword);
+      if (weak) throw weak;
       const vault = await KeyVault.open(this.options.dataDir, this.vaultOptions());
+      // Key, user and new password are all checked before the open session is touched (as in signIn).
       const dataKey = await vault.unlockWithRecoveryKey(recoveryKey);
       const slot = (await vault.listUsers()).find((u) => u.username.toLowerCase() === username.toLowerCase());
       if (!slot) {
         dataKey.fill(0);
         throw new AppError('NOT_FOUND', { username });
       }
-      await vault.changePassword(slot.username, null, newPassword, dataKey);
+      if (this.unlocked) await this.closeSession('switchUser');
+      try {
+        await vault.changePassword(slot.username, null, newPassword, dataKey);
+      } catch (e) {
+        dataKey.fill(0);
+        throw e;
+      }
       this.lastUsername = slot.username;
       await this.openAs(dataKey, slot.userId, 'recover');
       return this.state();

@@ -77,6 +77,9 @@ export const ThrottleEntry = z.object({
 });
 export type ThrottleEntry = z.infer<typeof ThrottleEntry>;
 
+export const ClinicThrottle = z.object({ failures: z.number().int().min(1), lastFailureAt: Instant });
+export type ClinicThrottle = z.infer<typeof ClinicThrottle>;
+
 export const KeySlotsFile = z
   .object({
     format: z.literal(KEYSLOTS_FORMAT),
@@ -90,6 +93,8 @@ export const KeySlotsFile = z
     recovery: RecoverySlot,
     remembered: z.array(RememberedSlot),
     throttle: z.array(ThrottleEntry),
+    /** Failures across all names since the last success: guessing many names costs time too (issue 11 §6). */
+    clinicThrottle: ClinicThrottle.optional(),
   })
   .superRefine((file, ctx) => {
     const unique = (values: string[], what: string) => {

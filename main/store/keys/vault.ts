@@ -26,9 +26,11 @@ import type { OsKeystore } from './os-keystore';
 import { deriveRecoveryKek, generateRecoveryKey, parseRecoveryKey } from './recovery-key';
 import {
   checkPasswordPolicy,
+  clinicThrottleDelayMs,
   findThrottle,
   throttleDelayMs,
   throttleKey,
+  withClinicFailure,
   withFailure,
   withoutThrottle,
 } from './sign-in-policy';
@@ -264,14 +266,16 @@ export class KeyVault {
       const user = state.users[findUserIndex(state, username)];
       const slot = user && state.remembered.find((r) => r.userId === user.userId);
       if (!user || !slot || !keystore.isAvailable()) return null;
+      let secret: Buffer | undefined;
       try {
-        const secret = keystore.decrypt(Buffer.from(slot.sealedSecret, 'base64'));
+        secret = keystore.decrypt(Buffer.from(slot.sealedSecret, 'base64'));
         if (secret.length !== 32) return null;
         const dataKey = unwrapKey(slot.wrapped, secret, { clinicCode: state.clinicCode, slotId: slot.slotId });
-        secret.fill(0);
         return { dataKey, userId: user.userId };
       } catch {
         return null;
+      } finally {
+        secret?.fill(0);
       }
     });
   }
@@ -294,6 +298,16 @@ export class KeyVault {
     const key = throttleKey(username);
     const entry = findThrottle(state, key);
     const at = this.now();
+    const clinicWide = state.clinicThrottle;
+    if (clinicWide) {
+      const delay = clinicThrottleDelayMs(clinicWide.failures);
+      if (at < clinicWide.lastFailureAt && delay > 0) {
+        await this.save({ ...state, clinicThrottle: { ...clinicWide, lastFailureAt: at } });
+        throw new AppError('TOO_MANY_ATTEMPTS', { retryAfterMs: delay, scope: 'clinic' });
+      }
+      const retryAfterMs = clinicWide.lastFailureAt + delay - at;
+      if (retryAfterMs > 0) throw new AppError('TOO_MANY_ATTEMPTS', { retryAfterMs, scope: 'clinic' });
+    }
     if (entry) {
       const delay = throttleDelayMs(entry.failures);
       if (at < entry.lastFailureAt && delay > 0) {
@@ -311,13 +325,14 @@ export class KeyVault {
     try {
       if (!user) throw new AppError('WRONG_PASSWORD');
       const dataKey = unwrapKey(user.wrapped, kek, { clinicCode: state.clinicCode, slotId: user.slotId });
-      if (entry) {
-        await this.save({ ...state, throttle: withoutThrottle(state, key) });
+      if (entry || clinicWide) {
+        const { clinicThrottle: _cleared, ...rest } = state;
+        await this.save({ ...rest, throttle: withoutThrottle(state, key) });
       }
       return { user, dataKey };
     } catch (e) {
       if (e instanceof AppError && e.code === 'WRONG_PASSWORD') {
-        await this.save({ ...state, throttle: withFailure(state, key, at) });
+        await this.save({ ...state, throttle: withFailure(state, key, at), clinicThrottle: withClinicFailure(state, at) });
       }
       throw e;
     } finally {
