@@ -61,8 +61,15 @@ export class SessionService {
     return run;
   }
 
+  /**
+   * Throws KEYSLOTS_MISSING when the database exists without either sidecar: that is a clinic whose key slots
+   * were lost, and answering "not initialised" would lead its user into the set-up wizard.
+   */
   async isInitialised(): Promise<boolean> {
-    return (await hasKeySlots(this.options.dataDir)) && databaseExists(this.options.dataDir);
+    const hasSlots = await hasKeySlots(this.options.dataDir);
+    const hasDatabase = databaseExists(this.options.dataDir);
+    if (hasDatabase && !hasSlots) throw new AppError('KEYSLOTS_MISSING');
+    return hasSlots && hasDatabase;
   }
 
   async state(): Promise<SessionState> {
@@ -107,7 +114,7 @@ export class SessionService {
   }): Promise<{ recoveryKey: string }> {
     return this.serial(async () => {
       if (await hasKeySlots(this.options.dataDir)) throw new AppError('ALREADY_INITIALISED');
-      if (databaseExists(this.options.dataDir)) throw new AppError('ALREADY_INITIALISED', { reason: 'database file exists' });
+      if (databaseExists(this.options.dataDir)) throw new AppError('KEYSLOTS_MISSING');
       const userId = randomUUID();
       const { dataKey, recoveryKey } = await KeyVault.create(
         this.options.dataDir,

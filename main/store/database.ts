@@ -18,6 +18,7 @@ import {
   type ResidentDoc,
   type SettingDoc,
 } from '../../shared/schemas/collections';
+import { AuditChain } from './audit-chain';
 import { getRxStorageSqlcipher } from './rx-storage-sqlcipher';
 import { openEncryptedFile, type Database } from './sqlite-file';
 
@@ -92,6 +93,15 @@ export async function openClinicDatabase(dataDir: string, key: Buffer, opts: { c
     throw e;
   }
   if (userVersion < LATEST_STORE_VERSION) sql.pragma(`user_version = ${LATEST_STORE_VERSION}`);
+  const chain = new AuditChain(sql);
+  try {
+    await chain.start(rx.audit.storageInstance);
+  } catch (e) {
+    chain.stop();
+    await rx.close().catch(() => undefined);
+    sql.close();
+    throw e;
+  }
   const opened = rx;
   let closed = false;
   return {
@@ -102,6 +112,7 @@ export async function openClinicDatabase(dataDir: string, key: Buffer, opts: { c
       if (closed) return;
       closed = true;
       await opened.close();
+      chain.stop();
       if (sql.open) sql.close();
     },
   };

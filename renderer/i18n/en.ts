@@ -14,6 +14,7 @@ export const errorsEn: Record<ErrorCode, string> = {
   WEAK_PASSWORD: 'The password is too simple; use at least 8 characters',
   RECOVERY_KEY_INVALID: 'The recovery key is not correct; check it character by character',
   KEYSLOTS_DAMAGED: 'The sign-in file is damaged; use the recovery key',
+  KEYSLOTS_MISSING: 'Key slots missing: the data is here but keyslots.json is gone. Restore keyslots.json (or keyslots.prev.json) from a backup, then sign in with a password or the recovery key; do not set up a new clinic',
   LAST_USER: 'This is the last account and cannot be removed',
   USER_EXISTS: 'This username is already taken',
   FORBIDDEN: 'Your account is not allowed to do this',

@@ -14,6 +14,7 @@ export const errorsZh: Record<ErrorCode, string> = {
   WEAK_PASSWORD: '密码太简单，至少需要8个字符',
   RECOVERY_KEY_INVALID: '恢复密钥不正确，请逐字核对',
   KEYSLOTS_DAMAGED: '登录信息文件已损坏，请用恢复密钥找回',
+  KEYSLOTS_MISSING: '找不到登录信息文件（keyslots.json），但本机的数据还在：请从备份恢复 keyslots.json 或 keyslots.prev.json，再用密码或恢复密钥登录；不要重新建档',
   LAST_USER: '这是最后一个账户，不能删除',
   USER_EXISTS: '该用户名已存在',
   FORBIDDEN: '您的账户没有此操作的权限',
