@@ -3,13 +3,14 @@
  * key) into the data key through a key slot and opens the encrypted database; locking closes it and wipes the key
  * from memory. After `idleLockMinutes` without activity the app locks itself.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/api/errors';
 import type { Access } from '../../shared/api/method';
 import type { SessionState, SessionUser } from '../../shared/api/session';
 import { DEFAULT_TIME_ZONE, type Clock } from '../../shared/domain/dates';
 import type { Logger } from '../api/dispatch';
 import { databaseExists, openClinicDatabase, type ClinicDatabase } from '../store/database';
+import { prepareRotatedFile, resumeRotation, swapInRotatedFile, type RotationPhase } from '../store/key-rotation';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KeyVault, type KdfCost } from '../store/keys';
@@ -31,6 +32,13 @@ export interface Unlocked {
   dataKey: Buffer;
   deviceId: string;
   timeZone: string;
+}
+
+export interface RotationResult {
+  /** Users whose slot could not take the new key (format 1, never signed in since): they need a new password. */
+  droppedUsers: string[];
+  /** A new recovery key when the old recovery slot could not take the new key; shown once. */
+  recoveryKey: string | null;
 }
 
 export interface SessionOptions {
@@ -162,6 +170,7 @@ export class SessionService {
       if (this.unlocked) await this.closeSession('switchUser');
       this.lastUsername = username;
       await this.openAs(dataKey, userId, 'signIn');
+      if (await vault.isRotationDue()) await this.rotateNow((phase) => this.options.logger.info(`key rotation: ${phase}`));
       const keystore = this.options.keystore;
       if (remember && keystore?.isAvailable()) await vault.remember(username, dataKey, keystore);
       return this.state();
@@ -239,6 +248,51 @@ export class SessionService {
     await u.audit.record({ action: 'changePassword', collection: 'settings', recordId: `user:${u.user.id}` });
   }
 
+  /**
+   * Replaces the data key (issue 11 §3): closes the database, writes a re-encrypted copy, moves every remaining
+   * slot to the new key, swaps the copy in and reopens as the same user. Resumable: a crash at any step leaves a
+   * file that opens with the key its slots hold (key-rotation.ts), and a rotation still due runs at the next open.
+   * What it protects against: key slots or a password that leave with a removed (or compromised) user open no
+   * future copy of the database. What it cannot: copies of the database taken before, which the old key still
+   * opens. Errors: LOCKED, LAST_USER.
+   */
+  rotateDataKey(onProgress: (phase: RotationPhase) => void = () => undefined): Promise<RotationResult> {
+    return this.serial(() => this.rotateNow(onProgress));
+  }
+
+  private async rotateNow(onProgress: (phase: RotationPhase) => void): Promise<RotationResult> {
+    const u = this.current();
+    const oldKey = u.dataKey;
+    const newKey = randomBytes(32);
+    const userId = u.user.id;
+    await u.audit.record({ action: 'rotateKey', collection: 'settings', detail: 'start' });
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    await this.options.onLocking?.();
+    this.unlocked = null;
+    await u.db.close();
+    let result: RotationResult;
+    try {
+      prepareRotatedFile(this.options.dataDir, oldKey, newKey, onProgress);
+      onProgress('slots');
+      const vault = await KeyVault.open(this.options.dataDir, this.vaultOptions());
+      result = await vault.rotate(oldKey, newKey);
+    } catch (e) {
+      // The slots still hold the old key: drop the copy and carry on with the old key, the rotation still due.
+      newKey.fill(0);
+      resumeRotation(this.options.dataDir, oldKey);
+      await this.openAs(oldKey, userId, 'signIn');
+      throw e;
+    }
+    oldKey.fill(0);
+    onProgress('swap');
+    swapInRotatedFile(this.options.dataDir);
+    onProgress('reopen');
+    await this.openAs(newKey, userId, 'rotateKey');
+    onProgress('done');
+    return result;
+  }
+
   /** The vault, for user management by an admin in an open session. */
   async vault(): Promise<KeyVault> {
     return KeyVault.open(this.options.dataDir, this.vaultOptions());
@@ -280,9 +334,10 @@ export class SessionService {
     for (const f of [KEYSLOTS_FILE, KEYSLOTS_PREV_FILE]) await rm(join(this.options.dataDir, f), { force: true });
   }
 
-  private async openAs(dataKey: Buffer, userId: string, action: 'signIn' | 'recover'): Promise<void> {
+  private async openAs(dataKey: Buffer, userId: string, action: 'signIn' | 'recover' | 'rotateKey'): Promise<void> {
     let db: ClinicDatabase;
     try {
+      resumeRotation(this.options.dataDir, dataKey);
       db = await openClinicDatabase(this.options.dataDir, dataKey);
     } catch (e) {
       dataKey.fill(0);

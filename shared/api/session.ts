@@ -101,6 +101,10 @@ export const session = {
   }),
 };
 
+/** What a data-key rotation changed: users to give a new password, and a new recovery key to show once. */
+export const KeyRotation = z.object({ droppedUsers: z.array(z.string()), recoveryKey: z.string().nullable() });
+export type KeyRotation = z.infer<typeof KeyRotation>;
+
 export const UserSummary = SessionUser.extend({ createdAt: z.number() });
 export type UserSummary = z.infer<typeof UserSummary>;
 
@@ -115,16 +119,19 @@ export const users = {
     output: UserSummary,
     access: 'admin',
   }),
-  /** Set another user's password (admin). Errors: NOT_FOUND, FORBIDDEN. */
+  /**
+   * Set another user's password (admin); with `isCompromised` the data key is replaced too (the old password may
+   * be known to someone else). Errors: NOT_FOUND, FORBIDDEN, LAST_USER.
+   */
   resetPassword: method({
-    input: z.object({ username: Username, newPassword: NewPassword }).strict(),
-    output: z.object({ ok: z.literal(true) }),
+    input: z.object({ username: Username, newPassword: NewPassword, isCompromised: z.boolean().default(false) }).strict(),
+    output: z.object({ ok: z.literal(true), rotation: KeyRotation.optional() }),
     access: 'admin',
   }),
-  /** Remove a user and their key slot. Errors: NOT_FOUND, LAST_USER, FORBIDDEN. */
+  /** Remove a user and their key slot, then replace the data key. Errors: NOT_FOUND, LAST_USER, FORBIDDEN. */
   remove: method({
     input: z.object({ username: Username }).strict(),
-    output: z.object({ ok: z.literal(true) }),
+    output: z.object({ ok: z.literal(true), rotation: KeyRotation }),
     access: 'admin',
   }),
 };

@@ -239,7 +239,8 @@ describe('users', () => {
     const [b, a] = [before.users[1], after.users[1]];
     expect(a?.slotId).toBe(b?.slotId);
     expect(a?.kdf.salt).not.toBe(b?.kdf.salt);
-    expect(a?.wrapped.data).not.toBe(b?.wrapped.data);
+    expect(a?.sealed?.key.data).not.toBe(b?.sealed?.key.data);
+    expect(a?.box?.publicKey).not.toBe(b?.box?.publicKey);
     expect(a?.updatedAt).toBe(clockAt);
     expect((await caught(vault.unlockWithPassword('李医生', doctor.password))).code).toBe('WRONG_PASSWORD');
     expect((await vault.unlockWithPassword('李医生', 'new-doctor-pass')).dataKey.equals(dataKey)).toBe(true);
