@@ -30,6 +30,8 @@ export interface DispatcherOptions<C extends Contract, Ctx> {
   logger?: Logger;
   /** Parse handler outputs too, so drift between contract and handler fails loudly (on in tests). */
   checkOutputs?: boolean;
+  /** Called after a successful call of a method declared `audit: 'residentRead'`, with its parsed answer. */
+  auditRead?(methodName: string, value: unknown, input: unknown, ctx: Ctx): Promise<void>;
 }
 
 export type Dispatch<Ctx> = (methodName: unknown, input: unknown, ctx: Ctx) => Promise<ApiResult<unknown>>;
@@ -73,13 +75,18 @@ export function createDispatcher<C extends Contract, Ctx>(options: DispatcherOpt
         };
       }
       const raw = await entry.handler(parsed.data, ctx);
+      let value: unknown;
       if (options.checkOutputs) {
         const out = entry.def.output.safeParse(raw);
         if (!out.success) throw new Error(`${name} returned a value outside its contract: ${out.error.message}`);
-        return { ok: true, value: out.data };
+        value = out.data;
+      } else {
+        // Outputs still go through the schema's parse to apply defaults/brands; it is cheap next to the handler.
+        value = entry.def.output.parse(raw);
       }
-      // Outputs still go through the schema's parse to apply defaults/brands; it is cheap next to the handler.
-      return { ok: true, value: entry.def.output.parse(raw) };
+      // The entry is written before the answer leaves: a read that cannot be audited is not answered.
+      if (entry.def.audit === 'residentRead') await options.auditRead?.(name, value, parsed.data, ctx);
+      return { ok: true, value };
     } catch (e) {
       return errorToResult(e, logger, name);
     }

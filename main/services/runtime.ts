@@ -6,6 +6,7 @@ import { contract } from '../../shared/api';
 import { systemClock, type Clock } from '../../shared/domain/dates';
 import type { CallContext } from '../api/context';
 import { consoleLogger, createDispatcher, type Dispatch, type Logger } from '../api/dispatch';
+import { readAuditEvent } from '../api/audited-reads';
 import { createHandlers } from '../api/handlers';
 import type { KdfCost } from '../store/keys';
 import type { OsKeystore } from '../store/keys/os-keystore';
@@ -45,6 +46,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     authorize: (access) => services.session.authorize(access),
     logger,
     checkOutputs: options.checkOutputs,
+    auditRead: async (name, value, input) => services.session.current().audit.record(readAuditEvent(name, value, input)),
   });
   return { services, dispatch, close: () => services.close() };
 }

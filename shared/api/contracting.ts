@@ -146,9 +146,9 @@ export const contracts = {
     output: ContractView,
   }),
   /** One agreement, with fulfilment (audited as an opening). Errors: NOT_FOUND. */
-  get: method({ input: z.object({ id: Id }).strict(), output: ContractView }),
+  get: method({ audit: 'residentRead', input: z.object({ id: Id }).strict(), output: ContractView }),
   /** A resident's agreements, newest first. Errors: NOT_FOUND. */
-  forResident: method({ input: z.object({ residentId: Id }).strict(), output: z.array(ContractView) }),
+  forResident: method({ audit: 'residentRead', input: z.object({ residentId: Id }).strict(), output: z.array(ContractView) }),
   /** Record a delivered service that no clinical form records (consultation, home visit …). Errors: NOT_FOUND, VALIDATION_FAILED. */
   recordService: method({
     input: z.object({ id: Id, serviceCode: ServiceCode, date: DateOfCare, note: z.string().trim().max(500).default('') }).strict(),

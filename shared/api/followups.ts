@@ -85,7 +85,7 @@ export const registries = {
     output: RegistryView,
   }),
   /** A resident's registries (both diseases). Errors: NOT_FOUND. */
-  forResident: method({ input: z.object({ residentId: Id }).strict(), output: z.array(RegistryView) }),
+  forResident: method({ audit: 'residentRead', input: z.object({ residentId: Id }).strict(), output: z.array(RegistryView) }),
 };
 
 // ---- follow-ups ----
@@ -173,11 +173,11 @@ export const followups = {
     output: FollowupView,
   }),
   /** A follow-up, showing its latest amendment (audited as an opening). Errors: NOT_FOUND. */
-  get: method({ input: z.object({ id: Id }).strict(), output: FollowupView }),
+  get: method({ audit: 'residentRead', input: z.object({ id: Id }).strict(), output: FollowupView }),
   /** A resident's follow-ups, newest visit first. Errors: NOT_FOUND. */
-  forResident: method({ input: z.object({ residentId: Id, disease: Disease.optional() }).strict(), output: z.array(FollowupView) }),
+  forResident: method({ audit: 'residentRead', input: z.object({ residentId: Id, disease: Disease.optional() }).strict(), output: z.array(FollowupView) }),
   /** A resident's referral checks, open ones first. Errors: NOT_FOUND. */
-  referralChecks: method({ input: z.object({ residentId: Id }).strict(), output: z.array(ReferralCheckView) }),
+  referralChecks: method({ audit: 'residentRead', input: z.object({ residentId: Id }).strict(), output: z.array(ReferralCheckView) }),
   /** Record the 2-week referral check (到位 1 / 不到位 2). Errors: NOT_FOUND, VALIDATION_FAILED, ALREADY_COMPLETED. */
   completeReferralCheck: method({
     input: z
@@ -245,9 +245,9 @@ export type WorklistFilter = z.infer<typeof WorklistFilter>;
 
 export const worklist = {
   /** 工作台: due, overdue and upcoming work, filtered by village and doctor, with counts. Errors: LOCKED. */
-  get: method({ input: WorklistFilter, output: Worklist }),
+  get: method({ audit: 'residentRead', input: WorklistFilter, output: Worklist }),
   /** One resident's work items (for the resident page). Errors: NOT_FOUND. */
-  forResident: method({ input: z.object({ residentId: Id }).strict(), output: z.array(WorkRow) }),
+  forResident: method({ audit: 'residentRead', input: z.object({ residentId: Id }).strict(), output: z.array(WorkRow) }),
 };
 
 /** Published when follow-ups, checks, enrolments or contracts change; `all` when too many changed to list. */

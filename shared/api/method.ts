@@ -8,18 +8,26 @@ import type { z } from 'zod';
 /** Who may call a method: before any clinic exists, while locked, or only with a signed-in user (optionally a role). */
 export type Access = 'public' | 'session' | 'admin';
 
+/**
+ * `residentRead`: the answer carries residents' identifying data, so the dispatcher writes one compact audit entry
+ * per call (method, who, when, how many residents, their ids when few; issue 11 §2).
+ */
+export type AuditKind = 'none' | 'residentRead';
+
 export interface Method<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   readonly input: I;
   readonly output: O;
   readonly access: Access;
+  readonly audit: AuditKind;
 }
 
 export function method<I extends z.ZodType, O extends z.ZodType>(def: {
   input: I;
   output: O;
   access?: Access;
+  audit?: AuditKind;
 }): Method<I, O> {
-  return { input: def.input, output: def.output, access: def.access ?? 'session' };
+  return { input: def.input, output: def.output, access: def.access ?? 'session', audit: def.audit ?? 'none' };
 }
 
 export type Domain = Record<string, Method>;

@@ -59,12 +59,12 @@ const Id = z.string().min(1).max(64);
 
 export const residents = {
   /** 查找居民: name, pinyin or initials, ID number (full or last 4–6), phone (full or last 4), record number (full or last 5). Errors: LOCKED. */
-  search: method({
+  search: method({ audit: 'residentRead',
     input: z.object({ query: z.string().trim().min(1).max(40), limit: z.number().int().min(1).max(200).default(50) }).strict(),
     output: z.array(ResidentSummary),
   }),
   /** 居民列表 filtered by village, tag and status, newest record first. Errors: LOCKED. */
-  list: method({
+  list: method({ audit: 'residentRead',
     input: z
       .object({
         villageCode: z.string().regex(/^\d{12}$/).optional(),
@@ -90,7 +90,7 @@ export const residents = {
   /** Merge a duplicate into the record kept: its events and contracts move over; its record number is retired. Errors: NOT_FOUND, VALIDATION_FAILED. */
   merge: method({ input: z.object({ keepId: Id, mergeId: Id, reason: z.string().trim().min(1).max(200) }).strict(), output: ResidentDetail }),
   /** Everything that happened to a resident, newest first. Errors: NOT_FOUND. */
-  timeline: method({ input: z.object({ id: Id }).strict(), output: z.array(TimelineItem) }),
+  timeline: method({ audit: 'residentRead', input: z.object({ id: Id }).strict(), output: z.array(TimelineItem) }),
 };
 
 export const households = {
@@ -100,7 +100,7 @@ export const households = {
     output: HouseholdView,
   }),
   /** Errors: NOT_FOUND. */
-  get: method({ input: z.object({ id: Id }).strict(), output: HouseholdView }),
+  get: method({ audit: 'residentRead', input: z.object({ id: Id }).strict(), output: HouseholdView }),
   /** Add a member (moves them out of any other household). Errors: NOT_FOUND, VALIDATION_FAILED. */
   addMember: method({ input: z.object({ id: Id, residentId: Id, relation: HouseholdRelation }).strict(), output: HouseholdView }),
   /** Errors: NOT_FOUND, VALIDATION_FAILED (the head cannot be removed; set another head first). */
@@ -137,14 +137,14 @@ export type RecentCheck = z.infer<typeof RecentCheck>;
 
 export const healthChecks = {
   /** The clinic's checks dated on or after `since` (drafts first, then newest), for the 体检 section. Errors: LOCKED. */
-  recent: method({
+  recent: method({ audit: 'residentRead',
     input: z.object({ since: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), limit: z.number().int().min(1).max(500).default(100) }).strict(),
     output: z.array(RecentCheck),
   }),
   /** A check, showing its latest amendment. Errors: NOT_FOUND. */
-  get: method({ input: z.object({ id: Id }).strict(), output: HealthCheckView }),
+  get: method({ audit: 'residentRead', input: z.object({ id: Id }).strict(), output: HealthCheckView }),
   /** All checks of a resident, newest first (latest amendments). Errors: NOT_FOUND. */
-  forResident: method({ input: z.object({ residentId: Id }).strict(), output: z.array(HealthCheckView) }),
+  forResident: method({ audit: 'residentRead', input: z.object({ residentId: Id }).strict(), output: z.array(HealthCheckView) }),
   /** Save a draft (new when id is absent). Impossible values are refused; implausible ones come back as warnings. Errors: VALIDATION_FAILED, ALREADY_COMPLETED. */
   saveDraft: method({ input: z.object({ id: Id.optional(), data: HealthCheckDraft }).strict(), output: HealthCheckView }),
   /** Complete a draft: core fields required, and the self-care assessment for residents aged 65+. Errors: VALIDATION_FAILED, ALREADY_COMPLETED. */
