@@ -3,6 +3,7 @@
  * off the answer itself, so a method cannot forget to report what it returned. A resident shows up as an object
  * with `recordNo` and `id` (a summary or record) or as a `residentId` field (encounters, contracts, work items).
  */
+import type { AppError } from '../../shared/api/errors';
 import type { AuditEvent } from '../services/audit-log';
 
 /** Ids listed in the entry when an answer has at most this many residents; above it only the count. */
@@ -44,4 +45,11 @@ export function readAuditEvent(methodName: string, value: unknown, input: unknow
     residentId: ids.length === 1 ? ids[0] : '',
     detail: `${methodName} n=${ids.length}${listed}`.trimEnd(),
   };
+}
+
+/** A refused call (FORBIDDEN): which method, and the resident or village it was refused for when known. */
+export function refusalAuditEvent(methodName: string, error: AppError): AuditEvent {
+  const residentId = typeof error.details?.['residentId'] === 'string' ? error.details['residentId'] : '';
+  const reason = typeof error.details?.['reason'] === 'string' ? ` ${error.details['reason']}` : '';
+  return { action: 'forbidden', collection: 'residents', residentId, detail: `${methodName}${reason}` };
 }

@@ -5,7 +5,8 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/api/errors';
-import type { Access } from '../../shared/api/method';
+import type { Access, Scope } from '../../shared/api/method';
+import { roleMayUse } from '../../shared/domain/access-scope';
 import type { SessionState, SessionUser } from '../../shared/api/session';
 import { DEFAULT_TIME_ZONE, type Clock } from '../../shared/domain/dates';
 import type { Logger } from '../api/dispatch';
@@ -95,12 +96,12 @@ export class SessionService {
     };
   }
 
-  /** Throws unless the caller may use a method of this access level. */
-  authorize(access: Access): void {
+  /** Throws unless the caller may use a method of this access level and scope (shared/api/method.ts `Scope`). */
+  authorize(access: Access, scope: Scope = access === 'admin' ? 'admin' : 'undecided'): void {
     if (access === 'public') return;
     const u = this.unlocked;
     if (!u) throw new AppError('LOCKED');
-    if (access === 'admin' && u.user.role !== 'admin') throw new AppError('FORBIDDEN');
+    if (!roleMayUse(u.user.role, scope)) throw new AppError('FORBIDDEN', { role: u.user.role, scope });
     this.noteActivity();
   }
 

@@ -83,7 +83,7 @@ export const session = {
     access: 'public',
   }),
   /** Forget the remembered slot of the signed-in user on this computer. Errors: LOCKED. */
-  forgetMe: method({ input: z.object({}).strict(), output: z.object({ ok: z.literal(true) }) }),
+  forgetMe: method({ scope: 'self', input: z.object({}).strict(), output: z.object({ ok: z.literal(true) }) }),
   /** Unlock with the printed recovery key and set a new password for one user. Errors: RECOVERY_KEY_INVALID, NOT_FOUND. */
   recover: method({
     input: z.object({ recoveryKey: z.string().trim().min(10).max(200), username: Username, newPassword: NewPassword }).strict(),
@@ -93,9 +93,10 @@ export const session = {
   /** 锁定: drops the data key from memory. Errors: none. */
   lock: method({ input: z.object({}).strict(), output: SessionState, access: 'public' }),
   /** The user is active (keyboard/mouse); postpones the idle lock. Errors: LOCKED. */
-  touch: method({ input: z.object({}).strict(), output: z.object({ lockAt: z.number() }) }),
+  touch: method({ scope: 'self', input: z.object({}).strict(), output: z.object({ lockAt: z.number() }) }),
   /** Change one's own password; rewraps only that user's key slot. Errors: WRONG_PASSWORD, WEAK_PASSWORD. */
   changePassword: method({
+    scope: 'self',
     input: z.object({ oldPassword: Password, newPassword: NewPassword }).strict(),
     output: z.object({ ok: z.literal(true) }),
   }),

@@ -14,7 +14,7 @@ export type ClinicSettings = z.infer<typeof ClinicSettings>;
 
 export const settings = {
   /** 设置: the clinic's settings. Errors: LOCKED. */
-  get: method({ input: z.object({}).strict(), output: ClinicSettings }),
+  get: method({ scope: 'clinic', input: z.object({}).strict(), output: ClinicSettings }),
   /** Update the clinic's name, idle lock or villages. Errors: LOCKED, FORBIDDEN, VALIDATION_FAILED. */
   update: method({
     input: z
