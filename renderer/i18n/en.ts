@@ -143,7 +143,8 @@ export const en: Shape<typeof zhCN> = {
   },
   settings: {
     title: 'Settings',
-    tabs: { clinic: 'Clinic', villages: 'Villages', users: 'Users', password: 'Change password' },
+    tabs: { clinic: 'Clinic', villages: 'Villages', users: 'Users', audit: 'Audit log', password: 'Change password' },
+    audit: { at: 'Time', username: 'User name', action: 'Action', detail: 'Details', export: 'Export CSV' },
     clinicCode: 'Clinic code',
     clinicName: 'Clinic name',
     timeZone: 'Time zone',

@@ -144,7 +144,8 @@ export const zhCN = {
   },
   settings: {
     title: '设置',
-    tabs: { clinic: '机构信息', villages: '村庄', users: '用户', password: '修改密码' },
+    tabs: { clinic: '机构信息', villages: '村庄', users: '用户', audit: '审计日志', password: '修改密码' },
+    audit: { at: '时间', username: '用户名', action: '操作', detail: '内容', export: '导出 CSV' },
     clinicCode: '机构代码',
     clinicName: '机构名称',
     timeZone: '时区',

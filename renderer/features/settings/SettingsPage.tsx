@@ -7,6 +7,7 @@ import { api } from '../../api-client';
 import { errorText } from '../../app/api-errors';
 import { ChangePasswordForm } from './ChangePasswordForm';
 import { ClinicSettingsForm } from './ClinicSettingsForm';
+import { AuditLogPanel } from './AuditLogPanel';
 import { UsersAdmin } from './UsersAdmin';
 import { VillagesEditor } from './VillagesEditor';
 
@@ -57,7 +58,10 @@ export function SettingsPage({ session }: { session: Unlocked }) {
         children: <VillagesEditor settings={settings} canEdit={isAdmin} onSaved={setSettings} />,
       },
       ...(isAdmin
-        ? [{ key: 'users', label: t('settings.tabs.users'), children: <UsersAdmin currentUserId={session.user.id} /> }]
+        ? [
+            { key: 'users', label: t('settings.tabs.users'), children: <UsersAdmin currentUserId={session.user.id} /> },
+            { key: 'audit', label: t('settings.tabs.audit'), children: <AuditLogPanel /> },
+          ]
         : []),
       { key: 'password', label: t('settings.tabs.password'), children: <ChangePasswordForm /> },
     ];
