@@ -5,11 +5,13 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { startApi } from './api-client';
 import { App } from './app/App';
+import { applyNonceToStyles, cspNonce } from './app/csp-nonce';
 import { initI18n } from './i18n';
 
 // The token leaves the address bar before anything renders (api-client.ts).
 startApi();
 initI18n();
+applyNonceToStyles(cspNonce());
 
 const root = document.getElementById('root');
 if (root) {

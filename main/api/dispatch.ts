@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { ApiResult, EventName } from '../../shared/api';
 import { AppError } from '../../shared/api/errors';
 import { zodIssuesToFields } from '../../shared/api/fields';
-import type { Access, Contract, ContractHandlers, Method } from '../../shared/api/method';
+import type { Access, Contract, ContractHandlers, Method, Scope } from '../../shared/api/method';
 
 export interface Logger {
   error(message: string, meta?: Record<string, unknown>): void;
@@ -26,11 +26,18 @@ export const consoleLogger: Logger = {
 export interface DispatcherOptions<C extends Contract, Ctx> {
   contract: C;
   handlers: ContractHandlers<C, Ctx>;
-  /** Throws an AppError (LOCKED, FORBIDDEN) when the caller may not use a method of this access level. */
-  authorize(access: Access, ctx: Ctx, methodName: string): void;
+  /**
+   * Throws an AppError (LOCKED, FORBIDDEN) when the caller may not use a method of this access level and scope.
+   * The one place where who-may-call-what is decided (issue 11 §1).
+   */
+  authorize(access: Access, ctx: Ctx, methodName: string, scope: Scope): void;
   logger?: Logger;
   /** Parse handler outputs too, so drift between contract and handler fails loudly (on in tests). */
   checkOutputs?: boolean;
+  /** Called after a successful call of a method declared `audit: 'residentRead'`, with its parsed answer. */
+  auditRead?(methodName: string, value: unknown, input: unknown, ctx: Ctx): Promise<void>;
+  /** Called when a call was refused with FORBIDDEN, so the attempt is audited. */
+  auditRefusal?(methodName: string, error: AppError, ctx: Ctx): Promise<void>;
 }
 
 export type Dispatch<Ctx> = (methodName: unknown, input: unknown, ctx: Ctx) => Promise<ApiResult<unknown>>;
@@ -70,7 +77,7 @@ export function createDispatcher<C extends Contract, Ctx>(options: DispatcherOpt
       return { ok: false, error: { code: 'UNKNOWN_METHOD', message: 'UNKNOWN_METHOD', details: { method: name.slice(0, 80) } } };
     }
     try {
-      options.authorize(entry.def.access, ctx, name);
+      options.authorize(entry.def.access, ctx, name, entry.def.scope);
       const parsed = entry.def.input.safeParse(input ?? {});
       if (!parsed.success) {
         return {
@@ -79,16 +86,22 @@ export function createDispatcher<C extends Contract, Ctx>(options: DispatcherOpt
         };
       }
       const raw = await entry.handler(parsed.data, ctx);
+      let value: unknown = raw;
       if (options.checkOutputs) {
         const out = entry.def.output.safeParse(raw);
         if (!out.success) throw new Error(`${name} returned a value outside its contract: ${out.error.message}`);
-        return { ok: true, value: out.data };
+        value = out.data;
       }
       // In production the handler's answer goes out as it is. By now a write has committed: parsing here could only
       // turn a saved record into INTERNAL, and the caller would retry a write that already happened (issue 10 §7).
       // Drift between handler and contract is caught by the tests, which run with checkOutputs.
-      return { ok: true, value: raw };
+      // The entry is written before the answer leaves: a read that cannot be audited is not answered.
+      if (entry.def.audit === 'residentRead') await options.auditRead?.(name, value, parsed.data, ctx);
+      return { ok: true, value };
     } catch (e) {
+      if (e instanceof AppError && e.code === 'FORBIDDEN' && options.auditRefusal) {
+        await options.auditRefusal(name, e, ctx).catch((auditError: unknown) => logger.error(`audit of a refusal failed`, { auditError: String(auditError) }));
+      }
       return errorToResult(e, logger, name);
     }
   };

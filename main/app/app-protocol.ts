@@ -5,7 +5,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
-import { contentSecurityPolicy } from '../host/csp';
+import { contentSecurityPolicy, htmlWithNonce, newCspNonce } from '../host/csp';
 import { contentTypeOf } from '../host/mime-types';
 
 export const APP_SCHEME = 'app';
@@ -40,10 +40,10 @@ export function resolveAppPath(rootDir: string, url: string): string | null {
   return candidate;
 }
 
-function securityHeaders(): Record<string, string> {
+function securityHeaders(nonce?: string): Record<string, string> {
   return {
     // No connect-src beyond 'self': in the shell the API travels over IPC, never over the network.
-    'Content-Security-Policy': contentSecurityPolicy(),
+    'Content-Security-Policy': contentSecurityPolicy([], nonce),
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
   };
@@ -77,11 +77,14 @@ export async function serveAppRequest(rendererDir: string, request: Request): Pr
       headers: { ...securityHeaders(), 'Content-Type': 'text/plain; charset=utf-8' },
     });
   }
+  const isHtml = file.endsWith('.html');
+  const nonce = isHtml ? newCspNonce() : undefined;
+  if (nonce) body = htmlWithNonce(body, nonce);
   const headers = {
-    ...securityHeaders(),
+    ...securityHeaders(nonce),
     'Content-Type': contentTypeOf(file),
     'Content-Length': String(body.length),
-    'Cache-Control': file.endsWith('.html') ? 'no-store' : 'public, max-age=31536000, immutable',
+    'Cache-Control': isHtml ? 'no-store' : 'public, max-age=31536000, immutable',
   };
   return new Response(request.method === 'HEAD' ? null : new Uint8Array(body), { status: 200, headers });
 }

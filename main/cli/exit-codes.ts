@@ -20,6 +20,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'DATA_DAMAGED':
     case 'FOREIGN_DATABASE':
     case 'KEYSLOTS_DAMAGED':
+    case 'KEYSLOTS_MISSING':
     case 'DATA_FROM_NEWER_VERSION':
       return EXIT.damaged;
     case 'CLINIC_IN_USE':

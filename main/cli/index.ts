@@ -7,7 +7,10 @@ import { resolve } from 'node:path';
 import { AppError, isErrorCode, type ErrorCode } from '../../shared/api/errors';
 import { collections, type CollectionName } from '../../shared/schemas/collections';
 import { seedClinic, SEED_PROFILES, type SeedProfile } from '../seed';
-import { integrityCheck } from '../store/sqlite-file';
+import { checkClinicFile } from '../store/clinic-check';
+import { databaseExists, databasePath } from '../store/database';
+import { KeyVault } from '../store/keys';
+import { hasKeySlots } from '../store/keys/keyslots';
 import { env, many, one, parseArgs, UsageError } from './args';
 import { device, DEVICE_USAGE } from './device';
 import { EXIT, exitCodeFor } from './exit-codes';
@@ -26,7 +29,8 @@ const USAGE = `村医 Cunyi command line
   cunyi demo --data-dir D [--residents N]
         creates a demo clinic with a seeded township and prints the demo accounts (used by npm run demo)
   cunyi check --data-dir D [--user NAME]
-        opens the database with CUNYI_PASSWORD, runs SQLite's integrity check, prints counts per collection as JSON
+        read-only: unwraps the key with CUNYI_PASSWORD, runs SQLite's integrity check, the referential checks
+        (households, residents, record numbers) and the audit chain; prints JSON and writes nothing
   cunyi seed --data-dir D [--residents N] [--seed S] [--profile realistic|stress] [--user NAME]
         fills an EMPTY clinic with a deterministic synthetic township (same S and N, same documents), signed in as
         an admin with CUNYI_PASSWORD; N defaults to 3000 (realistic) or 30000 (stress); prints a JSON summary,
@@ -113,19 +117,38 @@ async function user(argv: string[]): Promise<void> {
   });
 }
 
+/**
+ * Read-only (issue 11 §4): the password unwraps the data key from the key slots, then the database file is only
+ * read. No sign-in, no runtime, no audit row, no journal-mode switch: a damaged file stays byte for byte as it was.
+ */
 async function check(argv: string[]): Promise<void> {
   const args = parseArgs(argv, { values: ['data-dir', 'user'] });
-  const dataDir = one(args, 'data-dir', true);
+  const dataDir = resolve(one(args, 'data-dir', true));
   const password = env('CUNYI_PASSWORD');
-  await withRuntime(dataDir, async (rt) => {
-    await signIn(rt, one(args, 'user') ?? process.env['CUNYI_USER'] ?? 'admin', password);
-    const { db } = rt.services.session.current();
-    const integrity = integrityCheck(db.sql);
-    const counts: Record<string, number> = {};
-    for (const name of Object.keys(collections) as CollectionName[]) counts[name] = await db.rx[name].count().exec();
-    console.log(JSON.stringify({ ok: integrity.ok, file: db.path, integrity: integrity.messages, counts }, null, 2));
-    if (!integrity.ok) throw new AppError('DATA_DAMAGED', { messages: integrity.messages });
-  });
+  const username = one(args, 'user') ?? process.env['CUNYI_USER'] ?? 'admin';
+  const path = databasePath(dataDir);
+  if (!databaseExists(dataDir)) throw new AppError('NOT_INITIALISED', { path });
+  if (!(await hasKeySlots(dataDir))) throw new AppError('KEYSLOTS_MISSING');
+  const vault = await KeyVault.open(dataDir);
+  const { dataKey } = await vault.unlockWithPassword(username, password);
+  let report;
+  try {
+    report = checkClinicFile(path, dataKey);
+  } catch (e) {
+    // The slot accepted the password, so a key the file refuses means the file was made by another clinic.
+    if (e instanceof AppError && e.code === 'WRONG_PASSWORD') throw new AppError('FOREIGN_DATABASE');
+    throw e;
+  } finally {
+    dataKey.fill(0);
+  }
+  console.log(JSON.stringify(report, null, 2));
+  if (!report.ok) {
+    throw new AppError('DATA_DAMAGED', {
+      integrity: report.integrity.slice(0, 5),
+      problems: report.problems.map((p) => p.kind),
+      auditChain: report.auditChain?.ok ?? null,
+    });
+  }
 }
 
 /** Accounts of the throw-away demo clinic, printed by `npm run demo`; never used for real data. */

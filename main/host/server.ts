@@ -45,15 +45,15 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     ...(options.onAllClosed ? { onAllClosed: options.onAllClosed } : {}),
     ...(options.closedGraceMs !== undefined ? { closedGraceMs: options.closedGraceMs } : {}),
   });
-  const headers = (): Record<string, string> => ({
-    'Content-Security-Policy': contentSecurityPolicy([origin.replace(/^http/, 'ws')]),
+  const headers = (nonce?: string): Record<string, string> => ({
+    'Content-Security-Policy': contentSecurityPolicy([origin.replace(/^http/, 'ws')], nonce),
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'Cross-Origin-Opener-Policy': 'same-origin',
   });
   let serveStatic: ReturnType<typeof staticHandler> | undefined;
   const server = createServer((req, res) => {
-    serveStatic ??= staticHandler(options.rendererDir, headers());
+    serveStatic ??= staticHandler(options.rendererDir, headers);
     serveStatic(req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500);
       res.end();

@@ -1,12 +1,14 @@
 /** Serves the built renderer from one folder: no directory listings, no path escapes, SPA fallback to index.html. */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { htmlWithNonce, newCspNonce } from './csp';
 import { contentTypeOf } from './mime-types';
 
-
-export function staticHandler(rootDir: string, headers: Record<string, string>) {
+/** `headers(nonce)`: the security headers; index.html gets a fresh CSP nonce per response (csp.ts). */
+export function staticHandler(rootDir: string, headers: (nonce?: string) => Record<string, string>) {
   const root = resolve(rootDir);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -30,7 +32,7 @@ export function staticHandler(rootDir: string, headers: Record<string, string>) 
     if (!info || info.isDirectory()) {
       // Client-side routes fall back to the app; missing assets (with an extension) are real 404s.
       if (extname(pathname) && pathname !== '/') {
-        res.writeHead(404, headers).end();
+        res.writeHead(404, headers()).end();
         return;
       }
       file = join(root, 'index.html');
@@ -40,17 +42,31 @@ export function staticHandler(rootDir: string, headers: Record<string, string>) 
       res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Renderer not built: run `npm run build`.');
       return;
     }
-    const isHtml = file.endsWith('.html');
+    if (file.endsWith('.html')) {
+      // Small, and rewritten per response for its nonce: read whole, no stream to leak.
+      const nonce = newCspNonce();
+      const body = htmlWithNonce(await readFile(file), nonce);
+      res.writeHead(200, {
+        ...headers(nonce),
+        'Content-Type': contentTypeOf(file),
+        'Content-Length': String(body.length),
+        'Cache-Control': 'no-store',
+      });
+      res.end(req.method === 'HEAD' ? undefined : body);
+      return;
+    }
     res.writeHead(200, {
-      ...headers,
+      ...headers(),
       'Content-Type': contentTypeOf(file),
       'Content-Length': String(size),
-      'Cache-Control': isHtml ? 'no-store' : 'public, max-age=31536000, immutable',
+      'Cache-Control': 'public, max-age=31536000, immutable',
     });
     if (req.method === 'HEAD') {
       res.end();
       return;
     }
-    createReadStream(file).pipe(res);
+    // pipeline() destroys the file stream when the client goes away mid-download; a bare pipe() left the
+    // descriptor open for every aborted GET (issue 11).
+    await pipeline(createReadStream(file), res).catch(() => undefined);
   };
 }

@@ -14,6 +14,8 @@ import type { CallContext } from '../api/context';
 
 /** Signatures drawn on screen travel as PNG data URLs; 4 MiB is far above any legitimate request. */
 export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
+/** Events held for a connection that has not said ready yet; the oldest go first (as MAX_PENDING_EVENTS in ipc.ts). */
+export const MAX_PENDING_EVENTS = 500;
 
 /** How long the host waits, with no page connected, before it treats the browser as closed. */
 export const CLOSED_GRACE_MS = 10_000;
@@ -80,7 +82,10 @@ export function createWsTransport(options: {
     const unsubscribe = options.bus.subscribe((event, payload) => {
       const frame: ServerFrame = { event, payload };
       if (ready) send(frame);
-      else pending.push(frame);
+      else {
+        pending.push(frame);
+        if (pending.length > MAX_PENDING_EVENTS) pending.shift();
+      }
     });
     ws.on('close', () => {
       unsubscribe();

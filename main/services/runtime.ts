@@ -6,6 +6,7 @@ import { contract } from '../../shared/api';
 import { systemClock, type Clock } from '../../shared/domain/dates';
 import type { CallContext } from '../api/context';
 import { consoleLogger, createDispatcher, type Dispatch, type Logger } from '../api/dispatch';
+import { readAuditEvent, refusalAuditEvent } from '../api/audited-reads';
 import { createHandlers } from '../api/handlers';
 import { lockDataDir } from '../store/data-dir-lock';
 import type { KdfCost } from '../store/keys';
@@ -61,9 +62,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const dispatch = createDispatcher({
     contract,
     handlers: createHandlers(services),
-    authorize: (access) => services.session.authorize(access),
+    authorize: (access, _ctx, _name, scope) => services.session.authorize(access, scope),
     logger,
     checkOutputs: options.checkOutputs,
+    auditRead: async (name, value, input) => services.session.current().audit.record(readAuditEvent(name, value, input)),
+    auditRefusal: async (name, error) => {
+      if (services.session.isUnlocked) await services.session.current().audit.record(refusalAuditEvent(name, error));
+    },
   });
   let closing: Promise<void> | null = null;
   const close = () => (closing ??= services.close().finally(() => lock.release()));

@@ -3,18 +3,21 @@
  * key) into the data key through a key slot and opens the encrypted database; locking closes it and wipes the key
  * from memory. After `idleLockMinutes` without activity the app locks itself.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/api/errors';
-import type { Access } from '../../shared/api/method';
+import type { Access, Scope } from '../../shared/api/method';
+import { roleMayUse } from '../../shared/domain/access-scope';
 import type { SessionState, SessionUser } from '../../shared/api/session';
 import { DEFAULT_TIME_ZONE, type Clock } from '../../shared/domain/dates';
 import type { Logger } from '../api/dispatch';
 import { databaseExists, openClinicDatabase, type ClinicDatabase } from '../store/database';
 import { CLINIC_PROJECTIONS } from './projections';
+import { prepareRotatedFile, resumeRotation, swapInRotatedFile, type RotationPhase } from '../store/key-rotation';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KeyVault, type KdfCost } from '../store/keys';
 import { hasKeySlots, KEYSLOTS_FILE, KEYSLOTS_PREV_FILE } from '../store/keys/keyslots';
+import { checkPasswordPolicy } from '../store/keys/sign-in-policy';
 import type { OsKeystore } from '../store/keys/os-keystore';
 import { AuditLog } from './audit-log';
 import type { EventBus } from './event-bus';
@@ -31,6 +34,13 @@ export interface Unlocked {
   dataKey: Buffer;
   deviceId: string;
   timeZone: string;
+}
+
+export interface RotationResult {
+  /** Users whose slot could not take the new key (format 1, never signed in since): they need a new password. */
+  droppedUsers: string[];
+  /** A new recovery key when the old recovery slot could not take the new key; shown once. */
+  recoveryKey: string | null;
 }
 
 export interface SessionOptions {
@@ -61,8 +71,15 @@ export class SessionService {
     return run;
   }
 
+  /**
+   * Throws KEYSLOTS_MISSING when the database exists without either sidecar: that is a clinic whose key slots
+   * were lost, and answering "not initialised" would lead its user into the set-up wizard.
+   */
   async isInitialised(): Promise<boolean> {
-    return (await hasKeySlots(this.options.dataDir)) && databaseExists(this.options.dataDir);
+    const hasSlots = await hasKeySlots(this.options.dataDir);
+    const hasDatabase = databaseExists(this.options.dataDir);
+    if (hasDatabase && !hasSlots) throw new AppError('KEYSLOTS_MISSING');
+    return hasSlots && hasDatabase;
   }
 
   async state(): Promise<SessionState> {
@@ -80,12 +97,12 @@ export class SessionService {
     };
   }
 
-  /** Throws unless the caller may use a method of this access level. */
-  authorize(access: Access): void {
+  /** Throws unless the caller may use a method of this access level and scope (shared/api/method.ts `Scope`). */
+  authorize(access: Access, scope: Scope = access === 'admin' ? 'admin' : 'undecided'): void {
     if (access === 'public') return;
     const u = this.unlocked;
     if (!u) throw new AppError('LOCKED');
-    if (access === 'admin' && u.user.role !== 'admin') throw new AppError('FORBIDDEN');
+    if (!roleMayUse(u.user.role, scope)) throw new AppError('FORBIDDEN', { role: u.user.role, scope });
     this.noteActivity();
   }
 
@@ -107,7 +124,7 @@ export class SessionService {
   }): Promise<{ recoveryKey: string }> {
     return this.serial(async () => {
       if (await hasKeySlots(this.options.dataDir)) throw new AppError('ALREADY_INITIALISED');
-      if (databaseExists(this.options.dataDir)) throw new AppError('ALREADY_INITIALISED', { reason: 'database file exists' });
+      if (databaseExists(this.options.dataDir)) throw new AppError('KEYSLOTS_MISSING');
       const userId = randomUUID();
       const { dataKey, recoveryKey } = await KeyVault.create(
         this.options.dataDir,
@@ -148,11 +165,14 @@ export class SessionService {
   signIn(username: string, password: string, remember = false): Promise<SessionState> {
     return this.serial(async () => {
       if (!(await this.isInitialised())) throw new AppError('NOT_INITIALISED');
-      if (this.unlocked) await this.closeSession('switchUser');
       const vault = await KeyVault.open(this.options.dataDir, this.vaultOptions());
+      // The password is checked before the open session is touched: a wrong guess on a second connection must
+      // not sign out whoever is working.
       const { dataKey, userId } = await vault.unlockWithPassword(username, password);
+      if (this.unlocked) await this.closeSession('switchUser');
       this.lastUsername = username;
       await this.openAs(dataKey, userId, 'signIn');
+      if (await vault.isRotationDue()) await this.rotateNow((phase) => this.options.logger.info(`key rotation: ${phase}`));
       const keystore = this.options.keystore;
       if (remember && keystore?.isAvailable()) await vault.remember(username, dataKey, keystore);
       return this.state();
@@ -185,15 +205,23 @@ export class SessionService {
   recover(recoveryKey: string, username: string, newPassword: string): Promise<SessionState> {
     return this.serial(async () => {
       if (!(await this.isInitialised())) throw new AppError('NOT_INITIALISED');
-      if (this.unlocked) await this.closeSession('switchUser');
+      const weak = checkPasswordPolicy(newPassword);
+      if (weak) throw weak;
       const vault = await KeyVault.open(this.options.dataDir, this.vaultOptions());
+      // Key, user and new password are all checked before the open session is touched (as in signIn).
       const dataKey = await vault.unlockWithRecoveryKey(recoveryKey);
       const slot = (await vault.listUsers()).find((u) => u.username.toLowerCase() === username.toLowerCase());
       if (!slot) {
         dataKey.fill(0);
         throw new AppError('NOT_FOUND', { username });
       }
-      await vault.changePassword(slot.username, null, newPassword, dataKey);
+      if (this.unlocked) await this.closeSession('switchUser');
+      try {
+        await vault.changePassword(slot.username, null, newPassword, dataKey);
+      } catch (e) {
+        dataKey.fill(0);
+        throw e;
+      }
       this.lastUsername = slot.username;
       await this.openAs(dataKey, slot.userId, 'recover');
       return this.state();
@@ -220,6 +248,51 @@ export class SessionService {
     const vault = await KeyVault.open(this.options.dataDir, this.vaultOptions());
     await vault.changePassword(u.user.username, oldPassword, newPassword, u.dataKey);
     await u.audit.record({ action: 'changePassword', collection: 'settings', recordId: `user:${u.user.id}` });
+  }
+
+  /**
+   * Replaces the data key (issue 11 §3): closes the database, writes a re-encrypted copy, moves every remaining
+   * slot to the new key, swaps the copy in and reopens as the same user. Resumable: a crash at any step leaves a
+   * file that opens with the key its slots hold (key-rotation.ts), and a rotation still due runs at the next open.
+   * What it protects against: key slots or a password that leave with a removed (or compromised) user open no
+   * future copy of the database. What it cannot: copies of the database taken before, which the old key still
+   * opens. Errors: LOCKED, LAST_USER.
+   */
+  rotateDataKey(onProgress: (phase: RotationPhase) => void = () => undefined): Promise<RotationResult> {
+    return this.serial(() => this.rotateNow(onProgress));
+  }
+
+  private async rotateNow(onProgress: (phase: RotationPhase) => void): Promise<RotationResult> {
+    const u = this.current();
+    const oldKey = u.dataKey;
+    const newKey = randomBytes(32);
+    const userId = u.user.id;
+    await u.audit.record({ action: 'rotateKey', collection: 'settings', detail: 'start' });
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    await this.options.onLocking?.();
+    this.unlocked = null;
+    await u.db.close();
+    let result: RotationResult;
+    try {
+      prepareRotatedFile(this.options.dataDir, oldKey, newKey, onProgress);
+      onProgress('slots');
+      const vault = await KeyVault.open(this.options.dataDir, this.vaultOptions());
+      result = await vault.rotate(oldKey, newKey);
+    } catch (e) {
+      // The slots still hold the old key: drop the copy and carry on with the old key, the rotation still due.
+      newKey.fill(0);
+      resumeRotation(this.options.dataDir, oldKey);
+      await this.openAs(oldKey, userId, 'signIn');
+      throw e;
+    }
+    oldKey.fill(0);
+    onProgress('swap');
+    swapInRotatedFile(this.options.dataDir);
+    onProgress('reopen');
+    await this.openAs(newKey, userId, 'rotateKey');
+    onProgress('done');
+    return result;
   }
 
   /** The vault, for user management by an admin in an open session. */
@@ -263,9 +336,10 @@ export class SessionService {
     for (const f of [KEYSLOTS_FILE, KEYSLOTS_PREV_FILE]) await rm(join(this.options.dataDir, f), { force: true });
   }
 
-  private async openAs(dataKey: Buffer, userId: string, action: 'signIn' | 'recover'): Promise<void> {
+  private async openAs(dataKey: Buffer, userId: string, action: 'signIn' | 'recover' | 'rotateKey'): Promise<void> {
     let db: ClinicDatabase;
     try {
+      resumeRotation(this.options.dataDir, dataKey);
       db = await openClinicDatabase(this.options.dataDir, dataKey, { projections: CLINIC_PROJECTIONS });
     } catch (e) {
       dataKey.fill(0);

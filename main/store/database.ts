@@ -28,6 +28,7 @@ import {
 } from './rx-storage-sqlcipher';
 import type { Database } from './sqlite-file';
 import { LATEST_STORE_VERSION, runSqlMigrations } from './sql-migrations';
+import { AuditChain } from './audit-chain';
 
 addRxPlugin(RxDBMigrationSchemaPlugin);
 
@@ -112,6 +113,15 @@ export async function openClinicDatabase(dataDir: string, key: Buffer, opts: Ope
     releaseConnection(connection);
     throw e;
   }
+  const chain = new AuditChain(sql);
+  try {
+    await chain.start(rx.audit.storageInstance);
+  } catch (e) {
+    chain.stop();
+    await rx.close().catch(() => undefined);
+    releaseConnection(connection);
+    throw e;
+  }
   const opened = rx;
   let closed = false;
   return {
@@ -123,6 +133,7 @@ export async function openClinicDatabase(dataDir: string, key: Buffer, opts: Ope
       if (closed) return;
       closed = true;
       await opened.close();
+      chain.stop();
       releaseConnection(connection);
     },
   };

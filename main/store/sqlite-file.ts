@@ -110,6 +110,10 @@ export function openEncryptedFile(path: string, key: Buffer, opts: OpenEncrypted
       db.pragma('synchronous = FULL');
     }
     db.pragma('foreign_keys = ON');
+    // Temporary tables and sort spills must never reach disk: SQLCipher does not encrypt temp files it never writes.
+    db.pragma('temp_store = MEMORY');
+    // Temporary tables and sort spills must never reach disk: SQLCipher does not encrypt temp files it never writes.
+    db.pragma('temp_store = MEMORY');
     // Every page read from disk is decrypted and HMAC-checked; 64 MiB of cache keeps a clinic's hot index pages
     // decrypted (bench/store.ts: counting a year's follow-ups ran several times faster than with the 2 MiB default).
     db.pragma(`cache_size = -${CACHE_KIB}`);
@@ -117,6 +121,37 @@ export function openEncryptedFile(path: string, key: Buffer, opts: OpenEncrypted
   } catch (error) {
     db.close();
     throw error;
+  }
+}
+
+/**
+ * Re-encrypts a closed file from `oldKey` to `newKey` in place (SQLite3MC's rekey rewrites every page). Only for a
+ * copy made for the purpose (main/store/key-rotation.ts): rekey needs a rollback journal, never WAL, and a crash
+ * part-way leaves the copy unusable, so it is thrown away and made again. Errors: WRONG_PASSWORD, DATA_DAMAGED.
+ */
+export function rekeyCopy(path: string, oldKey: Buffer, newKey: Buffer): void {
+  if (newKey.length !== DATA_KEY_BYTES) throw new RangeError(`data key must be ${DATA_KEY_BYTES} bytes`);
+  const db = new BetterSqlite3(path, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+  try {
+    db.pragma(`cipher='sqlcipher'`);
+    db.pragma('legacy=4');
+    const old = rawKeyLiteral(oldKey);
+    try {
+      db.key(old);
+    } finally {
+      old.fill(0);
+    }
+    verifyKey(db, path);
+    db.pragma('journal_mode = DELETE');
+    db.pragma('synchronous = FULL');
+    const next = rawKeyLiteral(newKey);
+    try {
+      db.rekey(next);
+    } finally {
+      next.fill(0);
+    }
+  } finally {
+    db.close();
   }
 }
 

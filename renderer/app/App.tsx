@@ -13,8 +13,11 @@ import { errorText } from './api-errors';
 import { AppFrame } from './AppFrame';
 import { useLargeText } from './preferences';
 import { appTheme } from './theme';
+import { cspNonce } from './csp-nonce';
 import { useConnection } from './use-connection';
 import { useSession } from './use-session';
+
+const CSP = { nonce: cspNonce() };
 
 export interface CreatedClinic {
   recoveryKey: string;
@@ -41,6 +44,8 @@ export function App() {
       theme={appTheme(largeText)}
       // antd spaces out two-character Chinese labels ("保 存"); screen readers and tests should read the real word.
       button={{ autoInsertSpace: false }}
+      // The CSP allows only <style> elements carrying this page's nonce (main/host/csp.ts).
+      csp={CSP}
     >
       <AntApp>
         <Screens largeText={largeText} setLargeText={setLargeText} />

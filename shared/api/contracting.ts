@@ -22,18 +22,18 @@ export type TeamInput = z.infer<typeof TeamInput>;
 
 export const teams = {
   /** 家庭医生团队, by name. Errors: LOCKED. */
-  list: method({ input: z.object({}).strict(), output: z.array(DoctorTeam) }),
+  list: method({ scope: 'clinic', input: z.object({}).strict(), output: z.array(DoctorTeam) }),
   /** Errors: NOT_FOUND. */
-  get: method({ input: z.object({ teamId: Id }).strict(), output: DoctorTeam }),
+  get: method({ scope: 'clinic', input: z.object({ teamId: Id }).strict(), output: DoctorTeam }),
   /** Create (teamId absent) or replace a team. Errors: NOT_FOUND, VALIDATION_FAILED (leader not a member, no family doctor, unknown village). */
-  save: method({ input: z.object({ teamId: Id.optional(), team: TeamInput }).strict(), output: DoctorTeam }),
+  save: method({ scope: 'admin', input: z.object({ teamId: Id.optional(), team: TeamInput }).strict(), output: DoctorTeam }),
 };
 
 export const packages = {
   /** 服务包; the defaults are stored on first use when the clinic has none. Errors: LOCKED. */
-  list: method({ input: z.object({}).strict(), output: z.array(ServicePackage) }),
+  list: method({ scope: 'clinic', input: z.object({}).strict(), output: z.array(ServicePackage) }),
   /** Create or replace a package by its id. Errors: VALIDATION_FAILED. */
-  save: method({ input: z.object({ package: ServicePackage }).strict(), output: ServicePackage }),
+  save: method({ scope: 'admin', input: z.object({ package: ServicePackage }).strict(), output: ServicePackage }),
 };
 
 export const ItemFulfilmentView = z.object({
@@ -110,7 +110,7 @@ const SignCommon = {
 
 export const contracts = {
   /** Sign one resident, or every member of a household (the signer signs for the family), for one year. Errors: NOT_FOUND, VALIDATION_FAILED, CONTRACT_OVERLAP. */
-  sign: method({
+  sign: method({ scope: 'village',
     input: z
       .object({
         residentId: Id.optional(),
@@ -124,7 +124,7 @@ export const contracts = {
     output: z.array(ContractView),
   }),
   /** 续约: a new contract linked to this one, starting the day after it ends (or today when late). Errors: NOT_FOUND, VALIDATION_FAILED, CONTRACT_OVERLAP. */
-  renew: method({
+  renew: method({ scope: 'village',
     input: z
       .object({
         id: Id,
@@ -141,16 +141,16 @@ export const contracts = {
     output: ContractView,
   }),
   /** 解约 with a reason; the contract keeps its fulfilment records. Errors: NOT_FOUND, VALIDATION_FAILED. */
-  terminate: method({
+  terminate: method({ scope: 'village',
     input: z.object({ id: Id, terminatedDate: DateOfCare, reason: TerminationReason, note: z.string().trim().max(500).optional() }).strict(),
     output: ContractView,
   }),
   /** One agreement, with fulfilment (audited as an opening). Errors: NOT_FOUND. */
-  get: method({ input: z.object({ id: Id }).strict(), output: ContractView }),
+  get: method({ scope: 'village', audit: 'residentRead', input: z.object({ id: Id }).strict(), output: ContractView }),
   /** A resident's agreements, newest first. Errors: NOT_FOUND. */
-  forResident: method({ input: z.object({ residentId: Id }).strict(), output: z.array(ContractView) }),
+  forResident: method({ scope: 'village', audit: 'residentRead', input: z.object({ residentId: Id }).strict(), output: z.array(ContractView) }),
   /** Record a delivered service that no clinical form records (consultation, home visit …). Errors: NOT_FOUND, VALIDATION_FAILED. */
-  recordService: method({
+  recordService: method({ scope: 'village',
     input: z.object({ id: Id, serviceCode: ServiceCode, date: DateOfCare, note: z.string().trim().max(500).default('') }).strict(),
     output: ContractView,
   }),

@@ -156,23 +156,23 @@ const Empty = z.object({}).strict();
 
 export const devices = {
   /** Serial ports found on this PC; `isDiscoveryAvailable` is false where udev is missing (type the path). Errors: LOCKED. */
-  ports: method({ input: Empty, output: z.object({ isDiscoveryAvailable: z.boolean(), ports: z.array(PortInfo) }), access: 'session' }),
+  ports: method({ scope: 'clinic', input: Empty, output: z.object({ isDiscoveryAvailable: z.boolean(), ports: z.array(PortInfo) }), access: 'session' }),
   /** Saved bindings. Errors: LOCKED. */
-  bindings: method({ input: Empty, output: z.array(DeviceBinding), access: 'session' }),
+  bindings: method({ scope: 'clinic', input: Empty, output: z.array(DeviceBinding), access: 'session' }),
   /** Create or update a binding (port or USB id → driver, baud). Errors: LOCKED, FORBIDDEN, VALIDATION_FAILED, NOT_FOUND. */
   saveBinding: method({ input: DeviceBindingInput, output: DeviceBinding, access: 'admin' }),
   /** Remove a binding and stop its session. Errors: LOCKED, FORBIDDEN, NOT_FOUND. */
   removeBinding: method({ input: z.object({ id: z.string().max(64) }).strict(), output: z.object({ ok: z.literal(true) }), access: 'admin' }),
   /** Live status per binding; changes arrive as `device.status`. Errors: LOCKED. */
-  status: method({ input: Empty, output: z.array(DeviceStatus), access: 'session' }),
+  status: method({ scope: 'clinic', input: Empty, output: z.array(DeviceStatus), access: 'session' }),
   /** Runs a line-driver pattern over a sample line. Errors: LOCKED, VALIDATION_FAILED. */
-  testPattern: method({ input: z.object({ pattern: LinePattern, sample: z.string().max(4096) }).strict(), output: PatternTestResult, access: 'session' }),
+  testPattern: method({ scope: 'clinic', input: z.object({ pattern: LinePattern, sample: z.string().max(4096) }).strict(), output: PatternTestResult, access: 'session' }),
   /** Readings not yet accepted or discarded, newest first. Errors: LOCKED. */
-  readings: method({ input: Empty, output: z.array(DeviceReading), access: 'session' }),
+  readings: method({ scope: 'clinic', input: Empty, output: z.array(DeviceReading), access: 'session' }),
   /** Accept a reading: returns the value with its provenance for the open form. Errors: LOCKED, NOT_FOUND. */
-  accept: method({ input: z.object({ readingId: z.string().max(64) }).strict(), output: AcceptedReading, access: 'session' }),
+  accept: method({ scope: 'clinic', input: z.object({ readingId: z.string().max(64) }).strict(), output: AcceptedReading, access: 'session' }),
   /** Discard a reading (it never reaches a record). Errors: LOCKED, NOT_FOUND. */
-  discard: method({ input: z.object({ readingId: z.string().max(64) }).strict(), output: z.object({ ok: z.literal(true) }), access: 'session' }),
+  discard: method({ scope: 'clinic', input: z.object({ readingId: z.string().max(64) }).strict(), output: z.object({ ok: z.literal(true) }), access: 'session' }),
 };
 
 /** `device.status`: every binding's status after any change. */

@@ -17,6 +17,8 @@ export const ERROR_CODES = [
   'WEAK_PASSWORD',
   'RECOVERY_KEY_INVALID',
   'KEYSLOTS_DAMAGED',
+  /** The database exists but both keyslots.json and keyslots.prev.json are gone: never a fresh clinic. */
+  'KEYSLOTS_MISSING',
   'LAST_USER',
   'USER_EXISTS',
   'FORBIDDEN',

@@ -66,16 +66,16 @@ export type EnrolmentInput = z.infer<typeof EnrolmentInput>;
 
 export const registries = {
   /** 纳入管理: enrol a confirmed patient. Errors: NOT_FOUND, VALIDATION_FAILED (dates, already enrolled, resident not active). */
-  enrol: method({ input: z.object({ residentId: Id, enrolment: EnrolmentInput, clientId: Id.optional() }).strict(), output: RegistryView }),
+  enrol: method({ scope: 'village', input: z.object({ residentId: Id, enrolment: EnrolmentInput, clientId: Id.optional() }).strict(), output: RegistryView }),
   /** Change the registry status (died, moved out, 失访, excluded, back to active) with a reason. Errors: NOT_FOUND, VALIDATION_FAILED. */
-  setStatus: method({
+  setStatus: method({ scope: 'village',
     input: z
       .object({ residentId: Id, disease: Disease, status: RegistryStatus, date: DateOfCare, reason: z.string().trim().min(2).max(200) })
       .strict(),
     output: RegistryView,
   }),
   /** Change the per-patient BP target (diabetes, CKD) or clear it. Errors: NOT_FOUND, VALIDATION_FAILED. */
-  setBpTarget: method({
+  setBpTarget: method({ scope: 'village',
     input: z
       .object({
         residentId: Id,
@@ -87,7 +87,7 @@ export const registries = {
     output: RegistryView,
   }),
   /** A resident's registries (both diseases). Errors: NOT_FOUND. */
-  forResident: method({ input: z.object({ residentId: Id }).strict(), output: z.array(RegistryView) }),
+  forResident: method({ scope: 'village', audit: 'residentRead', input: z.object({ residentId: Id }).strict(), output: z.array(RegistryView) }),
 };
 
 // ---- follow-ups ----
@@ -164,33 +164,33 @@ const SaveInput = {
 
 export const followups = {
   /** Emergency criteria and the proposed classification for a partial form, without saving. Errors: NOT_FOUND. */
-  evaluate: method({ input: z.object(SaveInput).strict(), output: FollowupEvaluation }),
+  evaluate: method({ scope: 'village', input: z.object(SaveInput).strict(), output: FollowupEvaluation }),
   /**
    * Save a draft (new when id is absent: it gets `clientId`, so a retry returns the first result); the proposal is
    * computed and stored. Errors: NOT_FOUND, VALIDATION_FAILED (not enrolled), CONFLICT (completed meanwhile).
    */
-  saveDraft: method({ input: z.object({ id: Id.optional(), clientId: Id.optional(), ...SaveInput }).strict(), output: FollowupView }),
+  saveDraft: method({ scope: 'village', input: z.object({ id: Id.optional(), clientId: Id.optional(), ...SaveInput }).strict(), output: FollowupView }),
   /**
    * Complete (new when id is absent, with `clientId`): required fields, and a reason for any change to the proposal
    * computed for the saved values. Errors: NOT_FOUND, VALIDATION_FAILED, CONFLICT (someone completed it first).
    */
-  complete: method({ input: z.object({ id: Id.optional(), clientId: Id.optional(), ...SaveInput }).strict(), output: FollowupView }),
+  complete: method({ scope: 'village', input: z.object({ id: Id.optional(), clientId: Id.optional(), ...SaveInput }).strict(), output: FollowupView }),
   /**
    * Correct a completed follow-up: a new amendment with a reason; the original stays. `basedOn` is the version shown
    * when the user started. Errors: NOT_FOUND, VALIDATION_FAILED, CONFLICT (amended by someone else since).
    */
-  amend: method({
+  amend: method({ scope: 'village',
     input: z.object({ id: Id, ...SaveInput, reason: z.string().trim().min(2).max(500), basedOn: Id.optional(), clientId: Id.optional() }).strict(),
     output: FollowupView,
   }),
   /** A follow-up, showing its latest amendment (audited as an opening). Errors: NOT_FOUND. */
-  get: method({ input: z.object({ id: Id }).strict(), output: FollowupView }),
+  get: method({ scope: 'village', audit: 'residentRead', input: z.object({ id: Id }).strict(), output: FollowupView }),
   /** A resident's follow-ups, newest visit first. Errors: NOT_FOUND. */
-  forResident: method({ input: z.object({ residentId: Id, disease: Disease.optional() }).strict(), output: z.array(FollowupView) }),
+  forResident: method({ scope: 'village', audit: 'residentRead', input: z.object({ residentId: Id, disease: Disease.optional() }).strict(), output: z.array(FollowupView) }),
   /** A resident's referral checks, open ones first. Errors: NOT_FOUND. */
-  referralChecks: method({ input: z.object({ residentId: Id }).strict(), output: z.array(ReferralCheckView) }),
+  referralChecks: method({ scope: 'village', audit: 'residentRead', input: z.object({ residentId: Id }).strict(), output: z.array(ReferralCheckView) }),
   /** Record the 2-week referral check (到位 1 / 不到位 2). Errors: NOT_FOUND, VALIDATION_FAILED, CONFLICT (recorded already). */
-  completeReferralCheck: method({
+  completeReferralCheck: method({ scope: 'village',
     input: z
       .object({ id: Id, checkedDate: DateOfCare, result: z.union([z.literal(1), z.literal(2)]), outcome: z.string().trim().max(500).default('') })
       .strict(),
@@ -257,9 +257,9 @@ export type WorklistFilter = z.infer<typeof WorklistFilter>;
 
 export const worklist = {
   /** 工作台: due, overdue and upcoming work, filtered by village and doctor, with counts. Errors: LOCKED. */
-  get: method({ input: WorklistFilter, output: Worklist }),
+  get: method({ scope: 'village', audit: 'residentRead', input: WorklistFilter, output: Worklist }),
   /** One resident's work items (for the resident page). Errors: NOT_FOUND. */
-  forResident: method({ input: z.object({ residentId: Id }).strict(), output: z.array(WorkRow) }),
+  forResident: method({ scope: 'village', audit: 'residentRead', input: z.object({ residentId: Id }).strict(), output: z.array(WorkRow) }),
 };
 
 /** Published when follow-ups, checks, enrolments or contracts change; `all` when too many changed to list. */

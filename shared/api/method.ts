@@ -8,18 +8,44 @@ import type { z } from 'zod';
 /** Who may call a method: before any clinic exists, while locked, or only with a signed-in user (optionally a role). */
 export type Access = 'public' | 'session' | 'admin';
 
+/**
+ * `residentRead`: the answer carries residents' identifying data, so the dispatcher writes one compact audit entry
+ * per call (method, who, when, how many residents, their ids when few; issue 11 §2).
+ */
+export type AuditKind = 'none' | 'residentRead';
+
+/**
+ * What a signed-in caller's role must allow (issue 11 §1), enforced by the dispatcher in one place:
+ * - `self`: the caller's own session (password, remembered sign-in); every role.
+ * - `clinic`: clinic-wide reference data to read (packages, teams, clinic settings); every role.
+ * - `village`: residents and their households, encounters and contracts; every role, a village doctor only for
+ *   the villages they serve.
+ * - `admin`: clinic-wide settings and users; admins only.
+ * - `undecided`: the default of a `session` method that declared nothing. It is refused to everyone but admins,
+ *   and the role matrix test (test/unit/main/api/scope-matrix.test.ts) fails on it, so a new method cannot
+ *   become open by forgetting.
+ * `public` and `admin` access imply their scope.
+ */
+export type Scope = 'public' | 'self' | 'clinic' | 'village' | 'admin' | 'undecided';
+
 export interface Method<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   readonly input: I;
   readonly output: O;
   readonly access: Access;
+  readonly scope: Scope;
+  readonly audit: AuditKind;
 }
 
 export function method<I extends z.ZodType, O extends z.ZodType>(def: {
   input: I;
   output: O;
   access?: Access;
+  scope?: Exclude<Scope, 'undecided' | 'public'>;
+  audit?: AuditKind;
 }): Method<I, O> {
-  return { input: def.input, output: def.output, access: def.access ?? 'session' };
+  const access = def.access ?? 'session';
+  const scope: Scope = access === 'public' ? 'public' : access === 'admin' ? 'admin' : (def.scope ?? 'undecided');
+  return { input: def.input, output: def.output, access, scope, audit: def.audit ?? 'none' };
 }
 
 export type Domain = Record<string, Method>;

@@ -96,36 +96,36 @@ const ReportQuery = z.object({ period: ReportPeriodInput, scope: ReportScope.def
 
 export const reports = {
   /** The report of one period and scope. Errors: LOCKED, OUT_OF_JURISDICTION, NOT_FOUND (team). */
-  get: method({ input: ReportQuery, output: Report }),
+  get: method({ scope: 'clinic', input: ReportQuery, output: Report }),
   /** The same indicators for `count` periods ending with `period`, oldest first. Errors: LOCKED, OUT_OF_JURISDICTION, NOT_FOUND. */
-  trend: method({
+  trend: method({ scope: 'clinic',
     input: z.object({ period: ReportPeriodInput, scope: ReportScope.default({ kind: 'clinic' }), count: z.number().int().min(1).max(24).default(12) }).strict(),
     output: z.array(TrendPoint),
   }),
   /** The residents behind one number. Errors: LOCKED, OUT_OF_JURISDICTION, NOT_FOUND, NOT_SUPPORTED (an entered denominator has no list). */
-  residents: method({
+  residents: method({ scope: 'clinic', audit: 'residentRead',
     input: z.object({ period: ReportPeriodInput, scope: ReportScope.default({ kind: 'clinic' }), indicator: IndicatorId, side: ListSide }).strict(),
     output: z.object({ total: z.number().int(), rows: z.array(ListedResident) }),
   }),
   /** BP, fasting glucose and weight of one resident over time, from completed records. Errors: LOCKED, NOT_FOUND. */
-  residentTrend: method({ input: z.object({ residentId: z.string().min(1).max(64) }).strict(), output: z.array(MeasurementPoint) }),
+  residentTrend: method({ scope: 'village', audit: 'residentRead', input: z.object({ residentId: z.string().min(1).max(64) }).strict(), output: z.array(MeasurementPoint) }),
   /** The report as an .xlsx a county office can file (aggregate figures, no names); audited. Errors: LOCKED, OUT_OF_JURISDICTION, NOT_FOUND. */
-  exportXlsx: method({ input: ReportQuery, output: ExportedFile }),
+  exportXlsx: method({ scope: 'clinic', input: ReportQuery, output: ExportedFile }),
   /**
    * The residents behind one number as .xlsx (names, record and ID numbers: identifiable). `confirmed` must be true:
    * the UI has told the user what the file contains. Audited. Errors: LOCKED, OUT_OF_JURISDICTION, NOT_FOUND, NOT_SUPPORTED.
    */
-  exportResidents: method({
+  exportResidents: method({ scope: 'clinic',
     input: z.object({ period: ReportPeriodInput, scope: ReportScope.default({ kind: 'clinic' }), indicator: IndicatorId, side: ListSide, confirmed: z.literal(true) }).strict(),
     output: ExportedFile,
   }),
   /** Records that the report was printed (the print view); printing itself happens in the window. Errors: LOCKED. */
-  notePrinted: method({ input: ReportQuery, output: z.object({ ok: z.literal(true) }) }),
+  notePrinted: method({ scope: 'clinic', input: ReportQuery, output: z.object({ ok: z.literal(true) }) }),
 };
 
 export const denominators = {
   /** 分母 entered in 设置, newest first. Errors: LOCKED. */
-  list: method({ input: z.object({}).strict(), output: z.array(Denominator) }),
+  list: method({ scope: 'clinic', input: z.object({}).strict(), output: z.array(Denominator) }),
   /** Enter or import figures (one per village, kind and date; the same again replaces it). Errors: LOCKED, FORBIDDEN, VALIDATION_FAILED. */
   save: method({ input: z.object({ entries: z.array(DenominatorInput).min(1).max(2000) }).strict(), output: z.array(Denominator), access: 'admin' }),
   /** Remove one entered figure. Errors: LOCKED, FORBIDDEN, NOT_FOUND. */

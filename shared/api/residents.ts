@@ -59,12 +59,12 @@ const Id = z.string().min(1).max(64);
 
 export const residents = {
   /** 查找居民: name, pinyin or initials, ID number (full or last 4–6), phone (full or last 4), record number (full or last 5). Errors: LOCKED. */
-  search: method({
+  search: method({ scope: 'village', audit: 'residentRead',
     input: z.object({ query: z.string().trim().min(1).max(40), limit: z.number().int().min(1).max(200).default(50) }).strict(),
     output: z.array(ResidentSummary),
   }),
   /** 居民列表 filtered by village, tag and status, newest record first. Errors: LOCKED. */
-  list: method({
+  list: method({ scope: 'village', audit: 'residentRead',
     input: z
       .object({
         villageCode: z.string().regex(/^\d{12}$/).optional(),
@@ -77,36 +77,36 @@ export const residents = {
     output: z.object({ total: z.number().int(), items: z.array(ResidentSummary) }),
   }),
   /** Open one record (audited as an opening). Errors: LOCKED, NOT_FOUND. */
-  get: method({ input: z.object({ id: Id }).strict(), output: ResidentDetail }),
+  get: method({ scope: 'village', input: z.object({ id: Id }).strict(), output: ResidentDetail }),
   /** 建档. A resident with the same ID number already exists: DUPLICATE_RESIDENT { existingId } (offer merge). Errors: VALIDATION_FAILED, RECORD_NUMBERS_EXHAUSTED. */
-  create: method({ input: z.object({ input: ResidentInput, clientId: Id.optional() }).strict(), output: ResidentDetail }),
+  create: method({ scope: 'village', input: z.object({ input: ResidentInput, clientId: Id.optional() }).strict(), output: ResidentDetail }),
   /** Edit the cover and 个人基本信息表. Errors: NOT_FOUND, VALIDATION_FAILED, DUPLICATE_RESIDENT. */
-  update: method({ input: z.object({ id: Id, input: ResidentInput }).strict(), output: ResidentDetail }),
+  update: method({ scope: 'village', input: z.object({ id: Id, input: ResidentInput }).strict(), output: ResidentDetail }),
   /** Mark died / moved out (records are kept, never deleted). Errors: NOT_FOUND. */
-  setStatus: method({
+  setStatus: method({ scope: 'village',
     input: z.object({ id: Id, status: ResidentStatus, date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), reason: z.string().trim().max(200).default('') }).strict(),
     output: ResidentDetail,
   }),
   /** Merge a duplicate into the record kept: its events and contracts move over; its record number is retired. Errors: NOT_FOUND, VALIDATION_FAILED. */
-  merge: method({ input: z.object({ keepId: Id, mergeId: Id, reason: z.string().trim().min(1).max(200) }).strict(), output: ResidentDetail }),
+  merge: method({ scope: 'village', input: z.object({ keepId: Id, mergeId: Id, reason: z.string().trim().min(1).max(200) }).strict(), output: ResidentDetail }),
   /** Everything that happened to a resident, newest first. Errors: NOT_FOUND. */
-  timeline: method({ input: z.object({ id: Id }).strict(), output: z.array(TimelineItem) }),
+  timeline: method({ scope: 'village', audit: 'residentRead', input: z.object({ id: Id }).strict(), output: z.array(TimelineItem) }),
 };
 
 export const households = {
   /** 家庭户: create with a head (an existing resident). Errors: NOT_FOUND, VALIDATION_FAILED. */
-  create: method({
+  create: method({ scope: 'village',
     input: z.object({ headResidentId: Id, address: z.string().trim().min(1).max(120), clientId: Id.optional() }).strict(),
     output: HouseholdView,
   }),
   /** Errors: NOT_FOUND. */
-  get: method({ input: z.object({ id: Id }).strict(), output: HouseholdView }),
+  get: method({ scope: 'village', audit: 'residentRead', input: z.object({ id: Id }).strict(), output: HouseholdView }),
   /** Add a member (moves them out of any other household). Errors: NOT_FOUND, VALIDATION_FAILED. */
-  addMember: method({ input: z.object({ id: Id, residentId: Id, relation: HouseholdRelation }).strict(), output: HouseholdView }),
+  addMember: method({ scope: 'village', input: z.object({ id: Id, residentId: Id, relation: HouseholdRelation }).strict(), output: HouseholdView }),
   /** Errors: NOT_FOUND, VALIDATION_FAILED (the head cannot be removed; set another head first). */
-  removeMember: method({ input: z.object({ id: Id, residentId: Id }).strict(), output: HouseholdView }),
+  removeMember: method({ scope: 'village', input: z.object({ id: Id, residentId: Id }).strict(), output: HouseholdView }),
   /** Errors: NOT_FOUND, VALIDATION_FAILED. */
-  setHead: method({ input: z.object({ id: Id, residentId: Id }).strict(), output: HouseholdView }),
+  setHead: method({ scope: 'village', input: z.object({ id: Id, residentId: Id }).strict(), output: HouseholdView }),
 };
 
 export const HealthCheckView = z.object({
@@ -148,21 +148,21 @@ export type RecentCheck = z.infer<typeof RecentCheck>;
 
 export const healthChecks = {
   /** The clinic's checks dated on or after `since` (drafts first, then newest), for the 体检 section. Errors: LOCKED. */
-  recent: method({
+  recent: method({ scope: 'village', audit: 'residentRead',
     input: z.object({ since: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), limit: z.number().int().min(1).max(500).default(100) }).strict(),
     output: z.array(RecentCheck),
   }),
   /** A check, showing its latest amendment. Errors: NOT_FOUND. */
-  get: method({ input: z.object({ id: Id }).strict(), output: HealthCheckView }),
+  get: method({ scope: 'village', audit: 'residentRead', input: z.object({ id: Id }).strict(), output: HealthCheckView }),
   /** All checks of a resident, newest first (latest amendments). Errors: NOT_FOUND. */
-  forResident: method({ input: z.object({ residentId: Id }).strict(), output: z.array(HealthCheckView) }),
+  forResident: method({ scope: 'village', audit: 'residentRead', input: z.object({ residentId: Id }).strict(), output: z.array(HealthCheckView) }),
   /**
    * Save a draft (new when id is absent: it gets `clientId`, so a retry returns the first result). Impossible values are
    * refused; implausible ones come back as warnings. Errors: VALIDATION_FAILED, CONFLICT (completed meanwhile).
    */
-  saveDraft: method({ input: z.object({ id: Id.optional(), clientId: Id.optional(), data: HealthCheckDraft }).strict(), output: HealthCheckView }),
+  saveDraft: method({ scope: 'village', input: z.object({ id: Id.optional(), clientId: Id.optional(), data: HealthCheckDraft }).strict(), output: HealthCheckView }),
   /** Complete a draft: core fields required, and the self-care assessment for residents aged 65+. Errors: VALIDATION_FAILED, CONFLICT (someone completed it first: `details.by`, `details.at`). */
-  complete: method({
+  complete: method({ scope: 'village',
     input: z.object({ id: Id, data: HealthCheckDraft, confirmWarnings: z.boolean().default(false) }).strict(),
     output: HealthCheckView,
   }),
@@ -171,7 +171,7 @@ export const healthChecks = {
    * user started (the newest amendment's id, or the check's own). Errors: NOT_FOUND, VALIDATION_FAILED, CONFLICT
    * (amended by someone else since).
    */
-  amend: method({
+  amend: method({ scope: 'village',
     input: z
       .object({
         id: Id,

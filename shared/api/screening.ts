@@ -49,12 +49,12 @@ export type ResidentScreening = z.infer<typeof ResidentScreening>;
 
 export const screening = {
   /** Screening state and readings of one resident. Errors: NOT_FOUND. */
-  forResident: method({ input: z.object({ residentId: Id }).strict(), output: ResidentScreening, access: 'session' }),
+  forResident: method({ scope: 'village', audit: 'residentRead', input: z.object({ residentId: Id }).strict(), output: ResidentScreening, access: 'session' }),
 };
 
 export const measurements = {
   /** 门诊测量: records a BP and/or fasting glucose and returns the new screening state. Errors: VALIDATION_FAILED, NOT_FOUND. */
-  record: method({ input: MeasurementForm, output: ResidentScreening, access: 'session' }),
+  record: method({ scope: 'village', input: MeasurementForm, output: ResidentScreening, access: 'session' }),
 };
 
 // ---- 老年人中医药健康管理 ----
@@ -72,7 +72,7 @@ export type TcmAssessmentView = z.infer<typeof TcmAssessmentView>;
 
 export const tcm = {
   /** Records a completed 中医体质辨识 (all 33 items answered). Errors: VALIDATION_FAILED, NOT_FOUND. */
-  record: method({ input: TcmAssessmentForm, output: TcmAssessmentView, access: 'session' }),
+  record: method({ scope: 'village', input: TcmAssessmentForm, output: TcmAssessmentView, access: 'session' }),
   /** A resident's TCM assessments, newest first. Errors: NOT_FOUND. */
-  forResident: method({ input: z.object({ residentId: Id }).strict(), output: z.array(TcmAssessmentView), access: 'session' }),
+  forResident: method({ scope: 'village', audit: 'residentRead', input: z.object({ residentId: Id }).strict(), output: z.array(TcmAssessmentView), access: 'session' }),
 };

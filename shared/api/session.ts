@@ -83,7 +83,7 @@ export const session = {
     access: 'public',
   }),
   /** Forget the remembered slot of the signed-in user on this computer. Errors: LOCKED. */
-  forgetMe: method({ input: z.object({}).strict(), output: z.object({ ok: z.literal(true) }) }),
+  forgetMe: method({ scope: 'self', input: z.object({}).strict(), output: z.object({ ok: z.literal(true) }) }),
   /** Unlock with the printed recovery key and set a new password for one user. Errors: RECOVERY_KEY_INVALID, NOT_FOUND. */
   recover: method({
     input: z.object({ recoveryKey: z.string().trim().min(10).max(200), username: Username, newPassword: NewPassword }).strict(),
@@ -93,13 +93,18 @@ export const session = {
   /** 锁定: drops the data key from memory. Errors: none. */
   lock: method({ input: z.object({}).strict(), output: SessionState, access: 'public' }),
   /** The user is active (keyboard/mouse); postpones the idle lock. Errors: LOCKED. */
-  touch: method({ input: z.object({}).strict(), output: z.object({ lockAt: z.number() }) }),
+  touch: method({ scope: 'self', input: z.object({}).strict(), output: z.object({ lockAt: z.number() }) }),
   /** Change one's own password; rewraps only that user's key slot. Errors: WRONG_PASSWORD, WEAK_PASSWORD. */
   changePassword: method({
+    scope: 'self',
     input: z.object({ oldPassword: Password, newPassword: NewPassword }).strict(),
     output: z.object({ ok: z.literal(true) }),
   }),
 };
+
+/** What a data-key rotation changed: users to give a new password, and a new recovery key to show once. */
+export const KeyRotation = z.object({ droppedUsers: z.array(z.string()), recoveryKey: z.string().nullable() });
+export type KeyRotation = z.infer<typeof KeyRotation>;
 
 export const UserSummary = SessionUser.extend({ createdAt: z.number() });
 export type UserSummary = z.infer<typeof UserSummary>;
@@ -115,16 +120,19 @@ export const users = {
     output: UserSummary,
     access: 'admin',
   }),
-  /** Set another user's password (admin). Errors: NOT_FOUND, FORBIDDEN. */
+  /**
+   * Set another user's password (admin); with `isCompromised` the data key is replaced too (the old password may
+   * be known to someone else). Errors: NOT_FOUND, FORBIDDEN, LAST_USER.
+   */
   resetPassword: method({
-    input: z.object({ username: Username, newPassword: NewPassword }).strict(),
-    output: z.object({ ok: z.literal(true) }),
+    input: z.object({ username: Username, newPassword: NewPassword, isCompromised: z.boolean().default(false) }).strict(),
+    output: z.object({ ok: z.literal(true), rotation: KeyRotation.optional() }),
     access: 'admin',
   }),
-  /** Remove a user and their key slot. Errors: NOT_FOUND, LAST_USER, FORBIDDEN. */
+  /** Remove a user and their key slot, then replace the data key. Errors: NOT_FOUND, LAST_USER, FORBIDDEN. */
   remove: method({
     input: z.object({ username: Username }).strict(),
-    output: z.object({ ok: z.literal(true) }),
+    output: z.object({ ok: z.literal(true), rotation: KeyRotation }),
     access: 'admin',
   }),
 };

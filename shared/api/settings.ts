@@ -14,7 +14,7 @@ export type ClinicSettings = z.infer<typeof ClinicSettings>;
 
 export const settings = {
   /** 设置: the clinic's settings. Errors: LOCKED. */
-  get: method({ input: z.object({}).strict(), output: ClinicSettings }),
+  get: method({ scope: 'clinic', input: z.object({}).strict(), output: ClinicSettings }),
   /** Update the clinic's name, idle lock or villages. Errors: LOCKED, FORBIDDEN, VALIDATION_FAILED. */
   update: method({
     input: z
@@ -38,15 +38,19 @@ export const AuditEntry = z.object({
   collection: z.string().nullable(),
   recordId: z.string().nullable(),
   residentId: z.string().nullable(),
+  /** For reads: `<method> n=<count>` and the resident ids when few. */
+  detail: z.string(),
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
 export const audit = {
-  /** 审计日志, newest first; read-only: the API has no way to edit or delete entries. Errors: FORBIDDEN. */
+  /** 审计日志, newest first, filtered by resident, action or user; read-only: no way to edit or delete. Errors: FORBIDDEN. */
   list: method({
     input: z
       .object({
         residentId: z.string().max(64).optional(),
+        action: z.string().max(24).optional(),
+        username: z.string().max(40).optional(),
         before: z.number().optional(),
         limit: z.number().int().min(1).max(500).default(100),
       })

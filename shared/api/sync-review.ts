@@ -85,13 +85,13 @@ const Id = z.string().min(1).max(64);
 
 export const syncReview = {
   /** 待审核: open items (or settled, or all), newest first. Errors: LOCKED. */
-  list: method({
+  list: method({ scope: 'clinic', audit: 'residentRead',
     input: z.object({ status: z.enum(['open', 'settled', 'all']).default('open') }).strict(),
     output: z.array(ReviewItem),
     access: 'session',
   }),
   /** Settle a field conflict: per field keep the value sync kept or restore the one set aside. Errors: LOCKED, NOT_FOUND, REVIEW_SETTLED, VALIDATION_FAILED. */
-  settleConflict: method({
+  settleConflict: method({ scope: 'village',
     input: z
       .object({
         id: Id,
@@ -102,7 +102,7 @@ export const syncReview = {
     access: 'session',
   }),
   /** Settle a duplicate: merge the two records into `keepId` (one record with every encounter of both) or dismiss. Errors: LOCKED, NOT_FOUND, REVIEW_SETTLED, VALIDATION_FAILED. */
-  settleDuplicate: method({
+  settleDuplicate: method({ scope: 'village',
     input: z
       .object({ id: Id, decision: z.enum(['merge', 'dismiss']), keepId: Id.optional(), reason: z.string().trim().min(1).max(200) })
       .strict(),
@@ -110,5 +110,5 @@ export const syncReview = {
     access: 'session',
   }),
   /** Look for live records sharing an ID number and queue a review for each new pair. Errors: LOCKED. */
-  scanDuplicates: method({ input: z.object({}).strict(), output: z.object({ queued: z.number().int() }), access: 'session' }),
+  scanDuplicates: method({ scope: 'clinic', input: z.object({}).strict(), output: z.object({ queued: z.number().int() }), access: 'session' }),
 };

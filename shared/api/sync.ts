@@ -24,12 +24,12 @@ export type SyncStatus = z.infer<typeof SyncStatus>;
 
 export const sync = {
   /** This device's sync state. Errors: LOCKED. */
-  status: method({ input: z.object({}).strict(), output: SyncStatus, access: 'session' }),
+  status: method({ scope: 'clinic', input: z.object({}).strict(), output: SyncStatus, access: 'session' }),
   /**
    * Syncs every collection now and waits for it (up to a few minutes). Errors: LOCKED, SYNC_NOT_ENROLLED,
    * PLATFORM_UNREACHABLE, PLATFORM_CERTIFICATE_MISMATCH, PLATFORM_REFUSED, PLATFORM_BAD_RESPONSE, DEVICE_REVOKED.
    */
-  now: method({ input: z.object({}).strict(), output: SyncStatus, access: 'session' }),
+  now: method({ scope: 'clinic', input: z.object({}).strict(), output: SyncStatus, access: 'session' }),
   /**
    * Enrols this device with a one-time code; pins the platform certificate (the given fingerprint, or the one seen).
    * Errors: LOCKED, FORBIDDEN, BAD_REQUEST, ENROLMENT_CODE_INVALID, PLATFORM_UNREACHABLE, PLATFORM_CERTIFICATE_MISMATCH,

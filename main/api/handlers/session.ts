@@ -60,14 +60,21 @@ export function usersHandlers(services: AppServices): HandlersFor<typeof users, 
       await u.audit.record({ action: 'userAdd', collection: 'settings', recordId: `user:${profile.userId}`, detail: role });
       return { id: profile.userId, username, displayName, role, createdAt: profile.createdAt };
     },
-    resetPassword: async ({ username, newPassword }) => {
+    resetPassword: async ({ username, newPassword, isCompromised }) => {
       const u = s.current();
       const profile = (await u.settings.users()).find((p) => p.username.toLowerCase() === username.toLowerCase());
       if (!profile) throw new AppError('NOT_FOUND');
       const vault = await s.vault();
       await vault.changePassword(profile.username, null, newPassword, u.dataKey);
-      await u.audit.record({ action: 'userResetPassword', collection: 'settings', recordId: `user:${profile.userId}` });
-      return { ok: true as const };
+      if (isCompromised) await vault.markRotationDue();
+      await u.audit.record({
+        action: 'userResetPassword',
+        collection: 'settings',
+        recordId: `user:${profile.userId}`,
+        detail: isCompromised ? 'compromised' : '',
+      });
+      if (!isCompromised) return { ok: true as const };
+      return { ok: true as const, rotation: await s.rotateDataKey() };
     },
     remove: async ({ username }) => {
       const u = s.current();
@@ -77,7 +84,8 @@ export function usersHandlers(services: AppServices): HandlersFor<typeof users, 
       await vault.removeUser(profile.username);
       await u.settings.putUser({ ...profile, removedAt: services.clock.now() });
       await u.audit.record({ action: 'userRemove', collection: 'settings', recordId: `user:${profile.userId}` });
-      return { ok: true as const };
+      // Their password may still open a copy of the old key slots: only a new data key locks them out for good.
+      return { ok: true as const, rotation: await s.rotateDataKey() };
     },
   };
 }

@@ -18,12 +18,15 @@ export function settingsHandlers(services: AppServices): HandlersFor<typeof sett
 
 export function auditHandlers(services: AppServices): HandlersFor<typeof audit, CallContext> {
   return {
-    list: async ({ residentId, before, limit }) => {
+    list: async ({ residentId, before, limit, action, username }) => {
       const u = services.session.current();
       const selector: Record<string, unknown> = {};
       if (residentId) selector['residentId'] = residentId;
+      if (action) selector['action'] = action;
+      if (username) selector['username'] = username;
       if (before !== undefined) selector['at'] = { $lt: before };
-      const docs = await u.db.rx.audit.find({ selector, sort: [{ at: 'desc' }], limit }).exec();
+      // Ids are UUIDv7: within one millisecond they still say which entry came last.
+      const docs = await u.db.rx.audit.find({ selector, sort: [{ at: 'desc' }, { id: 'desc' }], limit }).exec();
       return docs.map((d) => {
         const e = d.toJSON();
         return {
@@ -35,6 +38,7 @@ export function auditHandlers(services: AppServices): HandlersFor<typeof audit, 
           collection: e.entity || null,
           recordId: e.recordId || null,
           residentId: e.residentId || null,
+          detail: e.detail,
         };
       });
     },

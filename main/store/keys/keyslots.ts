@@ -14,11 +14,13 @@ import { z } from 'zod';
 
 import { AppError } from '../../../shared/api/errors';
 import { KdfParams } from './kdf';
+import { SealedKey, SlotBox } from './seal';
 import { Base64Bytes, WrappedKey } from './wrap';
 
 export const KEYSLOTS_FILE = 'keyslots.json';
 export const KEYSLOTS_PREV_FILE = 'keyslots.prev.json';
-export const KEYSLOTS_FORMAT = 1;
+/** 2: slots hold an X25519 box and the data key sealed to it (seal.ts); 1 wrapped the key directly (still read). */
+export const KEYSLOTS_FORMAT = 2;
 
 /** Far above any real sidecar (a few KB per user); a bigger file is not ours. */
 const MAX_FILE_BYTES = 1024 * 1024;
@@ -38,7 +40,10 @@ export const UserSlot = z.object({
   userId: UserId,
   username: z.string().min(1).max(MAX_USERNAME_LENGTH),
   kdf: KdfParams,
-  wrapped: WrappedKey,
+  /** Format 1: the data key wrapped directly under the password's key. Upgraded to box + sealed at sign-in. */
+  wrapped: WrappedKey.optional(),
+  box: SlotBox.optional(),
+  sealed: SealedKey.optional(),
   createdAt: Instant,
   updatedAt: Instant,
 });
@@ -50,7 +55,9 @@ export type HkdfParams = z.infer<typeof HkdfParams>;
 export const RecoverySlot = z.object({
   slotId: SlotId,
   kdf: HkdfParams,
-  wrapped: WrappedKey,
+  wrapped: WrappedKey.optional(),
+  box: SlotBox.optional(),
+  sealed: SealedKey.optional(),
   createdAt: Instant,
   updatedAt: Instant,
 });
@@ -77,9 +84,12 @@ export const ThrottleEntry = z.object({
 });
 export type ThrottleEntry = z.infer<typeof ThrottleEntry>;
 
+export const ClinicThrottle = z.object({ failures: z.number().int().min(1), lastFailureAt: Instant });
+export type ClinicThrottle = z.infer<typeof ClinicThrottle>;
+
 export const KeySlotsFile = z
   .object({
-    format: z.literal(KEYSLOTS_FORMAT),
+    format: z.union([z.literal(1), z.literal(KEYSLOTS_FORMAT)]),
     clinicCode: z.string().regex(/^(\d{9}|\d{12})$/),
     vaultId: z.uuid(),
     /** HMAC of a fixed label under the data key: lets a caller's key be checked before it is wrapped anew. */
@@ -90,8 +100,15 @@ export const KeySlotsFile = z
     recovery: RecoverySlot,
     remembered: z.array(RememberedSlot),
     throttle: z.array(ThrottleEntry),
+    /** Failures across all names since the last success: guessing many names costs time too (issue 11 §6). */
+    clinicThrottle: ClinicThrottle.optional(),
+    /** A user was removed or a password reset after a compromise: the data key must be replaced (issue 11 §3). */
+    rotationDue: z.boolean().optional(),
   })
   .superRefine((file, ctx) => {
+    for (const slot of [...file.users, file.recovery]) {
+      if (!slot.wrapped && !(slot.box && slot.sealed)) ctx.addIssue({ code: 'custom', message: `slot ${slot.slotId} holds no key` });
+    }
     const unique = (values: string[], what: string) => {
       if (new Set(values).size !== values.length) ctx.addIssue({ code: 'custom', message: `duplicate ${what}` });
     };
@@ -183,12 +200,20 @@ export async function hasKeySlots(dir: string): Promise<boolean> {
  * Replaces the sidecar. The current main file becomes `keyslots.prev.json` if it is valid; if it is damaged it
  * is renamed `keyslots.damaged-<at>.json` so whoever investigates still has it, and the good .prev stays.
  */
-export async function writeKeySlots(dir: string, file: KeySlotsFile, at: number): Promise<void> {
-  const text = `${JSON.stringify(KeySlotsFile.parse(file), null, 2)}\n`;
+export async function writeKeySlots(
+  dir: string,
+  file: KeySlotsFile,
+  at: number,
+  opts: { replacePrevious?: boolean } = {},
+): Promise<void> {
+  const text = `${JSON.stringify(KeySlotsFile.parse({ ...file, format: KEYSLOTS_FORMAT }), null, 2)}\n`;
   const mainPath = path.join(dir, KEYSLOTS_FILE);
   const current = await inspect(mainPath);
   if (current.kind === 'newer') throw newerVersion(current.format);
-  if (current.kind === 'ok') {
+  if (opts.replacePrevious) {
+    // A removed user's slot or a rotated-out key must not survive in the previous copy (issue 11 §3).
+    await writeAtomically(dir, path.join(dir, KEYSLOTS_PREV_FILE), Buffer.from(text, 'utf8'));
+  } else if (current.kind === 'ok') {
     await writeAtomically(dir, path.join(dir, KEYSLOTS_PREV_FILE), current.raw);
   } else if (current.kind === 'damaged') {
     await renameWithRetry(mainPath, path.join(dir, `keyslots.damaged-${at}.json`));

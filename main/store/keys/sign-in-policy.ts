@@ -1,7 +1,7 @@
 /** Password rules and the sign-in throttle: what a clinic may want tuned, kept apart from the key handling. */
 import { AppError } from '../../../shared/api/errors';
 import { normalisePassword } from './kdf';
-import { MAX_USERNAME_LENGTH, usernameKey, type KeySlotsFile, type ThrottleEntry } from './keyslots';
+import { MAX_USERNAME_LENGTH, usernameKey, type ClinicThrottle, type KeySlotsFile, type ThrottleEntry } from './keyslots';
 
 export const MIN_PASSWORD_LENGTH = 8;
 /** scrypt would take any length; a cap keeps a pasted novel from being a denial of service. */
@@ -31,6 +31,22 @@ export function checkPasswordPolicy(password: string): AppError | null {
 export function throttleDelayMs(failures: number): number {
   if (failures < FREE_ATTEMPTS) return 0;
   return Math.min(1000 * 2 ** (failures - FREE_ATTEMPTS), MAX_THROTTLE_DELAY_MS);
+}
+
+/**
+ * Failed attempts across every name (known or not) before the whole clinic waits: a clinic's few users mistyping
+ * now and then stay far below it, while trying 20 made-up names no longer costs the attacker nothing but scrypt.
+ */
+export const CLINIC_FREE_ATTEMPTS = 10;
+
+/** 0 for the first CLINIC_FREE_ATTEMPTS failures since the last success, then 1 s, 2 s, 4 s … capped at 5 minutes. */
+export function clinicThrottleDelayMs(failures: number): number {
+  if (failures < CLINIC_FREE_ATTEMPTS) return 0;
+  return Math.min(1000 * 2 ** (failures - CLINIC_FREE_ATTEMPTS), MAX_THROTTLE_DELAY_MS);
+}
+
+export function withClinicFailure(state: KeySlotsFile, at: number): ClinicThrottle {
+  return { failures: (state.clinicThrottle?.failures ?? 0) + 1, lastFailureAt: at };
 }
 
 export function throttleKey(username: string): string {

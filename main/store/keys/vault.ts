@@ -26,13 +26,16 @@ import type { OsKeystore } from './os-keystore';
 import { deriveRecoveryKek, generateRecoveryKey, parseRecoveryKey } from './recovery-key';
 import {
   checkPasswordPolicy,
+  clinicThrottleDelayMs,
   findThrottle,
   throttleDelayMs,
   throttleKey,
+  withClinicFailure,
   withFailure,
   withoutThrottle,
 } from './sign-in-policy';
-import { DATA_KEY_BYTES, unwrapKey, wrapKey } from './wrap';
+import { makeSlotBox, openSealedKey, sealKey, type SealedKey, type SlotBox } from './seal';
+import { DATA_KEY_BYTES, unwrapKey, wrapKey, type SlotBinding, type WrappedKey } from './wrap';
 
 export interface KeyVaultOptions {
   now?: () => number;
@@ -144,9 +147,10 @@ export class KeyVault {
       const { recovery, clinicCode } = await this.load();
       const kek = deriveRecoveryKek(key, Buffer.from(recovery.kdf.salt, 'base64'));
       try {
-        return unwrapKey(recovery.wrapped, kek, { clinicCode, slotId: recovery.slotId }, 'RECOVERY_KEY_INVALID');
+        return openSlot(recovery, kek, { clinicCode, slotId: recovery.slotId }, 'RECOVERY_KEY_INVALID');
       } finally {
         kek.fill(0);
+        key.fill(0);
       }
     });
   }
@@ -190,9 +194,10 @@ export class KeyVault {
       const at = this.now();
       const kdf = newKdfParams(this.kdfCost);
       const kek = await deriveKey(newPassword, kdf);
-      const wrapped = wrapKey(dataKey, kek, { clinicCode: state.clinicCode, slotId: current.slotId });
+      // A new key pair too: an administrator's reset does not know the old private key, and need not.
+      const keys = boxedKeys(dataKey, kek, { clinicCode: state.clinicCode, slotId: current.slotId });
       kek.fill(0);
-      const users = state.users.map((u, i) => (i === index ? { ...u, kdf, wrapped, updatedAt: at } : u));
+      const users = state.users.map((u, i) => (i === index ? { ...withoutKeys(u), kdf, ...keys, updatedAt: at } : u));
       await this.save({ ...state, users });
     });
   }
@@ -206,12 +211,16 @@ export class KeyVault {
       // Without a password slot only the recovery key could open the clinic: no one should do that by accident.
       if (state.users.length === 1) throw new AppError('LAST_USER');
       const throttle = withoutThrottle(state, throttleKey(username));
-      await this.save({
-        ...state,
-        users: state.users.filter((u) => u !== user),
-        remembered: state.remembered.filter((r) => r.userId !== user.userId),
-        throttle,
-      });
+      await this.save(
+        {
+          ...state,
+          users: state.users.filter((u) => u !== user),
+          remembered: state.remembered.filter((r) => r.userId !== user.userId),
+          throttle,
+          rotationDue: true,
+        },
+        { replacePrevious: true },
+      );
     });
   }
 
@@ -224,6 +233,58 @@ export class KeyVault {
       await this.save({ ...state, recovery: recovery.slot });
       return recovery.text;
     });
+  }
+
+  /**
+   * Replaces the data key in every slot that can take it without a password: each password and recovery slot with
+   * a key pair gets `newKey` sealed to it. Format-1 slots cannot (their owner never signed in since the upgrade):
+   * they are dropped and named, to be given a new password. Remembered slots are dropped (the next sign-in asks
+   * for the password). Both sidecar files are replaced, so no copy here still opens the old key. Returns the
+   * dropped users and, when the recovery slot was format 1, a new recovery key to show once.
+   */
+  rotate(oldKey: Buffer, newKey: Buffer): Promise<{ droppedUsers: string[]; recoveryKey: string | null }> {
+    return this.exclusive(async () => {
+      const state = await this.load();
+      this.assertDataKey(oldKey);
+      const at = this.now();
+      const { clinicCode } = state;
+      const kept = state.users.filter((u) => u.box);
+      const droppedUsers = state.users.filter((u) => !u.box).map((u) => u.username);
+      if (kept.length === 0) throw new AppError('LAST_USER');
+      const users = kept.map((u) => {
+        const box = u.box as SlotBox;
+        return { ...withoutKeys(u), box, sealed: sealKey(newKey, box.publicKey, { clinicCode, slotId: u.slotId }), updatedAt: at };
+      });
+      let recoveryKey: string | null = null;
+      let recovery: RecoverySlot;
+      if (state.recovery.box) {
+        const r = state.recovery;
+        const box = state.recovery.box;
+        recovery = { ...withoutKeys(r), box, sealed: sealKey(newKey, box.publicKey, { clinicCode, slotId: r.slotId }), updatedAt: at };
+      } else {
+        const fresh = makeRecoverySlot(newKey, clinicCode, at);
+        recovery = fresh.slot;
+        recoveryKey = fresh.text;
+      }
+      await this.save(
+        { ...state, keyCheck: keyCheckFor(newKey, state.vaultId), users, recovery, remembered: [], rotationDue: false },
+        { replacePrevious: true },
+      );
+      return { droppedUsers, recoveryKey };
+    });
+  }
+
+  /** After a password reset for a suspected compromise: the next open (or the caller, now) rotates the key. */
+  markRotationDue(): Promise<void> {
+    return this.exclusive(async () => {
+      const state = await this.load();
+      await this.save({ ...state, rotationDue: true });
+    });
+  }
+
+  /** Re-read: a rotation was asked for and has not finished. */
+  isRotationDue(): Promise<boolean> {
+    return this.exclusive(async () => (await this.load()).rotationDue === true);
   }
 
   listUsers(): Promise<{ userId: string; username: string }[]> {
@@ -264,14 +325,16 @@ export class KeyVault {
       const user = state.users[findUserIndex(state, username)];
       const slot = user && state.remembered.find((r) => r.userId === user.userId);
       if (!user || !slot || !keystore.isAvailable()) return null;
+      let secret: Buffer | undefined;
       try {
-        const secret = await keystore.decrypt(Buffer.from(slot.sealedSecret, 'base64'));
+        secret = await keystore.decrypt(Buffer.from(slot.sealedSecret, 'base64'));
         if (secret.length !== 32) return null;
         const dataKey = unwrapKey(slot.wrapped, secret, { clinicCode: state.clinicCode, slotId: slot.slotId });
-        secret.fill(0);
         return { dataKey, userId: user.userId };
       } catch {
         return null;
+      } finally {
+        secret?.fill(0);
       }
     });
   }
@@ -294,6 +357,16 @@ export class KeyVault {
     const key = throttleKey(username);
     const entry = findThrottle(state, key);
     const at = this.now();
+    const clinicWide = state.clinicThrottle;
+    if (clinicWide) {
+      const delay = clinicThrottleDelayMs(clinicWide.failures);
+      if (at < clinicWide.lastFailureAt && delay > 0) {
+        await this.save({ ...state, clinicThrottle: { ...clinicWide, lastFailureAt: at } });
+        throw new AppError('TOO_MANY_ATTEMPTS', { retryAfterMs: delay, scope: 'clinic' });
+      }
+      const retryAfterMs = clinicWide.lastFailureAt + delay - at;
+      if (retryAfterMs > 0) throw new AppError('TOO_MANY_ATTEMPTS', { retryAfterMs, scope: 'clinic' });
+    }
     if (entry) {
       const delay = throttleDelayMs(entry.failures);
       if (at < entry.lastFailureAt && delay > 0) {
@@ -310,14 +383,19 @@ export class KeyVault {
     const kek = await deriveKey(password, kdf);
     try {
       if (!user) throw new AppError('WRONG_PASSWORD');
-      const dataKey = unwrapKey(user.wrapped, kek, { clinicCode: state.clinicCode, slotId: user.slotId });
-      if (entry) {
-        await this.save({ ...state, throttle: withoutThrottle(state, key) });
+      const binding = { clinicCode: state.clinicCode, slotId: user.slotId };
+      const dataKey = openSlot(user, kek, binding);
+      // A format-1 slot gets its key pair now, while its key-encryption key is at hand, so rotation can reach it.
+      const upgraded = user.box ? null : { ...withoutKeys(user), ...boxedKeys(dataKey, kek, binding) };
+      if (entry || clinicWide || upgraded) {
+        const { clinicThrottle: _cleared, ...rest } = state;
+        const users = upgraded ? state.users.map((u) => (u === user ? upgraded : u)) : state.users;
+        await this.save({ ...rest, users, throttle: withoutThrottle(state, key) });
       }
       return { user, dataKey };
     } catch (e) {
       if (e instanceof AppError && e.code === 'WRONG_PASSWORD') {
-        await this.save({ ...state, throttle: withFailure(state, key, at) });
+        await this.save({ ...state, throttle: withFailure(state, key, at), clinicThrottle: withClinicFailure(state, at) });
       }
       throw e;
     } finally {
@@ -341,10 +419,10 @@ export class KeyVault {
     return read.file;
   }
 
-  private async save(next: KeySlotsFile): Promise<void> {
+  private async save(next: KeySlotsFile, opts: { replacePrevious?: boolean } = {}): Promise<void> {
     const at = this.now();
     const file = { ...next, updatedAt: Math.max(at, next.createdAt) };
-    await writeKeySlots(this.dir, file, at);
+    await writeKeySlots(this.dir, file, at, opts);
     this.state = file;
   }
 
@@ -353,6 +431,29 @@ export class KeyVault {
     this.queue = run.catch(() => undefined);
     return run;
   }
+}
+
+/** A slot's key material for `dataKey`: a new key pair under `kek` and the data key sealed to it. */
+function boxedKeys(dataKey: Buffer, kek: Buffer, binding: SlotBinding): { box: SlotBox; sealed: SealedKey } {
+  const box = makeSlotBox(kek, binding);
+  return { box, sealed: sealKey(dataKey, box.publicKey, binding) };
+}
+
+function withoutKeys<T extends { wrapped?: unknown; box?: unknown; sealed?: unknown }>(slot: T): Omit<T, 'wrapped' | 'box' | 'sealed'> {
+  const { wrapped: _w, box: _b, sealed: _s, ...rest } = slot;
+  return rest;
+}
+
+/** The data key from a password or recovery slot of either format. */
+function openSlot(
+  slot: { wrapped?: WrappedKey | undefined; box?: SlotBox | undefined; sealed?: SealedKey | undefined },
+  kek: Buffer,
+  binding: SlotBinding,
+  failure: 'WRONG_PASSWORD' | 'RECOVERY_KEY_INVALID' = 'WRONG_PASSWORD',
+): Buffer {
+  if (slot.box && slot.sealed) return openSealedKey(slot.sealed, slot.box, kek, binding, failure);
+  if (slot.wrapped) return unwrapKey(slot.wrapped, kek, binding, failure);
+  throw new AppError(failure);
 }
 
 function findUserIndex(state: KeySlotsFile, username: string): number {
@@ -376,9 +477,9 @@ async function makeUserSlot(
   const slotId = randomUUID();
   const kdf = newKdfParams(cost);
   const kek = await deriveKey(user.password, kdf);
-  const wrapped = wrapKey(dataKey, kek, { clinicCode, slotId });
+  const keys = boxedKeys(dataKey, kek, { clinicCode, slotId });
   kek.fill(0);
-  return { slotId, userId: user.userId, username: user.username.trim(), kdf, wrapped, createdAt: at, updatedAt: at };
+  return { slotId, userId: user.userId, username: user.username.trim(), kdf, ...keys, createdAt: at, updatedAt: at };
 }
 
 function makeRecoverySlot(dataKey: Buffer, clinicCode: string, at: number): { slot: RecoverySlot; text: string } {
@@ -386,14 +487,14 @@ function makeRecoverySlot(dataKey: Buffer, clinicCode: string, at: number): { sl
   const salt = randomBytes(16);
   const slotId = randomUUID();
   const kek = deriveRecoveryKek(key, salt);
-  const wrapped = wrapKey(dataKey, kek, { clinicCode, slotId });
+  const keys = boxedKeys(dataKey, kek, { clinicCode, slotId });
   kek.fill(0);
   key.fill(0);
   return {
     slot: {
       slotId,
       kdf: { name: 'hkdf-sha256', salt: salt.toString('base64') },
-      wrapped,
+      ...keys,
       createdAt: at,
       updatedAt: at,
     },

@@ -69,9 +69,18 @@ export function unwrapKey(
     });
     decipher.setAAD(aadFor(binding));
     decipher.setAuthTag(Buffer.from(wrapped.tag, 'base64'));
-    const key = Buffer.concat([decipher.update(Buffer.from(wrapped.data, 'base64')), decipher.final()]);
-    if (key.length !== DATA_KEY_BYTES) throw new Error('unexpected key length');
-    return key;
+    // GCM returns the plaintext from update(); it is copied into `key` and wiped, so one copy of the key exists.
+    const part = decipher.update(Buffer.from(wrapped.data, 'base64'));
+    try {
+      const key = Buffer.concat([part, decipher.final()]);
+      if (key.length !== DATA_KEY_BYTES) {
+        key.fill(0);
+        throw new Error('unexpected key length');
+      }
+      return key;
+    } finally {
+      part.fill(0);
+    }
   } catch {
     throw new AppError(failure);
   }

@@ -9,6 +9,7 @@ import { ImportPanel } from '../import/ImportPanel';
 import { errorText } from '../../app/api-errors';
 import { ChangePasswordForm } from './ChangePasswordForm';
 import { ClinicSettingsForm } from './ClinicSettingsForm';
+import { AuditLogPanel } from './AuditLogPanel';
 import { UsersAdmin } from './UsersAdmin';
 import { VillagesEditor } from './VillagesEditor';
 
@@ -67,6 +68,7 @@ export function SettingsPage({ session }: { session: Unlocked }) {
         ? [
             { key: 'users', label: t('settings.tabs.users'), children: <UsersAdmin currentUserId={session.user.id} /> },
             { key: 'import', label: t('import.tab'), children: <ImportPanel /> },
+            { key: 'audit', label: t('settings.tabs.audit'), children: <AuditLogPanel /> },
           ]
         : []),
       { key: 'password', label: t('settings.tabs.password'), children: <ChangePasswordForm /> },

@@ -1,8 +1,8 @@
-import { App as AntApp, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table } from 'antd';
+import { App as AntApp, Button, Card, Checkbox, Form, Input, Modal, Popconfirm, Select, Space, Table, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Role, type UserSummary } from '../../../shared/api/session';
+import { Role, type KeyRotation, type UserSummary } from '../../../shared/api/session';
 import { api } from '../../api-client';
 import { applyFieldErrors, errorText } from '../../app/api-errors';
 import { passwordRules, usernameRules } from '../../app/form-rules';
@@ -24,6 +24,7 @@ export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
   const [resetFor, setResetFor] = useState<UserSummary | null>(null);
   const [resetForm] = Form.useForm<{ newPassword: string }>();
   const [busy, setBusy] = useState(false);
+  const [newRecoveryKey, setNewRecoveryKey] = useState<string | null>(null);
 
   const load = useCallback(async () => {
     setLoading(true);
@@ -55,12 +56,22 @@ export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
     }
   };
 
-  const reset = async (v: { newPassword: string }) => {
+  const showRotation = (rotation: KeyRotation | undefined) => {
+    if (!rotation) return;
+    void message.success(t('settings.users.rotated'));
+    if (rotation.droppedUsers.length > 0) {
+      void message.warning(t('settings.users.droppedUsers', { names: rotation.droppedUsers.join('、') }));
+    }
+    setNewRecoveryKey(rotation.recoveryKey);
+  };
+
+  const reset = async (v: { newPassword: string; isCompromised?: boolean }) => {
     if (!resetFor) return;
     setBusy(true);
     try {
-      await api.users.resetPassword({ username: resetFor.username, newPassword: v.newPassword });
+      const r = await api.users.resetPassword({ username: resetFor.username, newPassword: v.newPassword, isCompromised: v.isCompromised ?? false });
       void message.success(t('settings.users.reset'));
+      showRotation(r.rotation);
       setResetFor(null);
       resetForm.resetFields();
     } catch (e) {
@@ -73,8 +84,9 @@ export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
 
   const remove = async (u: UserSummary) => {
     try {
-      await api.users.remove({ username: u.username });
+      const r = await api.users.remove({ username: u.username });
       void message.success(t('settings.users.removed'));
+      showRotation(r.rotation);
       await load();
     } catch (e) {
       void message.error(errorText(e));
@@ -108,6 +120,7 @@ export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
                 </Button>
                 <Popconfirm
                   title={t('settings.users.removeConfirm', { name: u.displayName })}
+                  description={<div className="rotation-help">{t('settings.users.rotationHelp')}</div>}
                   okText={t('common.confirm')}
                   cancelText={t('common.cancel')}
                   onConfirm={() => void remove(u)}
@@ -169,7 +182,22 @@ export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
           <Form.Item name="newPassword" label={t('settings.users.newPassword')} rules={passwordRules(t)}>
             <Input.Password autoComplete="new-password" autoFocus />
           </Form.Item>
+          <Form.Item name="isCompromised" valuePropName="checked" extra={t('settings.users.rotationHelp')}>
+            <Checkbox>{t('settings.users.isCompromised')}</Checkbox>
+          </Form.Item>
         </Form>
+      </Modal>
+      <Modal
+        open={newRecoveryKey !== null}
+        title={t('settings.users.newRecoveryKey')}
+        okText={t('common.confirm')}
+        cancelButtonProps={{ hidden: true }}
+        closable={false}
+        onOk={() => setNewRecoveryKey(null)}
+      >
+        <Typography.Text code copyable data-testid="new-recovery-key">
+          {newRecoveryKey}
+        </Typography.Text>
       </Modal>
     </Space>
   );

@@ -35,6 +35,26 @@ describe('session: set-up, sign-in, lock, users, audit (real encrypted file)', (
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  it('a failed sign-in or recovery on another connection leaves the signed-in session alone (issue 11 §5)', async () => {
+    const { recoveryKey } = await ok<{ recoveryKey: string }>('session.setup', SETUP_INPUT);
+    const other = (method: string, input: unknown) =>
+      runtime.dispatch(method, input, { transport: 'ws', connectionId: 'intruder' });
+    expect(await other('session.signIn', { username: 'admin', password: 'wrong password' })).toMatchObject({
+      ok: false,
+      error: { code: 'WRONG_PASSWORD' },
+    });
+    expect(await other('session.recover', { recoveryKey: '0000-0000-0000-0000-0000-0000-0000-0000-0000-0000-0000-0000-0000-0000', username: 'admin', newPassword: 'another pass 1' })).toMatchObject({
+      ok: false,
+      error: { code: 'RECOVERY_KEY_INVALID' },
+    });
+    expect(await other('session.recover', { recoveryKey, username: 'nobody', newPassword: 'another pass 1' })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
+    expect(await ok('session.state')).toMatchObject({ state: 'unlocked', user: { username: 'admin' } });
+    expect(await ok('settings.get')).toMatchObject({ clinicCode: SETUP_INPUT.clinicCode });
+  });
+
   it('sets up once, then refuses a second set-up', async () => {
     const r = await ok<{ recoveryKey: string }>('session.setup', SETUP_INPUT);
     expect(r.recoveryKey).toBeTruthy();

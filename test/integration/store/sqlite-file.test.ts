@@ -156,6 +156,18 @@ describe('openEncryptedFile', () => {
   });
 });
 
+describe('temporary storage', () => {
+  it('keeps temp tables and sorts in memory, never in unencrypted temp files (issue 11)', () => {
+    const path = makeStore();
+    const db = track(openEncryptedFile(path, TEST_KEY));
+    // 2 = MEMORY (https://sqlite.org/pragma.html#pragma_temp_store)
+    expect(db.pragma('temp_store', { simple: true })).toBe(2);
+    db.close();
+    const ro = track(openEncryptedFile(path, TEST_KEY, { readonly: true }));
+    expect(ro.pragma('temp_store', { simple: true })).toBe(2);
+  });
+});
+
 describe('integrityCheck', () => {
   it('is ok for an intact file', () => {
     const db = track(openEncryptedFile(makeStore(), TEST_KEY));

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { AppError } from '../../../../../shared/api/errors';
 import {
+  KEYSLOTS_FORMAT,
   hasKeySlots,
   KEYSLOTS_FILE,
   KEYSLOTS_PREV_FILE,
@@ -119,7 +120,7 @@ describe('keyslots.json', () => {
   it('a sidecar from a newer app is refused, not read with old rules nor replaced by .prev', async () => {
     const first = await makeSidecar();
     await writeKeySlots(dir, first, 2_000);
-    await writeFile(mainPath(), JSON.stringify({ ...first, format: 2 }));
+    await writeFile(mainPath(), JSON.stringify({ ...first, format: KEYSLOTS_FORMAT + 1 }));
     expect(await codeOf(readKeySlots(dir))).toBe('DATA_FROM_NEWER_VERSION');
     expect(await codeOf(writeKeySlots(dir, first, 3_000))).toBe('DATA_FROM_NEWER_VERSION');
   });

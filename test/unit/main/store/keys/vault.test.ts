@@ -154,6 +154,28 @@ describe('sign-in', () => {
     await expect(vault.unlockWithPassword('admin', admin.password)).resolves.toBeDefined();
   });
 
+  it('failures across many names make the whole clinic wait after 10 (issue 11 §6), and a success clears it', async () => {
+    const { vault } = await setup();
+    for (let i = 0; i < 9; i++) {
+      expect((await caught(vault.unlockWithPassword(`ghost${i}`, 'whatever-1'))).code).toBe('WRONG_PASSWORD');
+    }
+    // Nine failures are free; the tenth makes the next attempt of any name, even the right password, wait 1 s.
+    expect((await caught(vault.unlockWithPassword('ghost9', 'whatever-1'))).code).toBe('WRONG_PASSWORD');
+    const refused = await caught(vault.unlockWithPassword('admin', admin.password));
+    expect(refused.code).toBe('TOO_MANY_ATTEMPTS');
+    expect(refused.details).toEqual({ retryAfterMs: 1000, scope: 'clinic' });
+    expect((await sidecar()).clinicThrottle).toEqual({ failures: 10, lastFailureAt: T0 });
+    clockAt += 1000;
+    expect((await caught(vault.unlockWithPassword('ghost10', 'whatever-1'))).code).toBe('WRONG_PASSWORD');
+    expect((await caught(vault.unlockWithPassword('admin', admin.password))).details).toEqual({
+      retryAfterMs: 2000,
+      scope: 'clinic',
+    });
+    clockAt += 2000;
+    await expect(vault.unlockWithPassword('admin', admin.password)).resolves.toMatchObject({ userId: 'u-admin' });
+    expect((await sidecar()).clinicThrottle).toBeUndefined();
+  });
+
   it('failures survive closing and reopening the vault', async () => {
     const { vault } = await setup();
     for (let i = 0; i < 3; i++) await caught(vault.unlockWithPassword('admin', 'wrong-pass'));
@@ -217,7 +239,8 @@ describe('users', () => {
     const [b, a] = [before.users[1], after.users[1]];
     expect(a?.slotId).toBe(b?.slotId);
     expect(a?.kdf.salt).not.toBe(b?.kdf.salt);
-    expect(a?.wrapped.data).not.toBe(b?.wrapped.data);
+    expect(a?.sealed?.key.data).not.toBe(b?.sealed?.key.data);
+    expect(a?.box?.publicKey).not.toBe(b?.box?.publicKey);
     expect(a?.updatedAt).toBe(clockAt);
     expect((await caught(vault.unlockWithPassword('李医生', doctor.password))).code).toBe('WRONG_PASSWORD');
     expect((await vault.unlockWithPassword('李医生', 'new-doctor-pass')).dataKey.equals(dataKey)).toBe(true);
