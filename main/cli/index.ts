@@ -166,6 +166,7 @@ async function demo(argv: string[]): Promise<void> {
       seed: 'demo',
       profile: 'realistic',
       residents: Number(one(args, 'residents') ?? 800),
+      onProgress: () => rt.services.session.touch(),
     });
   });
   console.log('Demo clinic 演示乡镇卫生院 is ready. Accounts (username / password):');
@@ -189,7 +190,11 @@ async function seed(argv: string[]): Promise<void> {
       seed: one(args, 'seed') ?? '1',
       profile: profile as SeedProfile,
       ...(residents !== undefined ? { residents } : {}),
-      onProgress: (p) => console.error(`seed: ${p.phase} ${p.done}${p.total !== null ? `/${p.total}` : ''}`),
+      onProgress: (p) => {
+        // A long seed is activity: without it the idle lock closes the database under the writer after 10 minutes.
+        rt.services.session.touch();
+        console.error(`seed: ${p.phase} ${p.done}${p.total !== null ? `/${p.total}` : ''}`);
+      },
     });
     // Without the live services the seeder wrote straight into the store; the search index catches up here, in
     // batches from its checkpoint, so the first sign-in does not pay for it. The work list's patient index is
