@@ -53,7 +53,10 @@ export async function openBenchClinic(): Promise<BenchClinic> {
       seed: arg('seed') ?? 'bench',
       profile: 'stress',
       ...(arg('residents') ? { residents: Number(arg('residents')) } : {}),
-      onProgress: (p) => log(JSON.stringify(p)),
+      onProgress: (p) => {
+        runtime.services.session.touch();
+        log(JSON.stringify(p));
+      },
     });
     log(`seeded in ${summary.elapsedMs} ms`);
   }

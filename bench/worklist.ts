@@ -126,7 +126,10 @@ async function main(): Promise<void> {
         clock,
         seed: 'bench',
         profile: 'stress',
-        onProgress: (p) => log(`seed ${p.phase} ${p.done}${p.total !== null ? `/${p.total}` : ''}`),
+        onProgress: (p) => {
+          rt.services.session.touch();
+          log(`seed ${p.phase} ${p.done}${p.total !== null ? `/${p.total}` : ''}`);
+        },
       });
       seeded = { residents: s.counts.residents, encounters: s.counts.encounters, registries: s.registries, elapsedMs: s.elapsedMs };
       log(`seeded in ${s.elapsedMs} ms`);

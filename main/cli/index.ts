@@ -179,6 +179,7 @@ async function demo(argv: string[]): Promise<void> {
       residents: Number(one(args, 'residents') ?? 800),
       // The village doctor account owns the first village's patients: its work list opens on a real caseload.
       villageDoctors: [DEMO_ACCOUNTS[1].displayName],
+      onProgress: () => rt.services.session.touch(),
     });
   });
   console.log('Demo clinic 演示乡镇卫生院 is ready. Accounts (username / password):');
@@ -202,7 +203,11 @@ async function seed(argv: string[]): Promise<void> {
       seed: one(args, 'seed') ?? '1',
       profile: profile as SeedProfile,
       ...(residents !== undefined ? { residents } : {}),
-      onProgress: (p) => console.error(`seed: ${p.phase} ${p.done}${p.total !== null ? `/${p.total}` : ''}`),
+      onProgress: (p) => {
+        // A long seed is activity: without it the idle lock closes the database under the writer after 10 minutes.
+        rt.services.session.touch();
+        console.error(`seed: ${p.phase} ${p.done}${p.total !== null ? `/${p.total}` : ''}`);
+      },
     });
     // The search index and the work list's patient rows are projections: the storage wrote them with the documents.
     console.log(JSON.stringify(summary, null, 2));

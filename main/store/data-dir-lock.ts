@@ -20,11 +20,15 @@ export interface DataDirLock {
   release(): void;
 }
 
-const held = new Set<string>();
+/**
+ * The open lock files of this thread. Also what keeps each handle reachable: a lock whose handle the garbage
+ * collector finalised would close its file and quietly free the clinic while the process still runs.
+ */
+const held = new Map<string, BetterSqlite3.Database>();
 
 /** Data directories this process (thread) holds, for the tests' leak check. */
 export function heldDataDirLocks(): string[] {
-  return [...held];
+  return [...held.keys()];
 }
 
 function isBusy(e: unknown): boolean {
@@ -49,7 +53,7 @@ export function lockDataDir(dataDir: string): DataDirLock {
     if (isBusy(e)) throw new AppError('CLINIC_IN_USE', { dataDir: dir });
     throw e;
   }
-  held.add(dir);
+  held.set(dir, db);
   let released = false;
   return {
     dataDir: dir,
