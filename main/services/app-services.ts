@@ -94,6 +94,11 @@ export class AppServices {
       },
     });
     this.bus.subscribe((event, payload) => {
+      if (event === 'device.status') {
+        const { devices } = payload as { devices: { bindingId: string; label: string; state: string }[] };
+        this.updateStatus({ devices: devices.map((d) => ({ id: d.bindingId, label: d.label, connected: d.state === 'connected' })) });
+        return;
+      }
       if (event !== 'session.changed') return;
       const state = payload as { state: string; user?: { displayName: string; role: string } };
       this.updateStatus({ user: state.state === 'unlocked' && state.user ? { displayName: state.user.displayName, role: state.user.role } : null });

@@ -47,7 +47,7 @@ export const DeviceBindingInput = z
     label: z.string().trim().min(1).max(40),
     match: PortMatch,
     protocol: DeviceProtocol,
-    baudRate: z.number().int().refine((n) => (BAUD_RATES as readonly number[]).includes(n), { message: 'validation.baudRate' }),
+    baudRate: z.number().int().refine((n) => (BAUD_RATES as readonly number[]).includes(n), { message: 'validation.invalid' }),
     /** Line driver only; null uses the built-in Omron HBP-9030 profile. */
     pattern: LinePattern.nullable().default(null),
     isEnabled: z.boolean().default(true),

@@ -59,7 +59,7 @@ test('every section is reachable by mouse', async () => {
     await expectSection(page, i);
   }
   // Sections later issues fill say so plainly rather than pretending to work.
-  await page.locator('nav').getByRole('link', { name: /^设备/ }).click();
+  await page.locator('nav').getByRole('link', { name: /^同步/ }).click();
   await expect(page.getByText('本功能将在后续版本提供')).toBeVisible();
 });
 

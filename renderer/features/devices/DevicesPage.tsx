@@ -1,4 +1,4 @@
-import { Alert, Button, Empty, Form, Input, message, Popconfirm, Select, Space, Switch, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, App as AntApp, Button, Empty, Form, Input, Popconfirm, Select, Space, Switch, Table, Tabs, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BAUD_RATES, DEVICE_PROTOCOLS, type DeviceBinding, type DeviceReading, type DeviceStatus, type PortInfo } from '../../../shared/api/devices';
@@ -15,7 +15,7 @@ export function DevicesPage({ session }: SectionPageProps) {
   const isAdmin = session.user.role === 'admin';
   return (
     <div className="devices-page">
-      <Typography.Title level={3}>{t('devices.title')}</Typography.Title>
+      <h1 tabIndex={-1}>{t('devices.title')}</h1>
       <Tabs
         items={[
           { key: 'status', label: t('devices.tabs.status'), children: <StatusTab /> },
@@ -29,6 +29,7 @@ export function DevicesPage({ session }: SectionPageProps) {
 
 function StatusTab() {
   const { t } = useTranslation();
+  const { message } = AntApp.useApp();
   const [statuses, setStatuses] = useState<DeviceStatus[]>([]);
   const [readings, setReadings] = useState<DeviceReading[]>([]);
   const [failure, setFailure] = useState<unknown>(null);
@@ -117,6 +118,7 @@ interface BindingForm {
 
 function BindingsTab({ canEdit }: { canEdit: boolean }) {
   const { t } = useTranslation();
+  const { message } = AntApp.useApp();
   const [form] = Form.useForm<BindingForm>();
   const [bindings, setBindings] = useState<DeviceBinding[]>([]);
   const [ports, setPorts] = useState<{ isDiscoveryAvailable: boolean; ports: PortInfo[] } | null>(null);

@@ -1,0 +1,81 @@
+/**
+ * 设备 end to end: the headless host's device manager opens a real socat PTY; the line simulator (`npm run sim`)
+ * on the other end plays an Omron BP monitor. Binding added on the 设备 screen, reading offered and accepted.
+ * Screenshots of the screen (normal and large text) go to test-results/screenshots/.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { initClinic, makeDataDir, ROOT, signIn, startHost, type E2eHost } from './fixtures';
+import { hasSocat, openPtyPair, type PtyPair } from '../helpers/pty';
+
+test.describe.configure({ mode: 'serial' });
+test.skip(!hasSocat(), 'needs socat for a PTY pair (apt-get install socat)');
+
+let host: E2eHost;
+let page: Page;
+let pty: PtyPair;
+let sim: ChildProcessWithoutNullStreams;
+
+test.beforeAll(async ({ browser }) => {
+  pty = await openPtyPair();
+  const dataDir = makeDataDir();
+  initClinic(dataDir);
+  host = await startHost(dataDir);
+  sim = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['main/devices/sim-cli.ts', 'line', '--port', pty.dev], { cwd: ROOT });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    sim.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('ready')) resolve();
+    });
+    sim.once('exit', (c) => reject(new Error(`sim exited ${c}`)));
+  });
+  page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+});
+
+test.afterAll(async () => {
+  if (page) await page.close();
+  if (sim && sim.exitCode === null) {
+    const exited = new Promise((r) => sim.once('exit', r));
+    sim.stdin.write('quit\n');
+    await exited;
+  }
+  if (host) await host.stop();
+  if (pty) await pty.kill();
+});
+
+test('a BP monitor bound on the 设备 screen delivers a reading that is accepted with its source', async () => {
+  await page.goto(host.url);
+  await signIn(page);
+  await expect(page.locator('main h1')).toHaveText('工作台');
+  await page.locator('nav').getByRole('link', { name: /^设备/ }).click();
+  await expect(page.locator('main h1')).toHaveText('设备');
+  await page.getByRole('tab', { name: '设备绑定' }).click();
+  await page.getByLabel('名称').fill('诊室血压计');
+  await page.getByLabel('端口路径').fill(pty.app);
+  await page.getByRole('button', { name: '保存' }).click();
+  await expect(page.getByText('已保存')).toBeVisible();
+  await page.getByRole('tab', { name: '设备状态' }).click();
+  await expect(page.getByText('已连接')).toBeVisible({ timeout: 15_000 });
+  sim.stdin.write('measure 146/92 78\n');
+  await expect(page.getByTestId('reading-value')).toHaveText('血压 146/92 mmHg，脉搏 78 次/分');
+  await expect(page.getByRole('row', { name: /146\/92.*诊室血压计/ })).toBeVisible();
+  const dir = join(ROOT, 'test-results', 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, 'devices-zh-CN.png') });
+  await page.getByRole('switch', { name: '大字模式' }).click();
+  await page.screenshot({ path: join(dir, 'devices-zh-CN-large.png') });
+  await page.getByRole('switch', { name: '大字模式' }).click();
+  await page.getByRole('button', { name: '采用' }).click();
+  await expect(page.getByText('已采用：血压 146/92 mmHg，脉搏 78 次/分')).toBeVisible();
+  await expect(page.getByTestId('reading-value')).toHaveCount(0);
+});
+
+test('the pattern tester recognises the built-in Omron line', async () => {
+  await page.getByRole('tab', { name: '行格式测试' }).click();
+  await page.getByRole('button', { name: '测试' }).click();
+  await expect(page.getByText('识别成功：血压 128/82 mmHg，脉搏 71 次/分')).toBeVisible();
+  await page.screenshot({ path: join(ROOT, 'test-results', 'screenshots', 'devices-tester.png') });
+});
