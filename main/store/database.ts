@@ -18,6 +18,7 @@ import {
   type ResidentDoc,
   type SettingDoc,
 } from '../../shared/schemas/collections';
+import { conflictHandlerFor } from '../sync/conflicts';
 import { getRxStorageSqlcipher } from './rx-storage-sqlcipher';
 import { openEncryptedFile, type Database } from './sqlite-file';
 
@@ -78,13 +79,14 @@ export async function openClinicDatabase(dataDir: string, key: Buffer, opts: { c
       multiInstance: false,
       eventReduce: true,
     });
+    // Replication conflicts are settled by main/sync/conflicts.ts, one handler per collection (issue 13).
     await rx.addCollections({
-      residents: collections.residents,
-      households: collections.households,
-      encounters: collections.encounters,
-      contracts: collections.contracts,
-      audit: collections.audit,
-      settings: collections.settings,
+      residents: { ...collections.residents, conflictHandler: conflictHandlerFor<ResidentDoc>('residents') },
+      households: { ...collections.households, conflictHandler: conflictHandlerFor<HouseholdDoc>('households') },
+      encounters: { ...collections.encounters, conflictHandler: conflictHandlerFor<EncounterDoc>('encounters') },
+      contracts: { ...collections.contracts, conflictHandler: conflictHandlerFor<ContractDoc>('contracts') },
+      audit: { ...collections.audit, conflictHandler: conflictHandlerFor<AuditDoc>('audit') },
+      settings: { ...collections.settings, conflictHandler: conflictHandlerFor<SettingDoc>('settings') },
     });
   } catch (e) {
     await rx?.close().catch(() => undefined);
