@@ -29,6 +29,7 @@ import {
 import type { Database } from './sqlite-file';
 import { LATEST_STORE_VERSION, runSqlMigrations } from './sql-migrations';
 import { AuditChain } from './audit-chain';
+import { conflictHandlerFor } from '../sync/conflicts';
 
 addRxPlugin(RxDBMigrationSchemaPlugin);
 
@@ -99,13 +100,14 @@ export async function openClinicDatabase(dataDir: string, key: Buffer, opts: Ope
       // Counts the indexes cannot answer scan (the storage says so with `mode: 'slow'`); a clinic's lists need them.
       allowSlowCount: true,
     });
+    // Replication conflicts are settled by main/sync/conflicts.ts, one handler per collection (issue 13).
     await rx.addCollections({
-      residents: collections.residents,
-      households: collections.households,
-      encounters: collections.encounters,
-      contracts: collections.contracts,
-      audit: collections.audit,
-      settings: collections.settings,
+      residents: { ...collections.residents, conflictHandler: conflictHandlerFor<ResidentDoc>('residents') },
+      households: { ...collections.households, conflictHandler: conflictHandlerFor<HouseholdDoc>('households') },
+      encounters: { ...collections.encounters, conflictHandler: conflictHandlerFor<EncounterDoc>('encounters') },
+      contracts: { ...collections.contracts, conflictHandler: conflictHandlerFor<ContractDoc>('contracts') },
+      audit: { ...collections.audit, conflictHandler: conflictHandlerFor<AuditDoc>('audit') },
+      settings: { ...collections.settings, conflictHandler: conflictHandlerFor<SettingDoc>('settings') },
     });
     for (const projection of opts.projections ?? []) registerProjection(connection, DATABASE_NAME, projection);
   } catch (e) {
