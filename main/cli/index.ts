@@ -5,7 +5,6 @@
  */
 import { resolve } from 'node:path';
 import { AppError, isErrorCode, type ErrorCode } from '../../shared/api/errors';
-import { collections, type CollectionName } from '../../shared/schemas/collections';
 import { seedClinic, SEED_PROFILES, type SeedProfile } from '../seed';
 import { checkClinicFile } from '../store/clinic-check';
 import { databaseExists, databasePath } from '../store/database';
