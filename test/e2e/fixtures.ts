@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, type Page } from '@playwright/test';
+import WebSocket from 'ws';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -115,4 +116,30 @@ export const SECTION_KEYS = ['worklist', 'residents', 'followups', 'checks', 'co
 export async function expectSection(page: Page, index: number): Promise<void> {
   await expect(page.locator('main h1')).toHaveText(SECTION_TITLES_ZH[index] ?? '');
   await expect(page).toHaveURL(new RegExp(`#/${SECTION_KEYS[index] ?? ''}$`));
+}
+
+/** One API call over the host's WebSocket, as the renderer makes it (token from the printed URL), for spec set-up. */
+export async function apiCall<T>(host: Pick<E2eHost, 'url'>, method: string, input: unknown): Promise<T> {
+  const url = new URL(host.url);
+  const token = /token=([^&]+)/.exec(url.hash)?.[1] ?? '';
+  const ws = new WebSocket(`ws://${url.host}/api?token=${token}`);
+  try {
+    await new Promise<void>((resolveOpen, reject) => {
+      ws.once('open', () => resolveOpen());
+      ws.once('error', reject);
+    });
+    const answer = await new Promise<unknown>((resolveAnswer, reject) => {
+      ws.on('message', (data: WebSocket.RawData) => {
+        const frame = JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : '{}') as { id?: number; result?: unknown };
+        if (frame.id === 1) resolveAnswer(frame.result);
+      });
+      ws.once('error', reject);
+      ws.send(JSON.stringify({ id: 1, method, input }));
+    });
+    const r = answer as { ok: boolean; value?: T; error?: unknown };
+    if (!r.ok) throw new Error(`${method}: ${JSON.stringify(r.error)}`);
+    return r.value as T;
+  } finally {
+    ws.close();
+  }
 }

@@ -9,10 +9,9 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { expect, test, type Page } from '@playwright/test';
-import WebSocket from 'ws';
 import { dateInZone, DEFAULT_TIME_ZONE } from '../../shared/domain/dates';
 import { idCheckDigit } from '../../shared/domain/id-number';
-import { type E2eHost, initClinic, makeDataDir, ROOT, signIn, startHost } from './fixtures';
+import { type E2eHost, initClinic, makeDataDir, ROOT, signIn, startHost, apiCall } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -26,28 +25,7 @@ const pageErrors: string[] = [];
 const ids = { good: '', high: '' };
 
 async function call<T>(method: string, input: unknown): Promise<T> {
-  const url = new URL(host.url);
-  const token = /token=([^&]+)/.exec(url.hash)?.[1] ?? '';
-  const ws = new WebSocket(`ws://${url.host}/api?token=${token}`);
-  try {
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    });
-    const answer = await new Promise<unknown>((resolve, reject) => {
-      ws.on('message', (data: WebSocket.RawData) => {
-        const frame = JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : '{}') as { id?: number; result?: unknown };
-        if (frame.id === 1) resolve(frame.result);
-      });
-      ws.once('error', reject);
-      ws.send(JSON.stringify({ id: 1, method, input }));
-    });
-    const r = answer as { ok: boolean; value?: T; error?: unknown };
-    if (!r.ok) throw new Error(`${method}: ${JSON.stringify(r.error)}`);
-    return r.value as T;
-  } finally {
-    ws.close();
-  }
+  return apiCall<T>(host, method, input);
 }
 
 function idNumber(birth: string, seq: number): string {

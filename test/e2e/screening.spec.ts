@@ -6,10 +6,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import WebSocket from 'ws';
 import { addDays, dateInZone, DEFAULT_TIME_ZONE } from '../../shared/domain/dates';
 import { idCheckDigit } from '../../shared/domain/id-number';
-import { type E2eHost, initClinic, makeDataDir, ROOT, signIn, startHost } from './fixtures';
+import { type E2eHost, initClinic, makeDataDir, ROOT, signIn, startHost, apiCall } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -24,28 +23,7 @@ const today = dateInZone(Date.now(), DEFAULT_TIME_ZONE);
 const ids = { chen: '', liu: '', contract: '' };
 
 async function call<T>(method: string, input: unknown): Promise<T> {
-  const url = new URL(host.url);
-  const token = /token=([^&]+)/.exec(url.hash)?.[1] ?? '';
-  const ws = new WebSocket(`ws://${url.host}/api?token=${token}`);
-  try {
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    });
-    const answer = await new Promise<unknown>((resolve, reject) => {
-      ws.on('message', (data: WebSocket.RawData) => {
-        const frame = JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : '{}') as { id?: number; result?: unknown };
-        if (frame.id === 1) resolve(frame.result);
-      });
-      ws.once('error', reject);
-      ws.send(JSON.stringify({ id: 1, method, input }));
-    });
-    const r = answer as { ok: boolean; value?: T; error?: unknown };
-    if (!r.ok) throw new Error(`${method}: ${JSON.stringify(r.error)}`);
-    return r.value as T;
-  } finally {
-    ws.close();
-  }
+  return apiCall<T>(host, method, input);
 }
 
 function idNumber(birth: string, seq: number): string {
