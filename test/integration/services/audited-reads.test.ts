@@ -69,6 +69,7 @@ describe('audited reads', () => {
         'contracts.forResident', 'contracts.get', 'followups.forResident', 'followups.get', 'followups.referralChecks',
         'healthChecks.forResident', 'healthChecks.get', 'healthChecks.recent', 'households.get', 'registries.forResident',
         'residents.list', 'residents.search', 'residents.timeline', 'worklist.forResident', 'worklist.get',
+        'reports.residents', 'reports.residentTrend', 'screening.forResident', 'tcm.forResident', 'syncReview.list',
       ].sort(),
     );
   });
