@@ -77,6 +77,11 @@ test.skip('a BP monitor bound on the 设备 screen delivers a reading that is ac
 });
 
 test('the pattern tester recognises the built-in Omron line', async () => {
+  await page.goto(host.url);
+  await signIn(page);
+  await expect(page.locator('main h1')).toHaveText('工作台');
+  await page.locator('nav').getByRole('link', { name: /^设备/ }).click();
+  await expect(page.locator('main h1')).toHaveText('设备');
   await page.getByRole('tab', { name: '行格式测试' }).click();
   await page.getByRole('button', { name: '测试' }).click();
   await expect(page.getByText('识别成功：血压 128/82 mmHg，脉搏 71 次/分')).toBeVisible();
