@@ -10,8 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { addDays, dateInZone, DEFAULT_TIME_ZONE } from '../../shared/domain/dates';
-import { idCheckDigit } from '../../shared/domain/id-number';
-import { type E2eHost, initClinic, makeDataDir, ROOT, signIn, startHost, apiCall } from './fixtures';
+import { type E2eHost, initClinic, makeDataDir, ROOT, signIn, startHost, apiCall, idNumber } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -29,11 +28,6 @@ const recheck = addDays(today, 14);
 /** One call over the host's WebSocket, as the renderer makes it (token from the printed URL). */
 async function call<T>(method: string, input: unknown): Promise<T> {
   return apiCall<T>(host, method, input);
-}
-
-function idNumber(birth: string, seq: number): string {
-  const first17 = `441521${birth.replaceAll('-', '')}${String(seq).padStart(3, '0')}`;
-  return first17 + (idCheckDigit(first17) ?? '');
 }
 
 async function createResident(name: string, birthDate: string, sex: '1' | '2', seq: number): Promise<string> {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, type Page } from '@playwright/test';
 import WebSocket from 'ws';
+import { idCheckDigit } from '../../shared/domain/id-number';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -142,4 +143,10 @@ export async function apiCall<T>(host: Pick<E2eHost, 'url'>, method: string, inp
   } finally {
     ws.close();
   }
+}
+
+/** A valid 18-digit ID number for a synthetic person born on `birth` (Haifeng county, sequence `seq`). */
+export function idNumber(birth: string, seq: number): string {
+  const first17 = `441521${birth.replaceAll('-', '')}${String(seq).padStart(3, '0')}`;
+  return first17 + (idCheckDigit(first17) ?? '');
 }

@@ -10,8 +10,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { expect, test, type Page } from '@playwright/test';
 import { dateInZone, DEFAULT_TIME_ZONE } from '../../shared/domain/dates';
-import { idCheckDigit } from '../../shared/domain/id-number';
-import { type E2eHost, initClinic, makeDataDir, ROOT, signIn, startHost, apiCall } from './fixtures';
+import { type E2eHost, initClinic, makeDataDir, ROOT, signIn, startHost, apiCall, idNumber } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -26,11 +25,6 @@ const ids = { good: '', high: '' };
 
 async function call<T>(method: string, input: unknown): Promise<T> {
   return apiCall<T>(host, method, input);
-}
-
-function idNumber(birth: string, seq: number): string {
-  const first17 = `441521${birth.replaceAll('-', '')}${String(seq).padStart(3, '0')}`;
-  return first17 + (idCheckDigit(first17) ?? '');
 }
 
 async function hypertensive(name: string, birthDate: string, seq: number, sbp: number, dbp: number, classification: number): Promise<string> {
