@@ -128,10 +128,10 @@ export function createDecoder(from: Direction): BeurerDecoder {
         out.push(good({ kind: 'record', record }, q.take(9)));
         return true;
       }
-      // A record marker with impossible fields: report it and look for the next marker one byte on.
+      // A record marker with impossible fields: report it and look for the next marker one byte on. The error carries
+      // only the marker byte it consumed; the 8 after it are scanned again, so every byte is reported exactly once.
       flushGarbage(out);
-      out.push(fail('format', 'record has an impossible date, time or pulse', Uint8Array.from(q.view(0, 9))));
-      q.take(1);
+      out.push(fail('format', 'record has an impossible date, time or pulse', q.take(1)));
       return true;
     }
     garbage.push(...q.take(1));

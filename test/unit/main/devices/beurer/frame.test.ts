@@ -43,6 +43,13 @@ describe('Beurer BM58/65 decoder (bp-and-11073.md §A)', () => {
     expect(errors(decodeAll(createDecoder('device'), hex('AC 67 39 47')))).toEqual(['truncated']);
   });
 
+  it('a record marker with impossible fields reports each of its bytes once (fast-check counterexample)', () => {
+    const bytes = Uint8Array.from([0xac, 0, 0, 0, 0, 0, 0, 0, 0]);
+    const r = decodeAll(createDecoder('device'), bytes, [1]);
+    expect(errors(r)).toContain('format');
+    expect(r.reduce((n, x) => n + x.raw.length, 0)).toBe(bytes.length);
+  });
+
   it('fuzz: random and mutated frames (fast-check)', () => {
     fuzzDecoder(() => createDecoder('device'), hex('55 AC 67 39 47 03 0F 08 1E 18 A9 AC 70 40 50 0C 1F 17 3B 19'), { runs: 200, accountsForEveryByte: true });
   });
