@@ -265,6 +265,11 @@ export const messages = {
       ok: '核对无误，完成',
       back: '返回修改',
     },
+    noAbnormal: {
+      title: '体检结果有异常值，确认勾选“体检无异常”吗？',
+      ok: '确认体检无异常',
+      back: '改为“有异常”',
+    },
     amend: {
       title: '修订已完成的体检',
       ok: '保存修订',
@@ -552,6 +557,11 @@ export const messages = {
       title: 'These values are unusual: check them, then confirm',
       ok: 'Values are right, complete',
       back: 'Go back and edit',
+    },
+    noAbnormal: {
+      title: 'Some values are abnormal: tick "No abnormality" anyway?',
+      ok: 'Yes, no abnormality',
+      back: 'Choose "Abnormal findings"',
     },
     amend: {
       title: 'Amend a completed check',
