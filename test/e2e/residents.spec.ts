@@ -175,7 +175,16 @@ test('an impossible blood pressure is refused next to the field; a check with th
     await selfCare.getByRole('radiogroup', { name: item }).getByText('可自理（0分）').click();
   }
   await expect(page.getByTestId('self-care-total')).toHaveText('总分 0 分：可自理');
-  await form.getByRole('radiogroup', { name: '健康评价' }).getByText('体检无异常').click();
+  // A 65+ check needs the status self-assessments and health guidance to be completed.
+  await form.getByRole('radiogroup', { name: '老年人健康状态自我评估' }).getByText('满意', { exact: true }).click();
+  await form.getByRole('radiogroup', { name: '老年人认知功能' }).getByText('粗筛阴性').click();
+  await form.getByRole('radiogroup', { name: '老年人情感状态' }).getByText('粗筛阴性').click();
+  await form.getByRole('checkbox', { name: '锻炼', exact: true }).check();
+  // 150/92 is listed under 健康评价 by itself, so 体检无异常 needs the doctor's explicit confirmation.
+  await expect(form.getByLabel('异常情况（每行一项）')).toHaveValue('血压 150/92 mmHg，1级高血压水平');
+  await form.getByRole('radiogroup', { name: '健康评价', exact: true }).getByText('体检无异常').click();
+  await expect(page.getByTestId('no-abnormal-confirm')).toContainText('血压 150/92 mmHg');
+  await page.getByRole('button', { name: '确认体检无异常' }).click();
   await page.getByText('一般状况', { exact: true }).scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(SHOTS, 'health-check-form.png') });
 
@@ -183,6 +192,9 @@ test('an impossible blood pressure is refused next to the field; a check with th
   await expect(page.getByTestId('confirm-warnings')).toContainText('脉率');
   await page.getByRole('button', { name: '核对无误，完成' }).click();
   await expect(page.getByText('体检已完成')).toBeVisible();
+  // A completed 65+ check offers this year's TCM health management; the doctor leaves it for later.
+  await page.getByTestId('tcm-offer').getByRole('button', { name: '以后再说' }).click();
+  await expect(page.getByTestId('tcm-offer')).toHaveCount(0);
   await expect(form.locator('.check-head')).toContainText('已完成');
   await expect(page.getByRole('button', { name: '修订' })).toBeVisible();
 });

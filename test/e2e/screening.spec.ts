@@ -145,6 +145,10 @@ test('a 65+ check with 190/115 and FBG 12.5 lists both under 健康评价, asks 
   await expect(lines).toHaveValue('血压 190/112 mmHg，3级高血压水平\n空腹血糖 12.5 mmol/L，疑似糖尿病\n左膝关节疼痛');
   await lines.scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(SCREENSHOTS, 'check-assessment-lines-zh-CN.png') });
+  await page.getByRole('switch', { name: '大字模式' }).click();
+  await lines.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(SCREENSHOTS, 'check-assessment-lines-large.png') });
+  await page.getByRole('switch', { name: '大字模式' }).click();
 
   await assessment.getByText('体检无异常').click();
   const confirm = page.getByTestId('no-abnormal-confirm');
@@ -193,6 +197,9 @@ test('a TCM assessment for a 70-year-old ticks the contract item 中医药健康
   await form.getByRole('button', { name: '保存并完成' }).click();
   await expect(page.getByTestId('tcm-done')).toContainText('阳虚质');
   await page.screenshot({ path: join(SCREENSHOTS, 'screening-tcm-done-zh-CN.png'), fullPage: true });
+  await page.getByRole('switch', { name: '大字模式' }).click();
+  await page.screenshot({ path: join(SCREENSHOTS, 'screening-tcm-done-large.png'), fullPage: true });
+  await page.getByRole('switch', { name: '大字模式' }).click();
   await expect.poll(async () => (await item())?.delivered).toBe(1);
 
   // Printed as the Spec's sheet: window.print() would open a dialog, so keep a copy of the sheet and print the page.
