@@ -180,8 +180,8 @@ test('an impossible blood pressure is refused next to the field; a check with th
   await form.getByRole('radiogroup', { name: '老年人认知功能' }).getByText('粗筛阴性').click();
   await form.getByRole('radiogroup', { name: '老年人情感状态' }).getByText('粗筛阴性').click();
   await form.getByRole('checkbox', { name: '锻炼', exact: true }).check();
-  // 150/92 is listed under 健康评价 by itself, so 体检无异常 needs the doctor's explicit confirmation.
-  await expect(form.getByLabel('异常情况（每行一项）')).toHaveValue('血压 150/92 mmHg，1级高血压水平');
+  // 150/92 and BMI 24 are listed under 健康评价 by themselves, so 体检无异常 needs the doctor's explicit confirmation.
+  await expect(form.getByLabel('异常情况（每行一项）')).toHaveValue('血压 150/92 mmHg，1级高血压水平\n体质指数 24，超重');
   await form.getByRole('radiogroup', { name: '健康评价', exact: true }).getByText('体检无异常').click();
   await expect(page.getByTestId('no-abnormal-confirm')).toContainText('血压 150/92 mmHg');
   await page.getByRole('button', { name: '确认体检无异常' }).click();

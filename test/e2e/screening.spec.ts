@@ -228,3 +228,33 @@ test('a TCM assessment for a 70-year-old ticks the contract item 中医药健康
   expect(spawnSync('pdftoppm', ['-png', '-r', '60', pdf, png]).status).toBe(0);
   expect(pageErrors).toEqual([]);
 });
+
+test('a confirmed patient under 35 is enrolled only with the doctor’s reason', async () => {
+  const young = await createResident('陈小军', addDays(today, -(30 * 365 + 30)), '1', 43);
+  await page.evaluate((id) => (window.location.hash = `#/residents?id=${id}&tab=chronic-care`), young);
+  const registries = page.getByTestId('registries');
+  await registries.getByRole('button', { name: '纳入管理' }).first().click();
+  await expect(page.getByRole('dialog').getByLabel('未满35岁纳入管理的理由')).toBeVisible();
+  await page.screenshot({ path: join(SCREENSHOTS, 'enrol-under35-zh-CN.png') });
+  await page.getByRole('dialog').getByRole('button', { name: /取\s?消/ }).click();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  // Then in large-text mode: the dialog's new field must fit there too (the mask keeps the switch out of reach).
+  await page.getByRole('switch', { name: '大字模式' }).click();
+  await registries.getByRole('button', { name: '纳入管理' }).first().click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('确诊日期').fill(addDays(today, -30));
+  await dialog.getByLabel('确诊日期').press('Enter');
+  await dialog.getByLabel('确诊机构').fill('海丰县人民医院');
+  const reason = dialog.getByLabel('未满35岁纳入管理的理由');
+  await expect(reason).toBeVisible();
+  await dialog.getByRole('button', { name: '纳入管理' }).click();
+  await expect(dialog.getByText('未满35岁，纳入管理须填写理由')).toBeVisible();
+  await page.screenshot({ path: join(SCREENSHOTS, 'enrol-under35-large.png') });
+  await reason.fill('上级医院确诊原发性高血压，需规范管理');
+  await dialog.getByRole('button', { name: '纳入管理' }).click();
+  await expect(registries).toContainText('管理中');
+  await page.getByRole('switch', { name: '大字模式' }).click();
+  const [registry] = await call<{ enrolment: { ageOverrideReason?: string } }[]>('registries.forResident', { residentId: young });
+  expect(registry?.enrolment.ageOverrideReason).toBe('上级医院确诊原发性高血压，需规范管理');
+  expect(pageErrors).toEqual([]);
+});
