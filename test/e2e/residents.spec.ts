@@ -216,7 +216,8 @@ test('after the host restarts and the doctor signs in again, the completed check
 test('a completed check opens read-only and is amended with a reason, which the timeline shows', async () => {
   await page.getByTestId('timeline').getByRole('link', { name: '健康体检' }).click();
   const form = page.getByTestId('health-check-form');
-  await expect(page.getByLabel('体温', { exact: true })).toBeDisabled();
+  // The longest form, opened right after a restart and sign-in: on a shared two-core machine this took 10–15 s.
+  await expect(page.getByLabel('体温', { exact: true })).toBeDisabled({ timeout: 30_000 });
   await page.getByRole('button', { name: '修订' }).click();
   await page.getByLabel('体温', { exact: true }).fill('36.8');
   await page.getByRole('button', { name: '保存修订' }).click();
