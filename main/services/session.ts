@@ -374,6 +374,7 @@ export class SessionService {
       username: profile.username,
       displayName: profile.displayName,
       role: profile.role,
+      villages: profile.villages ?? [],
     };
     const audit = new AuditLog(db, clinicSettings.clinicCode, user, this.options.clock);
     this.unlocked = {
