@@ -1,5 +1,6 @@
-import { Layout } from 'antd';
+import { Alert, Layout } from 'antd';
 import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { SessionState } from '../../shared/api/session';
 import { ComingSoon } from '../features/coming-soon/ComingSoon';
 import { AppHeader } from './AppHeader';
@@ -18,6 +19,7 @@ export function AppFrame(props: {
   largeText: boolean;
   setLargeText: (on: boolean) => void;
 }) {
+  const { t } = useTranslation();
   const [section, navigate] = useHashRoute();
   const mainRef = useRef<HTMLDivElement>(null);
   const moved = useRef(false);
@@ -59,6 +61,10 @@ export function AppFrame(props: {
         <SideNav current={section} onNavigate={go} />
         <Layout.Content className="app-content">
           <div ref={mainRef}>
+            {props.session.user.role === 'villageDoctor' && (props.session.user.villages ?? []).length === 0 ? (
+              // A village doctor no admin has given villages yet sees empty lists: say why (issue 11).
+              <Alert className="scope-notice" type="warning" showIcon role="alert" data-testid="no-villages" title={t('scope.noVillages')} />
+            ) : null}
             {Page ? <Page session={props.session} /> : <ComingSoon section={section} />}
           </div>
         </Layout.Content>
