@@ -10,6 +10,7 @@ import { SideNav } from './SideNav';
 import { StatusBar } from './StatusBar';
 import { useHashRoute } from './use-hash-route';
 import { useIdleTouch } from './use-idle-touch';
+import { setScopeUser } from './village-scope';
 
 type Unlocked = Extract<SessionState, { state: 'unlocked' }>;
 
@@ -20,6 +21,7 @@ export function AppFrame(props: {
   setLargeText: (on: boolean) => void;
 }) {
   const { t } = useTranslation();
+  setScopeUser(props.session.user);
   const [section, navigate] = useHashRoute();
   const mainRef = useRef<HTMLDivElement>(null);
   const moved = useRef(false);
