@@ -105,7 +105,9 @@ test('the village doctor’s residents list holds only their two villages', asyn
   expect(new Set(villages)).toEqual(new Set(villages.filter((v) => ownNames.includes(v))));
   // The village filter offers only the doctor's villages.
   await page.getByRole('combobox', { name: '村' }).first().click();
-  const offered = await page.locator('.ant-select-dropdown:visible .ant-select-item-option').allInnerTexts();
+  const options = page.locator('.ant-select-dropdown:visible .ant-select-item-option');
+  await expect(options).toHaveCount(ownNames.length);
+  const offered = await options.allInnerTexts();
   expect(offered.sort()).toEqual([...ownNames].sort());
   await page.keyboard.press('Escape');
   await shoot('residents');
@@ -146,6 +148,14 @@ test('opening another village’s resident is refused and explained; through the
   expect(refused).toContain('"reason":"village"');
 });
 
+test('the village doctor’s 设置 names the villages they serve', async () => {
+  await page.keyboard.press('Alt+Digit9');
+  await expect(page.locator('main h1')).toHaveText('设置');
+  const notice = page.getByTestId('your-villages');
+  for (const name of ownNames) await expect(notice).toContainText(name);
+  await shoot('settings-doctor');
+});
+
 test('the admin finds both refusals in 设置 → 审计日志, and sees wang’s villages in the users tab', async () => {
   await page.getByRole('button', { name: '锁定' }).click();
   await signIn(ADMIN);
@@ -166,4 +176,14 @@ test('the admin finds both refusals in 设置 → 审计日志, and sees wang’
   expect(texts.filter((x) => x.includes('residents.get village')).length).toBe(2);
   expect(texts.every((x) => x.includes('wang') && x.includes('forbidden'))).toBe(true);
   await shoot('audit');
+});
+
+test('a village doctor no admin has given villages is told so, and sees no resident', async () => {
+  await apiCall(host, 'users.add', { username: 'liu', displayName: '刘村医', role: 'villageDoctor', password: 'new doctor 2026' });
+  await page.getByRole('button', { name: '锁定' }).click();
+  await signIn({ username: 'liu', password: 'new doctor 2026' });
+  await expect(page.getByTestId('no-villages')).toContainText('您还没有分配负责的村');
+  await page.keyboard.press('Alt+Digit2');
+  await expect(page.locator('.resident-list')).toContainText('共 0 人');
+  await shoot('no-villages');
 });
