@@ -200,6 +200,8 @@ export const en: Shape<typeof zhCN> = {
       added: 'User added',
       reset: 'Password reset',
       removed: 'User removed',
+      rotating: 'Replacing the data key: please wait and keep this window open',
+      rotationPhase: { copy: 'Copy the database', rekey: 'Encrypt the copy with the new key', slots: 'Give the remaining accounts and the recovery key the new key', swap: 'Put the new database file in place', reopen: 'Reopen', done: 'Done' },
       villages: 'Villages served',
       villagesHelp: 'A village doctor sees and changes residents of the chosen villages only; township doctors, check staff and administrators see the whole township.',
       setVillages: 'Set villages',

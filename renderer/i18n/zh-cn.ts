@@ -201,6 +201,8 @@ export const zhCN = {
       added: '已添加用户',
       reset: '密码已重设',
       removed: '已删除用户',
+      rotating: '正在更换数据密钥，请稍候，不要关闭窗口',
+      rotationPhase: { copy: '复制数据库', rekey: '用新密钥加密副本', slots: '为其余账户和恢复密钥换上新密钥', swap: '换上新的数据库文件', reopen: '重新打开', done: '完成' },
       villages: '服务村',
       villagesHelp: '乡村医生只能查看和修改所选村的居民；乡镇医生、体检人员和管理员可看全镇。',
       setVillages: '设置服务村',

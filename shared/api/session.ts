@@ -111,6 +111,12 @@ export const session = {
 export const KeyRotation = z.object({ droppedUsers: z.array(z.string()), recoveryKey: z.string().nullable() });
 export type KeyRotation = z.infer<typeof KeyRotation>;
 
+/** Where a data-key rotation is (main/store/key-rotation.ts): copy, re-encrypt, rewrap slots, swap, reopen, done. */
+export const RotationPhase = z.enum(['copy', 'rekey', 'slots', 'swap', 'reopen', 'done']);
+export type RotationPhase = z.infer<typeof RotationPhase>;
+export const KeyRotationProgress = z.object({ phase: RotationPhase });
+export type KeyRotationProgress = z.infer<typeof KeyRotationProgress>;
+
 export const UserSummary = SessionUser.extend({ createdAt: z.number() });
 
 /** The village codes a user serves: distinct, at most 50 (a village doctor serves one or a few). */

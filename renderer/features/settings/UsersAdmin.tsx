@@ -1,9 +1,9 @@
-import { App as AntApp, Button, Card, Checkbox, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
+import { App as AntApp, Button, Card, Checkbox, Form, Input, Modal, Popconfirm, Select, Space, Steps, Table, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Role, type KeyRotation, type UserSummary, type Village } from '../../../shared/api/session';
-import { api } from '../../api-client';
+import { Role, RotationPhase, type KeyRotation, type UserSummary, type Village } from '../../../shared/api/session';
+import { api, subscribe } from '../../api-client';
 import { applyFieldErrors, errorText } from '../../app/api-errors';
 import { passwordRules, usernameRules } from '../../app/form-rules';
 
@@ -27,6 +27,8 @@ export function UsersAdmin({ currentUserId, villages }: { currentUserId: string;
   const [busy, setBusy] = useState(false);
   const [newRecoveryKey, setNewRecoveryKey] = useState<string | null>(null);
   const [villagesFor, setVillagesFor] = useState<UserSummary | null>(null);
+  /** A rotation this admin started: null when none runs, else the step the runtime last reported. */
+  const [rotation, setRotation] = useState<{ phase: RotationPhase | null } | null>(null);
   const [villagesForm] = Form.useForm<{ villages: string[] }>();
   const addRole = Form.useWatch('role', addForm);
   const villageOptions = villages.map((v) => ({ value: v.code, label: v.name }));
@@ -46,6 +48,8 @@ export function UsersAdmin({ currentUserId, villages }: { currentUserId: string;
   useEffect(() => {
     void load();
   }, [load]);
+
+  useEffect(() => subscribe('session.rotation', ({ phase }) => setRotation((r) => (r ? { phase } : r))), []);
 
   const add = async (v: AddValues) => {
     setBusy(true);
@@ -97,6 +101,7 @@ export function UsersAdmin({ currentUserId, villages }: { currentUserId: string;
     if (!resetFor) return;
     setBusy(true);
     try {
+      if (v.isCompromised) setRotation({ phase: null });
       const r = await api.users.resetPassword({ username: resetFor.username, newPassword: v.newPassword, isCompromised: v.isCompromised ?? false });
       void message.success(t('settings.users.reset'));
       showRotation(r.rotation);
@@ -107,10 +112,12 @@ export function UsersAdmin({ currentUserId, villages }: { currentUserId: string;
       applyFieldErrors(resetForm, e);
     } finally {
       setBusy(false);
+      setRotation(null);
     }
   };
 
   const remove = async (u: UserSummary) => {
+    setRotation({ phase: null });
     try {
       const r = await api.users.remove({ username: u.username });
       void message.success(t('settings.users.removed'));
@@ -118,6 +125,8 @@ export function UsersAdmin({ currentUserId, villages }: { currentUserId: string;
       await load();
     } catch (e) {
       void message.error(errorText(e));
+    } finally {
+      setRotation(null);
     }
   };
 
@@ -262,6 +271,23 @@ export function UsersAdmin({ currentUserId, villages }: { currentUserId: string;
             <Select mode="multiple" allowClear options={villageOptions} optionFilterProp="label" autoFocus data-testid="villages-select" />
           </Form.Item>
         </Form>
+      </Modal>
+      <Modal
+        open={rotation !== null}
+        title={t('settings.users.rotating')}
+        closable={false}
+        maskClosable={false}
+        keyboard={false}
+        footer={null}
+        data-testid="rotation-progress"
+      >
+        <Steps
+          orientation="vertical"
+          size="small"
+          current={rotation?.phase ? RotationPhase.options.indexOf(rotation.phase) : 0}
+          items={RotationPhase.options.map((p) => ({ title: t(`settings.users.rotationPhase.${p}`) }))}
+        />
+        <div className="rotation-help">{t('settings.users.rotationHelp')}</div>
       </Modal>
       <Modal
         open={newRecoveryKey !== null}
