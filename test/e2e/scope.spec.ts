@@ -61,6 +61,9 @@ test.afterAll(async () => {
 });
 
 async function signIn(who: { username: string; password: string }): Promise<void> {
+  // After 锁定 the sign-in form replaces the page; until then 设置's own 用户名 filter may still be there.
+  await expect(page.getByLabel('密码', { exact: true })).toBeVisible();
+  await expect(page.locator('main h1')).toHaveCount(0);
   await page.getByLabel('用户名').fill(who.username);
   await page.getByLabel('密码', { exact: true }).fill(who.password);
   await page.getByLabel('密码', { exact: true }).press('Enter');
@@ -186,4 +189,20 @@ test('a village doctor no admin has given villages is told so, and sees no resid
   await page.keyboard.press('Alt+Digit2');
   await expect(page.locator('.resident-list')).toContainText('共 0 人');
   await shoot('no-villages');
+});
+
+test('removing that user replaces the data key, and the admin watches its steps', async () => {
+  await page.getByRole('button', { name: '锁定' }).click();
+  await signIn(ADMIN);
+  await page.keyboard.press('Alt+Digit9');
+  await page.getByRole('tab', { name: '用户' }).click();
+  await page.getByRole('row', { name: /刘村医/ }).getByRole('button', { name: '删除' }).click();
+  await page.getByRole('button', { name: '确定' }).click();
+  // Rewrapping each remaining slot costs a full key derivation: the steps stay on screen for seconds.
+  const progress = page.getByRole('dialog', { name: /正在更换数据密钥/ });
+  await expect(progress).toBeVisible();
+  await expect(progress).toContainText('拷走的数据库副本');
+  await page.screenshot({ path: join(SHOTS, 'scope-rotation.png') });
+  await expect(progress).toBeHidden({ timeout: 60_000 });
+  await expect(page.getByRole('row', { name: /刘村医/ })).toHaveCount(0);
 });
