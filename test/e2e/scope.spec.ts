@@ -192,17 +192,36 @@ test('a village doctor no admin has given villages is told so, and sees no resid
 });
 
 test('removing that user replaces the data key, and the admin watches its steps', async () => {
+  // The rotation of a small clinic takes well under a second: the page's socket is routed so the answer to
+  // users.remove arrives 3 s after the runtime sent it, while its progress events pass at once.
+  let removeCallId: unknown = null;
+  await page.routeWebSocket(/\/api\?token=/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((m) => {
+      const frame = JSON.parse(String(m)) as { id?: unknown; method?: string };
+      if (frame.method === 'users.remove') removeCallId = frame.id;
+      server.send(m);
+    });
+    server.onMessage((m) => {
+      const frame = JSON.parse(String(m)) as { id?: unknown };
+      if (removeCallId !== null && frame.id === removeCallId) setTimeout(() => ws.send(m), 3_000);
+      else ws.send(m);
+    });
+  });
+  await page.reload();
   await page.getByRole('button', { name: '锁定' }).click();
   await signIn(ADMIN);
   await page.keyboard.press('Alt+Digit9');
   await page.getByRole('tab', { name: '用户' }).click();
   await page.getByRole('row', { name: /刘村医/ }).getByRole('button', { name: '删除' }).click();
   await page.getByRole('button', { name: '确定' }).click();
-  // Rewrapping each remaining slot costs a full key derivation: the steps stay on screen for seconds.
   const progress = page.getByRole('dialog', { name: /正在更换数据密钥/ });
   await expect(progress).toBeVisible();
   await expect(progress).toContainText('拷走的数据库副本');
-  await page.screenshot({ path: join(SHOTS, 'scope-rotation.png') });
+  // Every step reported: the last one (完成) is the current step once the runtime says done.
+  await expect(progress.locator('.ant-steps-item-process, .ant-steps-item-active').last()).toContainText('完成');
+  await page.screenshot({ path: join(SHOTS, 'scope-rotation.png'), animations: 'disabled' });
   await expect(progress).toBeHidden({ timeout: 60_000 });
   await expect(page.getByRole('row', { name: /刘村医/ })).toHaveCount(0);
+  await page.unrouteAll();
 });
