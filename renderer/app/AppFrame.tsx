@@ -1,5 +1,6 @@
-import { Layout } from 'antd';
+import { Alert, Layout } from 'antd';
 import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { SessionState } from '../../shared/api/session';
 import { ComingSoon } from '../features/coming-soon/ComingSoon';
 import { AppHeader } from './AppHeader';
@@ -9,6 +10,7 @@ import { SideNav } from './SideNav';
 import { StatusBar } from './StatusBar';
 import { useHashRoute } from './use-hash-route';
 import { useIdleTouch } from './use-idle-touch';
+import { setScopeUser } from './village-scope';
 
 type Unlocked = Extract<SessionState, { state: 'unlocked' }>;
 
@@ -18,6 +20,8 @@ export function AppFrame(props: {
   largeText: boolean;
   setLargeText: (on: boolean) => void;
 }) {
+  const { t } = useTranslation();
+  setScopeUser(props.session.user);
   const [section, navigate] = useHashRoute();
   const mainRef = useRef<HTMLDivElement>(null);
   const moved = useRef(false);
@@ -59,6 +63,10 @@ export function AppFrame(props: {
         <SideNav current={section} onNavigate={go} />
         <Layout.Content className="app-content">
           <div ref={mainRef}>
+            {props.session.user.role === 'villageDoctor' && (props.session.user.villages ?? []).length === 0 ? (
+              // A village doctor no admin has given villages yet sees empty lists: say why (issue 11).
+              <Alert className="scope-notice" type="warning" showIcon role="alert" data-testid="no-villages" title={t('scope.noVillages')} />
+            ) : null}
             {Page ? <Page session={props.session} /> : <ComingSoon section={section} />}
           </div>
         </Layout.Content>
