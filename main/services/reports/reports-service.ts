@@ -1,6 +1,6 @@
 /**
  * 报表: the clinic's indicators for a period and scope, computed by the pure shared functions over arrays read
- * from the collections (indicator-input.ts). Exports are audited; the identifiable one needs a confirmation that
+ * from the indicator projection (indicator-projection.ts, mapped by shared/domain/indicators/from-documents.ts). Exports are audited; the identifiable one needs a confirmation that
  * the door checks (`confirmed: true`).
  */
 import type { Subscription } from 'rxjs';
@@ -9,6 +9,7 @@ import { AppError } from '../../../shared/api/errors';
 import { compareDates } from '../../../shared/domain/dates';
 import {
   computeIndicators,
+  currentEvents,
   indicatorWindow,
   INDICATOR_IDS,
   latestVersions,
@@ -28,7 +29,8 @@ import type { Denominator } from '../../../shared/schemas/denominator';
 import { villageNames, type ClinicContext } from '../clinic-context';
 import type { TeamsService } from '../contracting/teams-service';
 import { DenominatorsRepo } from './denominators-repo';
-import { encounterRecord, loadIndicatorInput } from './indicator-input';
+import { encounterRecord } from '../../../shared/domain/indicators/from-documents';
+import { readIndicatorInput } from './indicator-projection';
 import { reportWorkbook, residentsWorkbook } from './report-xlsx';
 
 export interface ResolvedScope {
@@ -67,7 +69,10 @@ export class ReportsService {
       rx.residents.storageInstance.changeStream().subscribe(drop),
       rx.encounters.storageInstance.changeStream().subscribe(drop),
       rx.contracts.storageInstance.changeStream().subscribe(drop),
-      rx.settings.storageInstance.changeStream().subscribe(drop),
+      // Of the settings, only the service packages change the input (denominators are read per report).
+      rx.settings.storageInstance.changeStream().subscribe((bulk) => {
+        if (bulk.events.some((e) => (e.documentData as { type?: string } | undefined)?.type === 'package')) drop();
+      }),
     ];
   }
 
@@ -95,7 +100,7 @@ export class ReportsService {
   }
 
   private input(): Promise<IndicatorInput> {
-    const loading = (this.cached ??= this.teams.listPackages().then((packages) => loadIndicatorInput(this.ctx.db, packages)));
+    const loading = (this.cached ??= this.teams.listPackages().then((packages) => readIndicatorInput(this.ctx.db.sql, packages)));
     // A failed load is not remembered: the next call reads again.
     loading.catch(() => {
       if (this.cached === loading) this.cached = null;
@@ -140,7 +145,7 @@ export class ReportsService {
   /** Counts of the period itself, for the residents of the scope. */
   private activity(input: IndicatorInput, inScope: ReadonlySet<string>, dates: { start: string; end: string }): Report['activity'] {
     const within = (d: string) => compareDates(d, dates.start) >= 0 && compareDates(d, dates.end) <= 0;
-    const events = latestVersions(input.encounters).filter((e) => inScope.has(e.residentId) && within(e.date));
+    const events = currentEvents(input).filter((e) => inScope.has(e.residentId) && within(e.date));
     const followups = events.filter((e) => e.type === 'htnFollowup' || e.type === 't2dmFollowup');
     return {
       newRecords: input.residents.filter((r) => inScope.has(r.id) && within(r.createdDate)).length,
