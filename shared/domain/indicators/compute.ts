@@ -91,7 +91,8 @@ export function latestVersions(encounters: readonly EncounterRecord[]): Encounte
     if (e.status !== 'completed') continue;
     const eventId = e.amends ? e.amends : e.id;
     const prev = latest.get(eventId);
-    if (!prev || (e.completedAt ?? 0) >= (prev.completedAt ?? 0)) latest.set(eventId, { ...e, id: eventId });
+    // An original already carries the event's id: no copy (a township has ~200,000 of them).
+    if (!prev || (e.completedAt ?? 0) >= (prev.completedAt ?? 0)) latest.set(eventId, e.id === eventId ? e : { ...e, id: eventId });
   }
   return [...latest.values()];
 }
