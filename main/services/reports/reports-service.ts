@@ -3,7 +3,6 @@
  * from the indicator projection (indicator-projection.ts, mapped by shared/domain/indicators/from-documents.ts). Exports are audited; the identifiable one needs a confirmation that
  * the door checks (`confirmed: true`).
  */
-import type { Subscription } from 'rxjs';
 import type { IndicatorFigure, ListedResident, ListSide, MeasurementPoint, Report, ReportPeriodInput, ReportScope } from '../../../shared/api/reports';
 import { AppError } from '../../../shared/api/errors';
 import { compareDates } from '../../../shared/domain/dates';
@@ -30,7 +29,7 @@ import { villageNames, type ClinicContext } from '../clinic-context';
 import type { TeamsService } from '../contracting/teams-service';
 import { DenominatorsRepo } from './denominators-repo';
 import { encounterRecord } from '../../../shared/domain/indicators/from-documents';
-import { readIndicatorInput } from './indicator-projection';
+import { LiveIndicatorInput } from './live-indicator-input';
 import { reportWorkbook, residentsWorkbook } from './report-xlsx';
 
 export interface ResolvedScope {
@@ -52,32 +51,19 @@ const figures = (set: IndicatorSet): IndicatorFigure[] => INDICATOR_IDS.map((id)
 
 export class ReportsService {
   readonly denominators: DenominatorsRepo;
-  /** The last loaded input, dropped on any change to the collections it reads: one screen asks for a report, its trend and lists in a row. */
-  private cached: Promise<IndicatorInput> | null = null;
-  private readonly subscriptions: Subscription[];
+  /** The input, read once and kept current from the change events: one screen asks for a report, its trend and lists in a row. */
+  private readonly live: LiveIndicatorInput;
 
   constructor(
     private readonly ctx: ClinicContext,
     private readonly teams: TeamsService,
   ) {
     this.denominators = new DenominatorsRepo(ctx);
-    const drop = () => {
-      this.cached = null;
-    };
-    const rx = ctx.db.rx;
-    this.subscriptions = [
-      rx.residents.storageInstance.changeStream().subscribe(drop),
-      rx.encounters.storageInstance.changeStream().subscribe(drop),
-      rx.contracts.storageInstance.changeStream().subscribe(drop),
-      // Of the settings, only the service packages change the input (denominators are read per report).
-      rx.settings.storageInstance.changeStream().subscribe((bulk) => {
-        if (bulk.events.some((e) => (e.documentData as { type?: string } | undefined)?.type === 'package')) drop();
-      }),
-    ];
+    this.live = new LiveIndicatorInput(ctx.db, () => this.teams.listPackages());
   }
 
   stop(): void {
-    for (const s of this.subscriptions) s.unsubscribe();
+    this.live.stop();
   }
 
   async resolveScope(scope: ReportScope): Promise<ResolvedScope> {
@@ -100,12 +86,7 @@ export class ReportsService {
   }
 
   private input(): Promise<IndicatorInput> {
-    const loading = (this.cached ??= this.teams.listPackages().then((packages) => readIndicatorInput(this.ctx.db.sql, packages)));
-    // A failed load is not remembered: the next call reads again.
-    loading.catch(() => {
-      if (this.cached === loading) this.cached = null;
-    });
-    return loading;
+    return this.live.get();
   }
 
   private denominatorsFor(entries: readonly Denominator[], villageCodes: readonly string[], on: string): ScopeDenominators {

@@ -12,7 +12,7 @@ import type { ReportPeriod } from '../../../shared/domain/indicators/period';
 import { seedClinic } from '../../../main/seed';
 import { Operators } from '../../../platform/county/operators';
 import { CountyReports } from '../../../platform/county/report';
-import { clinicHarness, type ApiHarness } from '../../helpers/api';
+import { clinicHarness, residentInput, type ApiHarness } from '../../helpers/api';
 import { SETUP_INPUT } from '../../helpers/host';
 import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
 
@@ -74,6 +74,33 @@ describe('county view: the platform computes what the clinic computes', () => {
     expect(f('recordCoverageRate').numerator).toBeGreaterThan(300);
     expect(f('htnControlRate').denominator).toBeGreaterThan(0);
     console.log(`checked ${period.kind} ${period.year}/${period.index}: 13 indicators × (clinic + ${ours.villages.length} villages) equal`);
+  });
+});
+
+describe('after more work at the clinic', () => {
+  it('the clinic (its input kept current from the writes) and the platform still agree once synced', async () => {
+    const period: ReportPeriod = { kind: 'month', year: 2026, index: 3 };
+    const before = await h.ok<Report>('reports.get', { period });
+    const created = await h.ok<{ resident: { id: string } }>('residents.create', {
+      input: residentInput({ name: '赵建军', birthDate: '1980-02-02', idNumber: '', villageCode: '441521101202' }),
+    });
+    const check = {
+      residentId: created.resident.id,
+      checkDate: '2026-03-10',
+      doctorName: '李医生',
+      symptoms: ['1'],
+      generalCondition: { temperature: 36.5, pulseRate: 72, respiratoryRate: 18, bpLeft: { sbp: 128, dbp: 80 }, height: 165, weight: 60, waist: 80 },
+      assessment: '1',
+    };
+    const draft = await h.ok<{ id: string }>('healthChecks.saveDraft', { data: check });
+    await h.ok('healthChecks.complete', { id: draft.id, data: check });
+    const after = await h.ok<Report>('reports.get', { period });
+    const f = (r: Report, id: string) => r.indicators.find((x) => x.id === id)!;
+    expect(f(after, 'recordCoverageRate').numerator).toBe(f(before, 'recordCoverageRate').numerator + 1);
+    expect(f(after, 'screeningCoverage35').numerator).toBe(f(before, 'screeningCoverage35').numerator + 1);
+    expect((await h.ok<SyncStatus>('sync.now')).pending).toBe(0);
+    const county = await new CountyReports(p.store).report(clinic.code, period);
+    expect(county!.indicators.map((x) => [x.id, x.numerator, x.denominator])).toEqual(after.indicators.map((x) => [x.id, x.numerator, x.denominator]));
   });
 });
 
