@@ -28,7 +28,10 @@ export function DecisionPanel(props: {
   const overriding = own?.isOverriding === true;
   const p = ev?.proposed;
   // Where the rules had nothing to propose (a phone visit without values) the doctor chooses; that is no override.
-  const mustChoose = (field: 'classification' | 'nextStep' | 'nextVisitDate') => !overriding && ev !== null && p?.[field] === null;
+  // A face-to-face visit whose BP is not typed yet will get a proposal as soon as it is: no choice to offer meanwhile.
+  const v = props.values;
+  const waitingForBp = (v.visitMode === 1 || v.visitMode === 2) && (v.sbp == null || v.dbp == null);
+  const mustChoose = (field: 'classification' | 'nextStep' | 'nextVisitDate') => !overriding && !waitingForBp && ev !== null && p?.[field] === null;
   const show = (key: 'class' | 'nextStep', v: number | null | undefined) => (v ? t(`followup.${key}.${v}`) : '—');
   return (
     <Card
@@ -46,7 +49,7 @@ export function DecisionPanel(props: {
       <EmergencyAlert criteria={props.localEmergency} disease={disease} />
       <Descriptions
         size="small"
-        column={{ xs: 1, md: 3 }}
+        column={{ xs: 1, md: 3, xl: 5 }}
         items={[
           { key: 'bp', label: t('followups.decision.bp'), children: controlTag(ev?.bpControlled, t) },
           ...(disease === 't2dm'

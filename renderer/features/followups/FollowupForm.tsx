@@ -173,7 +173,8 @@ export function FollowupForm(props: {
     }
     setBusy(false);
     if (saved.length > 0) {
-      void message.success(kind === 'draft' ? t('followups.form.draftSaved') : t('followups.form.completed'));
+      // A completed visit is announced by the page's success screen (with 下一位); a toast would say it twice.
+      if (kind === 'draft' || failed) void message.success(kind === 'draft' ? t('followups.form.draftSaved') : t('followups.form.completed'));
       if (!failed) props.onSaved(saved, kind === 'complete');
     }
   };
@@ -267,20 +268,22 @@ export function FollowupForm(props: {
       className="followup-form"
       aria-label={t('followups.form.title')}
     >
-      {target.mode === 'new' ? (
-        <Form.Item label={t('followups.form.diseases')} required>
-          <Checkbox.Group
-            value={diseases}
-            onChange={chooseDiseases}
-            options={props.enrolled.map((d) => ({ value: d, label: t(`followups.formTitle.${d}`), disabled: Boolean(done[d]) }))}
-          />
-        </Form.Item>
-      ) : (
+      {target.mode !== 'new' ? (
         <Alert type="info" showIcon className="form-alert" title={t(target.mode === 'amend' ? 'followups.form.amending' : 'followups.form.continuing', { date: target.view.visitDate })} />
-      )}
+      ) : null}
       {diseases.length === 0 ? <Alert type="warning" showIcon title={t('followups.form.chooseDisease')} className="form-alert" /> : null}
       {/* The first screen: what a routine visit needs (issue 16). Everything else is folded below. */}
-      <Card size="small" title={t('followups.form.visit')} className="form-card first-screen" data-testid="first-screen">
+      <Card size="small" className="form-card first-screen" data-testid="first-screen">
+        {/* Which forms this visit fills: only a question when the resident is in both registries. */}
+        {target.mode === 'new' && props.enrolled.length > 1 ? (
+          <Form.Item label={t('followups.form.diseases')} required className="disease-choice">
+            <Checkbox.Group
+              value={diseases}
+              onChange={chooseDiseases}
+              options={props.enrolled.map((d) => ({ value: d, label: t(`followups.formTitle.${d}`), disabled: Boolean(done[d]) }))}
+            />
+          </Form.Item>
+        ) : null}
         <VisitFields today={props.today} emergency={emergencyByPath} values={values} />
         {diseases.map((d) => (
           <DiseaseFields key={d} disease={d} values={values} emergency={emergencyByPath} showTitle={diseases.length > 1} />

@@ -12,6 +12,9 @@ import { defaultDoctorFilter } from '../worklist/WorklistPage';
 import { sameDayDraft } from './followup-model';
 import { FollowupForm, type FollowupTarget } from './FollowupForm';
 import { FollowupHistory } from './FollowupHistory';
+import { sheetFor } from './followup-print';
+import { FollowupPrint } from './FollowupPrint';
+import { PrintSheet } from '../residents/PrintSheet';
 import { FOLLOWUP_KINDS, nextPatient } from './next-patient';
 import { ReferralChecks } from './ReferralChecks';
 import { RegistryPanel } from './RegistryPanel';
@@ -56,6 +59,8 @@ export function FollowupsPage({ session }: SectionPageProps) {
   const [formKey, setFormKey] = useState(0);
   const [tab, setTab] = useState(params['open'] === 'referral' ? 'referrals' : 'visit');
   const [finished, setFinished] = useState<Finished | null>(null);
+  const [printing, setPrinting] = useState<FollowupView | null>(null);
+  const donePrinting = useCallback(() => setPrinting(null), []);
   // Residents completed in this run from the work list, so 下一位 never offers one of them again.
   const seen = useRef(new Set<string>());
   const fromWorklist = params['from'] === 'worklist';
@@ -215,6 +220,12 @@ export function FollowupsPage({ session }: SectionPageProps) {
             ) : null}
             {fromWorklist && finished.next === null ? <span>{t('followups.done.noNext')}</span> : null}
             <Space wrap>
+              {finished.views.map((v) => (
+                <Button key={v.id} onClick={() => setPrinting(v)} data-testid={`print-${v.followup.disease}`}>
+                  {t('followups.done.print')}
+                  {finished.views.length > 1 ? `（${t(`followups.diseaseShort.${v.followup.disease}`)}）` : ''}
+                </Button>
+              ))}
               <Button autoFocus={!fromWorklist} onClick={() => openSection('worklist')}>
                 {t('followups.done.back')}
               </Button>
@@ -246,7 +257,7 @@ export function FollowupsPage({ session }: SectionPageProps) {
       </Button>
     );
     body = (
-      <Space orientation="vertical" size="middle" className="full-width">
+      <Space orientation="vertical" size="small" className="full-width">
         <RegistryPanel residentId={loaded.detail.resident.id} registries={loaded.registries} today={today} onChanged={() => void load(loaded.detail.resident.id)} />
         <Tabs
           activeKey={tab}
@@ -259,6 +270,7 @@ export function FollowupsPage({ session }: SectionPageProps) {
               children: (
                 <FollowupHistory
                   followups={loaded.followups}
+                  onPrint={setPrinting}
                   onOpen={(view, mode) => {
                     setTarget({ mode, view });
                     setFormKey((k) => k + 1);
@@ -303,6 +315,15 @@ export function FollowupsPage({ session }: SectionPageProps) {
         </Space>
       </Card>
       {body}
+      {printing && loaded ? (
+        <PrintSheet onDone={donePrinting}>
+          <FollowupPrint
+            disease={printing.followup.disease}
+            views={sheetFor(printing, [...loaded.followups.filter((f) => f.id !== printing.id), printing])}
+            resident={loaded.detail}
+          />
+        </PrintSheet>
+      ) : null}
     </section>
   );
 }
