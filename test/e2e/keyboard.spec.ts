@@ -5,6 +5,7 @@
  * the first screen holds what a routine visit needs, the rest is folded, and a draft save keeps the focus.
  * Screenshots of the form go to test-results/screenshots/ (1366×768, normal and large text).
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
@@ -243,6 +244,40 @@ test('after a draft is saved with Ctrl+S the focus stays in the field being type
   await expect(page.getByText('草稿已保存')).toBeVisible();
   await expect(dbp).toBeFocused();
   await expect(dbp).toHaveValue('92');
+});
+
+test('a completed visit prints as the 高血压患者随访服务记录表: PDF in Noto Sans SC, its text extracts whole', async () => {
+  const first = patients[0];
+  if (!first) throw new Error('no patient');
+  await page.goto(`${host.origin}/#/followups?residentId=${first.id}`);
+  await expect(page.getByTestId('resident-line')).toContainText(first.name);
+  await page.getByRole('tab', { name: /随访记录（2）/ }).click();
+  // window.print() would open a dialog: keep a copy of the sheet instead, then print the page to PDF ourselves.
+  await page.evaluate(() => {
+    window.print = () => {
+      const sheet = document.querySelector('.print-sheet');
+      if (sheet) document.body.appendChild(Object.assign(sheet.cloneNode(true) as HTMLElement, { id: 'kept-sheet' }));
+    };
+  });
+  await page.getByRole('tabpanel').getByRole('button', { name: '打印' }).first().click();
+  await expect(page.locator('#kept-sheet')).toContainText('高血压患者随访服务记录表');
+  await page.emulateMedia({ media: 'print' });
+  const pdf = join(SHOTS, 'followup-print.pdf');
+  await page.pdf({ path: pdf, format: 'A4' });
+  await page.emulateMedia({ media: 'screen' });
+  await page.evaluate(() => document.getElementById('kept-sheet')?.remove());
+
+  const fonts = spawnSync('pdffonts', [pdf], { encoding: 'utf8' });
+  expect(fonts.status).toBe(0);
+  const names = fonts.stdout.split('\n').slice(2).filter(Boolean).map((l) => l.split(/\s+/)[0] ?? '');
+  expect(names.some((n) => n.includes('NotoSansSC'))).toBe(true);
+  expect(names.filter((n) => !/NotoSansSC|DejaVuSansMono/.test(n))).toEqual([]);
+  const text = spawnSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }).stdout;
+  for (const expected of ['高血压患者随访服务记录表', first.name, '随访日期', '132/82', '138/84', '1 无症状', '1 规律', '1 控制满意', '硝苯地平缓释片 每日 2 次 每次 10毫克', '下次随访日期', '随访医生签名', '居民（家属）签名', '李医生']) {
+    expect(text, expected).toContain(expected);
+  }
+  // A picture to look at: the first page as PNG.
+  spawnSync('pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '1', pdf, join(SHOTS, 'followup-print')]);
 });
 
 test('no page errors', () => {

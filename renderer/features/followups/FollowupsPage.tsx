@@ -60,6 +60,8 @@ export function FollowupsPage({ session }: SectionPageProps) {
   const [tab, setTab] = useState(params['open'] === 'referral' ? 'referrals' : 'visit');
   const [finished, setFinished] = useState<Finished | null>(null);
   const [printing, setPrinting] = useState<FollowupView | null>(null);
+  // Drafts the open form saved itself: never offered back to it (the offer's button would take the focus, issue 16).
+  const [ownDrafts, setOwnDrafts] = useState<{ formKey: number; ids: string[] }>({ formKey: 0, ids: [] });
   const donePrinting = useCallback(() => setPrinting(null), []);
   // Residents completed in this run from the work list, so 下一位 never offers one of them again.
   const seen = useRef(new Set<string>());
@@ -160,7 +162,15 @@ export function FollowupsPage({ session }: SectionPageProps) {
   } else if (residentId && !loaded) {
     body = <Spin />;
   } else if (loaded) {
-    const draftToday = target?.mode === 'new' ? sameDayDraft(loaded.followups, target.diseases, today) : undefined;
+    const own = ownDrafts.formKey === formKey ? ownDrafts.ids : [];
+    const draftToday =
+      target?.mode === 'new'
+        ? sameDayDraft(
+            loaded.followups.filter((f) => !own.includes(f.id)),
+            target.diseases,
+            today,
+          )
+        : undefined;
     const draftOffer = draftToday ? (
       <Alert
         type="warning"
@@ -194,6 +204,7 @@ export function FollowupsPage({ session }: SectionPageProps) {
         doctorName={session.user.displayName}
         today={today}
         onSaved={(views, completed) => {
+          setOwnDrafts((prev) => ({ formKey, ids: [...(prev.formKey === formKey ? prev.ids : []), ...views.map((v) => v.id)] }));
           void load(loaded.detail.resident.id);
           if (completed) onCompleted(views, loaded.detail.summary.name, loaded.detail.resident.id);
         }}

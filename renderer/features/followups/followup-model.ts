@@ -139,12 +139,15 @@ export function glucoseMmol(value: Num, unit: GlucoseUnit | undefined): number |
   }
 }
 
-/** The stored insulin entry, or nothing when no kind was typed (numbers alone are kept by the form's own check). */
+/**
+ * The stored insulin entry, or nothing when nothing was typed. Numbers without a kind are sent as they are, with an
+ * empty kind, so the door refuses them at the kind field rather than the dose being dropped silently.
+ */
 export function insulinOf(v: InsulinValues | undefined): Insulin | undefined {
   if (!v) return undefined;
   const kind = text(v.kind);
   if (!kind && !isNum(v.doseUnits) && !isNum(v.timesPerDay) && !text(v.usage)) return undefined;
-  return { kind: kind ?? '', ...compact({ doseUnits: v.doseUnits, timesPerDay: v.timesPerDay, usage: text(v.usage) }) } as Insulin;
+  return { kind: kind ?? '', ...compact({ doseUnits: v.doseUnits, timesPerDay: v.timesPerDay, usage: text(v.usage) }) };
 }
 
 function insulinValues(i: Insulin | null | undefined): InsulinValues {
