@@ -66,12 +66,15 @@ export function sectionOf(name: readonly (string | number)[]): SectionKey | null
 
 /**
  * Sections open when the form opens or the proposal changes: the drug list carried from the last visit is a
- * clinical statement the doctor must check; a referral proposed (下一步 3 or 4) needs its reason and institution;
+ * clinical statement the doctor must check, and a patient who takes medicine needs one; a referral proposed
+ * (下一步 3 or 4) needs its reason and institution;
  * a ticked emergency sign or special situation stays in sight.
  */
 export function sectionsToOpen(values: VisitValues, diseases: readonly Disease[], evaluations: Partial<Record<Disease, FollowupEvaluation>>): SectionKey[] {
   const open: SectionKey[] = [];
-  if ((values.medications ?? []).some((m) => (m.drugName ?? '').trim() !== '')) open.push('medication');
+  // Carried drugs need checking; a patient who takes medicine (规律, 间断) and has none listed needs them typed.
+  const hasDrugs = (values.medications ?? []).some((m) => (m.drugName ?? '').trim() !== '');
+  if (hasDrugs || values.adherence === 1 || values.adherence === 2) open.push('medication');
   if (diseases.some((d) => (values[d]?.emergencySigns ?? []).length > 0)) open.push('emergency');
   if (values.isPregnantOrBreastfeeding || values.hasUnmanageableCondition) open.push('signs');
   if (diseases.some((d) => {

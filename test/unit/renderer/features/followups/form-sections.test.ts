@@ -30,10 +30,13 @@ describe('follow-up form sections (issue 16: the first screen, the rest folded)'
   });
 
   const ev = (nextStep: number | null) => ({ proposed: { classification: null, nextStep, nextVisitDate: null } }) as unknown as FollowupEvaluation;
-  it('opens the drug list carried over, a proposed referral, ticked emergency signs and special situations', () => {
+  it('opens the drug list carried over or needed, a proposed referral, ticked emergency signs and special situations', () => {
     expect(sectionsToOpen({}, ['htn'], {})).toEqual([]);
     expect(sectionsToOpen({ medications: [{ drugName: '  ' }] }, ['htn'], {})).toEqual([]);
     expect(sectionsToOpen({ medications: [{ drugName: '硝苯地平' }] }, ['htn'], {})).toEqual(['medication']);
+    expect(sectionsToOpen({ adherence: 1 }, ['htn'], {})).toEqual(['medication']);
+    expect(sectionsToOpen({ adherence: 2 }, ['htn'], {})).toEqual(['medication']);
+    expect(sectionsToOpen({ adherence: 3 }, ['htn'], {})).toEqual([]);
     expect(sectionsToOpen({}, ['htn'], { htn: ev(1) })).toEqual([]);
     expect(sectionsToOpen({}, ['htn'], { htn: ev(2) })).toEqual([]);
     expect(sectionsToOpen({}, ['htn'], { htn: ev(3) })).toEqual(['adjustment']);
