@@ -269,7 +269,7 @@ export function FollowupsPage({ session }: SectionPageProps) {
     );
     body = (
       <Space orientation="vertical" size="small" className="full-width">
-        <RegistryPanel residentId={loaded.detail.resident.id} registries={loaded.registries} today={today} onChanged={() => void load(loaded.detail.resident.id)} />
+        <RegistryPanel residentId={loaded.detail.resident.id} birthDate={loaded.detail.resident.birthDate} registries={loaded.registries} today={today} onChanged={() => void load(loaded.detail.resident.id)} />
         <Tabs
           activeKey={tab}
           onChange={setTab}

@@ -38,6 +38,8 @@ export const messages = {
       diagnosisDate: '确诊日期',
       diagnosingOrg: '确诊机构',
       enrolledDate: '纳入管理日期',
+      ageReason: '未满35岁纳入管理的理由',
+      ageReasonHint: '高血压、糖尿病患者管理面向35岁及以上居民；已确诊的年轻患者请写明理由，如“上级医院确诊，需规范管理”',
       status: { active: '管理中', died: '死亡', movedOut: '迁出', lostToFollowUp: '失访', excluded: '排除' },
     },
     unit: {
@@ -314,6 +316,8 @@ export const messages = {
       diagnosisDate: 'Diagnosis date',
       diagnosingOrg: 'Diagnosed by',
       enrolledDate: 'Enrolment date',
+      ageReason: 'Reason for enrolling a patient under 35',
+      ageReasonHint: 'Management is for residents aged 35 and over; for a younger confirmed patient give the reason, e.g. "confirmed at the county hospital"',
       status: { active: 'Active', died: 'Died', movedOut: 'Moved out', lostToFollowUp: 'Lost to follow-up', excluded: 'Excluded' },
     },
     unit: {

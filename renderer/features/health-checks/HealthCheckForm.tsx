@@ -20,6 +20,7 @@ import { CheckJudgement } from './CheckJudgement';
 import { RowsBlock } from './RowsBlock';
 import { SelfCareBlock } from './SelfCareBlock';
 import { useFormKeys } from '../residents/use-form-keys';
+import { useAbnormalLines } from './use-abnormal-lines';
 
 type Findings = { errors: FieldIssue[]; warnings: FieldIssue[] };
 
@@ -37,6 +38,8 @@ export function HealthCheckForm(props: {
   today: string;
   onSaved: (v: HealthCheckView) => void;
   onPrint: (v: HealthCheckView) => void;
+  /** After 完成体检 (not after a draft or an amendment): the page offers what follows a check. */
+  onCompleted?: (v: HealthCheckView) => void;
 }) {
   // The id a new record gets, made once per form: saving again after a lost answer writes nothing twice.
   const clientId = useRef(uuidv7());
@@ -98,6 +101,14 @@ export function HealthCheckForm(props: {
   );
 
   const liveCheck = useCallback(() => show(judge('draft', false).findings), [judge, show]);
+  const autoLines = useAbnormalLines({ form, residentId, birthDate: r.birthDate, sex: Number(r.sex), readOnly });
+  const valuesChanged = useCallback(
+    (changed?: FormValues) => {
+      autoLines(changed);
+      liveCheck();
+    },
+    [autoLines, liveCheck],
+  );
 
   useEffect(() => {
     if (props.view) liveCheck();
@@ -183,7 +194,10 @@ export function HealthCheckForm(props: {
     try {
       const id = view?.id ?? (await api.healthChecks.saveDraft({ clientId: clientId.current, data: draft })).id;
       const v = await withConfirmation((confirmWarnings) => api.healthChecks.complete({ id, data: draft, confirmWarnings }));
-      if (v) saved(v, t('health-checks.form.completed'));
+      if (v) {
+        saved(v, t('health-checks.form.completed'));
+        props.onCompleted?.(v);
+      }
     } catch (e) {
       apiFailed(e);
     } finally {
@@ -251,7 +265,7 @@ export function HealthCheckForm(props: {
         form={form}
         layout="vertical"
         initialValues={initialValues}
-        onValuesChange={liveCheck}
+        onValuesChange={(changed: FormValues) => valuesChanged(changed)}
         disabled={readOnly || busy}
         className="check-form-body"
       >
@@ -272,7 +286,7 @@ export function HealthCheckForm(props: {
               previous={prevData}
               isFemale={isFemale}
               disabled={readOnly}
-              onFilled={liveCheck}
+              onFilled={() => valuesChanged()}
               after={block.key === 'general' ? { 'generalCondition.waist': bmiBox } : undefined}
             />
             {block.key === 'general' &&
