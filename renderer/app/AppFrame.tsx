@@ -25,6 +25,8 @@ export function AppFrame(props: {
   const [section, navigate] = useHashRoute();
   const mainRef = useRef<HTMLDivElement>(null);
   const moved = useRef(false);
+  const current = useRef(section);
+  current.current = section;
   useIdleTouch();
 
   useEffect(() => {
@@ -35,6 +37,8 @@ export function AppFrame(props: {
       const target = n ? SECTIONS[Number(n) - 1] : undefined;
       if (!target) return;
       e.preventDefault();
+      // The shortcut of the section already open starts it over from its heading, as opening it would (issue 16).
+      if (target === current.current) mainRef.current?.querySelector<HTMLElement>('h1')?.focus();
       moved.current = true;
       navigate(target);
     };

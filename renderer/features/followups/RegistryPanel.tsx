@@ -1,4 +1,4 @@
-import { App as AntApp, Button, Card, Descriptions, Form, Input, Modal, Space, Tag } from 'antd';
+import { App as AntApp, Button, Card, Form, Input, Modal, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Disease, RegistryView } from '../../../shared/api/followups';
@@ -62,25 +62,22 @@ export function RegistryPanel(props: { residentId: string; birthDate: string; re
   };
 
   return (
-    <Card size="small" title={t('followups.registry.title')} className="form-card" data-testid="registries">
-      <Space orientation="vertical" className="full-width">
+    // One line per disease, both on one row where they fit: the follow-up form below needs the screen (issue 16).
+    <Card size="small" className="form-card registry-card" data-testid="registries">
+      <div className="registry-line">
+        <strong className="registry-title">{t('followups.registry.title')}</strong>
         {DISEASES.map((d) => {
           const r = props.registries.find((x) => x.disease === d);
           return (
-            <div key={d} className="registry-row">
+            <span key={d} className="registry-row">
               <strong>{t(`followups.disease.${d}`)}</strong>{' '}
               {r ? (
                 <>
                   <Tag color={r.enrolment.status === 'active' ? 'blue' : 'default'}>{t(`followups.registry.status.${r.enrolment.status}`)}</Tag>
-                  <Descriptions
-                    size="small"
-                    column={{ xs: 1, md: 3 }}
-                    items={[
-                      { key: 'dx', label: t('followups.registry.diagnosisDate'), children: r.enrolment.diagnosisDate },
-                      { key: 'org', label: t('followups.registry.diagnosingOrg'), children: r.enrolment.diagnosingOrg },
-                      { key: 'en', label: t('followups.registry.enrolledDate'), children: r.enrolment.enrolledDate },
-                    ]}
-                  />
+                  <span className="registry-facts">
+                    {t('followups.registry.diagnosisDate')}：{r.enrolment.diagnosisDate} · {t('followups.registry.diagnosingOrg')}：{r.enrolment.diagnosingOrg} ·{' '}
+                    {t('followups.registry.enrolledDate')}：{r.enrolment.enrolledDate}
+                  </span>
                 </>
               ) : (
                 <>
@@ -90,10 +87,10 @@ export function RegistryPanel(props: { residentId: string; birthDate: string; re
                   </Button>
                 </>
               )}
-            </div>
+            </span>
           );
         })}
-      </Space>
+      </div>
       <Modal
         open={enrolling !== null}
         title={enrolling ? t('followups.registry.enrolTitle', { disease: t(`followups.disease.${enrolling}`) }) : ''}
