@@ -318,9 +318,12 @@ export class PlatformStore {
 
   /** The device says everything it recorded before `upTo` is uploaded; we keep it only if no push is waiting. */
   async ack(device: Device, upTo: number, pending: number): Promise<number> {
+    // `upTo` is on the device's clock, like the records it vouches for. The latest complete upload replaces the
+    // mark rather than the largest: a device whose clock ran a day ahead and was corrected would otherwise show
+    // "everything up to tomorrow" (found by the clock-skew fault test). An upload with changes left keeps the mark.
     const rows = await this.sql.query<{ acked_up_to: string }>(
-      'UPDATE devices SET acked_up_to = GREATEST(COALESCE(acked_up_to, 0), $2), pending = $3 WHERE id = $1 RETURNING acked_up_to',
-      [device.id, pending === 0 ? upTo : 0, pending],
+      'UPDATE devices SET acked_up_to = CASE WHEN $3::int = 0 THEN $2 ELSE acked_up_to END, pending = $3 WHERE id = $1 RETURNING acked_up_to',
+      [device.id, upTo, pending],
     );
     return Number(rows[0]?.acked_up_to ?? 0);
   }
