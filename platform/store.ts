@@ -3,6 +3,7 @@
  * credentials (stored hashed, revocable), every clinic's documents with a server-assigned change sequence, the
  * jurisdiction check on every push and pull (DESIGN.md §1, §6), and record-number blocks per device (§2).
  */
+import { compareDumpKeys, dumpLine } from '../shared/sync/export-format';
 import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { conflictingBlock, FIRST_DEVICE_BLOCK, isValidBlock, MAX_SERIAL, type SerialBlock } from '../shared/domain/record-number';
@@ -361,6 +362,21 @@ export class PlatformStore {
       })),
       refusals: Number(refusals[0]?.n ?? 0),
     };
+  }
+
+  /**
+   * Every live document the clinic holds, one dump line each (`shared/sync/export-format.ts`, the same format as
+   * `cunyi export`), sorted by collection and id; the export itself is recorded in `exports`.
+   */
+  async exportClinic(clinicCode: string, requestedBy: string): Promise<string[]> {
+    const rows = await this.sql.query<{ collection: string; id: string; rev: string; body: string }>(
+      "SELECT collection, id, rev, body FROM documents WHERE NOT deleted AND (clinic_code = $1 OR village_code LIKE $1 || '%')",
+      [clinicCode],
+    );
+    rows.sort((a, b) => compareDumpKeys(a, b));
+    const lines = rows.map((r) => dumpLine(r.collection, { ...(JSON.parse(r.body) as Record<string, unknown>), id: r.id, _rev: r.rev }));
+    await this.sql.query('INSERT INTO exports (clinic_code, documents, requested_by, at) VALUES ($1, $2, $3, $4)', [clinicCode, lines.length, requestedBy, Date.now()]);
+    return lines;
   }
 
   /** Every stored document of a collection (tests and the replication suite compare both sides with this). */

@@ -87,15 +87,12 @@ async function deviceDump(): Promise<Map<string, string>> {
   return out;
 }
 
+/** `platform export` of the clinic: the same dump format, from the platform's side. */
 async function platformDump(): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const c of SYNCED_COLLECTION_NAMES) {
-    for (const d of await p.store.allDocuments(c)) {
-      if (d._deleted) continue;
-      const mine = d['clinicCode'] === clinic.code || (typeof d['villageCode'] === 'string' && d['villageCode'].startsWith(clinic.code));
-      if (!mine) continue;
-      out.set(`${c}/${String(d['id'])}`, docOfDump(dumpLine(c, d as unknown as Record<string, unknown> & { id: string })));
-    }
+  for (const line of await p.store.exportClinic(clinic.code, 'fault test')) {
+    const l = JSON.parse(line) as { collection: string; id: string };
+    out.set(`${l.collection}/${l.id}`, docOfDump(line));
   }
   return out;
 }
