@@ -4,7 +4,8 @@
  * the operator token in the data directory, pinned to its own certificate); otherwise they open the database.
  * With DATABASE_URL they always open PostgreSQL directly.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { Agent, buildConnector, fetch } from 'undici';
@@ -28,6 +29,9 @@ const USAGE = `Cunyi county platform
   platform operator add --data-dir D --user U [--name N]
         adds a county operator for the county view (https://HOST:PORT/county/), or sets a new password;
         the password comes from PLATFORM_OPERATOR_PASSWORD (at least 10 characters), never from argv
+  platform export --data-dir D --clinic C [--out F]
+        every document the clinic holds, one JSON line each sorted by collection and id (the format of
+        cunyi export); recorded in the platform's exports table
 
 Exit codes: 0 ok, 2 bad usage, 1 other errors.`;
 
@@ -92,9 +96,18 @@ async function adminCall(dataDir: string, server: { url: string; fingerprint: st
       headers: { 'x-cunyi-admin': await readAdminToken(dataDir), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    const json = (await res.json()) as { message?: string };
-    if (!res.ok) throw new Error(json.message ?? `HTTP ${res.status}`);
-    return json;
+    const text = await res.text();
+    if (!res.ok) {
+      let message: string | undefined;
+      try {
+        message = (JSON.parse(text) as { message?: string }).message;
+      } catch {
+        message = undefined;
+      }
+      throw new Error(message ?? `HTTP ${res.status}`);
+    }
+    // An export answers with dump lines, everything else with JSON.
+    return res.headers.get('content-type')?.includes('ndjson') ? text : (JSON.parse(text) as unknown);
   } finally {
     await agent.close();
   }
@@ -174,6 +187,25 @@ export async function main(argv: string[]): Promise<number> {
         ? ((await adminCall(dataDir, server, 'POST', '/admin/operators', operator)) as { created: boolean })
         : await offline(dataDir, (s) => new Operators(s.sql).add(operator.username, operator.displayName, operator.password));
       console.log(`operator ${operator.username} ${r.created ? 'added' : 'updated (new password; their sessions ended)'}`);
+      return 0;
+    }
+    if (a === 'export') {
+      const f = flags([b, ...rest].filter((x): x is string => x !== undefined));
+      const dataDir = resolve(need(f, 'data-dir'));
+      const code = need(f, 'clinic');
+      if (!/^\d{9}(\d{3})?$/.test(code)) throw new Usage('--clinic expects a 9-digit township or 12-digit village code');
+      const server = runningServer(dataDir);
+      const text = server
+        ? String(await adminCall(dataDir, server, 'GET', `/admin/export?clinic=${code}`))
+        : await offline(dataDir, async (s) => {
+            const lines = await s.exportClinic(code, `operator (${userInfo().username})`);
+            return lines.length ? `${lines.join('\n')}\n` : '';
+          });
+      const out = f.get('out');
+      if (out) {
+        writeFileSync(out, text, { mode: 0o600 });
+        console.log(JSON.stringify({ out, documents: text.split('\n').filter(Boolean).length }));
+      } else process.stdout.write(text);
       return 0;
     }
     if (a === 'help' || a === '--help') {

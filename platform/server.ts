@@ -212,6 +212,13 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     return store.status();
   });
 
+  app.get(`${API_PREFIX}/admin/export`, async (req, reply) => {
+    admin(req);
+    const clinic = parse(z.object({ clinic: z.string().regex(/^\d{9}(\d{3})?$/) }), req.query, 'The export request');
+    const lines = await store.exportClinic(clinic.clinic, 'operator (server)');
+    return reply.type('application/x-ndjson').send(lines.length ? `${lines.join('\n')}\n` : '');
+  });
+
   app.post(`${API_PREFIX}/admin/clinics`, async (req) => {
     admin(req);
     const c = parse(ClinicBody, req.body, 'The clinic');

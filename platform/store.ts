@@ -3,6 +3,7 @@
  * credentials (stored hashed, revocable), every clinic's documents with a server-assigned change sequence, the
  * jurisdiction check on every push and pull (DESIGN.md §1, §6), and record-number blocks per device (§2).
  */
+import { compareDumpKeys, dumpLine } from '../shared/sync/export-format';
 import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { conflictingBlock, FIRST_DEVICE_BLOCK, isValidBlock, MAX_SERIAL, type SerialBlock } from '../shared/domain/record-number';
@@ -327,9 +328,12 @@ export class PlatformStore {
 
   /** The device says everything it recorded before `upTo` is uploaded; we keep it only if no push is waiting. */
   async ack(device: Device, upTo: number, pending: number): Promise<number> {
+    // `upTo` is on the device's clock, like the records it vouches for. The latest complete upload replaces the
+    // mark rather than the largest: a device whose clock ran a day ahead and was corrected would otherwise show
+    // "everything up to tomorrow" (found by the clock-skew fault test). An upload with changes left keeps the mark.
     const rows = await this.sql.query<{ acked_up_to: string }>(
-      'UPDATE devices SET acked_up_to = GREATEST(COALESCE(acked_up_to, 0), $2), pending = $3 WHERE id = $1 RETURNING acked_up_to',
-      [device.id, pending === 0 ? upTo : 0, pending],
+      'UPDATE devices SET acked_up_to = CASE WHEN $3::int = 0 THEN $2 ELSE acked_up_to END, pending = $3 WHERE id = $1 RETURNING acked_up_to',
+      [device.id, upTo, pending],
     );
     return Number(rows[0]?.acked_up_to ?? 0);
   }
@@ -367,6 +371,27 @@ export class PlatformStore {
       })),
       refusals: Number(refusals[0]?.n ?? 0),
     };
+  }
+
+  /**
+   * Every live document the clinic holds, one dump line each (`shared/sync/export-format.ts`, the same format as
+   * `cunyi export`), sorted by collection and id; the export itself is recorded in `exports`.
+   */
+  async exportClinic(clinicCode: string, requestedBy: string): Promise<string[]> {
+    const rows = await this.sql.query<{ collection: string; id: string; rev: string; body: string }>(
+      "SELECT collection, id, rev, body FROM documents WHERE NOT deleted AND (clinic_code = $1 OR village_code LIKE $1 || '%')",
+      [clinicCode],
+    );
+    // Clinic-scoped documents (settings, audit) are stored under `<clinic>/<id>` (storedId); the dump names each
+    // document by the id in its body, the one the clinic's own `cunyi export` prints.
+    const docs = rows.map((r) => {
+      const body = JSON.parse(r.body) as Record<string, unknown>;
+      return { collection: r.collection, id: typeof body['id'] === 'string' ? body['id'] : r.id, body, rev: r.rev };
+    });
+    docs.sort((a, b) => compareDumpKeys(a, b));
+    const lines = docs.map((d) => dumpLine(d.collection, { ...d.body, id: d.id, _rev: d.rev }));
+    await this.sql.query('INSERT INTO exports (clinic_code, documents, requested_by, at) VALUES ($1, $2, $3, $4)', [clinicCode, lines.length, requestedBy, Date.now()]);
+    return lines;
   }
 
   /** Every stored document of a collection (tests and the replication suite compare both sides with this). */

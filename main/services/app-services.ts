@@ -14,6 +14,8 @@ import { SessionService } from './session';
 import { UnitOfWork } from './unit-of-work';
 import type { DeviceIo } from '../devices';
 import { SyncEngine } from '../sync/sync-engine';
+import { reviewSink } from './sync-review/conflict-handler';
+import { SyncReviewService } from './sync-review/review-service';
 
 export interface AppServicesOptions {
   dataDir: string;
@@ -72,6 +74,9 @@ export class AppServices {
           settings: u.settings,
           uow: new UnitOfWork(u.db, u.audit),
         }, this.bus, options.deviceIo);
+        const clinic = this.clinicServices;
+        // True conflicts of the replication's field merge wait in this clinic's review queue (issue 13 item 4).
+        u.db.conflicts.setSink(reviewSink(() => new SyncReviewService(clinic.ctx, clinic.residents), options.logger));
         // Replication runs here, in the runtime, while the clinic is open (DESIGN.md §6); it needs the data key's
         // database and stops when the session locks.
         this.syncEngine = new SyncEngine({
@@ -88,6 +93,7 @@ export class AppServices {
       },
       onLocking: async () => {
         await this.syncEngine?.stop();
+        this.clinicServices?.ctx.db.conflicts.setSink(null);
         this.syncEngine = null;
         this.clinicServices?.stop();
         this.clinicServices = null;

@@ -29,7 +29,7 @@ import {
 import type { Database } from './sqlite-file';
 import { LATEST_STORE_VERSION, runSqlMigrations } from './sql-migrations';
 import { auditChainProjection } from './audit-chain';
-import { conflictHandlerFor } from '../sync/conflicts';
+import { ConflictRouting } from '../sync/conflicts';
 
 addRxPlugin(RxDBMigrationSchemaPlugin);
 
@@ -54,6 +54,8 @@ export interface ClinicDatabase {
   /** The storage's connection: the unit of work's transaction and the projections live here. */
   readonly connection: Connection;
   readonly path: string;
+  /** Where the replication's conflict handlers report true conflicts (the review queue, once the clinic is open). */
+  readonly conflicts: ConflictRouting;
   close(): Promise<void>;
 }
 
@@ -83,6 +85,7 @@ export async function openClinicDatabase(dataDir: string, key: Buffer, opts: Ope
   // instances RxDB creates join it (same path, same key) and release theirs when RxDB closes them.
   const connection = acquireConnection(path, key, { create: opts.create ?? false });
   const sql = connection.db;
+  const conflicts = new ConflictRouting();
   let rx: RxDatabase<ClinicCollections> | undefined;
   try {
     const userVersion = Number(sql.pragma('user_version', { simple: true }));
@@ -102,12 +105,12 @@ export async function openClinicDatabase(dataDir: string, key: Buffer, opts: Ope
     });
     // Replication conflicts are settled by main/sync/conflicts.ts, one handler per collection (issue 13).
     await rx.addCollections({
-      residents: { ...collections.residents, conflictHandler: conflictHandlerFor<ResidentDoc>('residents') },
-      households: { ...collections.households, conflictHandler: conflictHandlerFor<HouseholdDoc>('households') },
-      encounters: { ...collections.encounters, conflictHandler: conflictHandlerFor<EncounterDoc>('encounters') },
-      contracts: { ...collections.contracts, conflictHandler: conflictHandlerFor<ContractDoc>('contracts') },
-      audit: { ...collections.audit, conflictHandler: conflictHandlerFor<AuditDoc>('audit') },
-      settings: { ...collections.settings, conflictHandler: conflictHandlerFor<SettingDoc>('settings') },
+      residents: { ...collections.residents, conflictHandler: conflicts.handlerFor<ResidentDoc>('residents') },
+      households: { ...collections.households, conflictHandler: conflicts.handlerFor<HouseholdDoc>('households') },
+      encounters: { ...collections.encounters, conflictHandler: conflicts.handlerFor<EncounterDoc>('encounters') },
+      contracts: { ...collections.contracts, conflictHandler: conflicts.handlerFor<ContractDoc>('contracts') },
+      audit: { ...collections.audit, conflictHandler: conflicts.handlerFor<AuditDoc>('audit') },
+      settings: { ...collections.settings, conflictHandler: conflicts.handlerFor<SettingDoc>('settings') },
     });
     // The audit chain is kept in every write's transaction, for every opener (issue 11 §2, main/store/audit-chain.ts).
     registerProjection(connection, DATABASE_NAME, auditChainProjection);
@@ -124,6 +127,7 @@ export async function openClinicDatabase(dataDir: string, key: Buffer, opts: Ope
     sql,
     connection,
     path,
+    conflicts,
     async close() {
       if (closed) return;
       closed = true;

@@ -69,18 +69,23 @@ export class PlatformHttp {
 
   /** One JSON request; the answer must pass `schema`. Throws AppError codes the 同步 screen explains. */
   async json<S extends z.ZodType>(method: 'GET' | 'POST', path: string, body: unknown, schema: S, signal?: AbortSignal): Promise<z.output<S>> {
-    let res: Awaited<ReturnType<typeof fetch>>;
+    let res: Awaited<ReturnType<typeof fetch>> | undefined;
     const timeout = AbortSignal.timeout(this.opts.timeoutMs ?? REQUEST_TIMEOUT_MS);
-    try {
-      res = await fetch(`${this.base}${path}`, {
-        method,
-        dispatcher: this.agent,
-        headers: this.headers(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-      });
-    } catch (e) {
-      throw transportError(e);
+    // A kept-alive connection the link dropped meanwhile fails at once with a reset; every request of the protocol
+    // is idempotent (a repeated push is a no-op on the platform), so it is sent once more on a new connection.
+    for (let attempt = 1; !res; attempt++) {
+      try {
+        res = await fetch(`${this.base}${path}`, {
+          method,
+          dispatcher: this.agent,
+          headers: this.headers(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        });
+      } catch (e) {
+        if (attempt < 2 && isConnectionReset(e) && !timeout.aborted && !signal?.aborted) continue;
+        throw transportError(e);
+      }
     }
     const text = await readCapped(res.body, this.opts.maxResponseBytes ?? MAX_RESPONSE_BYTES);
     let parsed: unknown;
@@ -178,6 +183,11 @@ async function readCapped(body: AsyncIterable<Uint8Array> | null, cap: number): 
     throw transportError(e);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+function isConnectionReset(e: unknown): boolean {
+  const code = (e as { cause?: { code?: unknown } }).cause?.code;
+  return code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE';
 }
 
 function transportError(e: unknown): AppError {

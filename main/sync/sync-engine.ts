@@ -108,6 +108,12 @@ export class SyncEngine {
     };
   }
 
+  /** The status with the pending count read now, not as of the last round (the 同步 screen asks when it opens). */
+  async currentStatus(): Promise<SyncStatus> {
+    if (this.running) this.pending = await this.countPending().catch(() => this.pending);
+    return this.status();
+  }
+
   private publish(): void {
     this.opts.onStatus?.(this.status());
   }

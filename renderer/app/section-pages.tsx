@@ -7,6 +7,7 @@ import type { SessionState } from '../../shared/api/session';
 import { ContractsPage } from '../features/contracts/ContractsPage';
 import { DevicesPage } from '../features/devices/DevicesPage';
 import { FollowupsPage } from '../features/followups/FollowupsPage';
+import { SyncPage } from '../features/sync/SyncPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { ResidentsPage } from '../features/residents/ResidentsPage';
 import { ChecksPage } from '../features/health-checks/ChecksPage';
@@ -27,5 +28,6 @@ export const SECTION_PAGES: Partial<Record<Section, ComponentType<SectionPagePro
   followups: FollowupsPage,
   contracts: ContractsPage,
   devices: DevicesPage,
+  sync: SyncPage,
   reports: ReportsPage,
 };

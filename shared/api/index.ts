@@ -11,7 +11,7 @@ import { audit, settings } from './settings';
 import { followups, registries, worklist, WorklistChanged } from './followups';
 import { contracts, packages, teams } from './contracting';
 import { DeviceReading, devices, DeviceStatusChanged, IdentityRead } from './devices';
-import { sync, SyncStatus } from './sync';
+import { bundles, sync, SyncStatus } from './sync';
 
 import { syncReview } from './sync-review';
 
@@ -20,7 +20,7 @@ import { imports } from './imports';
 
 import { measurements, screening, tcm } from './screening';
 
-export const contract = { app, session, users, settings, audit, residents, households, healthChecks, registries, followups, worklist, teams, packages, contracts, devices, sync, syncReview, reports, denominators, imports, screening, measurements, tcm } as const;
+export const contract = { app, session, users, settings, audit, residents, households, healthChecks, registries, followups, worklist, teams, packages, contracts, devices, sync, bundles, syncReview, reports, denominators, imports, screening, measurements, tcm } as const;
 export type AppContract = typeof contract;
 
 export const events = {

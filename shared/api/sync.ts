@@ -45,3 +45,44 @@ export const sync = {
     access: 'admin',
   }),
 };
+
+/** What importing one offline bundle did. */
+export const BundleImportSummary = z.object({
+  bundleId: z.string(),
+  from: z.object({ clinicCode: z.string(), deviceId: z.string() }),
+  alreadyImported: z.boolean(),
+  inserted: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  outOfScope: z.number().int(),
+  conflicts: z.number().int(),
+  duplicatesQueued: z.number().int(),
+});
+export type BundleImportSummary = z.infer<typeof BundleImportSummary>;
+
+/** The headless host's WebSocket takes frames up to 4 MB; larger bundles go through `cunyi import-bundle`. */
+export const MAX_UI_BUNDLE_BASE64 = 4_000_000;
+
+/** 离线数据包: encrypted, signed bundles carried on a USB stick where there is no link (issue 13 item 7). */
+export const bundles = {
+  /** This device's pairing code, for the receiving clinic to trust once. Audited. Errors: LOCKED, FORBIDDEN. */
+  pairingCode: method({ input: z.object({}).strict(), output: z.object({ code: z.string() }), access: 'admin' }),
+  /** Trust a sending device from its pairing code. Errors: LOCKED, FORBIDDEN, VALIDATION_FAILED. */
+  trust: method({
+    input: z.object({ code: z.string().trim().min(1).max(4_000) }).strict(),
+    output: z.object({ deviceId: z.string(), clinicCode: z.string(), clinicName: z.string() }),
+    access: 'admin',
+  }),
+  /** Every document changed since the last bundle (`all`: every document), sealed, as a file to save. Audited. Errors: LOCKED, FORBIDDEN. */
+  export: method({
+    input: z.object({ all: z.boolean().default(false) }).strict(),
+    output: z.object({ fileName: z.string(), mimeType: z.string(), base64: z.string(), counts: z.record(z.string(), z.number().int()) }),
+    access: 'admin',
+  }),
+  /** Import a paired device's bundle; importing it twice changes nothing. Errors: LOCKED, FORBIDDEN, BUNDLE_UNREADABLE, BUNDLE_FOREIGN, BUNDLE_TAMPERED. */
+  import: method({
+    input: z.object({ base64: z.string().min(1).max(MAX_UI_BUNDLE_BASE64) }).strict(),
+    output: BundleImportSummary,
+    access: 'admin',
+  }),
+};

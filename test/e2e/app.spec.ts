@@ -58,9 +58,10 @@ test('every section is reachable by mouse', async () => {
     await page.locator('nav').getByRole('link', { name: new RegExp(`^${title}`) }).click();
     await expectSection(page, i);
   }
-  // Sections later issues fill say so plainly rather than pretending to work.
+  // Every section is a real screen now: 同步 of a clinic not yet enrolled offers to connect to the platform.
   await page.locator('nav').getByRole('link', { name: /^同步/ }).click();
-  await expect(page.getByText('本功能将在后续版本提供')).toBeVisible();
+  await expect(page.getByText('接入县平台', { exact: true })).toBeVisible();
+  await expect(page.getByTestId('coming-later')).toHaveCount(0);
 });
 
 test('every section is reachable by keyboard: Alt+1..Alt+9, and Tab/arrows/Enter in the sidebar', async () => {

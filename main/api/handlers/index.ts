@@ -8,7 +8,7 @@ import { auditHandlers, settingsHandlers } from './settings';
 import { followupsHandlers, registriesHandlers, worklistHandlers } from './followups';
 import { contractsHandlers, packagesHandlers, teamsHandlers } from './contracting';
 import { devicesHandlers } from './devices';
-import { syncHandlers } from './sync';
+import { bundlesHandlers, syncHandlers } from './sync';
 import { syncReviewHandlers } from './sync-review';
 import { denominatorsHandlers, importsHandlers, reportsHandlers } from './reports';
 import { measurementsHandlers, screeningHandlers, tcmHandlers } from './screening';
@@ -31,6 +31,7 @@ export function createHandlers(services: AppServices): ContractHandlers<AppContr
     contracts: contractsHandlers(services),
     devices: devicesHandlers(services),
     sync: syncHandlers(services),
+    bundles: bundlesHandlers(services),
     syncReview: syncReviewHandlers(services),
     reports: reportsHandlers(services),
     denominators: denominatorsHandlers(services),

@@ -1,12 +1,13 @@
-import type { sync } from '../../../shared/api/sync';
+import type { bundles, sync } from '../../../shared/api/sync';
 import type { HandlersFor } from '../../../shared/api/method';
 import type { AppServices } from '../../services/app-services';
+import { exportBundle, importBundle, pairingCode, trustPeer } from '../../services/bundle/bundle-service';
 import { enrolWithPlatform } from '../../sync/enrol';
 import type { CallContext } from '../context';
 
 export function syncHandlers(services: AppServices): HandlersFor<typeof sync, CallContext> {
   return {
-    status: async () => services.sync().status(),
+    status: async () => services.sync().currentStatus(),
     now: async () => services.sync().syncNow(),
     enroll: async (input) => {
       const engine = services.sync();
@@ -15,5 +16,29 @@ export function syncHandlers(services: AppServices): HandlersFor<typeof sync, Ca
       await clinic.audit.record({ action: 'update', collection: 'settings', recordId: 'sync', detail: `enrolled with ${input.url}` });
       return status;
     },
+  };
+}
+
+/** The same bundle service as `cunyi export-bundle`/`import-bundle`; the file travels as base64 through the API. */
+export function bundlesHandlers(services: AppServices): HandlersFor<typeof bundles, CallContext> {
+  return {
+    pairingCode: async () => ({ code: await pairingCode(services.clinic(), services.session.current().dataKey) }),
+    trust: async ({ code }) => trustPeer(services.clinic(), code),
+    export: async ({ all }) => {
+      const clinic = services.clinic();
+      let text = '';
+      const summary = await exportBundle(clinic, services.session.current().dataKey, (t) => {
+        text = t;
+        return Promise.resolve();
+      }, { all });
+      const stamp = new Date(services.clock.now()).toISOString().slice(0, 10);
+      return {
+        fileName: `cunyi-${clinic.ctx.clinicCode}-${stamp}-${summary.bundleId.slice(-8)}.cunyi-bundle`,
+        mimeType: 'application/octet-stream',
+        base64: Buffer.from(text, 'utf8').toString('base64'),
+        counts: summary.counts,
+      };
+    },
+    import: async ({ base64 }) => importBundle(services.clinic(), Buffer.from(base64, 'base64')),
   };
 }
