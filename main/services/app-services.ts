@@ -11,7 +11,6 @@ import { AppError } from '../../shared/api/errors';
 import { ClinicServices } from './clinic-services';
 import { EventBus } from './event-bus';
 import { SessionService } from './session';
-import { UnitOfWork } from './unit-of-work';
 import type { DeviceIo } from '../devices';
 import { SyncEngine } from '../sync/sync-engine';
 
@@ -70,7 +69,7 @@ export class AppServices {
           timeZone: u.timeZone,
           user: u.user,
           settings: u.settings,
-          uow: new UnitOfWork(u.db, u.audit),
+          uow: u.uow,
         }, this.bus, options.deviceIo);
         // Replication runs here, in the runtime, while the clinic is open (DESIGN.md §6); it needs the data key's
         // database and stops when the session locks.

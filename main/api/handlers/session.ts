@@ -56,8 +56,10 @@ export function usersHandlers(services: AppServices): HandlersFor<typeof users, 
       const profile = { userId: crypto.randomUUID(), username, displayName, role, createdAt: services.clock.now() };
       const vault = await s.vault();
       await vault.addUser({ userId: profile.userId, username, password }, u.dataKey);
-      await u.settings.putUser(profile);
-      await u.audit.record({ action: 'userAdd', collection: 'settings', recordId: `user:${profile.userId}`, detail: role });
+      u.uow.run((tx) => {
+        u.settings.putUserIn(tx, profile);
+        tx.audit({ action: 'userAdd', collection: 'settings', recordId: `user:${profile.userId}`, detail: role });
+      });
       return { id: profile.userId, username, displayName, role, createdAt: profile.createdAt };
     },
     resetPassword: async ({ username, newPassword, isCompromised }) => {
@@ -82,8 +84,10 @@ export function usersHandlers(services: AppServices): HandlersFor<typeof users, 
       if (!profile) throw new AppError('NOT_FOUND');
       const vault = await s.vault();
       await vault.removeUser(profile.username);
-      await u.settings.putUser({ ...profile, removedAt: services.clock.now() });
-      await u.audit.record({ action: 'userRemove', collection: 'settings', recordId: `user:${profile.userId}` });
+      u.uow.run((tx) => {
+        u.settings.putUserIn(tx, { ...profile, removedAt: services.clock.now() });
+        tx.audit({ action: 'userRemove', collection: 'settings', recordId: `user:${profile.userId}` });
+      });
       // Their password may still open a copy of the old key slots: only a new data key locks them out for good.
       return { ok: true as const, rotation: await s.rotateDataKey() };
     },
