@@ -69,7 +69,7 @@ function invalidateStatements(db: Database): InvalidateStatements {
  */
 export const workProjection: Projection = {
   name: 'work',
-  version: 1,
+  version: 2,
   startsEmpty: true,
   collections: ['residents', 'encounters', 'contracts'],
   create(db) {
@@ -82,6 +82,7 @@ export const workProjection: Projection = {
       CREATE INDEX IF NOT EXISTS ${ITEMS}_order ON ${ITEMS} (day, status_order, due_date, resident_id, kind_order);
       CREATE INDEX IF NOT EXISTS ${ITEMS}_group ON ${ITEMS} (day, grp, status_order, due_date, resident_id, kind_order);
       CREATE INDEX IF NOT EXISTS ${ITEMS}_resident ON ${ITEMS} (resident_id, day);
+      CREATE INDEX IF NOT EXISTS ${ITEMS}_counts ON ${ITEMS} (day, grp, kind, status, due_date, village_code);
       CREATE TABLE IF NOT EXISTS ${DONE} (day TEXT NOT NULL, resident_id TEXT NOT NULL, PRIMARY KEY (day, resident_id)) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS ${DONE}_resident ON ${DONE} (resident_id);
       CREATE TABLE IF NOT EXISTS ${DIRTY} (resident_id TEXT PRIMARY KEY) WITHOUT ROWID;

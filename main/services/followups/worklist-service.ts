@@ -49,7 +49,8 @@ export class WorklistService {
 
   async get(filter: WorklistFilter): Promise<Worklist> {
     const today = clinicToday(this.ctx);
-    await this.cache.ensure(today);
+    // A complete day is served at once, even while tomorrow is being filled ahead in the background.
+    if (!this.cache.isComplete(today)) await this.cache.ensure(today);
     const villages = await villageNames(this.ctx);
     const page = this.cache.query(today, {
       villageCode: filter.villageCode,

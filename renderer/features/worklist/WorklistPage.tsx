@@ -285,7 +285,6 @@ function GroupCard({ group, count, filter, revision, reasonText }: GroupCardProp
               render: (_v, r) => `${t(`followups.sex.${r.sex}`, { defaultValue: '' })} ${t('followups.age', { age: r.age })}`,
             },
             { title: t('worklist.col.village'), dataIndex: 'villageName', className: 'nowrap' },
-            { title: t('worklist.col.kind'), key: 'kind', render: (_v, r) => t(`worklist.kind.${r.kind}`) },
             { title: t('worklist.col.disease'), key: 'disease', className: 'nowrap', render: (_v, r) => (r.disease ? t(`followups.disease.${r.disease}`) : '') },
             { title: t('worklist.col.due'), dataIndex: 'dueDate', className: 'nowrap' },
             {
