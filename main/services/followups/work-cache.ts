@@ -36,8 +36,11 @@ const KIND_ORDER = Object.fromEntries(WorkKind.options.map((k, i) => [k, i])) as
 /** Separates the doctor names and ids a row matches, so one `instr` finds an exact name. */
 const SEP = '\u001f';
 
-/** Residents per fill chunk: one synchronous transaction, a few milliseconds. */
-const FILL_CHUNK = 400;
+/**
+ * Residents per fill chunk: one synchronous transaction of some 10–20 ms on a quiet machine. A call that arrives
+ * during a fill (tomorrow's, filled ahead) waits for at most a chunk at each of its own asynchronous steps.
+ */
+const FILL_CHUNK = 100;
 
 type Statement = BetterSqlite3.Statement<unknown[]>;
 
