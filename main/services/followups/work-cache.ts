@@ -187,11 +187,20 @@ export class WorkCache {
     if (this.stopped) return;
     this.forgetOtherDays(today);
     if (!this.isComplete(day)) {
-      const todo = this.prepare(
-        `SELECT DISTINCT resident_id FROM ${PATIENT_DOCS} WHERE resident_id NOT IN (SELECT resident_id FROM ${DONE} WHERE day = ?)`,
-      )
-        .pluck()
-        .all(day) as string[];
+      const todo = this.db.transaction(() => {
+        const ids = this.prepare(
+          `SELECT DISTINCT resident_id FROM ${PATIENT_DOCS} WHERE resident_id NOT IN (SELECT resident_id FROM ${DONE} WHERE day = ?)`,
+        )
+          .pluck()
+          .all(day) as string[];
+        // With no other day complete, the pass computes everyone the dirty list names (a seed or an import leaves
+        // every resident dirty): forget it, so nobody is computed twice. Whoever changes during the pass is marked
+        // dirty again by that write and recomputed after it.
+        if (this.prepare(`SELECT 1 FROM ${DAYS} WHERE day <> ? AND build = ? LIMIT 1`).get(day, this.fingerprint) === undefined) {
+          this.prepare(`DELETE FROM ${DIRTY}`).run();
+        }
+        return ids;
+      })();
       for (let i = 0; i < todo.length; i += FILL_CHUNK) {
         if (this.stopped) return;
         this.db.transaction(() => this.compute(todo.slice(i, i + FILL_CHUNK), [day]))();
