@@ -109,6 +109,8 @@ async function warmCache(path: string): Promise<void> {
 interface Sequence {
   signInMs: number;
   firstPageMs: number;
+  /** From sign-in's answer to the first page: the work list's own share. */
+  pageAfterSignInMs: number;
   firstPageItems: number;
   writeMs: number | null;
   stallMs: { signIn: number; firstPage: number; write: number | null; worst: number };
@@ -157,6 +159,7 @@ async function sequence(
   return {
     signInMs: ms(signInMs),
     firstPageMs: ms(firstPageMs),
+    pageAfterSignInMs: ms(firstPageMs - signInMs),
     firstPageItems: page.items.length,
     writeMs: writeMs === null ? null : ms(writeMs),
     stallMs: { signIn: stallSignIn, firstPage: stallPage, write: stallWrite, worst: Math.max(stallSignIn, stallPage, stallWrite ?? 0) },
@@ -190,14 +193,18 @@ async function main(): Promise<void> {
     log('ours: the runtime in a worker thread …');
     const worker = await startRuntimeWorker({ dataDir, shell: 'headless', quiet: true });
     let ours: Sequence;
+    let oursWarm: Sequence;
     try {
+      // The first sign-in may find the day's work-list rows not cached yet (cold: a seeded or new-day clinic); the
+      // second finds them cached, less the residents the writes changed (warm: signing in again after the lock).
       ours = await sequence(worker.dispatch, { count: writes, firstResident: 0, villageCode }, username, password);
+      oursWarm = await sequence(worker.dispatch, { count: 0, firstResident: 0, villageCode }, username, password);
     } finally {
       await worker.close();
     }
     // The process's peak so far: the runtime's worker plus this thread (which holds next to nothing).
     const peakRssMb = mb(process.resourceUsage().maxRSS * 1024);
-    log(`ours: first page ${ours.firstPageMs} ms, worst stall ${ours.stallMs.worst} ms, peak RSS ${peakRssMb} MB`);
+    log(`ours: first page ${ours.firstPageMs} ms (again ${oursWarm.firstPageMs} ms), worst stall ${ours.stallMs.worst} ms, peak RSS ${peakRssMb} MB`);
 
     log('raw baseline: the same sequence with the runtime on this thread …');
     await warmCache(join(dataDir, 'cunyi.db'));
@@ -215,7 +222,7 @@ async function main(): Promise<void> {
     const result = {
       bench: 'startup',
       dataDir: given ?? `temporary (${residents} ${profile} residents, seeded in ${seedMs} ms)`,
-      ours: { runtime: 'worker thread', ...ours, peakRssMb },
+      ours: { runtime: 'worker thread', ...ours, peakRssMb, signedInAgain: oursWarm },
       raw: { runtime: 'on the UI thread (stage 1)', ...raw },
       ratio: {
         firstPage: ratio(ours.firstPageMs, raw.firstPageMs),
@@ -226,6 +233,7 @@ async function main(): Promise<void> {
         stallMs: STALL_TARGET_MS,
         runtimeRssMb: RUNTIME_MEMORY_TARGET_MB,
         firstPageMet: ours.firstPageMs < pageTarget,
+        firstPageAgainMet: oursWarm.firstPageMs < pageTarget,
         stallMet: ours.stallMs.worst <= STALL_TARGET_MS,
         memoryMet: peakRssMb < RUNTIME_MEMORY_TARGET_MB,
       },

@@ -136,7 +136,7 @@ async function main(): Promise<void> {
     }
 
     const sameKinds = { kinds: ['followup', 'recheck', 'healthCheck'], limit: 200 };
-    log('first call (loads the patient index) …');
+    log('first call (fills the day’s work-list rows when they are not cached yet) …');
     const cold = await timed(() => call<Worklist>(rt, 'worklist.get', {}));
     log(`first call ${Math.round(cold.ms)} ms; warm runs …`);
     const warm: number[] = [];

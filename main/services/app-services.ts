@@ -11,7 +11,6 @@ import { AppError } from '../../shared/api/errors';
 import { ClinicServices } from './clinic-services';
 import { EventBus } from './event-bus';
 import { SessionService } from './session';
-import { UnitOfWork } from './unit-of-work';
 import type { DeviceIo } from '../devices';
 import { SyncEngine } from '../sync/sync-engine';
 import { reviewSink } from './sync-review/conflict-handler';
@@ -72,7 +71,7 @@ export class AppServices {
           timeZone: u.timeZone,
           user: u.user,
           settings: u.settings,
-          uow: new UnitOfWork(u.db, u.audit),
+          uow: u.uow,
         }, this.bus, options.deviceIo);
         const clinic = this.clinicServices;
         // True conflicts of the replication's field merge wait in this clinic's review queue (issue 13 item 4).

@@ -65,11 +65,9 @@ export class ClinicServices {
   static async start(ctx: ClinicContext, bus: EventBus | null = null, deviceIo?: DeviceIo | null): Promise<ClinicServices> {
     await ensureFirstBlock(ctx);
     const index = new ResidentSearchIndex(ctx.db);
-    // Follows the change streams from now; its one full read starts once sign-in has answered (the work list is the
-    // first screen, so it is wanted at once). Until it finishes, lists read what they need per resident.
+    // Announces changes from the change streams; reads per resident from the projection, never in full.
     const patients = new PatientIndex(ctx.db, bus);
     patients.start();
-    setImmediate(() => void patients.ready().catch(() => undefined));
     // Device sessions run only where someone listens: `deviceIo: null` (the CLI) or no bus opens no port.
     const devices = new DeviceManager({
       store: settingsBindingStore(ctx.db, ctx.clinicCode),
@@ -80,12 +78,16 @@ export class ClinicServices {
       onIdentity: (r) => bus?.publish('device.identity', r),
     });
     if (bus && deviceIo !== null) await devices.start();
-    return new ClinicServices(ctx, index, patients, devices);
+    const services = new ClinicServices(ctx, index, patients, devices);
+    // The work list is the first screen: its rows for today (then tomorrow) are filled once sign-in has answered.
+    if (bus) setImmediate(() => services.worklist.warmUp());
+    return services;
   }
 
   stop(): void {
     void this.devices.stop();
     this.patients.stop();
+    this.worklist.stop();
     this.reports.stop();
   }
 }

@@ -7,5 +7,7 @@ import type { Projection } from '../store/rx-storage-sqlcipher';
 import { patientProjection } from './followups/patient-index';
 import { indicatorProjection } from './reports/indicator-projection';
 import { searchProjection } from './residents/search-index';
+import { workProjection } from './followups/work-cache';
 
-export const CLINIC_PROJECTIONS: readonly Projection[] = [searchProjection, patientProjection, indicatorProjection];
+/** `workProjection` comes before `patientProjection`: it reads a moved document's previous owner from the patient rows. */
+export const CLINIC_PROJECTIONS: readonly Projection[] = [searchProjection, workProjection, patientProjection, indicatorProjection];

@@ -23,12 +23,15 @@ import { AuditLog } from './audit-log';
 import type { EventBus } from './event-bus';
 import { readClinicMeta, writeClinicMeta } from './clinic-meta';
 import { ClinicSettingsRepo, DEFAULT_IDLE_LOCK_MINUTES, type UserProfile } from './settings-repo';
+import { UnitOfWork } from './unit-of-work';
 
 export interface Unlocked {
   db: ClinicDatabase;
   user: SessionUser;
   clinic: { code: string; name: string };
   audit: AuditLog;
+  /** One user action = one transaction with its audit entry (unit-of-work.ts). */
+  uow: UnitOfWork;
   settings: ClinicSettingsRepo;
   /** The data key: needed to add users and rewrap slots. Zeroed on lock. */
   dataKey: Buffer;
@@ -388,6 +391,7 @@ export class SessionService {
       user,
       clinic: { code: clinicSettings.clinicCode, name: clinicSettings.clinicName },
       audit,
+      uow: new UnitOfWork(db, audit),
       settings,
       dataKey,
       deviceId: await this.deviceId(clinicSettings),

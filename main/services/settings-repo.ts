@@ -5,6 +5,7 @@ import { Role, Village } from '../../shared/api/session';
 import { ClinicSettings } from '../../shared/api/settings';
 import type { Clock } from '../../shared/domain/dates';
 import type { ClinicDatabase } from '../store/database';
+import type { Stored, WriteTx } from './unit-of-work';
 
 export const DEFAULT_IDLE_LOCK_MINUTES = 10;
 
@@ -21,6 +22,8 @@ export const UserProfile = z.object({
 export type UserProfile = z.infer<typeof UserProfile>;
 
 const CLINIC_ID = 'clinic';
+
+type ClinicPatch = Partial<Pick<ClinicSettings, 'clinicName' | 'idleLockMinutes' | 'villages'>>;
 
 export class ClinicSettingsRepo {
   constructor(
@@ -47,8 +50,8 @@ export class ClinicSettingsRepo {
     return parsed.data;
   }
 
-  async updateClinic(patch: Partial<Pick<ClinicSettings, 'clinicName' | 'idleLockMinutes' | 'villages'>>): Promise<ClinicSettings> {
-    const current = await this.clinic();
+  /** The clinic document after `patch`; VALIDATION_FAILED on a repeated village code. */
+  private nextClinic(current: ClinicSettings, patch: ClinicPatch): ClinicSettings {
     const next = ClinicSettings.parse({ ...current, ...patch });
     if (patch.villages) {
       const codes = new Set<string>();
@@ -60,6 +63,12 @@ export class ClinicSettingsRepo {
         codes.add(v.code);
       }
     }
+    return next;
+  }
+
+  /** Without an audit entry: only for writers that record their own summary (the seed). */
+  async updateClinic(patch: ClinicPatch): Promise<ClinicSettings> {
+    const next = this.nextClinic(await this.clinic(), patch);
     await this.db.rx.settings.upsert({
       id: CLINIC_ID,
       type: 'clinic',
@@ -70,14 +79,38 @@ export class ClinicSettingsRepo {
     return next;
   }
 
+  /** Inside the caller's unit of work: the clinic document is read and replaced in the same transaction. */
+  updateClinicIn(tx: WriteTx, patch: ClinicPatch): ClinicSettings {
+    const current = tx.get('settings', CLINIC_ID);
+    if (!current) throw new AppError('DATA_DAMAGED', { reason: 'clinic settings missing' });
+    const parsed = ClinicSettings.safeParse(current.data);
+    if (!parsed.success) throw new AppError('DATA_DAMAGED', { reason: 'clinic settings unreadable' });
+    const next = this.nextClinic(parsed.data, patch);
+    tx.update('settings', current, { id: CLINIC_ID, type: 'clinic', clinicCode: next.clinicCode, data: next, updatedAt: this.clock.now() });
+    return next;
+  }
+
+  /** Without an audit entry: only for the set-up, which has no signed-in user yet. */
   async putUser(profile: UserProfile): Promise<void> {
-    await this.db.rx.settings.upsert({
+    await this.db.rx.settings.upsert(this.userDoc(profile));
+  }
+
+  /** Inside the caller's unit of work, with the audit entry the caller adds. */
+  putUserIn(tx: WriteTx, profile: UserProfile): void {
+    const doc = this.userDoc(profile);
+    const current: Stored<'settings'> | undefined = tx.get('settings', doc.id);
+    if (current) tx.update('settings', current, doc);
+    else tx.insert('settings', doc);
+  }
+
+  private userDoc(profile: UserProfile) {
+    return {
       id: `user:${profile.userId}`,
-      type: 'user',
+      type: 'user' as const,
       clinicCode: this.clinicCode,
       data: UserProfile.parse(profile),
       updatedAt: this.clock.now(),
-    });
+    };
   }
 
   async user(userId: string): Promise<UserProfile | null> {

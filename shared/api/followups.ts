@@ -3,6 +3,7 @@
  * rules propose and the emergency check while the doctor types) and 工作台 (the work list). The forms themselves are
  * the schemas of shared/schemas/followup.ts; these declarations only add what crosses the door.
  */
+import { WORK_GROUPS } from '../domain/worklist-groups';
 import { z } from 'zod';
 import { ChronicEnrolment, HtnFollowup, RegistryStatus, T2dmFollowup } from '../schemas/followup';
 import { DateOfCare } from '../schemas/resident';
@@ -232,9 +233,15 @@ export type WorkRow = z.infer<typeof WorkRow>;
 
 const StatusCounts = z.object({ upcoming: z.number().int(), due: z.number().int(), overdue: z.number().int() });
 
+/** 工作台 groups, what to do today (shared/domain/worklist-groups.ts). */
+export const WorkGroup = z.enum(WORK_GROUPS);
+export type WorkGroup = z.infer<typeof WorkGroup>;
+
 export const Worklist = z.object({
   today: z.string(),
   total: z.number().int(),
+  /** Rows per group over the list filtered by everything but `group`. */
+  groups: z.record(WorkGroup, z.number().int()),
   /** Counts per kind and status over the filtered list (before offset/limit). */
   counts: z.record(WorkKind, StatusCounts),
   items: z.array(WorkRow),
@@ -248,6 +255,8 @@ export const WorklistFilter = z
     doctor: z.string().trim().min(1).max(40).optional(),
     kinds: z.array(WorkKind).max(WorkKind.options.length).optional(),
     statuses: z.array(WorkStatus).max(3).optional(),
+    /** Only this group's rows (total, counts and items); `groups` still counts every group. */
+    group: WorkGroup.optional(),
     upcomingDays: z.number().int().min(0).max(120).default(30),
     offset: z.number().int().min(0).default(0),
     limit: z.number().int().min(1).max(2000).default(200),

@@ -107,9 +107,9 @@ test('a diabetic resident is enrolled from the 随访 section and appears on the
   await expect(registries).toContainText('管理中');
 
   await page.keyboard.press('Alt+Digit1');
-  const group = page.locator('.worklist-group[data-kind="followup"]');
-  await expect(group).toContainText('王建国');
-  await expect(group).toContainText('新纳入管理，需首次随访');
+  // Rows are grouped by what to do today; a follow-up row says its kind.
+  const row = page.locator('.worklist-group tr.work-row[data-kind="followup"]', { hasText: '王建国' });
+  await expect(row).toContainText('新纳入管理，需首次随访');
 });
 
 test('a household is signed to a team made in the UI, with the signature drawn on screen and a printable agreement', async () => {
@@ -169,7 +169,7 @@ test('a diabetes follow-up with fasting glucose 8.2 is 控制不满意 with the 
   watcher = await page.context().browser()!.newPage();
   await watcher.goto(host.url);
   await expect(watcher.locator('main h1')).toHaveText('工作台');
-  await expect(watcher.locator('.worklist-group[data-kind="followup"]')).toContainText('王建国');
+  await expect(watcher.locator('.worklist-group tr.work-row[data-kind="followup"]', { hasText: '王建国' })).toBeVisible();
 
   await page.getByTestId('sbp').fill('132');
   await page.getByTestId('dbp').fill('82');
@@ -187,7 +187,7 @@ test('a diabetes follow-up with fasting glucose 8.2 is 控制不满意 with the 
   await page.getByRole('button', { name: '完成随访' }).click();
   await expect(page.getByText('随访已完成')).toBeVisible();
 
-  const group = watcher.locator('.worklist-group[data-kind="recheck"]');
+  const group = watcher.locator('.worklist-group[data-group="recheck"]');
   await expect(group).toContainText('王建国');
   await expect(group).toContainText(recheck);
   await expect(group.getByTestId('yearly').first()).toHaveText(/糖尿病 1\/\d 季度已面访/);
@@ -240,14 +240,14 @@ test('an urgent referral (SBP 185) is completed with its referral, listed as a r
   await page.getByRole('button', { name: '完成随访' }).click();
   await expect(page.getByText('随访已完成')).toBeVisible();
 
-  await expect(watcher.locator('.worklist-group[data-kind="referralCheck"]')).toContainText('李秀兰');
+  await expect(watcher.locator('.worklist-group[data-group="referral"]')).toContainText('李秀兰');
   await page.getByRole('tab', { name: /转诊追踪（1）/ }).click();
   await page.getByRole('button', { name: '记录转诊结果' }).click();
   const dialog = page.getByRole('dialog');
   await dialog.getByText('到位', { exact: true }).click();
   await dialog.getByRole('button', { name: '保存' }).click();
   await expect(page.getByRole('tabpanel')).toContainText('到位');
-  await expect(watcher.locator('.worklist-group[data-kind="referralCheck"]')).toHaveCount(0);
+  await expect(watcher.locator('.worklist-group[data-group="referral"]')).toHaveCount(0);
 });
 
 test('one visit fills both forms for a patient with hypertension and diabetes, measurements typed once', async () => {
@@ -294,7 +294,7 @@ test('in large-text mode and in English the work list, follow-up form and agreem
   const fits = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
   await page.keyboard.press('Alt+Digit1');
   await expect(page.locator('main h1')).toHaveText('Work list');
-  await expect(page.locator('.worklist-group[data-kind="recheck"]')).toContainText('2-week re-check');
+  await expect(page.locator('.worklist-group[data-group="recheck"]')).toContainText('2-week re-check');
   expect(await fits()).toBe(true);
   await page.goto(`${host.origin}/#/followups?residentId=${ids.head}`);
   await expect(page.getByTestId('decision-t2dm')).toContainText('Next visit');

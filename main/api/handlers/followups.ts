@@ -32,7 +32,7 @@ export function worklistHandlers(services: AppServices): HandlersFor<typeof work
   return {
     get: (filter) => {
       const scope = services.clinic().scope;
-      return w().get(filter, (villageCode) => scope.sees(villageCode));
+      return w().get(filter, scope.visible ? [...scope.visible] : undefined);
     },
     forResident: ({ residentId }) => w().forResident(residentId),
   };

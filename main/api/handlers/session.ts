@@ -55,8 +55,10 @@ export function usersHandlers(services: AppServices): HandlersFor<typeof users, 
       const profile = { userId: crypto.randomUUID(), username, displayName, role, villages, createdAt: services.clock.now() };
       const vault = await s.vault();
       await vault.addUser({ userId: profile.userId, username, password }, u.dataKey);
-      await u.settings.putUser(profile);
-      await u.audit.record({ action: 'userAdd', collection: 'settings', recordId: `user:${profile.userId}`, detail: [role, ...villages].join(' ') });
+      u.uow.run((tx) => {
+        u.settings.putUserIn(tx, profile);
+        tx.audit({ action: 'userAdd', collection: 'settings', recordId: `user:${profile.userId}`, detail: [role, ...villages].join(' ') });
+      });
       return userSummary(profile);
     },
     setVillages: async ({ username, villages }) => {
@@ -65,8 +67,10 @@ export function usersHandlers(services: AppServices): HandlersFor<typeof users, 
       if (!profile) throw new AppError('NOT_FOUND', { username });
       await assertKnownVillages(u.settings, villages);
       const next = { ...profile, villages };
-      await u.settings.putUser(next);
-      await u.audit.record({ action: 'userVillages', collection: 'settings', recordId: `user:${profile.userId}`, detail: villages.join(' ') });
+      u.uow.run((tx) => {
+        u.settings.putUserIn(tx, next);
+        tx.audit({ action: 'userVillages', collection: 'settings', recordId: `user:${profile.userId}`, detail: villages.join(' ') });
+      });
       return userSummary(next);
     },
     resetPassword: async ({ username, newPassword, isCompromised }) => {
@@ -91,8 +95,10 @@ export function usersHandlers(services: AppServices): HandlersFor<typeof users, 
       if (!profile) throw new AppError('NOT_FOUND');
       const vault = await s.vault();
       await vault.removeUser(profile.username);
-      await u.settings.putUser({ ...profile, removedAt: services.clock.now() });
-      await u.audit.record({ action: 'userRemove', collection: 'settings', recordId: `user:${profile.userId}` });
+      u.uow.run((tx) => {
+        u.settings.putUserIn(tx, { ...profile, removedAt: services.clock.now() });
+        tx.audit({ action: 'userRemove', collection: 'settings', recordId: `user:${profile.userId}` });
+      });
       // Their password may still open a copy of the old key slots: only a new data key locks them out for good.
       return { ok: true as const, rotation: await s.rotateDataKey() };
     },

@@ -8,8 +8,11 @@ export function settingsHandlers(services: AppServices): HandlersFor<typeof sett
     get: () => services.session.current().settings.clinic(),
     update: async (patch) => {
       const u = services.session.current();
-      const next = await u.settings.updateClinic(patch);
-      await u.audit.record({ action: 'update', collection: 'settings', recordId: 'clinic', detail: Object.keys(patch).join(',') });
+      const next = u.uow.run((tx) => {
+        const saved = u.settings.updateClinicIn(tx, patch);
+        tx.audit({ action: 'update', collection: 'settings', recordId: 'clinic', detail: Object.keys(patch).join(',') });
+        return saved;
+      });
       if (patch.idleLockMinutes !== undefined) await services.session.rearmIdleLock();
       return next;
     },

@@ -38,36 +38,46 @@ export class TeamsService {
     return parsed?.success ? parsed.data : null;
   }
 
+  /** The team's document and audit entry in one transaction; NOT_FOUND when `teamId` names no team (checked inside it). */
   async saveTeam(teamId: string | undefined, input: TeamInput): Promise<DoctorTeam> {
-    if (teamId && !(await this.findTeam(teamId))) throw new AppError('NOT_FOUND', { teamId });
     const parsed = DoctorTeam.safeParse({ ...input, teamId: teamId ?? uuidv7(), orgCode: this.ctx.clinicCode });
     if (!parsed.success) throw validationFailed(zodIssuesToFields(parsed.error.issues));
     const villages = await villageNames(this.ctx);
     const unknown = parsed.data.villages.findIndex((v) => !villages.has(v));
     if (unknown >= 0) throw validationFailed([{ path: `villages.${unknown}`, message: 'validation.unknownVillage' }]);
-    await this.ctx.db.rx.settings.upsert({
-      id: teamKey(parsed.data.teamId),
-      type: 'team',
-      clinicCode: this.ctx.clinicCode,
-      data: parsed.data,
-      updatedAt: this.ctx.clock.now(),
+    const team = parsed.data;
+    this.ctx.uow.run((tx) => {
+      const id = teamKey(team.teamId);
+      const doc = { id, type: 'team' as const, clinicCode: this.ctx.clinicCode, data: team, updatedAt: this.ctx.clock.now() };
+      const current = tx.get('settings', id);
+      if (teamId) {
+        if (!current || !DoctorTeam.safeParse(current.data).success) throw new AppError('NOT_FOUND', { teamId });
+        tx.update('settings', current, doc);
+      } else {
+        tx.insert('settings', doc);
+      }
+      tx.audit({ action: teamId ? 'update' : 'insert', collection: 'settings', recordId: id, detail: team.teamName });
     });
-    await this.ctx.audit.record({ action: teamId ? 'update' : 'insert', collection: 'settings', recordId: teamKey(parsed.data.teamId), detail: parsed.data.teamName });
-    return parsed.data;
+    return team;
   }
 
   async listPackages(): Promise<ServicePackage[]> {
-    let docs = await this.ctx.db.rx.settings.find({ selector: { type: 'package' } }).exec();
+    let docs = (await this.ctx.db.rx.settings.find({ selector: { type: 'package' } }).exec()).map((d) => d.toJSON());
     if (docs.length === 0) {
-      const now = this.ctx.clock.now();
-      await this.ctx.db.rx.settings.bulkUpsert(
-        DEFAULT_PACKAGES.map((p) => ({ id: packageKey(p.packageId), type: 'package' as const, clinicCode: this.ctx.clinicCode, data: ServicePackage.parse(p), updatedAt: now })),
-      );
-      await this.ctx.audit.record({ action: 'insert', collection: 'settings', recordId: 'package:*', detail: 'default service packages' });
-      docs = await this.ctx.db.rx.settings.find({ selector: { type: 'package' } }).exec();
+      // The defaults and their one audit entry in one transaction; a second caller that got there first wins.
+      docs = this.ctx.uow.run((tx) => {
+        const present = tx.find('settings', { selector: { type: 'package' } });
+        if (present.length > 0) return present;
+        const now = this.ctx.clock.now();
+        const written = DEFAULT_PACKAGES.map((p) =>
+          tx.insert('settings', { id: packageKey(p.packageId), type: 'package' as const, clinicCode: this.ctx.clinicCode, data: ServicePackage.parse(p), updatedAt: now }),
+        );
+        tx.audit({ action: 'insert', collection: 'settings', recordId: 'package:*', detail: 'default service packages' });
+        return written;
+      });
     }
     return docs
-      .map((d) => ServicePackage.safeParse(d.toJSON().data))
+      .map((d) => ServicePackage.safeParse(d.data))
       .flatMap((p) => (p.success ? [p.data] : []))
       .sort((a, b) => Number(b.isBasic) - Number(a.isBasic) || a.packageId.localeCompare(b.packageId));
   }
@@ -76,14 +86,15 @@ export class TeamsService {
     await this.listPackages();
     const parsed = ServicePackage.safeParse(pkg);
     if (!parsed.success) throw validationFailed(zodIssuesToFields(parsed.error.issues));
-    await this.ctx.db.rx.settings.upsert({
-      id: packageKey(parsed.data.packageId),
-      type: 'package',
-      clinicCode: this.ctx.clinicCode,
-      data: parsed.data,
-      updatedAt: this.ctx.clock.now(),
+    const pkgData = parsed.data;
+    this.ctx.uow.run((tx) => {
+      const id = packageKey(pkgData.packageId);
+      const doc = { id, type: 'package' as const, clinicCode: this.ctx.clinicCode, data: pkgData, updatedAt: this.ctx.clock.now() };
+      const current = tx.get('settings', id);
+      if (current) tx.update('settings', current, doc);
+      else tx.insert('settings', doc);
+      tx.audit({ action: current ? 'update' : 'insert', collection: 'settings', recordId: id, detail: pkgData.name.zh });
     });
-    await this.ctx.audit.record({ action: 'update', collection: 'settings', recordId: packageKey(parsed.data.packageId), detail: parsed.data.name.zh });
     return parsed.data;
   }
 }

@@ -1,11 +1,9 @@
 /**
- * The work list's memory of every resident: a few fields of each resident, encounter and contract, enough to run
- * the pure work-list rules without reading 200,000 documents per query. Those few fields are a projection
- * (`patientProjection`, kept by the storage in every write's transaction, so they are never behind the documents);
- * the memory is loaded once from it (lazily, on the first work-list call) and kept current from the storage change
- * streams, which the storage emits once a write has committed, before the write returns, so a saved follow-up is on
- * the next query's list. Every change also publishes `worklist.changed` so the UI re-queries. A row only replaces
- * one with an older `lwt`, so a row read during the load can never overwrite a newer change event.
+ * The work list's per-resident facts: a few fields of each resident, encounter and contract, enough to run the pure
+ * work-list rules without reading whole documents. Those few fields are a projection (`patientProjection`, kept by
+ * the storage in every write's transaction, so they are never behind the documents), read by resident through its
+ * index; nothing is loaded in full (issue 10 §4: a 200,000-resident clinic). The rows the rules derive from them for
+ * a day are cached in their own projection (work-cache.ts).
  */
 import type { RxStorageInstance } from 'rxdb';
 import type { Subscription } from 'rxjs';
@@ -227,9 +225,9 @@ export const patientProjection: Projection = {
 };
 
 type Statement = BetterSqlite3.Statement<unknown[]>;
-const prepared = new WeakMap<Database, { upsert: Statement; remove: Statement; all: Statement }>();
+const prepared = new WeakMap<Database, { upsert: Statement; remove: Statement }>();
 
-function patientStatements(db: Database): { upsert: Statement; remove: Statement; all: Statement } {
+function patientStatements(db: Database): { upsert: Statement; remove: Statement } {
   let s = prepared.get(db);
   if (!s) {
     s = {
@@ -238,7 +236,6 @@ function patientStatements(db: Database): { upsert: Statement; remove: Statement
           'ON CONFLICT(doc_id) DO UPDATE SET resident_id = excluded.resident_id, kind = excluded.kind, lite = excluded.lite',
       ),
       remove: db.prepare(`DELETE FROM ${TABLE} WHERE doc_id = ?`),
-      all: db.prepare(`SELECT resident_id, kind, lite FROM ${TABLE}`).raw(),
     };
     prepared.set(db, s);
   }
@@ -248,35 +245,56 @@ function patientStatements(db: Database): { upsert: Statement; remove: Statement
 /** More changed residents than this in one bulk (a seed, a sync pull) are announced as "everything changed". */
 const EVENT_ID_LIMIT = 500;
 
+/** Up to this many residents' rows per statement (SQLite's variable limit is far above; json_each takes one). */
+const READ_CHUNK = 500;
+
+/** Groups the projection's rows of some residents into entries (every document has one row: no duplicates). */
+function entriesFrom(rows: Iterable<[string, Kind, string]>): Map<string, PatientEntry> {
+  const out = new Map<string, PatientEntry>();
+  for (const [residentId, kind, json] of rows) {
+    let e = out.get(residentId);
+    if (!e) {
+      e = { residentId, resident: null, encounters: new Map(), contracts: new Map(), memo: null };
+      out.set(residentId, e);
+    }
+    if (kind === 'r') e.resident = JSON.parse(json) as ResidentLite;
+    else if (kind === 'e') {
+      const lite = JSON.parse(json) as EncounterLite;
+      e.encounters.set(lite.id, lite);
+    } else {
+      const lite = JSON.parse(json) as ContractLite;
+      e.contracts.set(lite.id, lite);
+    }
+  }
+  return out;
+}
+
+/**
+ * The work list's view of residents, read straight from the `patientProjection` rows by resident (an index
+ * lookup), never loaded in full: memory stays flat however big the clinic. The change streams (which the storage
+ * emits once a write has committed, before the write returns) publish `worklist.changed` so the UI re-queries.
+ */
 export class PatientIndex {
-  private readonly patients = new Map<string, PatientEntry>();
-  /** Which resident each encounter or contract belongs to, so a move (merge) leaves no stale copy behind. */
-  private readonly owner = new Map<string, string>();
   private subscriptions: Subscription[] = [];
-  /** Bumped on every applied change, so whole-list caches know when to rebuild. */
-  version = 0;
-  /** Residents changed since the last `takeChanged()`; null once too many to list (rebuild everything). */
-  private changed: Set<string> | null = new Set();
-  private loading: Promise<void> | null = null;
-  private loaded = false;
+  private readonly select = new Map<number, Statement>();
 
   constructor(
     private readonly db: ClinicDatabase,
     private readonly bus: EventBus | null,
   ) {}
 
-  /** Follow the change streams from now on (before any load, so nothing written meanwhile is missed). */
+  /** Follow the change streams from now on, to announce changes. */
   start(): void {
-    const follow = <T extends { id: string }>(instance: RxStorageInstance<T, unknown, unknown>, apply: (doc: T & Meta) => string[]) =>
+    const follow = <T extends { id: string }>(instance: RxStorageInstance<T, unknown, unknown>, residentOf: (doc: T) => string) =>
       instance.changeStream().subscribe((bulk) => {
         const changed = new Set<string>();
-        for (const e of bulk.events) for (const id of apply(e.documentData)) changed.add(id);
+        for (const e of bulk.events) changed.add(residentOf(e.documentData));
         this.announce(changed);
       });
     this.subscriptions = [
-      follow(this.db.rx.residents.storageInstance, (d) => this.applyResident(d)),
-      follow(this.db.rx.encounters.storageInstance, (d) => this.applyEncounter(d)),
-      follow(this.db.rx.contracts.storageInstance, (d) => this.applyContract(d)),
+      follow(this.db.rx.residents.storageInstance, (d) => d.id),
+      follow(this.db.rx.encounters.storageInstance, (d) => d.residentId),
+      follow(this.db.rx.contracts.storageInstance, (d) => d.residentId),
     ];
   }
 
@@ -286,124 +304,43 @@ export class PatientIndex {
   }
 
   private announce(changed: Set<string>): void {
-    if (changed.size === 0) return;
-    this.version += 1;
-    if (this.changed) for (const id of changed) this.changed.add(id);
-    if (this.changed && this.changed.size > EVENT_ID_LIMIT) this.changed = null;
-    if (!this.bus) return;
+    if (changed.size === 0 || !this.bus) return;
     const all = changed.size > EVENT_ID_LIMIT;
     this.bus.publish('worklist.changed', { residentIds: all ? [] : [...changed], all });
   }
 
-  /** True once the one full read has finished: from then on every entry is current. */
+  /** Always true: every read goes to the projection, which is never behind the documents. */
   get isLoaded(): boolean {
-    return this.loaded;
+    return true;
   }
 
-  /** Reads every resident, encounter and contract once; later calls wait for the same load. */
-  ready(): Promise<void> {
-    this.loading ??= this.load().then(() => {
-      this.loaded = true;
-    }).catch((e: unknown) => {
-      // A failed load is retried by the next call rather than remembered.
-      this.loading = null;
-      throw e;
-    });
-    return this.loading;
+  /** One resident's entry as the projection holds it now; undefined when nothing is stored for the id. */
+  get(residentId: string): PatientEntry | undefined {
+    return this.many([residentId]).get(residentId);
   }
 
-  private async load(): Promise<void> {
-    // One synchronous statement over the projection: no change event can interleave with it.
-    for (const row of patientStatements(this.db.sql).all.iterate() as Iterable<[string, Kind, string]>) {
-      const [residentId, kind, json] = row;
-      if (kind === 'r') {
-        const lite = JSON.parse(json) as ResidentLite;
-        const e = this.entry(residentId);
-        if (!e.resident || e.resident.lwt <= lite.lwt) e.resident = lite;
-      } else if (kind === 'e') this.put(residentId, JSON.parse(json) as EncounterLite, (p) => p.encounters);
-      else this.put(residentId, JSON.parse(json) as ContractLite, (p) => p.contracts);
+  /** The entries of these residents (the ones with stored rows), read synchronously in a few statements. */
+  many(residentIds: readonly string[]): Map<string, PatientEntry> {
+    const out = new Map<string, PatientEntry>();
+    for (let i = 0; i < residentIds.length; i += READ_CHUNK) {
+      const ids = residentIds.slice(i, i + READ_CHUNK);
+      for (const [id, e] of entriesFrom(this.rows(ids))) out.set(id, e);
     }
-  }
-
-  private put<T extends { id: string; lwt: number }>(residentId: string, lite: T, pick: (p: PatientEntry) => Map<string, T>): void {
-    const e = this.entry(residentId);
-    const held = pick(e).get(lite.id);
-    if (held && held.lwt > lite.lwt) return;
-    pick(e).set(lite.id, lite);
-    this.owner.set(lite.id, residentId);
-    e.memo = null;
-  }
-
-  private entry(residentId: string): PatientEntry {
-    let e = this.patients.get(residentId);
-    if (!e) {
-      e = { residentId, resident: null, encounters: new Map(), contracts: new Map(), memo: null };
-      this.patients.set(residentId, e);
-    }
-    return e;
-  }
-
-  private applyResident(doc: ResidentDoc & Meta): string[] {
-    const e = this.entry(doc.id);
-    const lwt = doc._meta?.lwt ?? 0;
-    if (e.resident && e.resident.lwt > lwt) return [];
-    e.resident = doc._deleted ? null : residentLite(doc);
-    e.memo = null;
-    return [doc.id];
-  }
-
-  /** Removes a stale copy held under another resident (after a merge moved the document). */
-  private release(docId: string, residentId: string, lwt: number, pick: (p: PatientEntry) => Map<string, { lwt: number }>): string[] {
-    const previousOwner = this.owner.get(docId);
-    if (previousOwner === undefined || previousOwner === residentId) return [];
-    const prev = this.patients.get(previousOwner);
-    const held = prev ? pick(prev).get(docId) : undefined;
-    if (!prev || !held || held.lwt > lwt) return [];
-    pick(prev).delete(docId);
-    prev.memo = null;
-    return [previousOwner];
-  }
-
-  private applyEncounter(doc: EncounterDoc & Meta): string[] {
-    const lite = encounterLite(doc);
-    if (!lite) return [];
-    const lwt = lite.lwt;
-    const moved = this.release(doc.id, doc.residentId, lwt, (p) => p.encounters);
-    const e = this.entry(doc.residentId);
-    const held = e.encounters.get(doc.id);
-    if (held && held.lwt > lwt) return moved;
-    if (doc._deleted) e.encounters.delete(doc.id);
-    else e.encounters.set(doc.id, lite);
-    this.owner.set(doc.id, doc.residentId);
-    e.memo = null;
-    return [...moved, doc.residentId];
-  }
-
-  private applyContract(doc: ContractDoc & Meta): string[] {
-    const lite = contractLite(doc);
-    const moved = this.release(doc.id, doc.residentId, lite.lwt, (p) => p.contracts);
-    const e = this.entry(doc.residentId);
-    const held = e.contracts.get(doc.id);
-    if (held && held.lwt > lite.lwt) return moved;
-    if (doc._deleted) e.contracts.delete(doc.id);
-    else e.contracts.set(doc.id, lite);
-    this.owner.set(doc.id, doc.residentId);
-    e.memo = null;
-    return [...moved, doc.residentId];
-  }
-
-  /** Residents changed since the previous call (null: too many, rebuild from scratch), and starts a new set. */
-  takeChanged(): Set<string> | null {
-    const out = this.changed;
-    this.changed = new Set();
     return out;
   }
 
-  get(residentId: string): PatientEntry | undefined {
-    return this.patients.get(residentId);
+  private rows(ids: readonly string[]): Iterable<[string, Kind, string]> {
+    let s = this.select.get(ids.length);
+    if (!s) {
+      s = this.db.sql.prepare(`SELECT resident_id, kind, lite FROM ${TABLE} WHERE resident_id IN (${ids.map(() => '?').join(',')})`).raw();
+      // Only the common sizes are kept: a full chunk and a single resident.
+      if (ids.length === READ_CHUNK || ids.length === 1) this.select.set(ids.length, s);
+    }
+    return s.iterate(...ids) as Iterable<[string, Kind, string]>;
   }
 
-  all(): IterableIterator<PatientEntry> {
-    return this.patients.values();
+  /** Every resident id the projection knows (live residents and ids that only encounters still name), in id order. */
+  *residentIds(): IterableIterator<string> {
+    yield* this.db.sql.prepare(`SELECT DISTINCT resident_id FROM ${TABLE} ORDER BY resident_id`).pluck().iterate() as IterableIterator<string>;
   }
 }

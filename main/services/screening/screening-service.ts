@@ -76,8 +76,10 @@ export class ScreeningService {
     if (compareDates(input.date, resident.birthDate) < 0) issues.push({ path: 'date', message: 'validation.beforeBirth' });
     if (issues.length > 0) throw validationFailed(issues);
     const doc = newEncounterDoc(this.ctx, { type: 'measurement', resident, date: input.date, status: 'completed', data: { form: input } });
-    await this.ctx.db.rx.encounters.insert(doc);
-    await this.ctx.audit.record({ action: 'insert', collection: 'encounters', recordId: doc.id, residentId: resident.id });
+    this.ctx.uow.run((tx) => {
+      tx.insert('encounters', doc);
+      tx.audit({ action: 'insert', collection: 'encounters', recordId: doc.id, residentId: resident.id });
+    });
     return this.forResident(resident.id);
   }
 }

@@ -42,8 +42,10 @@ export class TcmService {
     if (issues.length > 0) throw validationFailed(issues);
     const computed = scored.ok ? { scores: scored.scores, constitutions: scored.constitutions } : {};
     const doc = newEncounterDoc(this.ctx, { type: 'tcmAssessment', resident, date: input.date, status: 'completed', data: { form: input, computed } });
-    await this.ctx.db.rx.encounters.insert(doc);
-    await this.ctx.audit.record({ action: 'insert', collection: 'encounters', recordId: doc.id, residentId: resident.id });
+    this.ctx.uow.run((tx) => {
+      tx.insert('encounters', doc);
+      tx.audit({ action: 'insert', collection: 'encounters', recordId: doc.id, residentId: resident.id });
+    });
     return view(doc);
   }
 

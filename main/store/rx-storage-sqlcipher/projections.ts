@@ -21,6 +21,11 @@ export interface Projection {
   readonly version: number;
   /** Collection names (of the one RxDB database in the file) whose writes it follows. */
   readonly collections: readonly string[];
+  /**
+   * True for a cache that starts empty and is filled by its owner (writes only invalidate it): a rebuild then
+   * recreates its tables without reading every document.
+   */
+  readonly startsEmpty?: boolean;
   /** Creates its tables and indexes. */
   create(db: Database): void;
   /** Drops its tables (before a rebuild). */
@@ -55,7 +60,7 @@ export class ProjectionRegistry {
       }
       projection.drop(this.db);
       projection.create(this.db);
-      for (const collection of projection.collections) {
+      for (const collection of projection.startsEmpty ? [] : projection.collections) {
         let batch: AnyDocument[] = [];
         for (const doc of read(collection)) {
           batch.push(doc);

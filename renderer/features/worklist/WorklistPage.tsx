@@ -1,7 +1,7 @@
 import { Alert, AutoComplete, Badge, Button, Card, Col, Row, Select, Space, Spin, Statistic, Table, Tag } from 'antd';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { WorkKind, Worklist, WorkRow, WorkStatus } from '../../../shared/api/followups';
+import { WorkGroup, type Worklist, type WorkRow, type WorkStatus } from '../../../shared/api/followups';
 import type { ClinicSettings } from '../../../shared/api/settings';
 import { api, onConnectionChange, subscribe } from '../../api-client';
 import { errorText } from '../../app/api-errors';
@@ -10,12 +10,17 @@ import { workHref } from './work-links';
 import '../followups/followups.css';
 import { selectableVillages } from '../../app/village-scope';
 
-/** Groups in the order a doctor works them: urgent clinical work first, contracting last. */
-export const KIND_ORDER: WorkKind[] = ['referralCheck', 'recheck', 'followup', 'quarterGap', 'missedQuarter', 'screening', 'healthCheck', 'contractExpiring', 'noContract'];
+/** Groups in the order a doctor works them (shared/domain/worklist-groups.ts). */
+const GROUPS: readonly WorkGroup[] = WorkGroup.options;
 const STATUS_COLOR: Record<WorkStatus, string> = { overdue: 'red', due: 'orange', upcoming: 'blue' };
 const REFRESH_DELAY_MS = 300;
-/** Rows per group and page: the page stays a few screens long however big the township (issue 16). */
+/** Rows per group and page, each page fetched on its own: the page stays short however big the township (issue 16). */
 const GROUP_PAGE_SIZE = 10;
+
+interface Filter {
+  villageCode: string | undefined;
+  doctor: string | undefined;
+}
 
 /**
  * Whose work the list opens on: a doctor's own patients (their name is the residents' 责任医生 and the contracts'
@@ -41,19 +46,25 @@ export function WorklistPage({ session }: SectionPageProps) {
   const [settings, setSettings] = useState<ClinicSettings | null>(null);
   const [doctorNames, setDoctorNames] = useState<string[]>([]);
   const [loading, setLoading] = useState(false);
+  // What the group tables show, and a counter that makes them fetch their page again.
+  const [filter, setFilter] = useState<Filter | null>(null);
+  const [revision, setRevision] = useState(0);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   const load = useCallback(async () => {
     setLoading(true);
     try {
       const d = doctor.trim();
-      const got = await api.worklist.get({ villageCode, doctor: d || undefined, limit: 2000 });
+      // Counts only: every group fetches its own page.
+      const got = await api.worklist.get({ villageCode, doctor: d || undefined, limit: 1 });
       if (d !== '' && d === mine && !villageCode && got.total === 0 && !fellBack) {
         setFellBack(true);
         setDoctor('');
         return;
       }
       setList(got);
+      setFilter({ villageCode, doctor: d || undefined });
+      setRevision((r) => r + 1);
       setFailure(null);
     } catch (e) {
       setFailure(e);
@@ -103,11 +114,7 @@ export function WorklistPage({ session }: SectionPageProps) {
     [],
   );
 
-  const groups = useMemo(() => {
-    const by = new Map<WorkKind, WorkRow[]>();
-    for (const row of list?.items ?? []) by.set(row.kind, [...(by.get(row.kind) ?? []), row]);
-    return KIND_ORDER.filter((k) => by.has(k)).map((k) => ({ kind: k, rows: by.get(k) ?? [] }));
-  }, [list]);
+  const groups = useMemo(() => GROUPS.filter((g) => (list?.groups[g] ?? 0) > 0), [list]);
 
   const totals = useMemo(() => {
     const sum = { overdue: 0, due: 0, upcoming: 0 };
@@ -188,86 +195,119 @@ export function WorklistPage({ session }: SectionPageProps) {
             </Col>
           </Row>
           {groups.length === 0 ? <Alert type="success" showIcon title={t('worklist.empty')} /> : null}
-          {groups.map(({ kind, rows }) => {
-            const c = list.counts[kind];
-            return (
-              <Card
-                key={kind}
-                size="small"
-                className="worklist-group"
-                data-kind={kind}
-                title={
-                  <h2 className="group-title">
-                    {t(`worklist.kind.${kind}`)} <Badge count={rows.length} showZero overflowCount={9999} color="#1f6fb2" />
-                    {c ? (
-                      <span className="group-counts">
-                        {(['overdue', 'due', 'upcoming'] as const)
-                          .filter((s) => c[s] > 0)
-                          .map((s) => (
-                            <Tag key={s} color={STATUS_COLOR[s]}>
-                              {t(`worklist.status.${s}`)} {c[s]}
-                            </Tag>
-                          ))}
-                      </span>
-                    ) : null}
-                  </h2>
-                }
-              >
-                <Table<WorkRow>
-                  size="small"
-                  rowKey={(r) => `${r.residentId}-${r.kind}-${r.disease ?? ''}-${r.dueDate}`}
-                  pagination={{ pageSize: GROUP_PAGE_SIZE, hideOnSinglePage: true, showSizeChanger: false }}
-                  dataSource={rows}
-                  onRow={(r) => ({
-                    onClick: () => {
-                      window.location.hash = workHref(r);
-                    },
-                    className: 'work-row',
-                  })}
-                  columns={[
-                    {
-                      title: t('worklist.col.name'),
-                      key: 'name',
-                      className: 'nowrap',
-                      render: (_v, r) => (
-                        <a href={workHref(r)} onClick={(e) => e.stopPropagation()}>
-                          {r.name}
-                        </a>
-                      ),
-                    },
-                    {
-                      title: t('worklist.col.sexAge'),
-                      key: 'sexAge',
-                      className: 'nowrap',
-                      render: (_v, r) => `${t(`followups.sex.${r.sex}`, { defaultValue: '' })} ${t('followups.age', { age: r.age })}`,
-                    },
-                    { title: t('worklist.col.village'), dataIndex: 'villageName', className: 'nowrap' },
-                    { title: t('worklist.col.disease'), key: 'disease', className: 'nowrap', render: (_v, r) => (r.disease ? t(`followups.disease.${r.disease}`) : '') },
-                    { title: t('worklist.col.due'), dataIndex: 'dueDate', className: 'nowrap' },
-                    {
-                      title: t('worklist.col.status'),
-                      key: 'status',
-                      render: (_v, r) => <Tag color={STATUS_COLOR[r.status]}>{t(`worklist.status.${r.status}`)}</Tag>,
-                    },
-                    { title: t('worklist.col.reason'), key: 'reason', render: (_v, r) => reasonText(r) },
-                    {
-                      title: t('worklist.col.yearly'),
-                      key: 'yearly',
-                      render: (_v, r) =>
-                        r.yearly.map((y) => (
-                          <Tag key={y.disease} color={y.done >= y.required ? 'green' : 'default'} data-testid="yearly">
-                            {t('worklist.yearly', { disease: t(`followups.diseaseShort.${y.disease}`), done: y.done, required: y.required })}
-                          </Tag>
-                        )),
-                    },
-                    { title: t('worklist.col.doctor'), dataIndex: 'doctor', className: 'nowrap' },
-                  ]}
-                />
-              </Card>
-            );
-          })}
+          {filter
+            ? groups.map((g) => (
+                <GroupCard key={g} group={g} count={list.groups[g]} filter={filter} revision={revision} reasonText={reasonText} />
+              ))
+            : null}
         </>
       ) : null}
     </section>
+  );
+}
+
+interface GroupCardProps {
+  group: WorkGroup;
+  count: number;
+  filter: Filter;
+  /** Raised on every reload of the counts: the card fetches its page again. */
+  revision: number;
+  reasonText: (r: WorkRow) => string;
+}
+
+/** One group with its count, one page of its rows at a time, fetched from the runtime. */
+function GroupCard({ group, count, filter, revision, reasonText }: GroupCardProps) {
+  const { t } = useTranslation();
+  const [page, setPage] = useState(1);
+  const [rows, setRows] = useState<WorkRow[] | null>(null);
+  const [failure, setFailure] = useState<unknown>(null);
+  // Back to the first page when the filter changes; a refresh keeps the page the doctor is on.
+  useEffect(() => setPage(1), [filter]);
+  useEffect(() => {
+    let current = true;
+    api.worklist
+      .get({ ...filter, group, offset: (page - 1) * GROUP_PAGE_SIZE, limit: GROUP_PAGE_SIZE })
+      .then((got) => {
+        if (!current) return;
+        setRows(got.items);
+        setFailure(null);
+        // The list shrank under this page (work done elsewhere): go to the last page that exists.
+        if (got.items.length === 0 && page > 1) setPage(Math.max(1, Math.ceil(got.total / GROUP_PAGE_SIZE)));
+      })
+      .catch((e: unknown) => {
+        if (current) setFailure(e);
+      });
+    return () => {
+      current = false;
+    };
+  }, [filter, group, page, revision]);
+
+  return (
+    <Card
+      size="small"
+      className="worklist-group"
+      data-group={group}
+      title={
+        <h2 className="group-title">
+          {t(`worklist.group.${group}`)} <Badge count={count} showZero overflowCount={99999} color="#1f6fb2" />
+        </h2>
+      }
+    >
+      {failure ? <Alert type="error" showIcon title={errorText(failure)} /> : null}
+      {!rows && !failure ? <Spin /> : null}
+      {rows ? (
+        <Table<WorkRow>
+          size="small"
+          rowKey={(r) => `${r.residentId}-${r.kind}-${r.disease ?? ''}-${r.dueDate}`}
+          pagination={{ current: page, pageSize: GROUP_PAGE_SIZE, total: count, hideOnSinglePage: true, showSizeChanger: false, onChange: setPage }}
+          dataSource={rows}
+          onRow={(r) => ({
+            onClick: () => {
+              window.location.hash = workHref(r);
+            },
+            className: 'work-row',
+            'data-kind': r.kind,
+          } as React.HTMLAttributes<HTMLElement>)}
+          columns={[
+            {
+              title: t('worklist.col.name'),
+              key: 'name',
+              className: 'nowrap',
+              render: (_v, r) => (
+                <a href={workHref(r)} onClick={(e) => e.stopPropagation()}>
+                  {r.name}
+                </a>
+              ),
+            },
+            {
+              title: t('worklist.col.sexAge'),
+              key: 'sexAge',
+              className: 'nowrap',
+              render: (_v, r) => `${t(`followups.sex.${r.sex}`, { defaultValue: '' })} ${t('followups.age', { age: r.age })}`,
+            },
+            { title: t('worklist.col.village'), dataIndex: 'villageName', className: 'nowrap' },
+            { title: t('worklist.col.disease'), key: 'disease', className: 'nowrap', render: (_v, r) => (r.disease ? t(`followups.disease.${r.disease}`) : '') },
+            { title: t('worklist.col.due'), dataIndex: 'dueDate', className: 'nowrap' },
+            {
+              title: t('worklist.col.status'),
+              key: 'status',
+              render: (_v, r) => <Tag color={STATUS_COLOR[r.status]}>{t(`worklist.status.${r.status}`)}</Tag>,
+            },
+            { title: t('worklist.col.reason'), key: 'reason', render: (_v, r) => reasonText(r) },
+            {
+              title: t('worklist.col.yearly'),
+              key: 'yearly',
+              render: (_v, r) =>
+                r.yearly.map((y) => (
+                  <Tag key={y.disease} color={y.done >= y.required ? 'green' : 'default'} data-testid="yearly">
+                    {t('worklist.yearly', { disease: t(`followups.diseaseShort.${y.disease}`), done: y.done, required: y.required })}
+                  </Tag>
+                )),
+            },
+            { title: t('worklist.col.doctor'), dataIndex: 'doctor', className: 'nowrap' },
+          ]}
+        />
+      ) : null}
+    </Card>
   );
 }

@@ -23,6 +23,14 @@ export const messages = {
       yearly: '本年随访要求',
       doctor: '责任医生',
     },
+    group: {
+      overdue: '已逾期',
+      thisWeek: '7天内到期',
+      recheck: '2周复查',
+      referral: '转诊待确认',
+      contracting: '签约',
+      later: '稍后到期',
+    },
     kind: {
       recheck: '2周复查随访',
       contractExpiring: '签约即将到期',
@@ -52,6 +60,14 @@ export const messages = {
       reason: 'What',
       yearly: 'Yearly requirement',
       doctor: 'Doctor',
+    },
+    group: {
+      overdue: 'Overdue',
+      thisWeek: 'Due within 7 days',
+      recheck: '2-week re-checks',
+      referral: 'Referrals to confirm',
+      contracting: 'Contracting',
+      later: 'Later',
     },
     kind: {
       recheck: '2-week re-check',

@@ -1,0 +1,131 @@
+/**
+ * Issue 10 §4 / issue 16 §3: the work list pages straight from its per-day row cache. Checked against the rules
+ * run directly on every resident of a seeded township: the same rows in the same order, in one page or many, per
+ * group and filter; after writes (a merge moves encounters to another resident), after a restart (the day's rows
+ * are kept) and on the next day (recomputed).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorkGroup, Worklist, WorkRow } from '../../../shared/api/followups';
+import type { ResidentDetail } from '../../../shared/api/residents';
+import { addDays, type CalendarDate } from '../../../shared/domain/dates';
+import { WORK_GROUPS, workGroup } from '../../../shared/domain/worklist-groups';
+import { seedClinic } from '../../../main/seed';
+import { clinicToday } from '../../../main/services/clinic-context';
+import { patientWork, type PatientWork } from '../../../main/services/followups/patient-work';
+import { clinicHarness, idNumber, residentInput, type ApiHarness } from '../../helpers/api';
+
+const STATUS_ORDER = { overdue: 0, due: 1, upcoming: 2 } as const;
+const KINDS = ['followup', 'recheck', 'quarterGap', 'missedQuarter', 'healthCheck', 'referralCheck', 'screening', 'contractExpiring', 'noContract'];
+
+/** The order the work list has always had: status, due date, resident, kind. */
+function compare(a: PatientWork, b: PatientWork): number {
+  return (
+    STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
+    (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : 0) ||
+    (a.residentId < b.residentId ? -1 : a.residentId > b.residentId ? 1 : 0) ||
+    KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind)
+  );
+}
+
+const strip = (rows: readonly WorkRow[]): PatientWork[] => rows.map(({ villageName: _v, age: _a, ...row }) => row);
+
+describe('the work list pages from its per-day cache (real encrypted clinic, seeded township)', () => {
+  let h: ApiHarness;
+
+  /** Every row of today by the rules themselves, resident by resident, in the list's order. */
+  const expected = (upcomingDays = 30): { rows: PatientWork[]; doctors: Map<string, string[]>; today: CalendarDate } => {
+    const clinic = h.runtime.services.clinic();
+    const today = clinicToday(clinic.ctx);
+    const index = clinic.worklist['index'];
+    const rows: PatientWork[] = [];
+    const doctors = new Map<string, string[]>();
+    for (const id of [...index.residentIds()]) {
+      const entry = index.get(id);
+      if (!entry?.resident) continue;
+      const work = patientWork(entry, today, upcomingDays);
+      doctors.set(id, work.doctors);
+      rows.push(...work.rows);
+    }
+    return { rows: rows.sort(compare), doctors, today };
+  };
+
+  const everything = async (input: Record<string, unknown> = {}): Promise<{ list: Worklist; rows: PatientWork[] }> => {
+    const list = await h.ok<Worklist>('worklist.get', { limit: 2000, ...input });
+    return { list, rows: strip(list.items) };
+  };
+
+  beforeAll(async () => {
+    h = await clinicHarness('2026-05-20T02:00:00Z');
+    await seedClinic(h.runtime.services.session.current(), { dataDir: h.dataDir, clock: h.clock, seed: 'work-cache', profile: 'realistic', residents: 400 });
+  }, 120_000);
+  afterAll(() => h.close());
+
+  it('gives exactly the rows the rules give, in the same order, with the same counts', async () => {
+    const want = expected();
+    expect(want.rows.length).toBeGreaterThan(50);
+    const { list, rows } = await everything();
+    expect(list.total).toBe(want.rows.length);
+    expect(rows).toEqual(want.rows);
+    for (const kind of KINDS) {
+      for (const status of ['overdue', 'due', 'upcoming'] as const) {
+        expect(list.counts[kind as 'followup'][status], `${kind} ${status}`).toBe(want.rows.filter((r) => r.kind === kind && r.status === status).length);
+      }
+    }
+    // A narrower horizon drops only upcoming rows beyond it.
+    expect((await everything({ upcomingDays: 3 })).rows).toEqual(expected(3).rows);
+  });
+
+  it('pages, groups and filters like the rules: every page of every group, a village, a doctor, kinds and statuses', async () => {
+    const want = expected();
+    const { list } = await everything();
+    for (const group of WORK_GROUPS) {
+      const rows = want.rows.filter((r) => workGroup(r, want.today) === group);
+      expect(list.groups[group], group).toBe(rows.length);
+      const paged: PatientWork[] = [];
+      for (let offset = 0; offset < rows.length; offset += 7) {
+        const page = await h.ok<Worklist>('worklist.get', { group, offset, limit: 7 });
+        expect(page.total).toBe(rows.length);
+        paged.push(...strip(page.items));
+      }
+      expect(paged, group).toEqual(rows);
+    }
+    const village = want.rows[0]?.villageCode ?? '';
+    expect((await everything({ villageCode: village })).rows).toEqual(want.rows.filter((r) => r.villageCode === village));
+    const doctor = [...want.doctors.values()].flat()[0] ?? '';
+    expect(doctor).not.toBe('');
+    expect((await everything({ doctor })).rows).toEqual(want.rows.filter((r) => want.doctors.get(r.residentId)?.includes(doctor)));
+    const kinds = ['followup', 'noContract'];
+    const statuses = ['overdue'];
+    expect((await everything({ kinds, statuses })).rows).toEqual(want.rows.filter((r) => kinds.includes(r.kind) && statuses.includes(r.status)));
+    const group: WorkGroup = 'thisWeek';
+    const both = await everything({ group, doctor });
+    expect(both.rows).toEqual(want.rows.filter((r) => workGroup(r, want.today) === group && want.doctors.get(r.residentId)?.includes(doctor)));
+  });
+
+  it('a merge moves the duplicate\'s work to the kept record on the very next page', async () => {
+    const keep = await h.ok<ResidentDetail>('residents.create', { input: residentInput({ name: '陶永福', birthDate: '1950-02-10', idNumber: idNumber('1950-02-10', 81) }) });
+    const dup = await h.ok<ResidentDetail>('residents.create', { input: residentInput({ name: '陶永福', birthDate: '1950-02-10', idNumber: undefined, phone: undefined }) });
+    await h.ok('measurements.record', { residentId: dup.resident.id, date: '2026-05-19', sbp: 162, dbp: 101 });
+    const before = (await everything()).rows;
+    expect(before.some((r) => r.residentId === dup.resident.id && r.kind === 'screening')).toBe(true);
+    await h.ok('residents.merge', { keepId: keep.resident.id, mergeId: dup.resident.id, reason: '同一人重复建档' });
+    const { rows } = await everything();
+    expect(rows.some((r) => r.residentId === dup.resident.id)).toBe(false);
+    expect(rows.some((r) => r.residentId === keep.resident.id && r.kind === 'screening')).toBe(true);
+    expect(rows).toEqual(expected().rows);
+  });
+
+  it('keeps the day\'s rows across a restart and recomputes them on the next day', async () => {
+    const today = expected().today;
+    await h.restart();
+    const cache = h.runtime.services.clinic().worklist.cache;
+    // Complete before any query: the first page after signing in again is one SQL query.
+    expect(cache.isComplete(today)).toBe(true);
+    expect((await everything()).rows).toEqual(expected().rows);
+    h.clock.set('2026-06-25T02:00:00Z');
+    const later = expected();
+    expect(later.today).toBe(addDays(today, 36));
+    expect((await everything()).rows).toEqual(later.rows);
+    expect(cache.isComplete(today)).toBe(false);
+  });
+});
