@@ -8,6 +8,8 @@ import type { Disease, FollowupEvaluation, FollowupFormInput, FollowupView, Gluc
 import { computeBmi } from '../../../shared/domain/bmi';
 import { emergencyCriteria, type EmergencyCriterion } from '../../../shared/domain/followup-emergency';
 import { acceptGlucose, type GlucoseUnit } from '../../../shared/domain/glucose';
+import { keepSourcesIn } from '../../../shared/domain/device-sources';
+import type { DeviceSources } from '../../../shared/schemas/device-source';
 import type { HtnFollowup, Medication, Referral, T2dmFollowup } from '../../../shared/schemas/followup';
 
 type Num = number | null | undefined;
@@ -52,6 +54,8 @@ export interface T2dmValues extends DecisionValues {
 }
 
 export interface VisitValues {
+  /** Provenance of the values accepted from a device (ReadingOffer); kept only while the value is unchanged. */
+  deviceSources?: DeviceSources;
   visitDate?: string | null;
   visitMode?: 1 | 2 | 3 | null;
   sbp?: Num;
@@ -210,6 +214,12 @@ export interface FollowupPayload {
   glucose?: GlucoseEntry;
 }
 
+/** The device sources whose value this disease's form still holds (an HTN form has no glucose). */
+function withSources<F extends HtnFollowup | T2dmFollowup>(form: F, v: VisitValues): F {
+  const deviceSources = keepSourcesIn(form, v.deviceSources);
+  return deviceSources ? { ...form, deviceSources } : form;
+}
+
 /** One disease's form from the visit's values. */
 export function toPayload(disease: Disease, v: VisitValues, evaluation: FollowupEvaluation | null): FollowupPayload {
   if (disease === 'htn') {
@@ -223,7 +233,7 @@ export function toPayload(disease: Disease, v: VisitValues, evaluation: Followup
         targetSaltIntake: h.targetSaltIntake,
       }),
     };
-    return { followup: { disease: 'htn', form } };
+    return { followup: { disease: 'htn', form: withSources(form, v) } };
   }
   const g = v.t2dm ?? {};
   const mmol = glucoseMmol(g.glucoseValue, g.glucoseUnit);
@@ -244,7 +254,7 @@ export function toPayload(disease: Disease, v: VisitValues, evaluation: Followup
       insulin,
     }),
   };
-  const payload: FollowupPayload = { followup: { disease: 't2dm', form } };
+  const payload: FollowupPayload = { followup: { disease: 't2dm', form: withSources(form, v) } };
   // The raw value travels beside the converted one so the record keeps what the meter or doctor gave (DESIGN.md §1).
   if (mmol !== null && isNum(g.glucoseValue)) payload.glucose = { value: g.glucoseValue, unit: g.glucoseUnit ?? 'mmol/L' };
   return payload;
@@ -322,6 +332,7 @@ export function fromView(view: FollowupView): VisitValues {
     referralContactPhone: f.referral?.contactPhone ?? '',
     doctorSignature: f.doctorSignature ?? '',
     remark: f.remark ?? '',
+    ...(f.deviceSources ? { deviceSources: f.deviceSources } : {}),
   };
   if (view.followup.disease === 'htn') {
     const h = view.followup.form;
