@@ -2,6 +2,7 @@ import { Layout } from 'antd';
 import { useEffect, useRef } from 'react';
 import type { SessionState } from '../../shared/api/session';
 import { ComingSoon } from '../features/coming-soon/ComingSoon';
+import { CardIdentityWatcher } from '../features/devices/CardIdentityWatcher';
 import { AppHeader } from './AppHeader';
 import { SECTION_PAGES } from './section-pages';
 import { SECTIONS, type Section } from './sections';
@@ -64,6 +65,7 @@ export function AppFrame(props: {
         </Layout.Content>
       </Layout>
       <StatusBar session={props.session} />
+      <CardIdentityWatcher />
     </Layout>
   );
 }

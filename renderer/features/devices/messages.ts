@@ -67,6 +67,13 @@ export const messages = {
         fastingGlucose: '空腹血糖',
       },
     },
+    card: {
+      read: '读卡',
+      waiting: '请把身份证放在读卡器上。读到后自动打开这位居民的档案；没有档案时打开已填好的建档表。',
+      readTitle: '已读取身份证',
+      readText: '{{name}}（{{idNumber}}）',
+      open: '打开档案',
+    },
     tester: { pattern: '行格式（JSON：每个字段一个正则表达式）', sample: '示例行', run: '测试', ok: '识别成功', failed: '无法识别：{{message}}', invalidJson: '行格式不是有效的 JSON' },
   },
   en: {
@@ -135,6 +142,13 @@ export const messages = {
         temperature: 'temperature',
         fastingGlucose: 'fasting glucose',
       },
+    },
+    card: {
+      read: 'Read ID card',
+      waiting: 'Place the ID card on the reader. The resident\'s record opens when it is read, or a new-record form filled in from the card.',
+      readTitle: 'ID card read',
+      readText: '{{name}} ({{idNumber}})',
+      open: 'Open record',
     },
     tester: { pattern: 'Line pattern (JSON: one regular expression per field)', sample: 'Sample line', run: 'Test', ok: 'Recognised', failed: 'Not recognised: {{message}}', invalidJson: 'The pattern is not valid JSON' },
   },
