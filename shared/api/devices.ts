@@ -171,6 +171,22 @@ export const devices = {
   readings: method({ scope: 'clinic', input: Empty, output: z.array(DeviceReading), access: 'session' }),
   /** Accept a reading: returns the value with its provenance for the open form. Errors: LOCKED, NOT_FOUND. */
   accept: method({ scope: 'clinic', input: z.object({ readingId: z.string().max(64) }).strict(), output: AcceptedReading, access: 'session' }),
+  /**
+   * Store glucometer memory rows for one resident as `deviceReading` encounters; rows already stored (meter serial +
+   * time + value) are skipped and counted as duplicates. Errors: LOCKED, FORBIDDEN, NOT_FOUND, VALIDATION_FAILED.
+   */
+  saveMeterRows: method({
+    scope: 'village',
+    input: z
+      .object({
+        residentId: z.string().max(64),
+        readingIds: z.array(z.string().max(64)).min(1).max(1000),
+        /** Of readingIds, the rows the doctor marked as fasting samples (only these count for screening). */
+        fastingIds: z.array(z.string().max(64)).max(1000).default([]),
+      })
+      .strict(),
+    output: z.object({ saved: z.number().int(), duplicates: z.number().int() }),
+  }),
   /** Discard a reading (it never reaches a record). Errors: LOCKED, NOT_FOUND. */
   discard: method({ scope: 'clinic', input: z.object({ readingId: z.string().max(64) }).strict(), output: z.object({ ok: z.literal(true) }), access: 'session' }),
 };
