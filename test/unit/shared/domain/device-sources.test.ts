@@ -36,10 +36,10 @@ describe('fillsFor: where a reading goes in each form (issue 14 §3)', () => {
 
   it.each([
     ['a flagged BP (movement error)', bp(146, 92, 78, true)],
-    ['glucose HI (no number)', { kind: 'glucose', mgdl: null, isFlagged: true } as Measurement],
-    ['control solution (flagged glucose)', { kind: 'glucose', mgdl: 110, isFlagged: true } as Measurement],
-    ['SpO2 (no field in either form)', { kind: 'spo2', percent: 97, pulse: 70, isFlagged: false } as Measurement],
-    ['a scanned code', { kind: 'identifier', code: 'X', isFlagged: false } as Measurement],
+    ['glucose HI (no number)', { kind: 'glucose', mgdl: null, isFlagged: true }],
+    ['control solution (flagged glucose)', { kind: 'glucose', mgdl: 110, isFlagged: true }],
+    ['SpO2 (no field in either form)', { kind: 'spo2', percent: 97, pulse: 70, isFlagged: false }],
+    ['a scanned code', { kind: 'identifier', code: 'X', isFlagged: false }],
   ])('%s is not offered to a form', (_name, m) => {
     expect(fillsFor('healthCheck', m)).toBeNull();
     expect(fillsFor('followup', m)).toBeNull();
