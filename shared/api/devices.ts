@@ -154,6 +154,9 @@ export const PatternTestResult = z.discriminatedUnion('ok', [
 
 const Empty = z.object({}).strict();
 
+/** 电子健康卡 QR payload (shared/domain/key-burst.ts isHealthCardCode). */
+const HealthCardCode = z.string().regex(/^[0-9A-Za-z:+/=._-]{16,256}$/);
+
 export const devices = {
   /** Serial ports found on this PC; `isDiscoveryAvailable` is false where udev is missing (type the path). Errors: LOCKED. */
   ports: method({ scope: 'clinic', input: Empty, output: z.object({ isDiscoveryAvailable: z.boolean(), ports: z.array(PortInfo) }), access: 'session' }),
@@ -187,6 +190,10 @@ export const devices = {
       .strict(),
     output: z.object({ saved: z.number().int(), duplicates: z.number().int() }),
   }),
+  /** The resident an e-health-card code was stored for (null: unknown here). Errors: LOCKED, FORBIDDEN. */
+  findByCode: method({ scope: 'village', input: z.object({ code: HealthCardCode }).strict(), output: z.object({ residentId: z.string().nullable() }) }),
+  /** Store a scanned code, unverified, for a resident. Errors: LOCKED, FORBIDDEN, NOT_FOUND, CONFLICT (another resident's code). */
+  saveCode: method({ scope: 'village', input: z.object({ residentId: z.string().max(64), code: HealthCardCode }).strict(), output: z.object({ isNew: z.boolean() }) }),
   /** Discard a reading (it never reaches a record). Errors: LOCKED, NOT_FOUND. */
   discard: method({ scope: 'clinic', input: z.object({ readingId: z.string().max(64) }).strict(), output: z.object({ ok: z.literal(true) }), access: 'session' }),
 };

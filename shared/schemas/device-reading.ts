@@ -35,3 +35,20 @@ export type DeviceReadingForm = z.infer<typeof DeviceReadingForm>;
 export function meterRowKey(r: Pick<DeviceReadingForm, 'meterSerial' | 'measuredAt' | 'mgdl'>): string {
   return `${r.meterSerial}|${r.measuredAt}|${r.mgdl ?? 'HI'}`;
 }
+
+/**
+ * 电子健康卡 code scanned offline (key-burst detector): stored on the resident the doctor picked as an unverified
+ * identifier, a `deviceReading` encounter of kind `identifier`, so the next scan of the same card finds them.
+ */
+export const HealthCardCodeForm = z
+  .object({
+    residentId: ResidentId,
+    kind: z.literal('identifier'),
+    code: z.string().min(16).max(256).regex(/^[0-9A-Za-z:+/=._-]+$/),
+    /** Only the issuing platform verifies a code; one stored offline is never verified. */
+    isVerified: z.literal(false),
+    scannedAt: z.number().int(),
+    scannedBy: z.string().max(40),
+  })
+  .strict();
+export type HealthCardCodeForm = z.infer<typeof HealthCardCodeForm>;

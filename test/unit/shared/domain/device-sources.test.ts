@@ -34,7 +34,7 @@ describe('fillsFor: where a reading goes in each form (issue 14 §3)', () => {
     expect(paths(m as Measurement, target, [...filled])).toEqual(expected);
   });
 
-  it.each([
+  it.each<[string, Measurement]>([
     ['a flagged BP (movement error)', bp(146, 92, 78, true)],
     ['glucose HI (no number)', { kind: 'glucose', mgdl: null, isFlagged: true }],
     ['control solution (flagged glucose)', { kind: 'glucose', mgdl: 110, isFlagged: true }],
