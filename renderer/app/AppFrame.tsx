@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import type { SessionState } from '../../shared/api/session';
 import { ComingSoon } from '../features/coming-soon/ComingSoon';
 import { CardIdentityWatcher } from '../features/devices/CardIdentityWatcher';
+import { KeyBurstScanner } from '../features/devices/KeyBurstScanner';
 import { AppHeader } from './AppHeader';
 import { SECTION_PAGES } from './section-pages';
 import { SECTIONS, type Section } from './sections';
@@ -66,6 +67,7 @@ export function AppFrame(props: {
       </Layout>
       <StatusBar session={props.session} />
       <CardIdentityWatcher />
+      <KeyBurstScanner />
     </Layout>
   );
 }

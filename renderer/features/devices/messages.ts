@@ -84,6 +84,12 @@ export const messages = {
       saved: '已为{{name}}保存 {{saved}} 条，{{duplicates}} 条以前已保存',
       flag: { control: '质控液', ketone: '酮体', high: 'HI', low: 'LO', parityError: '传输错误', outOfRange: '超出量程' },
     },
+    scan: {
+      title: '电子健康卡',
+      unknown: '本机没有这张电子健康卡的记录（离线无法核实）。选择持卡居民，扫码将作为未核实标识保存在其档案中。',
+      save: '保存为未核实标识',
+      saved: '已为{{name}}保存电子健康卡（未核实）',
+    },
     tester: { pattern: '行格式（JSON：每个字段一个正则表达式）', sample: '示例行', run: '测试', ok: '识别成功', failed: '无法识别：{{message}}', invalidJson: '行格式不是有效的 JSON' },
   },
   en: {
@@ -169,6 +175,12 @@ export const messages = {
       save: 'Save {{count}} readings',
       saved: 'Saved {{saved}} for {{name}}; {{duplicates}} were saved before',
       flag: { control: 'control solution', ketone: 'ketone', high: 'HI', low: 'LO', parityError: 'transfer error', outOfRange: 'out of range' },
+    },
+    scan: {
+      title: 'E-health card',
+      unknown: 'This e-health card is not known on this PC (it cannot be verified offline). Pick the cardholder; the code is kept on their record as an unverified identifier.',
+      save: 'Save as unverified identifier',
+      saved: 'E-health card saved for {{name}} (unverified)',
     },
     tester: { pattern: 'Line pattern (JSON: one regular expression per field)', sample: 'Sample line', run: 'Test', ok: 'Recognised', failed: 'Not recognised: {{message}}', invalidJson: 'The pattern is not valid JSON' },
   },
