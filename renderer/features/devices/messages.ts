@@ -43,7 +43,7 @@ export const messages = {
     },
     offer: {
       title: '设备读数',
-      from: '{{device}} · {{time}}',
+      from: '{{device}}（{{time}}）',
       accept: '采用',
       discard: '不用',
       filled: '已填入：{{value}}',
@@ -82,7 +82,7 @@ export const messages = {
       resident: '保存到居民',
       save: '保存 {{count}} 条读数',
       saved: '已为{{name}}保存 {{saved}} 条，{{duplicates}} 条以前已保存',
-      flag: { control: '质控液', ketone: '酮体', high: 'HI', low: 'LO', parityError: '传输错误', outOfRange: '超出量程' },
+      flag: { control: '质控液', ketone: '酮体', high: '过高（HI）', low: '过低（LO）', parityError: '传输错误', outOfRange: '超出量程' },
     },
     scan: {
       title: '电子健康卡',
