@@ -123,6 +123,8 @@ test('a BP reading is offered to the open health check, accepted, and saved with
   await expect(page.getByLabel('血压（左侧） 舒张压')).toHaveValue('94');
   await expect(page.getByLabel('脉率', { exact: true })).toHaveValue('81');
   await expect(page.getByTestId('device-sources')).toContainText('左侧收缩压 152（诊室血压计');
+  await page.getByTestId('device-sources').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(dir, 'reading-sources-zh-CN.png') });
   // Still editable by hand: the pulse typed over the device value is "typed" from now on.
   await page.getByLabel('脉率', { exact: true }).fill('80');
   await expect(page.getByTestId('device-sources')).not.toContainText('脉率');

@@ -83,7 +83,7 @@ export function ReadingOffer(props: {
   const lines = deviceSourceLines(t, live);
   if (offers.length === 0 && lines.length === 0) return null;
   return (
-    <div className="reading-offer">
+    <div className="reading-offer" style={{ marginBottom: 12 }}>
       {offers.map((r) => (
         <Card key={r.id} size="small" className="check-card" data-testid="reading-offer" title={t('devices.offer.title')}>
           <Space wrap>
