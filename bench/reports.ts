@@ -1,12 +1,18 @@
 /**
  * Reports benchmark (issue 15): the full monthly report of the seeded township (13 indicators for the clinic and each
- * village, plus the period's work counts) through the same API call the 报表 screen makes, beside one raw SQL query
- * on the same encrypted file computing the same key counts (records present, HTN / T2DM managed and controlled,
- * elderly with a check) with json_extract over the storage tables. Target: under 1 s and within 2× the raw SQL.
- * The first report reads the collections (`coldMs`); later ones reuse that input until a write drops it (`p50Ms`).
+ * village, plus the period's work counts) through the same API call the 报表 screen makes, beside the best plain
+ * SQLite way to compute the same key counts (records present, HTN / T2DM managed and controlled, elderly with a
+ * check): one query over typed, indexed tables in a plain (unencrypted) SQLite file holding just the fields needed,
+ * filled from the clinic before timing. Target: under 1 s and within 2× that query.
+ * `cold` reports read the indicator projection (the first after sign-in, and the first after each write: a resident
+ * saved between runs); `warm` ones reuse the input until a write drops it.
  *
  * Usage: `npm run bench -- reports [--data-dir D] [--runs N] [--residents N]`. Prints one JSON object on stdout.
  */
+import Database from 'better-sqlite3-multiple-ciphers';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Report } from '../shared/api/reports';
 import { dateInZone } from '../shared/domain/dates';
@@ -17,23 +23,49 @@ const TARGET_MS = 1000;
 const TARGET_RATIO = 2;
 
 /** The same conventions as shared/domain/indicators/compute.ts, in SQL. */
-function rawSql(t: { residents: string; encounters: string }): string {
+const RAW_SCHEMA = `
+CREATE TABLE res (rid TEXT PRIMARY KEY, birth TEXT, st TEXT, sd TEXT, cd TEXT) WITHOUT ROWID;
+CREATE TABLE enc (id TEXT PRIMARY KEY, event TEXT NOT NULL, rid TEXT NOT NULL, type TEXT NOT NULL, date TEXT NOT NULL, completedAt INTEGER,
+  sbp REAL, dbp REAL, glu REAL, regStatus TEXT, regStatusDate TEXT, enrolled TEXT) WITHOUT ROWID;
+CREATE INDEX enc_event ON enc (event, completedAt DESC);
+CREATE INDEX enc_type ON enc (type, rid, date);
+CREATE INDEX res_cd ON res (cd);`;
+
+/** The typed copy of the fields the counts need, read from the storage with json_extract (setup, not timed). */
+function copyIntoRaw(from: Database.Database, t: { residents: string; encounters: string }, to: Database.Database): void {
+  const residents = from
+    .prepare(
+      `SELECT json_extract(data, '$.id'), json_extract(data, '$.birthDate'), json_extract(data, '$.status'), json_extract(data, '$.data.statusDate'),
+              COALESCE(json_extract(data, '$.data.createdDate'), json_extract(data, '$.birthDate'))
+       FROM "${t.residents}" WHERE deleted = 0`,
+    )
+    .raw()
+    .all();
+  const encounters = from
+    .prepare(
+      `SELECT json_extract(data, '$.id'), CASE WHEN json_extract(data, '$.amends') = '' THEN json_extract(data, '$.id') ELSE json_extract(data, '$.amends') END,
+              json_extract(data, '$.residentId'), json_extract(data, '$.type'), json_extract(data, '$.date'), json_extract(data, '$.completedAt'),
+              json_extract(data, '$.data.form.sbp'), json_extract(data, '$.data.form.dbp'), json_extract(data, '$.data.form.fastingGlucose'),
+              json_extract(data, '$.data.form.status'), json_extract(data, '$.data.form.statusDate'), json_extract(data, '$.data.form.enrolledDate')
+       FROM "${t.encounters}" WHERE deleted = 0 AND json_extract(data, '$.status') = 'completed'`,
+    )
+    .raw()
+    .all();
+  to.exec(RAW_SCHEMA);
+  const insRes = to.prepare('INSERT INTO res VALUES (?, ?, ?, ?, ?)');
+  const insEnc = to.prepare('INSERT INTO enc VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  to.transaction(() => {
+    for (const r of residents) insRes.run(...(r as unknown[]));
+    for (const e of encounters) insEnc.run(...(e as unknown[]));
+  })();
+  to.exec('ANALYZE');
+}
+
+/** The same conventions as shared/domain/indicators/compute.ts, in one SQL query over the typed tables. */
+function rawSql(): string {
   return `
-WITH enc AS MATERIALIZED (
-  SELECT json_extract(data, '$.id') AS id, json_extract(data, '$.residentId') AS rid, json_extract(data, '$.type') AS type,
-         json_extract(data, '$.date') AS date, json_extract(data, '$.amends') AS amends, json_extract(data, '$.completedAt') AS completedAt,
-         json_extract(data, '$.data.form.sbp') AS sbp, json_extract(data, '$.data.form.dbp') AS dbp,
-         json_extract(data, '$.data.form.fastingGlucose') AS glu, json_extract(data, '$.data.form.status') AS regStatus,
-         json_extract(data, '$.data.form.statusDate') AS regStatusDate, json_extract(data, '$.data.form.enrolledDate') AS enrolled
-  FROM "${t.encounters}" WHERE deleted = 0 AND json_extract(data, '$.status') = 'completed'
-),
-cur AS MATERIALIZED (
-  SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY CASE WHEN amends = '' THEN id ELSE amends END ORDER BY completedAt DESC) AS rn FROM enc) WHERE rn = 1
-),
-res AS MATERIALIZED (
-  SELECT json_extract(data, '$.id') AS rid, json_extract(data, '$.birthDate') AS birth, json_extract(data, '$.status') AS st,
-         json_extract(data, '$.data.statusDate') AS sd, COALESCE(json_extract(data, '$.data.createdDate'), json_extract(data, '$.birthDate')) AS cd
-  FROM "${t.residents}" WHERE deleted = 0
+WITH cur AS MATERIALIZED (
+  SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY event ORDER BY completedAt DESC) AS rn FROM enc) WHERE rn = 1
 ),
 present AS MATERIALIZED (SELECT * FROM res WHERE cd <= :end AND (st = 'active' OR (sd IS NOT NULL AND sd >= :start))),
 reg AS (
@@ -75,24 +107,37 @@ async function timed<T>(f: () => Promise<T> | T): Promise<{ ms: number; value: T
 async function main(): Promise<void> {
   const runs = Math.max(3, Number(arg('runs') ?? 5));
   const clinic = await openBenchClinic();
+  let rawDb: Database.Database | null = null;
+  let rawDir: string | null = null;
   try {
     const ctx = clinic.runtime.services.clinic().ctx;
     const today = dateInZone(Date.now(), ctx.timeZone);
     const period = { kind: 'month', year: Number(today.slice(0, 4)), index: Number(today.slice(5, 7)) };
-    log('first report (reads the collections) …');
-    const cold = await timed(() => clinic.call<Report>('reports.get', { period }));
-    log(`first report ${Math.round(cold.ms)} ms; runs …`);
-    const ours: number[] = [];
+    log('first report after sign-in (reads the indicator projection) …');
+    const first = await timed(() => clinic.call<Report>('reports.get', { period }));
+    log(`first report ${Math.round(first.ms)} ms; runs …`);
+    const cold: number[] = [];
+    const warm: number[] = [];
     let report: Report | null = null;
+    const someone = (await ctx.db.rx.residents.findOne().exec())!;
     for (let i = 0; i < runs; i += 1) {
-      const r = await timed(() => clinic.call<Report>('reports.get', { period }));
-      ours.push(r.ms);
-      report = r.value;
-      log(`report ${Math.round(r.ms)} ms`);
+      // A write drops the loaded input, as saving a form does: the next report reads the projection again.
+      await someone.getLatest().incrementalPatch({ updatedAt: Date.now() });
+      const c = await timed(() => clinic.call<Report>('reports.get', { period }));
+      cold.push(c.ms);
+      const w = await timed(() => clinic.call<Report>('reports.get', { period }));
+      warm.push(w.ms);
+      report = w.value;
+      log(`report after a write ${Math.round(c.ms)} ms, again ${Math.round(w.ms)} ms`);
     }
     const db = ctx.db;
     const table = (c: 'residents' | 'encounters') => tableNameFor(db.rx.name, c, db.rx[c].schema.version);
-    const statement = db.sql.prepare(rawSql({ residents: table('residents'), encounters: table('encounters') }));
+    log('copying the needed fields into a plain SQLite file for the raw query …');
+    rawDir = mkdtempSync(join(tmpdir(), 'cunyi-bench-raw-'));
+    rawDb = new Database(join(rawDir, 'raw.sqlite'));
+    rawDb.pragma('journal_mode = WAL');
+    copyIntoRaw(db.sql, { residents: table('residents'), encounters: table('encounters') }, rawDb);
+    const statement = rawDb.prepare(rawSql());
     const params = { start: report!.windowStart, end: report!.windowEnd };
     const raw: number[] = [];
     let counts: Record<string, number> = {};
@@ -103,7 +148,8 @@ async function main(): Promise<void> {
       log(`raw ${Math.round(r.ms)} ms`);
     }
     const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
-    const oursP50 = percentile(sorted(ours), 50);
+    const coldP50 = percentile(sorted(cold), 50);
+    const warmP50 = percentile(sorted(warm), 50);
     const rawP50 = percentile(sorted(raw), 50);
     const f = (id: string) => report!.indicators.find((x) => x.id === id)!;
     const agreement = {
@@ -120,17 +166,24 @@ async function main(): Promise<void> {
       period: report!.period.key,
       villages: report!.villages.length,
       runs,
-      ours: { coldMs: round(cold.ms, 1), p50Ms: round(oursP50, 1), maxMs: round(Math.max(...ours), 1) },
-      raw: { p50Ms: round(rawP50, 1), maxMs: round(Math.max(...raw), 1) },
-      ratio: rawP50 > 0 ? round(oursP50 / rawP50, 3) : null,
+      ours: {
+        firstAfterSignInMs: round(first.ms, 1),
+        cold: { p50Ms: round(coldP50, 1), maxMs: round(Math.max(...cold), 1) },
+        warm: { p50Ms: round(warmP50, 1), maxMs: round(Math.max(...warm), 1) },
+      },
+      raw: { what: 'one query, typed indexed tables in a plain SQLite file', p50Ms: round(rawP50, 1), maxMs: round(Math.max(...raw), 1) },
+      ratio: rawP50 > 0 ? { cold: round(coldP50 / rawP50, 3), warm: round(warmP50 / rawP50, 3) } : null,
       targetMs: TARGET_MS,
       targetRatio: TARGET_RATIO,
-      meetsTarget: oursP50 < TARGET_MS && oursP50 <= TARGET_RATIO * rawP50,
+      // Judged on the cold report: the one a doctor gets after recording something.
+      meetsTarget: coldP50 < TARGET_MS && coldP50 <= TARGET_RATIO * rawP50,
       agreement,
       agrees: Object.values(agreement).every((a) => a.ours === a.raw),
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
+    rawDb?.close();
+    if (rawDir) rmSync(rawDir, { recursive: true, force: true });
     await clinic.close();
   }
 }

@@ -13,6 +13,8 @@ import { isAlive, openStore, readAdminToken, RUNNING_FILE, startPlatform } from 
 import { fingerprintOf } from './tls';
 import { API_PREFIX } from '../shared/sync/protocol';
 import type { Clinic } from './store';
+import { Operators, passwordProblem } from './county/operators';
+import { OperatorBody } from './county/routes';
 
 const USAGE = `Cunyi county platform
 
@@ -23,6 +25,9 @@ const USAGE = `Cunyi county platform
         registers (or updates) a clinic and prints a one-time enrolment code for one device
   platform device revoke --data-dir D --device ID
   platform status --data-dir D          each clinic's and device's last contact and pending counts (JSON)
+  platform operator add --data-dir D --user U [--name N]
+        adds a county operator for the county view (https://HOST:PORT/county/), or sets a new password;
+        the password comes from PLATFORM_OPERATOR_PASSWORD (at least 10 characters), never from argv
 
 Exit codes: 0 ok, 2 bad usage, 1 other errors.`;
 
@@ -155,6 +160,20 @@ export async function main(argv: string[]): Promise<number> {
       const server = runningServer(dataDir);
       const status = server ? await adminCall(dataDir, server, 'GET', '/status') : await offline(dataDir, (s) => s.status());
       console.log(JSON.stringify(status, null, 2));
+      return 0;
+    }
+    if (a === 'operator' && b === 'add') {
+      const f = flags(rest);
+      const dataDir = resolve(need(f, 'data-dir'));
+      const operator = { username: need(f, 'user'), displayName: f.get('name') ?? need(f, 'user'), password: process.env['PLATFORM_OPERATOR_PASSWORD'] ?? '' };
+      if (!OperatorBody.safeParse(operator).success) throw new Usage('--user expects 2-64 letters, digits, _ . or -');
+      const problem = passwordProblem(operator.password);
+      if (problem) throw new Usage(`PLATFORM_OPERATOR_PASSWORD: ${problem}`);
+      const server = runningServer(dataDir);
+      const r = server
+        ? ((await adminCall(dataDir, server, 'POST', '/admin/operators', operator)) as { created: boolean })
+        : await offline(dataDir, (s) => new Operators(s.sql).add(operator.username, operator.displayName, operator.password));
+      console.log(`operator ${operator.username} ${r.created ? 'added' : 'updated (new password; their sessions ended)'}`);
       return 0;
     }
     if (a === 'help' || a === '--help') {

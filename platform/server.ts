@@ -18,6 +18,7 @@ import {
 } from '../shared/sync/protocol';
 import { PlatformError, type ChangeNotice, type Device, type PlatformStore } from './store';
 import type { TlsIdentity } from './tls';
+import { COUNTY_PREFIX, registerCounty } from './county/routes';
 
 export interface ServerOptions {
   store: PlatformStore;
@@ -30,6 +31,8 @@ export interface ServerOptions {
   logger?: boolean;
   /** SSE keep-alive comment interval. */
   heartbeatMs?: number;
+  /** The county view's clock (sessions, "this month"). */
+  now?: () => number;
 }
 
 /** A push of 200 residents with their forms stays far below this; anything larger is refused with TOO_LARGE. */
@@ -102,7 +105,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
 
   app.addHook('onRequest', async (req, reply) => {
     const url = req.url;
-    if (url.startsWith(`${API_PREFIX}/`)) return;
+    if (url.startsWith(`${API_PREFIX}/`) || url === COUNTY_PREFIX || url.startsWith(`${COUNTY_PREFIX}/`) || url.startsWith(`${COUNTY_PREFIX}?`)) return;
     const m = /^\/v(\d+)\//.exec(url);
     if (m) {
       const asked = Number(m[1]);
@@ -214,6 +217,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     const c = parse(ClinicBody, req.body, 'The clinic');
     return store.addClinic(c);
   });
+
+  await registerCounty(app, { store, adminToken: opts.adminToken, ...(opts.now ? { now: opts.now } : {}) });
 
   app.post(`${API_PREFIX}/admin/devices/:id/revoke`, async (req) => {
     admin(req);

@@ -56,6 +56,16 @@ const hash = (s: string): string => createHash('sha256').update(s).digest('hex')
 export const revisionOf = (doc: WireDocument): string => hash(canonicalJson(doc));
 
 /**
+ * The key a document is stored under. Clinic-scoped documents (settings, audit) are stored under `<clinic>/<id>`:
+ * every clinic has a settings document `clinic` and the same `package:…` ids, which must not collide across clinics
+ * (the second clinic's push was refused as another clinic's document). Bodies keep the devices' own ids.
+ */
+export function storedId(rule: CollectionRule, device: Device, doc: WireDocument): string {
+  const id = String(doc[rule.primaryKey]);
+  return rule.scope === 'clinic' ? `${device.clinic.code}/${id}` : id;
+}
+
+/**
  * All pushes take this transaction-scoped lock before writing, so change sequences commit in order and a pull can
  * never page past a sequence number whose transaction has not committed yet (bigserial alone does not promise that).
  */
@@ -221,8 +231,7 @@ export class PlatformStore {
    */
   async push(device: Device, collection: string, rows: PushRow[]): Promise<WireDocument[]> {
     const rule = this.rule(collection);
-    const idOf = (d: WireDocument): string => String(d[rule.primaryKey]);
-    const incoming = rows.map((r) => ({ row: r, id: idOf(r.newDocumentState) }));
+    const incoming = rows.map((r) => ({ row: r, id: storedId(rule, device, r.newDocumentState) }));
     for (const { row, id } of incoming) {
       const doc = row.newDocumentState as WireDocument & { clinicCode: unknown; villageCode: unknown };
       const problem = this.jurisdictionProblem(device, rule, doc);

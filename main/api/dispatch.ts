@@ -31,6 +31,11 @@ export interface DispatcherOptions<C extends Contract, Ctx> {
    * The one place where who-may-call-what is decided (issue 11 §1).
    */
   authorize(access: Access, ctx: Ctx, methodName: string, scope: Scope): void;
+  /**
+   * Throws FORBIDDEN when the parsed input of a `village`-scoped method names a record or village outside the
+   * caller's (issue 11 §1); runs before the handler, so a refused write changes nothing.
+   */
+  authorizeRecords?(methodName: string, input: unknown, ctx: Ctx): Promise<void>;
   logger?: Logger;
   /** Parse handler outputs too, so drift between contract and handler fails loudly (on in tests). */
   checkOutputs?: boolean;
@@ -85,6 +90,7 @@ export function createDispatcher<C extends Contract, Ctx>(options: DispatcherOpt
           error: { code: 'BAD_REQUEST', message: 'BAD_REQUEST', fields: zodIssuesToFields(parsed.error.issues) },
         };
       }
+      if (entry.def.scope === 'village') await options.authorizeRecords?.(name, parsed.data, ctx);
       const raw = await entry.handler(parsed.data, ctx);
       let value: unknown = raw;
       if (options.checkOutputs) {

@@ -22,6 +22,9 @@ const USAGE = `村医 Cunyi command line
   cunyi init --data-dir D --clinic CODE --name NAME --admin USER [--admin-name 显示名] [--village CODE=NAME ...]
         creates a clinic; the admin password is read from CUNYI_PASSWORD; prints the recovery key once
   cunyi user add --data-dir D --user NAME --role villageDoctor|townshipDoctor|checkStaff|admin [--display-name N]
+        [--villages CODE,CODE]   the villages a village doctor serves (12-digit codes the clinic has)
+  cunyi user villages --data-dir D --user NAME --villages CODE,CODE
+        sets the villages a user serves (empty: --villages ''); a village doctor sees only these villages' residents
   cunyi user passwd --data-dir D --user NAME
   cunyi user remove --data-dir D --user NAME
         signed in as --as ADMIN (default admin) with CUNYI_PASSWORD; the new password is read from CUNYI_NEW_PASSWORD
@@ -87,7 +90,7 @@ async function init(argv: string[]): Promise<void> {
 
 async function user(argv: string[]): Promise<void> {
   const [sub, ...rest] = argv;
-  const args = parseArgs(rest, { values: ['data-dir', 'user', 'role', 'display-name', 'as'] });
+  const args = parseArgs(rest, { values: ['data-dir', 'user', 'role', 'display-name', 'as', 'villages'] });
   const dataDir = one(args, 'data-dir', true);
   const username = one(args, 'user', true);
   await withRuntime(dataDir, async (rt) => {
@@ -99,9 +102,17 @@ async function user(argv: string[]): Promise<void> {
           displayName: one(args, 'display-name') ?? username,
           role: one(args, 'role', true),
           password: env('CUNYI_NEW_PASSWORD'),
+          villages: villageList(one(args, 'villages') ?? ''),
         });
         console.log(`user ${username} added`);
         return;
+      case 'villages': {
+        const villages = one(args, 'villages');
+        if (villages === undefined) throw new UsageError('user villages needs --villages CODE,CODE (or an empty value)');
+        await call(rt, 'users.setVillages', { username, villages: villageList(villages) });
+        console.log(`villages of ${username}: ${villageList(villages).join(',') || '(none)'}`);
+        return;
+      }
       case 'passwd':
         await call(rt, 'users.resetPassword', { username, newPassword: env('CUNYI_NEW_PASSWORD') });
         console.log(`password of ${username} changed`);
@@ -114,6 +125,14 @@ async function user(argv: string[]): Promise<void> {
         throw new UsageError(`unknown user command: ${sub ?? '(none)'}`);
     }
   });
+}
+
+/** `--villages 441521101201,441521101202`: comma- or 、-separated village codes; the API checks each one. */
+function villageList(value: string): string[] {
+  return value
+    .split(/[,，、\s]+/)
+    .map((v) => v.trim())
+    .filter((v) => v.length > 0);
 }
 
 /**
@@ -157,6 +176,9 @@ export const DEMO_ACCOUNTS = [
   { username: 'zhao', displayName: '赵护士', role: 'checkStaff', password: 'demo-check-2026' },
 ] as const;
 
+/** How many of the demo township's villages the demo village doctor serves. */
+export const DEMO_VILLAGES = 2;
+
 async function demo(argv: string[]): Promise<void> {
   const args = parseArgs(argv, { values: ['data-dir', 'residents'] });
   const dataDir = one(args, 'data-dir', true);
@@ -176,10 +198,13 @@ async function demo(argv: string[]): Promise<void> {
       seed: 'demo',
       profile: 'realistic',
       residents: Number(one(args, 'residents') ?? 800),
-      // The village doctor account owns the first village's patients: its work list opens on a real caseload.
-      villageDoctors: [DEMO_ACCOUNTS[1].displayName],
+      // The village doctor account is the responsible doctor of the first two villages' patients, and serves
+      // exactly those two (issue 11): its work list opens on a real caseload, and it sees no other village.
+      villageDoctors: [DEMO_ACCOUNTS[1].displayName, DEMO_ACCOUNTS[1].displayName],
       onProgress: () => rt.services.session.touch(),
     });
+    const { villages } = await call<{ villages: { code: string }[] }>(rt, 'settings.get', {});
+    await call(rt, 'users.setVillages', { username: DEMO_ACCOUNTS[1].username, villages: villages.slice(0, DEMO_VILLAGES).map((v) => v.code) });
   });
   console.log('Demo clinic 演示乡镇卫生院 is ready. Accounts (username / password):');
   for (const u of DEMO_ACCOUNTS) console.log(`  ${u.username} / ${u.password}  (${u.displayName})`);

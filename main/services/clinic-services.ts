@@ -20,6 +20,7 @@ import { ResidentSearchIndex } from './residents/search-index';
 import { DeviceManager, noDeviceIo, serialDeviceIo, settingsBindingStore, type DeviceIo } from '../devices';
 import { ScreeningService } from './screening/screening-service';
 import { TcmService } from './screening/tcm-service';
+import { VillageScope } from './village-scope';
 
 export class ClinicServices {
   readonly residents: ResidentsService;
@@ -35,6 +36,8 @@ export class ClinicServices {
   readonly imports: ResidentImportService;
   readonly screening: ScreeningService;
   readonly tcm: TcmService;
+  /** What the signed-in user may reach: checked by the dispatcher, used by lists to filter (issue 11 §1). */
+  readonly scope: VillageScope;
 
   private constructor(
     readonly ctx: ClinicContext,
@@ -43,6 +46,7 @@ export class ClinicServices {
     devices: DeviceManager,
   ) {
     this.devices = devices;
+    this.scope = new VillageScope(ctx);
     this.residents = new ResidentsService(ctx, index, patients);
     this.households = new HouseholdsService(ctx);
     this.healthChecks = new HealthChecksService(ctx);

@@ -5,6 +5,7 @@
  */
 import type { Projection } from '../store/rx-storage-sqlcipher';
 import { patientProjection } from './followups/patient-index';
+import { indicatorProjection } from './reports/indicator-projection';
 import { searchProjection } from './residents/search-index';
 
-export const CLINIC_PROJECTIONS: readonly Projection[] = [searchProjection, patientProjection];
+export const CLINIC_PROJECTIONS: readonly Projection[] = [searchProjection, patientProjection, indicatorProjection];

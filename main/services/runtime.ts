@@ -63,6 +63,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     contract,
     handlers: createHandlers(services),
     authorize: (access, _ctx, _name, scope) => services.session.authorize(access, scope),
+    authorizeRecords: (name, input) => services.clinic().scope.check(name, input),
     logger,
     checkOutputs: options.checkOutputs,
     auditRead: async (name, value, input) => services.session.current().audit.record(readAuditEvent(name, value, input)),

@@ -259,7 +259,13 @@ export class SessionService {
    * opens. Errors: LOCKED, LAST_USER.
    */
   rotateDataKey(onProgress: (phase: RotationPhase) => void = () => undefined): Promise<RotationResult> {
-    return this.serial(() => this.rotateNow(onProgress));
+    return this.serial(() =>
+      this.rotateNow((phase) => {
+        // The admin who asked for it sees each step (设置 → 用户); the window is locked meanwhile.
+        this.options.bus.publish('session.rotation', { phase });
+        onProgress(phase);
+      }),
+    );
   }
 
   private async rotateNow(onProgress: (phase: RotationPhase) => void): Promise<RotationResult> {
@@ -374,6 +380,7 @@ export class SessionService {
       username: profile.username,
       displayName: profile.displayName,
       role: profile.role,
+      villages: profile.villages ?? [],
     };
     const audit = new AuditLog(db, clinicSettings.clinicCode, user, this.options.clock);
     this.unlocked = {

@@ -13,6 +13,8 @@ export const UserProfile = z.object({
   username: z.string(),
   displayName: z.string(),
   role: Role,
+  /** 服务村 (issue 11): absent in profiles written before villages existed, which a village doctor reads as none. */
+  villages: z.array(z.string()).optional(),
   createdAt: z.number(),
   removedAt: z.number().optional(),
 });

@@ -5,20 +5,20 @@
  * says where. (Removing the newest entries together with their chain rows cannot be told from a shorter log: that
  * needs an anchor outside the file, which sync will give.)
  *
- * The chain follows the audit collection's change stream, like the search index follows the residents: whoever
- * writes audit entries (one by one or in a unit of work) never has to know about it, and the storage emits the
- * change before a write returns, so an entry is chained before the database can close. On open it catches up with
- * entries written after its checkpoint (a crash between the two).
+ * The chain is a projection of the audit collection (rx-storage-sqlcipher/projections.ts): the storage appends an
+ * entry's chain row inside the very transaction that writes the entry, whoever writes it (a service's unit of work,
+ * `AuditLog.record`, replication), so an entry and its link commit together or not at all, and there is no window
+ * in which an entry exists unchained. A file from before (the chain then followed the change stream after commit)
+ * keeps its chain: the first registration chains only the entries it lacks, never rebuilds it.
  */
 import { createHash } from 'node:crypto';
-import { getChangedDocumentsSince, type RxStorageInstance } from 'rxdb';
-import type { Subscription } from 'rxjs';
+import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import type { AuditDoc } from '../../shared/schemas/collections';
+import type { AnyDocument, Projection } from './rx-storage-sqlcipher';
 import type { Database } from './sqlite-file';
 
 export const AUDIT_CHAIN_TABLE = 'audit_chain';
 const GENESIS = '0'.repeat(64);
-const BATCH = 2000;
 
 type ChainedFields = Pick<
   AuditDoc,
@@ -38,64 +38,58 @@ export function ensureAuditChainTable(sql: Database): void {
   `);
 }
 
-type StoredAudit = AuditDoc & { _deleted?: boolean; _meta?: { lwt: number } };
+type StoredAudit = AuditDoc & { _deleted?: boolean };
 
-export class AuditChain {
-  private subscription: Subscription | null = null;
-  private readonly insert;
-  private readonly known;
-  private readonly head;
-  private readonly checkpoint;
+type Statement = BetterSqlite3.Statement<unknown[]>;
+interface ChainStatements {
+  insert: Statement;
+  known: Statement;
+  head: Statement;
+}
+const statements = new WeakMap<Database, ChainStatements>();
 
-  constructor(private readonly sql: Database) {
-    ensureAuditChainTable(sql);
-    this.insert = sql.prepare(`INSERT INTO ${AUDIT_CHAIN_TABLE} (seq, id, hash) VALUES (?, ?, ?)`);
-    this.known = sql.prepare(`SELECT 1 FROM ${AUDIT_CHAIN_TABLE} WHERE id = ?`);
-    this.head = sql.prepare(`SELECT seq, hash FROM ${AUDIT_CHAIN_TABLE} ORDER BY seq DESC LIMIT 1`);
-    this.checkpoint = sql.prepare(
-      "INSERT INTO audit_chain_checkpoint (name, lwt, id) VALUES ('audit', ?, ?) ON CONFLICT(name) DO UPDATE SET lwt = excluded.lwt, id = excluded.id",
-    );
+function statementsFor(sql: Database): ChainStatements {
+  let s = statements.get(sql);
+  if (!s) {
+    s = {
+      insert: sql.prepare(`INSERT INTO ${AUDIT_CHAIN_TABLE} (seq, id, hash) VALUES (?, ?, ?)`),
+      known: sql.prepare(`SELECT 1 FROM ${AUDIT_CHAIN_TABLE} WHERE id = ?`),
+      head: sql.prepare(`SELECT seq, hash FROM ${AUDIT_CHAIN_TABLE} ORDER BY seq DESC LIMIT 1`),
+    };
+    statements.set(sql, s);
   }
+  return s;
+}
 
-  /** Appends the entries not chained yet, in the order given, in one transaction. */
-  apply(docs: readonly StoredAudit[]): void {
-    if (docs.length === 0) return;
-    this.sql.transaction(() => {
-      const head = this.head.get() as { seq: number; hash: string } | undefined;
-      let seq = head?.seq ?? 0;
-      let hash = head?.hash ?? GENESIS;
-      for (const doc of docs) {
-        if (doc._meta) this.checkpoint.run(doc._meta.lwt, doc.id);
-        // Audit entries are never updated or deleted by the app; a change event for a known id adds nothing.
-        if (doc._deleted || this.known.get(doc.id)) continue;
-        seq += 1;
-        hash = entryHash(hash, doc);
-        this.insert.run(seq, doc.id, hash);
-      }
-    })();
-  }
-
-  async start(instance: RxStorageInstance<AuditDoc, unknown, unknown>): Promise<void> {
-    const row = this.sql.prepare("SELECT lwt, id FROM audit_chain_checkpoint WHERE name = 'audit'").get() as
-      | { lwt: number; id: string }
-      | undefined;
-    let checkpoint: { lwt: number; id: string } | undefined = row ? { lwt: row.lwt, id: row.id } : undefined;
-    for (;;) {
-      const batch = await getChangedDocumentsSince(instance, BATCH, checkpoint);
-      this.apply(batch.documents);
-      if (batch.documents.length < BATCH) break;
-      checkpoint = batch.checkpoint as { lwt: number; id: string };
-    }
-    this.subscription = instance.changeStream().subscribe((bulk) => {
-      this.apply(bulk.events.map((e) => e.documentData as unknown as StoredAudit));
-    });
-  }
-
-  stop(): void {
-    this.subscription?.unsubscribe();
-    this.subscription = null;
+/** Appends the entries not chained yet, in the order given; the caller's transaction holds them together. */
+export function appendToChain(sql: Database, docs: readonly StoredAudit[]): void {
+  if (docs.length === 0) return;
+  const { insert, known, head } = statementsFor(sql);
+  const last = head.get() as { seq: number; hash: string } | undefined;
+  let seq = last?.seq ?? 0;
+  let hash = last?.hash ?? GENESIS;
+  for (const doc of docs) {
+    // Audit entries are never updated or deleted by the app; a write of a known id adds nothing.
+    if (doc._deleted || known.get(doc.id)) continue;
+    seq += 1;
+    hash = entryHash(hash, doc);
+    insert.run(seq, doc.id, hash);
   }
 }
+
+/**
+ * The chain as a projection of `audit`, registered whenever the clinic database opens. It is never dropped: a
+ * rebuild from the live entries would sign whatever someone had changed in them. A new version (or a file whose
+ * chain followed the change stream) only chains the entries it lacks, in the order the storage reads them.
+ */
+export const auditChainProjection: Projection = {
+  name: 'auditChain',
+  version: 1,
+  collections: ['audit'],
+  create: (sql) => ensureAuditChainTable(sql),
+  drop: () => undefined,
+  apply: (sql, _collection, docs: readonly AnyDocument[]) => appendToChain(sql, docs as unknown as readonly StoredAudit[]),
+};
 
 export interface AuditChainReport {
   ok: boolean;

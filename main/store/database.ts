@@ -28,7 +28,7 @@ import {
 } from './rx-storage-sqlcipher';
 import type { Database } from './sqlite-file';
 import { LATEST_STORE_VERSION, runSqlMigrations } from './sql-migrations';
-import { AuditChain } from './audit-chain';
+import { auditChainProjection } from './audit-chain';
 import { conflictHandlerFor } from '../sync/conflicts';
 
 addRxPlugin(RxDBMigrationSchemaPlugin);
@@ -109,18 +109,11 @@ export async function openClinicDatabase(dataDir: string, key: Buffer, opts: Ope
       audit: { ...collections.audit, conflictHandler: conflictHandlerFor<AuditDoc>('audit') },
       settings: { ...collections.settings, conflictHandler: conflictHandlerFor<SettingDoc>('settings') },
     });
+    // The audit chain is kept in every write's transaction, for every opener (issue 11 §2, main/store/audit-chain.ts).
+    registerProjection(connection, DATABASE_NAME, auditChainProjection);
     for (const projection of opts.projections ?? []) registerProjection(connection, DATABASE_NAME, projection);
   } catch (e) {
     await rx?.close().catch(() => undefined);
-    releaseConnection(connection);
-    throw e;
-  }
-  const chain = new AuditChain(sql);
-  try {
-    await chain.start(rx.audit.storageInstance);
-  } catch (e) {
-    chain.stop();
-    await rx.close().catch(() => undefined);
     releaseConnection(connection);
     throw e;
   }
@@ -135,7 +128,6 @@ export async function openClinicDatabase(dataDir: string, key: Buffer, opts: Ope
       if (closed) return;
       closed = true;
       await opened.close();
-      chain.stop();
       releaseConnection(connection);
     },
   };

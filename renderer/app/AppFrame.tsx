@@ -1,5 +1,6 @@
-import { Layout } from 'antd';
+import { Alert, Layout } from 'antd';
 import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { SessionState } from '../../shared/api/session';
 import { ComingSoon } from '../features/coming-soon/ComingSoon';
 import { CardIdentityWatcher } from '../features/devices/CardIdentityWatcher';
@@ -11,6 +12,7 @@ import { SideNav } from './SideNav';
 import { StatusBar } from './StatusBar';
 import { useHashRoute } from './use-hash-route';
 import { useIdleTouch } from './use-idle-touch';
+import { setScopeUser } from './village-scope';
 
 type Unlocked = Extract<SessionState, { state: 'unlocked' }>;
 
@@ -20,9 +22,13 @@ export function AppFrame(props: {
   largeText: boolean;
   setLargeText: (on: boolean) => void;
 }) {
+  const { t } = useTranslation();
+  setScopeUser(props.session.user);
   const [section, navigate] = useHashRoute();
   const mainRef = useRef<HTMLDivElement>(null);
   const moved = useRef(false);
+  const current = useRef(section);
+  current.current = section;
   useIdleTouch();
 
   useEffect(() => {
@@ -33,6 +39,8 @@ export function AppFrame(props: {
       const target = n ? SECTIONS[Number(n) - 1] : undefined;
       if (!target) return;
       e.preventDefault();
+      // The shortcut of the section already open starts it over from its heading, as opening it would (issue 16).
+      if (target === current.current) mainRef.current?.querySelector<HTMLElement>('h1')?.focus();
       moved.current = true;
       navigate(target);
     };
@@ -61,6 +69,10 @@ export function AppFrame(props: {
         <SideNav current={section} onNavigate={go} />
         <Layout.Content className="app-content">
           <div ref={mainRef}>
+            {props.session.user.role === 'villageDoctor' && (props.session.user.villages ?? []).length === 0 ? (
+              // A village doctor no admin has given villages yet sees empty lists: say why (issue 11).
+              <Alert className="scope-notice" type="warning" showIcon role="alert" data-testid="no-villages" title={t('scope.noVillages')} />
+            ) : null}
             {Page ? <Page session={props.session} /> : <ComingSoon section={section} />}
           </div>
         </Layout.Content>

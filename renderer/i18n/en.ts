@@ -159,6 +159,14 @@ export const en: Shape<typeof zhCN> = {
     newPassword2: 'Repeat the new password',
     submit: 'Reset password and sign in',
   },
+  scope: {
+    forbidden: {
+      village: 'This resident is not in a village you serve, so you cannot open or change the record. An administrator can add the village in Settings → Users. The attempt has been recorded in the audit log.',
+      clinicWide: 'A village doctor sees reports of their own villages only: choose one of your villages under Scope.',
+    },
+    noVillages: 'You have not been given any villages yet, so you cannot see any resident. Ask an administrator to add your villages in Settings → Users.',
+    yourVillages: 'Your villages: {{names}}. You can see and change residents, checks, follow-ups and contracts of these villages only.',
+  },
   settings: {
     title: 'Settings',
     tabs: { clinic: 'Clinic', villages: 'Villages', users: 'Users', audit: 'Audit log', password: 'Change password' },
@@ -192,6 +200,14 @@ export const en: Shape<typeof zhCN> = {
       added: 'User added',
       reset: 'Password reset',
       removed: 'User removed',
+      rotating: 'Replacing the data key: please wait and keep this window open',
+      rotationPhase: { copy: 'Copy the database', rekey: 'Encrypt the copy with the new key', slots: 'Give the remaining accounts and the recovery key the new key', swap: 'Put the new database file in place', reopen: 'Reopen', done: 'Done' },
+      villages: 'Villages served',
+      villagesHelp: 'A village doctor sees and changes residents of the chosen villages only; township doctors, check staff and administrators see the whole township.',
+      setVillages: 'Set villages',
+      villagesSaved: 'Villages saved',
+      noVillages: 'None (sees no resident)',
+      clinicWide: 'Whole township',
       you: ' (you)',
     },
     password: {

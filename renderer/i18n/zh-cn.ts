@@ -160,6 +160,14 @@ export const zhCN = {
     newPassword2: '再次输入新密码',
     submit: '重设密码并登录',
   },
+  scope: {
+    forbidden: {
+      village: '该居民不在您负责的村，不能查看或修改。如需负责该村，请联系管理员在“设置 → 用户”中添加服务村。此次尝试已记入审计日志。',
+      clinicWide: '乡村医生只能查看自己负责的村的报表，请在“范围”中选择您负责的村。',
+    },
+    noVillages: '您还没有分配负责的村，所以看不到任何居民档案。请联系管理员在“设置 → 用户”中为您添加服务村。',
+    yourVillages: '您负责的村：{{names}}。您只能查看和修改这些村的居民档案、体检、随访和签约。',
+  },
   settings: {
     title: '设置',
     tabs: { clinic: '机构信息', villages: '村庄', users: '用户', audit: '审计日志', password: '修改密码' },
@@ -193,6 +201,14 @@ export const zhCN = {
       added: '已添加用户',
       reset: '密码已重设',
       removed: '已删除用户',
+      rotating: '正在更换数据密钥，请稍候，不要关闭窗口',
+      rotationPhase: { copy: '复制数据库', rekey: '用新密钥加密副本', slots: '为其余账户和恢复密钥换上新密钥', swap: '换上新的数据库文件', reopen: '重新打开', done: '完成' },
+      villages: '服务村',
+      villagesHelp: '乡村医生只能查看和修改所选村的居民；乡镇医生、体检人员和管理员可看全镇。',
+      setVillages: '设置服务村',
+      villagesSaved: '服务村已保存',
+      noVillages: '未分配（看不到任何居民）',
+      clinicWide: '全镇',
       you: '（当前用户）',
     },
     password: {

@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import type { ErrorPayload } from './errors';
 import { app, StatusSnapshot } from './app';
-import { session, SessionState, users } from './session';
+import { KeyRotationProgress, session, SessionState, users } from './session';
 import { healthChecks, households, residents } from './residents';
 import { audit, settings } from './settings';
 import { followups, registries, worklist, WorklistChanged } from './followups';
@@ -38,6 +38,8 @@ export const events = {
   'device.identity': IdentityRead,
   /** The sync state with the county platform changed (state, pending, progress, errors). */
   'sync.changed': SyncStatus,
+  /** A data-key rotation (removing a user, a compromised password) moved to its next step; the admin watches it. */
+  'session.rotation': KeyRotationProgress,
 } as const;
 export type AppEvents = typeof events;
 export type EventName = keyof AppEvents;

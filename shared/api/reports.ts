@@ -95,32 +95,32 @@ export type ExportedFile = z.infer<typeof ExportedFile>;
 const ReportQuery = z.object({ period: ReportPeriodInput, scope: ReportScope.default({ kind: 'clinic' }) }).strict();
 
 export const reports = {
-  /** The report of one period and scope. Errors: LOCKED, OUT_OF_JURISDICTION, NOT_FOUND (team). */
-  get: method({ scope: 'clinic', input: ReportQuery, output: Report }),
-  /** The same indicators for `count` periods ending with `period`, oldest first. Errors: LOCKED, OUT_OF_JURISDICTION, NOT_FOUND. */
-  trend: method({ scope: 'clinic',
+  /** The report of one period and scope. Errors: LOCKED, FORBIDDEN (for a village doctor: the clinic, a team or another village), OUT_OF_JURISDICTION, NOT_FOUND (team). */
+  get: method({ scope: 'village', input: ReportQuery, output: Report }),
+  /** The same indicators for `count` periods ending with `period`, oldest first. Errors: LOCKED, FORBIDDEN, OUT_OF_JURISDICTION, NOT_FOUND. */
+  trend: method({ scope: 'village',
     input: z.object({ period: ReportPeriodInput, scope: ReportScope.default({ kind: 'clinic' }), count: z.number().int().min(1).max(24).default(12) }).strict(),
     output: z.array(TrendPoint),
   }),
-  /** The residents behind one number. Errors: LOCKED, OUT_OF_JURISDICTION, NOT_FOUND, NOT_SUPPORTED (an entered denominator has no list). */
-  residents: method({ scope: 'clinic', audit: 'residentRead',
+  /** The residents behind one number. Errors: LOCKED, FORBIDDEN, OUT_OF_JURISDICTION, NOT_FOUND, NOT_SUPPORTED (an entered denominator has no list). */
+  residents: method({ scope: 'village', audit: 'residentRead',
     input: z.object({ period: ReportPeriodInput, scope: ReportScope.default({ kind: 'clinic' }), indicator: IndicatorId, side: ListSide }).strict(),
     output: z.object({ total: z.number().int(), rows: z.array(ListedResident) }),
   }),
   /** BP, fasting glucose and weight of one resident over time, from completed records. Errors: LOCKED, NOT_FOUND. */
   residentTrend: method({ scope: 'village', audit: 'residentRead', input: z.object({ residentId: z.string().min(1).max(64) }).strict(), output: z.array(MeasurementPoint) }),
-  /** The report as an .xlsx a county office can file (aggregate figures, no names); audited. Errors: LOCKED, OUT_OF_JURISDICTION, NOT_FOUND. */
-  exportXlsx: method({ scope: 'clinic', input: ReportQuery, output: ExportedFile }),
+  /** The report as an .xlsx a county office can file (aggregate figures, no names); audited. Errors: LOCKED, FORBIDDEN, OUT_OF_JURISDICTION, NOT_FOUND. */
+  exportXlsx: method({ scope: 'village', input: ReportQuery, output: ExportedFile }),
   /**
    * The residents behind one number as .xlsx (names, record and ID numbers: identifiable). `confirmed` must be true:
-   * the UI has told the user what the file contains. Audited. Errors: LOCKED, OUT_OF_JURISDICTION, NOT_FOUND, NOT_SUPPORTED.
+   * the UI has told the user what the file contains. Audited. Errors: LOCKED, FORBIDDEN, OUT_OF_JURISDICTION, NOT_FOUND, NOT_SUPPORTED.
    */
-  exportResidents: method({ scope: 'clinic',
+  exportResidents: method({ scope: 'village',
     input: z.object({ period: ReportPeriodInput, scope: ReportScope.default({ kind: 'clinic' }), indicator: IndicatorId, side: ListSide, confirmed: z.literal(true) }).strict(),
     output: ExportedFile,
   }),
-  /** Records that the report was printed (the print view); printing itself happens in the window. Errors: LOCKED. */
-  notePrinted: method({ scope: 'clinic', input: ReportQuery, output: z.object({ ok: z.literal(true) }) }),
+  /** Records that the report was printed (the print view); printing itself happens in the window. Errors: LOCKED, FORBIDDEN. */
+  notePrinted: method({ scope: 'village', input: ReportQuery, output: z.object({ ok: z.literal(true) }) }),
 };
 
 export const denominators = {

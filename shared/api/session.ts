@@ -26,6 +26,11 @@ export const SessionUser = z.object({
   username: z.string(),
   displayName: z.string(),
   role: Role,
+  /**
+   * 服务村: the village codes a village doctor serves, set by an admin. Only a village doctor's calls are limited to
+   * them (shared/domain/access-scope.ts); absent or empty for a village doctor means no resident-level data at all.
+   */
+  villages: z.array(z.string()).optional(),
 });
 export type SessionUser = z.infer<typeof SessionUser>;
 
@@ -106,17 +111,41 @@ export const session = {
 export const KeyRotation = z.object({ droppedUsers: z.array(z.string()), recoveryKey: z.string().nullable() });
 export type KeyRotation = z.infer<typeof KeyRotation>;
 
+/** Where a data-key rotation is (main/store/key-rotation.ts): copy, re-encrypt, rewrap slots, swap, reopen, done. */
+export const RotationPhase = z.enum(['copy', 'rekey', 'slots', 'swap', 'reopen', 'done']);
+export type RotationPhase = z.infer<typeof RotationPhase>;
+export const KeyRotationProgress = z.object({ phase: RotationPhase });
+export type KeyRotationProgress = z.infer<typeof KeyRotationProgress>;
+
 export const UserSummary = SessionUser.extend({ createdAt: z.number() });
+
+/** The village codes a user serves: distinct, at most 50 (a village doctor serves one or a few). */
+export const UserVillages = z
+  .array(z.string().regex(/^\d{12}$/, 'validation.villageCode'))
+  .max(50)
+  .refine((codes) => new Set(codes).size === codes.length, 'validation.duplicateVillage');
 export type UserSummary = z.infer<typeof UserSummary>;
 
 export const users = {
   /** 用户管理: everyone who can sign in to this clinic. Errors: FORBIDDEN. */
   list: method({ input: z.object({}).strict(), output: z.array(UserSummary), access: 'admin' }),
-  /** Add a user with their own key slot. Errors: USER_EXISTS, WEAK_PASSWORD, FORBIDDEN. */
+  /** Add a user with their own key slot (and a village doctor's villages). Errors: USER_EXISTS, WEAK_PASSWORD, VALIDATION_FAILED (unknown village), FORBIDDEN. */
   add: method({
     input: z
-      .object({ username: Username, displayName: z.string().trim().min(1).max(40), role: Role, password: NewPassword })
+      .object({
+        username: Username,
+        displayName: z.string().trim().min(1).max(40),
+        role: Role,
+        password: NewPassword,
+        villages: UserVillages.default([]),
+      })
       .strict(),
+    output: UserSummary,
+    access: 'admin',
+  }),
+  /** 服务村: set the villages a user serves (what a village doctor may see and change). Errors: NOT_FOUND, VALIDATION_FAILED (unknown village), FORBIDDEN. */
+  setVillages: method({
+    input: z.object({ username: Username, villages: UserVillages }).strict(),
     output: UserSummary,
     access: 'admin',
   }),

@@ -59,6 +59,8 @@ export const ELDERLY_REQUIRED_PATHS = [
 ] as const;
 
 function present(obj: unknown, path: string): boolean {
+  // Health guidance is given in either field of 健康指导 (health-check-rules, ELDERLY_ASKED_PATHS).
+  if (path === 'guidance' && present(obj, 'riskControl')) return true;
   let cur: unknown = obj;
   for (const part of path.split('.')) {
     if (typeof cur !== 'object' || cur === null) return false;

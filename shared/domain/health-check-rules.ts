@@ -193,8 +193,28 @@ function checkAges(c: HealthCheckDraft, age: number, findings: CheckFindings): v
 }
 
 /**
+ * What a 65+ check cannot be completed without besides the self-care assessment (README §1, elderly package: the
+ * status self-assessments and the health guidance). These are asked and given at the check itself, so unlike lab
+ * results, which may come later and are confirmed as warnings (health-check-judgement), they refuse completion.
+ * Guidance is either field of 健康指导: 健康指导 (enrol, recheck, refer) or 危险因素控制 (which carries 其他 for the
+ * elderly advice on falls and vaccination), since a healthy resident gets no 复查 or 转诊.
+ */
+export const ELDERLY_ASKED_PATHS = ['generalCondition.elderSelfHealth', 'generalCondition.elderCognition', 'generalCondition.elderMood'] as const;
+
+function elderlyAskedMissing(c: HealthCheckDraft): FieldIssue[] {
+  const g = c.generalCondition;
+  const out: FieldIssue[] = [];
+  for (const path of ELDERLY_ASKED_PATHS) {
+    const key = path.slice('generalCondition.'.length) as 'elderSelfHealth' | 'elderCognition' | 'elderMood';
+    if (g?.[key] === undefined) out.push({ path, message: 'validation.elderlyItemRequired' });
+  }
+  if ((c.guidance ?? []).length === 0 && (c.riskControl ?? []).length === 0) out.push({ path: 'guidance', message: 'validation.elderlyGuidanceRequired' });
+  return out;
+}
+
+/**
  * All plausibility findings for a check. `complete` adds the completion rules: core fields and, for a resident
- * aged 65 or more on the check date, the self-care assessment.
+ * aged 65 or more on the check date, the self-care assessment and the items of ELDERLY_ASKED_PATHS and guidance.
  */
 export function checkHealthCheck(c: HealthCheckDraft, ctx: CheckContext, mode: 'draft' | 'complete'): CheckFindings {
   const findings: CheckFindings = { errors: [], warnings: [] };
@@ -238,6 +258,7 @@ export function checkHealthCheck(c: HealthCheckDraft, ctx: CheckContext, mode: '
     if (computed.ageAtCheck >= 65 && computed.elderSelfCare === undefined) {
       findings.errors.push({ path: 'selfCare', message: 'validation.selfCareRequired' });
     }
+    if (computed.ageAtCheck >= 65) for (const issue of elderlyAskedMissing(c)) findings.errors.push(issue);
   }
   return findings;
 }

@@ -12,6 +12,7 @@ import { DeviceSources } from './device-source';
 import type { FieldIssue } from '../api/errors';
 import { compareDates, type CalendarDate } from '../domain/dates';
 import { HTN_EMERGENCY_SIGNS, T2DM_EMERGENCY_SIGNS } from '../domain/followup-emergency';
+import { Signature } from './contract';
 import { DateOfCare } from './resident';
 
 const text = (max = 100) => z.string().trim().max(max);
@@ -41,8 +42,19 @@ export const Medication = z.object({
 });
 export type Medication = z.infer<typeof Medication>;
 
-/** 胰岛素 (T2DM). */
-export const Insulin = z.object({ type: text(60), usageAndDose: text(200) });
+/**
+ * 胰岛素 (T2DM), in 用药情况 and in 用药调整意见 (issue 12): the kind, units per injection and injections a day, so the
+ * 随访服务记录表 prints 种类 / 用法和用量 the same way for every record. Form version 2; version 1 had one free-text
+ * `usageAndDose` beside `type` (form-versions.ts moves both into this shape).
+ */
+export const Insulin = z.object({
+  kind: text(60).min(1, 'validation.required'),
+  /** IU per injection. */
+  doseUnits: opt(range(0, 200)),
+  timesPerDay: opt(intRange(1, 6)),
+  /** Anything the three fields do not say (a sliding scale, 餐前 …); version 1's free text lands here. */
+  usage: opt(text(200)),
+});
 export type Insulin = z.infer<typeof Insulin>;
 
 /** 转诊: the referral made at this visit; `result` (1 到位, 2 不到位) is filled in by the 2-week check. */
@@ -129,6 +141,8 @@ const common = {
   /** Name typed or the signed-in doctor's display name. */
   doctorSignature: opt(text(40)),
   residentSignature: opt(text(40)),
+  /** 居民（家属）签名 drawn on the pad, as on the contract (issue 12). */
+  residentSignatureImage: opt(Signature),
   remark: opt(text(500)),
   /** Local variants (患者接受管理度, 饮食合理性评价 …), keyed by the county's field id. */
   extensions: z.record(z.string().max(40), z.union([z.string().max(200), z.number(), z.boolean(), z.null()])).optional(),
@@ -169,6 +183,8 @@ export const T2dmFollowup = z.object({
   /** 1 无, 2 偶尔, 3 频繁 */
   hypoglycemia: opt(Level3),
   insulin: opt(Insulin),
+  /** The insulin part of 用药调整意见 (issue 12); the tablets are in `medAdjustment`. */
+  insulinAdjustment: opt(Insulin),
 });
 export type T2dmFollowup = z.infer<typeof T2dmFollowup>;
 

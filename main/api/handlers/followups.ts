@@ -30,7 +30,10 @@ export function followupsHandlers(services: AppServices): HandlersFor<typeof fol
 export function worklistHandlers(services: AppServices): HandlersFor<typeof worklist, CallContext> {
   const w = () => services.clinic().worklist;
   return {
-    get: (filter) => w().get(filter),
+    get: (filter) => {
+      const scope = services.clinic().scope;
+      return w().get(filter, (villageCode) => scope.sees(villageCode));
+    },
     forResident: ({ residentId }) => w().forResident(residentId),
   };
 }

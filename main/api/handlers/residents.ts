@@ -6,8 +6,8 @@ import type { CallContext } from '../context';
 export function residentsHandlers(services: AppServices): HandlersFor<typeof residents, CallContext> {
   const r = () => services.clinic().residents;
   return {
-    search: ({ query, limit }) => r().search(query, limit),
-    list: (filter) => r().list(filter),
+    search: ({ query, limit }) => r().search(query, limit, services.clinic().scope.visible),
+    list: (filter) => r().list(filter, services.clinic().scope.visible),
     get: ({ id }) => r().get(id),
     create: ({ input, clientId }) => r().create(input, clientId),
     update: ({ id, input }) => r().update(id, input),
@@ -31,7 +31,7 @@ export function householdsHandlers(services: AppServices): HandlersFor<typeof ho
 export function healthChecksHandlers(services: AppServices): HandlersFor<typeof healthChecks, CallContext> {
   const c = () => services.clinic().healthChecks;
   return {
-    recent: ({ since, limit }) => c().recent(since, limit),
+    recent: ({ since, limit }) => c().recent(since, limit, services.clinic().scope.visible),
     get: ({ id }) => c().get(id),
     forResident: ({ residentId }) => c().forResident(residentId),
     saveDraft: ({ id, data, clientId }) => c().saveDraft(id, data, clientId),

@@ -1,8 +1,9 @@
 import type { app as appDomain } from '../../../shared/api/app';
-import type { session, users } from '../../../shared/api/session';
+import type { session, users, UserSummary } from '../../../shared/api/session';
 import { AppError } from '../../../shared/api/errors';
 import type { HandlersFor } from '../../../shared/api/method';
 import type { AppServices } from '../../services/app-services';
+import type { ClinicSettingsRepo, UserProfile } from '../../services/settings-repo';
 import type { CallContext } from '../context';
 
 export function appHandlers(services: AppServices): HandlersFor<typeof appDomain, CallContext> {
@@ -45,20 +46,28 @@ export function sessionHandlers(services: AppServices): HandlersFor<typeof sessi
 export function usersHandlers(services: AppServices): HandlersFor<typeof users, CallContext> {
   const s = services.session;
   return {
-    list: async () => {
-      const profiles = await s.current().settings.users();
-      return profiles.map((p) => ({ id: p.userId, username: p.username, displayName: p.displayName, role: p.role, createdAt: p.createdAt }));
-    },
-    add: async ({ username, displayName, role, password }) => {
+    list: async () => (await s.current().settings.users()).map(userSummary),
+    add: async ({ username, displayName, role, password, villages }) => {
       const u = s.current();
       const existing = await u.settings.users();
       if (existing.some((p) => p.username.toLowerCase() === username.toLowerCase())) throw new AppError('USER_EXISTS');
-      const profile = { userId: crypto.randomUUID(), username, displayName, role, createdAt: services.clock.now() };
+      await assertKnownVillages(u.settings, villages);
+      const profile = { userId: crypto.randomUUID(), username, displayName, role, villages, createdAt: services.clock.now() };
       const vault = await s.vault();
       await vault.addUser({ userId: profile.userId, username, password }, u.dataKey);
       await u.settings.putUser(profile);
-      await u.audit.record({ action: 'userAdd', collection: 'settings', recordId: `user:${profile.userId}`, detail: role });
-      return { id: profile.userId, username, displayName, role, createdAt: profile.createdAt };
+      await u.audit.record({ action: 'userAdd', collection: 'settings', recordId: `user:${profile.userId}`, detail: [role, ...villages].join(' ') });
+      return userSummary(profile);
+    },
+    setVillages: async ({ username, villages }) => {
+      const u = s.current();
+      const profile = (await u.settings.users()).find((p) => p.username.toLowerCase() === username.toLowerCase());
+      if (!profile) throw new AppError('NOT_FOUND', { username });
+      await assertKnownVillages(u.settings, villages);
+      const next = { ...profile, villages };
+      await u.settings.putUser(next);
+      await u.audit.record({ action: 'userVillages', collection: 'settings', recordId: `user:${profile.userId}`, detail: villages.join(' ') });
+      return userSummary(next);
     },
     resetPassword: async ({ username, newPassword, isCompromised }) => {
       const u = s.current();
@@ -88,4 +97,15 @@ export function usersHandlers(services: AppServices): HandlersFor<typeof users, 
       return { ok: true as const, rotation: await s.rotateDataKey() };
     },
   };
+}
+
+function userSummary(p: UserProfile): UserSummary {
+  return { id: p.userId, username: p.username, displayName: p.displayName, role: p.role, villages: p.villages ?? [], createdAt: p.createdAt };
+}
+
+/** A user can only be given villages the clinic has (设置 → 村): anything else is VALIDATION_FAILED on that entry. */
+async function assertKnownVillages(settings: ClinicSettingsRepo, villages: readonly string[]): Promise<void> {
+  const known = new Set((await settings.clinic()).villages.map((v) => v.code));
+  const fields = villages.flatMap((code, i) => (known.has(code) ? [] : [{ path: `villages.${i}`, message: 'validation.unknownVillage', params: { code } }]));
+  if (fields.length > 0) throw new AppError('VALIDATION_FAILED', { villages: fields.map((f) => f.params.code) }, 'VALIDATION_FAILED', fields);
 }

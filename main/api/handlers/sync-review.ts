@@ -13,7 +13,12 @@ export function syncReviewService(services: AppServices): SyncReviewService {
 export function syncReviewHandlers(services: AppServices): HandlersFor<typeof syncReview, CallContext> {
   const r = () => syncReviewService(services);
   return {
-    list: ({ status }) => r().list(status),
+    list: async ({ status }) => {
+      const scope = services.clinic().scope;
+      const items = await r().list(status);
+      const seen = await Promise.all(items.map((i) => scope.seesReview(i)));
+      return items.filter((_, i) => seen[i]);
+    },
     settleConflict: ({ id, choices }) => r().settleConflict(id, choices),
     settleDuplicate: ({ id, decision, keepId, reason }) => r().settleDuplicate(id, decision, keepId, reason),
     scanDuplicates: async () => ({ queued: await r().queueDuplicates('local') }),

@@ -191,7 +191,8 @@ export function patientWork(entry: PatientEntry, today: CalendarDate, upcomingDa
     today,
   );
   const signedAhead = contracts.some((c) => c.signDate && !c.terminatedDate && compareDates(c.startDate, today) > 0);
-  if (tags.length > 0 && inForce.length === 0 && !signedAhead) {
+  // During the renewal window a lapsed contract's own overdue line says it; 未签约 follows once the window closes.
+  if (tags.length > 0 && inForce.length === 0 && !signedAhead && lapsed.length === 0) {
     // Overdue when a previous contract lapsed without renewal; a resident never signed is simply due.
     const lastEnd = contracts.filter((c) => c.signDate && compareDates(c.endDate, today) < 0).map((c) => c.endDate).sort(compareDates).pop();
     const status = lastEnd ? 'overdue' : 'due';

@@ -5,8 +5,8 @@
  */
 import type { Disease, EnrolmentInput, RegistryView } from '../../../shared/api/followups';
 import { AppError, type FieldIssue } from '../../../shared/api/errors';
-import { ageOn, compareDates } from '../../../shared/domain/dates';
-import { SCREENING_AGE } from '../../../shared/domain/screening';
+import { enrolmentAgeIssue } from '../../../shared/domain/chronic-enrolment';
+import { compareDates } from '../../../shared/domain/dates';
 import type { EncounterDoc, ResidentDoc } from '../../../shared/schemas/collections';
 import { ChronicEnrolment, type RegistryStatus } from '../../../shared/schemas/followup';
 import { v7 as uuidv7 } from 'uuid';
@@ -91,9 +91,8 @@ export class RegistriesService {
       issues.push({ path: 'enrolment.diagnosisDate', message: 'validation.followup.beforeBirth' });
     }
     // README §1: HTN / T2DM management is for residents aged 35+; a younger patient needs the doctor's reason.
-    if (ageOn(resident.birthDate, input.enrolledDate) < SCREENING_AGE && (input.ageOverrideReason?.trim().length ?? 0) < 2) {
-      issues.push({ path: 'enrolment.ageOverrideReason', message: 'validation.under35Reason' });
-    }
+    const ageIssue = enrolmentAgeIssue(resident.birthDate, input.enrolledDate, input.ageOverrideReason);
+    if (ageIssue) issues.push(ageIssue);
     if (issues.length > 0) throw validationFailed(issues);
     const form = ChronicEnrolment.parse({ ...input, status: 'active' });
     const type = TYPE[input.disease];

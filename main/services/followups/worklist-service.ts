@@ -94,7 +94,8 @@ export class WorklistService {
     return rows;
   }
 
-  async get(filter: WorklistFilter): Promise<Worklist> {
+  /** `sees`: whether the caller may see a village's residents (issue 11); rows of other villages are left out. */
+  async get(filter: WorklistFilter, sees: (villageCode: string) => boolean = () => true): Promise<Worklist> {
     await this.index.ready();
     const today = clinicToday(this.ctx);
     const villages = await villageNames(this.ctx);
@@ -107,6 +108,7 @@ export class WorklistService {
     let total = 0;
     for (const { row, doctors } of this.all(today, filter.upcomingDays)) {
       if (filter.villageCode && row.villageCode !== filter.villageCode) continue;
+      if (!sees(row.villageCode)) continue;
       if (kinds && !kinds.has(row.kind)) continue;
       if (statuses && !statuses.has(row.status)) continue;
       if (doctor && !doctors.includes(doctor)) continue;

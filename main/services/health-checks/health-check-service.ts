@@ -81,12 +81,13 @@ export class HealthChecksService {
     return views.sort((a, b) => b.checkDate.localeCompare(a.checkDate) || b.updatedAt - a.updatedAt);
   }
 
-  async recent(since: string, limit: number): Promise<RecentCheck[]> {
+  /** `visible`: the villages the caller may see (null: all); checks of other villages' residents are left out. */
+  async recent(since: string, limit: number, visible: ReadonlySet<string> | null = null): Promise<RecentCheck[]> {
     // The ['type', 'date'] index answers this as a range scan. An amendment may have moved the date of a check
     // from before `since`: its original is read too, so the shown version decides, as everywhere else.
-    const inRange = (await this.ctx.db.rx.encounters.find({ selector: { type: 'healthCheck', date: { $gte: since } } }).exec()).map(
-      (d) => d.toJSON() as EncounterDoc,
-    );
+    const inRange = (await this.ctx.db.rx.encounters.find({ selector: { type: 'healthCheck', date: { $gte: since } } }).exec())
+      .map((d) => d.toJSON() as EncounterDoc)
+      .filter((d) => visible === null || visible.has(d.villageCode));
     const missingRoots = [...new Set(inRange.filter((d) => d.amends).map((d) => d.amends))].filter((id) => !inRange.some((d) => d.id === id));
     const roots = missingRoots.length > 0 ? [...(await this.ctx.db.rx.encounters.findByIds(missingRoots).exec()).values()].map((d) => d.toJSON() as EncounterDoc) : [];
     const rootIds = [...new Set([...inRange.filter((d) => !d.amends).map((d) => d.id), ...roots.map((d) => d.id)])];

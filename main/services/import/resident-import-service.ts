@@ -3,18 +3,20 @@
  * form's own schema and the clinic's villages; a row whose ID number (18-character form) is already on a live record
  * is a duplicate: it updates that record's name, phone and address where the file differs and never creates a
  * second one, so running the same file again changes nothing. The dry run and the import share one plan; the
- * import writes the residents in one bulk write, then the households and the updates, and audits the batch.
+ * import writes everything in one unit of work (`run`).
  */
 import { v7 as uuidv7 } from 'uuid';
-import type { FieldIssue } from '../../../shared/api/errors';
+import { AppError, type FieldIssue } from '../../../shared/api/errors';
 import { zodIssuesToFields } from '../../../shared/api/fields';
 import type { ImportPlan, ImportRowResult } from '../../../shared/api/imports';
+import { idNumberForms, storedIdNumber } from '../../../shared/domain/id-number';
 import { idKey, mapRow, suggestMapping, type ColumnMapping } from '../../../shared/domain/resident-import';
 import type { HouseholdDoc, ResidentDoc } from '../../../shared/schemas/collections';
 import { residentInputFor, type ResidentInput } from '../../../shared/schemas/resident';
 import { clinicToday, type ClinicContext } from '../clinic-context';
 import { readAll } from '../reports/indicator-input';
-import { issueRecordNos } from '../residents/record-numbers';
+import { issueRecordNosIn } from '../residents/record-numbers';
+import { stripMeta, type Stored } from '../unit-of-work';
 import { parseTable } from './parse-table';
 
 const UPDATABLE = ['name', 'phone', 'currentAddress'] as const;
@@ -96,48 +98,55 @@ export class ResidentImportService {
     return this.planFor(fileName, base64, mapping).then((p) => p.plan);
   }
 
+  /**
+   * One unit of work (DESIGN.md §6): the record-number cursor, the residents, their households, the updates and
+   * every audit entry commit together or not at all. Duplicates are checked again inside it, so a resident created
+   * (or imported) since the plan was made is never created twice: the import is refused with CONFLICT instead.
+   */
   async run(fileName: string, base64: string, mapping: ColumnMapping): Promise<ImportPlan> {
     const { plan, creates, updates } = await this.planFor(fileName, base64, mapping);
     const now = this.ctx.clock.now();
-    const recordNos = await issueRecordNos(this.ctx, creates.map((c) => c.input.villageCode));
-    const docs: ResidentDoc[] = creates.map((c, i) => {
+    const docs: ResidentDoc[] = creates.map((c) => {
       const { householdId: _ignored, ...form } = c.input;
+      const stored = c.input.idNumber ? storedIdNumber(c.input.idType, c.input.idNumber) : null;
       return {
         id: uuidv7(),
         clinicCode: this.ctx.clinicCode,
         villageCode: c.input.villageCode,
-        recordNo: recordNos[i] ?? '',
+        recordNo: '',
         name: c.input.name,
-        idNumber: c.input.idNumber?.toUpperCase() ?? '',
+        idNumber: stored?.idNumber ?? '',
         phone: c.input.phone ?? '',
         birthDate: c.input.birthDate,
         sex: Number(c.input.sex),
         householdId: '',
         status: 'active',
-        data: { ...form, ...(c.input.idNumber ? { idNumber: c.input.idNumber.toUpperCase() } : {}) },
+        data: { ...form, ...(stored ?? {}) },
         createdAt: now,
         updatedAt: now,
       };
     });
     const households = this.households(creates, docs, now);
-    const inserted = await this.ctx.db.rx.residents.bulkInsert(docs);
-    if (inserted.error.length > 0) throw new Error(`import: ${inserted.error.length} residents not written (${inserted.error[0]?.status ?? ''})`);
-    if (households.length > 0) await this.ctx.db.rx.households.bulkInsert(households);
-    for (const u of updates) {
-      const rx = await this.ctx.db.rx.residents.findOne(u.doc.id).exec();
-      const { name, phone } = u.changes;
-      await rx?.incrementalPatch({
-        ...(name ? { name } : {}),
-        ...(phone ? { phone } : {}),
-        data: { ...u.doc.data, ...u.changes },
-        updatedAt: now,
+    const forms = creates.flatMap((c) => (c.input.idNumber ? idNumberForms(c.input.idType, c.input.idNumber) : []));
+    this.ctx.uow.run((tx) => {
+      const clash = forms.length > 0 ? tx.find('residents', { selector: { idNumber: { $in: forms } } })[0] : undefined;
+      if (clash) throw new AppError('CONFLICT', { reason: 'duplicateSincePlan', existingId: clash.id, recordNo: clash.recordNo });
+      const recordNos = issueRecordNosIn(tx, this.ctx, creates.map((c) => c.input.villageCode));
+      docs.forEach((d, i) => {
+        d.recordNo = recordNos[i] ?? '';
+        tx.insert('residents', d);
       });
-    }
-    await this.ctx.audit.recordMany([
-      { action: 'import', collection: 'residents', recordId: fileName.slice(0, 60), detail: `import ${fileName}: ${plan.created} created, ${plan.updated} updated, ${plan.unchanged} unchanged, ${plan.rejected} rejected` },
-      ...docs.map((d) => ({ action: 'insert', collection: 'residents', recordId: d.id, residentId: d.id, detail: `import ${fileName}` })),
-      ...updates.map((u) => ({ action: 'update', collection: 'residents', recordId: u.doc.id, residentId: u.doc.id, detail: `import ${fileName}: ${Object.keys(u.changes).join(',')}` })),
-    ]);
+      for (const household of households) tx.insert('households', household);
+      for (const u of updates) {
+        // The record as the plan read it: a change since then is a CONFLICT, not an overwrite.
+        const current = u.doc as Stored<'residents'>;
+        const { name, phone } = u.changes;
+        tx.update('residents', current, { ...stripMeta(current), ...(name ? { name } : {}), ...(phone ? { phone } : {}), data: { ...u.doc.data, ...u.changes }, updatedAt: now });
+      }
+      tx.audit({ action: 'import', collection: 'residents', recordId: fileName.slice(0, 60), detail: `import ${fileName}: ${plan.created} created, ${plan.updated} updated, ${plan.unchanged} unchanged, ${plan.rejected} rejected` });
+      for (const d of docs) tx.audit({ action: 'insert', collection: 'residents', recordId: d.id, residentId: d.id, detail: `import ${fileName}` });
+      for (const u of updates) tx.audit({ action: 'update', collection: 'residents', recordId: u.doc.id, residentId: u.doc.id, detail: `import ${fileName}: ${Object.keys(u.changes).join(',')}` });
+    });
     return plan;
   }
 

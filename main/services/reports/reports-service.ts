@@ -1,14 +1,14 @@
 /**
  * 报表: the clinic's indicators for a period and scope, computed by the pure shared functions over arrays read
- * from the collections (indicator-input.ts). Exports are audited; the identifiable one needs a confirmation that
+ * from the indicator projection (indicator-projection.ts, mapped by shared/domain/indicators/from-documents.ts). Exports are audited; the identifiable one needs a confirmation that
  * the door checks (`confirmed: true`).
  */
-import type { Subscription } from 'rxjs';
 import type { IndicatorFigure, ListedResident, ListSide, MeasurementPoint, Report, ReportPeriodInput, ReportScope } from '../../../shared/api/reports';
 import { AppError } from '../../../shared/api/errors';
 import { compareDates } from '../../../shared/domain/dates';
 import {
   computeIndicators,
+  currentEvents,
   indicatorWindow,
   INDICATOR_IDS,
   latestVersions,
@@ -28,7 +28,8 @@ import type { Denominator } from '../../../shared/schemas/denominator';
 import { villageNames, type ClinicContext } from '../clinic-context';
 import type { TeamsService } from '../contracting/teams-service';
 import { DenominatorsRepo } from './denominators-repo';
-import { encounterRecord, loadIndicatorInput } from './indicator-input';
+import { encounterRecord } from '../../../shared/domain/indicators/from-documents';
+import { LiveIndicatorInput } from './live-indicator-input';
 import { reportWorkbook, residentsWorkbook } from './report-xlsx';
 
 export interface ResolvedScope {
@@ -50,29 +51,19 @@ const figures = (set: IndicatorSet): IndicatorFigure[] => INDICATOR_IDS.map((id)
 
 export class ReportsService {
   readonly denominators: DenominatorsRepo;
-  /** The last loaded input, dropped on any change to the collections it reads: one screen asks for a report, its trend and lists in a row. */
-  private cached: Promise<IndicatorInput> | null = null;
-  private readonly subscriptions: Subscription[];
+  /** The input, read once and kept current from the change events: one screen asks for a report, its trend and lists in a row. */
+  private readonly live: LiveIndicatorInput;
 
   constructor(
     private readonly ctx: ClinicContext,
     private readonly teams: TeamsService,
   ) {
     this.denominators = new DenominatorsRepo(ctx);
-    const drop = () => {
-      this.cached = null;
-    };
-    const rx = ctx.db.rx;
-    this.subscriptions = [
-      rx.residents.storageInstance.changeStream().subscribe(drop),
-      rx.encounters.storageInstance.changeStream().subscribe(drop),
-      rx.contracts.storageInstance.changeStream().subscribe(drop),
-      rx.settings.storageInstance.changeStream().subscribe(drop),
-    ];
+    this.live = new LiveIndicatorInput(ctx.db, () => this.teams.listPackages());
   }
 
   stop(): void {
-    for (const s of this.subscriptions) s.unsubscribe();
+    this.live.stop();
   }
 
   async resolveScope(scope: ReportScope): Promise<ResolvedScope> {
@@ -95,12 +86,7 @@ export class ReportsService {
   }
 
   private input(): Promise<IndicatorInput> {
-    const loading = (this.cached ??= this.teams.listPackages().then((packages) => loadIndicatorInput(this.ctx.db, packages)));
-    // A failed load is not remembered: the next call reads again.
-    loading.catch(() => {
-      if (this.cached === loading) this.cached = null;
-    });
-    return loading;
+    return this.live.get();
   }
 
   private denominatorsFor(entries: readonly Denominator[], villageCodes: readonly string[], on: string): ScopeDenominators {
@@ -140,7 +126,7 @@ export class ReportsService {
   /** Counts of the period itself, for the residents of the scope. */
   private activity(input: IndicatorInput, inScope: ReadonlySet<string>, dates: { start: string; end: string }): Report['activity'] {
     const within = (d: string) => compareDates(d, dates.start) >= 0 && compareDates(d, dates.end) <= 0;
-    const events = latestVersions(input.encounters).filter((e) => inScope.has(e.residentId) && within(e.date));
+    const events = currentEvents(input).filter((e) => inScope.has(e.residentId) && within(e.date));
     const followups = events.filter((e) => e.type === 'htnFollowup' || e.type === 't2dmFollowup');
     return {
       newRecords: input.residents.filter((r) => inScope.has(r.id) && within(r.createdDate)).length,

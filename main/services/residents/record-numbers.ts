@@ -7,6 +7,7 @@
 import { AppError } from '../../../shared/api/errors';
 import { FIRST_DEVICE_BLOCK, initialSerialState, nextSerial, type SerialState } from '../../../shared/domain/record-number';
 import type { ClinicContext } from '../clinic-context';
+import type { WriteTx } from '../unit-of-work';
 
 function docId(deviceId: string): string {
   return `recordBlock:${deviceId}`;
@@ -32,14 +33,14 @@ export async function issueRecordNo(ctx: Pick<ClinicContext, 'db' | 'clinicCode'
 }
 
 /**
- * Record numbers for a batch (an import), one per village code in order: the cursor moves once and is saved
- * before any of the residents is written, as for one number.
+ * Record numbers for a batch (an import), one per village code in order, inside its unit of work: the cursor is written in the transaction that writes the residents, so
+ * they commit together (no serial skipped) or not at all (none used); never one number twice either way.
  */
-export async function issueRecordNos(ctx: Pick<ClinicContext, 'db' | 'clinicCode' | 'deviceId' | 'clock'>, villageCodes: readonly string[]): Promise<string[]> {
+export function issueRecordNosIn(tx: WriteTx, ctx: Pick<ClinicContext, 'deviceId' | 'clock'>, villageCodes: readonly string[]): string[] {
   if (villageCodes.length === 0) return [];
-  const doc = await ctx.db.rx.settings.findOne(docId(ctx.deviceId)).exec();
+  const doc = tx.get('settings', docId(ctx.deviceId));
   if (!doc) throw new AppError('RECORD_NUMBERS_EXHAUSTED', { villageCode: villageCodes[0] });
-  let state = doc.toJSON().data as unknown as SerialState;
+  let state = doc.data as unknown as SerialState;
   const out: string[] = [];
   for (const villageCode of villageCodes) {
     const next = nextSerial(state, villageCode);
@@ -47,6 +48,6 @@ export async function issueRecordNos(ctx: Pick<ClinicContext, 'db' | 'clinicCode
     state = next.state;
     out.push(next.recordNo);
   }
-  await doc.incrementalPatch({ data: { ...state }, updatedAt: ctx.clock.now() });
+  tx.update('settings', doc, { ...doc, data: { ...state }, updatedAt: ctx.clock.now() });
   return out;
 }

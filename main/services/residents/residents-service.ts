@@ -20,6 +20,10 @@ import { summariseMany } from './resident-summary';
 import type { PatientIndex } from '../followups/patient-index';
 import type { ResidentSearchIndex } from './search-index';
 
+/** How much further down the ranking a village doctor's search reads, and at most how far. */
+const SCOPED_SEARCH_FACTOR = 10;
+const SCOPED_SEARCH_MAX = 2000;
+
 export function validationFailed(fields: FieldIssue[]): AppError {
   return new AppError('VALIDATION_FAILED', undefined, 'VALIDATION_FAILED', fields);
 }
@@ -165,20 +169,30 @@ export class ResidentsService {
     return this.detail(id);
   }
 
-  async search(query: string, limit: number): Promise<ResidentSummary[]> {
-    const ids = this.index.search(query, limit);
+  /** `visible`: the villages the caller may see (null: all); other villages' residents are not in the answer. */
+  async search(query: string, limit: number, visible: ReadonlySet<string> | null = null): Promise<ResidentSummary[]> {
+    // The index knows no villages: a village doctor's search reads further down the ranking so that matches in
+    // other villages do not crowd theirs out of the first `limit` (bounded, as the index's own limit is).
+    const ids = this.index.search(query, visible === null ? limit : Math.min(limit * SCOPED_SEARCH_FACTOR, SCOPED_SEARCH_MAX));
     if (ids.length === 0) return [];
     const found = await this.ctx.db.rx.residents.findByIds(ids).exec();
-    const docs = ids.flatMap((id) => {
-      const d = found.get(id);
-      return d ? [d.toJSON()] : [];
-    });
+    const docs = ids
+      .flatMap((id) => {
+        const d = found.get(id);
+        return d && (visible === null || visible.has(d.villageCode)) ? [d.toJSON()] : [];
+      })
+      .slice(0, limit);
     return summariseMany(this.ctx, docs, this.patients);
   }
 
-  async list(filter: { villageCode?: string; tag?: string; status?: ResidentStatus; offset: number; limit: number }): Promise<{ total: number; items: ResidentSummary[] }> {
+  /** `visible`: the villages the caller may see (null: all); the dispatcher already refused a `villageCode` outside them. */
+  async list(
+    filter: { villageCode?: string; tag?: string; status?: ResidentStatus; offset: number; limit: number },
+    visible: ReadonlySet<string> | null = null,
+  ): Promise<{ total: number; items: ResidentSummary[] }> {
     const selector: MangoQuerySelector<ResidentDoc> = {};
     if (filter.villageCode) selector.villageCode = filter.villageCode;
+    else if (visible !== null) selector.villageCode = { $in: [...visible] };
     if (filter.status) selector.status = filter.status;
     const query: MangoQuery<ResidentDoc> = { selector, sort: [{ villageCode: 'asc' }, { name: 'asc' }] };
     if (!filter.tag) {

@@ -94,13 +94,16 @@ function prepareStatements(db: Connection['db'], layout: TableLayout): Statement
     changesFromStart: db.prepare(`SELECT data FROM ${t} ORDER BY ${lwt} LIMIT ?`).pluck(),
     changesAfter: db.prepare(`SELECT data FROM ${t} WHERE ${lwt} > ? ORDER BY ${lwt} LIMIT ?`).pluck(),
     scanAll: db.prepare(`SELECT data FROM ${t}`).pluck(),
-    scanLive: db.prepare(`SELECT data FROM ${t} WHERE deleted = 0`).pluck(),
+    scanLive: db.prepare(`SELECT rowid, data FROM ${t} WHERE deleted = 0 AND rowid > ? ORDER BY rowid LIMIT ?`).raw(),
     purgeTombstones: db.prepare(
       `DELETE FROM ${t} WHERE rowid IN (SELECT rowid FROM ${t} WHERE deleted = 1 AND lwt <= ? ORDER BY lwt LIMIT ?)`,
     ),
     hasOldTombstone: db.prepare(`SELECT 1 FROM ${t} WHERE deleted = 1 AND lwt <= ? LIMIT 1`).pluck(),
   };
 }
+
+/** Documents per page of `liveDocuments`. */
+const LIVE_PAGE = 1000;
 
 export class RxStorageInstanceSqlcipher<RxDocType>
   implements
@@ -142,9 +145,19 @@ export class RxStorageInstanceSqlcipher<RxDocType>
     this.removed = true;
   }
 
+  /**
+   * Read in pages by rowid, not with one open cursor: a projection rebuild writes between pages on this same
+   * connection, which better-sqlite3 refuses while a statement is still iterating.
+   */
   *liveDocuments(): Iterable<RxDocumentData<RxDocType>> {
     this.ensureOpen('liveDocuments');
-    for (const data of this.statements.scanLive.iterate()) yield JSON.parse(String(data)) as RxDocumentData<RxDocType>;
+    let after = 0;
+    for (;;) {
+      const page = this.statements.scanLive.all(after, LIVE_PAGE) as [number, string][];
+      for (const [, data] of page) yield JSON.parse(data) as RxDocumentData<RxDocType>;
+      if (page.length < LIVE_PAGE) return;
+      after = page[page.length - 1]![0];
+    }
   }
 
   async bulkWrite(rows: BulkWriteRow<RxDocType>[], context: string): Promise<RxStorageBulkWriteResponse<RxDocType>> {

@@ -10,7 +10,7 @@ const HEIGHT = 160;
  * exported as a PNG data URL, small enough for the contract's 64 KB limit (a white background would only add bytes,
  * so the ink is drawn on a transparent canvas). `onChange(null)` after 清除.
  */
-export function SignaturePad(props: { onChange: (png: string | null) => void; label: string; testId?: string }) {
+export function SignaturePad(props: { onChange: (png: string | null) => void; label: string; testId?: string; initial?: string | null }) {
   const { t } = useTranslation();
   const canvas = useRef<HTMLCanvasElement>(null);
   const drawing = useRef(false);
@@ -24,6 +24,18 @@ export function SignaturePad(props: { onChange: (png: string | null) => void; la
     ctx.lineJoin = 'round';
     ctx.strokeStyle = '#111';
   }, []);
+
+  // A signature already given (a follow-up draft reopened) is shown, so 清除 and signing again are the only changes.
+  const initial = props.initial ?? null;
+  useEffect(() => {
+    if (!initial) return;
+    const img = new Image();
+    img.onload = () => {
+      canvas.current?.getContext('2d')?.drawImage(img, 0, 0, WIDTH, HEIGHT);
+      hasInk.current = true;
+    };
+    img.src = initial;
+  }, [initial]);
 
   const point = (e: PointerEvent<HTMLCanvasElement>) => {
     const rect = e.currentTarget.getBoundingClientRect();

@@ -1,21 +1,26 @@
-import { Card, Col, Form, Input, Row } from 'antd';
+import { Col, Form, Input, Row } from 'antd';
 import { useTranslation } from 'react-i18next';
+import type { Disease } from '../../../shared/api/followups';
+import type { VisitValues } from './followup-model';
+import { InsulinFields } from './InsulinFields';
 import { MedicationList } from './MedicationList';
 
-/** 用药调整意见, 转诊 and the doctor's signature. */
-export function ClosingFields() {
+/** 用药调整意见 (tablets, and insulin for diabetes) and 转诊. A proposed referral (下一步 3 or 4) needs its reason and institution. */
+export function ClosingFields({ values, diseases, referralNeeded }: { values: VisitValues; diseases: readonly Disease[]; referralNeeded: boolean }) {
   const { t } = useTranslation();
+  const required = referralNeeded ? [{ required: true, whitespace: true, message: t('form.required') }] : undefined;
   return (
-    <Card size="small" title={t('followups.form.closing')} className="form-card">
+    <>
       <MedicationList name="medAdjustment" title={t('followups.form.medAdjustment')} />
+      {diseases.includes('t2dm') ? <InsulinFields name="insulinAdjustment" label={t('followups.form.insulinAdjustment')} value={values.insulinAdjustment} /> : null}
       <Row gutter={16}>
         <Col xs={24} md={12}>
-          <Form.Item name="referralReason" label={t('followups.form.referralReason')}>
+          <Form.Item name="referralReason" label={t('followups.form.referralReason')} required={referralNeeded} rules={required}>
             <Input maxLength={200} />
           </Form.Item>
         </Col>
         <Col xs={24} md={12}>
-          <Form.Item name="referralOrgDept" label={t('followups.form.referralOrg')}>
+          <Form.Item name="referralOrgDept" label={t('followups.form.referralOrg')} required={referralNeeded} rules={required}>
             <Input maxLength={100} />
           </Form.Item>
         </Col>
@@ -29,17 +34,7 @@ export function ClosingFields() {
             <Input maxLength={20} />
           </Form.Item>
         </Col>
-        <Col xs={12} md={6}>
-          <Form.Item name="doctorSignature" label={t('followups.form.doctorSignature')} rules={[{ required: true, whitespace: true, message: t('form.required') }]}>
-            <Input maxLength={40} />
-          </Form.Item>
-        </Col>
-        <Col xs={12} md={6}>
-          <Form.Item name="remark" label={t('followups.form.remark')}>
-            <Input maxLength={500} />
-          </Form.Item>
-        </Col>
       </Row>
-    </Card>
+    </>
   );
 }

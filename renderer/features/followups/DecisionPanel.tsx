@@ -28,14 +28,28 @@ export function DecisionPanel(props: {
   const overriding = own?.isOverriding === true;
   const p = ev?.proposed;
   // Where the rules had nothing to propose (a phone visit without values) the doctor chooses; that is no override.
-  const mustChoose = (field: 'classification' | 'nextStep' | 'nextVisitDate') => !overriding && ev !== null && p?.[field] === null;
+  // A face-to-face visit whose BP is not typed yet will get a proposal as soon as it is: no choice to offer meanwhile.
+  const v = props.values;
+  const waitingForBp = (v.visitMode === 1 || v.visitMode === 2) && (v.sbp == null || v.dbp == null);
+  const mustChoose = (field: 'classification' | 'nextStep' | 'nextVisitDate') => !overriding && !waitingForBp && ev !== null && p?.[field] === null;
   const show = (key: 'class' | 'nextStep', v: number | null | undefined) => (v ? t(`followup.${key}.${v}`) : '—');
   return (
-    <Card size="small" title={t(`followups.decision.title.${disease}`)} className="form-card decision-card" data-testid={`decision-${disease}`}>
+    <Card
+      size="small"
+      title={t(`followups.decision.title.${disease}`)}
+      className="form-card decision-card"
+      data-testid={`decision-${disease}`}
+      extra={
+        // In the title bar, so the proposal takes no extra line on the first screen (issue 16).
+        <Form.Item name={[disease, 'isOverriding']} valuePropName="checked" noStyle>
+          <Switch checkedChildren={t('followups.decision.override')} unCheckedChildren={t('followups.decision.override')} aria-label={t('followups.decision.override')} />
+        </Form.Item>
+      }
+    >
       <EmergencyAlert criteria={props.localEmergency} disease={disease} />
       <Descriptions
         size="small"
-        column={{ xs: 1, md: 2 }}
+        column={{ xs: 1, md: 3, xl: 5 }}
         items={[
           { key: 'bp', label: t('followups.decision.bp'), children: controlTag(ev?.bpControlled, t) },
           ...(disease === 't2dm'
@@ -63,9 +77,6 @@ export function DecisionPanel(props: {
         ]}
       />
       {ev?.referralAdvised ? <Alert type="warning" showIcon title={t('followups.decision.referralAdvised')} className="form-alert" /> : null}
-      <Form.Item name={[disease, 'isOverriding']} valuePropName="checked" label={t('followups.decision.override')}>
-        <Switch aria-label={t('followups.decision.override')} />
-      </Form.Item>
       {overriding || mustChoose('classification') || mustChoose('nextStep') || mustChoose('nextVisitDate') ? (
         <Row gutter={16}>
           <Col xs={24} md={8}>

@@ -1,9 +1,9 @@
-import { Button, Table, Tag } from 'antd';
+import { Button, Space, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { FollowupView } from '../../../shared/api/followups';
 
-/** 随访记录: newest first; a draft is continued, a completed record is corrected by an amendment. */
-export function FollowupHistory(props: { followups: FollowupView[]; onOpen: (v: FollowupView, mode: 'draft' | 'amend') => void }) {
+/** 随访记录: newest first; a draft is continued, a completed record is corrected by an amendment or printed. */
+export function FollowupHistory(props: { followups: FollowupView[]; onOpen: (v: FollowupView, mode: 'draft' | 'amend') => void; onPrint: (v: FollowupView) => void }) {
   const { t } = useTranslation();
   return (
     <Table<FollowupView>
@@ -51,9 +51,14 @@ export function FollowupHistory(props: { followups: FollowupView[]; onOpen: (v: 
                 {t('followups.history.continue')}
               </Button>
             ) : (
-              <Button size="small" onClick={() => props.onOpen(r, 'amend')}>
-                {t('followups.history.amend')}
-              </Button>
+              <Space size="small">
+                <Button size="small" onClick={() => props.onOpen(r, 'amend')}>
+                  {t('followups.history.amend')}
+                </Button>
+                <Button size="small" onClick={() => props.onPrint(r)}>
+                  {t('followups.print.button')}
+                </Button>
+              </Space>
             ),
         },
       ]}

@@ -1,15 +1,21 @@
-import { Alert, Button, Card, Space, Spin, Tabs, Tag } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { Alert, Button, Card, Result, Space, Spin, Tabs, Tag } from 'antd';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Disease, FollowupView, ReferralCheckView, RegistryView } from '../../../shared/api/followups';
+import type { Disease, FollowupView, ReferralCheckView, RegistryView, WorkRow } from '../../../shared/api/followups';
 import type { ResidentDetail, ResidentSummary } from '../../../shared/api/residents';
 import { api, subscribe } from '../../api-client';
 import { errorText } from '../../app/api-errors';
 import type { SectionPageProps } from '../../app/section-pages';
 import { openSection, useHashParams } from '../worklist/hash-params';
+import { workLink } from '../worklist/work-links';
+import { defaultDoctorFilter } from '../worklist/WorklistPage';
 import { sameDayDraft } from './followup-model';
 import { FollowupForm, type FollowupTarget } from './FollowupForm';
 import { FollowupHistory } from './FollowupHistory';
+import { sheetFor } from './followup-print';
+import { FollowupPrint } from './FollowupPrint';
+import { PrintSheet } from '../residents/PrintSheet';
+import { FOLLOWUP_KINDS, nextPatient } from './next-patient';
 import { ReferralChecks } from './ReferralChecks';
 import { RegistryPanel } from './RegistryPanel';
 import { ResidentPicker } from './ResidentPicker';
@@ -25,6 +31,22 @@ interface Loaded {
 
 const isDisease = (v: string | undefined): v is Disease => v === 'htn' || v === 't2dm';
 
+/** After a completed visit: who it was, and (opened from the work list) the next patient, once looked up. */
+interface Finished {
+  name: string;
+  views: FollowupView[];
+  next: WorkRow | null | 'looking';
+}
+
+/** The next follow-up line of the doctor's work list (everyone's when the doctor has none, as the work list does). */
+async function findNext(doctor: string, seen: ReadonlySet<string>): Promise<WorkRow | null> {
+  const query = (d: string) => api.worklist.get({ doctor: d || undefined, kinds: [...FOLLOWUP_KINDS], statuses: ['overdue', 'due'], limit: 200 });
+  const mine = await query(doctor);
+  const found = nextPatient(mine.items, seen);
+  if (found || doctor === '' || mine.total > 0) return found;
+  return nextPatient((await query('')).items, seen);
+}
+
 /** 随访: pick a patient, see and change their registries, record a visit, finish drafts, correct, check referrals. */
 export function FollowupsPage({ session }: SectionPageProps) {
   const { t } = useTranslation();
@@ -36,6 +58,14 @@ export function FollowupsPage({ session }: SectionPageProps) {
   const [target, setTarget] = useState<FollowupTarget | null>(null);
   const [formKey, setFormKey] = useState(0);
   const [tab, setTab] = useState(params['open'] === 'referral' ? 'referrals' : 'visit');
+  const [finished, setFinished] = useState<Finished | null>(null);
+  const [printing, setPrinting] = useState<FollowupView | null>(null);
+  // Drafts the open form saved itself: never offered back to it (the offer's button would take the focus, issue 16).
+  const [ownDrafts, setOwnDrafts] = useState<{ formKey: number; ids: string[] }>({ formKey: 0, ids: [] });
+  const donePrinting = useCallback(() => setPrinting(null), []);
+  // Residents completed in this run from the work list, so 下一位 never offers one of them again.
+  const seen = useRef(new Set<string>());
+  const fromWorklist = params['from'] === 'worklist';
 
   const load = useCallback(async (id: string) => {
     setFailure(null);
@@ -60,6 +90,7 @@ export function FollowupsPage({ session }: SectionPageProps) {
   useEffect(() => {
     setLoaded(null);
     setTarget(null);
+    setFinished(null);
     if (!residentId) return;
     void load(residentId).then((r) => {
       if (!r) return;
@@ -82,6 +113,35 @@ export function FollowupsPage({ session }: SectionPageProps) {
 
   const pick = (r: ResidentSummary | null) => openSection('followups', r ? { residentId: r.id } : {});
 
+  const next = finished?.next && finished.next !== 'looking' ? finished.next : null;
+  const openNext = useCallback(() => {
+    if (!next) return;
+    const link = workLink(next);
+    openSection(link.section, link.params);
+  }, [next]);
+  // Ctrl+→ opens the next patient from anywhere on the page; Enter does it from the focused button.
+  useEffect(() => {
+    if (!next) return;
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key === 'ArrowRight') {
+        e.preventDefault();
+        openNext();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [next, openNext]);
+
+  const onCompleted = (views: FollowupView[], name: string, id: string) => {
+    setTarget(null);
+    setFinished({ name, views, next: fromWorklist ? 'looking' : null });
+    if (!fromWorklist) return;
+    seen.current.add(id);
+    findNext(defaultDoctorFilter(session.user), seen.current)
+      .then((row) => setFinished((f) => (f ? { ...f, next: row } : f)))
+      .catch(() => setFinished((f) => (f ? { ...f, next: null } : f)));
+  };
+
   const active = (loaded?.registries ?? []).filter((g) => g.enrolment.status === 'active').map((g) => g.disease);
   const lastVisit: Partial<Record<Disease, FollowupView>> = {};
   for (const f of loaded?.followups ?? []) {
@@ -102,7 +162,15 @@ export function FollowupsPage({ session }: SectionPageProps) {
   } else if (residentId && !loaded) {
     body = <Spin />;
   } else if (loaded) {
-    const draftToday = target?.mode === 'new' ? sameDayDraft(loaded.followups, target.diseases, today) : undefined;
+    const own = ownDrafts.formKey === formKey ? ownDrafts.ids : [];
+    const draftToday =
+      target?.mode === 'new'
+        ? sameDayDraft(
+            loaded.followups.filter((f) => !own.includes(f.id)),
+            target.diseases,
+            today,
+          )
+        : undefined;
     const draftOffer = draftToday ? (
       <Alert
         type="warning"
@@ -135,13 +203,57 @@ export function FollowupsPage({ session }: SectionPageProps) {
         lastVisit={lastVisit}
         doctorName={session.user.displayName}
         today={today}
-        onSaved={(_views, completed) => {
+        onSaved={(views, completed) => {
+          setOwnDrafts((prev) => ({ formKey, ids: [...(prev.formKey === formKey ? prev.ids : []), ...views.map((v) => v.id)] }));
           void load(loaded.detail.resident.id);
-          if (completed) setTarget(null);
+          if (completed) onCompleted(views, loaded.detail.summary.name, loaded.detail.resident.id);
         }}
         onCancel={() => setTarget(null)}
       />
       </>
+    ) : finished ? (
+      <Result
+        status="success"
+        className="followup-done"
+        data-testid="followup-done"
+        title={t('followups.done.title')}
+        subTitle={t('followups.done.saved', { name: finished.name })}
+        extra={
+          <Space orientation="vertical" align="center">
+            {fromWorklist && finished.next === 'looking' ? <span>{t('followups.done.finding')}</span> : null}
+            {next ? (
+              <>
+                <Button type="primary" size="large" autoFocus onClick={openNext} data-testid="next-patient">
+                  {t('followups.done.next', { name: next.name })} (Ctrl+→)
+                </Button>
+                <span className="keys-hint">{t('followups.done.nextHint')}</span>
+              </>
+            ) : null}
+            {fromWorklist && finished.next === null ? <span>{t('followups.done.noNext')}</span> : null}
+            <Space wrap>
+              {finished.views.map((v) => (
+                <Button key={v.id} onClick={() => setPrinting(v)} data-testid={`print-${v.followup.disease}`}>
+                  {t('followups.done.print')}
+                  {finished.views.length > 1 ? `（${t(`followups.diseaseShort.${v.followup.disease}`)}）` : ''}
+                </Button>
+              ))}
+              <Button autoFocus={!fromWorklist} onClick={() => openSection('worklist')}>
+                {t('followups.done.back')}
+              </Button>
+              <Button
+                onClick={() => {
+                  setFinished(null);
+                  setTarget({ mode: 'new', diseases: active });
+                  setFormKey((k) => k + 1);
+                }}
+                disabled={active.length === 0}
+              >
+                {t('followups.done.again')}
+              </Button>
+            </Space>
+          </Space>
+        }
+      />
     ) : active.length === 0 ? (
       <Alert type="info" showIcon title={t('followups.notEnrolled')} />
     ) : (
@@ -156,8 +268,8 @@ export function FollowupsPage({ session }: SectionPageProps) {
       </Button>
     );
     body = (
-      <Space orientation="vertical" size="middle" className="full-width">
-        <RegistryPanel residentId={loaded.detail.resident.id} registries={loaded.registries} today={today} onChanged={() => void load(loaded.detail.resident.id)} />
+      <Space orientation="vertical" size="small" className="full-width">
+        <RegistryPanel residentId={loaded.detail.resident.id} birthDate={loaded.detail.resident.birthDate} registries={loaded.registries} today={today} onChanged={() => void load(loaded.detail.resident.id)} />
         <Tabs
           activeKey={tab}
           onChange={setTab}
@@ -169,6 +281,7 @@ export function FollowupsPage({ session }: SectionPageProps) {
               children: (
                 <FollowupHistory
                   followups={loaded.followups}
+                  onPrint={setPrinting}
                   onOpen={(view, mode) => {
                     setTarget({ mode, view });
                     setFormKey((k) => k + 1);
@@ -213,6 +326,15 @@ export function FollowupsPage({ session }: SectionPageProps) {
         </Space>
       </Card>
       {body}
+      {printing && loaded ? (
+        <PrintSheet onDone={donePrinting}>
+          <FollowupPrint
+            disease={printing.followup.disease}
+            views={sheetFor(printing, [...loaded.followups.filter((f) => f.id !== printing.id), printing])}
+            resident={loaded.detail}
+          />
+        </PrintSheet>
+      ) : null}
     </section>
   );
 }

@@ -1,4 +1,4 @@
-import { Card, Col, Form, Input, Row, Space } from 'antd';
+import { Col, Form, Input, Row, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { NumberInput } from '../../components/NumberInput';
 import { numberRules } from '../../components/number-rules';
@@ -26,7 +26,7 @@ function PairRow(props: { label: string; now: string; target: string; unit: stri
 export function LifestyleFields() {
   const { t } = useTranslation();
   return (
-    <Card size="small" title={t('followups.form.lifestyle')} className="form-card">
+    <>
       <Row gutter={16}>
         <Col xs={24} md={12}>
           <PairRow label={t('followups.form.cigarettes')} now="cigarettesPerDay" target="targetCigarettes" unit={t('followups.unit.cigarettes')} max={200} />
@@ -48,6 +48,6 @@ export function LifestyleFields() {
       <Form.Item name="auxExamText" label={t('followups.form.auxExam')}>
         <Input.TextArea maxLength={500} autoSize={{ minRows: 1, maxRows: 4 }} />
       </Form.Item>
-    </Card>
+    </>
   );
 }

@@ -1,28 +1,19 @@
-import { Card, Checkbox, Col, Form, Input, Row, Space } from 'antd';
+import { Checkbox, Form, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { CodeRadio } from './CodeRadio';
+import type { Disease } from '../../../shared/api/followups';
 import type { VisitValues } from './followup-model';
+import { InsulinFields } from './InsulinFields';
 import { MedicationList } from './MedicationList';
 
-/** 用药情况: adherence, adverse reactions, the drugs taken, and the complication flag the classification reads. */
-export function MedicationFields({ values }: { values: VisitValues }) {
+/** 用药情况: the drugs taken (carried from the same disease's last visit), insulin, and the flags the classification reads. */
+export function MedicationFields({ values, diseases }: { values: VisitValues; diseases: readonly Disease[] }) {
   const { t } = useTranslation();
+  // followups.md §3: a patient who takes medicine (规律 or 间断) has the drugs listed.
+  const needsDrugs = values.adherence === 1 || values.adherence === 2;
   return (
-    <Card size="small" title={t('followups.form.medication')} className="form-card">
-      <Row gutter={16}>
-        <Col xs={24} md={12}>
-          <CodeRadio name="adherence" label={t('followups.form.adherence')} codes={[1, 2, 3]} i18nPrefix="followups.adherence" />
-        </Col>
-        <Col xs={24} md={12}>
-          <CodeRadio name="adverseReaction" label={t('followups.form.adverseReaction')} codes={[1, 2]} i18nPrefix="followups.yesNo" />
-          {values.adverseReaction === 2 ? (
-            <Form.Item name="adverseReactionText" label={t('followups.form.adverseReactionText')}>
-              <Input maxLength={200} />
-            </Form.Item>
-          ) : null}
-        </Col>
-      </Row>
-      <MedicationList name="medications" title={t('followups.form.medications')} />
+    <>
+      <MedicationList name="medications" title={t('followups.form.medications')} required={needsDrugs} />
+      {diseases.includes('t2dm') ? <InsulinFields name={['t2dm', 'insulin']} label={t('followups.form.insulin')} value={values.t2dm?.insulin} /> : null}
       <Space wrap>
         <Form.Item name="hasNewOrWorseComplication" valuePropName="checked" noStyle>
           <Checkbox>{t('followups.form.complication')}</Checkbox>
@@ -33,6 +24,6 @@ export function MedicationFields({ values }: { values: VisitValues }) {
           </Form.Item>
         ) : null}
       </Space>
-    </Card>
+    </>
   );
 }

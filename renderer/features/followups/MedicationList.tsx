@@ -4,12 +4,12 @@ import { NumberInput } from '../../components/NumberInput';
 import { numberRules } from '../../components/number-rules';
 
 /** 用药情况 / 用药调整意见: one row per drug (name, times a day, mg or another dose). */
-export function MedicationList({ name, title }: { name: string; title: string }) {
+export function MedicationList({ name, title, required }: { name: string; title: string; required?: boolean }) {
   const { t } = useTranslation();
   return (
     <Form.List name={name}>
       {(fields, { add, remove }) => (
-        <Form.Item label={title}>
+        <Form.Item label={title} required={required}>
           {fields.map((field, i) => (
             <Space key={field.key} wrap className="medication-row">
               <Form.Item name={[field.name, 'drugName']} noStyle rules={[{ required: true, whitespace: true, message: t('form.required') }]}>

@@ -10,7 +10,7 @@ import { emergencyCriteria, type EmergencyCriterion } from '../../../shared/doma
 import { acceptGlucose, type GlucoseUnit } from '../../../shared/domain/glucose';
 import { keepSourcesIn } from '../../../shared/domain/device-sources';
 import type { DeviceSources } from '../../../shared/schemas/device-source';
-import type { HtnFollowup, Medication, Referral, T2dmFollowup } from '../../../shared/schemas/followup';
+import type { HtnFollowup, Insulin, Medication, Referral, T2dmFollowup } from '../../../shared/schemas/followup';
 
 type Num = number | null | undefined;
 
@@ -49,8 +49,15 @@ export interface T2dmValues extends DecisionValues {
   hba1c?: Num;
   hba1cDate?: string | null;
   hypoglycemia?: 1 | 2 | 3 | null;
-  insulinType?: string;
-  insulinUsage?: string;
+  insulin?: InsulinValues;
+}
+
+/** 胰岛素: kind, IU per injection, injections a day (form version 2), plus any free text. */
+export interface InsulinValues {
+  kind?: string;
+  doseUnits?: Num;
+  timesPerDay?: Num;
+  usage?: string;
 }
 
 export interface VisitValues {
@@ -93,6 +100,10 @@ export interface VisitValues {
   referralContactPerson?: string;
   referralContactPhone?: string;
   doctorSignature?: string;
+  /** 居民（家属）签名 as drawn (a PNG data URL), or null once cleared. */
+  residentSignatureImage?: string | null;
+  /** The insulin part of 用药调整意见; stored on the diabetes form only. */
+  insulinAdjustment?: InsulinValues;
   remark?: string;
   htn?: HtnValues;
   t2dm?: T2dmValues;
@@ -130,6 +141,21 @@ export function glucoseMmol(value: Num, unit: GlucoseUnit | undefined): number |
   } catch {
     return null;
   }
+}
+
+/**
+ * The stored insulin entry, or nothing when nothing was typed. Numbers without a kind are sent as they are, with an
+ * empty kind, so the door refuses them at the kind field rather than the dose being dropped silently.
+ */
+export function insulinOf(v: InsulinValues | undefined): Insulin | undefined {
+  if (!v) return undefined;
+  const kind = text(v.kind);
+  if (!kind && !isNum(v.doseUnits) && !isNum(v.timesPerDay) && !text(v.usage)) return undefined;
+  return { kind: kind ?? '', ...compact({ doseUnits: v.doseUnits, timesPerDay: v.timesPerDay, usage: text(v.usage) }) };
+}
+
+function insulinValues(i: Insulin | null | undefined): InsulinValues {
+  return { kind: i?.kind ?? '', doseUnits: i?.doseUnits ?? undefined, timesPerDay: i?.timesPerDay ?? undefined, usage: i?.usage ?? '' };
 }
 
 function medications(list: MedicationValues[] | undefined): Medication[] {
@@ -205,6 +231,7 @@ function commonForm(v: VisitValues, d: DecisionValues | undefined, evaluation: F
     // What the form showed as the proposal: the service tells an accepted (maybe stale) proposal from an override.
     proposed: evaluation ? (evaluation.proposed as HtnFollowup['proposed']) : undefined,
     doctorSignature: text(v.doctorSignature),
+    residentSignatureImage: v.residentSignatureImage ?? undefined,
     remark: text(v.remark),
   });
 }
@@ -238,7 +265,6 @@ export function toPayload(disease: Disease, v: VisitValues, evaluation: Followup
   const g = v.t2dm ?? {};
   const mmol = glucoseMmol(g.glucoseValue, g.glucoseUnit);
   const dorsalisPedis = g.dorsalisPedis ? compact({ result: g.dorsalisPedis, side: g.dorsalisPedis === 1 ? undefined : g.dorsalisPedisSide }) : undefined;
-  const insulin = text(g.insulinType) || text(g.insulinUsage) ? { type: text(g.insulinType) ?? '', usageAndDose: text(g.insulinUsage) ?? '' } : undefined;
   const form: T2dmFollowup = {
     ...commonForm(v, g, evaluation),
     ...compact({
@@ -251,7 +277,8 @@ export function toPayload(disease: Disease, v: VisitValues, evaluation: Followup
       hba1c: g.hba1c,
       hba1cDate: g.hba1c != null ? g.hba1cDate : undefined,
       hypoglycemia: g.hypoglycemia,
-      insulin,
+      insulin: insulinOf(g.insulin),
+      insulinAdjustment: insulinOf(v.insulinAdjustment),
     }),
   };
   const payload: FollowupPayload = { followup: { disease: 't2dm', form: withSources(form, v) } };
@@ -331,6 +358,7 @@ export function fromView(view: FollowupView): VisitValues {
     referralContactPerson: f.referral?.contactPerson ?? '',
     referralContactPhone: f.referral?.contactPhone ?? '',
     doctorSignature: f.doctorSignature ?? '',
+    residentSignatureImage: f.residentSignatureImage ?? null,
     remark: f.remark ?? '',
     ...(f.deviceSources ? { deviceSources: f.deviceSources } : {}),
   };
@@ -358,9 +386,9 @@ export function fromView(view: FollowupView): VisitValues {
       hba1c: g.hba1c,
       hba1cDate: g.hba1cDate ?? null,
       hypoglycemia: g.hypoglycemia ?? null,
-      insulinType: g.insulin?.type ?? '',
-      insulinUsage: g.insulin?.usageAndDose ?? '',
+      insulin: insulinValues(g.insulin),
     };
+    values.insulinAdjustment = insulinValues(g.insulinAdjustment);
   }
   return values;
 }

@@ -11,7 +11,7 @@ import { RegistryPanel } from './RegistryPanel';
 import { useClinicToday } from './use-clinic-today';
 import './followups.css';
 
-function ChronicCareTab({ residentId, reload }: ResidentTabProps) {
+function ChronicCareTab({ residentId, detail, reload }: ResidentTabProps) {
   const { t } = useTranslation();
   const today = useClinicToday();
   const [data, setData] = useState<{ registries: RegistryView[]; followups: FollowupView[]; checks: ReferralCheckView[] } | null>(null);
@@ -42,6 +42,7 @@ function ChronicCareTab({ residentId, reload }: ResidentTabProps) {
     <Space orientation="vertical" size="middle" className="full-width" data-testid="resident-chronic-tab">
       <RegistryPanel
         residentId={residentId}
+        birthDate={detail.resident.birthDate}
         registries={data.registries}
         today={today}
         onChanged={() => {

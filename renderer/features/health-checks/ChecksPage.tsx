@@ -10,6 +10,8 @@ import { PrintSheet } from '../residents/PrintSheet';
 import { ResidentSearch } from '../residents/ResidentSearch';
 import { go, routeHref, useRouteParams } from '../residents/route';
 import { useClinic } from '../residents/use-clinic';
+import { ELDERLY_AGE } from '../../../shared/domain/health-check-judgement';
+import { TcmOffer } from '../screening/TcmOffer';
 import { CheckPrint } from './CheckPrint';
 import { HealthCheckForm } from './HealthCheckForm';
 import '../residents/residents.css';
@@ -42,6 +44,8 @@ export function ChecksPage({ session }: SectionPageProps) {
   const [opened, setOpened] = useState<Opened | null>(null);
   const [failure, setFailure] = useState<unknown>(null);
   const [printing, setPrinting] = useState<HealthCheckView | null>(null);
+  /** The year of a just-completed 65+ check, while the TCM offer for it is open. */
+  const [tcmYear, setTcmYear] = useState<string | null>(null);
   const checkId = params.checkId;
   const residentId = params.residentId;
 
@@ -69,6 +73,7 @@ export function ChecksPage({ session }: SectionPageProps) {
   }, [open]);
 
   const donePrinting = useCallback(() => setPrinting(null), []);
+  const closeTcmOffer = useCallback(() => setTcmYear(null), []);
 
   let body;
   if (failure) {
@@ -93,7 +98,13 @@ export function ChecksPage({ session }: SectionPageProps) {
             if (!checkId) window.history.replaceState(null, '', routeHref('checks', { checkId: v.id }));
           }}
           onPrint={setPrinting}
+          onCompleted={(v) => {
+            if (v.computed.ageAtCheck >= ELDERLY_AGE) setTcmYear(v.checkDate.slice(0, 4));
+          }}
         />
+        {tcmYear && (
+          <TcmOffer residentId={opened.resident.resident.id} name={opened.resident.resident.name} year={tcmYear} today={today} onClose={closeTcmOffer} />
+        )}
         {printing && (
           <PrintSheet onDone={donePrinting}>
             <CheckPrint view={printing} resident={opened.resident} />

@@ -21,6 +21,7 @@ import { RowsBlock } from './RowsBlock';
 import { SelfCareBlock } from './SelfCareBlock';
 import { useFormKeys } from '../residents/use-form-keys';
 import { ReadingOffer } from '../devices/ReadingOffer';
+import { useAbnormalLines } from './use-abnormal-lines';
 
 type Findings = { errors: FieldIssue[]; warnings: FieldIssue[] };
 
@@ -38,6 +39,8 @@ export function HealthCheckForm(props: {
   today: string;
   onSaved: (v: HealthCheckView) => void;
   onPrint: (v: HealthCheckView) => void;
+  /** After 完成体检 (not after a draft or an amendment): the page offers what follows a check. */
+  onCompleted?: (v: HealthCheckView) => void;
 }) {
   // The id a new record gets, made once per form: saving again after a lost answer writes nothing twice.
   const clientId = useRef(uuidv7());
@@ -99,6 +102,14 @@ export function HealthCheckForm(props: {
   );
 
   const liveCheck = useCallback(() => show(judge('draft', false).findings), [judge, show]);
+  const autoLines = useAbnormalLines({ form, residentId, birthDate: r.birthDate, sex: Number(r.sex), readOnly });
+  const valuesChanged = useCallback(
+    (changed?: FormValues) => {
+      autoLines(changed);
+      liveCheck();
+    },
+    [autoLines, liveCheck],
+  );
 
   useEffect(() => {
     if (props.view) liveCheck();
@@ -184,7 +195,10 @@ export function HealthCheckForm(props: {
     try {
       const id = view?.id ?? (await api.healthChecks.saveDraft({ clientId: clientId.current, data: draft })).id;
       const v = await withConfirmation((confirmWarnings) => api.healthChecks.complete({ id, data: draft, confirmWarnings }));
-      if (v) saved(v, t('health-checks.form.completed'));
+      if (v) {
+        saved(v, t('health-checks.form.completed'));
+        props.onCompleted?.(v);
+      }
     } catch (e) {
       apiFailed(e);
     } finally {
@@ -252,7 +266,7 @@ export function HealthCheckForm(props: {
         form={form}
         layout="vertical"
         initialValues={initialValues}
-        onValuesChange={liveCheck}
+        onValuesChange={(changed: FormValues) => valuesChanged(changed)}
         disabled={readOnly || busy}
         className="check-form-body"
       >
@@ -274,7 +288,7 @@ export function HealthCheckForm(props: {
               previous={prevData}
               isFemale={isFemale}
               disabled={readOnly}
-              onFilled={liveCheck}
+              onFilled={() => valuesChanged()}
               after={block.key === 'general' ? { 'generalCondition.waist': bmiBox } : undefined}
             />
             {block.key === 'general' &&

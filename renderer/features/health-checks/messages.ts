@@ -165,7 +165,7 @@ export const messages = {
       grade: { normal: '正常', highNormal: '正常高值', grade1: '1级高血压', grade2: '2级高血压', grade3: '3级高血压' },
       bmi: { underweight: '体重过低', normal: '体重正常', overweight: '超重', obese: '肥胖' },
       centralObesity: '中心型肥胖',
-      abnormal: '健康评价异常（自动列出，可修改）：',
+      abnormal: '异常值（已自动列入上方“健康评价”的异常情况，可在那里修改）：',
     },
     finding: {
       bp: { grade1: '血压 {{sbp}}/{{dbp}} mmHg，1级高血压水平', grade2: '血压 {{sbp}}/{{dbp}} mmHg，2级高血压水平', grade3: '血压 {{sbp}}/{{dbp}} mmHg，3级高血压水平' },
@@ -264,6 +264,11 @@ export const messages = {
       title: '以下数值少见，请核对后确认',
       ok: '核对无误，完成',
       back: '返回修改',
+    },
+    noAbnormal: {
+      title: '体检结果有异常值，确认勾选“体检无异常”吗？',
+      ok: '确认体检无异常',
+      back: '改为“有异常”',
     },
     amend: {
       title: '修订已完成的体检',
@@ -453,7 +458,7 @@ export const messages = {
       grade: { normal: 'normal', highNormal: 'high-normal', grade1: 'grade 1 hypertension', grade2: 'grade 2 hypertension', grade3: 'grade 3 hypertension' },
       bmi: { underweight: 'Underweight', normal: 'Normal weight', overweight: 'Overweight', obese: 'Obese' },
       centralObesity: 'Central obesity',
-      abnormal: 'Abnormal findings (listed automatically, editable):',
+      abnormal: 'Abnormal values (written into the abnormal findings of the assessment above, editable there):',
     },
     finding: {
       bp: { grade1: 'BP {{sbp}}/{{dbp}} mmHg, grade 1 level', grade2: 'BP {{sbp}}/{{dbp}} mmHg, grade 2 level', grade3: 'BP {{sbp}}/{{dbp}} mmHg, grade 3 level' },
@@ -552,6 +557,11 @@ export const messages = {
       title: 'These values are unusual: check them, then confirm',
       ok: 'Values are right, complete',
       back: 'Go back and edit',
+    },
+    noAbnormal: {
+      title: 'Some values are abnormal: tick "No abnormality" anyway?',
+      ok: 'Yes, no abnormality',
+      back: 'Choose "Abnormal findings"',
     },
     amend: {
       title: 'Amend a completed check',

@@ -7,7 +7,9 @@ import { Alert, App, Button, Card, Col, Row, Segmented, Select, Space, Spin, Sta
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { IndicatorId, ListSide, Report, ReportPeriodInput, ReportScope, TrendPoint } from '../../../shared/api/reports';
+import type { SessionUser } from '../../../shared/api/session';
 import type { ClinicSettings } from '../../../shared/api/settings';
+import { villagesVisibleTo } from '../../../shared/domain/access-scope';
 import { INDICATOR_IDS } from '../../../shared/domain/indicators/compute';
 import type { DoctorTeam } from '../../../shared/schemas/contract';
 import { api } from '../../api-client';
@@ -39,14 +41,19 @@ function scopeFrom(v: string): ReportScope {
 
 const pct = (rate: number | null) => (rate === null ? null : Math.round(rate * 1000) / 10);
 
-export function ReportsPage() {
+export function ReportsPage({ session }: { session?: { user: SessionUser } }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const today = useClinicToday();
   const thisYear = Number(today.slice(0, 4));
   const thisMonth = Number(today.slice(5, 7));
   const [period, setPeriod] = useState<ReportPeriodInput>({ kind: 'month', year: thisYear, index: thisMonth });
-  const [scope, setScope] = useState<ReportScope>({ kind: 'clinic' });
+  // A village doctor's reports are of the villages they serve only (issue 11: the whole clinic is refused).
+  const visible = session ? villagesVisibleTo(session.user) : null;
+  const [scope, setScope] = useState<ReportScope>(() => {
+    const first = visible ? [...visible][0] : undefined;
+    return first ? { kind: 'village', villageCode: first } : { kind: 'clinic' };
+  });
   const [chartIndicator, setChartIndicator] = useState<IndicatorId>('htnControlRate');
   const [report, setReport] = useState<Report | null>(null);
   const [trend, setTrend] = useState<TrendPoint[] | null>(null);
@@ -172,9 +179,11 @@ export function ReportsPage() {
           aria-label={t('reports.ui.scope')}
           data-testid="report-scope"
           options={[
-            { value: 'clinic', label: t('reports.ui.wholeClinic') },
-            ...(settings?.villages ?? []).map((v) => ({ value: `village:${v.code}`, label: `${t('reports.ui.villagePrefix')}${v.name}` })),
-            ...teams.map((tm) => ({ value: `team:${tm.teamId}`, label: `${t('reports.ui.teamPrefix')}${tm.teamName}` })),
+            ...(visible ? [] : [{ value: 'clinic', label: t('reports.ui.wholeClinic') }]),
+            ...(settings?.villages ?? [])
+              .filter((v) => !visible || visible.has(v.code))
+              .map((v) => ({ value: `village:${v.code}`, label: `${t('reports.ui.villagePrefix')}${v.name}` })),
+            ...(visible ? [] : teams.map((tm) => ({ value: `team:${tm.teamId}`, label: `${t('reports.ui.teamPrefix')}${tm.teamName}` }))),
           ]}
           onChange={(v) => setScope(scopeFrom(v))}
         />

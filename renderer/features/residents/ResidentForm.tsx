@@ -16,6 +16,7 @@ import { formPathOf, fromResident, type ResidentFormValues, toResidentInput } fr
 import { FORM_PANELS, type FormPanel, ResidentFormFields } from './ResidentFormFields';
 import { useClinic } from './use-clinic';
 import { useFormKeys } from './use-form-keys';
+import { selectableVillages } from '../../app/village-scope';
 
 /** 新建档案 / 编辑档案: the shared rules run in the browser first, so most mistakes show before anything is sent. */
 export function ResidentForm(props: {
@@ -120,7 +121,7 @@ export function ResidentForm(props: {
         scrollToFirstError
         disabled={busy}
       >
-        <ResidentFormFields villages={settings?.villages ?? []} open={open} onOpen={setOpen} />
+        <ResidentFormFields villages={selectableVillages(settings?.villages ?? [])} open={open} onOpen={setOpen} />
         {failure !== null && <Alert type="error" showIcon title={errorText(failure)} className="form-alert form-alert-top" />}
         <Space className="resident-form-actions">
           <Button type="primary" htmlType="submit" loading={busy}>

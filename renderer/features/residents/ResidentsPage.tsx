@@ -11,6 +11,7 @@ import { ResidentSearch } from './ResidentSearch';
 import { go, useRouteParams } from './route';
 import { useClinic } from './use-clinic';
 import './residents.css';
+import { selectableVillages } from '../../app/village-scope';
 
 /**
  * 居民档案: search (focused on open) and the list; `?id=` opens a record, `?new=1` the 建档 form, `?edit=<id>` its
@@ -60,7 +61,7 @@ export function ResidentsPage({ session }: SectionPageProps) {
           <CardReadButton />
         </Space>
         <ResidentSearch autoFocus onOpen={(r) => open(r.id)} />
-        <ResidentList villages={settings?.villages ?? []} onOpen={open} />
+        <ResidentList villages={selectableVillages(settings?.villages ?? [])} onOpen={open} />
       </>
     );
   }

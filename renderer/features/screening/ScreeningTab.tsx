@@ -1,5 +1,5 @@
 /** 筛查与测量 tab: the quick outpatient measurement, both diseases' screening states, the readings, and (65+) TCM. */
-import { Alert, Button, Card, Modal, Spin, Table } from 'antd';
+import { Alert, Button, Card, Modal, Space, Spin, Table } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ReadingView, ResidentScreening, TcmAssessmentView } from '../../../shared/api/screening';
@@ -10,16 +10,20 @@ import type { ResidentTabProps } from '../residents/resident-tabs';
 import { useClinicToday } from '../followups/use-clinic-today';
 import { MeasurementEntry } from './MeasurementEntry';
 import { ScreeningStatus } from './ScreeningStatus';
+import { PrintSheet } from '../residents/PrintSheet';
 import { TcmForm } from './TcmForm';
+import { TcmPrint } from './TcmPrint';
 import './screening.css';
 
-export function ScreeningTab({ residentId, reload }: ResidentTabProps) {
+export function ScreeningTab({ residentId, detail, reload }: ResidentTabProps) {
   const { t } = useTranslation();
   const today = useClinicToday();
   const [screening, setScreening] = useState<ResidentScreening | null>(null);
   const [tcm, setTcm] = useState<TcmAssessmentView[]>([]);
   const [tcmOpen, setTcmOpen] = useState(false);
   const [failure, setFailure] = useState<unknown>(null);
+  const [printing, setPrinting] = useState<TcmAssessmentView | null>(null);
+  const donePrinting = useCallback(() => setPrinting(null), []);
 
   const load = useCallback(async () => {
     try {
@@ -58,9 +62,14 @@ export function ScreeningTab({ residentId, reload }: ResidentTabProps) {
       {screening.age >= 65 ? (
         <Card size="small" title={t('screening.tcm.title')} extra={<Button onClick={() => setTcmOpen(true)}>{t('screening.tcm.open')}</Button>}>
           {thisYear ? (
-            <span data-testid="tcm-done">
-              {t('screening.tcm.done', { date: thisYear.date, types: thisYear.constitutions.map((c) => TYPE_NAMES_ZH[c as ConstitutionType] ?? c).join('、') })}
-            </span>
+            <Space wrap>
+              <span data-testid="tcm-done">
+                {t('screening.tcm.done', { date: thisYear.date, types: thisYear.constitutions.map((c) => TYPE_NAMES_ZH[c as ConstitutionType] ?? c).join('、') })}
+              </span>
+              <Button size="small" onClick={() => setPrinting(thisYear)}>
+                {t('screening.tcm.print')}
+              </Button>
+            </Space>
           ) : (
             <Alert type="info" showIcon title={t('screening.tcm.offer')} />
           )}
@@ -80,6 +89,11 @@ export function ScreeningTab({ residentId, reload }: ResidentTabProps) {
           ]}
         />
       </Card>
+      {printing && (
+        <PrintSheet onDone={donePrinting}>
+          <TcmPrint view={printing} resident={detail} />
+        </PrintSheet>
+      )}
       <Modal open={tcmOpen} title={t('screening.tcm.title')} width={960} footer={null} onCancel={() => setTcmOpen(false)} destroyOnHidden>
         <TcmForm
           residentId={residentId}

@@ -6,7 +6,7 @@ import type { AuditEntry } from '../../../shared/api/settings';
 import { api } from '../../api-client';
 import { errorText } from '../../app/api-errors';
 
-const ACTIONS = ['read', 'open', 'forbidden', 'insert', 'update', 'delete', 'merge', 'signIn', 'lock', 'userAdd', 'userRemove', 'userResetPassword', 'rotateKey'];
+const ACTIONS = ['read', 'open', 'forbidden', 'insert', 'update', 'delete', 'merge', 'signIn', 'lock', 'userAdd', 'userVillages', 'userRemove', 'userResetPassword', 'rotateKey'];
 
 /** A CSV field: quoted, inner quotes doubled, and a leading = + - @ defused so a spreadsheet never runs it. */
 function csvField(v: string | number | null): string {

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionState } from '../../../shared/api/session';
 import type { ClinicSettings } from '../../../shared/api/settings';
+import { villagesVisibleTo } from '../../../shared/domain/access-scope';
 import { api } from '../../api-client';
 import { DenominatorsAdmin } from '../reports/DenominatorsAdmin';
 import { ImportPanel } from '../import/ImportPanel';
@@ -66,14 +67,29 @@ export function SettingsPage({ session }: { session: Unlocked }) {
       },
       ...(isAdmin
         ? [
-            { key: 'users', label: t('settings.tabs.users'), children: <UsersAdmin currentUserId={session.user.id} /> },
+            { key: 'users', label: t('settings.tabs.users'), children: <UsersAdmin currentUserId={session.user.id} villages={settings.villages} /> },
             { key: 'import', label: t('import.tab'), children: <ImportPanel /> },
             { key: 'audit', label: t('settings.tabs.audit'), children: <AuditLogPanel /> },
           ]
         : []),
       { key: 'password', label: t('settings.tabs.password'), children: <ChangePasswordForm /> },
     ];
-    body = <Tabs items={items} />;
+    const visible = villagesVisibleTo(session.user);
+    const names = settings.villages.filter((v) => visible?.has(v.code)).map((v) => v.name);
+    body = (
+      <>
+        {visible ? (
+          <Alert
+            className="scope-notice"
+            type={names.length > 0 ? 'info' : 'warning'}
+            showIcon
+            data-testid="your-villages"
+            title={names.length > 0 ? t('scope.yourVillages', { names: names.join('、') }) : t('scope.noVillages')}
+          />
+        ) : null}
+        <Tabs items={items} />
+      </>
+    );
   }
 
   return (

@@ -1,9 +1,9 @@
-import { App as AntApp, Button, Card, Checkbox, Form, Input, Modal, Popconfirm, Select, Space, Table, Typography } from 'antd';
+import { App as AntApp, Button, Card, Checkbox, Form, Input, Modal, Popconfirm, Select, Space, Steps, Table, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Role, type KeyRotation, type UserSummary } from '../../../shared/api/session';
-import { api } from '../../api-client';
+import { Role, RotationPhase, type KeyRotation, type UserSummary, type Village } from '../../../shared/api/session';
+import { api, subscribe } from '../../api-client';
 import { applyFieldErrors, errorText } from '../../app/api-errors';
 import { passwordRules, usernameRules } from '../../app/form-rules';
 
@@ -12,10 +12,11 @@ interface AddValues {
   displayName: string;
   role: Role;
   password: string;
+  villages?: string[];
 }
 
-/** 用户管理 (administrators): list, add, reset a password, remove. */
-export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
+/** 用户管理 (administrators): list, add, set a village doctor's villages (服务村), reset a password, remove. */
+export function UsersAdmin({ currentUserId, villages }: { currentUserId: string; villages: readonly Village[] }) {
   const { t } = useTranslation();
   const { message } = AntApp.useApp();
   const [users, setUsers] = useState<UserSummary[]>([]);
@@ -25,6 +26,13 @@ export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
   const [resetForm] = Form.useForm<{ newPassword: string }>();
   const [busy, setBusy] = useState(false);
   const [newRecoveryKey, setNewRecoveryKey] = useState<string | null>(null);
+  const [villagesFor, setVillagesFor] = useState<UserSummary | null>(null);
+  /** A rotation this admin started: null when none runs, else the step the runtime last reported. */
+  const [rotation, setRotation] = useState<{ phase: RotationPhase | null } | null>(null);
+  const [villagesForm] = Form.useForm<{ villages: string[] }>();
+  const addRole = Form.useWatch('role', addForm);
+  const villageOptions = villages.map((v) => ({ value: v.code, label: v.name }));
+  const villageName = new Map(villages.map((v) => [v.code, v.name]));
 
   const load = useCallback(async () => {
     setLoading(true);
@@ -41,16 +49,40 @@ export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
     void load();
   }, [load]);
 
+  useEffect(() => subscribe('session.rotation', ({ phase }) => setRotation((r) => (r ? { phase } : r))), []);
+
   const add = async (v: AddValues) => {
     setBusy(true);
     try {
-      await api.users.add({ username: v.username.trim(), displayName: v.displayName.trim(), role: v.role, password: v.password });
+      await api.users.add({
+        username: v.username.trim(),
+        displayName: v.displayName.trim(),
+        role: v.role,
+        password: v.password,
+        villages: v.role === 'villageDoctor' ? (v.villages ?? []) : [],
+      });
       void message.success(t('settings.users.added'));
       addForm.resetFields();
       await load();
     } catch (e) {
       void message.error(errorText(e));
       applyFieldErrors(addForm, e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const saveVillages = async (v: { villages?: string[] }) => {
+    if (!villagesFor) return;
+    setBusy(true);
+    try {
+      await api.users.setVillages({ username: villagesFor.username, villages: v.villages ?? [] });
+      void message.success(t('settings.users.villagesSaved'));
+      setVillagesFor(null);
+      await load();
+    } catch (e) {
+      void message.error(errorText(e));
+      applyFieldErrors(villagesForm, e);
     } finally {
       setBusy(false);
     }
@@ -69,6 +101,7 @@ export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
     if (!resetFor) return;
     setBusy(true);
     try {
+      if (v.isCompromised) setRotation({ phase: null });
       const r = await api.users.resetPassword({ username: resetFor.username, newPassword: v.newPassword, isCompromised: v.isCompromised ?? false });
       void message.success(t('settings.users.reset'));
       showRotation(r.rotation);
@@ -79,10 +112,12 @@ export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
       applyFieldErrors(resetForm, e);
     } finally {
       setBusy(false);
+      setRotation(null);
     }
   };
 
   const remove = async (u: UserSummary) => {
+    setRotation({ phase: null });
     try {
       const r = await api.users.remove({ username: u.username });
       void message.success(t('settings.users.removed'));
@@ -90,6 +125,8 @@ export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
       await load();
     } catch (e) {
       void message.error(errorText(e));
+    } finally {
+      setRotation(null);
     }
   };
 
@@ -109,12 +146,39 @@ export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
             render: (name: string, u) => (u.id === currentUserId ? `${name}${t('settings.users.you')}` : name),
           },
           { title: t('settings.users.role'), dataIndex: 'role', render: (r: Role) => t(`role.${r}`) },
+          {
+            title: t('settings.users.villages'),
+            key: 'villages',
+            render: (_v, u) =>
+              u.role !== 'villageDoctor' ? (
+                <Typography.Text type="secondary">{t('settings.users.clinicWide')}</Typography.Text>
+              ) : (u.villages ?? []).length === 0 ? (
+                <Typography.Text type="warning">{t('settings.users.noVillages')}</Typography.Text>
+              ) : (
+                <span data-testid={`user-villages-${u.username}`}>
+                  {(u.villages ?? []).map((code) => (
+                    <Tag key={code}>{villageName.get(code) ?? code}</Tag>
+                  ))}
+                </span>
+              ),
+          },
           { title: t('settings.users.createdAt'), dataIndex: 'createdAt', render: (at: number) => dayjs(at).format('YYYY-MM-DD') },
           {
             title: t('settings.users.actions'),
             key: 'actions',
             render: (_v, u) => (
               <Space>
+                {u.role === 'villageDoctor' ? (
+                  <Button
+                    size="small"
+                    onClick={() => {
+                      villagesForm.setFieldsValue({ villages: u.villages ?? [] });
+                      setVillagesFor(u);
+                    }}
+                  >
+                    {t('settings.users.setVillages')}
+                  </Button>
+                ) : null}
                 <Button size="small" onClick={() => setResetFor(u)}>
                   {t('settings.users.resetPassword')}
                 </Button>
@@ -157,6 +221,11 @@ export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
           <Form.Item name="role" label={t('settings.users.role')} rules={[{ required: true, message: t('form.required') }]}>
             <Select options={Role.options.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
           </Form.Item>
+          {addRole === 'villageDoctor' ? (
+            <Form.Item name="villages" label={t('settings.users.villages')} extra={t('settings.users.villagesHelp')}>
+              <Select mode="multiple" allowClear options={villageOptions} optionFilterProp="label" />
+            </Form.Item>
+          ) : null}
           <Form.Item name="password" label={t('settings.users.password')} rules={passwordRules(t)}>
             <Input.Password autoComplete="new-password" />
           </Form.Item>
@@ -186,6 +255,39 @@ export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
             <Checkbox>{t('settings.users.isCompromised')}</Checkbox>
           </Form.Item>
         </Form>
+      </Modal>
+      <Modal
+        open={villagesFor !== null}
+        title={`${t('settings.users.setVillages')}: ${villagesFor?.displayName ?? ''}`}
+        okText={t('common.confirm')}
+        cancelText={t('common.cancel')}
+        confirmLoading={busy}
+        onOk={() => villagesForm.submit()}
+        onCancel={() => setVillagesFor(null)}
+        destroyOnHidden
+      >
+        <Form form={villagesForm} layout="vertical" requiredMark={false} onFinish={(v) => void saveVillages(v)}>
+          <Form.Item name="villages" label={t('settings.users.villages')} extra={t('settings.users.villagesHelp')}>
+            <Select mode="multiple" allowClear options={villageOptions} optionFilterProp="label" autoFocus data-testid="villages-select" />
+          </Form.Item>
+        </Form>
+      </Modal>
+      <Modal
+        open={rotation !== null}
+        title={t('settings.users.rotating')}
+        closable={false}
+        maskClosable={false}
+        keyboard={false}
+        footer={null}
+        data-testid="rotation-progress"
+      >
+        <Steps
+          orientation="vertical"
+          size="small"
+          current={rotation?.phase ? RotationPhase.options.indexOf(rotation.phase) : 0}
+          items={RotationPhase.options.map((p) => ({ title: t(`settings.users.rotationPhase.${p}`) }))}
+        />
+        <div className="rotation-help">{t('settings.users.rotationHelp')}</div>
       </Modal>
       <Modal
         open={newRecoveryKey !== null}

@@ -9,6 +9,7 @@ import type { SectionPageProps } from '../../app/section-pages';
 import { workHref } from './work-links';
 import '../followups/followups.css';
 import { CardReadButton } from '../devices/CardReadButton';
+import { selectableVillages } from '../../app/village-scope';
 
 /** Groups in the order a doctor works them: urgent clinical work first, contracting last. */
 export const KIND_ORDER: WorkKind[] = ['referralCheck', 'recheck', 'followup', 'quarterGap', 'missedQuarter', 'screening', 'healthCheck', 'contractExpiring', 'noContract'];
@@ -144,7 +145,7 @@ export function WorklistPage({ session }: SectionPageProps) {
             placeholder={t('worklist.filter.allVillages')}
             value={villageCode}
             onChange={(v) => setVillageCode(v)}
-            options={(settings?.villages ?? []).map((v) => ({ value: v.code, label: v.name }))}
+            options={selectableVillages(settings?.villages ?? []).map((v) => ({ value: v.code, label: v.name }))}
           />
         </label>
         <label>

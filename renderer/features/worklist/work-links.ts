@@ -15,7 +15,8 @@ export function workLink(row: Pick<WorkRow, 'residentId' | 'kind' | 'disease' | 
     case 'recheck':
     case 'quarterGap':
     case 'missedQuarter':
-      return { section: 'followups', params: { residentId, disease, open: 'new' } };
+      // `from` lets the follow-up screen offer the next patient of the list after this visit (issue 16).
+      return { section: 'followups', params: { residentId, disease, open: 'new', from: 'worklist' } };
     case 'screening':
       return { section: 'residents', params: { id: residentId, tab: 'screening' } };
     case 'referralCheck':

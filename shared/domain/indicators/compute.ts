@@ -91,7 +91,8 @@ export function latestVersions(encounters: readonly EncounterRecord[]): Encounte
     if (e.status !== 'completed') continue;
     const eventId = e.amends ? e.amends : e.id;
     const prev = latest.get(eventId);
-    if (!prev || (e.completedAt ?? 0) >= (prev.completedAt ?? 0)) latest.set(eventId, { ...e, id: eventId });
+    // An original already carries the event's id: no copy (a township has ~200,000 of them).
+    if (!prev || (e.completedAt ?? 0) >= (prev.completedAt ?? 0)) latest.set(eventId, e.id === eventId ? e : { ...e, id: eventId });
   }
   return [...latest.values()];
 }
@@ -123,19 +124,33 @@ function patientsOf(input: IndicatorInput): Patient[] {
       if (!prev || compareDates(en.enrolledDate, prev.enrolledDate) >= 0) p.enrolments[en.disease] = en;
     }
   }
-  const patients = [...byResident.values()];
+  // In id order, so the id lists behind every number are built sorted (fromRecords' sort then costs one pass).
+  const patients = [...byResident.values()].sort((a, b) => (a.resident.id < b.resident.id ? -1 : a.resident.id > b.resident.id ? 1 : 0));
   prepared.set(input.residents, { encounters: input.encounters, contracts: input.contracts, patients });
   return patients;
 }
 
-function inScope(r: ResidentRecord, scope: IndicatorScope): boolean {
+/** The latest completed version of every event of the input's residents (the 报表 screen's period counts). */
+export function currentEvents(input: IndicatorInput): readonly EncounterRecord[] {
+  const patients = patientsOf(input);
+  let events = eventsCache.get(patients);
+  if (!events) {
+    events = patients.flatMap((p) => p.events);
+    eventsCache.set(patients, events);
+  }
+  return events;
+}
+
+const eventsCache = new WeakMap<Patient[], EncounterRecord[]>();
+
+function inScope(villageCode: string, scope: IndicatorScope): boolean {
   switch (scope.kind) {
     case 'clinic':
       return true;
     case 'village':
-      return r.villageCode === scope.villageCode;
+      return villageCode === scope.villageCode;
     case 'team':
-      return scope.villageCodes.includes(r.villageCode);
+      return scope.villageCodes.includes(villageCode);
     default: {
       const never: never = scope;
       throw new Error(`unknown scope ${JSON.stringify(never)}`);
@@ -252,6 +267,71 @@ function isFulfilled(p: Patient, c: ContractRecord, w: IndicatorWindow): boolean
   return contractFulfilment(c2, c.items, serviceRecordsFromEncounters(upToEnd)).isFulfilled;
 }
 
+/** What one resident counts towards in one window: computed once per window, then summed for any scope. */
+interface Facts {
+  id: string;
+  villageCode: string;
+  dynamic: boolean;
+  elderly: boolean;
+  elderlyChecked: boolean;
+  elderlyTcm: boolean;
+  age35: boolean;
+  screened: boolean;
+  contracted: boolean;
+  fulfilled: boolean;
+  htn: ChronicFacts | null;
+  t2dm: ChronicFacts | null;
+}
+
+interface ChronicFacts {
+  standard: boolean;
+  controlled: boolean;
+}
+
+/** The residents present during the window (in id order) with their facts; kept per input and window. */
+const factsCache = new WeakMap<Patient[], Map<string, Facts[]>>();
+
+function factsOf(input: IndicatorInput, w: IndicatorWindow): Facts[] {
+  const patients = patientsOf(input);
+  let perWindow = factsCache.get(patients);
+  if (!perWindow) {
+    perWindow = new Map();
+    factsCache.set(patients, perWindow);
+  }
+  const key = `${w.start}/${w.end}`;
+  const cached = perWindow.get(key);
+  if (cached) return cached;
+  const dynamicFrom = addDays(w.end, -(DYNAMIC_USE_DAYS - 1));
+  const out: Facts[] = [];
+  for (const p of patients) {
+    const r = p.resident;
+    if (compareDates(r.createdDate, w.end) > 0 || !isPresent(r.status, r.statusDate, w)) continue;
+    const inW = p.events.filter((e) => inWindow(e.date, w));
+    const age = ageOn(r.birthDate, w.end);
+    const elderly = age >= ELDERLY_AGE;
+    const age35 = age >= SCREENING_AGE;
+    const chronic = (disease: 'htn' | 't2dm'): ChronicFacts | null =>
+      isManaged(p, disease, w) ? { standard: isStandardManaged(p, disease, w), controlled: isControlled(p, disease, w) } : null;
+    const contract = contractInWindow(p, w);
+    out.push({
+      id: r.id,
+      villageCode: r.villageCode,
+      dynamic: p.events.some((e) => e.type !== 'deviceReading' && compareDates(e.date, dynamicFrom) >= 0 && compareDates(e.date, w.end) <= 0),
+      elderly,
+      elderlyChecked: elderly && inW.some((e) => e.type === 'healthCheck'),
+      elderlyTcm: elderly && inW.some((e) => e.type === 'tcmAssessment'),
+      age35,
+      screened: age35 && inW.some((e) => typeof e.sbp === 'number' && typeof e.dbp === 'number'),
+      contracted: contract !== null,
+      fulfilled: contract !== null && isFulfilled(p, contract, w),
+      htn: chronic('htn'),
+      t2dm: chronic('t2dm'),
+    });
+  }
+  perWindow.set(key, out);
+  return out;
+}
+
 /** All indicators of one scope over one window. `denominators` are the entered figures for that scope. */
 export function computeIndicators(
   input: IndicatorInput,
@@ -259,7 +339,6 @@ export function computeIndicators(
   scope: IndicatorScope = { kind: 'clinic' },
   denominators: ScopeDenominators = input.denominators ?? {},
 ): IndicatorSet {
-  const w = window;
   const ids = {
     records: [] as string[],
     dynamic: [] as string[],
@@ -275,35 +354,23 @@ export function computeIndicators(
     htn: { managed: [] as string[], standard: [] as string[], controlled: [] as string[] },
     t2dm: { managed: [] as string[], standard: [] as string[], controlled: [] as string[] },
   };
-  const dynamicFrom = addDays(w.end, -(DYNAMIC_USE_DAYS - 1));
-  for (const p of patientsOf(input)) {
-    const r = p.resident;
-    if (!inScope(r, scope) || compareDates(r.createdDate, w.end) > 0 || !isPresent(r.status, r.statusDate, w)) continue;
-    ids.records.push(r.id);
-    const inW = p.events.filter((e) => inWindow(e.date, w));
-    if (p.events.some((e) => e.type !== 'deviceReading' && compareDates(e.date, dynamicFrom) >= 0 && compareDates(e.date, w.end) <= 0)) {
-      ids.dynamic.push(r.id);
-    }
-    const age = ageOn(r.birthDate, w.end);
-    if (age >= ELDERLY_AGE) {
-      ids.elderly.push(r.id);
-      if (inW.some((e) => e.type === 'healthCheck')) ids.elderlyChecked.push(r.id);
-      if (inW.some((e) => e.type === 'tcmAssessment')) ids.elderlyTcm.push(r.id);
-    }
-    if (age >= SCREENING_AGE) {
-      ids.age35.push(r.id);
-      if (inW.some((e) => typeof e.sbp === 'number' && typeof e.dbp === 'number')) ids.screened.push(r.id);
-    }
+  for (const f of factsOf(input, window)) {
+    if (!inScope(f.villageCode, scope)) continue;
+    ids.records.push(f.id);
+    if (f.dynamic) ids.dynamic.push(f.id);
+    if (f.elderly) ids.elderly.push(f.id);
+    if (f.elderlyChecked) ids.elderlyChecked.push(f.id);
+    if (f.elderlyTcm) ids.elderlyTcm.push(f.id);
+    if (f.age35) ids.age35.push(f.id);
+    if (f.screened) ids.screened.push(f.id);
+    if (f.contracted) ids.contracted.push(f.id);
+    if (f.fulfilled) ids.fulfilled.push(f.id);
     for (const disease of ['htn', 't2dm'] as const) {
-      if (!isManaged(p, disease, w)) continue;
-      chronic[disease].managed.push(r.id);
-      if (isStandardManaged(p, disease, w)) chronic[disease].standard.push(r.id);
-      if (isControlled(p, disease, w)) chronic[disease].controlled.push(r.id);
-    }
-    const contract = contractInWindow(p, w);
-    if (contract) {
-      ids.contracted.push(r.id);
-      if (isFulfilled(p, contract, w)) ids.fulfilled.push(r.id);
+      const c = f[disease];
+      if (!c) continue;
+      chronic[disease].managed.push(f.id);
+      if (c.standard) chronic[disease].standard.push(f.id);
+      if (c.controlled) chronic[disease].controlled.push(f.id);
     }
   }
   const population = denominators.population;

@@ -2,3 +2,4 @@ export * from './types';
 export * from './period';
 export * from './compute';
 export * from './messages';
+export * from './from-documents';

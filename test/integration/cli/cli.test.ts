@@ -77,4 +77,16 @@ describe('cunyi CLI (real encrypted files, production KDF)', { timeout: 120_000 
     expect((await cli(['user', 'remove', '--data-dir', clinicA, '--user', 'wang'], { CUNYI_PASSWORD: PW })).code).toBe(0);
     expect((await cli(['check', '--data-dir', clinicA, '--user', 'wang'], { CUNYI_PASSWORD: 'wang pass 2' })).code).toBe(3);
   });
+
+  it('gives a village doctor the villages they serve, and refuses a village the clinic does not have', async () => {
+    const add = await cli(['user', 'add', '--data-dir', clinicA, '--user', 'chen', '--role', 'villageDoctor', '--villages', '441521101201'], { CUNYI_PASSWORD: PW, CUNYI_NEW_PASSWORD: 'chen pass 1' });
+    expect(add.code).toBe(0);
+    const unknown = await cli(['user', 'villages', '--data-dir', clinicA, '--user', 'chen', '--villages', '441521101201,441521101299'], { CUNYI_PASSWORD: PW });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('VALIDATION_FAILED');
+    const cleared = await cli(['user', 'villages', '--data-dir', clinicA, '--user', 'chen', '--villages', ''], { CUNYI_PASSWORD: PW });
+    expect(cleared.code).toBe(0);
+    expect(cleared.stdout).toContain('villages of chen: (none)');
+    expect((await cli(['user', 'villages', '--data-dir', clinicA, '--user', 'chen'], { CUNYI_PASSWORD: PW })).code).toBe(2);
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * Import of residents and households (issue 15 item 3): a generated 2,000-row .xlsx with 50 bad rows and 30
  * duplicates of existing records (10 of them written as 15-digit first-generation numbers) is reported exactly;
- * the import creates the rest with their households; running it again changes nothing.
+ * the import creates the rest with their households in one transaction (a failure injected before any of its writes
+ * leaves nothing written); running it again changes nothing.
  */
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -136,6 +137,42 @@ describe('resident import from an older system (real encrypted database)', () =>
     const ctx = h.runtime.services.clinic().ctx;
     expect(await ctx.db.rx.residents.count().exec()).toBe(DUPLICATES);
   }, 120_000);
+
+  it('a failure before any write of the import (cursor, first resident, the middle, the audit) leaves nothing written', async () => {
+    const ctx = h.runtime.services.clinic().ctx;
+    const snapshot = async () => ({
+      residents: await ctx.db.rx.residents.count().exec(),
+      households: await ctx.db.rx.households.count().exec(),
+      audit: await ctx.db.rx.audit.count().exec(),
+      cursor: (await ctx.db.rx.settings.findOne(`recordBlock:${ctx.deviceId}`).exec())?.toJSON().data,
+    });
+    const before = await snapshot();
+    expect(before.residents).toBe(DUPLICATES);
+    const failAt: Array<[string, (step: number, collection: string) => boolean]> = [
+      ['the record-number cursor', (n) => n === 1],
+      ['the first resident', (n, c) => n === 2 && c === 'residents'],
+      ['write 1000', (n) => n === 1000],
+      ['the first audit entry', (_n, c) => c === 'audit'],
+    ];
+    let steps: string[] = [];
+    try {
+      for (const [what, when] of failAt) {
+        steps = [];
+        ctx.uow.onWrite = (n, collection) => {
+          steps.push(collection);
+          if (when(n, collection)) throw new Error(`injected failure before ${what}`);
+        };
+        const r = await h.call('imports.run', { fileName: 'old.xlsx', base64, mapping });
+        expect(r, `failure before ${what}`).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+        expect(await snapshot(), `after a failure before ${what}`).toEqual(before);
+      }
+    } finally {
+      ctx.uow.onWrite = null;
+    }
+    // The last attempt got as far as the audit: everything else had been written in the same transaction first.
+    expect(steps.filter((c) => c === 'residents')).toHaveLength(ROWS - BAD - DUPLICATES + DUPLICATES / 2);
+    expect(steps.filter((c) => c === 'households')).toHaveLength(built.households);
+  }, 300_000);
 
   it('imports atomically with households and an audit entry; importing again changes nothing', async () => {
     const plan = await h.ok<ImportPlan>('imports.run', { fileName: 'old.xlsx', base64, mapping });

@@ -86,6 +86,16 @@ describe('platform server', () => {
     expect(await code(a.json('POST', '/settings/push', [{ newDocumentState: setting }], PushResponse))).toBe('PLATFORM_REFUSED:OUT_OF_JURISDICTION');
   });
 
+  it('keeps each clinic’s own settings document when two clinics use the same id (clinic, package:…)', async () => {
+    const setting = (clinicCode: string, name: string) => ({ id: 'clinic', type: 'clinic', clinicCode, data: { clinicName: name }, updatedAt: 1, _deleted: false });
+    expect(await a.json('POST', '/settings/push', [{ newDocumentState: setting(CLINIC_A.code, CLINIC_A.name) }], PushResponse)).toEqual([]);
+    expect(await b.json('POST', '/settings/push', [{ newDocumentState: setting(CLINIC_B.code, CLINIC_B.name) }], PushResponse)).toEqual([]);
+    const mineA = (await a.json('GET', '/settings/pull?seq=0&limit=1000', undefined, PullResponse)).documents.filter((d) => d['id'] === 'clinic');
+    const mineB = (await b.json('GET', '/settings/pull?seq=0&limit=1000', undefined, PullResponse)).documents.filter((d) => d['id'] === 'clinic');
+    expect(mineA.map((d) => d['clinicCode'])).toEqual([CLINIC_A.code]);
+    expect(mineB.map((d) => d['clinicCode'])).toEqual([CLINIC_B.code]);
+  });
+
   it('refuses documents that do not parse, naming the field', async () => {
     const bad = { ...residentWire(village), sex: 'male' };
     const e = await a.json('POST', '/residents/push', [{ newDocumentState: bad }], PushResponse).catch((x: unknown) => x as AppError);

@@ -129,19 +129,34 @@ describe('residents, households and health checks through the API (real encrypte
       expect(check).toMatchObject({ status: 'draft', computed: { ageAtCheck: 69, bmi: 24.8 } });
       const r = await h.call('healthChecks.complete', { id: check.id, data: base() });
       expect(r).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
-      if (!r.ok) expect(r.error.fields?.map((f) => f.path)).toContain('selfCare');
+      if (!r.ok) {
+        expect(r.error.fields?.map((f) => `${f.path}:${f.message}`)).toEqual([
+          'selfCare:validation.selfCareRequired',
+          'generalCondition.elderSelfHealth:validation.elderlyItemRequired',
+          'generalCondition.elderCognition:validation.elderlyItemRequired',
+          'generalCondition.elderMood:validation.elderlyItemRequired',
+          'guidance:validation.elderlyGuidanceRequired',
+        ]);
+      }
     });
 
     it('completes with the assessment, then refuses edits: corrections are amendments with a reason', async () => {
-      const data = { ...base(), selfCare: { meal: 0, grooming: 1, dressing: 0, toileting: 0, mobility: 1 } };
-      // A 65+ check without the elderly programme's items (cognition, mood, labs, guidance …) asks for confirmation.
+      const data = {
+        ...base(),
+        generalCondition: { ...base().generalCondition, elderSelfHealth: '2', elderCognition: '1', elderMood: '1' },
+        selfCare: { meal: 0, grooming: 1, dressing: 0, toileting: 0, mobility: 1 },
+        riskControl: ['7'],
+        riskControlOther: '防跌倒',
+      };
+      // A 65+ check without the lab results and rough checks the elderly programme needs asks for confirmation.
       const unconfirmed = await h.call('healthChecks.complete', { id: check.id, data });
       expect(unconfirmed).toMatchObject({
         ok: false,
         error: { code: 'VALIDATION_FAILED', details: { needsConfirmation: true }, fields: expect.arrayContaining([expect.objectContaining({ message: 'validation.elderlyIncomplete' })]) },
       });
       const done = await h.ok<HealthCheckView>('healthChecks.complete', { id: check.id, data, confirmWarnings: true });
-      expect(done.judgement.elderlyMissing).toContain('generalCondition.elderCognition');
+      expect(done.judgement.elderlyMissing).toContain('auxExams.hemoglobin');
+      expect(done.judgement.elderlyMissing).not.toContain('generalCondition.elderCognition');
       expect(done).toMatchObject({ status: 'completed', computed: { selfCareTotal: 2, elderSelfCare: 1 } });
       expect(await h.call('healthChecks.saveDraft', { id: check.id, data })).toMatchObject({ ok: false, error: { code: 'CONFLICT', details: { reason: 'completed', by: '李医生' } } });
       const amended = await h.ok<HealthCheckView>('healthChecks.amend', {

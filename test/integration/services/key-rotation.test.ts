@@ -49,8 +49,15 @@ describe('data key rotation', () => {
     const { dataKey: oldKey } = await kept.unlockWithPassword(WANG.username, WANG.password);
     expect(opensWith(h.dataDir, oldKey)).toBe(true);
 
+    const phases: string[] = [];
+    const stop = h.runtime.services.bus.subscribe((event, payload) => {
+      if (event === 'session.rotation') phases.push((payload as { phase: string }).phase);
+    });
     const removed = await h.ok<{ ok: true; rotation: KeyRotation }>('users.remove', { username: WANG.username });
+    stop();
     expect(removed.rotation).toEqual({ droppedUsers: [], recoveryKey: null });
+    // The admin's window follows the rotation step by step (issue 11 §3).
+    expect(phases).toEqual(['copy', 'rekey', 'slots', 'swap', 'reopen', 'done']);
 
     expect(opensWith(h.dataDir, oldKey)).toBe('WRONG_PASSWORD');
     for (const file of [KEYSLOTS_FILE, KEYSLOTS_PREV_FILE]) {

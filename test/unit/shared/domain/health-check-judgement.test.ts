@@ -95,5 +95,7 @@ describe('65+ completeness', () => {
     expect(judgeHealthCheck(full, ELDER, 1).elderlyMissing).toEqual([]);
     const { guidance: _g, ...noGuidance } = full;
     expect(judgeHealthCheck(noGuidance, ELDER, 1).elderlyMissing).toEqual(['guidance']);
+    // Health guidance given as 危险因素控制 (其他: 防跌倒) counts as guidance too (health-check-rules).
+    expect(judgeHealthCheck({ ...noGuidance, riskControl: ['7'] }, ELDER, 1).elderlyMissing).toEqual([]);
   });
 });

@@ -29,6 +29,13 @@ const complete: HealthCheckDraft = {
 function gc(patch: NonNullable<HealthCheckDraft['generalCondition']>): HealthCheckDraft {
   return { ...complete, generalCondition: { ...complete.generalCondition, ...patch } };
 }
+/** The items a 65+ check asks besides the self-care assessment (health-check-rules, ELDERLY_ASKED_PATHS). */
+const elderly: HealthCheckDraft = {
+  ...complete,
+  generalCondition: { ...complete.generalCondition, elderSelfHealth: '2', elderCognition: '1', elderMood: '1' },
+  riskControl: ['7'],
+  riskControlOther: '防跌倒',
+};
 const at = (findings: { path: string; message: string }[]) => findings.map((f) => `${f.path}:${f.message}`);
 
 describe('checkHealthCheck: hard and soft ranges (table in health-check-rules.ts)', () => {
@@ -197,13 +204,13 @@ describe('completion rules', () => {
   });
 
   it('accepts a 65+ check with the assessment and computes the band', () => {
-    const c = { ...complete, selfCare: { meal: 3, grooming: 1, dressing: 0, toileting: 0, mobility: 0 } };
+    const c = { ...elderly, selfCare: { meal: 3, grooming: 1, dressing: 0, toileting: 0, mobility: 0 } };
     expect(checkHealthCheck(c, ctx65, 'complete').errors).toEqual([]);
     expect(computeHealthCheck(c, ctx65.birthDate)).toEqual({ ageAtCheck: 65, bmi: 22, selfCareTotal: 4, elderSelfCare: 2 });
   });
 
   it('does not count an assessment with impossible scores', () => {
-    const c = { ...complete, selfCare: { meal: 1, grooming: 1, dressing: 0, toileting: 0, mobility: 0 } };
+    const c = { ...elderly, selfCare: { meal: 1, grooming: 1, dressing: 0, toileting: 0, mobility: 0 } };
     expect(at(checkHealthCheck(c, ctx65, 'complete').errors)).toEqual(['selfCare:validation.selfCareRequired']);
   });
 });
@@ -212,4 +219,41 @@ describe('input that skipped parsing', () => {
   it('reports a check date that is not a date instead of throwing', () => {
     expect(at(checkHealthCheck({ ...complete, checkDate: '2026-02-30' }, ctx60, 'draft').errors)).toEqual(['checkDate:validation.date']);
   });
+});
+
+describe('a 65+ check is complete only with the elderly items (issue 12 §2)', () => {
+  const selfCare = { meal: 0, grooming: 0, dressing: 0, toileting: 0, mobility: 0 };
+  const elder = { ...elderly, selfCare };
+  const without = (path: 'elderSelfHealth' | 'elderCognition' | 'elderMood'): HealthCheckDraft => {
+    const { [path]: _gone, ...g } = elder.generalCondition ?? {};
+    return { ...elder, generalCondition: g };
+  };
+
+  it('completes with the status self-assessments, the self-care assessment and health guidance', () =>
+    expect(checkHealthCheck(elder, ctx65, 'complete').errors).toEqual([]));
+
+  it.each(['elderSelfHealth', 'elderCognition', 'elderMood'] as const)('refuses to complete without %s', (path) =>
+    expect(at(checkHealthCheck(without(path), ctx65, 'complete').errors)).toEqual([`generalCondition.${path}:validation.elderlyItemRequired`]));
+
+  it.each([
+    ['guidance only', { guidance: ['2' as const], riskControl: undefined, riskControlOther: undefined }, []],
+    ['risk-factor advice only', { guidance: undefined }, []],
+    ['neither', { guidance: [], riskControl: [], riskControlOther: undefined }, ['guidance:validation.elderlyGuidanceRequired']],
+  ])('health guidance: %s', (_name, patch, errors) => expect(at(checkHealthCheck({ ...elder, ...patch }, ctx65, 'complete').errors)).toEqual(errors));
+
+  it('all of it, refused together, the day the resident turns 65', () =>
+    expect(at(checkHealthCheck(complete, ctx65, 'complete').errors)).toEqual([
+      'selfCare:validation.selfCareRequired',
+      'generalCondition.elderSelfHealth:validation.elderlyItemRequired',
+      'generalCondition.elderCognition:validation.elderlyItemRequired',
+      'generalCondition.elderMood:validation.elderlyItemRequired',
+      'guidance:validation.elderlyGuidanceRequired',
+    ]));
+
+  it.each([
+    ['2026-11-21', 'draft', 64, 0],
+    ['2026-11-21', 'complete', 64, 0],
+    ['2026-11-22', 'draft', 65, 0],
+  ] as const)('checked %s (%s), age %i: nothing of it is asked', (checkDate, mode, _age, count) =>
+    expect(checkHealthCheck({ ...complete, checkDate }, ctx65, mode).errors).toHaveLength(count));
 });

@@ -214,3 +214,48 @@ describe('a saved form back into the screen', () => {
     expect(carriedFrom({ t2dm: htnVisit }, ['t2dm'])).toEqual({});
   });
 });
+
+describe('insulin and the drawn signature on the screen values (form version 2, issue 12)', () => {
+  const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+
+  it('sends insulin in 用药情况 and 用药调整意见 on the diabetes form only, and the signature on both', () => {
+    const values: VisitValues = {
+      visitDate: '2026-11-23',
+      visitMode: 1,
+      t2dm: { glucoseValue: 7.5, glucoseUnit: 'mmol/L', insulin: { kind: ' 甘精胰岛素 ', doseUnits: 12, timesPerDay: 1, usage: '' } },
+      insulinAdjustment: { kind: '甘精胰岛素', doseUnits: 14, timesPerDay: 1, usage: '睡前' },
+      residentSignatureImage: PNG,
+    };
+    const t2dm = toPayload('t2dm', values, null).followup.form as Record<string, unknown>;
+    expect(t2dm['insulin']).toEqual({ kind: '甘精胰岛素', doseUnits: 12, timesPerDay: 1 });
+    expect(t2dm['insulinAdjustment']).toEqual({ kind: '甘精胰岛素', doseUnits: 14, timesPerDay: 1, usage: '睡前' });
+    expect(t2dm['residentSignatureImage']).toBe(PNG);
+    const htn = toPayload('htn', values, null).followup.form as Record<string, unknown>;
+    expect(htn['insulin']).toBeUndefined();
+    expect(htn['insulinAdjustment']).toBeUndefined();
+    expect(htn['residentSignatureImage']).toBe(PNG);
+    expect(FollowupFormInput.safeParse({ disease: 't2dm', form: t2dm }).success).toBe(true);
+  });
+
+  it('leaves insulin out when nothing was typed, and keeps numbers without a kind so the door names the kind', () => {
+    expect((toPayload('t2dm', { t2dm: { insulin: { kind: '', usage: '' } } }, null).followup.form as Record<string, unknown>)['insulin']).toBeUndefined();
+    const noKind = toPayload('t2dm', { insulinAdjustment: { kind: '', doseUnits: 8 } }, null).followup.form as Record<string, unknown>;
+    expect(noKind['insulinAdjustment']).toEqual({ kind: '', doseUnits: 8 });
+    expect(FollowupFormInput.safeParse({ disease: 't2dm', form: noKind }).success).toBe(false);
+    expect(formPathFor('t2dm', 'followup.form.insulinAdjustment.kind')).toEqual(['insulinAdjustment', 'kind']);
+    expect(formPathFor('t2dm', 'followup.form.insulin.kind')).toEqual(['t2dm', 'insulin', 'kind']);
+  });
+
+  it('reads them back for a draft or an amendment', () => {
+    const back = fromView({
+      id: 'x',
+      residentId: 'r',
+      status: 'draft',
+      visitDate: '2026-11-23',
+      followup: { disease: 't2dm', form: { insulin: { kind: '门冬胰岛素', doseUnits: 6, timesPerDay: 3 }, insulinAdjustment: { kind: '门冬胰岛素', doseUnits: 8 }, residentSignatureImage: PNG } },
+    } as unknown as FollowupView);
+    expect(back.t2dm?.insulin).toEqual({ kind: '门冬胰岛素', doseUnits: 6, timesPerDay: 3, usage: '' });
+    expect(back.insulinAdjustment).toEqual({ kind: '门冬胰岛素', doseUnits: 8, timesPerDay: undefined, usage: '' });
+    expect(back.residentSignatureImage).toBe(PNG);
+  });
+});

@@ -5,10 +5,10 @@ import { sectionFromHash } from '../../../../../renderer/app/sections';
 
 describe('work-list rows open the form that does the work', () => {
   it.each([
-    ['followup', 'followups', { residentId: 'r1', disease: 't2dm', open: 'new' }],
-    ['recheck', 'followups', { residentId: 'r1', disease: 't2dm', open: 'new' }],
-    ['quarterGap', 'followups', { residentId: 'r1', disease: 't2dm', open: 'new' }],
-    ['missedQuarter', 'followups', { residentId: 'r1', disease: 't2dm', open: 'new' }],
+    ['followup', 'followups', { residentId: 'r1', disease: 't2dm', open: 'new', from: 'worklist' }],
+    ['recheck', 'followups', { residentId: 'r1', disease: 't2dm', open: 'new', from: 'worklist' }],
+    ['quarterGap', 'followups', { residentId: 'r1', disease: 't2dm', open: 'new', from: 'worklist' }],
+    ['missedQuarter', 'followups', { residentId: 'r1', disease: 't2dm', open: 'new', from: 'worklist' }],
     ['screening', 'residents', { id: 'r1', tab: 'screening' }],
     ['referralCheck', 'followups', { residentId: 'r1', disease: 't2dm', open: 'referral', sourceId: 'v9' }],
     ['healthCheck', 'checks', { residentId: 'r1' }],

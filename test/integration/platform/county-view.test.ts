@@ -1,0 +1,187 @@
+/**
+ * The county view (issue 15 item 5): a seeded clinic (a real runtime on its encrypted file) syncs with the platform
+ * (PGlite); the platform then computes every indicator of the clinic and of each village, for a month and the year,
+ * with the same shared/ functions, and gets the clinic's own numbers. The pages under /county/ need an operator's
+ * session (HttpOnly cookie, checked on every request), throttle wrong passwords, and show the same numbers.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Agent, fetch } from 'undici';
+import type { Report } from '../../../shared/api/reports';
+import type { SyncStatus } from '../../../shared/api/sync';
+import type { ReportPeriod } from '../../../shared/domain/indicators/period';
+import { seedClinic } from '../../../main/seed';
+import { Operators } from '../../../platform/county/operators';
+import { CountyReports } from '../../../platform/county/report';
+import { clinicHarness, residentInput, type ApiHarness } from '../../helpers/api';
+import { SETUP_INPUT } from '../../helpers/host';
+import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
+
+let p: TestPlatform;
+let h: ApiHarness;
+const clinic = { code: SETUP_INPUT.clinicCode, name: SETUP_INPUT.clinicName, villages: SETUP_INPUT.villages };
+// The platform's certificate is self-signed; the app pins it, this test only needs to reach it.
+const agent = new Agent({ connect: { rejectUnauthorized: false } });
+const PASSWORD = 'county password 1';
+
+beforeAll(async () => {
+  p = await startTestPlatform();
+  h = await clinicHarness('2026-03-20T02:00:00Z');
+  await seedClinic(h.runtime.services.session.current(), { dataDir: h.dataDir, clock: h.clock, seed: 'county', profile: 'realistic', residents: 400 });
+  await h.ok('denominators.save', {
+    entries: [
+      { villageCode: '441521101201', kind: 'population', value: 260, asOf: '2025-12-31', source: 'census' },
+      { villageCode: '441521101202', kind: 'population', value: 230, asOf: '2025-12-31', source: 'census' },
+    ],
+  });
+  const { enrolmentCode } = await p.store.addClinic(clinic);
+  await h.ok('sync.enroll', { url: p.url, code: enrolmentCode });
+  const s = await h.ok<SyncStatus>('sync.now');
+  expect(s.pending).toBe(0);
+  await new Operators(p.sql).add('county1', '县卫健局 王科长', PASSWORD);
+}, 300_000);
+
+afterAll(async () => {
+  await h?.close();
+  await p?.dispose();
+  await agent.close();
+});
+
+const PERIODS: ReportPeriod[] = [
+  { kind: 'month', year: 2026, index: 3 },
+  { kind: 'quarter', year: 2026, index: 1 },
+  { kind: 'year', year: 2025, index: 1 },
+];
+
+describe('county view: the platform computes what the clinic computes', () => {
+  it.each(PERIODS)('agrees with the clinic on every indicator, clinic-wide and per village ($kind $year/$index)', async (period) => {
+    const ours = await h.ok<Report>('reports.get', { period });
+    const county = await new CountyReports(p.store).report(clinic.code, period);
+    expect(county).not.toBeNull();
+    const strip = (f: { id: string; numerator: number; denominator: number | null; rate: number | null; reason: string | null; enteredAsOf: string | null }) => ({
+      id: f.id,
+      numerator: f.numerator,
+      denominator: f.denominator,
+      rate: f.rate,
+      reason: f.reason,
+      enteredAsOf: f.enteredAsOf,
+    });
+    expect(county!.indicators.map(strip)).toEqual(ours.indicators.map(strip));
+    expect(county!.villages.map((v) => ({ code: v.code, indicators: v.indicators.map(strip) }))).toEqual(
+      ours.villages.map((v) => ({ code: v.villageCode, indicators: v.indicators.map(strip) })),
+    );
+    // Not an empty agreement: the seeded clinic has managed patients and records.
+    const f = (id: string) => ours.indicators.find((x) => x.id === id)!;
+    expect(f('recordCoverageRate').numerator).toBeGreaterThan(300);
+    expect(f('htnControlRate').denominator).toBeGreaterThan(0);
+    console.log(`checked ${period.kind} ${period.year}/${period.index}: 13 indicators × (clinic + ${ours.villages.length} villages) equal`);
+  });
+});
+
+describe('after more work at the clinic', () => {
+  it('the clinic (its input kept current from the writes) and the platform still agree once synced', async () => {
+    const period: ReportPeriod = { kind: 'month', year: 2026, index: 3 };
+    const before = await h.ok<Report>('reports.get', { period });
+    const created = await h.ok<{ resident: { id: string } }>('residents.create', {
+      input: residentInput({ name: '赵建军', birthDate: '1980-02-02', idNumber: '', villageCode: '441521101202' }),
+    });
+    const check = {
+      residentId: created.resident.id,
+      checkDate: '2026-03-10',
+      doctorName: '李医生',
+      symptoms: ['1'],
+      generalCondition: { temperature: 36.5, pulseRate: 72, respiratoryRate: 18, bpLeft: { sbp: 128, dbp: 80 }, height: 165, weight: 60, waist: 80 },
+      assessment: '1',
+    };
+    const draft = await h.ok<{ id: string }>('healthChecks.saveDraft', { data: check });
+    await h.ok('healthChecks.complete', { id: draft.id, data: check });
+    const after = await h.ok<Report>('reports.get', { period });
+    const f = (r: Report, id: string) => r.indicators.find((x) => x.id === id)!;
+    expect(f(after, 'recordCoverageRate').numerator).toBe(f(before, 'recordCoverageRate').numerator + 1);
+    expect(f(after, 'screeningCoverage35').numerator).toBe(f(before, 'screeningCoverage35').numerator + 1);
+    expect((await h.ok<SyncStatus>('sync.now')).pending).toBe(0);
+    const county = await new CountyReports(p.store).report(clinic.code, period);
+    expect(county!.indicators.map((x) => [x.id, x.numerator, x.denominator])).toEqual(after.indicators.map((x) => [x.id, x.numerator, x.denominator]));
+  });
+});
+
+describe('county pages', () => {
+  const get = (path: string, cookie?: string) => fetch(`${p.url}${path}`, { dispatcher: agent, redirect: 'manual', headers: cookie ? { cookie } : {} });
+  const login = (username: string, password: string) =>
+    fetch(`${p.url}/county/login`, {
+      method: 'POST',
+      dispatcher: agent,
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ username, password }).toString(),
+    });
+
+  it('sends a visitor without a session to the sign-in page, and refuses a forged cookie', async () => {
+    const r = await get('/county/');
+    expect(r.status).toBe(303);
+    expect(r.headers.get('location')).toBe('/county/login?lang=zh');
+    const forged = await get('/county/', `cunyi_county=${'A'.repeat(43)}`);
+    expect(forged.status).toBe(303);
+    expect(forged.headers.get('location')).toContain('expired=1');
+    const page = await (await get('/county/login')).text();
+    expect(page).toContain('县级操作员登录');
+  });
+
+  it('signs an operator in with an HttpOnly cookie and shows each clinic with its sync state and numbers', async () => {
+    const r = await login('county1', PASSWORD);
+    expect(r.status).toBe(303);
+    const setCookie = r.headers.get('set-cookie') ?? '';
+    expect(setCookie).toMatch(/HttpOnly/);
+    expect(setCookie).toMatch(/Secure/);
+    expect(setCookie).toMatch(/SameSite=Strict/);
+    const cookie = setCookie.split(';')[0]!;
+    const overview = await get('/county/?kind=month&year=2026&index=3', cookie);
+    expect(overview.status).toBe(200);
+    expect(overview.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const html = await overview.text();
+    expect(html).toContain(clinic.name);
+    expect(html).toContain('县卫健局 王科长');
+    expect(html).not.toContain('从未同步');
+    const ours = await h.ok<Report>('reports.get', { period: { kind: 'month', year: 2026, index: 3 } });
+    const control = ours.indicators.find((x) => x.id === 'htnControlRate')!;
+    expect(html).toContain(`${control.numerator}/${control.denominator}`);
+    const detail = await (await get(`/county/clinic/${clinic.code}?kind=month&year=2026&index=3`, cookie)).text();
+    for (const v of clinic.villages) expect(detail).toContain(v.name);
+    expect(detail).toContain('管理人群血压控制率');
+    expect((await get('/county/clinic/999999999', cookie)).status).toBe(404);
+    expect((await get('/county/?kind=month&year=2026&index=13', cookie)).status).toBe(400);
+    const css = await (await get('/county/assets/county.css')).text();
+    expect(css).toContain("font-family: 'Noto Sans SC'");
+    const font = /url\(\/county\/assets\/fonts\/([^)]+\.woff2)\)/.exec(css)![1]!;
+    const fontFile = await get(`/county/assets/fonts/${font}`);
+    expect(fontFile.status).toBe(200);
+    expect(fontFile.headers.get('content-type')).toBe('font/woff2');
+    expect((await get('/county/assets/fonts/..%2F..%2Fpackage.json')).status).toBe(404);
+
+    const out = await fetch(`${p.url}/county/logout`, { method: 'POST', dispatcher: agent, redirect: 'manual', headers: { cookie } });
+    expect(out.status).toBe(303);
+    expect((await get('/county/', cookie)).status).toBe(303);
+  });
+
+  it('refuses wrong passwords and throttles after five of them, even with the right one', async () => {
+    for (let i = 0; i < 5; i++) expect((await login('county1', 'wrong password!')).status).toBe(401);
+    const throttled = await login('county1', PASSWORD);
+    expect(throttled.status).toBe(429);
+    expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await throttled.text()).toContain('尝试次数过多');
+  });
+
+  it('adds operators over the admin API only with the operator token, and refuses a short password', async () => {
+    const post = (token: string, body: unknown) =>
+      fetch(`${p.url}/v1/admin/operators`, { method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/json', 'x-cunyi-admin': token }, body: JSON.stringify(body) });
+    const bad = await post('nope', { username: 'county2', displayName: '李', password: 'long enough password' });
+    expect(bad.status).toBe(401);
+    expect(((await bad.json()) as { error: string }).error).toBe('UNAUTHORIZED');
+    const short = await post(p.adminToken, { username: 'county2', displayName: '李', password: 'short' });
+    expect(short.status).toBe(400);
+    expect(((await short.json()) as { error: string }).error).toBe('BAD_REQUEST');
+    const ok = await post(p.adminToken, { username: 'county2', displayName: '李', password: 'long enough password' });
+    expect(await ok.json()).toEqual({ created: true });
+    // Checked without HTTP: this address is still throttled by the test before.
+    expect(await new Operators(p.sql).check('county2', 'long enough password')).toMatchObject({ username: 'county2', role: 'countyOperator' });
+  });
+});
