@@ -20,6 +20,7 @@ import {
 } from 'electron';
 import { AppError } from '../../shared/api/errors';
 import { consoleLogger } from '../api/dispatch';
+import { serialDeviceIo } from '../devices';
 import type { RuntimeClient } from '../runtime/client';
 import { dataDirFromArgs } from '../services/data-dir';
 import { APP_ENTRY_URL, APP_SCHEME, isAppUrl, serveAppRequest } from './app-protocol';
@@ -210,6 +211,8 @@ async function start(): Promise<void> {
     { dataDir, shell: 'electron', keystore: { available: keystore.isAvailable() } },
     {
       keystore,
+      // The same path as the headless host: ports open here, the runtime gets their bytes (runtime/device-link.ts).
+      deviceIo: serialDeviceIo,
       logger,
       onCrash: (code) => {
         dialog.showErrorBox('村医遇到问题，需要重新启动', `数据服务意外停止（${code ?? '—'}）。数据已保存在：${dataDir}`);

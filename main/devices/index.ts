@@ -33,3 +33,12 @@ export const serialDeviceIo: DeviceIo = {
       serialNumber: p.serialNumber ?? null,
     })),
 };
+
+/**
+ * Where this process opens no port (the CLI; a runtime whose UI side offers no ports): a binding saved there says
+ * so in its status instead of opening the real serialport off the main thread (main/runtime/device-link.ts).
+ */
+export const noDeviceIo: DeviceIo = {
+  openPort: () => Promise.reject(new Error('no serial ports in this process')),
+  listPorts: () => Promise.reject(new Error('no serial ports in this process')),
+};

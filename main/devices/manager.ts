@@ -109,6 +109,11 @@ export class DeviceManager {
     };
   }
 
+  /** A reading still waiting, without taking it (a glucometer download is checked before it is stored). */
+  pendingReading(readingId: string): DeviceReading | undefined {
+    return this.pending.get(readingId);
+  }
+
   discard(readingId: string): void {
     if (!this.pending.delete(readingId)) throw new AppError('NOT_FOUND', { readingId });
   }

@@ -9,6 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '../../shared/api/errors';
 import { EXIT } from '../cli/exit-codes';
+import { serialDeviceIo } from '../devices';
 import { startRuntimeWorker } from '../runtime/worker';
 import { dataDirFromArgs } from '../services/data-dir';
 import { startHost } from './server';
@@ -27,6 +28,8 @@ async function main(): Promise<void> {
   const runtime = await startRuntimeWorker(
     { dataDir, shell: 'headless' },
     {
+      // Serial ports are opened on this thread and their bytes forwarded (main/runtime/device-link.ts).
+      deviceIo: serialDeviceIo,
       // A host whose runtime is gone can only answer INTERNAL: better to stop and say so.
       onCrash: (code) => {
         console.error(`cunyi: the runtime stopped (exit code ${code ?? 'none'}); stopping the host`);

@@ -8,6 +8,8 @@ import { AppError, isErrorCode } from '../../shared/api/errors';
 import type { CallContext } from '../api/context';
 import { consoleLogger, type Dispatch, type Logger } from '../api/dispatch';
 import type { OsKeystore } from '../store/keys/os-keystore';
+import type { DeviceIo } from '../devices';
+import { DevicePortHost } from './device-link';
 import { isFromRuntime, type FromRuntime, type RuntimeStartOptions, type ToRuntime } from './protocol';
 
 /** What carries the messages: a Worker, an Electron UtilityProcess, or a fake in tests. */
@@ -27,6 +29,8 @@ export interface RuntimeClientOptions {
   keystore?: OsKeystore;
   /** How long `close()` waits for the runtime to close its database before ending it anyway. */
   closeTimeoutMs?: number;
+  /** Real serial ports, opened on this side for the runtime's device manager (device-link.ts says why). */
+  deviceIo?: DeviceIo;
   /** The runtime ended without being asked to (a crash): the host decides whether to go on. */
   onCrash?: (exitCode: number | null) => void;
 }
@@ -44,12 +48,14 @@ export class RuntimeClient {
   private started: { resolve: () => void; reject: (e: Error) => void } | null = null;
   private closed: (() => void) | null = null;
   private readonly logger: Logger;
+  private readonly ports: DevicePortHost | null;
 
   constructor(
     private readonly link: RuntimeLink,
     private readonly options: RuntimeClientOptions = {},
   ) {
     this.logger = options.logger ?? consoleLogger;
+    this.ports = options.deviceIo ? new DevicePortHost(options.deviceIo, (m) => this.post(m)) : null;
     link.onMessage((m) => this.receive(m));
     link.onExit((code) => this.exited(code));
   }
@@ -60,7 +66,7 @@ export class RuntimeClient {
     this.state = 'starting';
     return new Promise<void>((resolve, reject) => {
       this.started = { resolve, reject };
-      this.link.post({ kind: 'start', options });
+      this.link.post({ kind: 'start', options: this.ports ? { ...options, devicePorts: true } : options });
     });
   }
 
@@ -139,6 +145,10 @@ export class RuntimeClient {
       case 'keystore':
         void this.seal(m);
         return;
+      case 'port':
+        if (this.ports) this.ports.handle(m.id, m.request);
+        else this.post({ kind: 'portResult', id: m.id, error: 'no serial ports on this side' });
+        return;
       case 'closed':
         this.closed?.();
         return;
@@ -157,8 +167,19 @@ export class RuntimeClient {
     }
   }
 
+  /** A message for a runtime that may have ended meanwhile (a port's last bytes after a crash): dropped then. */
+  private post(m: ToRuntime): void {
+    if (this.state === 'exited') return;
+    try {
+      this.link.post(m);
+    } catch (e) {
+      this.logger.warn('a message to the runtime was not delivered', { kind: m.kind, error: String(e) });
+    }
+  }
+
   private exited(code: number | null): void {
     if (this.state === 'exited') return;
+    void this.ports?.closeAll();
     const unexpected = this.state !== 'closing';
     this.state = 'exited';
     if (unexpected) this.logger.error('the runtime stopped unexpectedly', { exitCode: code });

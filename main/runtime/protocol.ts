@@ -14,6 +14,9 @@
  *   keystoreResult {id, data | error}     →
  *   close                                 →   close the services, release the lock
  *                                         ←   closed
+ *                                         ←   port {id, request}              (serial I/O lives on the UI side:
+ *   portResult {id, value | error}        →                                    device-link.ts says why)
+ *   portData {handle, data} | portClosed  →
  */
 import type { ApiResult, EventName } from '../../shared/api';
 import type { ErrorPayload } from '../../shared/api/errors';
@@ -33,7 +36,16 @@ export interface RuntimeStartOptions {
   quiet?: boolean;
   /** The UI side answers `keystore` requests (Electron's safeStorage lives in the main process only). */
   keystore?: { available: boolean };
+  /** The UI side answers `port` requests (device-link.ts); without it the runtime opens no serial port. */
+  devicePorts?: boolean;
 }
+
+/** One serial-port operation the runtime asks the UI side to do; bytes travel as base64. */
+export type PortRequest =
+  | { op: 'list' }
+  | { op: 'open'; path: string; baudRate: number }
+  | { op: 'write'; handle: number; data: string }
+  | { op: 'close'; handle: number };
 
 export type KeystoreOp = 'encrypt' | 'decrypt';
 
@@ -41,6 +53,9 @@ export type ToRuntime =
   | { kind: 'start'; options: RuntimeStartOptions }
   | { kind: 'call'; id: number; method: string; input: unknown; ctx: CallContext }
   | { kind: 'keystoreResult'; id: number; data?: string; error?: string }
+  | { kind: 'portResult'; id: number; value?: unknown; error?: string }
+  | { kind: 'portData'; handle: number; data: string }
+  | { kind: 'portClosed'; handle: number; error: string | null }
   | { kind: 'close' };
 
 export type FromRuntime =
@@ -49,6 +64,7 @@ export type FromRuntime =
   | { kind: 'result'; id: number; result: ApiResult<unknown> }
   | { kind: 'event'; event: EventName; payload: unknown }
   | { kind: 'keystore'; id: number; op: KeystoreOp; data: string }
+  | { kind: 'port'; id: number; request: PortRequest }
   | { kind: 'closed' };
 
 /** One end of the link, whatever carries it (a worker's parentPort, Electron's process.parentPort, a fake). */
@@ -70,7 +86,12 @@ export function isToRuntime(v: unknown): v is ToRuntime {
     case 'call':
       return typeof v['id'] === 'number' && typeof v['method'] === 'string' && isObject(v['ctx']);
     case 'keystoreResult':
+    case 'portResult':
       return typeof v['id'] === 'number';
+    case 'portData':
+      return typeof v['handle'] === 'number' && typeof v['data'] === 'string';
+    case 'portClosed':
+      return typeof v['handle'] === 'number' && (v['error'] === null || typeof v['error'] === 'string');
     case 'close':
       return true;
     default:
@@ -92,6 +113,8 @@ export function isFromRuntime(v: unknown): v is FromRuntime {
       return typeof v['event'] === 'string';
     case 'keystore':
       return typeof v['id'] === 'number' && (v['op'] === 'encrypt' || v['op'] === 'decrypt') && typeof v['data'] === 'string';
+    case 'port':
+      return typeof v['id'] === 'number' && isObject(v['request']) && typeof v['request']['op'] === 'string';
     default:
       return false;
   }

@@ -9,6 +9,7 @@ import type { ApiResult } from '../../shared/api';
 import { consoleLogger, errorToResult, type Logger } from '../api/dispatch';
 import type { OsKeystore } from '../store/keys/os-keystore';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../services/runtime';
+import { RemoteDeviceIo } from './device-link';
 import { isToRuntime, type FromRuntime, type KeystoreOp, type Port, type RuntimeStartOptions, type ToRuntime } from './protocol';
 
 const silent: Logger = { error: () => undefined, warn: () => undefined, info: () => undefined };
@@ -70,6 +71,7 @@ export function serveRuntime(options: ServeRuntimeOptions): void {
   const create = options.create ?? createRuntime;
   let runtime: Runtime | null = null;
   let keystore: RemoteKeystore | null = null;
+  let devicePorts: RemoteDeviceIo | null = null;
   let closing: Promise<void> | null = null;
   let logger: Logger = consoleLogger;
 
@@ -85,6 +87,7 @@ export function serveRuntime(options: ServeRuntimeOptions): void {
   const start = (o: RuntimeStartOptions) => {
     if (runtime || closing) return post({ kind: 'failed', error: { code: 'INTERNAL', message: 'the runtime was already started' } });
     keystore = o.keystore ? new RemoteKeystore(o.keystore.available, post) : null;
+    devicePorts = o.devicePorts ? new RemoteDeviceIo(post) : null;
     logger = o.quiet ? silent : consoleLogger;
     try {
       runtime = create({
@@ -93,6 +96,8 @@ export function serveRuntime(options: ServeRuntimeOptions): void {
         clock: o.fixedNow !== undefined ? fixedClock(o.fixedNow) : systemClock,
         logger,
         ...(keystore ? { keystore } : {}),
+        // Never the real serialport here: its native poller cannot run in a worker thread (device-link.ts).
+        deviceIo: devicePorts,
         ...(o.checkOutputs ? { checkOutputs: true } : {}),
         ...(o.kdfCost ? { kdfCost: o.kdfCost } : {}),
       });
@@ -139,6 +144,10 @@ export function serveRuntime(options: ServeRuntimeOptions): void {
         return void call(message);
       case 'keystoreResult':
         return keystore?.settle(message);
+      case 'portResult':
+      case 'portData':
+      case 'portClosed':
+        return devicePorts?.receive(message);
       case 'close':
         return void close().catch((e: unknown) => logger.error('closing the runtime failed', { error: String(e) }));
     }

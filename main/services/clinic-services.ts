@@ -17,7 +17,7 @@ import { HouseholdsService } from './residents/households-service';
 import { ensureFirstBlock } from './residents/record-numbers';
 import { ResidentsService } from './residents/residents-service';
 import { ResidentSearchIndex } from './residents/search-index';
-import { DeviceManager, serialDeviceIo, settingsBindingStore, type DeviceIo } from '../devices';
+import { DeviceManager, noDeviceIo, serialDeviceIo, settingsBindingStore, type DeviceIo } from '../devices';
 import { ScreeningService } from './screening/screening-service';
 import { TcmService } from './screening/tcm-service';
 import { VillageScope } from './village-scope';
@@ -71,7 +71,7 @@ export class ClinicServices {
     // Device sessions run only where someone listens: `deviceIo: null` (the CLI) or no bus opens no port.
     const devices = new DeviceManager({
       store: settingsBindingStore(ctx.db, ctx.clinicCode),
-      ...(deviceIo ?? serialDeviceIo),
+      ...(deviceIo === null ? noDeviceIo : (deviceIo ?? serialDeviceIo)),
       clock: ctx.clock,
       onStatus: (list) => bus?.publish('device.status', { devices: list }),
       onReading: (r) => bus?.publish('device.reading', r),

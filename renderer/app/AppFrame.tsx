@@ -3,6 +3,8 @@ import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionState } from '../../shared/api/session';
 import { ComingSoon } from '../features/coming-soon/ComingSoon';
+import { CardIdentityWatcher } from '../features/devices/CardIdentityWatcher';
+import { KeyBurstScanner } from '../features/devices/KeyBurstScanner';
 import { AppHeader } from './AppHeader';
 import { SECTION_PAGES } from './section-pages';
 import { SECTIONS, type Section } from './sections';
@@ -76,6 +78,8 @@ export function AppFrame(props: {
         </Layout.Content>
       </Layout>
       <StatusBar session={props.session} />
+      <CardIdentityWatcher />
+      <KeyBurstScanner />
     </Layout>
   );
 }

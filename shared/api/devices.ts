@@ -154,6 +154,9 @@ export const PatternTestResult = z.discriminatedUnion('ok', [
 
 const Empty = z.object({}).strict();
 
+/** 电子健康卡 QR payload (shared/domain/key-burst.ts isHealthCardCode). */
+const HealthCardCode = z.string().regex(/^[0-9A-Za-z:+/=._-]{16,256}$/);
+
 export const devices = {
   /** Serial ports found on this PC; `isDiscoveryAvailable` is false where udev is missing (type the path). Errors: LOCKED. */
   ports: method({ scope: 'clinic', input: Empty, output: z.object({ isDiscoveryAvailable: z.boolean(), ports: z.array(PortInfo) }), access: 'session' }),
@@ -171,6 +174,26 @@ export const devices = {
   readings: method({ scope: 'clinic', input: Empty, output: z.array(DeviceReading), access: 'session' }),
   /** Accept a reading: returns the value with its provenance for the open form. Errors: LOCKED, NOT_FOUND. */
   accept: method({ scope: 'clinic', input: z.object({ readingId: z.string().max(64) }).strict(), output: AcceptedReading, access: 'session' }),
+  /**
+   * Store glucometer memory rows for one resident as `deviceReading` encounters; rows already stored (meter serial +
+   * time + value) are skipped and counted as duplicates. Errors: LOCKED, FORBIDDEN, NOT_FOUND, VALIDATION_FAILED.
+   */
+  saveMeterRows: method({
+    scope: 'village',
+    input: z
+      .object({
+        residentId: z.string().max(64),
+        readingIds: z.array(z.string().max(64)).min(1).max(1000),
+        /** Of readingIds, the rows the doctor marked as fasting samples (only these count for screening). */
+        fastingIds: z.array(z.string().max(64)).max(1000).default([]),
+      })
+      .strict(),
+    output: z.object({ saved: z.number().int(), duplicates: z.number().int() }),
+  }),
+  /** The resident an e-health-card code was stored for (null: unknown here). Errors: LOCKED, FORBIDDEN. */
+  findByCode: method({ scope: 'village', input: z.object({ code: HealthCardCode }).strict(), output: z.object({ residentId: z.string().nullable() }) }),
+  /** Store a scanned code, unverified, for a resident. Errors: LOCKED, FORBIDDEN, NOT_FOUND, CONFLICT (another resident's code). */
+  saveCode: method({ scope: 'village', input: z.object({ residentId: z.string().max(64), code: HealthCardCode }).strict(), output: z.object({ isNew: z.boolean() }) }),
   /** Discard a reading (it never reaches a record). Errors: LOCKED, NOT_FOUND. */
   discard: method({ scope: 'clinic', input: z.object({ readingId: z.string().max(64) }).strict(), output: z.object({ ok: z.literal(true) }), access: 'session' }),
 };

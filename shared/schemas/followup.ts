@@ -8,6 +8,7 @@
  * paper forms (1 门诊, 2 家庭, 3 电话 …), the same numbers the domain rules use.
  */
 import { z } from 'zod';
+import { DeviceSources } from './device-source';
 import type { FieldIssue } from '../api/errors';
 import { compareDates, type CalendarDate } from '../domain/dates';
 import { HTN_EMERGENCY_SIGNS, T2DM_EMERGENCY_SIGNS } from '../domain/followup-emergency';
@@ -145,6 +146,8 @@ const common = {
   remark: opt(text(500)),
   /** Local variants (患者接受管理度, 饮食合理性评价 …), keyed by the county's field id. */
   extensions: z.record(z.string().max(40), z.union([z.string().max(200), z.number(), z.boolean(), z.null()])).optional(),
+  /** Values that came from a device, with their provenance (device-source.ts); absent for typed values. */
+  deviceSources: DeviceSources.optional(),
 };
 
 const SYMPTOM_CODES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const;

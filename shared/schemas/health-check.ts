@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import * as cs from '../domain/code-sets';
 import { isAllowedScore, SELF_CARE_ITEMS, type SelfCareItem } from '../domain/self-care';
+import { DeviceSources } from './device-source';
 import { DateOfCare, ResidentId } from './resident';
 
 const code = <C extends string>(set: cs.CodeSet<C>) => z.enum(cs.codesOf(set));
@@ -234,6 +235,8 @@ const healthCheckFields = {
   targetWeightKg: num().optional(),
   vaccineAdvised: text(60).optional(),
   riskControlOther: text(100).optional(),
+  /** Values that came from a device, with their provenance (device-source.ts); absent for typed values. */
+  deviceSources: DeviceSources.optional(),
 };
 
 /** Any subset: what an in-progress check saves. */

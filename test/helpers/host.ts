@@ -9,6 +9,7 @@ import WebSocket from 'ws';
 import type { ApiResult } from '../../shared/api';
 import { fixedClock } from '../../shared/domain/dates';
 import { startHost, type RunningHost } from '../../main/host/server';
+import type { DeviceIo } from '../../main/devices';
 import type { RuntimeClient } from '../../main/runtime/client';
 import { startRuntimeWorker } from '../../main/runtime/worker';
 
@@ -23,7 +24,7 @@ export interface TestHost {
   close(): Promise<void>;
 }
 
-export async function startTestHost(opts: { dataDir?: string; now?: string } = {}): Promise<TestHost> {
+export async function startTestHost(opts: { dataDir?: string; now?: string; deviceIo?: DeviceIo } = {}): Promise<TestHost> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'cunyi-host-'));
   const runtime = await startRuntimeWorker(
     {
@@ -34,7 +35,7 @@ export async function startTestHost(opts: { dataDir?: string; now?: string } = {
       checkOutputs: true,
       quiet: true,
     },
-    { logger: { error: () => undefined, warn: () => undefined, info: () => undefined } },
+    { logger: { error: () => undefined, warn: () => undefined, info: () => undefined }, ...(opts.deviceIo ? { deviceIo: opts.deviceIo } : {}) },
   );
   const host = await startHost({ dispatch: runtime.dispatch, bus: runtime, rendererDir: join(dataDir, 'no-renderer') });
   return {

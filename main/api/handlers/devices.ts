@@ -4,6 +4,8 @@ import type { HandlersFor } from '../../../shared/api/method';
 import { compileProfile, parseLine } from '../../devices/line/frame';
 import { toMeasurements } from '../../devices/line/driver';
 import type { AppServices } from '../../services/app-services';
+import { findByHealthCardCode, saveHealthCardCode } from '../../services/devices/health-card-codes';
+import { saveMeterRows } from '../../services/devices/meter-readings';
 import type { CallContext } from '../context';
 
 export function devicesHandlers(services: AppServices): HandlersFor<typeof devices, CallContext> {
@@ -36,6 +38,9 @@ export function devicesHandlers(services: AppServices): HandlersFor<typeof devic
       const accepted = manager().accept(readingId, u.user.id);
       return accepted;
     },
+    findByCode: ({ code }) => findByHealthCardCode(services.clinic().ctx, code),
+    saveCode: ({ residentId, code }) => saveHealthCardCode(services.clinic().ctx, residentId, code),
+    saveMeterRows: (input) => saveMeterRows(services.clinic().ctx, manager(), input),
     discard: async ({ readingId }) => {
       manager().discard(readingId);
       return { ok: true as const };

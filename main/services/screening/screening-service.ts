@@ -9,6 +9,7 @@ import { readingIssues } from '../../../shared/domain/readings';
 import { screen, type ReadingSource, type ScreeningReading } from '../../../shared/domain/screening';
 import type { EncounterDoc } from '../../../shared/schemas/collections';
 import type { MeasurementForm } from '../../../shared/schemas/measurement';
+import { DeviceReadingForm } from '../../../shared/schemas/device-reading';
 import { ChronicEnrolment } from '../../../shared/schemas/followup';
 import { clinicToday, type ClinicContext } from '../clinic-context';
 import { newEncounterDoc } from '../encounter-docs';
@@ -22,10 +23,21 @@ const SOURCE: Partial<Record<EncounterDoc['type'], ReadingSource>> = {
   measurement: 'measurement',
   htnFollowup: 'followup',
   t2dmFollowup: 'followup',
+  deviceReading: 'device',
 };
 
 function num(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+/**
+ * A stored glucometer row counts as a fasting glucose only when it is the patient's (no control solution, HI/LO or
+ * flag) and the doctor marked it fasting: a meter does not know, and a meal-time value is not a screening value.
+ */
+function meterReading(e: EncounterDoc, form: Record<string, unknown>): ReadingView | null {
+  const row = DeviceReadingForm.safeParse(form);
+  if (!row.success || !row.data.isPatientGlucose || !row.data.isFasting || row.data.mmol === null) return null;
+  return { encounterId: e.amends || e.id, date: e.date, source: 'device', sbp: null, dbp: null, fastingGlucose: row.data.mmol };
 }
 
 /** The reading an encounter carries, or null when it has no BP and no glucose. */
@@ -33,6 +45,7 @@ export function readingOfEncounter(e: EncounterDoc): ReadingView | null {
   const source = SOURCE[e.type];
   if (!source || e.status !== 'completed') return null;
   const form = (e.data['form'] ?? {}) as Record<string, unknown>;
+  if (e.type === 'deviceReading') return meterReading(e, form);
   const values = e.type === 'healthCheck' ? checkReadingFields(form, (e.data['computed'] ?? {}) as Record<string, unknown>) : form;
   const r = { encounterId: e.amends || e.id, date: e.date, source, sbp: num(values['sbp']), dbp: num(values['dbp']), fastingGlucose: num(values['fastingGlucose']) };
   return r.sbp === null && r.fastingGlucose === null ? null : r;

@@ -6,6 +6,10 @@ import { api, subscribe } from '../../api-client';
 import { errorText } from '../../app/api-errors';
 import type { SectionPageProps } from '../../app/section-pages';
 import { measurementText } from './measurement-text';
+import { MeterRowsPanel } from './MeterRowsPanel';
+
+/** Rows of a glucometer's memory: stored for a resident (MeterRowsPanel), not accepted into an open form. */
+const isMeterRow = (r: DeviceReading) => r.measurement.kind === 'glucose' && r.meterSerial !== null;
 
 const STATE_COLOR: Record<DeviceStatus['state'], string> = { connecting: 'processing', connected: 'success', retrying: 'warning', disabled: 'default', stopped: 'default' };
 
@@ -82,11 +86,12 @@ function StatusTab() {
           { title: t('devices.status.problem'), dataIndex: 'problem', render: (p: DeviceStatus['problem']) => (p ? `${p.kind}: ${p.message}` : '—') },
         ]}
       />
+      {readings.some(isMeterRow) ? <MeterRowsPanel rows={readings.filter(isMeterRow)} onSaved={(ids) => setReadings((rs) => rs.filter((x) => !ids.includes(x.id)))} /> : null}
       <Typography.Title level={4}>{t('devices.readings.title')}</Typography.Title>
       <Table<DeviceReading>
         rowKey="id"
         pagination={false}
-        dataSource={readings}
+        dataSource={readings.filter((r) => !isMeterRow(r))}
         locale={{ emptyText: t('devices.readings.none') }}
         columns={[
           { title: t('devices.readings.title'), render: (_v, r) => <span data-testid="reading-value">{measurementText(t, r.measurement)}{r.measurement.isFlagged ? <Tag color="warning" style={{ marginLeft: 8 }}>{t('devices.readings.flagged')}</Tag> : null}</span> },

@@ -3,9 +3,11 @@ import { type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import { v7 as uuidv7 } from 'uuid';
 import { useTranslation } from 'react-i18next';
 import type { Disease, FollowupEvaluation, FollowupView } from '../../../shared/api/followups';
+import { KINDS_WITHOUT_GLUCOSE } from '../../../shared/domain/device-sources';
 import { ApiError, api } from '../../api-client';
 import { errorText } from '../../app/api-errors';
 import { fieldIssueText } from '../../i18n';
+import { ReadingOffer } from '../devices/ReadingOffer';
 import { useFormKeys } from '../residents/use-form-keys';
 import { AdherenceFields } from './AdherenceFields';
 import { ClosingFields } from './ClosingFields';
@@ -284,6 +286,7 @@ export function FollowupForm(props: {
             />
           </Form.Item>
         ) : null}
+        <ReadingOffer form={form} target="followup" kinds={diseases.includes('t2dm') ? undefined : KINDS_WITHOUT_GLUCOSE} storedForm={() => Object.assign({}, ...diseases.map((d) => toPayload(d, form.getFieldsValue(true) as VisitValues, null).followup.form)) as unknown} onApplied={() => setValues({ ...(form.getFieldsValue(true) as VisitValues) })} />
         <VisitFields today={props.today} emergency={emergencyByPath} values={values} />
         {diseases.map((d) => (
           <DiseaseFields key={d} disease={d} values={values} emergency={emergencyByPath} showTitle={diseases.length > 1} />

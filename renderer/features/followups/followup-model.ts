@@ -8,6 +8,8 @@ import type { Disease, FollowupEvaluation, FollowupFormInput, FollowupView, Gluc
 import { computeBmi } from '../../../shared/domain/bmi';
 import { emergencyCriteria, type EmergencyCriterion } from '../../../shared/domain/followup-emergency';
 import { acceptGlucose, type GlucoseUnit } from '../../../shared/domain/glucose';
+import { keepSourcesIn } from '../../../shared/domain/device-sources';
+import type { DeviceSources } from '../../../shared/schemas/device-source';
 import type { HtnFollowup, Insulin, Medication, Referral, T2dmFollowup } from '../../../shared/schemas/followup';
 
 type Num = number | null | undefined;
@@ -59,6 +61,8 @@ export interface InsulinValues {
 }
 
 export interface VisitValues {
+  /** Provenance of the values accepted from a device (ReadingOffer); kept only while the value is unchanged. */
+  deviceSources?: DeviceSources;
   visitDate?: string | null;
   visitMode?: 1 | 2 | 3 | null;
   sbp?: Num;
@@ -237,6 +241,12 @@ export interface FollowupPayload {
   glucose?: GlucoseEntry;
 }
 
+/** The device sources whose value this disease's form still holds (an HTN form has no glucose). */
+function withSources<F extends HtnFollowup | T2dmFollowup>(form: F, v: VisitValues): F {
+  const deviceSources = keepSourcesIn(form, v.deviceSources);
+  return deviceSources ? { ...form, deviceSources } : form;
+}
+
 /** One disease's form from the visit's values. */
 export function toPayload(disease: Disease, v: VisitValues, evaluation: FollowupEvaluation | null): FollowupPayload {
   if (disease === 'htn') {
@@ -250,7 +260,7 @@ export function toPayload(disease: Disease, v: VisitValues, evaluation: Followup
         targetSaltIntake: h.targetSaltIntake,
       }),
     };
-    return { followup: { disease: 'htn', form } };
+    return { followup: { disease: 'htn', form: withSources(form, v) } };
   }
   const g = v.t2dm ?? {};
   const mmol = glucoseMmol(g.glucoseValue, g.glucoseUnit);
@@ -271,7 +281,7 @@ export function toPayload(disease: Disease, v: VisitValues, evaluation: Followup
       insulinAdjustment: insulinOf(v.insulinAdjustment),
     }),
   };
-  const payload: FollowupPayload = { followup: { disease: 't2dm', form } };
+  const payload: FollowupPayload = { followup: { disease: 't2dm', form: withSources(form, v) } };
   // The raw value travels beside the converted one so the record keeps what the meter or doctor gave (DESIGN.md §1).
   if (mmol !== null && isNum(g.glucoseValue)) payload.glucose = { value: g.glucoseValue, unit: g.glucoseUnit ?? 'mmol/L' };
   return payload;
@@ -350,6 +360,7 @@ export function fromView(view: FollowupView): VisitValues {
     doctorSignature: f.doctorSignature ?? '',
     residentSignatureImage: f.residentSignatureImage ?? null,
     remark: f.remark ?? '',
+    ...(f.deviceSources ? { deviceSources: f.deviceSources } : {}),
   };
   if (view.followup.disease === 'htn') {
     const h = view.followup.form;

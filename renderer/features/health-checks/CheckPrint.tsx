@@ -2,6 +2,7 @@ import i18next from 'i18next';
 import type { HealthCheckView, ResidentDetail } from '../../../shared/api/residents';
 import * as cs from '../../../shared/domain/code-sets';
 import { SELF_CARE_ITEMS } from '../../../shared/domain/self-care';
+import { deviceSourceLines } from '../devices/device-source-text';
 import { codeLabel } from '../residents/code-options';
 import { BLOCKS } from './check-fields';
 import { valueAt } from './check-form-values';
@@ -85,6 +86,7 @@ export function CheckPrint({ view, resident }: { view: HealthCheckView; resident
           </table>
         </section>
       )}
+      {d.deviceSources && <p className="print-footer">{t('devices.offer.sourcesTitle')}：{deviceSourceLines(t, d.deviceSources).join('；')}。{t('devices.offer.typedNote')}</p>}
       {view.amendedBy.length > 0 && <p className="print-footer">{t('health-checks.form.amendedTag', { reason: view.amendReason })}</p>}
     </div>
   );

@@ -20,6 +20,7 @@ import { CheckJudgement } from './CheckJudgement';
 import { RowsBlock } from './RowsBlock';
 import { SelfCareBlock } from './SelfCareBlock';
 import { useFormKeys } from '../residents/use-form-keys';
+import { ReadingOffer } from '../devices/ReadingOffer';
 import { useAbnormalLines } from './use-abnormal-lines';
 
 type Findings = { errors: FieldIssue[]; warnings: FieldIssue[] };
@@ -279,6 +280,7 @@ export function HealthCheckForm(props: {
             </Form.Item>
           </div>
         </Card>
+        <ReadingOffer form={form} target="healthCheck" disabled={readOnly} storedForm={() => toDraft(form.getFieldsValue(true) as FormValues, residentId).draft} onApplied={liveCheck} />
         {BLOCKS.map((block) => (
           <Card key={block.key} size="small" title={blockTitle(block.key)} className="check-card">
             <CheckBlock

@@ -7,6 +7,8 @@ import type { FieldIssue } from '../../../shared/api/errors';
 import { numberProblem } from '../../components/number-text';
 import { type CheckFindings, checkRange, DBP_RANGE, SBP_RANGE } from '../../../shared/domain/health-check-rules';
 import type { HealthCheckDraft } from '../../../shared/schemas/health-check';
+import { keepSourcesIn } from '../../../shared/domain/device-sources';
+import type { DeviceSources } from '../../../shared/schemas/device-source';
 import { SELF_CARE_ITEMS, SELF_CARE_LEVEL_SCORES, type SelfCareItem } from '../../../shared/domain/self-care';
 import { ALL_FIELDS, type FieldSpec } from './check-fields';
 
@@ -120,6 +122,9 @@ export function toDraft(values: FormValues, residentId: string): { draft: Health
   if (meds) out['medications'] = meds;
   const vacc = cleanRows<Record<string, unknown>>(values['vaccinations'], (r) => typeof r['vaccineName'] === 'string');
   if (vacc) out['vaccinations'] = vacc;
+  // Only the device values still as the device gave them: a value typed over one was typed (issue 14 §3).
+  const sources = keepSourcesIn(out, values['deviceSources'] as DeviceSources | undefined);
+  if (sources) out['deviceSources'] = sources;
   return { draft: out as HealthCheckDraft, issues };
 }
 

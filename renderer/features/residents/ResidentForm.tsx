@@ -9,6 +9,7 @@ import { type Resident, residentInputFor } from '../../../shared/schemas/residen
 import { zodIssuesToFields } from '../../../shared/api/fields';
 import { api, ApiError } from '../../api-client';
 import { errorText } from '../../app/api-errors';
+import { takeCardPrefill } from '../devices/card-identity';
 import { DuplicateDialog, type DuplicateInfo } from './DuplicateDialog';
 import { placeIssues } from './place-issues';
 import { formPathOf, fromResident, type ResidentFormValues, toResidentInput } from './resident-form-values';
@@ -50,6 +51,8 @@ export function ResidentForm(props: {
             createdByOrg: props.session.clinic.name,
             residenceType: '1',
             ethnicity: '01',
+            // Opened by 读卡 for a card with no record: name, sex, ethnicity, birth date, address, ID number.
+            ...takeCardPrefill(),
           },
     // The form is mounted once per record; later clock ticks must not reset what was typed.
     // eslint-disable-next-line react-hooks/exhaustive-deps

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ResidentDetail } from '../../../shared/api/residents';
 import type { SectionPageProps } from '../../app/section-pages';
+import { CardReadButton } from '../devices/CardReadButton';
 import { ResidentForm } from './ResidentForm';
 import { ResidentList } from './ResidentList';
 import { ResidentPage } from './ResidentPage';
@@ -31,7 +32,7 @@ export function ResidentsPage({ session }: SectionPageProps) {
 
   let body;
   if (params.new === '1') {
-    body = <ResidentForm key="new" session={session} onSaved={saved} onOpen={open} onCancel={() => go('residents')} />;
+    body = <ResidentForm key={`new-${params.card ?? ''}`} session={session} onSaved={saved} onOpen={open} onCancel={() => go('residents')} />;
   } else if (params.edit && editing?.resident.id === params.edit) {
     body = (
       <ResidentForm key={`edit-${editing.resident.id}`} session={session} resident={editing.resident} onSaved={saved} onOpen={open} onCancel={() => open(editing.resident.id)} />
@@ -57,6 +58,7 @@ export function ResidentsPage({ session }: SectionPageProps) {
           <Button type="primary" onClick={() => go('residents', { new: '1' })}>
             {t('residents.newRecord')}
           </Button>
+          <CardReadButton />
         </Space>
         <ResidentSearch autoFocus onOpen={(r) => open(r.id)} />
         <ResidentList villages={selectableVillages(settings?.villages ?? [])} onOpen={open} />

@@ -8,6 +8,7 @@ import { errorText } from '../../app/api-errors';
 import type { SectionPageProps } from '../../app/section-pages';
 import { workHref } from './work-links';
 import '../followups/followups.css';
+import { CardReadButton } from '../devices/CardReadButton';
 import { selectableVillages } from '../../app/village-scope';
 
 /** Groups in the order a doctor works them (shared/domain/worklist-groups.ts). */
@@ -169,6 +170,7 @@ export function WorklistPage({ session }: SectionPageProps) {
         <Button onClick={() => void load()} loading={loading}>
           {t('worklist.refresh')}
         </Button>
+        <CardReadButton />
         {list ? <span className="worklist-today">{t('worklist.today', { date: list.today })}</span> : null}
       </Space>
       {mine && doctor === mine ? <p className="worklist-scope" data-testid="worklist-scope">{t('worklist.mine', { name: mine })}</p> : null}

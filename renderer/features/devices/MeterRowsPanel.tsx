@@ -1,0 +1,95 @@
+import { App as AntApp, Button, Checkbox, Space, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { DeviceReading } from '../../../shared/api/devices';
+import type { ResidentSummary } from '../../../shared/api/residents';
+import { api } from '../../api-client';
+import { errorText } from '../../app/api-errors';
+import { ResidentPicker } from '../followups/ResidentPicker';
+import { measurementText } from './measurement-text';
+
+/** A patient row that may be marked fasting: control solution, HI/LO and flagged rows never count as glucose. */
+const isPatientRow = (r: DeviceReading) => r.measurement.kind === 'glucose' && r.measurement.mgdl !== null && !r.measurement.isFlagged;
+
+/**
+ * 血糖仪下载: the rows of a glucometer's memory waiting on the 设备 screen. The doctor ticks the rows that are this
+ * resident's, marks the fasting ones (only those count for screening), picks the resident and saves; rows stored
+ * by an earlier download are counted as duplicates, not stored again.
+ */
+export function MeterRowsPanel(props: { rows: DeviceReading[]; onSaved: (ids: string[]) => void }) {
+  const { t } = useTranslation();
+  const { message } = AntApp.useApp();
+  const [resident, setResident] = useState<ResidentSummary | null>(null);
+  const [unticked, setUnticked] = useState<Set<string>>(new Set());
+  const [fasting, setFasting] = useState<Set<string>>(new Set());
+  const [busy, setBusy] = useState(false);
+  const chosen = props.rows.filter((r) => !unticked.has(r.id)).map((r) => r.id);
+
+  const toggle = (set: Set<string>, id: string, on: boolean) => {
+    const next = new Set(set);
+    if (on) next.add(id);
+    else next.delete(id);
+    return next;
+  };
+
+  const save = async () => {
+    if (!resident || chosen.length === 0) return;
+    setBusy(true);
+    try {
+      const r = await api.devices.saveMeterRows({ residentId: resident.id, readingIds: chosen, fastingIds: chosen.filter((id) => fasting.has(id)) });
+      void message.success(t('devices.meter.saved', { saved: r.saved, duplicates: r.duplicates, name: resident.name }));
+      props.onSaved(chosen);
+    } catch (e) {
+      void message.error(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Space orientation="vertical" className="full-width" data-testid="meter-rows">
+      <Typography.Title level={4}>{t('devices.meter.title')}</Typography.Title>
+      <Table<DeviceReading>
+        rowKey="id"
+        pagination={false}
+        dataSource={props.rows}
+        columns={[
+          {
+            title: t('devices.meter.use'),
+            render: (_v, r) => <Checkbox aria-label={t('devices.meter.use')} checked={!unticked.has(r.id)} onChange={(e) => setUnticked((s) => toggle(s, r.id, !e.target.checked))} />,
+          },
+          {
+            title: t('devices.readings.title'),
+            render: (_v, r) => (
+              <span>
+                {measurementText(t, r.measurement)}
+                {r.flags.map((f) => (
+                  <Tag key={f} color="warning" style={{ marginLeft: 8 }}>
+                    {t(`devices.meter.flag.${f}`, { defaultValue: f })}
+                  </Tag>
+                ))}
+              </span>
+            ),
+          },
+          { title: t('devices.readings.measuredAt'), dataIndex: 'measuredAt', render: (v: string | null) => (v ? v.replace('T', ' ') : '—') },
+          { title: t('devices.meter.serial'), dataIndex: 'meterSerial' },
+          {
+            title: t('devices.meter.fasting'),
+            render: (_v, r) => (
+              <Checkbox aria-label={t('devices.meter.fasting')} disabled={!isPatientRow(r)} checked={fasting.has(r.id)} onChange={(e) => setFasting((s) => toggle(s, r.id, e.target.checked))} />
+            ),
+          },
+        ]}
+      />
+      <Space wrap>
+        <span>{t('devices.meter.resident')}</span>
+        <div style={{ minWidth: 320 }}>
+          <ResidentPicker value={resident?.id ?? null} onChange={setResident} />
+        </div>
+        <Button type="primary" disabled={!resident || chosen.length === 0} loading={busy} onClick={() => void save()}>
+          {t('devices.meter.save', { count: chosen.length })}
+        </Button>
+      </Space>
+    </Space>
+  );
+}

@@ -1,0 +1,124 @@
+/**
+ * 读卡 end to end: the ID card simulator (`npm run sim -- idcard`) on a socat PTY, bound as the clinic's card reader.
+ * A card with no record opens the 建档 form filled in from the card (read while the residents list is open: handled
+ * at once); a card whose ID number has a record opens that record through the 读卡 button.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { apiCall, initClinic, makeDataDir, ROOT, signIn, startHost, type E2eHost } from './fixtures';
+import { hasSocat, openPtyPair, type PtyPair } from '../helpers/pty';
+
+test.describe.configure({ mode: 'serial' });
+test.skip(!hasSocat(), 'needs socat for a PTY pair (apt-get install socat)');
+
+/** The simulator's card (main/devices/idcard/card-text.ts V2_FIELDS, a synthetic person). */
+const CARD = { name: '张三丰', idNumber: '110105199003070017', birthDate: '1990-03-07', address: '北京市东城区示例路1号' };
+
+let host: E2eHost;
+let page: Page;
+let pty: PtyPair;
+let sim: ChildProcessWithoutNullStreams;
+
+test.beforeAll(async ({ browser }) => {
+  pty = await openPtyPair();
+  const dataDir = makeDataDir();
+  initClinic(dataDir);
+  host = await startHost(dataDir);
+  sim = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['main/devices/sim-cli.ts', 'idcard', '--port', pty.dev], { cwd: ROOT });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    sim.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('ready')) resolve();
+    });
+    sim.once('exit', (c) => reject(new Error(`sim exited ${c}`)));
+  });
+  sim.stdin.write('card off\n');
+  page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+});
+
+test.afterAll(async () => {
+  if (page) await page.close();
+  if (sim && sim.exitCode === null) {
+    const exited = new Promise((r) => sim.once('exit', r));
+    sim.stdin.write('quit\n');
+    await exited;
+  }
+  if (host) await host.stop();
+  if (pty) await pty.kill();
+});
+
+test('a card with no record, read while the residents list is open, opens the 建档 form filled in from the card', async () => {
+  await page.goto(host.url);
+  await signIn(page);
+  await expect(page.locator('main h1')).toHaveText('工作台');
+  await expect(page.getByRole('button', { name: '读卡' })).toBeVisible();
+  await apiCall(host, 'devices.saveBinding', { label: '身份证阅读器', match: { kind: 'path', path: pty.app }, protocol: 'idcard', baudRate: 115200 });
+  await page.keyboard.press('Alt+Digit2');
+  await expect(page.locator('main h1')).toHaveText('居民档案');
+  sim.stdin.write('card on\n');
+  await expect(page.getByRole('heading', { name: '新建居民健康档案' })).toBeVisible({ timeout: 15_000 });
+  sim.stdin.write('card off\n');
+  await expect(page.getByLabel('姓名', { exact: true })).toHaveValue(CARD.name);
+  await expect(page.getByLabel('身份证号', { exact: true })).toHaveValue(CARD.idNumber);
+  await expect(page.getByLabel('出生日期', { exact: true })).toHaveValue(CARD.birthDate);
+  await expect(page.getByRole('radiogroup', { name: '性别' }).getByLabel('男')).toBeChecked();
+  await expect(page.getByLabel('现住址', { exact: true })).toHaveValue(CARD.address);
+  await page.getByRole('button', { name: '取消' }).click();
+  await expect(page.getByRole('button', { name: '新建档案' })).toBeVisible();
+});
+
+test('读卡 opens the resident whose ID number is on the card', async () => {
+  const today = new Date().toISOString().slice(0, 10);
+  const created = await apiCall<{ resident: { id: string } }>(host, 'residents.create', {
+    input: { name: CARD.name, createdDate: today, sex: '1', birthDate: CARD.birthDate, idNumber: CARD.idNumber, phone: '13912340017', villageCode: '441521101201' },
+  });
+  await page.getByRole('button', { name: '读卡' }).click();
+  await expect(page.getByTestId('card-waiting')).toBeVisible();
+  sim.stdin.write('card on\n');
+  // The reader reports the same card again once its 5 s de-duplication window has passed.
+  await expect(page.locator('.resident-name')).toHaveText(CARD.name, { timeout: 20_000 });
+  sim.stdin.write('card off\n');
+  await expect(page).toHaveURL(new RegExp(`#/residents\\?id=${created.resident.id}$`));
+  await expect(page.getByTestId('card-waiting')).toHaveCount(0);
+});
+
+/**
+ * A keyboard-mode scanner: every character as a keydown on the focused element (typed into it when it is a field)
+ * and then Enter, all within a few milliseconds. Sent from inside the page: keys injected one by one from here are
+ * stamped when the page gets to them, and a page busy on a shared test machine spreads them past any scanner's pace.
+ */
+async function scan(code: string): Promise<void> {
+  await page.evaluate((text) => {
+    const target = document.activeElement ?? document.body;
+    for (const key of [...text, 'Enter']) {
+      const ok = target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+      if (ok && key !== 'Enter' && target instanceof HTMLInputElement) {
+        Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set?.call(target, target.value + key);
+        target.dispatchEvent(new Event('input', { bubbles: true }));
+      }
+    }
+  }, code);
+}
+
+test('an e-health-card QR scan (a keystroke burst) is looked up instead of typed; offline it is stored on the picked resident', async () => {
+  const code = '6A0B3F2C9D1E4A5B7C8D9E0F1A2B3C4D:1';
+  await page.keyboard.press('Alt+Digit2');
+  const search = page.getByRole('combobox', { name: '查找居民' });
+  await expect(search).toBeFocused();
+  await scan(code);
+  await expect(page.getByTestId('scan-unknown')).toBeVisible();
+  await expect(search).toHaveValue('');
+  const dialog = page.getByRole('dialog', { name: '电子健康卡' });
+  await dialog.getByRole('combobox', { name: '选择居民' }).fill(CARD.name);
+  await page.locator('.ant-select-item-option', { hasText: CARD.name }).click();
+  await dialog.getByRole('button', { name: '保存为未核实标识' }).click();
+  await expect(page.locator('.resident-name')).toHaveText(CARD.name);
+  // The next scan of the same card opens the record directly.
+  await page.keyboard.press('Alt+Digit1');
+  await expect(page.locator('main h1')).toHaveText('工作台');
+  await scan(code);
+  await expect(page.locator('.resident-name')).toHaveText(CARD.name);
+  await expect(page.getByTestId('scan-unknown')).toHaveCount(0);
+});

@@ -1,0 +1,79 @@
+/**
+ * 血糖仪下载 end to end: the OneTouch Ultra 2 simulator on a socat PTY; its memory appears on the 设备 screen, the
+ * doctor marks the fasting row, picks the resident and saves; the rows are stored as device readings (checked
+ * through the API) and the fasting one is a screening value. Screenshots at normal and large text.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { apiCall, idNumber, initClinic, makeDataDir, ROOT, signIn, startHost, type E2eHost } from './fixtures';
+import { hasSocat, openPtyPair, type PtyPair } from '../helpers/pty';
+
+test.describe.configure({ mode: 'serial' });
+test.skip(!hasSocat(), 'needs socat for a PTY pair (apt-get install socat)');
+
+let host: E2eHost;
+let page: Page;
+let pty: PtyPair;
+let sim: ChildProcessWithoutNullStreams;
+
+test.beforeAll(async ({ browser }) => {
+  pty = await openPtyPair();
+  const dataDir = makeDataDir();
+  initClinic(dataDir);
+  host = await startHost(dataDir);
+  sim = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['main/devices/sim-cli.ts', 'onetouch', '--port', pty.dev], { cwd: ROOT });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    sim.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('ready')) resolve();
+    });
+    sim.once('exit', (c) => reject(new Error(`sim exited ${c}`)));
+  });
+  page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+});
+
+test.afterAll(async () => {
+  if (page) await page.close();
+  if (sim && sim.exitCode === null) {
+    const exited = new Promise((r) => sim.once('exit', r));
+    sim.stdin.write('quit\n');
+    await exited;
+  }
+  if (host) await host.stop();
+  if (pty) await pty.kill();
+});
+
+test('a glucometer download is saved for the resident the doctor picks; the fasting row counts for screening', async () => {
+  await page.goto(host.url);
+  await signIn(page);
+  await expect(page.locator('main h1')).toHaveText('工作台');
+  const today = new Date().toISOString().slice(0, 10);
+  const created = await apiCall<{ resident: { id: string } }>(host, 'residents.create', {
+    input: { name: '林美玉', createdDate: today, sex: '2', birthDate: '1961-09-20', idNumber: idNumber('1961-09-20', 42), phone: '13912340042', villageCode: '441521101201' },
+  });
+  await apiCall(host, 'devices.saveBinding', { label: '血糖仪', match: { kind: 'path', path: pty.app }, protocol: 'onetouch', baudRate: 9600 });
+  await page.keyboard.press('Alt+Digit6');
+  await expect(page.locator('main h1')).toHaveText('设备');
+  const panel = page.getByTestId('meter-rows');
+  // The simulator's memory (main/devices/onetouch/sim.ts): 126 mg/dL before a meal, 188 after one.
+  await expect(panel.getByRole('row', { name: /7\.0 mmol\/L/ })).toBeVisible({ timeout: 15_000 });
+  await expect(panel.getByRole('row', { name: /10\.4 mmol\/L/ })).toBeVisible();
+  await panel.getByRole('row', { name: /7\.0 mmol\/L/ }).getByRole('checkbox', { name: '空腹' }).check();
+  await panel.getByRole('combobox', { name: '选择居民' }).fill('林美玉');
+  await page.locator('.ant-select-item-option', { hasText: '林美玉' }).click();
+  const dir = join(ROOT, 'test-results', 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, 'meter-rows-zh-CN.png') });
+  await page.getByRole('switch', { name: '大字模式' }).click();
+  await page.screenshot({ path: join(dir, 'meter-rows-zh-CN-large.png') });
+  await page.getByRole('switch', { name: '大字模式' }).click();
+  await panel.getByRole('button', { name: '保存 2 条读数' }).click();
+  await expect(page.getByText('已为林美玉保存 2 条，0 条以前已保存')).toBeVisible();
+  await expect(page.getByTestId('meter-rows')).toHaveCount(0);
+
+  const screening = await apiCall<{ readings: { source: string; fastingGlucose: number | null }[] }>(host, 'screening.forResident', { residentId: created.resident.id });
+  expect(screening.readings.filter((r) => r.source === 'device').map((r) => r.fastingGlucose)).toEqual([7]);
+});
