@@ -23,6 +23,14 @@ export class VillageScope {
     return this.visible === null || this.visible.has(villageCode);
   }
 
+  /** Throws FORBIDDEN when a resident found by the call itself (not named by its input) is outside the caller's villages. */
+  async checkResident(residentId: string): Promise<void> {
+    if (this.visible === null) return;
+    for (const { villageCode } of await this.residentPlaces([residentId], new Map())) {
+      if (!this.sees(villageCode)) throw new AppError('FORBIDDEN', { reason: 'village', villageCode, residentId });
+    }
+  }
+
   /** Throws FORBIDDEN when the input names a record or village the caller may not reach. */
   async check(methodName: string, input: unknown): Promise<void> {
     if (this.visible === null) return;

@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { addDays, dateInZone, DEFAULT_TIME_ZONE } from '../../shared/domain/dates';
-import { type E2eHost, initClinic, makeDataDir, ROOT, signIn, startHost, apiCall, idNumber } from './fixtures';
+import { type E2eHost, foreignPdfFonts, initClinic, makeDataDir, ROOT, signIn, startHost, apiCall, idNumber } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -147,6 +147,10 @@ test('a household is signed to a team made in the UI, with the signature drawn o
   await page.emulateMedia({ media: 'print' });
   await expect(page.locator('.side-nav')).toBeHidden();
   await expect(agreement).toBeVisible();
+  // On paper every glyph has the bundled font (issue 16 §5).
+  const pdf = test.info().outputPath('agreement.pdf');
+  await page.pdf({ path: pdf, format: 'A4' });
+  expect(foreignPdfFonts(pdf)).toEqual([]);
   await page.emulateMedia({ media: 'screen' });
   await expect(page.getByTestId('fulfilment')).toContainText('2型糖尿病患者随访');
   deliveredBefore = await fulfilmentDelivered(page);

@@ -150,3 +150,16 @@ export function idNumber(birth: string, seq: number): string {
   const first17 = `441521${birth.replaceAll('-', '')}${String(seq).padStart(3, '0')}`;
   return first17 + (idCheckDigit(first17) ?? '');
 }
+
+/**
+ * The fonts a PDF embeds that are not the bundled Noto Sans SC or the digits' monospace font (issue 16 §5): a
+ * character the bundled font lacks falls back to another font, which `pdffonts` then lists, so an empty answer
+ * means no tofu on paper. Also checks that the PDF embeds Noto Sans SC at all.
+ */
+export function foreignPdfFonts(pdf: string): string[] {
+  const run = spawnSync('pdffonts', [pdf], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`pdffonts ${pdf} failed: ${run.stderr}`);
+  const names = run.stdout.split('\n').slice(2).filter(Boolean).map((l) => l.split(/\s+/)[0] ?? '');
+  if (!names.some((n) => n.includes('NotoSansSC'))) return ['(no Noto Sans SC embedded)', ...names];
+  return names.filter((n) => !/NotoSansSC|DejaVuSansMono/.test(n));
+}

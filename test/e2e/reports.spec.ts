@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { expect, test, type Page } from '@playwright/test';
 import { dateInZone, DEFAULT_TIME_ZONE } from '../../shared/domain/dates';
-import { type E2eHost, initClinic, makeDataDir, ROOT, signIn, startHost, apiCall, idNumber } from './fixtures';
+import { type E2eHost, foreignPdfFonts, initClinic, makeDataDir, ROOT, signIn, startHost, apiCall, idNumber } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -195,6 +195,7 @@ test('the print sheet becomes an A4 PDF', async () => {
   await expect(page.getByTestId('report-print')).toBeVisible();
   await page.pdf({ path: join(SCREENSHOTS, 'reports-print.pdf'), format: 'A4' });
   await page.emulateMedia({ media: 'screen' });
+  expect(foreignPdfFonts(join(SCREENSHOTS, 'reports-print.pdf'))).toEqual([]);
   await expect(page.getByTestId('report-print')).toBeHidden();
 });
 

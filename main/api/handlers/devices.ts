@@ -38,7 +38,12 @@ export function devicesHandlers(services: AppServices): HandlersFor<typeof devic
       const accepted = manager().accept(readingId, u.user.id);
       return accepted;
     },
-    findByCode: ({ code }) => findByHealthCardCode(services.clinic().ctx, code),
+    findByCode: async ({ code }) => {
+      // The code names no record, so the door cannot check it: the resident it finds is checked here (issue 11).
+      const found = await findByHealthCardCode(services.clinic().ctx, code);
+      if (found.residentId) await services.clinic().scope.checkResident(found.residentId);
+      return found;
+    },
     saveCode: ({ residentId, code }) => saveHealthCardCode(services.clinic().ctx, residentId, code),
     saveMeterRows: (input) => saveMeterRows(services.clinic().ctx, manager(), input),
     discard: async ({ readingId }) => {

@@ -5,6 +5,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../../../shared/api/errors';
 import type { HouseholdView } from '../../../shared/api/residents';
+import { villagesVisibleTo } from '../../../shared/domain/access-scope';
 import { ageOn, compareDates } from '../../../shared/domain/dates';
 import type { HouseholdDoc, ResidentDoc } from '../../../shared/schemas/collections';
 import type { HouseholdRelation } from '../../../shared/schemas/household';
@@ -18,6 +19,7 @@ function relationsOf(doc: HouseholdDoc): Relations {
   return ((doc.data['relations'] ?? {}) as Relations);
 }
 
+/** A household with its members; a village doctor is shown only the members living in their villages (issue 11). */
 export async function householdView(ctx: ClinicContext, id: string): Promise<HouseholdView> {
   const doc = await ctx.db.rx.households.findOne(id).exec();
   if (!doc) throw new AppError('NOT_FOUND', { id });
@@ -25,6 +27,7 @@ export async function householdView(ctx: ClinicContext, id: string): Promise<Hou
   const relations = relationsOf(h);
   const members = await ctx.db.rx.residents.findByIds(Object.keys(relations)).exec();
   const today = clinicToday(ctx);
+  const visible = villagesVisibleTo(ctx.user);
   return {
     id: h.id,
     villageCode: h.villageCode,
@@ -32,7 +35,7 @@ export async function householdView(ctx: ClinicContext, id: string): Promise<Hou
     headResidentId: h.headResidentId,
     members: Object.entries(relations).flatMap(([residentId, relation]) => {
       const r = members.get(residentId)?.toJSON();
-      if (!r) return [];
+      if (!r || (visible !== null && !visible.has(r.villageCode))) return [];
       return [{ residentId, name: r.name, relation, sex: String(r.sex), age: compareDates(r.birthDate, today) <= 0 ? ageOn(r.birthDate, today) : 0 }];
     }).sort((a, b) => (a.relation === 'head' ? -1 : b.relation === 'head' ? 1 : b.age - a.age)),
   };

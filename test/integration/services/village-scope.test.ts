@@ -32,6 +32,8 @@ interface Place {
   encounter: string;
   contract: string;
   review: string;
+  /** An e-health-card code stored for `resident`. */
+  code: string;
 }
 
 const followup = { disease: 'htn', form: { visitDate: '2026-03-01', sbp: 130, dbp: 80 } };
@@ -89,6 +91,9 @@ const INPUTS: Record<string, (p: Place) => unknown> = {
   'reports.exportXlsx': (p) => ({ period: PERIOD, scope: { kind: 'village', villageCode: p.village } }),
   'reports.exportResidents': (p) => ({ period: PERIOD, scope: { kind: 'village', villageCode: p.village }, indicator: 'htnManagementRate', side: 'numerator', confirmed: true }),
   'reports.notePrinted': (p) => ({ period: PERIOD, scope: { kind: 'village', villageCode: p.village } }),
+  'devices.findByCode': (p) => ({ code: p.code }),
+  'devices.saveCode': (p) => ({ residentId: p.resident2, code: `NEWCODE-${p.village}` }),
+  'devices.saveMeterRows': (p) => ({ residentId: p.resident, readingIds: ['no-such-reading'] }),
   'syncReview.settleConflict': (p) => ({ id: p.review, choices: [{ path: 'phone', choose: 'kept' }] }),
   'syncReview.settleDuplicate': (p) => ({ id: p.review, decision: 'dismiss', reason: '不是同一人' }),
 };
@@ -140,8 +145,11 @@ describe('village scope: every village-scoped method × own village / other vill
       data: { kind: 'duplicate', id: review, idNumberMasked: '441521********0011', residents: [candidate(resident), candidate(resident2)], source: 'local', detectedAt: 1, status: 'open' } satisfies ReviewItem,
       updatedAt: 1,
     });
+    const code = `HEALTHCARD-${village}`;
+    await h.ok('devices.saveCode', { residentId: resident.resident.id, code });
     return {
       village,
+      code,
       resident: resident.resident.id,
       idNumber: resident.resident.idNumber ?? '',
       resident2: resident2.resident.id,
@@ -255,6 +263,19 @@ describe('village scope: every village-scoped method × own village / other vill
     await signInAs(ADMIN);
     const [entry] = await h.ok<AuditEntry[]>('audit.list', { action: 'forbidden', username: DOCTOR.username });
     expect(entry).toMatchObject({ action: 'forbidden', username: DOCTOR.username, residentId: other.resident, detail: 'residents.get village' });
+  });
+
+  it('a household in the own village shows a village doctor only the members living in their villages', async () => {
+    await signInAs(ADMIN);
+    // A member registered in another village (a move, or data from an older system) in the doctor's household.
+    const added = await h.ok<HouseholdView>('households.addMember', { id: own.household, residentId: other.resident2, relation: 'child' });
+    expect(added.members.map((m) => m.residentId)).toContain(other.resident2);
+    await signInAs(DOCTOR);
+    const seen = await h.ok<HouseholdView>('households.get', { id: own.household });
+    expect(seen.members.map((m) => m.residentId)).toContain(own.resident);
+    expect(seen.members.map((m) => m.residentId)).not.toContain(other.resident2);
+    await signInAs(ADMIN);
+    await h.ok('households.removeMember', { id: own.household, residentId: other.resident2 });
   });
 
   it('an admin sets and clears a user’s villages; an unknown village is refused and changes nothing', async () => {
