@@ -163,3 +163,13 @@ export function foreignPdfFonts(pdf: string): string[] {
   if (!names.some((n) => n.includes('NotoSansSC'))) return ['(no Noto Sans SC embedded)', ...names];
   return names.filter((n) => !/NotoSansSC|DejaVuSansMono/.test(n));
 }
+
+/** window.print() would open a dialog: keep a copy of the sheet instead (as `#kept-sheet`), to print to PDF ourselves. */
+export async function keepPrintedSheet(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    window.print = () => {
+      const sheet = document.querySelector('.print-sheet');
+      if (sheet) document.body.appendChild(Object.assign(sheet.cloneNode(true) as HTMLElement, { id: 'kept-sheet' }));
+    };
+  });
+}

@@ -16,7 +16,7 @@ import * as codeSets from '../../shared/domain/code-sets';
 import { followupMessages } from '../../shared/domain/followup-messages';
 import { validationMessages } from '../../shared/domain/validation-messages';
 import { zhCN } from '../../renderer/i18n/zh-cn';
-import { type E2eHost, makeDataDir, ROOT, startHost } from './fixtures';
+import { type E2eHost, foreignPdfFonts, keepPrintedSheet, makeDataDir, ROOT, startHost } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -146,13 +146,7 @@ test('every Chinese UI string, in every font stack of the stylesheets, has a Chi
 test('the printed record cover (PDF) embeds only Noto Sans SC and the digits font, and its text extracts whole', async () => {
   await page.locator('main a[href^="#/residents?id="]').first().click();
   await expect(page.getByRole('button', { name: '打印封面' })).toBeVisible();
-  // window.print() would open a dialog: keep a copy of the sheet instead, then print the page to PDF ourselves.
-  await page.evaluate(() => {
-    window.print = () => {
-      const sheet = document.querySelector('.print-sheet');
-      if (sheet) document.body.appendChild(Object.assign(sheet.cloneNode(true) as HTMLElement, { id: 'kept-sheet' }));
-    };
-  });
+  await keepPrintedSheet(page);
   await page.getByRole('button', { name: '打印封面' }).click();
   await expect(page.locator('#kept-sheet')).toContainText('居民健康档案');
   await page.emulateMedia({ media: 'print' });
@@ -162,11 +156,7 @@ test('the printed record cover (PDF) embeds only Noto Sans SC and the digits fon
   await page.emulateMedia({ media: 'screen' });
   await page.evaluate(() => document.getElementById('kept-sheet')?.remove());
 
-  const fonts = spawnSync('pdffonts', [pdf], { encoding: 'utf8' });
-  expect(fonts.status).toBe(0);
-  const names = fonts.stdout.split('\n').slice(2).filter(Boolean).map((l) => l.split(/\s+/)[0] ?? '');
-  expect(names.some((n) => n.includes('NotoSansSC'))).toBe(true);
-  expect(names.filter((n) => !/NotoSansSC|DejaVuSansMono/.test(n))).toEqual([]);
+  expect(foreignPdfFonts(pdf)).toEqual([]);
   const text = spawnSync('pdftotext', [pdf, '-'], { encoding: 'utf8' }).stdout;
   expect(text).toContain('档案编号');
   expect(text).toContain('居民健康档案');

@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { addDays, dateInZone, DEFAULT_TIME_ZONE } from '../../shared/domain/dates';
-import { apiCall, type E2eHost, idNumber, initClinic, makeDataDir, ROOT, signIn, startHost } from './fixtures';
+import { apiCall, type E2eHost, foreignPdfFonts, idNumber, initClinic, keepPrintedSheet, makeDataDir, ROOT, signIn, startHost } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -255,13 +255,7 @@ test('a completed visit prints as the 高血压患者随访服务记录表: PDF 
   await page.goto(`${host.origin}/#/followups?residentId=${first.id}`);
   await expect(page.getByTestId('resident-line')).toContainText(first.name);
   await page.getByRole('tab', { name: /随访记录（\d+）/ }).click();
-  // window.print() would open a dialog: keep a copy of the sheet instead, then print the page to PDF ourselves.
-  await page.evaluate(() => {
-    window.print = () => {
-      const sheet = document.querySelector('.print-sheet');
-      if (sheet) document.body.appendChild(Object.assign(sheet.cloneNode(true) as HTMLElement, { id: 'kept-sheet' }));
-    };
-  });
+  await keepPrintedSheet(page);
   await page.getByRole('tabpanel').getByRole('button', { name: '打印' }).first().click();
   await expect(page.locator('#kept-sheet')).toContainText('高血压患者随访服务记录表');
   await page.emulateMedia({ media: 'print' });
@@ -270,11 +264,7 @@ test('a completed visit prints as the 高血压患者随访服务记录表: PDF 
   await page.emulateMedia({ media: 'screen' });
   await page.evaluate(() => document.getElementById('kept-sheet')?.remove());
 
-  const fonts = spawnSync('pdffonts', [pdf], { encoding: 'utf8' });
-  expect(fonts.status).toBe(0);
-  const names = fonts.stdout.split('\n').slice(2).filter(Boolean).map((l) => l.split(/\s+/)[0] ?? '');
-  expect(names.some((n) => n.includes('NotoSansSC'))).toBe(true);
-  expect(names.filter((n) => !/NotoSansSC|DejaVuSansMono/.test(n))).toEqual([]);
+  expect(foreignPdfFonts(pdf)).toEqual([]);
   const text = spawnSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }).stdout;
   for (const expected of ['高血压患者随访服务记录表', first.name, '随访日期', '132/82', '138/84', '1 无症状', '1 规律', '1 控制满意', '硝苯地平缓释片', '每次 10毫克', '下次随访日期', '随访医生签名', '居民（家属）签名', '李医生']) {
     expect(text, expected).toContain(expected);

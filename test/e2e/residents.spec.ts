@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { idCheckDigit } from '../../shared/domain/id-number';
-import { type E2eHost, foreignPdfFonts, initClinic, makeDataDir, restartHost, ROOT, signIn, startHost } from './fixtures';
+import { type E2eHost, foreignPdfFonts, initClinic, keepPrintedSheet, makeDataDir, restartHost, ROOT, signIn, startHost } from './fixtures';
 
 // One host per file on a clinic made with `cunyi init` (DESIGN.md §5); the tests build on each other in order.
 test.describe.configure({ mode: 'serial' });
@@ -231,12 +231,7 @@ test('a completed check opens read-only and is amended with a reason, which the 
   await page.getByRole('button', { name: '打印' }).click();
   await expect(page.locator('body')).toHaveAttribute('data-printed', /健康体检表.*体温36\.8 ℃/);
   // The same sheet on paper: every glyph in the bundled font (issue 16 §5).
-  await page.evaluate(() => {
-    window.print = () => {
-      const sheet = document.querySelector('.print-sheet');
-      if (sheet) document.body.appendChild(Object.assign(sheet.cloneNode(true) as HTMLElement, { id: 'kept-sheet' }));
-    };
-  });
+  await keepPrintedSheet(page);
   await page.getByRole('button', { name: '打印' }).click();
   await expect(page.locator('#kept-sheet')).toContainText('健康体检表');
   await page.emulateMedia({ media: 'print' });

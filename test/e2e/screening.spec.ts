@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { addDays, dateInZone, DEFAULT_TIME_ZONE } from '../../shared/domain/dates';
-import { type E2eHost, initClinic, makeDataDir, ROOT, signIn, startHost, apiCall, idNumber } from './fixtures';
+import { type E2eHost, foreignPdfFonts, initClinic, keepPrintedSheet, makeDataDir, ROOT, signIn, startHost, apiCall, idNumber } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -202,13 +202,8 @@ test('a TCM assessment for a 70-year-old ticks the contract item 中医药健康
   await page.getByRole('switch', { name: '大字模式' }).click();
   await expect.poll(async () => (await item())?.delivered).toBe(1);
 
-  // Printed as the Spec's sheet: window.print() would open a dialog, so keep a copy of the sheet and print the page.
-  await page.evaluate(() => {
-    window.print = () => {
-      const sheet = document.querySelector('.print-sheet');
-      if (sheet) document.body.appendChild(Object.assign(sheet.cloneNode(true) as HTMLElement, { id: 'kept-sheet' }));
-    };
-  });
+  // Printed as the Spec's sheet.
+  await keepPrintedSheet(page);
   await page.getByRole('button', { name: '打印', exact: true }).click();
   await expect(page.locator('#kept-sheet')).toContainText('老年人中医药健康管理服务记录表');
   await page.emulateMedia({ media: 'print' });
@@ -216,8 +211,7 @@ test('a TCM assessment for a 70-year-old ticks the contract item 中医药健康
   await page.pdf({ path: pdf, format: 'A4' });
   await page.emulateMedia({ media: 'screen' });
   await page.evaluate(() => document.getElementById('kept-sheet')?.remove());
-  const fonts = spawnSync('pdffonts', [pdf], { encoding: 'utf8' }).stdout.split('\n').slice(2).filter(Boolean).map((l) => l.split(/\s+/)[0] ?? '');
-  expect(fonts.filter((n) => !/NotoSansSC|DejaVuSansMono/.test(n))).toEqual([]);
+  expect(foreignPdfFonts(pdf)).toEqual([]);
   const text = spawnSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }).stdout;
   for (const expected of ['老年人中医药健康管理服务记录表', '刘桂兰', '（1）您精力充沛吗？', '（33）您舌下静脉瘀紫或增粗吗？', '阳虚质', '得分 11', '倾向是', '基本是', '情志调摄', '填表日期：' + today, '医生签名：李医生']) {
     expect(text).toContain(expected);
