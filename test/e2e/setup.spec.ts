@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { ADMIN, CLINIC, type E2eHost, ROOT, startHost } from './fixtures';
+import { ADMIN, CLINIC, type E2eHost, foreignPdfFonts, ROOT, startHost } from './fixtures';
 
 // One host on a fresh data directory for this file; the tests build on each other (wizard, then the app).
 test.describe.configure({ mode: 'serial' });
@@ -72,6 +72,10 @@ test('completing the wizard shows the recovery key once, then lands in the app',
   await expect(key).toBeVisible();
   await expect(page.locator('.print-clinic')).toHaveText(CLINIC.name);
   await expect(page.locator('.print-date')).toContainText(/\d{4}-\d{2}-\d{2}/);
+  // On paper too, the clinic's name and the key are in the bundled fonts (issue 16 §5).
+  const pdf = test.info().outputPath('recovery-key.pdf');
+  await page.pdf({ path: pdf, format: 'A4' });
+  expect(foreignPdfFonts(pdf)).toEqual([]);
   await page.emulateMedia({ media: 'screen' });
   await page.getByLabel('我已抄写或打印恢复密钥').check();
   await enter.click();
