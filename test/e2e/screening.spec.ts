@@ -192,6 +192,10 @@ test('a TCM assessment for a 70-year-old ticks the contract item 中医药健康
     await form.getByTestId(`tcm-item-${no}`).getByRole('radio').nth((score[no] ?? 1) - 1).check();
   }
   await expect(form.getByTestId('tcm-guidance-yangXu')).toBeVisible();
+  // 其他 carries its own words: the field appears once it is ticked, and the words are printed.
+  await expect(form.getByTestId('tcm-guidance-other')).toHaveCount(0);
+  await form.getByTestId('tcm-guidance-yangXu').getByRole('checkbox', { name: '其他' }).check();
+  await form.getByTestId('tcm-guidance-other').fill('冬季注意足部保暖');
   await page.screenshot({ path: join(SCREENSHOTS, 'tcm-form-zh-CN.png'), fullPage: true });
   await form.getByLabel('医生签名').fill('李医生');
   await form.getByRole('button', { name: '保存并完成' }).click();
@@ -213,11 +217,11 @@ test('a TCM assessment for a 70-year-old ticks the contract item 中医药健康
   await page.evaluate(() => document.getElementById('kept-sheet')?.remove());
   expect(foreignPdfFonts(pdf)).toEqual([]);
   const text = spawnSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }).stdout;
-  for (const expected of ['老年人中医药健康管理服务记录表', '刘桂兰', '（1）您精力充沛吗？', '（33）您舌下静脉瘀紫或增粗吗？', '阳虚质', '得分 11', '倾向是', '基本是', '情志调摄', '填表日期：' + today, '医生签名：李医生']) {
+  for (const expected of ['老年人中医药健康管理服务记录表', '冬季注意足部保暖', '刘桂兰', '（1）您精力充沛吗？', '（33）您舌下静脉瘀紫或增粗吗？', '阳虚质', '得分 11', '倾向是', '基本是', '情志调摄', '填表日期：' + today, '医生签名：李医生']) {
     expect(text).toContain(expected);
   }
-  // 33 answers ticked, the 阳虚质 result 是, and its default guidance (all but 其他) ticked.
-  expect(text.match(/√/g)?.length).toBe(33 + 1 + 5);
+  // 33 answers ticked, the 阳虚质 result 是, its default guidance (all but 其他) and 其他, ticked.
+  expect(text.match(/√/g)?.length).toBe(33 + 1 + 5 + 1);
   const png = join(SCREENSHOTS, 'tcm-print');
   expect(spawnSync('pdftoppm', ['-png', '-r', '60', pdf, png]).status).toBe(0);
   expect(pageErrors).toEqual([]);

@@ -22,6 +22,11 @@ import {
 import { api } from '../../api-client';
 import { applyFieldErrors, errorText } from '../../app/api-errors';
 
+interface FormValues {
+  doctorSignature: string;
+  guidanceOther?: string;
+}
+
 export function TcmForm({ residentId, today, onSaved }: { residentId: string; today: string; onSaved: (v: TcmAssessmentView) => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
@@ -39,10 +44,11 @@ export function TcmForm({ residentId, today, onSaved }: { residentId: string; to
     if (s.ok) setGuidance((g) => ({ ...defaultGuidance(s.constitutions), ...g }));
   };
 
-  const save = async (v: { doctorSignature: string }) => {
+  const save = async (v: FormValues) => {
     try {
       const picked = Object.fromEntries(constitutions.map((c) => [c, guidance[c] ?? []]));
-      onSaved(await api.tcm.record({ residentId, date: today, answers, guidance: picked, doctorSignature: v.doctorSignature }));
+      const other = v.guidanceOther?.trim();
+      onSaved(await api.tcm.record({ residentId, date: today, answers, guidance: picked, ...(other ? { guidanceOther: other } : {}), doctorSignature: v.doctorSignature }));
       setFailure(null);
     } catch (e) {
       applyFieldErrors(form, e);
@@ -51,7 +57,7 @@ export function TcmForm({ residentId, today, onSaved }: { residentId: string; to
   };
 
   return (
-    <Form form={form} layout="vertical" onFinish={(v: { doctorSignature: string }) => void save(v)} className="tcm-form" data-testid="tcm-form">
+    <Form form={form} layout="vertical" onFinish={(v: FormValues) => void save(v)} className="tcm-form" data-testid="tcm-form">
       <p>{t('screening.tcm.scale')}</p>
       <ol className="tcm-items">
         {TCM_ITEMS.map((item, i) => (
@@ -96,6 +102,12 @@ export function TcmForm({ residentId, today, onSaved }: { residentId: string; to
               />
             </div>
           ))}
+          {/* 其他 (code 6) carries its own words, printed on the sheet. */}
+          {constitutions.some((c) => guidance[c]?.includes(6)) ? (
+            <Form.Item name="guidanceOther" label={t('screening.tcm.guidanceOther')}>
+              <Input maxLength={200} data-testid="tcm-guidance-other" />
+            </Form.Item>
+          ) : null}
         </>
       ) : null}
       {failure ? <Alert type="error" showIcon title={failure} /> : null}
