@@ -3,12 +3,12 @@
  * on the other end plays an Omron BP monitor. Binding added on the 设备 screen, reading offered and accepted.
  * Screenshots of the screen (normal and large text) go to test-results/screenshots/.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { apiCall, idNumber, initClinic, makeDataDir, ROOT, signIn, startHost, type E2eHost } from './fixtures';
-import { hasSocat, openPtyPair, type PtyPair } from '../helpers/pty';
+import { hasSocat, openPtyPair, startSimulator, stopSimulator, type PtyPair } from '../helpers/pty';
 
 test.describe.configure({ mode: 'serial' });
 test.skip(!hasSocat(), 'needs socat for a PTY pair (apt-get install socat)');
@@ -23,25 +23,13 @@ test.beforeAll(async ({ browser }) => {
   const dataDir = makeDataDir();
   initClinic(dataDir);
   host = await startHost(dataDir);
-  sim = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['main/devices/sim-cli.ts', 'line', '--port', pty.dev], { cwd: ROOT });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    sim.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('ready')) resolve();
-    });
-    sim.once('exit', (c) => reject(new Error(`sim exited ${c}`)));
-  });
+  sim = await startSimulator(['line', '--port', pty.dev], ROOT);
   page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
 });
 
 test.afterAll(async () => {
   if (page) await page.close();
-  if (sim && sim.exitCode === null) {
-    const exited = new Promise((r) => sim.once('exit', r));
-    sim.stdin.write('quit\n');
-    await exited;
-  }
+  await stopSimulator(sim);
   if (host) await host.stop();
   if (pty) await pty.kill();
 });

@@ -3,11 +3,10 @@
  * A card with no record opens the 建档 form filled in from the card (read while the residents list is open: handled
  * at once); a card whose ID number has a record opens that record through the 读卡 button.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { expect, test, type Page } from '@playwright/test';
 import { apiCall, initClinic, makeDataDir, ROOT, signIn, startHost, type E2eHost } from './fixtures';
-import { hasSocat, openPtyPair, type PtyPair } from '../helpers/pty';
+import { hasSocat, openPtyPair, startSimulator, stopSimulator, type PtyPair } from '../helpers/pty';
 
 test.describe.configure({ mode: 'serial' });
 test.skip(!hasSocat(), 'needs socat for a PTY pair (apt-get install socat)');
@@ -25,26 +24,14 @@ test.beforeAll(async ({ browser }) => {
   const dataDir = makeDataDir();
   initClinic(dataDir);
   host = await startHost(dataDir);
-  sim = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['main/devices/sim-cli.ts', 'idcard', '--port', pty.dev], { cwd: ROOT });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    sim.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('ready')) resolve();
-    });
-    sim.once('exit', (c) => reject(new Error(`sim exited ${c}`)));
-  });
+  sim = await startSimulator(['idcard', '--port', pty.dev], ROOT);
   sim.stdin.write('card off\n');
   page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
 });
 
 test.afterAll(async () => {
   if (page) await page.close();
-  if (sim && sim.exitCode === null) {
-    const exited = new Promise((r) => sim.once('exit', r));
-    sim.stdin.write('quit\n');
-    await exited;
-  }
+  await stopSimulator(sim);
   if (host) await host.stop();
   if (pty) await pty.kill();
 });
