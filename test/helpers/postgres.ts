@@ -1,13 +1,14 @@
 /**
  * A throw-away PostgreSQL cluster for the platform tests: Debian's binaries, a data directory in a temp folder owned
- * by the `postgres` user (PostgreSQL refuses to run as root), bound to 127.0.0.1:55432, stopped and removed at the end.
+ * by the `postgres` user (PostgreSQL refuses to run as root), bound to 127.0.0.1:55432 (or `CUNYI_TEST_PG_PORT`, so two test runs on one machine do not collide), stopped and
+ * removed at the end.
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const POSTGRES_PORT = 55432;
+export const POSTGRES_PORT = Number(process.env['CUNYI_TEST_PG_PORT'] ?? 55432);
 
 function binDir(): string | null {
   const root = '/usr/lib/postgresql';
