@@ -74,7 +74,7 @@ export class Departures {
       for (const d of found) {
         const json = d.toJSON() as unknown as ScopedDoc;
         // They left: no village of ours holds them now, whatever the local copy still says.
-        docs.push({ collection: name, doc: name === 'residents' ? { ...json, villageCode: undefined } : json } as CollectionDoc);
+        docs.push({ collection: name, doc: name === 'residents' ? { ...json, villageCode: undefined } : json });
       }
     }
     const plan = planPurge(docs, new Set(), pendingIds);

@@ -15,7 +15,7 @@ import { postgresUnavailable, startPostgres, type TestPostgres } from '../../hel
 
 const [EAST, WEST] = CLINIC_A.villages.map((v) => v.code) as [string, string];
 
-function encounterWire(resident: { id: string; villageCode: unknown; clinicCode: unknown }, n: number): Record<string, unknown> & { _deleted: boolean } {
+function encounterWire(resident: Record<string, unknown> & { id: string }, n: number): Record<string, unknown> & { _deleted: boolean } {
   return {
     id: `0190f0e1-0000-7000-8000-${String(n).padStart(12, '0')}`,
     type: 'htnFollowup',
