@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AppError } from '../../../shared/api/errors';
-import { PullResponse, PushResponse } from '../../../shared/sync/protocol';
+import { ParkedResponse, PullResponse, PushResponse } from '../../../shared/sync/protocol';
 import { PlatformHttp } from '../../../main/sync/platform-http';
 import { main as platformCli } from '../../../platform/cli';
 import { CLINIC_A, residentWire, startTestPlatform, type TestPlatform } from '../../helpers/platform';
@@ -108,6 +108,41 @@ function scenario(name: string, start: () => Promise<{ p: TestPlatform; stop?: (
         ['west-doctor', [WEST]],
       ]);
       console.log(`${name}: platform status shows each device's villages`);
+    }, 120_000);
+
+    it('moves a resident between the villages: the old village\'s device is told it departed, its late edit is parked, the new one pulls', async () => {
+      const east = await enrol('east-mover', [EAST]);
+      const west = await enrol('west-mover', [WEST]);
+      const whole = await enrol('whole-mover', undefined);
+      const r = residentWire(EAST);
+      expect(await east.json('POST', '/residents/push', [{ newDocumentState: r }], PushResponse)).toEqual([]);
+      const e = encounterWire(r, 3);
+      expect(await east.json('POST', '/encounters/push', [{ newDocumentState: e }], PushResponse)).toEqual([]);
+      const before = await east.json('GET', '/residents/pull?seq=0&limit=1000', undefined, PullResponse);
+      const wholeBefore = await whole.json('GET', '/residents/pull?seq=0&limit=1000', undefined, PullResponse);
+
+      const moved = await p.store.moveResident({ residentId: r.id, villageCode: WEST, requestedBy: 'test' });
+      expect(moved).toMatchObject({ fromVillage: EAST, toVillage: WEST, fromClinic: CLINIC_A.code, toClinic: CLINIC_A.code, documents: 2 });
+      expect(await p.store.moveResident({ residentId: r.id, villageCode: WEST, requestedBy: 'test' })).toMatchObject({ documents: 0 });
+
+      const eastAfter = await east.json('GET', `/residents/pull?seq=${before.checkpoint.seq}&limit=1000`, undefined, PullResponse);
+      expect(eastAfter).toMatchObject({ documents: [], departed: [r.id] });
+      expect((await east.json('GET', `/encounters/pull?seq=0&limit=1000`, undefined, PullResponse)).documents.map((d) => d['id'])).not.toContain(e['id']);
+      const wholeAfter = await whole.json('GET', `/residents/pull?seq=${wholeBefore.checkpoint.seq}&limit=1000`, undefined, PullResponse);
+      expect(wholeAfter.departed ?? []).toEqual([]);
+      expect(wholeAfter.documents.map((d) => [d['id'], d['villageCode']])).toEqual([[r.id, WEST]]);
+      expect((await west.json('GET', '/encounters/pull?seq=0&limit=1000', undefined, PullResponse)).documents.map((d) => [d['id'], d['villageCode']])).toContainEqual([e['id'], WEST]);
+      console.log(`${name}: moved ${EAST} → ${WEST} inside the clinic: the east device pulls a departure, the west device the resident and encounter, the whole-clinic device the new version only`);
+
+      // The east device's edit made before it heard of the move: parked (not refused, not applied), once even if sent twice.
+      const late = { assumedMasterState: r, newDocumentState: { ...r, phone: '13700000000' } };
+      expect(await east.json('POST', '/residents/push', [late], PushResponse)).toEqual([]);
+      expect(await east.json('POST', '/residents/push', [late], PushResponse)).toEqual([]);
+      const told = await east.json('GET', '/parked', undefined, ParkedResponse);
+      expect(told.parked.map((x) => [x.collection, x.documentId])).toEqual([['residents', r.id]]);
+      expect((await p.store.allDocuments('residents')).find((d) => d['id'] === r.id)).toMatchObject({ villageCode: WEST, phone: r['phone'] });
+      expect((await p.store.status()).parked).toBe(1);
+      console.log(`${name}: the east device's late edit was parked once (sent twice), the platform copy untouched`);
     }, 120_000);
 
     it('refuses an enrolment code for villages that are not the clinic\'s', async () => {
