@@ -81,6 +81,8 @@ export class SyncEngine {
   readonly departures: Departures;
   /** This device's edits the platform parked for review (as of the last round). */
   private parked = 0;
+  /** Purges run one after another, whether "sync now" or a live pull asked for them. */
+  private purges: Promise<void> = Promise.resolve();
   private running: Running | null = null;
   private state: SyncStatus['state'] = 'notEnrolled';
   private lastError: SyncStatus['lastError'] = null;
@@ -165,7 +167,9 @@ export class SyncEngine {
           ? (departed, pulled) => {
               this.departures.returned(pulled);
               const back = new Set(pulled);
-              this.departures.noticed(departed.filter((id) => !back.has(id)), this.opts.clock.now());
+              const gone = departed.filter((id) => !back.has(id));
+              this.departures.noticed(gone, this.opts.clock.now());
+              if (gone.length > 0) void this.purgeWhenInSync(run);
             }
           : undefined,
       onPulled: (n) => {
@@ -261,10 +265,32 @@ export class SyncEngine {
   }
 
   /**
+   * A live pull (not "sync now") brought departures: once every collection is in sync, the same purge runs. Offline,
+   * it simply never runs; the next round purges.
+   */
+  private async purgeWhenInSync(run: Running): Promise<void> {
+    try {
+      await Promise.all([...run.replications.values()].map((r) => r.awaitInSync()));
+      if (this.running !== run) return;
+      await this.afterRound(run);
+      this.publish();
+    } catch (e) {
+      this.opts.logger.warn('sync: purge of residents who moved away failed; the next round tries again', { error: errorOf(e) });
+    }
+  }
+
+  /** `afterRoundNow`, queued behind any purge already running. */
+  private afterRound(run: Running): Promise<void> {
+    const next = this.purges.then(() => this.afterRoundNow(run));
+    this.purges = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
    * Purges residents who moved out of this device's villages, once nothing of theirs waits to be uploaded; then asks
    * the platform which of this device's edits it parked for review, so the user is told (not a retry loop).
    */
-  private async afterRound(run: Running): Promise<void> {
+  private async afterRoundNow(run: Running): Promise<void> {
     const purged = await this.departures.purge(this.opts.db, new Set(await this.pendingIds()), this.opts.clock.now());
     if (purged.residents.length > 0 || purged.waiting.length > 0) {
       this.opts.logger.info('sync: residents who moved away', { purged: purged.residents.length, documents: purged.documents, waiting: purged.waiting.length });

@@ -12,7 +12,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ResidentDetail } from '../../../shared/api/residents';
 import type { SyncStatus } from '../../../shared/api/sync';
 import { main as platformCli } from '../../../platform/cli';
@@ -160,8 +160,33 @@ describe('a resident moves to another clinic (issue 13 item 6)', () => {
     expect(JSON.stringify(timeline)).toContain('2026-03-01');
     console.log(`moves: B pulled the resident (village ${B_VILLAGE}) and their encounter`);
 
+    // Online: the operator moves the other resident through the running server; both devices follow live, without
+    // "sync now": A purges them (nothing of theirs is waiting), B pulls them.
+    const log = console.log;
+    let liveExit: number;
+    console.log = () => undefined;
+    try {
+      liveExit = await platformCli(['resident', 'move', '--data-dir', p.dataDir, '--id', stayer.id, '--village', B_VILLAGE]);
+    } finally {
+      console.log = log;
+    }
+    expect(liveExit).toBe(0);
+    await vi.waitFor(
+      async () => {
+        const r = await a.call('residents.get', { id: stayer.id });
+        expect(r.ok ? 'found' : r.error.code).toBe('NOT_FOUND');
+      },
+      { timeout: 60_000, interval: 500 },
+    );
+    await vi.waitFor(async () => expect((await b.call('residents.get', { id: stayer.id })).ok).toBe(true), { timeout: 60_000, interval: 500 });
+    expect((await p.store.status()).moves).toBe(2);
+    console.log('moves: a move through the running server (admin endpoint): A purged the resident live, B pulled them live');
+
     const na = await expectExportsEqual(a, SETUP_INPUT.clinicCode);
     const nb = await expectExportsEqual(b, SETUP_B.clinicCode);
     console.log(`moves: cunyi export == platform export for A (${na} documents) and B (${nb} documents)`);
+    // Neither purge reached the platform, not even as a parked deletion.
+    expect((await p.store.parkedEdits()).map((x) => x.document['_deleted'])).toEqual([false, false]);
+    expect((await p.store.allDocuments('residents')).filter((d) => d['_deleted'] === true)).toEqual([]);
   }, 300_000);
 });
