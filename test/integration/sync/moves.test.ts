@@ -134,6 +134,19 @@ describe('a resident moves to another clinic (issue 13 item 6)', () => {
     expect(parked.find((x) => x.collection === 'residents')!.document).toMatchObject({ phone: '13911112222', villageCode: SETUP_INPUT.villages[0]!.code });
     expect((await p.store.allDocuments('residents')).find((d) => d['id'] === mover.id)).toMatchObject({ phone: '13800000001', villageCode: B_VILLAGE });
     expect((await p.store.status()).parked).toBe(2);
+    const printed: string[] = [];
+    const log0 = console.log;
+    console.log = (...x: unknown[]) => void printed.push(x.join(' '));
+    let parkedExit: number;
+    try {
+      parkedExit = await platformCli(['parked', '--data-dir', p.dataDir]);
+    } finally {
+      console.log = log0;
+    }
+    expect(parkedExit).toBe(0);
+    const listed = JSON.parse(printed.join('\n')) as { parked: Array<{ documentId: string; reason: string }> };
+    expect(listed.parked.map((x) => x.documentId)).toContain(mover.id);
+    expect(listed.parked[0]!.reason).toBe(`resident ${mover.id} moved out of this device's villages`);
     console.log('moves: A\'s offline edit of the resident and its new encounter were uploaded and parked for review (platform status parked: 2), not applied');
 
     const gone = await a.call('residents.get', { id: mover.id });
