@@ -31,6 +31,8 @@ export class Departures {
 
   /** A resident pulled again lives in one of our villages once more: no longer to be purged. */
   returned(ids: readonly string[]): void {
+    // Called for every pulled page of residents: nothing to do, and nothing written, while no departure waits.
+    if (ids.length === 0 || this.sql.prepare('SELECT 1 FROM sync_departed WHERE purged_at IS NULL LIMIT 1').pluck().get() === undefined) return;
     const stmt = this.sql.prepare('DELETE FROM sync_departed WHERE resident_id = ? AND purged_at IS NULL');
     this.sql.transaction(() => {
       for (const id of ids) stmt.run(id);

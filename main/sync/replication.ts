@@ -50,8 +50,7 @@ export function replicateWithPlatform(o: PlatformReplicationOptions): RxReplicat
         if (r.documents.length > batchSize) throw syncError('PLATFORM_BAD_RESPONSE', { reason: 'more documents than asked for' });
         const documents = r.documents.map(o.accept);
         // Recorded before RxDB stores the page: a crash in between pulls the same departure again, which is harmless.
-        if (o.onDeparted && (r.departed?.length ?? 0) > 0) o.onDeparted(r.departed ?? [], documents.map((d) => String(d['id'])));
-        else if (o.onDeparted && documents.length > 0) o.onDeparted([], documents.map((d) => String(d['id'])));
+        if (o.onDeparted && (documents.length > 0 || (r.departed?.length ?? 0) > 0)) o.onDeparted(r.departed ?? [], documents.map((d) => String(d['id'])));
         o.onPulled?.(documents.length);
         return { documents: documents as never, checkpoint: r.checkpoint };
       },
