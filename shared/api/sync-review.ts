@@ -58,6 +58,10 @@ export const DuplicateCandidate = z.object({
   villageCode: z.string(),
   birthDate: z.string(),
   createdAt: z.number(),
+  /** Where the record was created, when the platform detected the pair: the clinic and device that first pushed it. */
+  clinicCode: z.string().optional(),
+  clinicName: z.string().optional(),
+  deviceId: z.string().optional(),
 });
 
 /** 重复档案: two live records with the same ID number (18-digit form); the first is the one proposed to keep. */

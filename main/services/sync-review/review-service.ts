@@ -15,6 +15,9 @@ import type { ClinicContext } from '../clinic-context';
 import { validationFailed, type ResidentsService } from '../residents/residents-service';
 
 type Doc = Record<string, unknown> & { id: string };
+
+/** The `source` of review items the platform queued (platform/reviews.ts). */
+export const PLATFORM_SOURCE = 'platform';
 type ReviewCollectionName = ConflictReview['collection'];
 
 const REVIEW_COLLECTIONS: readonly string[] = ['residents', 'households', 'encounters', 'contracts'];
@@ -224,8 +227,14 @@ export class SyncReviewService {
       const keep = keepId ?? a.id;
       if (keep !== a.id && keep !== b.id) throw validationFailed([{ path: 'keepId', message: 'validation.keepNotCandidate' }]);
       const mergeId = keep === a.id ? b.id : a.id;
-      await this.residents.merge(keep, mergeId, reason);
       settled = { ...item, status: 'settled', settledBy: this.ctx.user.username, settledAt: now, decision: 'merged', keptId: keep, reason };
+      if (item.source === PLATFORM_SOURCE) {
+        // A pair the platform found is merged by the platform when this decision reaches it (platform/reviews.ts):
+        // the first decision there wins, so two people settling at once on two devices still end with one record.
+        await this.ctx.audit.record({ action: 'settle', collection: 'residents', recordId: keep, residentId: keep, detail: `duplicate ${mergeId} → ${keep} (merged by the platform on sync): ${reason}` });
+      } else {
+        await this.residents.merge(keep, mergeId, reason);
+      }
     } else {
       settled = { ...item, status: 'settled', settledBy: this.ctx.user.username, settledAt: now, decision: 'dismissed', reason };
       await this.ctx.audit.record({ action: 'settle', collection: 'residents', recordId: a.id, residentId: a.id, detail: `duplicate of ${b.id} dismissed: ${reason}` });
