@@ -78,10 +78,19 @@ export class SyncReviewService {
     return docs
       .flatMap((d) => {
         const parsed = ReviewItem.safeParse(d.toJSON().data);
-        return parsed.success ? [parsed.data] : [];
+        return parsed.success ? [this.fromHere(parsed.data)] : [];
       })
       .filter((i) => status === 'all' || i.status === status)
       .sort((a, b) => b.detectedAt - a.detectedAt || (a.id < b.id ? -1 : 1));
+  }
+
+  /**
+   * A conflict another device met (the platform shares it, issue 13 item 4): which side was this device's own is not
+   * known here, so neither is shown as local; who saved each side still is.
+   */
+  private fromHere(item: ReviewItem): ReviewItem {
+    if (item.kind !== 'conflict' || item.recordedOn === undefined || item.recordedOn === this.ctx.deviceId) return item;
+    return { ...item, fields: item.fields.map((f) => ({ ...f, kept: { ...f.kept, isLocal: false }, setAside: { ...f.setAside, isLocal: false } })) };
   }
 
   /** Who last wrote a record on this device, from the audit log (the document itself does not say). */
@@ -139,6 +148,7 @@ export class SyncReviewService {
         residentName: resident?.name ?? '',
         source: opts.source,
         detectedAt: this.ctx.clock.now(),
+        recordedOn: this.ctx.deviceId,
         fields: nextFields,
         status: 'open',
       });

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ResidentDetail, TimelineItem } from '../../../shared/api/residents';
 import type { SyncStatus } from '../../../shared/api/sync';
-import type { DuplicateReview, ReviewItem } from '../../../shared/api/sync-review';
+import type { ConflictReview, DuplicateReview, ReviewItem } from '../../../shared/api/sync-review';
 import { idNumber, residentInput } from '../../helpers/api';
 import { SETUP_INPUT } from '../../helpers/host';
 import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
@@ -122,5 +122,38 @@ describe('the same person recorded on two devices (issue 13 item 5)', () => {
       expect(settled).toMatchObject({ status: 'settled', keptId: onA, reason: 'A 的决定' });
     }
     console.log('checked: opposite decisions at once; both devices keep the one A pushed first');
+  }, 180_000);
+});
+
+describe('a true conflict is queued on both devices (issue 13 item 4)', () => {
+  it('shows the device whose value was set aside the same review, and a settlement on it reaches the other', async () => {
+    const created = (await a.ok<ResidentDetail>('residents.create', { input: residentInput({ name: '孙冲突', birthDate: '1950-02-03', idNumber: idNumber('1950-02-03', 35) }) })).resident;
+    await syncUntil(async () => (await b.call('residents.get', { id: created.id })).ok);
+    const port = p.port;
+    await p.close();
+    const base = residentInput({ name: '孙冲突', birthDate: '1950-02-03', idNumber: idNumber('1950-02-03', 35) });
+    await a.ok('residents.update', { id: created.id, input: { ...base, employer: 'A 厂' } });
+    await b.ok('residents.update', { id: created.id, input: { ...base, employer: 'B 厂' } });
+    p = await startTestPlatform({ dataDir: p.dataDir, port });
+
+    const conflictOn = async (c: WorkerClinic) => (await c.ok<ReviewItem[]>('syncReview.list', { status: 'all' })).find((i) => i.kind === 'conflict' && i.docId === created.id);
+    await syncUntil(async () => (await conflictOn(a)) !== undefined && (await conflictOn(b)) !== undefined);
+    // B saved later, so B met the conflict and its value is kept for now; A's value was set aside, and A sees it too.
+    const onA = (await conflictOn(a)) as ConflictReview;
+    const onB = (await conflictOn(b)) as ConflictReview;
+    expect(onB.recordedOn).toBe(deviceB);
+    const field = (r: ConflictReview) => r.fields.find((f) => f.path === 'data.employer');
+    expect(field(onB)).toMatchObject({ kept: { value: 'B 厂', isLocal: true }, setAside: { value: 'A 厂', isLocal: false } });
+    expect(field(onA)).toMatchObject({ kept: { value: 'B 厂', isLocal: false }, setAside: { value: 'A 厂', isLocal: false } });
+    expect({ ...onA, fields: [] }).toEqual({ ...onB, fields: [] });
+
+    // Settled once, on A (restore A's value); the decision and the restored value reach B.
+    await a.ok('syncReview.settleConflict', { id: onA.id, choices: onA.fields.map((f) => ({ path: f.path, choose: f.path === 'data.employer' ? 'setAside' : 'kept' })) });
+    await syncUntil(async () => (await conflictOn(b))?.status === 'settled' && (await b.ok<ResidentDetail>('residents.get', { id: created.id })).resident.employer === 'A 厂');
+    for (const c of [a, b]) {
+      expect((await c.ok<ResidentDetail>('residents.get', { id: created.id })).resident.employer).toBe('A 厂');
+      expect(await conflictOn(c)).toMatchObject({ status: 'settled', choices: { 'data.employer': 'setAside' } });
+    }
+    console.log('checked: the conflict met on B is queued on A too; settled on A, B holds the decision and A\'s value');
   }, 180_000);
 });
