@@ -101,22 +101,33 @@ export class PlatformReviews {
     return parsed?.success ? parsed.data : null;
   }
 
+  /** Three statements per push, whatever its size: the index is kept and every new pair found in one pass. */
   private async indexResidents(tx: Queryable, device: Pusher, docs: Body[], touched: Touched): Promise<void> {
+    const numbered = new Map<string, { number: string; villageCode: string }>();
+    const unnumbered: string[] = [];
     for (const doc of docs) {
       const id = String(doc['id']);
       const number = doc._deleted ? null : normaliseIdNumber(typeof doc['idNumber'] === 'string' ? doc['idNumber'] : '');
-      if (number === null) {
-        await tx.query('DELETE FROM resident_id_numbers WHERE resident_id = $1', [id]);
-        continue;
-      }
-      // The first push names where the record was created; later edits only move its number or village.
-      await tx.query(
-        `INSERT INTO resident_id_numbers (resident_id, id_number, village_code, clinic_code, device_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (resident_id) DO UPDATE SET id_number = EXCLUDED.id_number, village_code = EXCLUDED.village_code`,
-        [id, number, String(doc['villageCode']), device.clinic.code, device.id, this.now()],
-      );
-      const others = await tx.query<{ resident_id: string }>('SELECT resident_id FROM resident_id_numbers WHERE id_number = $1 AND resident_id <> $2 ORDER BY resident_id', [number, id]);
-      for (const other of others) await this.queuePair(tx, number, id, other.resident_id, touched);
+      if (number === null) unnumbered.push(id);
+      else numbered.set(id, { number, villageCode: String(doc['villageCode']) });
+    }
+    if (unnumbered.length > 0) await tx.query('DELETE FROM resident_id_numbers WHERE resident_id = ANY($1::text[])', [unnumbered]);
+    if (numbered.size === 0) return;
+    const ids = [...numbered.keys()];
+    // The first push names where the record was created; later edits only move its number or village.
+    await tx.query(
+      `INSERT INTO resident_id_numbers (resident_id, id_number, village_code, clinic_code, device_id, created_at)
+       SELECT u.resident_id, u.id_number, u.village_code, $4, $5, $6 FROM unnest($1::text[], $2::text[], $3::text[]) AS u(resident_id, id_number, village_code)
+       ON CONFLICT (resident_id) DO UPDATE SET id_number = EXCLUDED.id_number, village_code = EXCLUDED.village_code`,
+      [ids, ids.map((id) => numbered.get(id)!.number), ids.map((id) => numbered.get(id)!.villageCode), device.clinic.code, device.id, this.now()],
+    );
+    const numbers = [...new Set([...numbered.values()].map((n) => n.number))];
+    const holders = await tx.query<{ resident_id: string; id_number: string }>(
+      'SELECT resident_id, id_number FROM resident_id_numbers WHERE id_number = ANY($1::text[]) ORDER BY id_number, resident_id',
+      [numbers],
+    );
+    for (const [id, { number }] of numbered) {
+      for (const other of holders) if (other.id_number === number && other.resident_id !== id) await this.queuePair(tx, number, id, other.resident_id, touched);
     }
   }
 
