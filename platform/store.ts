@@ -10,6 +10,7 @@ import { conflictingBlock, FIRST_DEVICE_BLOCK, isValidBlock, MAX_SERIAL, type Se
 import { canonicalJson, type ParkedEdit, type PlatformStatus, type PushRow, type WireDocument } from '../shared/sync/protocol';
 import { rehome, type CollectionDoc, type ScopedDoc, type SyncCollection } from '../shared/sync/moves';
 import type { Queryable, Sql } from './db';
+import { PlatformReviews, type Touched } from './reviews';
 
 export type Scope = 'village' | 'clinic' | 'none';
 
@@ -117,12 +118,15 @@ const PUSH_LOCK = 7_201_326;
 
 export class PlatformStore {
   readonly changes = new EventEmitter();
+  private readonly reviews: PlatformReviews;
 
   constructor(
     readonly sql: Sql,
     readonly rules: Record<string, CollectionRule>,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.reviews = new PlatformReviews(now);
+  }
 
   /**
    * Registers or updates a clinic and issues a one-time enrolment code; with `deviceVillages` the device that enrols
@@ -402,8 +406,13 @@ export class PlatformStore {
           ],
         );
       }
-      return { conflicts, written: [...writes.values()].map((w) => w.doc) };
+      // Duplicate residents, settled reviews and shared conflicts (platform/reviews.ts), decided under the same lock.
+      const touched: Touched = writes.size > 0 ? await this.reviews.afterPush(tx, device, collection, [...writes.values()].map((w) => w.doc)) : (new Map() as Touched);
+      return { conflicts, written: [...writes.values()].map((w) => w.doc), touched };
     });
+    for (const [name, t] of result.touched) {
+      this.changes.emit('change', { collection: name, clinicCodes: [...t.clinicCodes], villageCodes: [...t.villageCodes] } satisfies ChangeNotice);
+    }
     if (result.written.length > 0) {
       const notice: ChangeNotice = {
         collection,

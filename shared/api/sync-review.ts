@@ -10,7 +10,8 @@ export const ReviewStatus = z.enum(['open', 'settled']);
 
 /** One side of a field conflict: the value, when its document was saved, who saved it (a user or a source). */
 export const ReviewSide = z.object({
-  value: z.unknown(),
+  /** Absent when this side removed the field: JSON drops `undefined`, so a synced copy must parse without it. */
+  value: z.unknown().optional(),
   updatedAt: z.number(),
   by: z.string(),
   /** True when this side is what this device had before the merge. */
@@ -21,7 +22,8 @@ export type ReviewSide = z.infer<typeof ReviewSide>;
 export const ReviewField = z.object({
   /** Dotted path in the document: `phone`, `data.address`; `_deleted` when one side removed the record. */
   path: z.string(),
-  base: z.unknown(),
+  /** Absent when the field did not exist in the base (a field both sides added): see `ReviewSide.value`. */
+  base: z.unknown().optional(),
   /** The value sync kept for now (the later save). */
   kept: ReviewSide,
   /** The value sync set aside. */
@@ -42,6 +44,8 @@ export const ConflictReview = z.object({
   /** Where the other side came from: `platform` or `bundle:<device>`. */
   source: z.string(),
   detectedAt: z.number(),
+  /** The device that met the conflict; on any other device neither side is shown as this device's own. */
+  recordedOn: z.string().optional(),
   fields: z.array(ReviewField).min(1),
   status: ReviewStatus,
   settledBy: z.string().optional(),
@@ -58,6 +62,10 @@ export const DuplicateCandidate = z.object({
   villageCode: z.string(),
   birthDate: z.string(),
   createdAt: z.number(),
+  /** Where the record was created, when the platform detected the pair: the clinic and device that first pushed it. */
+  clinicCode: z.string().optional(),
+  clinicName: z.string().optional(),
+  deviceId: z.string().optional(),
 });
 
 /** 重复档案: two live records with the same ID number (18-digit form); the first is the one proposed to keep. */

@@ -65,8 +65,16 @@ export const BundleImportSummary = z.object({
 });
 export type BundleImportSummary = z.infer<typeof BundleImportSummary>;
 
-/** The headless host's WebSocket takes frames up to 4 MB; larger bundles go through `cunyi import-bundle`. */
+/** The headless host's WebSocket takes frames up to 4 MB; larger bundles are uploaded in parts (`uploadPart`). */
 export const MAX_UI_BUNDLE_BASE64 = 4_000_000;
+
+/**
+ * A bundle larger than one frame reaches the runtime in parts of at most this many base64 characters, kept under the
+ * host's WebSocket frame cap; up to `MAX_UI_BUNDLE_PARTS` parts (about 280 MB of bundle) make one upload.
+ */
+export const MAX_UI_BUNDLE_PART_BASE64 = 3_000_000;
+export const MAX_UI_BUNDLE_PARTS = 128;
+const UploadId = z.string().regex(/^[A-Za-z0-9-]{8,64}$/);
 
 /** 离线数据包: encrypted, signed bundles carried on a USB stick where there is no link (issue 13 item 7). */
 export const bundles = {
@@ -90,4 +98,19 @@ export const bundles = {
     output: BundleImportSummary,
     access: 'admin',
   }),
+  /** One part of a bundle file too large for one call (the 同步 screen's import). Errors: LOCKED, FORBIDDEN, BAD_REQUEST, VALIDATION_FAILED. */
+  uploadPart: method({
+    input: z
+      .object({
+        uploadId: UploadId,
+        index: z.number().int().min(0).max(MAX_UI_BUNDLE_PARTS - 1),
+        total: z.number().int().min(1).max(MAX_UI_BUNDLE_PARTS),
+        base64: z.string().min(1).max(MAX_UI_BUNDLE_PART_BASE64),
+      })
+      .strict(),
+    output: z.object({ received: z.number().int(), total: z.number().int() }),
+    access: 'admin',
+  }),
+  /** Import the bundle whose parts were uploaded, as `import` does; the parts are dropped afterwards. Errors: LOCKED, FORBIDDEN, NOT_FOUND, VALIDATION_FAILED, BUNDLE_UNREADABLE, BUNDLE_FOREIGN, BUNDLE_TAMPERED. */
+  importUpload: method({ input: z.object({ uploadId: UploadId }).strict(), output: BundleImportSummary, access: 'admin' }),
 };

@@ -63,3 +63,36 @@ export function duplicateReviewId(a: string, b: string): string {
   const [x, y] = a < b ? [a, b] : [b, a];
   return `dup:${hash64(`${x}|${y}`)}`;
 }
+
+/** The fields of a resident record the merge rule reads and writes (a device's ResidentDoc, a platform body). */
+export interface MergeableResident {
+  id: string;
+  idNumber: string;
+  phone: string;
+  recordNo: string;
+  data: Record<string, unknown>;
+  updatedAt: number;
+}
+
+/**
+ * The record kept after merging `dup` into `keep` (residents.merge on a device and the platform's merge of a settled
+ * duplicate apply this one rule): fields the kept record lacks are filled from the duplicate, and the duplicate's
+ * record number is remembered, never reused. Applying it twice changes nothing more.
+ */
+export function mergedSurvivor<T extends MergeableResident>(keep: T, dup: T, now: number): T {
+  const filled = { ...dup.data, ...Object.fromEntries(Object.entries(keep.data).filter(([, v]) => v !== undefined && v !== '')) };
+  const earlier = (keep.data['mergedRecordNos'] as string[] | undefined) ?? [];
+  const { mergedInto: _dupMergedInto, ...rest } = filled;
+  return {
+    ...keep,
+    idNumber: keep.idNumber || dup.idNumber,
+    phone: keep.phone || dup.phone,
+    data: { ...rest, mergedRecordNos: earlier.includes(dup.recordNo) ? earlier : [...earlier, dup.recordNo] },
+    updatedAt: now,
+  };
+}
+
+/** The merged duplicate as a tombstone: removed from the live records, pointing at the record that survives. */
+export function mergeTombstone<T extends MergeableResident>(dup: T, keepId: string, now: number): T & { _deleted: true } {
+  return { ...dup, data: { ...dup.data, mergedInto: keepId }, updatedAt: now, _deleted: true };
+}

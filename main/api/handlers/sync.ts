@@ -2,6 +2,7 @@ import type { bundles, sync } from '../../../shared/api/sync';
 import type { HandlersFor } from '../../../shared/api/method';
 import type { AppServices } from '../../services/app-services';
 import { exportBundle, importBundle, pairingCode, trustPeer } from '../../services/bundle/bundle-service';
+import { BundleUploads } from '../../services/bundle/bundle-uploads';
 import { enrolWithPlatform } from '../../sync/enrol';
 import type { CallContext } from '../context';
 
@@ -21,6 +22,7 @@ export function syncHandlers(services: AppServices): HandlersFor<typeof sync, Ca
 
 /** The same bundle service as `cunyi export-bundle`/`import-bundle`; the file travels as base64 through the API. */
 export function bundlesHandlers(services: AppServices): HandlersFor<typeof bundles, CallContext> {
+  const uploads = new BundleUploads();
   return {
     pairingCode: async () => ({ code: await pairingCode(services.clinic(), services.session.current().dataKey) }),
     trust: async ({ code }) => trustPeer(services.clinic(), code),
@@ -40,5 +42,13 @@ export function bundlesHandlers(services: AppServices): HandlersFor<typeof bundl
       };
     },
     import: async ({ base64 }) => importBundle(services.clinic(), Buffer.from(base64, 'base64')),
+    uploadPart: ({ uploadId, index, total, base64 }) => {
+      services.clinic();
+      return Promise.resolve(uploads.add(uploadId, index, total, base64));
+    },
+    importUpload: async ({ uploadId }) => {
+      const clinic = services.clinic();
+      return importBundle(clinic, uploads.take(uploadId));
+    },
   };
 }

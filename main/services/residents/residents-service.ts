@@ -12,7 +12,7 @@ import { idNumberForms, storedIdNumber } from '../../../shared/domain/id-number'
 import type { ContractDoc, EncounterDoc, ResidentDoc } from '../../../shared/schemas/collections';
 import { type Resident, residentInputFor, type ResidentInput, type ResidentStatus } from '../../../shared/schemas/resident';
 import { zodIssuesToFields } from '../../../shared/api/fields';
-import { normaliseIdNumber } from '../../../shared/sync/duplicates';
+import { mergedSurvivor, mergeTombstone, normaliseIdNumber } from '../../../shared/sync/duplicates';
 import { clinicToday, villageNames, type ClinicContext } from '../clinic-context';
 import { householdView } from './households-service';
 import { issueRecordNo } from './record-numbers';
@@ -222,17 +222,11 @@ export class ResidentsService {
         tx.update('encounters', e, { ...e, residentId: keepId, villageCode: keepNow.villageCode, updatedAt: now });
       }
       for (const c of tx.find('contracts', { selector: { residentId: mergeId } })) {
-        tx.update('contracts', c, { ...c, residentId: keepId, updatedAt: now });
+        tx.update('contracts', c, { ...c, residentId: keepId, villageCode: keepNow.villageCode, updatedAt: now });
       }
-      const filled = { ...dupNow.data, ...Object.fromEntries(Object.entries(keepNow.data).filter(([, v]) => v !== undefined && v !== '')) };
-      tx.update('residents', keepNow, {
-        ...keepNow,
-        idNumber: keepNow.idNumber || dupNow.idNumber,
-        phone: keepNow.phone || dupNow.phone,
-        data: { ...filled, mergedRecordNos: [...((keepNow.data['mergedRecordNos'] as string[] | undefined) ?? []), dupNow.recordNo] },
-        updatedAt: now,
-      });
-      tx.remove('residents', dupNow);
+      tx.update('residents', keepNow, mergedSurvivor(keepNow, dupNow, now));
+      // A merge tombstone: the removed record says which one it became, for every device that pulls it (issue 13 item 5).
+      tx.remove('residents', { ...dupNow, ...mergeTombstone(dupNow, keepId, now), _deleted: dupNow._deleted });
       tx.audit({ action: 'merge', collection: 'residents', recordId: keepId, residentId: keepId, detail: `${dupNow.recordNo} → ${keepNow.recordNo}: ${reason}` });
       tx.audit({ action: 'delete', collection: 'residents', recordId: mergeId, residentId: mergeId, detail: `merged into ${keepId}` });
     });

@@ -16,6 +16,9 @@ import type { ClinicContext } from '../clinic-context';
 import { validationFailed, type ResidentsService } from '../residents/residents-service';
 
 type Doc = Record<string, unknown> & { id: string };
+
+/** The `source` of review items the platform queued (platform/reviews.ts). */
+export const PLATFORM_SOURCE = 'platform';
 type ReviewCollectionName = ConflictReview['collection'];
 
 const REVIEW_COLLECTIONS: readonly string[] = ['residents', 'households', 'encounters', 'contracts'];
@@ -76,10 +79,19 @@ export class SyncReviewService {
     return docs
       .flatMap((d) => {
         const parsed = ReviewItem.safeParse(d.toJSON().data);
-        return parsed.success ? [parsed.data] : [];
+        return parsed.success ? [this.fromHere(parsed.data)] : [];
       })
       .filter((i) => status === 'all' || i.status === status)
       .sort((a, b) => b.detectedAt - a.detectedAt || (a.id < b.id ? -1 : 1));
+  }
+
+  /**
+   * A conflict another device met (the platform shares it, issue 13 item 4): which side was this device's own is not
+   * known here, so neither is shown as local; who saved each side still is.
+   */
+  private fromHere(item: ReviewItem): ReviewItem {
+    if (item.kind !== 'conflict' || item.recordedOn === undefined || item.recordedOn === this.ctx.deviceId) return item;
+    return { ...item, fields: item.fields.map((f) => ({ ...f, kept: { ...f.kept, isLocal: false }, setAside: { ...f.setAside, isLocal: false } })) };
   }
 
   /** Who last wrote a record on this device, from the audit log (the document itself does not say). */
@@ -137,6 +149,7 @@ export class SyncReviewService {
         residentName: resident?.name ?? '',
         source: opts.source,
         detectedAt: this.ctx.clock.now(),
+        recordedOn: this.ctx.deviceId,
         fields: nextFields,
         status: 'open',
       });
@@ -240,8 +253,14 @@ export class SyncReviewService {
       const keep = keepId ?? a.id;
       if (keep !== a.id && keep !== b.id) throw validationFailed([{ path: 'keepId', message: 'validation.keepNotCandidate' }]);
       const mergeId = keep === a.id ? b.id : a.id;
-      await this.residents.merge(keep, mergeId, reason);
       settled = { ...item, status: 'settled', settledBy: this.ctx.user.username, settledAt: now, decision: 'merged', keptId: keep, reason };
+      if (item.source === PLATFORM_SOURCE) {
+        // A pair the platform found is merged by the platform when this decision reaches it (platform/reviews.ts):
+        // the first decision there wins, so two people settling at once on two devices still end with one record.
+        await this.ctx.audit.record({ action: 'settle', collection: 'residents', recordId: keep, residentId: keep, detail: `duplicate ${mergeId} → ${keep} (merged by the platform on sync): ${reason}` });
+      } else {
+        await this.residents.merge(keep, mergeId, reason);
+      }
     } else {
       settled = { ...item, status: 'settled', settledBy: this.ctx.user.username, settledAt: now, decision: 'dismissed', reason };
       await this.ctx.audit.record({ action: 'settle', collection: 'residents', recordId: a.id, residentId: a.id, detail: `duplicate of ${b.id} dismissed: ${reason}` });

@@ -1,7 +1,7 @@
 import { Alert, App as AntApp, Button, Card, Checkbox, Descriptions, Input, Space, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { MAX_UI_BUNDLE_BASE64, type BundleImportSummary } from '../../../shared/api/sync';
+import { MAX_UI_BUNDLE_BASE64, MAX_UI_BUNDLE_PART_BASE64, MAX_UI_BUNDLE_PARTS, type BundleImportSummary } from '../../../shared/api/sync';
 import { api } from '../../api-client';
 import { errorText } from '../../app/api-errors';
 import { saveExport } from '../reports/download';
@@ -52,12 +52,23 @@ export function BundleTab({ isAdmin }: { isAdmin: boolean }) {
   const importFile = (file: File) =>
     run('import', async () => {
       const base64 = toBase64(await file.arrayBuffer());
-      if (base64.length > MAX_UI_BUNDLE_BASE64) {
+      if (base64.length <= MAX_UI_BUNDLE_BASE64) {
+        setSummary(await api.bundles.import({ base64 }));
+        return;
+      }
+      // Larger than one call may carry (the host's frame cap): sent in parts, put together in the runtime.
+      const total = Math.ceil(base64.length / MAX_UI_BUNDLE_PART_BASE64);
+      if (total > MAX_UI_BUNDLE_PARTS) {
         setFailure(null);
         void message.error(t('sync.bundle.tooLarge'));
         return;
       }
-      setSummary(await api.bundles.import({ base64 }));
+      const uploadId = `bundle-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+      for (let index = 0; index < total; index++) {
+        const part = base64.slice(index * MAX_UI_BUNDLE_PART_BASE64, (index + 1) * MAX_UI_BUNDLE_PART_BASE64);
+        await api.bundles.uploadPart({ uploadId, index, total, base64: part });
+      }
+      setSummary(await api.bundles.importUpload({ uploadId }));
     });
 
   return (

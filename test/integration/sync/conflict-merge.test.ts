@@ -4,7 +4,8 @@
  * same resident; the edits to different fields from both devices survive (the replication's conflict handler runs
  * the shared three-way merge with the assumed master state as the base), and the field both changed differently is
  * a true conflict: the later save is kept for now and the device that met the conflict queues it for review, with
- * both values. A second round settles nothing new, so the result is stable on both sides.
+ * both values; the review syncs, so the other device sees it too. A second round settles nothing new, so the result
+ * is stable on both sides.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ResidentDetail } from '../../../shared/api/residents';
@@ -86,7 +87,11 @@ describe('field merge in the replication conflict handler (issue 13 item 4)', ()
     await a.ok<SyncStatus>('sync.now');
     const again = (await a.ok<ResidentDetail>('residents.get', { id: created.id })).resident;
     expect(comparable(again)).toBe(comparable(ra));
-    expect(await a.ok<ReviewItem[]>('syncReview.list', {})).toHaveLength(0);
     expect(await b.ok<ReviewItem[]>('syncReview.list', {})).toHaveLength(1);
+    // The device whose value was set aside sees the same review once it pulls it (issue 13 item 4).
+    await vi.waitFor(async () => {
+      await a.ok<SyncStatus>('sync.now');
+      expect((await a.ok<ConflictReview[]>('syncReview.list', {})).map((i) => i.id)).toEqual([item!.id]);
+    }, { timeout: 30_000 });
   }, 120_000);
 });

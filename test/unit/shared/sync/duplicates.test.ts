@@ -1,7 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { idCheckDigit } from '../../../../shared/domain/id-number';
-import { compareKeepOrder, duplicateReviewId, duplicatesOf, findDuplicateResidents, normaliseIdNumber, type ResidentKey } from '../../../../shared/sync/duplicates';
+import {
+  compareKeepOrder,
+  duplicateReviewId,
+  duplicatesOf,
+  findDuplicateResidents,
+  mergedSurvivor,
+  mergeTombstone,
+  normaliseIdNumber,
+  type MergeableResident,
+  type ResidentKey,
+} from '../../../../shared/sync/duplicates';
 
 const first17 = '44152119560514001';
 const ID18 = first17 + idCheckDigit(first17);
@@ -59,5 +69,30 @@ describe('the same person, two records (issue 13 item 5)', () => {
         expect(findDuplicateResidents([x, y])).toEqual(findDuplicateResidents([y, x]));
       }),
     );
+  });
+});
+
+describe('the merge rule a device and the platform share (issue 13 item 5)', () => {
+  const keep: MergeableResident = { id: 'k', idNumber: '', phone: '13800000001', recordNo: '44152110120100001', data: { address: '东光村 1 号', employer: '' }, updatedAt: 1 };
+  const dup: MergeableResident = { id: 'd', idNumber: '441521195602030312', phone: '13900000002', recordNo: '44152110120100002', data: { employer: 'B 厂', mergedInto: 'x' }, updatedAt: 2 };
+
+  it('fills what the kept record lacks, keeps what it has, and remembers the merged record number', () => {
+    expect(mergedSurvivor(keep, dup, 9)).toEqual({
+      id: 'k',
+      idNumber: '441521195602030312',
+      phone: '13800000001',
+      recordNo: '44152110120100001',
+      data: { address: '东光村 1 号', employer: 'B 厂', mergedRecordNos: ['44152110120100002'] },
+      updatedAt: 9,
+    });
+  });
+
+  it('changes nothing more when applied twice (the platform may see a merge a device already made)', () => {
+    const once = mergedSurvivor(keep, dup, 9);
+    expect(mergedSurvivor(once, dup, 9)).toEqual(once);
+  });
+
+  it('makes the duplicate a removed record that points at the survivor', () => {
+    expect(mergeTombstone(dup, 'k', 9)).toEqual({ ...dup, data: { employer: 'B 厂', mergedInto: 'k' }, updatedAt: 9, _deleted: true });
   });
 });

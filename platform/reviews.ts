@@ -1,0 +1,259 @@
+/**
+ * What the platform adds to a push so that both sides of a problem see it (issue 13 items 4 and 5), inside the push's
+ * own transaction (after its writes, under its lock, so two devices' pushes are decided in one order):
+ * - 同一人两份档案: a resident pushed with an ID number (compared in its 18-character form) that another live record
+ *   already has is indexed in `resident_id_numbers`, and the pair is queued as a `syncReview` settings document for
+ *   every clinic whose villages hold either record, so every device of those clinics pulls the same review.
+ * - The first settlement of such a pair that reaches the platform is the decision: a merge is applied here (the
+ *   shared merge rule: the other record becomes a tombstone pointing at the survivor, its encounters and contracts are
+ *   re-pointed) and every clinic's copy of the review is settled the same way. A later, different settlement (two
+ *   people deciding at once) is answered with the first one, so every device ends with the same record.
+ * - 同步冲突: a conflict review a device pushes is copied to the other clinics whose villages hold the resident, so the
+ *   clinic whose value was set aside sees it too; the first settlement of it is copied to every clinic.
+ */
+import { createHash } from 'node:crypto';
+import { maskIdNumber } from '../shared/domain/id-number';
+import { ReviewItem, type ConflictReview, type DuplicateReview } from '../shared/api/sync-review';
+import { compareKeepOrder, duplicateReviewId, mergedSurvivor, mergeTombstone, normaliseIdNumber, type MergeableResident } from '../shared/sync/duplicates';
+import { canonicalJson, type WireDocument } from '../shared/sync/protocol';
+import type { Queryable } from './db';
+
+/** The collections and scopes the platform's own writes touched, for the change notices the push sends. */
+export type Touched = Map<string, { clinicCodes: Set<string>; villageCodes: Set<string> }>;
+
+interface Pusher {
+  id: string;
+  clinic: { code: string; name: string };
+}
+
+type Body = WireDocument & Record<string, unknown>;
+type Resident = Body & MergeableResident & { villageCode: string; clinicCode: string; name: string; birthDate: string; createdAt: number };
+
+const REVIEW_TYPE = 'syncReview';
+/** Who the platform's own writes are recorded as (`documents.written_by`). */
+export const PLATFORM_WRITER = 'platform';
+
+const revision = (body: string): string => createHash('sha256').update(body).digest('hex');
+
+export class PlatformReviews {
+  constructor(private readonly now: () => number) {}
+
+  /** Runs after a push wrote `docs` to `collection`; returns what it wrote itself. */
+  async afterPush(tx: Queryable, device: Pusher, collection: string, docs: WireDocument[]): Promise<Touched> {
+    const touched: Touched = new Map();
+    if (collection === 'residents') await this.indexResidents(tx, device, docs, touched);
+    if (collection === 'encounters' || collection === 'contracts') await this.followMerges(tx, collection, docs, touched);
+    if (collection === 'settings') {
+      for (const doc of docs as Body[]) {
+        if (doc['type'] !== REVIEW_TYPE || doc._deleted) continue;
+        const item = ReviewItem.safeParse(doc['data']);
+        if (!item.success) continue;
+        if (item.data.kind === 'duplicate') await this.duplicateDecision(tx, device, item.data, touched);
+        else await this.shareConflict(tx, device, item.data, touched);
+      }
+    }
+    return touched;
+  }
+
+  private async write(tx: Queryable, touched: Touched, collection: string, storedId: string, doc: Body): Promise<void> {
+    const body = canonicalJson(doc);
+    const clinicCode = String(doc['clinicCode']);
+    const villageCode = typeof doc['villageCode'] === 'string' ? doc['villageCode'] : null;
+    await tx.query(
+      `INSERT INTO documents (collection, id, seq, clinic_code, village_code, rev, deleted, body, written_by, written_at)
+       VALUES ($1, $2, nextval('document_seq'), $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (collection, id) DO UPDATE SET seq = EXCLUDED.seq, clinic_code = EXCLUDED.clinic_code,
+         village_code = EXCLUDED.village_code, rev = EXCLUDED.rev, deleted = EXCLUDED.deleted, body = EXCLUDED.body,
+         written_by = EXCLUDED.written_by, written_at = EXCLUDED.written_at`,
+      [collection, storedId, clinicCode, villageCode, revision(body), doc._deleted, body, PLATFORM_WRITER, this.now()],
+    );
+    const t = touched.get(collection) ?? { clinicCodes: new Set<string>(), villageCodes: new Set<string>() };
+    t.clinicCodes.add(clinicCode);
+    if (villageCode) t.villageCodes.add(villageCode);
+    touched.set(collection, t);
+  }
+
+  private async body(tx: Queryable, collection: string, storedId: string): Promise<Body | null> {
+    const rows = await tx.query<{ body: string }>('SELECT body FROM documents WHERE collection = $1 AND id = $2', [collection, storedId]);
+    return rows[0] ? (JSON.parse(rows[0].body) as Body) : null;
+  }
+
+  /** The clinics whose villages hold any of `villageCodes`, with their names. */
+  private async clinicsCovering(tx: Queryable, villageCodes: readonly string[]): Promise<Array<{ code: string; name: string }>> {
+    const rows = await tx.query<{ code: string; name: string; villages: string }>('SELECT code, name, villages FROM clinics ORDER BY code');
+    return rows.filter((r) => (JSON.parse(r.villages) as Array<{ code: string }>).some((v) => villageCodes.includes(v.code))).map((r) => ({ code: r.code, name: r.name }));
+  }
+
+  private async writeReviewCopy(tx: Queryable, touched: Touched, clinicCode: string, item: ReviewItem): Promise<void> {
+    await this.write(tx, touched, 'settings', `${clinicCode}/${item.id}`, {
+      id: item.id,
+      type: REVIEW_TYPE,
+      clinicCode,
+      data: ReviewItem.parse(item),
+      updatedAt: this.now(),
+      _deleted: false,
+    });
+  }
+
+  private async reviewCopy(tx: Queryable, clinicCode: string, id: string): Promise<ReviewItem | null> {
+    const body = await this.body(tx, 'settings', `${clinicCode}/${id}`);
+    const parsed = body && !body._deleted ? ReviewItem.safeParse(body['data']) : null;
+    return parsed?.success ? parsed.data : null;
+  }
+
+  /** Three statements per push, whatever its size: the index is kept and every new pair found in one pass. */
+  private async indexResidents(tx: Queryable, device: Pusher, docs: Body[], touched: Touched): Promise<void> {
+    const numbered = new Map<string, { number: string; villageCode: string }>();
+    const unnumbered: string[] = [];
+    for (const doc of docs) {
+      const id = String(doc['id']);
+      const number = doc._deleted ? null : normaliseIdNumber(typeof doc['idNumber'] === 'string' ? doc['idNumber'] : '');
+      if (number === null) unnumbered.push(id);
+      else numbered.set(id, { number, villageCode: String(doc['villageCode']) });
+    }
+    if (unnumbered.length > 0) await tx.query('DELETE FROM resident_id_numbers WHERE resident_id = ANY($1::text[])', [unnumbered]);
+    if (numbered.size === 0) return;
+    const ids = [...numbered.keys()];
+    // The first push names where the record was created; later edits only move its number or village.
+    await tx.query(
+      `INSERT INTO resident_id_numbers (resident_id, id_number, village_code, clinic_code, device_id, created_at)
+       SELECT u.resident_id, u.id_number, u.village_code, $4, $5, $6 FROM unnest($1::text[], $2::text[], $3::text[]) AS u(resident_id, id_number, village_code)
+       ON CONFLICT (resident_id) DO UPDATE SET id_number = EXCLUDED.id_number, village_code = EXCLUDED.village_code`,
+      [ids, ids.map((id) => numbered.get(id)!.number), ids.map((id) => numbered.get(id)!.villageCode), device.clinic.code, device.id, this.now()],
+    );
+    const numbers = [...new Set([...numbered.values()].map((n) => n.number))];
+    const holders = await tx.query<{ resident_id: string; id_number: string }>(
+      'SELECT resident_id, id_number FROM resident_id_numbers WHERE id_number = ANY($1::text[]) ORDER BY id_number, resident_id',
+      [numbers],
+    );
+    for (const [id, { number }] of numbered) {
+      for (const other of holders) if (other.id_number === number && other.resident_id !== id) await this.queuePair(tx, number, id, other.resident_id, touched);
+    }
+  }
+
+  private async queuePair(tx: Queryable, idNumber: string, aId: string, bId: string, touched: Touched): Promise<void> {
+    const reviewId = duplicateReviewId(aId, bId);
+    if ((await tx.query('SELECT id FROM duplicate_pairs WHERE id = $1', [reviewId])).length > 0) return;
+    const a = (await this.body(tx, 'residents', aId)) as Resident | null;
+    const b = (await this.body(tx, 'residents', bId)) as Resident | null;
+    if (!a || !b || a._deleted || b._deleted) return;
+    const [first, second] = [a, b].sort((x, y) => compareKeepOrder(x, y)) as [Resident, Resident];
+    const origin = new Map(
+      (await tx.query<{ resident_id: string; clinic_code: string; device_id: string; name: string | null }>(
+        'SELECT r.resident_id, r.clinic_code, r.device_id, c.name FROM resident_id_numbers r LEFT JOIN clinics c ON c.code = r.clinic_code WHERE r.resident_id = ANY($1::text[])',
+        [[aId, bId]],
+      )).map((r) => [r.resident_id, r]),
+    );
+    const candidate = (r: Resident): DuplicateReview['residents'][number] => {
+      const o = origin.get(String(r['id']));
+      return {
+        id: String(r['id']),
+        name: r.name,
+        recordNo: r.recordNo,
+        villageCode: r.villageCode,
+        birthDate: r.birthDate,
+        createdAt: r.createdAt,
+        ...(o ? { clinicCode: o.clinic_code, deviceId: o.device_id, ...(o.name ? { clinicName: o.name } : {}) } : {}),
+      };
+    };
+    const now = this.now();
+    await tx.query('INSERT INTO duplicate_pairs (id, first_id, second_id, detected_at) VALUES ($1, $2, $3, $4)', [reviewId, first['id'], second['id'], now]);
+    const item: DuplicateReview = {
+      kind: 'duplicate',
+      id: reviewId,
+      idNumberMasked: maskIdNumber(idNumber),
+      residents: [candidate(first), candidate(second)],
+      source: PLATFORM_WRITER,
+      detectedAt: now,
+      status: 'open',
+    };
+    for (const clinic of await this.clinicsCovering(tx, [first.villageCode, second.villageCode])) await this.writeReviewCopy(tx, touched, clinic.code, item);
+  }
+
+  /**
+   * A settled duplicate pushed by a device: the first settlement is recorded and applied; every clinic's copy is made
+   * to say the recorded decision (the pusher's own copy too, when it said something else).
+   */
+  private async duplicateDecision(tx: Queryable, device: Pusher, item: DuplicateReview, touched: Touched): Promise<void> {
+    const rows = await tx.query<{ decision: string | null }>('SELECT decision FROM duplicate_pairs WHERE id = $1 FOR UPDATE', [item.id]);
+    const pair = rows[0];
+    // A pair the platform never queued (found on a device by a bundle import or a local scan) is that clinic's own.
+    if (!pair) return;
+    let decision: DuplicateReview | null = pair.decision ? (JSON.parse(pair.decision) as DuplicateReview) : null;
+    if (!decision) {
+      if (item.status !== 'settled') return;
+      decision = item;
+      const keptId = item.decision === 'merged' ? (item.keptId ?? null) : null;
+      const mergedId = keptId ? (item.residents.find((r) => r.id !== keptId)?.id ?? null) : null;
+      await tx.query('UPDATE duplicate_pairs SET settled_at = $2, settled_by_device = $3, kept_id = $4, merged_id = $5, decision = $6 WHERE id = $1', [
+        item.id,
+        this.now(),
+        device.id,
+        keptId,
+        mergedId,
+        JSON.stringify(item),
+      ]);
+      if (keptId && mergedId) await this.applyMerge(tx, keptId, mergedId, touched);
+    }
+    const villages = decision.residents.map((r) => r.villageCode);
+    for (const clinic of await this.clinicsCovering(tx, villages)) {
+      const copy = await this.reviewCopy(tx, clinic.code, item.id);
+      if (copy === null || canonicalJson(copy) !== canonicalJson(decision)) await this.writeReviewCopy(tx, touched, clinic.code, decision);
+    }
+  }
+
+  /** The shared merge rule applied to the platform's documents: survivor updated, tombstone, everything re-pointed. */
+  private async applyMerge(tx: Queryable, keptId: string, mergedId: string, touched: Touched): Promise<void> {
+    const keep = (await this.body(tx, 'residents', keptId)) as Resident | null;
+    const dup = (await this.body(tx, 'residents', mergedId)) as Resident | null;
+    if (!keep || !dup || keep._deleted) return;
+    const now = this.now();
+    if (!dup._deleted) {
+      await this.write(tx, touched, 'residents', keptId, mergedSurvivor(keep, dup, now));
+      await this.write(tx, touched, 'residents', mergedId, mergeTombstone(dup, keptId, now));
+      await tx.query('DELETE FROM resident_id_numbers WHERE resident_id = $1', [mergedId]);
+    }
+    for (const collection of ['encounters', 'contracts']) {
+      const rows = await tx.query<{ id: string; body: string }>(
+        'SELECT id, body FROM documents WHERE collection = $1 AND village_code = ANY($2::text[]) AND NOT deleted ORDER BY id',
+        [collection, [...new Set([keep.villageCode, dup.villageCode])]],
+      );
+      for (const row of rows) {
+        const doc = JSON.parse(row.body) as Body;
+        if (doc['residentId'] !== mergedId) continue;
+        await this.write(tx, touched, collection, row.id, { ...doc, residentId: keptId, villageCode: keep.villageCode, updatedAt: now });
+      }
+    }
+  }
+
+  /** An encounter or contract pushed for a record already merged away (made offline before the merge) follows it. */
+  private async followMerges(tx: Queryable, collection: string, docs: Body[], touched: Touched): Promise<void> {
+    const residentIds = [...new Set(docs.filter((d) => !d._deleted).map((d) => String(d['residentId'])))];
+    if (residentIds.length === 0) return;
+    const merged = await tx.query<{ merged_id: string; kept_id: string }>('SELECT merged_id, kept_id FROM duplicate_pairs WHERE merged_id = ANY($1::text[])', [residentIds]);
+    if (merged.length === 0) return;
+    const keptOf = new Map(merged.map((m) => [m.merged_id, m.kept_id]));
+    for (const doc of docs) {
+      const keptId = keptOf.get(String(doc['residentId']));
+      if (!keptId || doc._deleted) continue;
+      const keep = await this.body(tx, 'residents', keptId);
+      if (!keep || keep._deleted) continue;
+      await this.write(tx, touched, collection, String(doc['id']), { ...doc, residentId: keptId, villageCode: keep['villageCode'], updatedAt: this.now() });
+    }
+  }
+
+  /**
+   * A conflict review pushed by one clinic's device, copied to every other clinic whose villages hold the resident:
+   * absent or older copies take it, an open copy takes a settlement, a settled copy stays as it was settled first.
+   */
+  private async shareConflict(tx: Queryable, device: Pusher, item: ConflictReview, touched: Touched): Promise<void> {
+    const resident = await this.body(tx, 'residents', item.residentId);
+    if (!resident) return;
+    for (const clinic of await this.clinicsCovering(tx, [String(resident['villageCode'])])) {
+      if (clinic.code === device.clinic.code) continue;
+      const copy = await this.reviewCopy(tx, clinic.code, item.id);
+      const take = copy === null || copy.detectedAt < item.detectedAt || (copy.detectedAt === item.detectedAt && copy.status === 'open' && item.status === 'settled');
+      if (take) await this.writeReviewCopy(tx, touched, clinic.code, item);
+    }
+  }
+}
