@@ -245,33 +245,48 @@ function followupItems(p: PatientSummary, reg: RegistrySummary, today: CalendarD
 export const HEALTH_CHECK_DUE_DAYS = 30;
 
 /**
- * 65+ / HTN / T2DM: one check a year. The deadline is a year after the last check; a resident never checked had to
- * be checked by the end of the year they became eligible. Due within 30 days of the deadline, overdue after it.
+ * 65+ / HTN / T2DM: one check a year. The deadline is a year after the last check. A resident never checked is due
+ * this year (by 31 December): the year they became eligible may lie decades back, and "overdue since 2009-12-31"
+ * reads as nonsense to a doctor (issue 16). Someone eligible before this year missed at least last year's check, so
+ * the line is overdue from the end of last year, never earlier; someone eligible this year is due. Either way the
+ * line says 从未体检, never checked, rather than a date of a check that never happened.
  */
 function healthCheckItem(p: PatientSummary, active: readonly RegistrySummary[], today: CalendarDate, horizon: CalendarDate): WorkItem | null {
   const is65 = ageOn(p.birthDate, today) >= HEALTH_CHECK_AGE;
   if (!is65 && active.length === 0) return null;
-  const reason = is65 ? 'worklist.reason.healthCheckElderly' : 'worklist.reason.healthCheckChronic';
+  const last = p.lastHealthCheckDate ?? null;
+  const who = is65 ? 'Elderly' : 'Chronic';
   const item = (dueDate: CalendarDate, status: WorkItemStatus): WorkItem => ({
     residentId: p.residentId,
     kind: 'healthCheck',
     dueDate,
     status,
-    reason,
-    params: p.lastHealthCheckDate ? { lastCheckDate: p.lastHealthCheckDate } : {},
+    reason: last ? `worklist.reason.healthCheck${who}` : `worklist.reason.healthCheck${who}Never`,
+    params: last ? { lastCheckDate: last } : {},
   });
-  if (p.lastHealthCheckDate) {
-    const deadline = addYears(p.lastHealthCheckDate, 1);
+  if (last) {
+    const deadline = addYears(last, 1);
     if (compareDates(today, deadline) > 0) return item(deadline, 'overdue');
     if (compareDates(today, addDays(deadline, -HEALTH_CHECK_DUE_DAYS)) >= 0) return item(deadline, 'due');
     return compareDates(deadline, horizon) <= 0 ? item(deadline, 'upcoming') : null;
   }
-  const turned65 = addYears(p.birthDate, HEALTH_CHECK_AGE);
-  const eligibleSince = [is65 ? turned65 : null, ...active.map((r) => r.enrolledDate)]
+  return neverCheckedItem(p.birthDate, is65, active, today, item);
+}
+
+/** A never-checked resident: overdue since last year's end if eligible before this year, else due by this year's end. */
+function neverCheckedItem(
+  birthDate: CalendarDate,
+  is65: boolean,
+  active: readonly RegistrySummary[],
+  today: CalendarDate,
+  item: (dueDate: CalendarDate, status: WorkItemStatus) => WorkItem,
+): WorkItem {
+  const thisYear = yearOf(today);
+  const eligibleSince = [is65 ? addYears(birthDate, HEALTH_CHECK_AGE) : null, ...active.map((r) => r.enrolledDate)]
     .filter((d): d is CalendarDate => d !== null)
     .sort(compareDates)[0] ?? today;
-  const deadline = formatDate(yearOf(eligibleSince), 12, 31);
-  return item(deadline, compareDates(today, deadline) > 0 ? 'overdue' : 'due');
+  if (yearOf(eligibleSince) < thisYear) return item(formatDate(thisYear - 1, 12, 31), 'overdue');
+  return item(formatDate(thisYear, 12, 31), 'due');
 }
 
 const SCREEN_REASON: Partial<Record<ScreeningState, string>> = {

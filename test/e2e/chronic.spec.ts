@@ -184,6 +184,7 @@ test('a diabetes follow-up with fasting glucose 8.2 is 控制不满意 with the 
   await page.getByRole('button', { name: '添加药物' }).first().click();
   await page.getByLabel('药物名称 1').fill('二甲双胍');
   await page.locator('.ant-form-item').filter({ hasText: '药物不良反应' }).getByText('无', { exact: true }).click();
+  await page.getByTestId('has-emergency').getByText('无', { exact: true }).click();
   await expect(page.getByTestId('proposed-class-t2dm')).toHaveText('控制不满意');
   await expect(page.getByTestId('proposed-step-t2dm')).toHaveText('第1次控制不满意2周随访');
   await expect(page.getByTestId('proposed-date-t2dm')).toHaveText(recheck);
@@ -236,6 +237,7 @@ test('an urgent referral (SBP 185) is completed with its referral, listed as a r
   await page.getByTestId('disease-htn').getByLabel('无症状').check();
   await page.locator('.ant-form-item').filter({ hasText: '服药依从性' }).getByText('不服药', { exact: true }).click();
   await page.locator('.ant-form-item').filter({ hasText: '药物不良反应' }).getByText('无', { exact: true }).click();
+  await page.getByTestId('has-emergency').getByText('无', { exact: true }).click();
   await expect(page.getByTestId('emergency-htn')).toContainText('收缩压 ≥ 180 mmHg');
   await expect(page.getByTestId('proposed-step-htn')).toHaveText('紧急转诊');
   await expect(page.getByTestId('proposed-date-htn')).toHaveText(recheck);
@@ -272,6 +274,7 @@ test('one visit fills both forms for a patient with hypertension and diabetes, m
   await page.getByTestId('disease-t2dm').getByLabel('无症状').check();
   await page.locator('.ant-form-item').filter({ hasText: '服药依从性' }).getByText('不服药', { exact: true }).click();
   await page.locator('.ant-form-item').filter({ hasText: '药物不良反应' }).getByText('无', { exact: true }).click();
+  await page.getByTestId('has-emergency').getByText('无', { exact: true }).click();
   await expect(page.getByTestId('proposed-class-htn')).toHaveText('控制满意');
   await expect(page.getByTestId('proposed-class-t2dm')).toHaveText('控制满意');
   await page.getByRole('button', { name: '完成随访' }).click();

@@ -272,6 +272,56 @@ test('Enter moves to the next field in the follow-up form, as on the health chec
   await expect(page.getByText('草稿已保存')).toHaveCount(0);
 });
 
+test('下一位 follows the list the doctor came from: its village filter and its group', async () => {
+  await page.keyboard.press('Alt+Digit1');
+  await expect(page.locator('main h1')).toHaveText('工作台');
+  const followupLinks = (scope: ReturnType<Page['locator']>) => scope.locator('tr.work-row a[href*="open=new"]');
+  await expect(followupLinks(page.locator('main')).first()).toBeVisible();
+  // The village of the list's first follow-up line; the doctor then narrows the list to their other village.
+  const firstVillage = (await followupLinks(page.locator('main')).first().locator('xpath=ancestor::tr/td[3]').innerText()).trim();
+  const villageSelect = page.getByRole('combobox', { name: '村' });
+  await villageSelect.click();
+  const listed = (await page.locator('.worklist-group tr.work-row td:nth-child(3)').allInnerTexts()).map((v) => v.trim());
+  const village = listed.find((v) => v !== firstVillage);
+  if (!village) throw new Error(`the demo doctor's list shows one village only: ${firstVillage}`);
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: village }).click();
+  await expect(async () => {
+    const villages = await page.locator('.worklist-group tr.work-row td:nth-child(3)').allInnerTexts();
+    expect(villages.length).toBeGreaterThan(0);
+    expect(new Set(villages.map((v) => v.trim()))).toEqual(new Set([village]));
+  }).toPass();
+  // The first group with two patients' follow-up lines on its page, as the doctor sees it: they open its first
+  // hypertension line; the next patient is the first other follow-up line of that group.
+  let chosen: { htn: ReturnType<Page['locator']>; opened: string; expected: string } | null = null;
+  for (const group of await page.locator('.worklist-group').all()) {
+    const names = (await followupLinks(group).allInnerTexts()).map((n) => n.trim());
+    const htn = followupLinks(group).and(page.locator('[href*="disease=htn"]')).first();
+    if ((await htn.count()) === 0) continue;
+    const opened = (await htn.innerText()).trim();
+    const expected = names.find((n) => n !== opened);
+    if (expected) {
+      chosen = { htn, opened, expected };
+      break;
+    }
+  }
+  if (!chosen) throw new Error(`no group of ${village} with two patients' follow-up lines`);
+  const { htn, opened, expected } = chosen;
+  await htn.click();
+  await expect(page.getByTestId('resident-line')).toContainText(opened);
+  await page.getByTestId('sbp').fill('128');
+  await page.getByTestId('dbp').fill('78');
+  await page.getByTestId('symptoms-htn').getByText('无症状').click();
+  await page.getByTestId('adherence').getByText('不服药').click();
+  await page.getByTestId('adverse-reaction').getByText('无', { exact: true }).click();
+  await page.getByTestId('has-emergency').getByText('无', { exact: true }).click();
+  await page.getByRole('button', { name: '完成随访' }).click();
+  await expect(page.getByTestId('followup-done')).toContainText(opened);
+  await page.getByTestId('next-patient').click();
+  // The next line of the same group of the filtered list, not the most urgent patient of the doctor's whole list.
+  await expect(page.getByTestId('resident-line')).toContainText(expected);
+  await expect(page.getByTestId('resident-line')).toContainText(village);
+});
+
 test('reopening the URL after closing the browser asks for sign-in again; a reload does not', async ({ browser }: { browser: Browser }) => {
   await page.reload();
   await expect(page.locator('main h1')).toBeVisible();

@@ -129,6 +129,11 @@ test('keyboard only: a routine hypertension follow-up from the work list in at m
   await expect(noReaction).toBeFocused();
   await keys.press('Enter');
   await expect(noReaction).toBeChecked();
+  // 有无危急情况 is asked on the first screen: Enter answers 无.
+  const noEmergency = page.getByTestId('has-emergency').locator('input[type=radio]').first();
+  await expect(noEmergency).toBeFocused();
+  await keys.press('Enter');
+  await expect(noEmergency).toBeChecked();
   await expect(page.getByTestId('proposed-class-htn')).toHaveText('控制满意');
   await keys.press('Control+Enter');
 
@@ -165,6 +170,7 @@ test('mouse: a routine hypertension follow-up from the work list in at most 10 i
   await click(page.getByTestId('symptoms-htn').getByText('无症状'));
   await click(page.getByTestId('adherence').getByText('规律'));
   await click(page.getByTestId('adverse-reaction').getByText('无', { exact: true }));
+  await click(page.getByTestId('has-emergency').getByText('无', { exact: true }));
   await expect(page.getByTestId('proposed-class-htn')).toHaveText('控制不满意');
   await click(page.getByRole('button', { name: '完成随访' }));
   await expect(page.getByTestId('followup-done')).toContainText(name);
@@ -172,17 +178,32 @@ test('mouse: a routine hypertension follow-up from the work list in at most 10 i
   expect(interactions).toBeLessThanOrEqual(10);
 });
 
-test('the first screen holds the routine visit; the rest is folded; the save bar covers nothing', async () => {
-  await page.getByTestId('next-patient').click();
-  const form = page.locator('.followup-form');
-  for (const id of ['sbp', 'dbp', 'symptoms-htn', 'adherence', 'adverse-reaction', 'decision-htn']) {
+/** The routine visit's fields and the proposal lie above the status bar and overlap nothing else on the first screen. */
+async function expectFirstScreen(label: string): Promise<void> {
+  const ids = ['sbp', 'dbp', 'symptoms-htn', 'adherence', 'adverse-reaction', 'has-emergency', 'decision-htn', 'proposed-date-htn'];
+  for (const id of ids) {
     await expect(page.getByTestId(id)).toBeVisible();
     const box = await page.getByTestId(id).boundingBox();
     // Above the status bar at the bottom of the window.
-    expect(box && box.y + box.height <= VIEWPORT.height - 36, `${id} on the first screen`).toBe(true);
+    expect(box && box.y >= 0 && box.y + box.height <= VIEWPORT.height - 36, `${label}: ${id} on the first screen (${JSON.stringify(box)})`).toBe(true);
   }
-  await expect(form.locator('#visitDate')).toBeInViewport();
-  await expect(page.getByTestId('proposed-date-htn')).toBeInViewport();
+  await expect(page.locator('.followup-form #visitDate')).toBeInViewport();
+  const overlapping = await page.evaluate((testIds) => {
+    const boxes = testIds.filter((id) => id !== 'proposed-date-htn' && id !== 'decision-htn').map((id) => ({ id, r: document.querySelector(`[data-testid="${id}"]`)?.getBoundingClientRect() }));
+    const out: string[] = [];
+    for (const a of boxes) for (const b of boxes) {
+      if (!a.r || !b.r || a.id >= b.id) continue;
+      if (a.r.left < b.r.right && b.r.left < a.r.right && a.r.top < b.r.bottom && b.r.top < a.r.bottom) out.push(`${a.id}/${b.id}`);
+    }
+    return out;
+  }, ids);
+  expect(overlapping, label).toEqual([]);
+}
+
+test('the first screen holds the routine visit; the rest is folded; the save bar covers nothing', async () => {
+  await page.getByTestId('next-patient').click();
+  const form = page.locator('.followup-form');
+  await expectFirstScreen('normal text');
   // Folded: lifestyle and signs. Open because carried over: the drug list, marked for checking.
   await expect(form.getByLabel('日吸烟量 本次')).toBeHidden();
   await expect(form.locator('#heartRate')).toBeHidden();
@@ -211,7 +232,30 @@ test('the first screen holds the routine visit; the rest is folded; the save bar
     if ((await toggle.getAttribute('aria-checked')) !== String(large)) await toggle.click();
     await page.screenshot({ path: join(SHOTS, `followup-first-screen${large ? '-large' : ''}.png`) });
   }
+  // Large text: the same first screen, from the top, with the proposal and its next visit date (issue 16 item 5).
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.locator('main').evaluate((m) => m.scrollTo(0, 0));
+  await expectFirstScreen('large text');
   await page.getByRole('switch', { name: '大字模式' }).click();
+});
+
+test('有无危急情况 on the first screen: 有 opens the folded checklist at its first sign; completion needs an answer that agrees', async () => {
+  const form = page.locator('.followup-form');
+  const firstSign = page.getByTestId('emergency-signs').locator('input[type=checkbox]').first();
+  await expect(firstSign).toBeHidden();
+  await page.getByTestId('has-emergency').getByText('有', { exact: true }).click();
+  await expect(firstSign).toBeVisible();
+  await expect(firstSign).toBeFocused();
+  // 有 without a ticked sign refuses completion and says which list to tick.
+  await page.getByRole('button', { name: '完成随访' }).click();
+  await expect(form.getByText('请在下方“危急情况核查”中勾选是哪一项')).toBeVisible();
+  // Ticking a sign agrees; 无 beside a ticked sign does not.
+  await firstSign.check();
+  await expect(form.getByText('请在下方“危急情况核查”中勾选是哪一项')).toBeHidden();
+  await page.getByTestId('has-emergency').getByText('无', { exact: true }).click();
+  await expect(form.getByText('已勾选危急情况，请选“有”')).toBeVisible();
+  await firstSign.uncheck();
+  await expect(form.getByText('已勾选危急情况，请选“有”')).toBeHidden();
 });
 
 test('a refused completion opens the folded section of the red field and brings it into view', async () => {

@@ -18,7 +18,8 @@ import { WorkCache } from './work-cache';
  * Which rules computed a cached row: the source of the rule functions, so a new build with other rules never serves
  * rows its predecessor cached. Raise `RULES_REVISION` when a rule changes only in a helper these do not show.
  */
-const RULES_REVISION = 1;
+// 2: a never-checked resident's health-check line (issue 16), in a helper of patientWorkItems.
+const RULES_REVISION = 2;
 const FINGERPRINT = createHash('sha256')
   .update([RULES_REVISION, patientWork, patientSummary, patientWorkItems, workGroup].map(String).join('\n'))
   .digest('hex')

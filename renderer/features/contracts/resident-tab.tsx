@@ -1,31 +1,17 @@
 /** 签约 tab on the resident page (residents/resident-tabs.ts): the resident's agreements, status and fulfilment. */
-import { Alert, Button, Space, Spin, Table, Tag } from 'antd';
-import { useEffect, useState } from 'react';
+import { Alert, Button, Space, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { ContractView } from '../../../shared/api/contracting';
 import { api } from '../../api-client';
-import { errorText } from '../../app/api-errors';
+import { useLoad } from '../../app/use-load';
 import type { ResidentTab, ResidentTabProps } from '../residents/resident-tabs';
 import { hashFor } from '../worklist/hash-params';
 
 function ContractsTab({ residentId }: ResidentTabProps) {
   const { t } = useTranslation();
-  const [list, setList] = useState<ContractView[] | null>(null);
-  const [failure, setFailure] = useState<unknown>(null);
+  const { data: list, placeholder } = useLoad(() => api.contracts.forResident({ residentId }), [residentId]);
 
-  useEffect(() => {
-    let alive = true;
-    api.contracts
-      .forResident({ residentId })
-      .then((l) => alive && setList(l))
-      .catch((e: unknown) => alive && setFailure(e));
-    return () => {
-      alive = false;
-    };
-  }, [residentId]);
-
-  if (failure) return <Alert type="error" showIcon title={errorText(failure)} />;
-  if (!list) return <Spin />;
+  if (!list) return placeholder;
   return (
     <Space orientation="vertical" size="middle" className="full-width" data-testid="resident-contracts-tab">
       {list.length === 0 ? <Alert type="info" showIcon title={t('contracts.list.none')} /> : null}

@@ -8,7 +8,7 @@ import type { EmergencyByPath } from './emergency-fields';
 export function EmergencySigns({ diseases, emergency }: { diseases: readonly Disease[]; emergency: EmergencyByPath }) {
   const { t } = useTranslation();
   return (
-    <>
+    <div data-testid="emergency-signs">
       {diseases.map((d) => (
         <Form.Item
           key={d}
@@ -19,6 +19,6 @@ export function EmergencySigns({ diseases, emergency }: { diseases: readonly Dis
           <Checkbox.Group options={(d === 'htn' ? HTN_EMERGENCY_SIGNS : T2DM_EMERGENCY_SIGNS).map((s) => ({ value: s, label: t(`followup.emergency.sign.${s}`) }))} />
         </Form.Item>
       ))}
-    </>
+    </div>
   );
 }

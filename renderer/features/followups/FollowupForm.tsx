@@ -110,6 +110,16 @@ export function FollowupForm(props: {
     rootRef.current?.querySelector<HTMLInputElement>('[data-testid=sbp]')?.focus();
   }, [target.mode]);
 
+  // 有 on the first screen: the checklist opens and its first sign takes the focus, once it is laid out.
+  const focusChecklist = () => {
+    openAlso(['emergency']);
+    requestAnimationFrame(() => {
+      const first = rootRef.current?.querySelector<HTMLInputElement>('[data-testid=emergency-signs] input[type=checkbox]');
+      first?.scrollIntoView({ block: 'center' });
+      first?.focus();
+    });
+  };
+
   const showErrors = (d: Disease, e: unknown) => {
     if (e instanceof ApiError && e.fields.length > 0) {
       const names = e.fields.map((f) => formPathFor(d, f.path));
@@ -265,6 +275,10 @@ export function FollowupForm(props: {
       initialValues={initialValues}
       onValuesChange={(changed: Partial<VisitValues>) => {
         if ('medications' in changed) medsEdited.current = true;
+        // Ticking a sign in the checklist answers the first screen's question 有 (only then: a 无 chosen later stays,
+        // marked as contradicting the ticks).
+        if (diseases.some((d) => (changed[d]?.emergencySigns ?? []).length > 0)) form.setFieldValue('hasEmergency', 2);
+        if (changed.hasEmergency === 2) focusChecklist();
         setValues({ ...(form.getFieldsValue(true) as VisitValues) });
       }}
       className="followup-form"
@@ -291,7 +305,7 @@ export function FollowupForm(props: {
         {diseases.map((d) => (
           <DiseaseFields key={d} disease={d} values={values} emergency={emergencyByPath} showTitle={diseases.length > 1} />
         ))}
-        <AdherenceFields values={values} />
+        <AdherenceFields values={values} diseases={diseases} />
       </Card>
       {/* The proposal sits right under the values it depends on, so it is seen while typing. */}
       {diseases.map((d) => (

@@ -1,5 +1,5 @@
 import { Alert, Button, Card, Result, Space, Spin, Tabs, Tag } from 'antd';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Disease, FollowupView, ReferralCheckView, RegistryView, WorkRow } from '../../../shared/api/followups';
 import type { ResidentDetail, ResidentSummary } from '../../../shared/api/residents';
@@ -15,7 +15,7 @@ import { FollowupHistory } from './FollowupHistory';
 import { sheetFor } from './followup-print';
 import { FollowupPrint } from './FollowupPrint';
 import { PrintSheet } from '../residents/PrintSheet';
-import { FOLLOWUP_KINDS, nextPatient } from './next-patient';
+import { type FetchPage, FOLLOWUP_KINDS, nextInList, placeFromParams, type WorklistPlace } from './next-patient';
 import { ReferralChecks } from './ReferralChecks';
 import { RegistryPanel } from './RegistryPanel';
 import { ResidentPicker } from './ResidentPicker';
@@ -38,13 +38,15 @@ interface Finished {
   next: WorkRow | null | 'looking';
 }
 
-/** The next follow-up line of the doctor's work list (everyone's when the doctor has none, as the work list does). */
-async function findNext(doctor: string, seen: ReadonlySet<string>): Promise<WorkRow | null> {
-  const query = (d: string) => api.worklist.get({ doctor: d || undefined, kinds: [...FOLLOWUP_KINDS], statuses: ['overdue', 'due'], limit: 200 });
-  const mine = await query(doctor);
-  const found = nextPatient(mine.items, seen);
-  if (found || doctor === '' || mine.total > 0) return found;
-  return nextPatient((await query('')).items, seen);
+/**
+ * The next follow-up line of the list the doctor came from (its filter, group and page, carried in the link); from
+ * a link without one, the doctor's own list (everyone's when the doctor has none, as the work list does).
+ */
+async function findNext(place: WorklistPlace | null, doctor: string, seen: ReadonlySet<string>): Promise<WorkRow | null> {
+  const fetch: FetchPage = (filter) => api.worklist.get(filter);
+  if (place) return nextInList(fetch, place, seen);
+  const mine = doctor ? await api.worklist.get({ doctor, kinds: [...FOLLOWUP_KINDS], statuses: ['overdue', 'due'], limit: 1 }) : null;
+  return nextInList(fetch, { doctor: mine && mine.total > 0 ? doctor : undefined, offset: 0 }, seen);
 }
 
 /** 随访: pick a patient, see and change their registries, record a visit, finish drafts, correct, check referrals. */
@@ -66,6 +68,7 @@ export function FollowupsPage({ session }: SectionPageProps) {
   // Residents completed in this run from the work list, so 下一位 never offers one of them again.
   const seen = useRef(new Set<string>());
   const fromWorklist = params['from'] === 'worklist';
+  const listPlace = useMemo(() => placeFromParams(params), [params]);
 
   const load = useCallback(async (id: string) => {
     setFailure(null);
@@ -116,9 +119,10 @@ export function FollowupsPage({ session }: SectionPageProps) {
   const next = finished?.next && finished.next !== 'looking' ? finished.next : null;
   const openNext = useCallback(() => {
     if (!next) return;
-    const link = workLink(next);
+    // The place travels on, so the visit after this one follows the same list again.
+    const link = workLink(next, listPlace ?? undefined);
     openSection(link.section, link.params);
-  }, [next]);
+  }, [next, listPlace]);
   // Ctrl+→ opens the next patient from anywhere on the page; Enter does it from the focused button.
   useEffect(() => {
     if (!next) return;
@@ -137,7 +141,7 @@ export function FollowupsPage({ session }: SectionPageProps) {
     setFinished({ name, views, next: fromWorklist ? 'looking' : null });
     if (!fromWorklist) return;
     seen.current.add(id);
-    findNext(defaultDoctorFilter(session.user), seen.current)
+    findNext(listPlace, defaultDoctorFilter(session.user), seen.current)
       .then((row) => setFinished((f) => (f ? { ...f, next: row } : f)))
       .catch(() => setFinished((f) => (f ? { ...f, next: null } : f)));
   };

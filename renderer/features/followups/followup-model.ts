@@ -105,6 +105,11 @@ export interface VisitValues {
   /** The insulin part of 用药调整意见; stored on the diabetes form only. */
   insulinAdjustment?: InsulinValues;
   remark?: string;
+  /**
+   * 有无危急情况 (1 无, 2 有), asked on the first screen so the folded checklist cannot be missed (issue 16). Not
+   * stored: the ticked signs are; a completed visit without a sign answered 无.
+   */
+  hasEmergency?: 1 | 2 | null;
   htn?: HtnValues;
   t2dm?: T2dmValues;
 }
@@ -390,7 +395,20 @@ export function fromView(view: FollowupView): VisitValues {
     };
     values.insulinAdjustment = insulinValues(g.insulinAdjustment);
   }
+  const signs = values.htn?.emergencySigns?.length ?? values.t2dm?.emergencySigns?.length ?? 0;
+  values.hasEmergency = signs > 0 ? 2 : view.status === 'completed' ? 1 : null;
   return values;
+}
+
+/**
+ * Why the 有无危急情况 answer disagrees with the checklist: 有 without a ticked sign says nothing a referral can
+ * name; 无 beside a ticked sign contradicts it. Null when they agree or the question is not answered yet.
+ */
+export function emergencyAnswerIssue(v: VisitValues, diseases: readonly Disease[]): 'noSignTicked' | 'signTicked' | null {
+  const ticked = diseases.some((d) => (v[d]?.emergencySigns ?? []).length > 0);
+  if (v.hasEmergency === 2 && !ticked) return 'noSignTicked';
+  if (v.hasEmergency === 1 && ticked) return 'signTicked';
+  return null;
 }
 
 /**

@@ -75,7 +75,8 @@ export function sectionsToOpen(values: VisitValues, diseases: readonly Disease[]
   // Carried drugs need checking; a patient who takes medicine (规律, 间断) and has none listed needs them typed.
   const hasDrugs = (values.medications ?? []).some((m) => (m.drugName ?? '').trim() !== '');
   if (hasDrugs || values.adherence === 1 || values.adherence === 2) open.push('medication');
-  if (diseases.some((d) => (values[d]?.emergencySigns ?? []).length > 0)) open.push('emergency');
+  // 有 to 有无危急情况 on the first screen opens the checklist to tick which sign (issue 16).
+  if (values.hasEmergency === 2 || diseases.some((d) => (values[d]?.emergencySigns ?? []).length > 0)) open.push('emergency');
   if (values.isPregnantOrBreastfeeding || values.hasUnmanageableCondition) open.push('signs');
   if (diseases.some((d) => {
     const step = evaluations[d]?.proposed.nextStep;

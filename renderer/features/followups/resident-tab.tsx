@@ -1,10 +1,9 @@
 /** 慢病管理 tab on the resident page (residents/resident-tabs.ts): registries, recent follow-ups, open referral checks. */
-import { Alert, Button, Space, Spin, Table, Tag } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { Alert, Button, Space, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { FollowupView, ReferralCheckView, RegistryView } from '../../../shared/api/followups';
+import type { FollowupView } from '../../../shared/api/followups';
 import { api } from '../../api-client';
-import { errorText } from '../../app/api-errors';
+import { useLoad } from '../../app/use-load';
 import type { ResidentTab, ResidentTabProps } from '../residents/resident-tabs';
 import { hashFor } from '../worklist/hash-params';
 import { RegistryPanel } from './RegistryPanel';
@@ -14,29 +13,16 @@ import './followups.css';
 function ChronicCareTab({ residentId, detail, reload }: ResidentTabProps) {
   const { t } = useTranslation();
   const today = useClinicToday();
-  const [data, setData] = useState<{ registries: RegistryView[]; followups: FollowupView[]; checks: ReferralCheckView[] } | null>(null);
-  const [failure, setFailure] = useState<unknown>(null);
-
-  const load = useCallback(async () => {
-    try {
-      const [registries, followups, checks] = await Promise.all([
-        api.registries.forResident({ residentId }),
-        api.followups.forResident({ residentId }),
-        api.followups.referralChecks({ residentId }),
-      ]);
-      setData({ registries, followups, checks });
-      setFailure(null);
-    } catch (e) {
-      setFailure(e);
-    }
+  const { data, placeholder, reload: load } = useLoad(async () => {
+    const [registries, followups, checks] = await Promise.all([
+      api.registries.forResident({ residentId }),
+      api.followups.forResident({ residentId }),
+      api.followups.referralChecks({ residentId }),
+    ]);
+    return { registries, followups, checks };
   }, [residentId]);
 
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  if (failure) return <Alert type="error" showIcon title={errorText(failure)} />;
-  if (!data) return <Spin />;
+  if (!data) return placeholder;
   const openChecks = data.checks.filter((c) => c.status === 'draft');
   return (
     <Space orientation="vertical" size="middle" className="full-width" data-testid="resident-chronic-tab">

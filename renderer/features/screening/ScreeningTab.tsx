@@ -1,11 +1,11 @@
 /** 筛查与测量 tab: the quick outpatient measurement, both diseases' screening states, the readings, and (65+) TCM. */
-import { Alert, Button, Card, Modal, Space, Spin, Table } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { Alert, Button, Card, Modal, Space, Table } from 'antd';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ReadingView, ResidentScreening, TcmAssessmentView } from '../../../shared/api/screening';
 import { TYPE_NAMES_ZH, type ConstitutionType } from '../../../shared/domain/tcm';
 import { api } from '../../api-client';
-import { errorText } from '../../app/api-errors';
+import { useLoad } from '../../app/use-load';
 import type { ResidentTabProps } from '../residents/resident-tabs';
 import { useClinicToday } from '../followups/use-clinic-today';
 import { MeasurementEntry } from './MeasurementEntry';
@@ -18,30 +18,18 @@ import './screening.css';
 export function ScreeningTab({ residentId, detail, reload }: ResidentTabProps) {
   const { t } = useTranslation();
   const today = useClinicToday();
-  const [screening, setScreening] = useState<ResidentScreening | null>(null);
-  const [tcm, setTcm] = useState<TcmAssessmentView[]>([]);
   const [tcmOpen, setTcmOpen] = useState(false);
-  const [failure, setFailure] = useState<unknown>(null);
   const [printing, setPrinting] = useState<TcmAssessmentView | null>(null);
   const donePrinting = useCallback(() => setPrinting(null), []);
-
-  const load = useCallback(async () => {
-    try {
-      const [s, assessments] = await Promise.all([api.screening.forResident({ residentId }), api.tcm.forResident({ residentId })]);
-      setScreening(s);
-      setTcm(assessments);
-      setFailure(null);
-    } catch (e) {
-      setFailure(e);
-    }
+  const loaded = useLoad(async () => {
+    const [screening, tcm] = await Promise.all([api.screening.forResident({ residentId }), api.tcm.forResident({ residentId })]);
+    return { screening, tcm };
   }, [residentId]);
 
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  if (failure) return <Alert type="error" showIcon title={errorText(failure)} />;
-  if (!screening) return <Spin />;
+  if (!loaded.data) return loaded.placeholder;
+  const { screening, tcm } = loaded.data;
+  const setScreening = (next: ResidentScreening) => loaded.setData({ screening: next, tcm });
+  const setTcm = (next: TcmAssessmentView[]) => loaded.setData({ screening, tcm: next });
   const thisYear = tcm.find((a) => a.date.startsWith(today.slice(0, 4)));
   return (
     <div className="screening-tab">

@@ -244,6 +244,8 @@ function GroupCard({ group, count, filter, revision, reasonText }: GroupCardProp
     };
   }, [filter, group, page, revision]);
 
+  // Where each row of this page sits, carried into the follow-up so 下一位 follows this list (issue 16).
+  const place = { ...filter, group, offset: (page - 1) * GROUP_PAGE_SIZE };
   return (
     <Card
       size="small"
@@ -265,7 +267,7 @@ function GroupCard({ group, count, filter, revision, reasonText }: GroupCardProp
           dataSource={rows}
           onRow={(r) => ({
             onClick: () => {
-              window.location.hash = workHref(r);
+              window.location.hash = workHref(r, place);
             },
             className: 'work-row',
             'data-kind': r.kind,
@@ -276,7 +278,7 @@ function GroupCard({ group, count, filter, revision, reasonText }: GroupCardProp
               key: 'name',
               className: 'nowrap',
               render: (_v, r) => (
-                <a href={workHref(r)} onClick={(e) => e.stopPropagation()}>
+                <a href={workHref(r, place)} onClick={(e) => e.stopPropagation()}>
                   {r.name}
                 </a>
               ),

@@ -1,5 +1,6 @@
 /** Where a work-list row leads: the form that does the work, prefilled for that resident (and disease). */
 import type { WorkRow } from '../../../shared/api/followups';
+import { placeParams, type WorklistPlace } from '../followups/next-patient';
 import { hashFor, type HashParams } from './hash-params';
 
 export interface WorkLink {
@@ -7,7 +8,8 @@ export interface WorkLink {
   params: HashParams;
 }
 
-export function workLink(row: Pick<WorkRow, 'residentId' | 'kind' | 'disease' | 'params'>): WorkLink {
+/** `place`: where on the work list the row was, so 下一位 after the visit follows that same list (issue 16). */
+export function workLink(row: Pick<WorkRow, 'residentId' | 'kind' | 'disease' | 'params'>, place?: WorklistPlace): WorkLink {
   const residentId = row.residentId;
   const disease = row.disease ?? '';
   switch (row.kind) {
@@ -16,7 +18,7 @@ export function workLink(row: Pick<WorkRow, 'residentId' | 'kind' | 'disease' | 
     case 'quarterGap':
     case 'missedQuarter':
       // `from` lets the follow-up screen offer the next patient of the list after this visit (issue 16).
-      return { section: 'followups', params: { residentId, disease, open: 'new', from: 'worklist' } };
+      return { section: 'followups', params: { residentId, disease, open: 'new', from: 'worklist', ...(place ? placeParams(place) : {}) } };
     case 'screening':
       return { section: 'residents', params: { id: residentId, tab: 'screening' } };
     case 'referralCheck':
@@ -30,7 +32,7 @@ export function workLink(row: Pick<WorkRow, 'residentId' | 'kind' | 'disease' | 
   }
 }
 
-export function workHref(row: Pick<WorkRow, 'residentId' | 'kind' | 'disease' | 'params'>): string {
-  const link = workLink(row);
+export function workHref(row: Pick<WorkRow, 'residentId' | 'kind' | 'disease' | 'params'>, place?: WorklistPlace): string {
+  const link = workLink(row, place);
   return hashFor(link.section, link.params);
 }

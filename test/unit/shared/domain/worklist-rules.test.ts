@@ -253,21 +253,53 @@ describe('annual health check: a year after the last one, due 30 days before, ov
   const none = { registries: [], followups: [] };
   it.each([
     ['1959-12-31', '2024-12-30', null, null, null], // 64 until the last day of the year
-    ['1959-12-31', '2024-12-31', null, 'healthCheckElderly', 'due'],
+    ['1959-12-31', '2024-12-31', null, 'healthCheckElderlyNever', 'due'],
     ['1959-06-01', '2024-06-01', '2023-12-31', null, null],
     ['1959-06-01', '2024-12-01', '2023-12-31', 'healthCheckElderly', 'due'],
     ['1959-06-01', '2024-12-31', '2023-12-31', 'healthCheckElderly', 'due'],
     ['1959-06-01', '2025-01-01', '2023-12-31', 'healthCheckElderly', 'overdue'],
     ['1959-06-01', '2025-01-02', '2024-12-31', null, null],
-    ['1959-02-28', '2024-02-28', null, 'healthCheckElderly', 'due'],
-    ['1950-02-28', '2024-02-28', null, 'healthCheckElderly', 'overdue'], // eligible since 2015, never checked
+    ['1959-02-28', '2024-02-28', null, 'healthCheckElderlyNever', 'due'],
+    ['1950-02-28', '2024-02-28', null, 'healthCheckElderlyNever', 'overdue'], // eligible since 2015, never checked
     ['1960-02-29', '2025-02-28', null, null, null], // born 29 Feb: 65 on 1 March in a common year
-    ['1960-02-29', '2025-03-01', null, 'healthCheckElderly', 'due'],
+    ['1960-02-29', '2025-03-01', null, 'healthCheckElderlyNever', 'due'],
   ])('born %s, today %s, last check %s -> %s %s', (birthDate, today, last, reason, status) => {
     const items = patientWorkItems({ residentId: 'r', birthDate, lastHealthCheckDate: last, ...none }, today);
     const check = items.find((i) => i.kind === 'healthCheck');
     expect(check?.reason ?? null).toBe(reason === null ? null : `worklist.reason.${reason}`);
     expect(check?.status ?? null).toBe(status);
+  });
+
+  // Issue 16: a never-checked resident is due this year; overdue counts from last year's end at the earliest, never
+  // from the year they turned 65 ("overdue since 2009-12-31" read as nonsense), and the line says 从未体检.
+  it.each([
+    // born, today, due date, status
+    ['1944-06-01', '2026-12-07', '2025-12-31', 'overdue'], // 65 in 2009: overdue since last year's end, not 2009-12-31
+    ['1960-01-01', '2026-01-01', '2025-12-31', 'overdue'], // turned 65 on 2025-01-01: overdue since 2025-12-31
+    ['1960-12-31', '2025-12-31', '2025-12-31', 'due'], // turned 65 today: due by this year's end
+    ['1960-12-31', '2026-01-01', '2025-12-31', 'overdue'], // turned 65 last year, the year has turned
+    ['1961-01-01', '2026-01-01', '2026-12-31', 'due'], // turned 65 today, 1 January
+    ['1961-06-15', '2026-06-15', '2026-12-31', 'due'],
+    ['1961-06-15', '2026-12-31', '2026-12-31', 'due'], // the last day of the year they turned 65
+  ])('never checked, born %s, today %s: due date %s, %s, 从未体检', (birthDate, today, dueDate, status) => {
+    const check = patientWorkItems({ residentId: 'r', birthDate, ...none }, today).find((i) => i.kind === 'healthCheck');
+    expect(check).toMatchObject({ dueDate, status, reason: 'worklist.reason.healthCheckElderlyNever', params: {} });
+  });
+
+  it.each([
+    // enrolled, today, due date, status
+    ['2026-03-01', '2026-12-07', '2026-12-31', 'due'], // enrolled this year
+    ['2025-12-31', '2026-01-01', '2025-12-31', 'overdue'], // enrolled last year
+    ['2012-05-01', '2026-12-07', '2025-12-31', 'overdue'], // enrolled long ago: not overdue since 2012-12-31
+  ])('a younger chronic patient never checked, enrolled %s, today %s: due date %s, %s', (enrolledDate, today, dueDate, status) => {
+    const p = { residentId: 'r', birthDate: '1980-01-01', registries: [{ disease: 'htn' as const, status: 'active' as const, enrolledDate }], followups: [] };
+    const check = patientWorkItems(p, today).find((i) => i.kind === 'healthCheck');
+    expect(check).toMatchObject({ dueDate, status, reason: 'worklist.reason.healthCheckChronicNever' });
+  });
+
+  it('a resident checked before says when, in the same words', () => {
+    const check = patientWorkItems({ residentId: 'r', birthDate: '1944-06-01', lastHealthCheckDate: '2025-03-02', ...none }, '2026-03-05').find((i) => i.kind === 'healthCheck');
+    expect(check).toMatchObject({ dueDate: '2026-03-02', status: 'overdue', reason: 'worklist.reason.healthCheckElderly', params: { lastCheckDate: '2025-03-02' } });
   });
 
   it('a younger HTN patient: a year after the last check', () => {

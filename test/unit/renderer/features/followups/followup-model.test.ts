@@ -5,6 +5,7 @@ import {
   bmiOf,
   carriedFrom,
   chosenDecision,
+  emergencyAnswerIssue,
   emergencyNow,
   fromView,
   glucoseMmol,
@@ -175,6 +176,14 @@ describe('a saved form back into the screen', () => {
     expect(toPayload('t2dm', v, null).followup.form).toMatchObject({ fastingGlucose: 3.9, sbp: 130, bmi: 24.2 });
   });
 
+  it('answers 有无危急情况 from the ticked signs; a completed visit without one said 无, a draft is not answered yet', () => {
+    expect(fromView(view('htn', { emergencySigns: ['eyePain'] })).hasEmergency).toBe(2);
+    expect(fromView(view('t2dm', { emergencySigns: ['sweating'] })).hasEmergency).toBe(2);
+    expect(fromView(view('htn', {})).hasEmergency).toBe(1);
+    expect(fromView({ ...view('htn', {}), status: 'draft' }).hasEmergency).toBeNull();
+    expect(fromView({ ...view('htn', { emergencySigns: ['eyePain'] }), status: 'draft' }).hasEmergency).toBe(2);
+  });
+
   it('opens the override when the saved form had one', () => {
     expect(fromView(view('htn', { classification: 1, override: { reason: '测量误差' } })).htn).toMatchObject({ isOverriding: true, overrideReason: '测量误差' });
   });
@@ -257,5 +266,30 @@ describe('insulin and the drawn signature on the screen values (form version 2, 
     expect(back.t2dm?.insulin).toEqual({ kind: '门冬胰岛素', doseUnits: 6, timesPerDay: 3, usage: '' });
     expect(back.insulinAdjustment).toEqual({ kind: '门冬胰岛素', doseUnits: 8, timesPerDay: undefined, usage: '' });
     expect(back.residentSignatureImage).toBe(PNG);
+  });
+});
+
+describe('有无危急情况 agrees with the checklist (issue 16)', () => {
+  it.each<[VisitValues['hasEmergency'], string[], string[], ReturnType<typeof emergencyAnswerIssue>]>([
+    [undefined, [], [], null],
+    [null, ['eyePain'], [], null],
+    [1, [], [], null],
+    [2, ['eyePain'], [], null],
+    [2, [], ['sweating'], null],
+    [2, [], [], 'noSignTicked'],
+    [1, ['eyePain'], [], 'signTicked'],
+    [1, [], ['sweating'], 'signTicked'],
+  ])('answer %s, htn signs %j, t2dm signs %j -> %s', (hasEmergency, htn, t2dm, issue) => {
+    expect(emergencyAnswerIssue({ hasEmergency, htn: { emergencySigns: htn }, t2dm: { emergencySigns: t2dm } }, ['htn', 't2dm'])).toBe(issue);
+  });
+
+  it('counts only the signs of the diseases recorded now', () => {
+    expect(emergencyAnswerIssue({ hasEmergency: 1, t2dm: { emergencySigns: ['sweating'] } }, ['htn'])).toBeNull();
+    expect(emergencyAnswerIssue({ hasEmergency: 2, t2dm: { emergencySigns: ['sweating'] } }, ['htn'])).toBe('noSignTicked');
+  });
+
+  it('never reaches the saved form', () => {
+    const form = toPayload('htn', { hasEmergency: 1, htn: { emergencySigns: [] } }, null).followup.form;
+    expect(form).not.toHaveProperty('hasEmergency');
   });
 });

@@ -44,6 +44,9 @@ describe('follow-up form sections (issue 16: the first screen, the rest folded)'
     expect(sectionsToOpen({ t2dm: { emergencySigns: ['sweating'] } }, ['htn'], {})).toEqual([]);
     expect(sectionsToOpen({ t2dm: { emergencySigns: ['sweating'] } }, ['t2dm'], {})).toEqual(['emergency']);
     expect(sectionsToOpen({ hasUnmanageableCondition: true }, ['htn'], {})).toEqual(['signs']);
+    // 有 to 有无危急情况 on the first screen opens the checklist before anything is ticked (issue 16); 无 does not.
+    expect(sectionsToOpen({ hasEmergency: 2 }, ['htn'], {})).toEqual(['emergency']);
+    expect(sectionsToOpen({ hasEmergency: 1 }, ['htn'], {})).toEqual([]);
   });
 });
 
