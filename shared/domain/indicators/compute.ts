@@ -17,6 +17,8 @@
  * - 动态使用: a completed service or visit record (any encounter but a bare device reading) dated in the 365 days
  *   ending on the window's end.
  * - 筛查 35+: a completed encounter in the window that recorded both SBP and DBP (follow-up, health check, reading).
+ * - 老年人健康管理 / 中医药健康管理 (§4): a check (TCM assessment) in the window whose latest version is complete as
+ *   the indicator requires (`isServiceComplete`: the 65+ parts and guidance; constitution and 保健指导).
  */
 import { contractFulfilment, serviceRecordsFromEncounters, type EncounterLike } from '../contract-rules';
 import { addDays, addMonths, ageOn, compareDates, startOfQuarter, type CalendarDate } from '../dates';
@@ -318,8 +320,8 @@ function factsOf(input: IndicatorInput, w: IndicatorWindow): Facts[] {
       villageCode: r.villageCode,
       dynamic: p.events.some((e) => e.type !== 'deviceReading' && compareDates(e.date, dynamicFrom) >= 0 && compareDates(e.date, w.end) <= 0),
       elderly,
-      elderlyChecked: elderly && inW.some((e) => e.type === 'healthCheck'),
-      elderlyTcm: elderly && inW.some((e) => e.type === 'tcmAssessment'),
+      elderlyChecked: elderly && inW.some((e) => e.type === 'healthCheck' && e.isServiceComplete === true),
+      elderlyTcm: elderly && inW.some((e) => e.type === 'tcmAssessment' && e.isServiceComplete === true),
       age35,
       screened: age35 && inW.some((e) => typeof e.sbp === 'number' && typeof e.dbp === 'number'),
       contracted: contract !== null,

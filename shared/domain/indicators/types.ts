@@ -49,6 +49,12 @@ export interface EncounterRecord {
   enrolment?: EnrolmentFacts | null;
   /** Present on `contractService`. */
   serviceCode?: string | null;
+  /**
+   * The service as the elderly indicators count it (indicators.md §4): on `healthCheck`, the form filled in completely
+   * with the 65+ parts and health guidance; on `tcmAssessment`, constitution determined and 保健指导 given. Absent
+   * (or false) counts for nothing.
+   */
+  isServiceComplete?: boolean | null;
 }
 
 /** 签约: one resident's agreement, with the items its packages promise that resident. */

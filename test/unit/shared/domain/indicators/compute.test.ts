@@ -223,12 +223,13 @@ describe('elderly, TCM and screening', () => {
     resident('age35', { birthDate: '1990-12-31' }),
     resident('age34', { birthDate: '1991-01-01' }),
   ];
+  const complete = { isServiceComplete: true };
   const encounters = [
-    enc('turns65OnEnd', 'healthCheck', '2025-03-01', { sbp: 128, dbp: 76 }),
-    enc('turns65OnEnd', 'tcmAssessment', '2025-03-01'),
-    enc('old', 'healthCheck', '2024-12-31', { sbp: 140, dbp: 80 }),
-    enc('old', 'tcmAssessment', '2025-12-31'),
-    enc('turns65After', 'healthCheck', '2025-03-01'),
+    enc('turns65OnEnd', 'healthCheck', '2025-03-01', { sbp: 128, dbp: 76, ...complete }),
+    enc('turns65OnEnd', 'tcmAssessment', '2025-03-01', complete),
+    enc('old', 'healthCheck', '2024-12-31', { sbp: 140, dbp: 80, ...complete }),
+    enc('old', 'tcmAssessment', '2025-12-31', complete),
+    enc('turns65After', 'healthCheck', '2025-03-01', complete),
     enc('age35', 'deviceReading', '2025-05-05', { sbp: 118, dbp: 70 }),
     enc('age34', 'deviceReading', '2025-05-05', { sbp: 118, dbp: 70 }),
   ];
@@ -242,6 +243,42 @@ describe('elderly, TCM and screening', () => {
   it('screening 35+: any completed record of both SBP and DBP in the window', () => {
     expect(set.screeningCoverage35.denominatorIds).toEqual(['age35', 'old', 'turns65After', 'turns65OnEnd']);
     expect(set.screeningCoverage35.numeratorIds).toEqual(['age35', 'turns65OnEnd']);
+  });
+});
+
+describe('老年人健康管理: only a complete check with the 65+ parts and guidance counts (indicators.md §4)', () => {
+  const old = resident('p', { birthDate: '1950-05-05' });
+  const check = (date: string, isServiceComplete: boolean | null | undefined, extra: Partial<EncounterRecord> = {}) =>
+    enc('p', 'healthCheck', date, { isServiceComplete, ...extra });
+  it.each([
+    ['complete, on 1 January', () => [check('2025-01-01', true)], 1],
+    ['complete, on 31 December', () => [check('2025-12-31', true)], 1],
+    ['missing guidance (or another required part)', () => [check('2025-06-01', false)], 0],
+    ['without the fact (an unknown form)', () => [check('2025-06-01', undefined)], 0],
+    ['complete but in the previous year (31 Dec 2024)', () => [check('2024-12-31', true)], 0],
+    ['complete but on 1 Jan of the next year', () => [check('2026-01-01', true)], 0],
+    ['a draft that would be complete', () => [check('2025-06-01', true, { status: 'draft' })], 0],
+    ['an incomplete check amended to add the guidance', () => {
+      const first = check('2025-06-01', false);
+      return [first, check('2025-06-01', true, { amends: first.id })];
+    }, 1],
+    ['a complete check amended so that it lacks a part', () => {
+      const first = check('2025-06-01', true);
+      return [first, check('2025-06-01', false, { amends: first.id })];
+    }, 0],
+    ['one incomplete and one complete check in the year', () => [check('2025-02-01', false), check('2025-09-01', true)], 1],
+    ['a complete TCM assessment is not a health check', () => [enc('p', 'tcmAssessment', '2025-06-01', { isServiceComplete: true })], 0],
+  ])('%s → %i', (_name, encounters, n) => {
+    const set = run({ residents: [old], encounters: encounters() });
+    expect(set.elderlyManagementRate).toMatchObject({ numerator: n, denominator: 1, numeratorIds: n ? ['p'] : [] });
+  });
+
+  it.each([
+    ['constitution and 保健指导', true, 1],
+    ['no 保健指导', false, 0],
+  ])('中医药健康管理: %s → %i', (_name, isServiceComplete, n) => {
+    const set = run({ residents: [old], encounters: [enc('p', 'tcmAssessment', '2025-06-01', { isServiceComplete })] });
+    expect(set.elderlyTcmRate).toMatchObject({ numerator: n, denominator: 1 });
   });
 });
 
