@@ -1,7 +1,7 @@
 /**
  * The county view under `/county/` (issue 15 item 5): read-only pages for county operators, with their own sign-in.
  * Every page request looks the session cookie up again and checks the operator's role; sign-in is throttled per
- * account and per address. Operators are added with `npm run platform -- operator add` (POST /v1/admin/operators
+ * account and per address (in the platform database, so a restart does not forget it). Operators are added with `npm run platform -- operator add` (POST /v1/admin/operators
  * with the operator token while the server runs).
  */
 import { readFileSync } from 'node:fs';
@@ -82,7 +82,7 @@ export interface CountyOptions {
 export async function registerCounty(app: FastifyInstance, opts: CountyOptions): Promise<void> {
   const now = opts.now ?? Date.now;
   const operators = new Operators(opts.store.sql, now);
-  const throttle = new Throttle(now);
+  const throttle = new Throttle(opts.store.sql, now);
   const reports = new CountyReports(opts.store);
   const css = `${fontFaces()}\n${COUNTY_CSS}`;
   const fonts = fontDir();
@@ -145,14 +145,14 @@ export async function registerCounty(app: FastifyInstance, opts: CountyOptions):
         const body = LoginBody.safeParse(req.body ?? {});
         const input = body.success ? body.data : { username: '', password: '' };
         const keys = [`user:${input.username.toLowerCase()}`, `ip:${req.ip}`];
-        const wait = throttle.wait(keys);
+        const wait = await throttle.wait(keys);
         if (wait > 0) return html(reply.header('retry-after', String(Math.ceil(wait / 1000))), 429, loginPage(lang, 'throttled', input.username));
         const op = input.username && input.password ? await operators.check(input.username, input.password) : null;
         if (!op) {
-          throttle.failed(keys);
+          await throttle.failed(keys);
           return html(reply, 401, loginPage(lang, 'wrong', input.username));
         }
-        throttle.succeeded(keys);
+        await throttle.succeeded(keys);
         setCookie(reply, await operators.startSession(op.username), SESSION_MS / 1000);
         return reply.redirect(`${COUNTY_PREFIX}/?lang=${lang}`, 303);
       });
