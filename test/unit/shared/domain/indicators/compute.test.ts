@@ -361,3 +361,33 @@ describe('entered denominators', () => {
     ['no villages', [], '2025-12-31', null],
   ])('%s', (_name, villages, on, expected) => expect(sumDenominators(entries, villages, on)).toEqual(expected));
 });
+
+describe('input grouped per resident (kept current by the clinic)', () => {
+  const rs = [resident('a'), resident('b', { birthDate: '1950-01-01' }), resident('c', { status: 'died', statusDate: '2025-04-01' })];
+  const encounters = [
+    enrol('a', 'htn', '2024-01-01'),
+    htnVisit('a', '2025-02-01', 150, 95),
+    enrol('c', 'htn', '2024-01-01', { status: 'died', statusDate: '2025-04-01' }),
+    htnVisit('c', '2025-02-01', 120, 70),
+    enc('b', 'healthCheck', '2025-06-01', { sbp: 130, dbp: 80, isServiceComplete: true }),
+  ];
+  const group = (r: ResidentRecord, es: readonly EncounterRecord[]) => ({ resident: r, encounters: es.filter((e) => e.residentId === r.id), contracts: [] });
+  const strip = (set: ReturnType<typeof run>) => INDICATOR_IDS.map((id) => [id, set[id].numeratorIds, set[id].denominatorIds]);
+
+  it('gives the same numbers and lists as the flat arrays', () => {
+    const flat = run({ residents: rs, encounters });
+    const grouped = run({ residents: rs, encounters, groups: [...rs].reverse().map((r) => group(r, encounters)) });
+    expect(strip(grouped)).toEqual(strip(flat));
+    expect(flat.htnControlRate).toMatchObject({ numerator: 1, denominator: 2, numeratorIds: ['c'] });
+  });
+
+  it('a resident whose group is replaced is recomputed, the others are kept', () => {
+    const groups = rs.map((r) => group(r, encounters));
+    const before = run({ residents: rs, encounters, groups });
+    const better = htnVisit('a', '2025-09-01', 128, 78);
+    const after = run({ residents: [...rs], encounters: [...encounters, better], groups: [group(rs[0]!, [...encounters, better]), groups[1]!, groups[2]!] });
+    expect(before.htnControlRate.numeratorIds).toEqual(['c']);
+    expect(after.htnControlRate.numeratorIds).toEqual(['a', 'c']);
+    expect(after.elderlyManagementRate.numeratorIds).toEqual(['b']);
+  });
+});
