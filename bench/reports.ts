@@ -4,14 +4,15 @@
  * SQLite way to compute the same key counts (records present, HTN / T2DM managed and controlled, elderly with a
  * complete 65+ check, as indicators.md §4 counts it): one query over typed, indexed tables in a plain (unencrypted) SQLite file holding just the fields needed,
  * filled from the clinic before timing. Target: under 1 s and within 2× that query.
- * `cold` reports read the indicator projection (the first after sign-in, and the first after each write: a resident
- * saved between runs); `warm` ones reuse the input until a write drops it.
+ * `firstAfterSignIn` (cold) reads the indicator projection and works out every resident's facts; `afterWrite` is the
+ * report after a resident was saved (the input kept current from the change events, only that resident's facts
+ * worked out again); `warm` asks again with nothing changed. The machine's load average is printed with the figures.
  *
  * Usage: `npm run bench -- reports [--data-dir D] [--runs N] [--residents N]`. Prints one JSON object on stdout.
  */
 import Database from 'better-sqlite3-multiple-ciphers';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Report } from '../shared/api/reports';
@@ -130,6 +131,7 @@ async function timed<T>(f: () => Promise<T> | T): Promise<{ ms: number; value: T
 
 async function main(): Promise<void> {
   const runs = Math.max(3, Number(arg('runs') ?? 5));
+  const loadAtStart = loadavg().map((x) => round(x, 2));
   const clinic = await openBenchClinic();
   let rawDb: Database.Database | null = null;
   let rawDir: string | null = null;
@@ -140,7 +142,7 @@ async function main(): Promise<void> {
     log('first report after sign-in (reads the indicator projection) …');
     const first = await timed(() => clinic.call<Report>('reports.get', { period }));
     log(`first report ${Math.round(first.ms)} ms; runs …`);
-    const cold: number[] = [];
+    const afterWrite: number[] = [];
     const warm: number[] = [];
     let report: Report | null = null;
     const someone = (await ctx.db.rx.residents.findOne().exec())!;
@@ -148,7 +150,7 @@ async function main(): Promise<void> {
       // A write drops the loaded input, as saving a form does: the next report reads the projection again.
       await someone.getLatest().incrementalPatch({ updatedAt: Date.now() });
       const c = await timed(() => clinic.call<Report>('reports.get', { period }));
-      cold.push(c.ms);
+      afterWrite.push(c.ms);
       const w = await timed(() => clinic.call<Report>('reports.get', { period }));
       warm.push(w.ms);
       report = w.value;
@@ -172,7 +174,7 @@ async function main(): Promise<void> {
       log(`raw ${Math.round(r.ms)} ms`);
     }
     const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
-    const coldP50 = percentile(sorted(cold), 50);
+    const afterWriteP50 = percentile(sorted(afterWrite), 50);
     const warmP50 = percentile(sorted(warm), 50);
     const rawP50 = percentile(sorted(raw), 50);
     const f = (id: string) => report!.indicators.find((x) => x.id === id)!;
@@ -192,15 +194,17 @@ async function main(): Promise<void> {
       runs,
       ours: {
         firstAfterSignInMs: round(first.ms, 1),
-        cold: { p50Ms: round(coldP50, 1), maxMs: round(Math.max(...cold), 1) },
+        afterWrite: { p50Ms: round(afterWriteP50, 1), maxMs: round(Math.max(...afterWrite), 1) },
         warm: { p50Ms: round(warmP50, 1), maxMs: round(Math.max(...warm), 1) },
       },
       raw: { what: 'one query, typed indexed tables in a plain SQLite file', p50Ms: round(rawP50, 1), maxMs: round(Math.max(...raw), 1) },
-      ratio: rawP50 > 0 ? { cold: round(coldP50 / rawP50, 3), warm: round(warmP50 / rawP50, 3) } : null,
+      ratio: rawP50 > 0 ? { firstAfterSignIn: round(first.ms / rawP50, 3), afterWrite: round(afterWriteP50 / rawP50, 3), warm: round(warmP50 / rawP50, 3) } : null,
       targetMs: TARGET_MS,
       targetRatio: TARGET_RATIO,
-      // Judged on the cold report: the one a doctor gets after recording something.
-      meetsTarget: coldP50 < TARGET_MS && coldP50 <= TARGET_RATIO * rawP50,
+      // Judged on the report a doctor gets after recording something, and on the first after sign-in separately.
+      meetsTarget: afterWriteP50 < TARGET_MS && afterWriteP50 <= TARGET_RATIO * rawP50,
+      firstAfterSignInMeetsTarget: first.ms < TARGET_MS && first.ms <= TARGET_RATIO * rawP50,
+      loadAverage: { atStart: loadAtStart, atEnd: loadavg().map((x) => round(x, 2)) },
       agreement,
       agrees: Object.values(agreement).every((a) => a.ours === a.raw),
     };
