@@ -91,7 +91,7 @@ export function residentWire(villageCode: string, over: Record<string, unknown> 
 export async function insertDocuments(
   sql: RunningPlatform['sql'],
   collection: 'residents' | 'encounters' | 'contracts' | 'settings',
-  docs: ReadonlyArray<{ id: string; clinicCode: string; villageCode?: string }>,
+  docs: ReadonlyArray<Record<string, unknown> & { id: string }>,
   writtenBy = 'test',
 ): Promise<void> {
   for (let i = 0; i < docs.length; i += 1000) {
@@ -103,9 +103,9 @@ export async function insertDocuments(
       [
         collection,
         writtenBy,
-        page.map((d) => (collection === 'settings' ? `${d.clinicCode}/${d.id}` : d.id)),
-        page.map((d) => d.clinicCode),
-        page.map((d) => d.villageCode ?? null),
+        page.map((d) => (collection === 'settings' ? `${String(d['clinicCode'])}/${d.id}` : d.id)),
+        page.map((d) => String(d['clinicCode'])),
+        page.map((d) => (typeof d['villageCode'] === 'string' ? d['villageCode'] : null)),
         page.map((d) => JSON.stringify(d)),
       ],
     );
