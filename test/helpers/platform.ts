@@ -84,6 +84,11 @@ export function residentWire(villageCode: string, over: Record<string, unknown> 
   };
 }
 
+const field = (d: object, key: string): string => {
+  const v = (d as Record<string, unknown>)[key];
+  return typeof v === 'string' ? v : '';
+};
+
 /**
  * Writes documents straight into the platform's table, each with the next change sequence, as a push would store them
  * but without the sync path (benchmarks and tests of what the platform computes from what it holds).
@@ -91,7 +96,7 @@ export function residentWire(villageCode: string, over: Record<string, unknown> 
 export async function insertDocuments(
   sql: RunningPlatform['sql'],
   collection: 'residents' | 'encounters' | 'contracts' | 'settings',
-  docs: ReadonlyArray<Record<string, unknown> & { id: string }>,
+  docs: ReadonlyArray<{ id: string }>,
   writtenBy = 'test',
 ): Promise<void> {
   for (let i = 0; i < docs.length; i += 1000) {
@@ -103,9 +108,9 @@ export async function insertDocuments(
       [
         collection,
         writtenBy,
-        page.map((d) => (collection === 'settings' ? `${String(d['clinicCode'])}/${d.id}` : d.id)),
-        page.map((d) => String(d['clinicCode'])),
-        page.map((d) => (typeof d['villageCode'] === 'string' ? d['villageCode'] : null)),
+        page.map((d) => (collection === 'settings' ? `${field(d, 'clinicCode')}/${d.id}` : d.id)),
+        page.map((d) => field(d, 'clinicCode')),
+        page.map((d) => field(d, 'villageCode') || null),
         page.map((d) => JSON.stringify(d)),
       ],
     );
