@@ -19,6 +19,8 @@ import { CountyReports } from './report';
 
 export const COUNTY_PREFIX = '/county';
 const COOKIE = 'cunyi_county';
+/** The operator's language, remembered from the last `?lang=`, so pages reached without it (sign-out, links) keep it. */
+const LANG_COOKIE = 'cunyi_county_lang';
 /** The county's clock for "this month" and for the times shown. */
 const TIME_ZONE = 'Asia/Shanghai';
 const FONT_FILE = /^noto-sans-sc-[a-z0-9-]+-(400|700)-normal\.woff2?$/;
@@ -60,7 +62,12 @@ function cookies(req: FastifyRequest): Map<string, string> {
   return out;
 }
 
-const langOf = (req: FastifyRequest): CountyLang => ((req.query as Record<string, unknown> | undefined)?.['lang'] === 'en' ? 'en' : 'zh');
+const asked = (req: FastifyRequest): CountyLang | null => {
+  const q = (req.query as Record<string, unknown> | undefined)?.['lang'];
+  return q === 'en' || q === 'zh' ? q : null;
+};
+/** `?lang=` when given, else the language the operator chose last, else Chinese. */
+const langOf = (req: FastifyRequest): CountyLang => asked(req) ?? (cookies(req).get(LANG_COOKIE) === 'en' ? 'en' : 'zh');
 
 function periodOf(req: FastifyRequest, now: number): PeriodChoice | null {
   const q = (req.query ?? {}) as Record<string, string | undefined>;
@@ -102,8 +109,12 @@ export async function registerCounty(app: FastifyInstance, opts: CountyOptions):
       county.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_req, body, done) => {
         done(null, Object.fromEntries(new URLSearchParams(String(body))));
       });
-      county.addHook('onSend', async (_req, reply, payload) => {
+      county.addHook('onSend', async (req, reply, payload) => {
         reply.headers(SECURITY_HEADERS);
+        const lang = asked(req);
+        if (lang && cookies(req).get(LANG_COOKIE) !== lang) {
+          reply.header('set-cookie', `${LANG_COOKIE}=${lang}; Path=${COUNTY_PREFIX}/; HttpOnly; SameSite=Strict; Max-Age=31536000${opts.secureCookie === false ? '' : '; Secure'}`);
+        }
         if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
         return payload;
       });
