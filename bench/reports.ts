@@ -2,20 +2,22 @@
  * Reports benchmark (issue 15): the full monthly report of the seeded township (13 indicators for the clinic and each
  * village, plus the period's work counts) through the same API call the 报表 screen makes, beside the best plain
  * SQLite way to compute the same key counts (records present, HTN / T2DM managed and controlled, elderly with a
- * check): one query over typed, indexed tables in a plain (unencrypted) SQLite file holding just the fields needed,
+ * complete 65+ check, as indicators.md §4 counts it): one query over typed, indexed tables in a plain (unencrypted) SQLite file holding just the fields needed,
  * filled from the clinic before timing. Target: under 1 s and within 2× that query.
- * `cold` reports read the indicator projection (the first after sign-in, and the first after each write: a resident
- * saved between runs); `warm` ones reuse the input until a write drops it.
+ * `firstAfterSignIn` (cold) reads the indicator projection and works out every resident's facts; `afterWrite` is the
+ * report after a resident was saved (the input kept current from the change events, only that resident's facts
+ * worked out again); `warm` asks again with nothing changed. The machine's load average is printed with the figures.
  *
  * Usage: `npm run bench -- reports [--data-dir D] [--runs N] [--residents N]`. Prints one JSON object on stdout.
  */
 import Database from 'better-sqlite3-multiple-ciphers';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Report } from '../shared/api/reports';
 import { dateInZone } from '../shared/domain/dates';
+import { SELF_CARE_LEVEL_SCORES } from '../shared/domain/self-care';
 import { tableNameFor } from '../main/store/rx-storage-sqlcipher/sqlcipher-helpers';
 import { arg, log, openBenchClinic, percentile, round } from './_clinic';
 
@@ -26,10 +28,32 @@ const TARGET_RATIO = 2;
 const RAW_SCHEMA = `
 CREATE TABLE res (rid TEXT PRIMARY KEY, birth TEXT, st TEXT, sd TEXT, cd TEXT) WITHOUT ROWID;
 CREATE TABLE enc (id TEXT PRIMARY KEY, event TEXT NOT NULL, rid TEXT NOT NULL, type TEXT NOT NULL, date TEXT NOT NULL, completedAt INTEGER,
-  sbp REAL, dbp REAL, glu REAL, regStatus TEXT, regStatusDate TEXT, enrolled TEXT) WITHOUT ROWID;
+  sbp REAL, dbp REAL, glu REAL, regStatus TEXT, regStatusDate TEXT, enrolled TEXT, complete INTEGER) WITHOUT ROWID;
 CREATE INDEX enc_event ON enc (event, completedAt DESC);
 CREATE INDEX enc_type ON enc (type, rid, date);
 CREATE INDEX res_cd ON res (cd);`;
+
+/**
+ * shared/domain/health-check-rules.ts isCompleteElderlyCheck in SQL: core fields, the 65+ parts, a valid self-care
+ * assessment and guidance. Worked out when copying, as the indicator projection works it out when a check is written.
+ */
+const ELDERLY_CHECK_COMPLETE = (() => {
+  const f = (path: string) => `json_extract(data, '$.data.form.${path}')`;
+  const nonEmpty = (path: string) => `(json_type(data, '$.data.form.${path}') = 'array' AND json_array_length(data, '$.data.form.${path}') > 0)`;
+  const selfCare = Object.entries(SELF_CARE_LEVEL_SCORES).map(([item, scores]) => `${f(`selfCare.${item}`)} IN (${[...new Set(scores)].join(', ')})`);
+  const parts = [
+    nonEmpty('symptoms'),
+    ...['temperature', 'pulseRate', 'respiratoryRate', 'height', 'weight', 'waist', 'elderSelfHealth', 'elderCognition', 'elderMood'].map(
+      (k) => `${f(`generalCondition.${k}`)} IS NOT NULL`,
+    ),
+    `(${f('generalCondition.bpLeft')} IS NOT NULL OR ${f('generalCondition.bpRight')} IS NOT NULL)`,
+    `${f('assessment')} IS NOT NULL`,
+    `(${f('assessment')} <> '2' OR EXISTS (SELECT 1 FROM json_each(data, '$.data.form.abnormalities') WHERE length(value) > 0))`,
+    `(${nonEmpty('guidance')} OR ${nonEmpty('riskControl')})`,
+    ...selfCare,
+  ];
+  return `CASE WHEN json_extract(data, '$.type') = 'healthCheck' THEN COALESCE(${parts.join(' AND ')}, 0) END`;
+})();
 
 /** The typed copy of the fields the counts need, read from the storage with json_extract (setup, not timed). */
 function copyIntoRaw(from: Database.Database, t: { residents: string; encounters: string }, to: Database.Database): void {
@@ -46,14 +70,15 @@ function copyIntoRaw(from: Database.Database, t: { residents: string; encounters
       `SELECT json_extract(data, '$.id'), CASE WHEN json_extract(data, '$.amends') = '' THEN json_extract(data, '$.id') ELSE json_extract(data, '$.amends') END,
               json_extract(data, '$.residentId'), json_extract(data, '$.type'), json_extract(data, '$.date'), json_extract(data, '$.completedAt'),
               json_extract(data, '$.data.form.sbp'), json_extract(data, '$.data.form.dbp'), json_extract(data, '$.data.form.fastingGlucose'),
-              json_extract(data, '$.data.form.status'), json_extract(data, '$.data.form.statusDate'), json_extract(data, '$.data.form.enrolledDate')
+              json_extract(data, '$.data.form.status'), json_extract(data, '$.data.form.statusDate'), json_extract(data, '$.data.form.enrolledDate'),
+              ${ELDERLY_CHECK_COMPLETE}
        FROM "${t.encounters}" WHERE deleted = 0 AND json_extract(data, '$.status') = 'completed'`,
     )
     .raw()
     .all();
   to.exec(RAW_SCHEMA);
   const insRes = to.prepare('INSERT INTO res VALUES (?, ?, ?, ?, ?)');
-  const insEnc = to.prepare('INSERT INTO enc VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const insEnc = to.prepare('INSERT INTO enc VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
   to.transaction(() => {
     for (const r of residents) insRes.run(...(r as unknown[]));
     for (const e of encounters) insEnc.run(...(e as unknown[]));
@@ -95,7 +120,7 @@ SELECT
   (SELECT COUNT(*) FROM managed WHERE disease = 't2dm') AS t2dmManaged,
   (SELECT COUNT(*) FROM managed m JOIN lastGlu l ON l.rid = m.rid WHERE m.disease = 't2dm' AND m.rs <> 'lostToFollowUp' AND l.glu < 7.0) AS t2dmControlled,
   (SELECT COUNT(*) FROM present p WHERE p.birth <= date(:end, '-65 years')
-     AND EXISTS (SELECT 1 FROM cur c WHERE c.rid = p.rid AND c.type = 'healthCheck' AND c.date BETWEEN :start AND :end)) AS elderlyChecked`;
+     AND EXISTS (SELECT 1 FROM cur c WHERE c.rid = p.rid AND c.type = 'healthCheck' AND c.complete = 1 AND c.date BETWEEN :start AND :end)) AS elderlyChecked`;
 }
 
 async function timed<T>(f: () => Promise<T> | T): Promise<{ ms: number; value: T }> {
@@ -106,6 +131,7 @@ async function timed<T>(f: () => Promise<T> | T): Promise<{ ms: number; value: T
 
 async function main(): Promise<void> {
   const runs = Math.max(3, Number(arg('runs') ?? 5));
+  const loadAtStart = loadavg().map((x) => round(x, 2));
   const clinic = await openBenchClinic();
   let rawDb: Database.Database | null = null;
   let rawDir: string | null = null;
@@ -116,7 +142,7 @@ async function main(): Promise<void> {
     log('first report after sign-in (reads the indicator projection) …');
     const first = await timed(() => clinic.call<Report>('reports.get', { period }));
     log(`first report ${Math.round(first.ms)} ms; runs …`);
-    const cold: number[] = [];
+    const afterWrite: number[] = [];
     const warm: number[] = [];
     let report: Report | null = null;
     const someone = (await ctx.db.rx.residents.findOne().exec())!;
@@ -124,7 +150,7 @@ async function main(): Promise<void> {
       // A write drops the loaded input, as saving a form does: the next report reads the projection again.
       await someone.getLatest().incrementalPatch({ updatedAt: Date.now() });
       const c = await timed(() => clinic.call<Report>('reports.get', { period }));
-      cold.push(c.ms);
+      afterWrite.push(c.ms);
       const w = await timed(() => clinic.call<Report>('reports.get', { period }));
       warm.push(w.ms);
       report = w.value;
@@ -148,7 +174,7 @@ async function main(): Promise<void> {
       log(`raw ${Math.round(r.ms)} ms`);
     }
     const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
-    const coldP50 = percentile(sorted(cold), 50);
+    const afterWriteP50 = percentile(sorted(afterWrite), 50);
     const warmP50 = percentile(sorted(warm), 50);
     const rawP50 = percentile(sorted(raw), 50);
     const f = (id: string) => report!.indicators.find((x) => x.id === id)!;
@@ -168,15 +194,17 @@ async function main(): Promise<void> {
       runs,
       ours: {
         firstAfterSignInMs: round(first.ms, 1),
-        cold: { p50Ms: round(coldP50, 1), maxMs: round(Math.max(...cold), 1) },
+        afterWrite: { p50Ms: round(afterWriteP50, 1), maxMs: round(Math.max(...afterWrite), 1) },
         warm: { p50Ms: round(warmP50, 1), maxMs: round(Math.max(...warm), 1) },
       },
       raw: { what: 'one query, typed indexed tables in a plain SQLite file', p50Ms: round(rawP50, 1), maxMs: round(Math.max(...raw), 1) },
-      ratio: rawP50 > 0 ? { cold: round(coldP50 / rawP50, 3), warm: round(warmP50 / rawP50, 3) } : null,
+      ratio: rawP50 > 0 ? { firstAfterSignIn: round(first.ms / rawP50, 3), afterWrite: round(afterWriteP50 / rawP50, 3), warm: round(warmP50 / rawP50, 3) } : null,
       targetMs: TARGET_MS,
       targetRatio: TARGET_RATIO,
-      // Judged on the cold report: the one a doctor gets after recording something.
-      meetsTarget: coldP50 < TARGET_MS && coldP50 <= TARGET_RATIO * rawP50,
+      // Judged on the report a doctor gets after recording something, and on the first after sign-in separately.
+      meetsTarget: afterWriteP50 < TARGET_MS && afterWriteP50 <= TARGET_RATIO * rawP50,
+      firstAfterSignInMeetsTarget: first.ms < TARGET_MS && first.ms <= TARGET_RATIO * rawP50,
+      loadAverage: { atStart: loadAtStart, atEnd: loadavg().map((x) => round(x, 2)) },
       agreement,
       agrees: Object.values(agreement).every((a) => a.ours === a.raw),
     };

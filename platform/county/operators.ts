@@ -120,32 +120,48 @@ export class Operators {
 let dummy: Promise<string> | null = null;
 const dummyHash = (): Promise<string> => (dummy ??= hashPassword(randomBytes(16).toString('hex')));
 
+/** Failures in a row before sign-in waits, the first wait, the longest, and how long a quiet key is remembered. */
+export const THROTTLE = { freeFailures: 5, firstWaitMs: 30_000, maxWaitMs: 15 * 60_000, forgetAfterMs: 24 * 60 * 60_000 } as const;
+
 /**
  * Sign-in throttle per account and per address: after 5 failures in a row, each further attempt waits 30 s, doubling
- * up to 15 minutes. Kept in memory: a restart forgets it, which a password of 10+ characters affords.
+ * up to 15 minutes; a success clears the keys, and a key without a failure for a day starts afresh. Kept in the
+ * platform database (migration 0065), so a restart, which an attacker may be able to cause, does not forget it.
  */
 export class Throttle {
-  private readonly failures = new Map<string, { count: number; until: number }>();
-
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly sql: Sql,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Milliseconds to wait before `keys` may try again (0 = now). */
-  wait(keys: readonly string[]): number {
-    let wait = 0;
-    for (const k of keys) wait = Math.max(wait, (this.failures.get(k)?.until ?? 0) - this.now());
-    return Math.max(0, wait);
+  async wait(keys: readonly string[]): Promise<number> {
+    const rows = await this.sql.query<{ until_at: string | null }>('SELECT MAX(until_at) AS until_at FROM county_signin_failures WHERE key = ANY($1::text[])', [
+      keys,
+    ]);
+    return Math.max(0, Number(rows[0]?.until_at ?? 0) - this.now());
   }
 
-  failed(keys: readonly string[]): void {
-    for (const k of keys) {
-      const f = this.failures.get(k) ?? { count: 0, until: 0 };
-      f.count += 1;
-      f.until = f.count < 5 ? 0 : this.now() + Math.min(30_000 * 2 ** (f.count - 5), 15 * 60_000);
-      this.failures.set(k, f);
-    }
+  async failed(keys: readonly string[]): Promise<void> {
+    const now = this.now();
+    await this.sql.transaction(async (tx) => {
+      await tx.query('DELETE FROM county_signin_failures WHERE last_failed_at < $1', [now - THROTTLE.forgetAfterMs]);
+      for (const key of keys) {
+        // One statement counts the failure, so two attempts at once cannot both read the old count.
+        const rows = await tx.query<{ failures: number }>(
+          `INSERT INTO county_signin_failures (key, failures, until_at, last_failed_at) VALUES ($1, 1, 0, $2)
+           ON CONFLICT (key) DO UPDATE SET failures = county_signin_failures.failures + 1, last_failed_at = $2 RETURNING failures`,
+          [key, now],
+        );
+        const count = Number(rows[0]?.failures ?? 1);
+        if (count < THROTTLE.freeFailures) continue;
+        const wait = Math.min(THROTTLE.firstWaitMs * 2 ** (count - THROTTLE.freeFailures), THROTTLE.maxWaitMs);
+        await tx.query('UPDATE county_signin_failures SET until_at = $2 WHERE key = $1', [key, now + wait]);
+      }
+    });
   }
 
-  succeeded(keys: readonly string[]): void {
-    for (const k of keys) this.failures.delete(k);
+  async succeeded(keys: readonly string[]): Promise<void> {
+    await this.sql.query('DELETE FROM county_signin_failures WHERE key = ANY($1::text[])', [keys]);
   }
 }

@@ -20,7 +20,7 @@ export interface PeriodChoice {
   index: number;
 }
 
-function layout(lang: CountyLang, title: string, body: string, operator?: string): string {
+function layout(lang: CountyLang, title: string, body: string, operator?: string, period?: PeriodChoice): string {
   const m = countyMessages[lang];
   const other: CountyLang = lang === 'zh' ? 'en' : 'zh';
   return `<!doctype html>
@@ -35,8 +35,8 @@ function layout(lang: CountyLang, title: string, body: string, operator?: string
 <header class="top">
   <span class="brand">${esc(m.product)}</span>
   <nav>
-    <a href="?lang=${other}">${esc(countyMessages[other].languageName)}</a>
-    ${operator ? `<span class="who">${esc(operator)}</span><form method="post" action="/county/logout"><button type="submit">${esc(m.signOut)}</button></form>` : ''}
+    <a href="?${period ? query(other, period) : `lang=${other}`}">${esc(countyMessages[other].languageName)}</a>
+    ${operator ? `<span class="who">${esc(operator)}</span><form method="post" action="/county/logout?lang=${lang}"><button type="submit">${esc(m.signOut)}</button></form>` : ''}
   </nav>
 </header>
 <main>
@@ -130,7 +130,7 @@ ${rows
 </tbody>
 </table>
 ${rows.length === 0 ? `<p class="empty">${esc(m.noClinics)}</p>` : ''}`;
-  return layout(lang, m.overviewTitle, body, operator);
+  return layout(lang, m.overviewTitle, body, operator, p);
 }
 
 function indicatorTable(lang: CountyLang, figures: readonly CountyFigure[], label: string): string {
@@ -172,7 +172,7 @@ ${indicatorTable(lang, report.indicators, m.clinicIndicators)}
 ${report.villages
   .map((v) => `<h2>${esc(r.village)}：${esc(v.name)} <span class="code">${esc(v.code)}</span></h2>\n${indicatorTable(lang, v.indicators, v.name)}`)
   .join('\n')}`;
-  return layout(lang, report.clinic.name, body, operator);
+  return layout(lang, report.clinic.name, body, operator, p);
 }
 
 export function notFoundPage(lang: CountyLang, operator?: string): string {

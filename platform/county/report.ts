@@ -2,12 +2,12 @@
  * A clinic's indicators as the county sees them: computed on the platform from the documents it holds for that
  * clinic (the same set a device of the clinic pulls: residents, encounters and contracts of its villages, settings
  * of its clinic), mapped and computed with the very same shared/ functions the clinic uses, so both sides agree
- * once they are in sync. The mapped input is kept per clinic until the next change anywhere on the platform.
+ * once they are in sync. See CountyReports for what is kept in memory.
  */
 import { indicatorWindow, periodDates, periodKey, type ReportPeriod } from '../../shared/domain/indicators/period';
 import { computeIndicators, INDICATOR_IDS, sumDenominators, type IndicatorValue } from '../../shared/domain/indicators/compute';
-import { indicatorInputFromDocuments } from '../../shared/domain/indicators/from-documents';
-import type { IndicatorInput, ScopeDenominators } from '../../shared/domain/indicators/types';
+import { contractRecord, encounterRecord, residentRecord } from '../../shared/domain/indicators/from-documents';
+import type { ContractRecord, EncounterRecord, IndicatorInput, ResidentRecord, ScopeDenominators } from '../../shared/domain/indicators/types';
 import { DEFAULT_PACKAGES } from '../../shared/domain/service-packages';
 import { ServicePackage } from '../../shared/schemas/contract';
 import type { ContractDoc, EncounterDoc, ResidentDoc } from '../../shared/schemas/collections';
@@ -53,15 +53,51 @@ interface Loaded {
   denominators: Denominator[];
 }
 
+/** How many clinics' mapped documents are kept in memory at once (a 30,000-resident township is ~300 MB of records). */
+export const DEFAULT_CLINICS_IN_MEMORY = 2;
+/** Computed reports kept (small: numbers only), so the overview of many clinics is not recomputed while nothing changed. */
+const REPORTS_KEPT = 500;
+/** Documents read per query: one clinic is read village by village, page by page, never as one result. */
+const PAGE = 2000;
+
 const figure = (v: IndicatorValue): CountyFigure => ({ id: v.id, numerator: v.numerator, denominator: v.denominator, rate: v.rate, reason: v.reason, enteredAsOf: v.enteredAsOf });
 
-export class CountyReports {
-  private readonly cache = new Map<string, { seq: string; loaded: Promise<Loaded> }>();
+/** A Map used as a least-recently-used cache of at most `max` entries. */
+function remember<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
+  map.delete(key);
+  map.set(key, value);
+  while (map.size > max) map.delete(map.keys().next().value as K);
+}
 
-  constructor(private readonly store: PlatformStore) {}
+export interface CountyReportsOptions {
+  /** Clinics whose mapped documents stay in memory (least recently used leaves first); default 2. */
+  clinicsInMemory?: number;
+}
+
+/**
+ * Each clinic's input is kept until the platform's change sequence moves (any push anywhere: a move between clinics
+ * changes two clinics at once, so one clinic's own documents cannot tell that it lost one), and at most
+ * `clinicsInMemory` clinics are held; the reports computed from them (numbers only) are kept under the same rule.
+ */
+export class CountyReports {
+  private readonly inputs = new Map<string, { seq: string; villages: string; loaded: Promise<Loaded> }>();
+  private readonly reports = new Map<string, { seq: string; report: Promise<ClinicReport> }>();
+  private readonly clinicsInMemory: number;
+
+  constructor(
+    private readonly store: PlatformStore,
+    opts: CountyReportsOptions = {},
+  ) {
+    this.clinicsInMemory = Math.max(1, opts.clinicsInMemory ?? DEFAULT_CLINICS_IN_MEMORY);
+  }
 
   private get sql(): Sql {
     return this.store.sql;
+  }
+
+  /** The clinics whose input is held now (least recently used first): what the memory bound is tested by. */
+  heldClinics(): string[] {
+    return [...this.inputs.keys()];
   }
 
   async sync(): Promise<ClinicSync[]> {
@@ -83,25 +119,27 @@ export class CountyReports {
     });
   }
 
+  /** One collection's live documents of one village, in pages along the (collection, village_code, seq) index. */
+  private async *pages(collection: string, villageCode: string): AsyncGenerator<string[]> {
+    let after = '0';
+    for (;;) {
+      const rows = await this.sql.query<{ seq: string; body: string }>(
+        `SELECT seq, body FROM documents WHERE collection = $1 AND village_code = $2 AND seq > $3 AND deleted = false ORDER BY seq LIMIT ${PAGE}`,
+        [collection, villageCode, after],
+      );
+      if (rows.length > 0) yield rows.map((r) => r.body);
+      if (rows.length < PAGE) return;
+      after = String(rows[rows.length - 1]!.seq);
+    }
+  }
+
   private async load(clinic: Clinic): Promise<Loaded> {
-    const villages = clinic.villages.map((v) => v.code);
-    const rows = await this.sql.query<{ collection: string; body: string }>(
-      `SELECT collection, body FROM documents WHERE deleted = false AND (
-         (collection IN ('residents', 'encounters', 'contracts') AND village_code = ANY($1::text[]))
-         OR (collection = 'settings' AND clinic_code = $2))`,
-      [villages, clinic.code],
-    );
-    const residents: ResidentDoc[] = [];
-    const encounters: EncounterDoc[] = [];
-    const contracts: ContractDoc[] = [];
+    const settings = await this.sql.query<{ body: string }>(`SELECT body FROM documents WHERE collection = 'settings' AND clinic_code = $1 AND deleted = false`, [clinic.code]);
     const packages: ServicePackage[] = [];
     const denominators: Denominator[] = [];
-    for (const r of rows) {
+    for (const r of settings) {
       const doc = JSON.parse(r.body) as Record<string, unknown>;
-      if (r.collection === 'residents') residents.push(doc as unknown as ResidentDoc);
-      else if (r.collection === 'encounters') encounters.push(doc as unknown as EncounterDoc);
-      else if (r.collection === 'contracts') contracts.push(doc as unknown as ContractDoc);
-      else if (doc['type'] === 'package') {
+      if (doc['type'] === 'package') {
         const p = ServicePackage.safeParse(doc['data']);
         if (p.success) packages.push(p.data);
       } else if (doc['type'] === 'denominator') {
@@ -112,24 +150,59 @@ export class CountyReports {
     // A clinic that never changed its packages has the defaults, as the clinic itself does (teams-service.ts).
     const effective = packages.length > 0 ? packages : DEFAULT_PACKAGES.map((p) => ServicePackage.parse(p));
     effective.sort((a, b) => Number(b.isBasic) - Number(a.isBasic) || a.packageId.localeCompare(b.packageId));
-    return { input: indicatorInputFromDocuments({ residents, encounters, contracts }, effective), denominators };
+    const input: { residents: ResidentRecord[]; encounters: EncounterRecord[]; contracts: ContractRecord[] } = { residents: [], encounters: [], contracts: [] };
+    // Each page is mapped to the narrow records at once, so the document texts of a whole township are never held.
+    for (const v of clinic.villages) {
+      for await (const page of this.pages('residents', v.code)) for (const b of page) input.residents.push(residentRecord(JSON.parse(b) as ResidentDoc));
+      for await (const page of this.pages('encounters', v.code)) {
+        for (const b of page) {
+          const doc = JSON.parse(b) as EncounterDoc;
+          if (doc.status === 'completed') input.encounters.push(encounterRecord(doc));
+        }
+      }
+      for await (const page of this.pages('contracts', v.code)) for (const b of page) input.contracts.push(contractRecord(JSON.parse(b) as ContractDoc, effective));
+    }
+    return { input, denominators };
   }
 
-  private async loaded(clinic: Clinic): Promise<Loaded> {
-    // Any push takes the next value of the one change sequence: an unchanged value means unchanged documents.
-    const seq = String((await this.sql.query<{ last_value: string }>('SELECT last_value FROM document_seq'))[0]?.last_value ?? '0');
-    const hit = this.cache.get(clinic.code);
-    if (hit && hit.seq === seq) return hit.loaded;
+  /** The platform's change sequence: any push takes its next value, so an unchanged value means unchanged documents. */
+  private async changeSeq(): Promise<string> {
+    return String((await this.sql.query<{ last_value: string }>('SELECT last_value FROM document_seq'))[0]?.last_value ?? '0');
+  }
+
+  private loaded(clinic: Clinic, seq: string): Promise<Loaded> {
+    // The clinic's villages live outside the documents: a change of them does not move the sequence.
+    const villages = JSON.stringify(clinic.villages);
+    const hit = this.inputs.get(clinic.code);
+    if (hit && hit.seq === seq && hit.villages === villages) {
+      remember(this.inputs, clinic.code, hit, this.clinicsInMemory);
+      return hit.loaded;
+    }
     const loaded = this.load(clinic);
-    this.cache.set(clinic.code, { seq, loaded });
-    loaded.catch(() => this.cache.delete(clinic.code));
+    remember(this.inputs, clinic.code, { seq, villages, loaded }, this.clinicsInMemory);
+    loaded.catch(() => {
+      if (this.inputs.get(clinic.code)?.loaded === loaded) this.inputs.delete(clinic.code);
+    });
     return loaded;
   }
 
   async report(clinicCode: string, period: ReportPeriod): Promise<ClinicReport | null> {
     const clinic = await this.store.clinic(clinicCode);
     if (!clinic) return null;
-    const { input, denominators } = await this.loaded(clinic);
+    const seq = await this.changeSeq();
+    const key = `${clinic.code}|${JSON.stringify(clinic.villages)}|${periodKey(period)}`;
+    const hit = this.reports.get(key);
+    if (hit && hit.seq === seq) return hit.report;
+    const report = this.compute(clinic, period, seq);
+    remember(this.reports, key, { seq, report }, REPORTS_KEPT);
+    report.catch(() => {
+      if (this.reports.get(key)?.report === report) this.reports.delete(key);
+    });
+    return report;
+  }
+
+  private async compute(clinic: Clinic, period: ReportPeriod, seq: string): Promise<ClinicReport> {
+    const { input, denominators } = await this.loaded(clinic, seq);
     const w = indicatorWindow(period);
     const dates = periodDates(period);
     const entered = (codes: readonly string[]): ScopeDenominators => {

@@ -1,7 +1,7 @@
 /**
  * The county view under `/county/` (issue 15 item 5): read-only pages for county operators, with their own sign-in.
  * Every page request looks the session cookie up again and checks the operator's role; sign-in is throttled per
- * account and per address. Operators are added with `npm run platform -- operator add` (POST /v1/admin/operators
+ * account and per address (in the platform database, so a restart does not forget it). Operators are added with `npm run platform -- operator add` (POST /v1/admin/operators
  * with the operator token while the server runs).
  */
 import { readFileSync } from 'node:fs';
@@ -19,6 +19,8 @@ import { CountyReports } from './report';
 
 export const COUNTY_PREFIX = '/county';
 const COOKIE = 'cunyi_county';
+/** The operator's language, remembered from the last `?lang=`, so pages reached without it (sign-out, links) keep it. */
+const LANG_COOKIE = 'cunyi_county_lang';
 /** The county's clock for "this month" and for the times shown. */
 const TIME_ZONE = 'Asia/Shanghai';
 const FONT_FILE = /^noto-sans-sc-[a-z0-9-]+-(400|700)-normal\.woff2?$/;
@@ -60,7 +62,12 @@ function cookies(req: FastifyRequest): Map<string, string> {
   return out;
 }
 
-const langOf = (req: FastifyRequest): CountyLang => ((req.query as Record<string, unknown> | undefined)?.['lang'] === 'en' ? 'en' : 'zh');
+const asked = (req: FastifyRequest): CountyLang | null => {
+  const q = (req.query as Record<string, unknown> | undefined)?.['lang'];
+  return q === 'en' || q === 'zh' ? q : null;
+};
+/** `?lang=` when given, else the language the operator chose last, else Chinese. */
+const langOf = (req: FastifyRequest): CountyLang => asked(req) ?? (cookies(req).get(LANG_COOKIE) === 'en' ? 'en' : 'zh');
 
 function periodOf(req: FastifyRequest, now: number): PeriodChoice | null {
   const q = (req.query ?? {}) as Record<string, string | undefined>;
@@ -82,7 +89,7 @@ export interface CountyOptions {
 export async function registerCounty(app: FastifyInstance, opts: CountyOptions): Promise<void> {
   const now = opts.now ?? Date.now;
   const operators = new Operators(opts.store.sql, now);
-  const throttle = new Throttle(now);
+  const throttle = new Throttle(opts.store.sql, now);
   const reports = new CountyReports(opts.store);
   const css = `${fontFaces()}\n${COUNTY_CSS}`;
   const fonts = fontDir();
@@ -102,8 +109,12 @@ export async function registerCounty(app: FastifyInstance, opts: CountyOptions):
       county.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_req, body, done) => {
         done(null, Object.fromEntries(new URLSearchParams(String(body))));
       });
-      county.addHook('onSend', async (_req, reply, payload) => {
+      county.addHook('onSend', async (req, reply, payload) => {
         reply.headers(SECURITY_HEADERS);
+        const lang = asked(req);
+        if (lang && cookies(req).get(LANG_COOKIE) !== lang) {
+          reply.header('set-cookie', `${LANG_COOKIE}=${lang}; Path=${COUNTY_PREFIX}/; HttpOnly; SameSite=Strict; Max-Age=31536000${opts.secureCookie === false ? '' : '; Secure'}`);
+        }
         if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
         return payload;
       });
@@ -145,14 +156,14 @@ export async function registerCounty(app: FastifyInstance, opts: CountyOptions):
         const body = LoginBody.safeParse(req.body ?? {});
         const input = body.success ? body.data : { username: '', password: '' };
         const keys = [`user:${input.username.toLowerCase()}`, `ip:${req.ip}`];
-        const wait = throttle.wait(keys);
+        const wait = await throttle.wait(keys);
         if (wait > 0) return html(reply.header('retry-after', String(Math.ceil(wait / 1000))), 429, loginPage(lang, 'throttled', input.username));
         const op = input.username && input.password ? await operators.check(input.username, input.password) : null;
         if (!op) {
-          throttle.failed(keys);
+          await throttle.failed(keys);
           return html(reply, 401, loginPage(lang, 'wrong', input.username));
         }
-        throttle.succeeded(keys);
+        await throttle.succeeded(keys);
         setCookie(reply, await operators.startSession(op.username), SESSION_MS / 1000);
         return reply.redirect(`${COUNTY_PREFIX}/?lang=${lang}`, 303);
       });

@@ -213,6 +213,20 @@ function elderlyAskedMissing(c: HealthCheckDraft): FieldIssue[] {
 }
 
 /**
+ * 老年人健康管理 as indicators.md §4 counts it: the 健康体检表 filled in completely (the core fields), with the 65+
+ * parts (self-care assessment, the ELDERLY_ASKED_PATHS items) and health guidance. The same rules refuse completing
+ * a 65+ check, but a check completed before the resident turned 65, imported, or completed before these rules existed
+ * may lack them, so the indicator asks again. Reads a stored form defensively: a value of the wrong shape is missing.
+ */
+export function isCompleteElderlyCheck(c: HealthCheckDraft): boolean {
+  if (typeof c !== 'object' || c === null) return false;
+  const lists = [c.guidance, c.riskControl, c.abnormalities];
+  if (!Array.isArray(c.symptoms) || lists.some((v) => v !== undefined && !Array.isArray(v))) return false;
+  if (missingCoreFields(c).length > 0 || elderlyAskedMissing(c).length > 0) return false;
+  return typeof c.selfCare === 'object' && c.selfCare !== null && scoreSelfCare(c.selfCare).ok;
+}
+
+/**
  * All plausibility findings for a check. `complete` adds the completion rules: core fields and, for a resident
  * aged 65 or more on the check date, the self-care assessment and the items of ELDERLY_ASKED_PATHS and guidance.
  */

@@ -214,3 +214,14 @@ export function defaultGuidance(constitutions: readonly ConstitutionType[]): Par
   for (const t of constitutions) out[t] = GUIDANCE_CODES.filter((c) => GUIDANCE_ZH[t][c] !== undefined);
   return out;
 }
+
+/**
+ * 老年人中医药健康管理 as indicators.md §4 counts it: 中医体质辨识 (every item answered, so the constitutions are
+ * determined) and 保健指导 (a guidance code ticked for a type, or written under 其他). Reads a stored form defensively.
+ */
+export function isCompleteTcmService(form: { answers?: unknown; guidance?: unknown; guidanceOther?: unknown }): boolean {
+  if (typeof form !== 'object' || form === null || !Array.isArray(form.answers) || !scoreTcm(form.answers).ok) return false;
+  const guidance = typeof form.guidance === 'object' && form.guidance !== null ? Object.values(form.guidance) : [];
+  const ticked = guidance.some((codes) => Array.isArray(codes) && codes.length > 0);
+  return ticked || (typeof form.guidanceOther === 'string' && form.guidanceOther.trim() !== '');
+}

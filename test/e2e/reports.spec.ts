@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { expect, test, type Page } from '@playwright/test';
 import { dateInZone, DEFAULT_TIME_ZONE } from '../../shared/domain/dates';
+import { BAD, build, DUPLICATES, EXISTING, existingInput, ROWS, xlsx } from '../helpers/import-sheet';
 import { type E2eHost, foreignPdfFonts, initClinic, makeDataDir, ROOT, signIn, startHost, apiCall, idNumber } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
@@ -186,6 +187,28 @@ test('import: the mapping is suggested, the dry run says why a row is refused, t
   await largeText(false);
   await page.getByTestId('import-run').click();
   await expect(page.getByText('已导入：新建 1，更新 0')).toBeVisible();
+});
+
+test('import: a 2,000-row .xlsx with 50 bad rows and 30 duplicates is reported exactly, imported, and importing again changes nothing', async () => {
+  test.setTimeout(600_000);
+  for (const e of EXISTING) await call('residents.create', { input: existingInput(e.n, VILLAGE) });
+  const built = build(EXISTING);
+  const panel = page.getByTestId('import-panel');
+  await panel.locator('input[type=file]').setInputFiles({
+    name: 'old-system.xlsx',
+    mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    buffer: Buffer.from(await xlsx(built.rows), 'base64'),
+  });
+  await expect(page.getByTestId('import-mapping')).toContainText('居民0', { timeout: 120_000 });
+  const summary = page.getByTestId('import-summary');
+  await page.getByTestId('import-dry-run').click();
+  // 15 duplicates bring a new phone number (updates), 15 are the same (unchanged).
+  await expect(summary).toContainText(`新建 ${ROWS - BAD - DUPLICATES}，更新 ${DUPLICATES / 2}，无变化 ${DUPLICATES / 2}，拒绝 ${BAD}`, { timeout: 120_000 });
+  await page.getByTestId('import-run').click();
+  await expect(page.getByText(`已导入：新建 ${ROWS - BAD - DUPLICATES}，更新 ${DUPLICATES / 2}`)).toBeVisible({ timeout: 180_000 });
+  await page.getByTestId('import-run').click();
+  await expect(summary).toContainText(`新建 0，更新 0，无变化 ${ROWS - BAD}，拒绝 ${BAD}`, { timeout: 180_000 });
+  expect((await call<{ id: string }[]>('residents.search', { query: '居民1999' })).length).toBe(1);
 });
 
 test('the print sheet becomes an A4 PDF', async () => {

@@ -83,3 +83,36 @@ export function residentWire(villageCode: string, over: Record<string, unknown> 
     ...over,
   };
 }
+
+const field = (d: object, key: string): string => {
+  const v = (d as Record<string, unknown>)[key];
+  return typeof v === 'string' ? v : '';
+};
+
+/**
+ * Writes documents straight into the platform's table, each with the next change sequence, as a push would store them
+ * but without the sync path (benchmarks and tests of what the platform computes from what it holds).
+ */
+export async function insertDocuments(
+  sql: RunningPlatform['sql'],
+  collection: 'residents' | 'encounters' | 'contracts' | 'settings',
+  docs: ReadonlyArray<{ id: string }>,
+  writtenBy = 'test',
+): Promise<void> {
+  for (let i = 0; i < docs.length; i += 1000) {
+    const page = docs.slice(i, i + 1000);
+    await sql.query(
+      `INSERT INTO documents (collection, id, seq, clinic_code, village_code, rev, deleted, body, written_by, written_at)
+       SELECT $1, w.id, nextval('document_seq'), w.clinic_code, w.village_code, 'r', false, w.body, $2, 0
+       FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS w(id, clinic_code, village_code, body, n) ORDER BY w.n`,
+      [
+        collection,
+        writtenBy,
+        page.map((d) => (collection === 'settings' ? `${field(d, 'clinicCode')}/${d.id}` : d.id)),
+        page.map((d) => field(d, 'clinicCode')),
+        page.map((d) => field(d, 'villageCode') || null),
+        page.map((d) => JSON.stringify(d)),
+      ],
+    );
+  }
+}

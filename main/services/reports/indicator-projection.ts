@@ -39,8 +39,8 @@ function statements(db: Database): Statements {
     s = {
       resident: db.prepare(`INSERT OR REPLACE INTO ${RESIDENTS} (id, village_code, birth_date, created_date, status, status_date) VALUES (?, ?, ?, ?, ?, ?)`),
       encounter: db.prepare(
-        `INSERT OR REPLACE INTO ${ENCOUNTERS} (id, resident_id, type, date, amends, completed_at, visit_mode, sbp, dbp, glucose, weight, service_code, enrolment)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR REPLACE INTO ${ENCOUNTERS} (id, resident_id, type, date, amends, completed_at, visit_mode, sbp, dbp, glucose, weight, service_code, enrolment, service_complete)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       contract: db.prepare(`INSERT OR REPLACE INTO ${CONTRACTS} (id, fields) VALUES (?, ?)`),
       remove: {
@@ -50,7 +50,7 @@ function statements(db: Database): Statements {
       },
       residents: db.prepare(`SELECT id, village_code, birth_date, created_date, status, status_date FROM ${RESIDENTS}`).raw(),
       encounters: db
-        .prepare(`SELECT id, resident_id, type, date, amends, completed_at, visit_mode, sbp, dbp, glucose, weight, service_code, enrolment FROM ${ENCOUNTERS}`)
+        .prepare(`SELECT id, resident_id, type, date, amends, completed_at, visit_mode, sbp, dbp, glucose, weight, service_code, enrolment, service_complete FROM ${ENCOUNTERS}`)
         .raw(),
       contracts: db.prepare(`SELECT fields FROM ${CONTRACTS}`).pluck(),
     };
@@ -62,7 +62,7 @@ function statements(db: Database): Statements {
 /** Raise `version` whenever a column or the mapping in indicator-input.ts changes: the rows are rebuilt on open. */
 export const indicatorProjection: Projection = {
   name: 'indicators',
-  version: 1,
+  version: 2,
   collections: ['residents', 'encounters', 'contracts'],
   create(db) {
     db.exec(`
@@ -73,7 +73,7 @@ export const indicatorProjection: Projection = {
       CREATE TABLE IF NOT EXISTS ${ENCOUNTERS} (
         id TEXT PRIMARY KEY, resident_id TEXT NOT NULL, type TEXT NOT NULL, date TEXT NOT NULL, amends TEXT,
         completed_at INTEGER, visit_mode INTEGER, sbp REAL, dbp REAL, glucose REAL, weight REAL, service_code TEXT,
-        enrolment TEXT
+        enrolment TEXT, service_complete INTEGER
       ) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS ${CONTRACTS} (id TEXT PRIMARY KEY, fields TEXT NOT NULL) WITHOUT ROWID;
     `);
@@ -114,6 +114,7 @@ function applyOne(s: Statements, collection: string, doc: AnyDocument): void {
         e.weight ?? null,
         e.serviceCode ?? null,
         e.enrolment ? JSON.stringify(e.enrolment) : null,
+        e.isServiceComplete === null || e.isServiceComplete === undefined ? null : Number(e.isServiceComplete),
       );
       return;
     }
@@ -128,7 +129,7 @@ function applyOne(s: Statements, collection: string, doc: AnyDocument): void {
 }
 
 type ResidentRow = [string, string, string, string, ResidentRecord['status'], string | null];
-type EncounterRow = [string, string, string, string, string | null, number | null, number | null, number | null, number | null, number | null, number | null, string | null, string | null];
+type EncounterRow = [string, string, string, string, string | null, number | null, number | null, number | null, number | null, number | null, number | null, string | null, string | null, number | null];
 
 /** The whole clinic as indicator input, from the projection's rows in one read transaction. */
 export function readIndicatorInput(db: Database, packages: readonly ServicePackage[]): IndicatorInput {
@@ -138,7 +139,7 @@ export function readIndicatorInput(db: Database, packages: readonly ServicePacka
       ([id, villageCode, birthDate, createdDate, status, statusDate]): ResidentRecord => ({ id, villageCode, birthDate, createdDate, status, statusDate }),
     );
     const encounters = (s.encounters.all() as EncounterRow[]).map(
-      ([id, residentId, type, date, amends, completedAt, visitMode, sbp, dbp, fastingGlucose, weight, serviceCode, enrolment]): EncounterRecord => ({
+      ([id, residentId, type, date, amends, completedAt, visitMode, sbp, dbp, fastingGlucose, weight, serviceCode, enrolment, serviceComplete]): EncounterRecord => ({
         id,
         residentId,
         type,
@@ -153,6 +154,7 @@ export function readIndicatorInput(db: Database, packages: readonly ServicePacka
         weight,
         serviceCode,
         enrolment: enrolment === null ? null : (JSON.parse(enrolment) as EnrolmentFacts),
+        isServiceComplete: serviceComplete === null ? null : serviceComplete === 1,
       }),
     );
     const contracts = (s.contracts.all() as string[]).map((text): ContractRecord => {

@@ -17,6 +17,8 @@
  * - 动态使用: a completed service or visit record (any encounter but a bare device reading) dated in the 365 days
  *   ending on the window's end.
  * - 筛查 35+: a completed encounter in the window that recorded both SBP and DBP (follow-up, health check, reading).
+ * - 老年人健康管理 / 中医药健康管理 (§4): a check (TCM assessment) in the window whose latest version is complete as
+ *   the indicator requires (`isServiceComplete`: the 65+ parts and guidance; constitution and 保健指导).
  */
 import { contractFulfilment, serviceRecordsFromEncounters, type EncounterLike } from '../contract-rules';
 import { addDays, addMonths, ageOn, compareDates, startOfQuarter, type CalendarDate } from '../dates';
@@ -28,6 +30,7 @@ import type {
   IndicatorInput,
   IndicatorScope,
   IndicatorWindow,
+  ResidentGroup,
   ResidentRecord,
   ScopeDenominators,
 } from './types';
@@ -105,28 +108,56 @@ interface Patient {
   contracts: ContractRecord[];
 }
 
-const prepared = new WeakMap<readonly ResidentRecord[], { encounters: unknown; contracts: unknown; patients: Patient[] }>();
+const prepared = new WeakMap<readonly ResidentRecord[], { encounters: unknown; contracts: unknown; groups: unknown; patients: Patient[] }>();
+/** A group passed again unchanged keeps its patient, and with it the facts worked out per window (factsOf). */
+const patientOfGroup = new WeakMap<ResidentGroup, Patient>();
+
+function newPatient(resident: ResidentRecord, events: EncounterRecord[], contracts: ContractRecord[]): Patient {
+  const p: Patient = { resident, events, enrolments: {}, contracts };
+  p.events.sort((a, b) => compareDates(a.date, b.date) || (a.completedAt ?? 0) - (b.completedAt ?? 0));
+  for (const e of p.events) {
+    const en = e.enrolment;
+    if (!en || (e.type !== 'htnEnrolment' && e.type !== 't2dmEnrolment')) continue;
+    const prev = p.enrolments[en.disease];
+    // A patient enrolled again (moved back) has the later enrolment.
+    if (!prev || compareDates(en.enrolledDate, prev.enrolledDate) >= 0) p.enrolments[en.disease] = en;
+  }
+  return p;
+}
+
+function patientOf(g: ResidentGroup): Patient {
+  let p = patientOfGroup.get(g);
+  if (!p) {
+    p = newPatient(g.resident, latestVersions(g.encounters), [...g.contracts]);
+    patientOfGroup.set(g, p);
+  }
+  return p;
+}
+
+const byId = (a: Patient, b: Patient) => (a.resident.id < b.resident.id ? -1 : a.resident.id > b.resident.id ? 1 : 0);
 
 function patientsOf(input: IndicatorInput): Patient[] {
   const cached = prepared.get(input.residents);
-  if (cached && cached.encounters === input.encounters && cached.contracts === input.contracts) return cached.patients;
-  const byResident = new Map<string, Patient>();
-  for (const r of input.residents) byResident.set(r.id, { resident: r, events: [], enrolments: {}, contracts: [] });
-  for (const e of latestVersions(input.encounters)) byResident.get(e.residentId)?.events.push(e);
-  for (const c of input.contracts) byResident.get(c.residentId)?.contracts.push(c);
-  for (const p of byResident.values()) {
-    p.events.sort((a, b) => compareDates(a.date, b.date) || (a.completedAt ?? 0) - (b.completedAt ?? 0));
-    for (const e of p.events) {
-      const en = e.enrolment;
-      if (!en || (e.type !== 'htnEnrolment' && e.type !== 't2dmEnrolment')) continue;
-      const prev = p.enrolments[en.disease];
-      // A patient enrolled again (moved back) has the later enrolment.
-      if (!prev || compareDates(en.enrolledDate, prev.enrolledDate) >= 0) p.enrolments[en.disease] = en;
+  if (cached && cached.encounters === input.encounters && cached.contracts === input.contracts && cached.groups === input.groups) return cached.patients;
+  let patients: Patient[];
+  if (input.groups) {
+    patients = input.groups.map(patientOf);
+  } else {
+    const events = new Map<string, EncounterRecord[]>();
+    const contracts = new Map<string, ContractRecord[]>();
+    const residents = new Map<string, ResidentRecord>();
+    for (const r of input.residents) {
+      residents.set(r.id, r);
+      events.set(r.id, []);
+      contracts.set(r.id, []);
     }
+    for (const e of latestVersions(input.encounters)) events.get(e.residentId)?.push(e);
+    for (const c of input.contracts) contracts.get(c.residentId)?.push(c);
+    patients = [...residents.values()].map((r) => newPatient(r, events.get(r.id) ?? [], contracts.get(r.id) ?? []));
   }
   // In id order, so the id lists behind every number are built sorted (fromRecords' sort then costs one pass).
-  const patients = [...byResident.values()].sort((a, b) => (a.resident.id < b.resident.id ? -1 : a.resident.id > b.resident.id ? 1 : 0));
-  prepared.set(input.residents, { encounters: input.encounters, contracts: input.contracts, patients });
+  patients.sort(byId);
+  prepared.set(input.residents, { encounters: input.encounters, contracts: input.contracts, groups: input.groups, patients });
   return patients;
 }
 
@@ -290,6 +321,8 @@ interface ChronicFacts {
 
 /** The residents present during the window (in id order) with their facts; kept per input and window. */
 const factsCache = new WeakMap<Patient[], Map<string, Facts[]>>();
+/** Per patient and window: what the patient counts towards (null: not present in the window). */
+const patientFacts = new WeakMap<Patient, Map<string, Facts | null>>();
 
 function factsOf(input: IndicatorInput, w: IndicatorWindow): Facts[] {
   const patients = patientsOf(input);
@@ -301,35 +334,49 @@ function factsOf(input: IndicatorInput, w: IndicatorWindow): Facts[] {
   const key = `${w.start}/${w.end}`;
   const cached = perWindow.get(key);
   if (cached) return cached;
-  const dynamicFrom = addDays(w.end, -(DYNAMIC_USE_DAYS - 1));
   const out: Facts[] = [];
   for (const p of patients) {
-    const r = p.resident;
-    if (compareDates(r.createdDate, w.end) > 0 || !isPresent(r.status, r.statusDate, w)) continue;
-    const inW = p.events.filter((e) => inWindow(e.date, w));
-    const age = ageOn(r.birthDate, w.end);
-    const elderly = age >= ELDERLY_AGE;
-    const age35 = age >= SCREENING_AGE;
-    const chronic = (disease: 'htn' | 't2dm'): ChronicFacts | null =>
-      isManaged(p, disease, w) ? { standard: isStandardManaged(p, disease, w), controlled: isControlled(p, disease, w) } : null;
-    const contract = contractInWindow(p, w);
-    out.push({
-      id: r.id,
-      villageCode: r.villageCode,
-      dynamic: p.events.some((e) => e.type !== 'deviceReading' && compareDates(e.date, dynamicFrom) >= 0 && compareDates(e.date, w.end) <= 0),
-      elderly,
-      elderlyChecked: elderly && inW.some((e) => e.type === 'healthCheck'),
-      elderlyTcm: elderly && inW.some((e) => e.type === 'tcmAssessment'),
-      age35,
-      screened: age35 && inW.some((e) => typeof e.sbp === 'number' && typeof e.dbp === 'number'),
-      contracted: contract !== null,
-      fulfilled: contract !== null && isFulfilled(p, contract, w),
-      htn: chronic('htn'),
-      t2dm: chronic('t2dm'),
-    });
+    let mine = patientFacts.get(p);
+    if (!mine) {
+      mine = new Map();
+      patientFacts.set(p, mine);
+    }
+    let f = mine.get(key);
+    if (f === undefined) {
+      f = factsOfPatient(p, w);
+      mine.set(key, f);
+    }
+    if (f) out.push(f);
   }
   perWindow.set(key, out);
   return out;
+}
+
+function factsOfPatient(p: Patient, w: IndicatorWindow): Facts | null {
+  const r = p.resident;
+  if (compareDates(r.createdDate, w.end) > 0 || !isPresent(r.status, r.statusDate, w)) return null;
+  const dynamicFrom = addDays(w.end, -(DYNAMIC_USE_DAYS - 1));
+  const inW = p.events.filter((e) => inWindow(e.date, w));
+  const age = ageOn(r.birthDate, w.end);
+  const elderly = age >= ELDERLY_AGE;
+  const age35 = age >= SCREENING_AGE;
+  const chronic = (disease: 'htn' | 't2dm'): ChronicFacts | null =>
+    isManaged(p, disease, w) ? { standard: isStandardManaged(p, disease, w), controlled: isControlled(p, disease, w) } : null;
+  const contract = contractInWindow(p, w);
+  return {
+    id: r.id,
+    villageCode: r.villageCode,
+    dynamic: p.events.some((e) => e.type !== 'deviceReading' && compareDates(e.date, dynamicFrom) >= 0 && compareDates(e.date, w.end) <= 0),
+    elderly,
+    elderlyChecked: elderly && inW.some((e) => e.type === 'healthCheck' && e.isServiceComplete === true),
+    elderlyTcm: elderly && inW.some((e) => e.type === 'tcmAssessment' && e.isServiceComplete === true),
+    age35,
+    screened: age35 && inW.some((e) => typeof e.sbp === 'number' && typeof e.dbp === 'number'),
+    contracted: contract !== null,
+    fulfilled: contract !== null && isFulfilled(p, contract, w),
+    htn: chronic('htn'),
+    t2dm: chronic('t2dm'),
+  };
 }
 
 /** All indicators of one scope over one window. `denominators` are the entered figures for that scope. */

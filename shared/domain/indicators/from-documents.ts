@@ -5,6 +5,9 @@
  */
 import { classificationReading, type BpReading } from '../blood-pressure';
 import { contractItems } from '../contract-rules';
+import { isCompleteElderlyCheck } from '../health-check-rules';
+import { isCompleteTcmService } from '../tcm';
+import type { HealthCheckDraft } from '../../schemas/health-check';
 import type { PopulationTag } from '../population-tags';
 import type { ServicePackage } from '../../schemas/contract';
 import type { ContractDoc, EncounterDoc, ResidentDoc } from '../../schemas/collections';
@@ -47,6 +50,9 @@ export function encounterRecord(doc: EncounterDoc): EncounterRecord {
     weight = num(general['weight']);
     fastingGlucose = num(obj(form['auxExams'])['fastingGlucose']);
   }
+  let isServiceComplete: boolean | null = null;
+  if (doc.type === 'healthCheck') isServiceComplete = isCompleteElderlyCheck(form as HealthCheckDraft);
+  if (doc.type === 'tcmAssessment') isServiceComplete = isCompleteTcmService(form);
   let enrolment: EnrolmentFacts | null = null;
   if (doc.type === 'htnEnrolment' || doc.type === 't2dmEnrolment') {
     const status = str(form['status']) ?? 'active';
@@ -72,6 +78,7 @@ export function encounterRecord(doc: EncounterDoc): EncounterRecord {
     weight,
     enrolment,
     serviceCode: str(form['serviceCode']),
+    isServiceComplete,
   };
 }
 

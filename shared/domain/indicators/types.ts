@@ -49,6 +49,12 @@ export interface EncounterRecord {
   enrolment?: EnrolmentFacts | null;
   /** Present on `contractService`. */
   serviceCode?: string | null;
+  /**
+   * The service as the elderly indicators count it (indicators.md §4): on `healthCheck`, the form filled in completely
+   * with the 65+ parts and health guidance; on `tcmAssessment`, constitution determined and 保健指导 given. Absent
+   * (or false) counts for nothing.
+   */
+  isServiceComplete?: boolean | null;
 }
 
 /** 签约: one resident's agreement, with the items its packages promise that resident. */
@@ -93,9 +99,22 @@ export interface IndicatorWindow {
   end: CalendarDate;
 }
 
+/**
+ * One resident's records. A holder that keeps the input current (the clinic's LiveIndicatorInput) passes the same
+ * group object again for a resident whose records did not change, and the functions reuse what they worked out for
+ * it, so a report after one saved form recomputes one resident, not the township.
+ */
+export interface ResidentGroup {
+  resident: ResidentRecord;
+  encounters: readonly EncounterRecord[];
+  contracts: readonly ContractRecord[];
+}
+
 export interface IndicatorInput {
   residents: readonly ResidentRecord[];
   encounters: readonly EncounterRecord[];
   contracts: readonly ContractRecord[];
+  /** The same records grouped per resident (optional); when given, the functions read these instead of the arrays. */
+  groups?: readonly ResidentGroup[];
   denominators?: ScopeDenominators;
 }

@@ -148,6 +148,37 @@ describe('reports through the API (real encrypted database)', () => {
     expect(other.resident.villageCode).toBe(V2);
   });
 
+  it('老年人健康管理 counts a complete 65+ check with guidance, not a check done at 64 without the 65+ parts', async () => {
+    const before = find(await h.ok<Report>('reports.get', { period: MARCH }), 'elderlyManagementRate');
+    const check = (residentId: string, extra: Record<string, unknown> = {}) => ({
+      residentId,
+      checkDate: '2026-03-10',
+      doctorName: '李医生',
+      symptoms: ['1'],
+      generalCondition: { temperature: 36.5, pulseRate: 72, respiratoryRate: 18, bpLeft: { sbp: 128, dbp: 80 }, height: 165, weight: 60, waist: 80 },
+      assessment: '1',
+      ...extra,
+    });
+    const elder = await h.ok<ResidentDetail>('residents.create', { input: residentInput({ name: '周老', birthDate: '1950-02-02', idNumber: idNumber('1950-02-02', 17) }) });
+    // 64 on the check day, 65 on the window's end (31 March): in the denominator, but the check lacks the 65+ parts.
+    const turning = await h.ok<ResidentDetail>('residents.create', { input: residentInput({ name: '吴转', birthDate: '1961-03-15', idNumber: idNumber('1961-03-15', 19) }) });
+    const elderParts = {
+      generalCondition: { ...check('').generalCondition, elderSelfHealth: '2', elderCognition: '1', elderMood: '1' },
+      selfCare: { meal: 0, grooming: 0, dressing: 0, toileting: 0, mobility: 0 },
+      riskControl: ['7'],
+      riskControlOther: '防跌倒',
+    };
+    for (const data of [check(elder.resident.id, elderParts), check(turning.resident.id)]) {
+      const draft = await h.ok<{ id: string }>('healthChecks.saveDraft', { data });
+      await h.ok('healthChecks.complete', { id: draft.id, data, confirmWarnings: true });
+    }
+    const after = find(await h.ok<Report>('reports.get', { period: MARCH }), 'elderlyManagementRate');
+    expect(after).toMatchObject({ numerator: before.numerator + 1, denominator: (before.denominator ?? 0) + 2 });
+    const rows = (await h.ok<{ rows: ListedResident[] }>('reports.residents', { period: MARCH, indicator: 'elderlyManagementRate', side: 'gap' })).rows;
+    expect(rows.map((r) => r.name)).toContain('吴转');
+    expect(rows.map((r) => r.name)).not.toContain('周老');
+  });
+
   it('a new follow-up is in the next report (the cached input is dropped on every write)', async () => {
     await h.ok('followups.complete', { residentId: high.resident.id, followup: { disease: 'htn', form: { ...htnForm('2026-03-16', 124, 76), classification: 1 } } });
     expect(find(await h.ok<Report>('reports.get', { period: MARCH }), 'htnControlRate')).toMatchObject({ numerator: 2, denominator: 2 });

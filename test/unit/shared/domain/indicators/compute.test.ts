@@ -223,12 +223,13 @@ describe('elderly, TCM and screening', () => {
     resident('age35', { birthDate: '1990-12-31' }),
     resident('age34', { birthDate: '1991-01-01' }),
   ];
+  const complete = { isServiceComplete: true };
   const encounters = [
-    enc('turns65OnEnd', 'healthCheck', '2025-03-01', { sbp: 128, dbp: 76 }),
-    enc('turns65OnEnd', 'tcmAssessment', '2025-03-01'),
-    enc('old', 'healthCheck', '2024-12-31', { sbp: 140, dbp: 80 }),
-    enc('old', 'tcmAssessment', '2025-12-31'),
-    enc('turns65After', 'healthCheck', '2025-03-01'),
+    enc('turns65OnEnd', 'healthCheck', '2025-03-01', { sbp: 128, dbp: 76, ...complete }),
+    enc('turns65OnEnd', 'tcmAssessment', '2025-03-01', complete),
+    enc('old', 'healthCheck', '2024-12-31', { sbp: 140, dbp: 80, ...complete }),
+    enc('old', 'tcmAssessment', '2025-12-31', complete),
+    enc('turns65After', 'healthCheck', '2025-03-01', complete),
     enc('age35', 'deviceReading', '2025-05-05', { sbp: 118, dbp: 70 }),
     enc('age34', 'deviceReading', '2025-05-05', { sbp: 118, dbp: 70 }),
   ];
@@ -242,6 +243,42 @@ describe('elderly, TCM and screening', () => {
   it('screening 35+: any completed record of both SBP and DBP in the window', () => {
     expect(set.screeningCoverage35.denominatorIds).toEqual(['age35', 'old', 'turns65After', 'turns65OnEnd']);
     expect(set.screeningCoverage35.numeratorIds).toEqual(['age35', 'turns65OnEnd']);
+  });
+});
+
+describe('老年人健康管理: only a complete check with the 65+ parts and guidance counts (indicators.md §4)', () => {
+  const old = resident('p', { birthDate: '1950-05-05' });
+  const check = (date: string, isServiceComplete: boolean | null | undefined, extra: Partial<EncounterRecord> = {}) =>
+    enc('p', 'healthCheck', date, { isServiceComplete, ...extra });
+  it.each([
+    ['complete, on 1 January', () => [check('2025-01-01', true)], 1],
+    ['complete, on 31 December', () => [check('2025-12-31', true)], 1],
+    ['missing guidance (or another required part)', () => [check('2025-06-01', false)], 0],
+    ['without the fact (an unknown form)', () => [check('2025-06-01', undefined)], 0],
+    ['complete but in the previous year (31 Dec 2024)', () => [check('2024-12-31', true)], 0],
+    ['complete but on 1 Jan of the next year', () => [check('2026-01-01', true)], 0],
+    ['a draft that would be complete', () => [check('2025-06-01', true, { status: 'draft' })], 0],
+    ['an incomplete check amended to add the guidance', () => {
+      const first = check('2025-06-01', false);
+      return [first, check('2025-06-01', true, { amends: first.id })];
+    }, 1],
+    ['a complete check amended so that it lacks a part', () => {
+      const first = check('2025-06-01', true);
+      return [first, check('2025-06-01', false, { amends: first.id })];
+    }, 0],
+    ['one incomplete and one complete check in the year', () => [check('2025-02-01', false), check('2025-09-01', true)], 1],
+    ['a complete TCM assessment is not a health check', () => [enc('p', 'tcmAssessment', '2025-06-01', { isServiceComplete: true })], 0],
+  ])('%s → %i', (_name, encounters, n) => {
+    const set = run({ residents: [old], encounters: encounters() });
+    expect(set.elderlyManagementRate).toMatchObject({ numerator: n, denominator: 1, numeratorIds: n ? ['p'] : [] });
+  });
+
+  it.each([
+    ['constitution and 保健指导', true, 1],
+    ['no 保健指导', false, 0],
+  ])('中医药健康管理: %s → %i', (_name, isServiceComplete, n) => {
+    const set = run({ residents: [old], encounters: [enc('p', 'tcmAssessment', '2025-06-01', { isServiceComplete })] });
+    expect(set.elderlyTcmRate).toMatchObject({ numerator: n, denominator: 1 });
   });
 });
 
@@ -323,4 +360,34 @@ describe('entered denominators', () => {
     ['one village', [V2], '2025-12-31', { value: 500, asOf: '2024-01-01' }],
     ['no villages', [], '2025-12-31', null],
   ])('%s', (_name, villages, on, expected) => expect(sumDenominators(entries, villages, on)).toEqual(expected));
+});
+
+describe('input grouped per resident (kept current by the clinic)', () => {
+  const rs = [resident('a'), resident('b', { birthDate: '1950-01-01' }), resident('c', { status: 'died', statusDate: '2025-04-01' })];
+  const encounters = [
+    enrol('a', 'htn', '2024-01-01'),
+    htnVisit('a', '2025-02-01', 150, 95),
+    enrol('c', 'htn', '2024-01-01', { status: 'died', statusDate: '2025-04-01' }),
+    htnVisit('c', '2025-02-01', 120, 70),
+    enc('b', 'healthCheck', '2025-06-01', { sbp: 130, dbp: 80, isServiceComplete: true }),
+  ];
+  const group = (r: ResidentRecord, es: readonly EncounterRecord[]) => ({ resident: r, encounters: es.filter((e) => e.residentId === r.id), contracts: [] });
+  const strip = (set: ReturnType<typeof run>) => INDICATOR_IDS.map((id) => [id, set[id].numeratorIds, set[id].denominatorIds]);
+
+  it('gives the same numbers and lists as the flat arrays', () => {
+    const flat = run({ residents: rs, encounters });
+    const grouped = run({ residents: rs, encounters, groups: [...rs].reverse().map((r) => group(r, encounters)) });
+    expect(strip(grouped)).toEqual(strip(flat));
+    expect(flat.htnControlRate).toMatchObject({ numerator: 1, denominator: 2, numeratorIds: ['c'] });
+  });
+
+  it('a resident whose group is replaced is recomputed, the others are kept', () => {
+    const groups = rs.map((r) => group(r, encounters));
+    const before = run({ residents: rs, encounters, groups });
+    const better = htnVisit('a', '2025-09-01', 128, 78);
+    const after = run({ residents: [...rs], encounters: [...encounters, better], groups: [group(rs[0]!, [...encounters, better]), groups[1]!, groups[2]!] });
+    expect(before.htnControlRate.numeratorIds).toEqual(['c']);
+    expect(after.htnControlRate.numeratorIds).toEqual(['a', 'c']);
+    expect(after.elderlyManagementRate.numeratorIds).toEqual(['b']);
+  });
 });
