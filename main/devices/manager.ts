@@ -37,11 +37,14 @@ export interface DeviceManagerDeps {
 }
 
 const MAX_PENDING = 200;
+/** Accepted readings remembered for the provenance check: more than a day's forms hold. */
+const MAX_ACCEPTED = 500;
 
 export class DeviceManager {
   private readonly running = new Map<string, { ctl: AbortController; done: Promise<void> }>();
   private readonly statuses = new Map<string, DeviceStatus>();
   private readonly pending = new Map<string, DeviceReading>();
+  private readonly accepted = new Map<string, AcceptedReading>();
   /** Glucose rows already offered: meter serial + time + value (devices/README.md de-duplication). */
   private readonly seenGlucose = new Set<string>();
   private readonly seenStamped = new Set<string>();
@@ -103,10 +106,19 @@ export class DeviceManager {
     const r = this.pending.get(readingId);
     if (!r) throw new AppError('NOT_FOUND', { readingId });
     this.pending.delete(readingId);
-    return {
+    const accepted: AcceptedReading = {
       measurement: r.measurement,
-      provenance: { source: 'device', bindingId: r.bindingId, deviceLabel: r.deviceLabel, protocol: r.protocol, measuredAt: r.measuredAt, receivedAt: r.receivedAt, acceptedAt: this.deps.clock.now(), acceptedBy: userId, rawHex: r.rawHex },
+      provenance: { source: 'device', readingId, bindingId: r.bindingId, deviceLabel: r.deviceLabel, protocol: r.protocol, measuredAt: r.measuredAt, receivedAt: r.receivedAt, acceptedAt: this.deps.clock.now(), acceptedBy: userId, rawHex: r.rawHex },
     };
+    // Remembered for this session only (the manager is dropped on lock), so a save can prove its device values.
+    this.accepted.set(readingId, accepted);
+    if (this.accepted.size > MAX_ACCEPTED) this.accepted.delete(this.accepted.keys().next().value as string);
+    return accepted;
+  }
+
+  /** A reading accepted in this session (services check `deviceSources` against it). */
+  acceptedReading(readingId: string): AcceptedReading | undefined {
+    return this.accepted.get(readingId);
   }
 
   /** A reading still waiting, without taking it (a glucometer download is checked before it is stored). */

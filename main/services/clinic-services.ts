@@ -49,9 +49,10 @@ export class ClinicServices {
     this.scope = new VillageScope(ctx);
     this.residents = new ResidentsService(ctx, index, patients);
     this.households = new HouseholdsService(ctx);
-    this.healthChecks = new HealthChecksService(ctx);
+    const accepted = (readingId: string) => devices.acceptedReading(readingId);
+    this.healthChecks = new HealthChecksService(ctx, accepted);
     this.registries = new RegistriesService(ctx);
-    this.followups = new FollowupsService(ctx);
+    this.followups = new FollowupsService(ctx, accepted);
     this.worklist = new WorklistService(ctx, patients);
     this.teams = new TeamsService(ctx);
     this.contracts = new ContractsService(ctx, this.teams);

@@ -31,6 +31,7 @@ export const errorsEn: Record<ErrorCode, string> = {
   CLINIC_IN_USE: 'This clinic is open in another window: close it first',
   RECORD_NUMBERS_EXHAUSTED: 'No record numbers are left on this computer; sync to get more',
   NOT_SUPPORTED: 'This is not supported here',
+  DEVICE_SOURCE_UNVERIFIED: 'A value marked as from a device does not match a reading accepted in this session: accept the reading again or type the value',
   SYNC_NOT_ENROLLED: 'This computer is not enrolled with the county platform yet: enrol it on the Sync page',
   PLATFORM_UNREACHABLE: 'Cannot reach the county platform; check the network. Sync resumes by itself',
   PLATFORM_CERTIFICATE_MISMATCH: "The platform's certificate differs from the one pinned at enrolment; sync stopped. Call the county platform's operator",

@@ -31,6 +31,7 @@ export const errorsZh: Record<ErrorCode, string> = {
   CLINIC_IN_USE: '这个诊所已在另一个窗口中打开：请先关闭它',
   RECORD_NUMBERS_EXHAUSTED: '本机可用的档案编号已用完，请先同步以获取新的编号',
   NOT_SUPPORTED: '当前环境不支持此操作',
+  DEVICE_SOURCE_UNVERIFIED: '来自设备的数值与本次登录中采用的设备读数不符，请重新采用读数或手工录入',
   SYNC_NOT_ENROLLED: '本机尚未登记到县级平台，请先在“同步”页面登记',
   PLATFORM_UNREACHABLE: '连不上县级平台，请检查网络；恢复后会自动同步',
   PLATFORM_CERTIFICATE_MISMATCH: '平台证书与登记时不一致，可能被冒充，已停止同步，请联系县平台管理员',

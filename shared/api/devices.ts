@@ -114,6 +114,11 @@ export type DeviceReading = z.infer<typeof DeviceReading>;
  */
 export const DeviceProvenance = z.object({
   source: z.literal('device'),
+  /**
+   * The reading `devices.accept` handed out: the services check a new `deviceSources` entry against it (same reading,
+   * device, value, accepted in this session). Absent on entries saved before the check existed.
+   */
+  readingId: z.string().max(64).optional(),
   bindingId: z.string(),
   deviceLabel: z.string(),
   protocol: DeviceProtocol,
