@@ -212,7 +212,7 @@ export class DeviceManager {
     this.setStatus(b, { state: 'stopped' });
   }
 
-  private offer(b: DeviceBinding, measurement: Measurement, measuredAt: string | null, raw: Uint8Array, extra: { meterSerial?: string; flags?: string[] } = {}): void {
+  private offer(b: DeviceBinding, measurement: Measurement, measuredAt: string | null, raw: Uint8Array, extra: { meterSerial?: string; flags?: string[]; meal?: GlucoseRecord['meal'] } = {}): void {
     // Meters that are read again (Beurer memory) send the same stamped records: offer each once.
     if (measuredAt !== null) {
       const key = `${b.id}|${measuredAt}|${JSON.stringify(measurement)}`;
@@ -229,6 +229,7 @@ export class DeviceManager {
       receivedAt: this.deps.clock.now(),
       meterSerial: extra.meterSerial ?? null,
       flags: extra.flags ?? [],
+      meal: extra.meal ?? null,
       rawHex: toHex(raw),
     };
     this.pending.set(reading.id, reading);
@@ -264,6 +265,6 @@ export class DeviceManager {
     const key = `${serial}|${r.at}|${r.mgdl ?? 'HI'}|${r.flags.join(',')}`;
     if (this.seenGlucose.has(key)) return;
     this.seenGlucose.add(key);
-    this.offer(b, { kind: 'glucose', mgdl: r.mgdl, isFlagged: !isPatientGlucose(r) }, r.at, raw, { meterSerial: serial, flags: r.flags });
+    this.offer(b, { kind: 'glucose', mgdl: r.mgdl, isFlagged: !isPatientGlucose(r) }, r.at, raw, { meterSerial: serial, flags: r.flags, meal: r.meal });
   }
 }

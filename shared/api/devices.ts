@@ -90,6 +90,11 @@ export const Measurement = z.discriminatedUnion('kind', [
 ]);
 export type Measurement = z.infer<typeof Measurement>;
 
+/** 餐前/餐后/空腹: a glucometer row's meal flag, as the meter recorded it. */
+export const METER_MEALS = ['none', 'before', 'after', 'fasting'] as const;
+export const MeterMeal = z.enum(METER_MEALS);
+export type MeterMeal = z.infer<typeof MeterMeal>;
+
 /** A reading waiting for the doctor: what, from which device, when, and the raw frame for audit. */
 export const DeviceReading = z.object({
   id: z.string(),
@@ -104,6 +109,8 @@ export const DeviceReading = z.object({
   meterSerial: z.string().nullable(),
   /** Control solution, ketone, HI/LO, parity error: kept, never charted as patient glucose. */
   flags: z.array(z.string()),
+  /** Glucometer rows: the meal flag the meter stored (OneTouch Ultra 2 N/B/A); null where the protocol has none. */
+  meal: MeterMeal.nullable(),
   rawHex: z.string(),
 });
 export type DeviceReading = z.infer<typeof DeviceReading>;

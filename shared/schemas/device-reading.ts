@@ -6,7 +6,7 @@
  * was taken fasting (a meter does not know). Schema version 0.
  */
 import { z } from 'zod';
-import { DeviceProvenance } from '../api/devices';
+import { DeviceProvenance, MeterMeal } from '../api/devices';
 import { MAX_SOURCE_HEX } from './device-source';
 import { ResidentId } from './resident';
 
@@ -26,6 +26,8 @@ export const DeviceReadingForm = z
     isPatientGlucose: z.boolean(),
     /** The doctor says it was a fasting sample: only then does screening count it. */
     isFasting: z.boolean(),
+    /** The meal flag the meter stored with the row (it only pre-ticks 空腹); absent on rows saved before it. */
+    meterMeal: MeterMeal.nullable().optional(),
     provenance: DeviceProvenance.extend({ rawHex: z.string().max(MAX_SOURCE_HEX) }),
   })
   .strict();
