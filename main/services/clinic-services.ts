@@ -77,6 +77,7 @@ export class ClinicServices {
       onStatus: (list) => bus?.publish('device.status', { devices: list }),
       onReading: (r) => bus?.publish('device.reading', r),
       onIdentity: (r) => bus?.publish('device.identity', r),
+      isCardPhotoStored: async () => (await ctx.settings.clinic()).isCardPhotoStored,
     });
     if (bus && deviceIo !== null) await devices.start();
     const services = new ClinicServices(ctx, index, patients, devices);

@@ -178,6 +178,8 @@ export const en: Shape<typeof zhCN> = {
     zoneName: { 'Asia/Shanghai': 'China Standard Time (UTC+8)' },
     idleLock: 'Lock after inactivity (minutes)',
     idleLockHelp: 'After this long without activity the app locks and you sign in again.',
+    cardPhoto: 'Store the ID card photo',
+    cardPhotoHelp: "When on, the photo on the ID card (encrypted WLT format, 1024 bytes) is kept as read in the resident's encrypted record and audited. A WLT photo needs the licensed vendor library to be shown; this app does not decode it. When off, no photo is kept.",
     adminOnly: 'Only an administrator can change these settings.',
     villagesSaved: 'Villages saved',
     users: {

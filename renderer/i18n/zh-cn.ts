@@ -179,6 +179,8 @@ export const zhCN = {
     zoneName: { 'Asia/Shanghai': '北京时间（UTC+8）' },
     idleLock: '无操作自动锁定（分钟）',
     idleLockHelp: '超过这段时间没有操作，系统会自动锁定，需要重新登录。',
+    cardPhoto: '保存身份证照片',
+    cardPhotoHelp: '打开后，读卡时把身份证里的照片（WLT 加密格式，1024 字节）原样保存在该居民的加密档案中，并记入审计日志。WLT 照片需公安部授权的解码库才能显示，本软件不解码。关闭时照片一律不保存。',
     adminOnly: '只有管理员可以修改这些设置。',
     villagesSaved: '村庄列表已保存',
     users: {

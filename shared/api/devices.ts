@@ -156,7 +156,15 @@ export const CardIdentity = z.object({
 });
 export type CardIdentity = z.infer<typeof CardIdentity>;
 
-export const IdentityRead = z.object({ bindingId: z.string(), deviceLabel: z.string(), receivedAt: z.number(), identity: CardIdentity });
+/**
+ * The photo a card read returned, held in the runtime for `devices.storeCardPhoto`, only when the clinic stores card
+ * photos; the bytes never travel to the renderer. WLT is the card's encrypted photo format: it needs the licensed
+ * vendor library to become an image, so it is stored as received (id-card-sam.md).
+ */
+export const CardPhotoMeta = z.object({ photoId: z.string(), format: z.literal('wlt'), length: z.number().int(), readAt: z.number() });
+export type CardPhotoMeta = z.infer<typeof CardPhotoMeta>;
+
+export const IdentityRead = z.object({ bindingId: z.string(), deviceLabel: z.string(), receivedAt: z.number(), identity: CardIdentity, photo: CardPhotoMeta.nullable() });
 export type IdentityRead = z.infer<typeof IdentityRead>;
 
 export const PatternTestResult = z.discriminatedUnion('ok', [
@@ -206,6 +214,16 @@ export const devices = {
   findByCode: method({ scope: 'village', input: z.object({ code: HealthCardCode }).strict(), output: z.object({ residentId: z.string().nullable() }) }),
   /** Store a scanned code, unverified, for a resident. Errors: LOCKED, FORBIDDEN, NOT_FOUND, CONFLICT (another resident's code). */
   saveCode: method({ scope: 'village', input: z.object({ residentId: z.string().max(64), code: HealthCardCode }).strict(), output: z.object({ isNew: z.boolean() }) }),
+  /**
+   * Store a card photo held from a read with the resident whose ID number the card carried, audited. Errors: LOCKED,
+   * FORBIDDEN (the clinic does not store card photos), NOT_FOUND (resident, or no such photo held), VALIDATION_FAILED
+   * (the card is another person's).
+   */
+  storeCardPhoto: method({
+    scope: 'village',
+    input: z.object({ residentId: z.string().max(64), photoId: z.string().max(64) }).strict(),
+    output: z.object({ isNew: z.boolean(), length: z.number().int() }),
+  }),
   /** Discard a reading (it never reaches a record). Errors: LOCKED, NOT_FOUND. */
   discard: method({ scope: 'clinic', input: z.object({ readingId: z.string().max(64) }).strict(), output: z.object({ ok: z.literal(true) }), access: 'session' }),
 };
