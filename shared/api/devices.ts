@@ -216,8 +216,8 @@ export const devices = {
   saveCode: method({ scope: 'village', input: z.object({ residentId: z.string().max(64), code: HealthCardCode }).strict(), output: z.object({ isNew: z.boolean() }) }),
   /**
    * Store a card photo held from a read with the resident whose ID number the card carried, audited. Errors: LOCKED,
-   * FORBIDDEN (the clinic does not store card photos), NOT_FOUND (resident, or no such photo held), VALIDATION_FAILED
-   * (the card is another person's).
+   * FORBIDDEN (another village's resident), NOT_FOUND (resident, or no such photo held: always so while the clinic does
+   * not store card photos), VALIDATION_FAILED (the card is another person's).
    */
   storeCardPhoto: method({
     scope: 'village',

@@ -11,11 +11,14 @@ import { clinicToday, type ClinicContext } from '../clinic-context';
 import { newEncounterDoc } from '../encounter-docs';
 import { loadResident } from '../followups/registries-service';
 
-/** Errors: FORBIDDEN (setting off), NOT_FOUND (resident or photo), VALIDATION_FAILED (another person's card). */
+/**
+ * Errors: NOT_FOUND (resident; or no such photo held, which is always so while the setting is off: nothing of a photo
+ * is kept then), VALIDATION_FAILED (another person's card).
+ */
 export async function storeCardPhoto(ctx: ClinicContext, devices: DeviceManager, residentId: string, photoId: string): Promise<{ isNew: boolean; length: number }> {
   if (!(await ctx.settings.clinic()).isCardPhotoStored) {
     devices.dropPhotos();
-    throw new AppError('FORBIDDEN', { reason: 'card photos are not stored in this clinic' });
+    throw new AppError('NOT_FOUND', { photoId, reason: 'card photos are not stored in this clinic' });
   }
   const resident = await loadResident(ctx, residentId);
   const held = devices.heldPhoto(photoId);

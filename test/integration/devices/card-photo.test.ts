@@ -58,7 +58,7 @@ describe('ID card photo setting', () => {
     expect(identities[0]).toMatchObject({ identity: { idNumber: '110105199003070017' }, photo: null });
     expect(events.some((e) => e.includes(PHOTO_BASE64.slice(0, 40)) || e.toLowerCase().includes(PHOTO_HEX.slice(0, 40)))).toBe(false);
     const r = await harness.call('devices.storeCardPhoto', { residentId, photoId: 'any' });
-    expect(r.ok === false && r.error.code).toBe('FORBIDDEN');
+    expect(r.ok === false && r.error).toMatchObject({ code: 'NOT_FOUND', details: { reason: 'card photos are not stored in this clinic' } });
     expect(await storedPhotos(harness)).toEqual([]);
     expect(await fileContains(harness, PHOTO_BASE64.slice(0, 40))).toBe(false);
   });
@@ -91,7 +91,7 @@ describe('ID card photo setting', () => {
     await harness.ok('settings.update', { isCardPhotoStored: false });
     const held = identities.filter((i) => i.photo !== null).at(-2)!;
     const off = await harness.call('devices.storeCardPhoto', { residentId, photoId: held.photo!.photoId });
-    expect(off.ok === false && off.error.code).toBe('FORBIDDEN');
+    expect(off.ok === false && off.error).toMatchObject({ code: 'NOT_FOUND', details: { reason: 'card photos are not stored in this clinic' } });
     const n = identities.length;
     await expect.poll(() => identities.length, { timeout: 10_000 }).toBeGreaterThan(n);
     expect(identities.at(-1)?.photo).toBeNull();
