@@ -10,6 +10,7 @@ export function exitCodeFor(code: ErrorCode): number {
   switch (code) {
     case 'BAD_REQUEST':
     case 'VALIDATION_FAILED':
+    case 'DEVICE_SOURCE_UNVERIFIED':
     case 'WEAK_PASSWORD':
     case 'UNKNOWN_METHOD':
       return EXIT.usage;

@@ -4,7 +4,7 @@
  * moves with the runtime wherever that runs; hosts never touch a port.
  */
 import { v7 as uuidv7 } from 'uuid';
-import type { CardIdentity as CardIdentityWire, DeviceBinding, DeviceReading, DeviceStatus, Measurement, PortInfo, AcceptedReading } from '../../shared/api/devices';
+import type { CardPhotoMeta, DeviceBinding, IdentityRead, DeviceReading, DeviceStatus, Measurement, PortInfo, AcceptedReading } from '../../shared/api/devices';
 import { DeviceBinding as DeviceBindingSchema } from '../../shared/api/devices';
 import { AppError } from '../../shared/api/errors';
 import type { Clock } from '../../shared/domain/dates';
@@ -30,18 +30,34 @@ export interface DeviceManagerDeps {
   clock: Clock;
   onStatus(devices: DeviceStatus[]): void;
   onReading(r: DeviceReading): void;
-  onIdentity(r: { bindingId: string; deviceLabel: string; receivedAt: number; identity: CardIdentityWire }): void;
+  onIdentity(r: IdentityRead): void;
+  /** The clinic's 保存身份证照片 setting, read at each card read; without it photos are never kept. */
+  isCardPhotoStored?: () => Promise<boolean>;
   log?: (message: string) => void;
   reconnectMs?: number;
   pollMs?: number;
 }
 
 const MAX_PENDING = 200;
+const MAX_PHOTOS = 20;
+
+/** A card photo held in memory until the doctor's record takes it: the bytes never leave the runtime otherwise. */
+export interface HeldPhoto {
+  meta: CardPhotoMeta;
+  bytes: Uint8Array;
+  idNumber: string;
+  deviceLabel: string;
+}
+/** Accepted readings remembered for the provenance check: more than a day's forms hold. */
+const MAX_ACCEPTED = 500;
 
 export class DeviceManager {
   private readonly running = new Map<string, { ctl: AbortController; done: Promise<void> }>();
   private readonly statuses = new Map<string, DeviceStatus>();
   private readonly pending = new Map<string, DeviceReading>();
+  private readonly accepted = new Map<string, AcceptedReading>();
+  /** Card photos held for `devices.storeCardPhoto` (only while the clinic stores photos); this session only. */
+  private readonly photos = new Map<string, HeldPhoto>();
   /** Glucose rows already offered: meter serial + time + value (devices/README.md de-duplication). */
   private readonly seenGlucose = new Set<string>();
   private readonly seenStamped = new Set<string>();
@@ -103,10 +119,19 @@ export class DeviceManager {
     const r = this.pending.get(readingId);
     if (!r) throw new AppError('NOT_FOUND', { readingId });
     this.pending.delete(readingId);
-    return {
+    const accepted: AcceptedReading = {
       measurement: r.measurement,
-      provenance: { source: 'device', bindingId: r.bindingId, deviceLabel: r.deviceLabel, protocol: r.protocol, measuredAt: r.measuredAt, receivedAt: r.receivedAt, acceptedAt: this.deps.clock.now(), acceptedBy: userId, rawHex: r.rawHex },
+      provenance: { source: 'device', readingId, bindingId: r.bindingId, deviceLabel: r.deviceLabel, protocol: r.protocol, measuredAt: r.measuredAt, receivedAt: r.receivedAt, acceptedAt: this.deps.clock.now(), acceptedBy: userId, rawHex: r.rawHex },
     };
+    // Remembered for this session only (the manager is dropped on lock), so a save can prove its device values.
+    this.accepted.set(readingId, accepted);
+    if (this.accepted.size > MAX_ACCEPTED) this.accepted.delete(this.accepted.keys().next().value as string);
+    return accepted;
+  }
+
+  /** A reading accepted in this session (services check `deviceSources` against it). */
+  acceptedReading(readingId: string): AcceptedReading | undefined {
+    return this.accepted.get(readingId);
   }
 
   /** A reading still waiting, without taking it (a glucometer download is checked before it is stored). */
@@ -200,7 +225,7 @@ export class DeviceManager {
     this.setStatus(b, { state: 'stopped' });
   }
 
-  private offer(b: DeviceBinding, measurement: Measurement, measuredAt: string | null, raw: Uint8Array, extra: { meterSerial?: string; flags?: string[] } = {}): void {
+  private offer(b: DeviceBinding, measurement: Measurement, measuredAt: string | null, raw: Uint8Array, extra: { meterSerial?: string; flags?: string[]; meal?: GlucoseRecord['meal'] } = {}): void {
     // Meters that are read again (Beurer memory) send the same stamped records: offer each once.
     if (measuredAt !== null) {
       const key = `${b.id}|${measuredAt}|${JSON.stringify(measurement)}`;
@@ -217,6 +242,7 @@ export class DeviceManager {
       receivedAt: this.deps.clock.now(),
       meterSerial: extra.meterSerial ?? null,
       flags: extra.flags ?? [],
+      meal: extra.meal ?? null,
       rawHex: toHex(raw),
     };
     this.pending.set(reading.id, reading);
@@ -232,7 +258,7 @@ export class DeviceManager {
       case 'identity':
         this.deps.log?.(`device ${b.label}: card read ${maskIdNumber(e.identity.idNumber)}`);
         this.setStatus(b, { problem: null });
-        this.deps.onIdentity({ bindingId: b.id, deviceLabel: b.label, receivedAt: this.deps.clock.now(), identity: e.identity });
+        void this.identity(b, e.identity, e.photo).catch((err: unknown) => this.problem(b, 'internal', err instanceof Error ? err.message : String(err)));
         return;
       case 'measurement':
         this.setStatus(b, { problem: null });
@@ -248,10 +274,37 @@ export class DeviceManager {
     }
   }
 
+  /** With the setting off the photo bytes go nowhere: not held, not in the event, not in a log. */
+  private async identity(b: DeviceBinding, identity: IdentityRead['identity'], photo: Uint8Array): Promise<void> {
+    const receivedAt = this.deps.clock.now();
+    let meta: CardPhotoMeta | null = null;
+    if (photo.length > 0 && (await this.deps.isCardPhotoStored?.()) === true) {
+      meta = { photoId: uuidv7(), format: 'wlt', length: photo.length, readAt: receivedAt };
+      this.photos.set(meta.photoId, { meta, bytes: Uint8Array.from(photo), idNumber: identity.idNumber, deviceLabel: b.label });
+      if (this.photos.size > MAX_PHOTOS) this.photos.delete(this.photos.keys().next().value as string);
+    }
+    this.deps.onIdentity({ bindingId: b.id, deviceLabel: b.label, receivedAt, identity, photo: meta });
+  }
+
+  /** A held card photo (still held: a refused store keeps it). */
+  heldPhoto(photoId: string): HeldPhoto | undefined {
+    return this.photos.get(photoId);
+  }
+
+  /** Forgets a held photo once it is stored. */
+  releasePhoto(photoId: string): void {
+    this.photos.delete(photoId);
+  }
+
+  /** Drops every held photo (the clinic turned the setting off). */
+  dropPhotos(): void {
+    this.photos.clear();
+  }
+
   private offerGlucose(b: DeviceBinding, serial: string, r: GlucoseRecord, raw: Uint8Array): void {
     const key = `${serial}|${r.at}|${r.mgdl ?? 'HI'}|${r.flags.join(',')}`;
     if (this.seenGlucose.has(key)) return;
     this.seenGlucose.add(key);
-    this.offer(b, { kind: 'glucose', mgdl: r.mgdl, isFlagged: !isPatientGlucose(r) }, r.at, raw, { meterSerial: serial, flags: r.flags });
+    this.offer(b, { kind: 'glucose', mgdl: r.mgdl, isFlagged: !isPatientGlucose(r) }, r.at, raw, { meterSerial: serial, flags: r.flags, meal: r.meal });
   }
 }

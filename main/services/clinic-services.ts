@@ -50,9 +50,10 @@ export class ClinicServices {
     this.scope = new VillageScope(ctx);
     this.residents = new ResidentsService(ctx, index, patients);
     this.households = new HouseholdsService(ctx);
-    this.healthChecks = new HealthChecksService(ctx);
+    const accepted = (readingId: string) => devices.acceptedReading(readingId);
+    this.healthChecks = new HealthChecksService(ctx, accepted);
     this.registries = new RegistriesService(ctx);
-    this.followups = new FollowupsService(ctx);
+    this.followups = new FollowupsService(ctx, accepted);
     this.worklist = new WorklistService(ctx, patients);
     this.teams = new TeamsService(ctx);
     this.contracts = new ContractsService(ctx, this.teams);
@@ -78,6 +79,7 @@ export class ClinicServices {
       onStatus: (list) => bus?.publish('device.status', { devices: list }),
       onReading: (r) => bus?.publish('device.reading', r),
       onIdentity: (r) => bus?.publish('device.identity', r),
+      isCardPhotoStored: async () => (await ctx.settings.clinic()).isCardPhotoStored,
     });
     if (bus && deviceIo !== null) await devices.start();
     const services = new ClinicServices(ctx, index, patients, devices);

@@ -148,6 +148,7 @@ export class SessionService {
         clinicCode: input.clinicCode,
         clinicName: input.clinicName,
         timeZone: DEFAULT_TIME_ZONE,
+        isCardPhotoStored: false,
         idleLockMinutes: DEFAULT_IDLE_LOCK_MINUTES,
         villages: input.villages,
       });

@@ -31,6 +31,7 @@ export const errorsEn: Record<ErrorCode, string> = {
   CLINIC_IN_USE: 'This clinic is open in another window: close it first',
   RECORD_NUMBERS_EXHAUSTED: 'No record numbers are left on this computer; sync to get more',
   NOT_SUPPORTED: 'This is not supported here',
+  DEVICE_SOURCE_UNVERIFIED: 'A value marked as from a device does not match a reading accepted in this session: accept the reading again or type the value',
   SYNC_NOT_ENROLLED: 'This computer is not enrolled with the county platform yet: enrol it on the Sync page',
   PLATFORM_UNREACHABLE: 'Cannot reach the county platform; check the network. Sync resumes by itself',
   PLATFORM_CERTIFICATE_MISMATCH: "The platform's certificate differs from the one pinned at enrolment; sync stopped. Call the county platform's operator",
@@ -177,6 +178,8 @@ export const en: Shape<typeof zhCN> = {
     zoneName: { 'Asia/Shanghai': 'China Standard Time (UTC+8)' },
     idleLock: 'Lock after inactivity (minutes)',
     idleLockHelp: 'After this long without activity the app locks and you sign in again.',
+    cardPhoto: 'Store the ID card photo',
+    cardPhotoHelp: "When on, the photo on the ID card (encrypted WLT format, 1024 bytes) is kept as read in the resident's encrypted record and audited. A WLT photo needs the licensed vendor library to be shown; this app does not decode it. When off, no photo is kept.",
     adminOnly: 'Only an administrator can change these settings.',
     villagesSaved: 'Villages saved',
     users: {

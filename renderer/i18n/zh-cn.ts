@@ -31,6 +31,7 @@ export const errorsZh: Record<ErrorCode, string> = {
   CLINIC_IN_USE: '这个诊所已在另一个窗口中打开：请先关闭它',
   RECORD_NUMBERS_EXHAUSTED: '本机可用的档案编号已用完，请先同步以获取新的编号',
   NOT_SUPPORTED: '当前环境不支持此操作',
+  DEVICE_SOURCE_UNVERIFIED: '来自设备的数值与本次登录中采用的设备读数不符，请重新采用读数或手工录入',
   SYNC_NOT_ENROLLED: '本机尚未登记到县级平台，请先在“同步”页面登记',
   PLATFORM_UNREACHABLE: '连不上县级平台，请检查网络；恢复后会自动同步',
   PLATFORM_CERTIFICATE_MISMATCH: '平台证书与登记时不一致，可能被冒充，已停止同步，请联系县平台管理员',
@@ -178,6 +179,8 @@ export const zhCN = {
     zoneName: { 'Asia/Shanghai': '北京时间（UTC+8）' },
     idleLock: '无操作自动锁定（分钟）',
     idleLockHelp: '超过这段时间没有操作，系统会自动锁定，需要重新登录。',
+    cardPhoto: '保存身份证照片',
+    cardPhotoHelp: '打开后，读卡时把身份证里的照片（WLT 加密格式，1024 字节）原样保存在该居民的加密档案中，并记入审计日志。WLT 照片需公安部授权的解码库才能显示，本软件不解码。关闭时照片一律不保存。',
     adminOnly: '只有管理员可以修改这些设置。',
     villagesSaved: '村庄列表已保存',
     users: {

@@ -90,6 +90,11 @@ export const Measurement = z.discriminatedUnion('kind', [
 ]);
 export type Measurement = z.infer<typeof Measurement>;
 
+/** 餐前/餐后/空腹: a glucometer row's meal flag, as the meter recorded it. */
+export const METER_MEALS = ['none', 'before', 'after', 'fasting'] as const;
+export const MeterMeal = z.enum(METER_MEALS);
+export type MeterMeal = z.infer<typeof MeterMeal>;
+
 /** A reading waiting for the doctor: what, from which device, when, and the raw frame for audit. */
 export const DeviceReading = z.object({
   id: z.string(),
@@ -104,6 +109,8 @@ export const DeviceReading = z.object({
   meterSerial: z.string().nullable(),
   /** Control solution, ketone, HI/LO, parity error: kept, never charted as patient glucose. */
   flags: z.array(z.string()),
+  /** Glucometer rows: the meal flag the meter stored (OneTouch Ultra 2 N/B/A); null where the protocol has none. */
+  meal: MeterMeal.nullable(),
   rawHex: z.string(),
 });
 export type DeviceReading = z.infer<typeof DeviceReading>;
@@ -114,6 +121,11 @@ export type DeviceReading = z.infer<typeof DeviceReading>;
  */
 export const DeviceProvenance = z.object({
   source: z.literal('device'),
+  /**
+   * The reading `devices.accept` handed out: the services check a new `deviceSources` entry against it (same reading,
+   * device, value, accepted in this session). Absent on entries saved before the check existed.
+   */
+  readingId: z.string().max(64).optional(),
   bindingId: z.string(),
   deviceLabel: z.string(),
   protocol: DeviceProtocol,
@@ -144,7 +156,15 @@ export const CardIdentity = z.object({
 });
 export type CardIdentity = z.infer<typeof CardIdentity>;
 
-export const IdentityRead = z.object({ bindingId: z.string(), deviceLabel: z.string(), receivedAt: z.number(), identity: CardIdentity });
+/**
+ * The photo a card read returned, held in the runtime for `devices.storeCardPhoto`, only when the clinic stores card
+ * photos; the bytes never travel to the renderer. WLT is the card's encrypted photo format: it needs the licensed
+ * vendor library to become an image, so it is stored as received (id-card-sam.md).
+ */
+export const CardPhotoMeta = z.object({ photoId: z.string(), format: z.literal('wlt'), length: z.number().int(), readAt: z.number() });
+export type CardPhotoMeta = z.infer<typeof CardPhotoMeta>;
+
+export const IdentityRead = z.object({ bindingId: z.string(), deviceLabel: z.string(), receivedAt: z.number(), identity: CardIdentity, photo: CardPhotoMeta.nullable() });
 export type IdentityRead = z.infer<typeof IdentityRead>;
 
 export const PatternTestResult = z.discriminatedUnion('ok', [
@@ -194,6 +214,16 @@ export const devices = {
   findByCode: method({ scope: 'village', input: z.object({ code: HealthCardCode }).strict(), output: z.object({ residentId: z.string().nullable() }) }),
   /** Store a scanned code, unverified, for a resident. Errors: LOCKED, FORBIDDEN, NOT_FOUND, CONFLICT (another resident's code). */
   saveCode: method({ scope: 'village', input: z.object({ residentId: z.string().max(64), code: HealthCardCode }).strict(), output: z.object({ isNew: z.boolean() }) }),
+  /**
+   * Store a card photo held from a read with the resident whose ID number the card carried, audited. Errors: LOCKED,
+   * FORBIDDEN (another village's resident), NOT_FOUND (resident, or no such photo held: always so while the clinic does
+   * not store card photos), VALIDATION_FAILED (the card is another person's).
+   */
+  storeCardPhoto: method({
+    scope: 'village',
+    input: z.object({ residentId: z.string().max(64), photoId: z.string().max(64) }).strict(),
+    output: z.object({ isNew: z.boolean(), length: z.number().int() }),
+  }),
   /** Discard a reading (it never reaches a record). Errors: LOCKED, NOT_FOUND. */
   discard: method({ scope: 'clinic', input: z.object({ readingId: z.string().max(64) }).strict(), output: z.object({ ok: z.literal(true) }), access: 'session' }),
 };

@@ -38,6 +38,8 @@ export const ERROR_CODES = [
   'OUT_OF_JURISDICTION',
   'RECORD_NUMBERS_EXHAUSTED',
   'NOT_SUPPORTED',
+  /** A `deviceSources` entry names no reading this session accepted, or another device, field or value. */
+  'DEVICE_SOURCE_UNVERIFIED',
   // sync with the county platform
   'SYNC_NOT_ENROLLED',
   'PLATFORM_UNREACHABLE',

@@ -9,19 +9,25 @@ export const ClinicSettings = z.object({
   /** 自动锁定: minutes without activity before the app locks and forgets the key. */
   idleLockMinutes: z.number().int().min(1).max(240),
   villages: z.array(Village),
+  /**
+   * 保存身份证照片: keep the photo a card reader returns with the resident (issue 14 §2). Off unless an admin turns it
+   * on; off, the photo bytes are dropped as soon as the card is read.
+   */
+  isCardPhotoStored: z.boolean().default(false),
 });
 export type ClinicSettings = z.infer<typeof ClinicSettings>;
 
 export const settings = {
   /** 设置: the clinic's settings. Errors: LOCKED. */
   get: method({ scope: 'clinic', input: z.object({}).strict(), output: ClinicSettings }),
-  /** Update the clinic's name, idle lock or villages. Errors: LOCKED, FORBIDDEN, VALIDATION_FAILED. */
+  /** Update the clinic's name, idle lock, villages or the card-photo setting. Errors: LOCKED, FORBIDDEN, VALIDATION_FAILED. */
   update: method({
     input: z
       .object({
         clinicName: z.string().trim().min(2).max(60).optional(),
         idleLockMinutes: z.number().int().min(1).max(240).optional(),
         villages: z.array(Village).max(500).optional(),
+        isCardPhotoStored: z.boolean().optional(),
       })
       .strict(),
     output: ClinicSettings,

@@ -84,3 +84,39 @@ export function keepSourcesIn(storedForm: unknown, sources: DeviceSources | unde
 
 /** What a form without a glucose field takes (a follow-up for hypertension only). */
 export const KINDS_WITHOUT_GLUCOSE: readonly Measurement['kind'][] = ['bloodPressure', 'weight', 'temperature'];
+
+/** A reading `devices.accept` handed out in this session, as the services remember it. */
+export interface AcceptedRecord {
+  measurement: Measurement;
+  provenance: DeviceProvenance;
+}
+
+const PROVENANCE_KEYS = ['source', 'readingId', 'bindingId', 'deviceLabel', 'protocol', 'measuredAt', 'receivedAt', 'acceptedAt', 'acceptedBy', 'rawHex'] as const;
+
+/**
+ * Provenance is checked by the server (issue 14 §3): the `deviceSources` paths a save may not keep. An entry a
+ * stored version of the record already carried unchanged was checked when it was first saved; any other entry must name a reading
+ * this session accepted (`accepted(readingId)`), accepted by `userId`, with the same device fields, for a field that
+ * reading fills with that value, and the form must still hold that value there. Pure; the services raise
+ * DEVICE_SOURCE_UNVERIFIED for the paths it returns.
+ */
+export function unverifiedSources(
+  target: ReadingTarget,
+  storedForm: unknown,
+  sources: DeviceSources | undefined | null,
+  prior: readonly (DeviceSources | undefined | null)[],
+  accepted: (readingId: string) => AcceptedRecord | undefined,
+  userId: string,
+): string[] {
+  const bad: string[] = [];
+  for (const [path, s] of Object.entries(sources ?? {})) {
+    if (prior.some((p) => p?.[path] !== undefined && JSON.stringify(p[path]) === JSON.stringify(s))) continue;
+    const a = s.readingId === undefined ? undefined : accepted(s.readingId);
+    const isSame = a !== undefined && a.provenance.acceptedBy === userId && PROVENANCE_KEYS.every((k) => a.provenance[k] === s[k]);
+    // A health check's BP goes to the left arm, or the right when the left is filled: either is that reading's field.
+    const fills = a === undefined ? [] : [...(fillsFor(target, a.measurement) ?? []), ...(fillsFor(target, a.measurement, (p) => p.endsWith('bpLeft.sbp')) ?? [])];
+    const isField = fills.some((f) => f.storedPath === path && f.storedValue === s.value);
+    if (!isSame || !isField || valueAt(storedForm, path) !== s.value) bad.push(path);
+  }
+  return bad;
+}

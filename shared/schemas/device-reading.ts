@@ -6,7 +6,7 @@
  * was taken fasting (a meter does not know). Schema version 0.
  */
 import { z } from 'zod';
-import { DeviceProvenance } from '../api/devices';
+import { DeviceProvenance, MeterMeal } from '../api/devices';
 import { MAX_SOURCE_HEX } from './device-source';
 import { ResidentId } from './resident';
 
@@ -26,6 +26,8 @@ export const DeviceReadingForm = z
     isPatientGlucose: z.boolean(),
     /** The doctor says it was a fasting sample: only then does screening count it. */
     isFasting: z.boolean(),
+    /** The meal flag the meter stored with the row (it only pre-ticks 空腹); absent on rows saved before it. */
+    meterMeal: MeterMeal.nullable().optional(),
     provenance: DeviceProvenance.extend({ rawHex: z.string().max(MAX_SOURCE_HEX) }),
   })
   .strict();
@@ -35,6 +37,27 @@ export type DeviceReadingForm = z.infer<typeof DeviceReadingForm>;
 export function meterRowKey(r: Pick<DeviceReadingForm, 'meterSerial' | 'measuredAt' | 'mgdl'>): string {
   return `${r.meterSerial}|${r.measuredAt}|${r.mgdl ?? 'HI'}`;
 }
+
+/**
+ * 身份证照片 (issue 14 §2): the photo a card reader returned, stored only when the clinic's setting is on, as a
+ * `deviceReading` encounter of kind `cardPhoto` on the card holder. WLT is encrypted: without the licensed vendor
+ * library it cannot be shown, so the raw bytes are kept with their length and read time, and `isDecodable` says so.
+ */
+export const CardPhotoForm = z
+  .object({
+    residentId: ResidentId,
+    kind: z.literal('cardPhoto'),
+    format: z.literal('wlt'),
+    isDecodable: z.literal(false),
+    /** The photo bytes as the reader sent them, base64 (1024 bytes for a `30 01` read). */
+    photoBase64: z.string().max(8192).regex(/^[A-Za-z0-9+/]*={0,2}$/),
+    length: z.number().int().min(1).max(6144),
+    readAt: z.number().int(),
+    deviceLabel: z.string().max(40),
+    storedBy: z.string().max(40),
+  })
+  .strict();
+export type CardPhotoForm = z.infer<typeof CardPhotoForm>;
 
 /**
  * 电子健康卡 code scanned offline (key-burst detector): stored on the resident the doctor picked as an unverified

@@ -4,6 +4,8 @@
  * at once); a card whose ID number has a record opens that record through the 读卡 button.
  */
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { apiCall, initClinic, makeDataDir, ROOT, signIn, startHost, type E2eHost } from './fixtures';
 import { hasSocat, openPtyPair, startSimulator, stopSimulator, type PtyPair } from '../helpers/pty';
@@ -108,4 +110,36 @@ test('an e-health-card QR scan (a keystroke burst) is looked up instead of typed
   await scan(code);
   await expect(page.locator('.resident-name')).toHaveText(CARD.name);
   await expect(page.getByTestId('scan-unknown')).toHaveCount(0);
+});
+
+test('with 保存身份证照片 switched on in 设置, a card read stores its WLT photo on the resident (audited, shown by its size)', async () => {
+  // Two screenshots and a card read on a shared test machine: more than the default minute.
+  test.setTimeout(120_000);
+  const created = (await apiCall<{ id: string; idNumber: string }[]>(host, 'residents.search', { query: CARD.idNumber, limit: 5 }))[0]!;
+  await page.keyboard.press('Alt+Digit9');
+  const photoSwitch = page.getByRole('switch', { name: '保存身份证照片' });
+  await expect(photoSwitch).not.toBeChecked();
+  await photoSwitch.click();
+  await expect(photoSwitch).toBeChecked();
+  const dir = join(ROOT, 'test-results', 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, 'settings-card-photo-zh-CN.png') });
+  await page.getByRole('switch', { name: '大字模式' }).click();
+  await page.screenshot({ path: join(dir, 'settings-card-photo-zh-CN-large.png') });
+  await page.getByRole('switch', { name: '大字模式' }).click();
+  await page.getByRole('button', { name: '保存' }).click();
+  await expect(page.getByText('已保存')).toBeVisible();
+  expect((await apiCall<{ isCardPhotoStored: boolean }>(host, 'settings.get', {})).isCardPhotoStored).toBe(true);
+
+  await page.keyboard.press('Alt+Digit2');
+  await expect(page.locator('main h1')).toHaveText('居民档案');
+  await page.getByRole('button', { name: '读卡' }).click();
+  sim.stdin.write('card on\n');
+  await expect(page.locator('.resident-name')).toHaveText(CARD.name, { timeout: 20_000 });
+  sim.stdin.write('card off\n');
+  await expect
+    .poll(async () => (await apiCall<{ kind: string; title: string }[]>(host, 'residents.timeline', { id: created.id })).filter((e) => e.kind === 'deviceReading').map((e) => e.title), { timeout: 15_000 })
+    .toContain('WLT 1024 B');
+  const audit = await apiCall<{ detail: string }[]>(host, 'audit.list', { residentId: created.id, limit: 50 });
+  expect(audit.some((a) => a.detail.includes('card photo WLT 1024 bytes'))).toBe(true);
 });

@@ -49,7 +49,15 @@ test('a glucometer download is saved for the resident the doctor picks; the fast
   // The simulator's memory (main/devices/onetouch/sim.ts): 126 mg/dL before a meal, 188 after one.
   await expect(panel.getByRole('row', { name: /7\.0 mmol\/L/ })).toBeVisible({ timeout: 15_000 });
   await expect(panel.getByRole('row', { name: /10\.4 mmol\/L/ })).toBeVisible();
-  await panel.getByRole('row', { name: /7\.0 mmol\/L/ }).getByRole('checkbox', { name: '空腹' }).check();
+  // The meter flagged the 126 mg/dL row 餐前 (before a meal): 空腹 starts ticked there, not on the after-meal row, and
+  // the doctor can still change it (unticked and ticked again here).
+  const fastingBox = panel.getByRole('row', { name: /7\.0 mmol\/L/ }).getByRole('checkbox', { name: '空腹' });
+  await expect(panel.getByRole('row', { name: /7\.0 mmol\/L/ })).toContainText('血糖仪标记：餐前');
+  await expect(fastingBox).toBeChecked();
+  await expect(panel.getByRole('row', { name: /10\.4 mmol\/L/ }).getByRole('checkbox', { name: '空腹' })).not.toBeChecked();
+  await fastingBox.uncheck();
+  await expect(fastingBox).not.toBeChecked();
+  await fastingBox.check();
   await panel.getByRole('combobox', { name: '选择居民' }).fill('林美玉');
   await page.locator('.ant-select-item-option', { hasText: '林美玉' }).click();
   const dir = join(ROOT, 'test-results', 'screenshots');

@@ -6,6 +6,7 @@ import { toMeasurements } from '../../devices/line/driver';
 import type { AppServices } from '../../services/app-services';
 import { findByHealthCardCode, saveHealthCardCode } from '../../services/devices/health-card-codes';
 import { saveMeterRows } from '../../services/devices/meter-readings';
+import { storeCardPhoto } from '../../services/devices/card-photos';
 import type { CallContext } from '../context';
 
 export function devicesHandlers(services: AppServices): HandlersFor<typeof devices, CallContext> {
@@ -46,6 +47,7 @@ export function devicesHandlers(services: AppServices): HandlersFor<typeof devic
     },
     saveCode: ({ residentId, code }) => saveHealthCardCode(services.clinic().ctx, residentId, code),
     saveMeterRows: (input) => saveMeterRows(services.clinic().ctx, manager(), input),
+    storeCardPhoto: ({ residentId, photoId }) => storeCardPhoto(services.clinic().ctx, manager(), residentId, photoId),
     discard: async ({ readingId }) => {
       manager().discard(readingId);
       return { ok: true as const };

@@ -14,6 +14,8 @@ export function settingsHandlers(services: AppServices): HandlersFor<typeof sett
         return saved;
       });
       if (patch.idleLockMinutes !== undefined) await services.session.rearmIdleLock();
+      // Turned off: photos already held from reads are dropped at once, not kept until the next read.
+      if (patch.isCardPhotoStored === false) services.clinic().devices.dropPhotos();
       return next;
     },
   };

@@ -131,6 +131,8 @@ export function parseLine(p: CompiledProfile, text: string): { ok: true; reading
 export function createDecoder(profile: LineProfile = OMRON_HBP9030): Decoder<LineReading> {
   const compiled = compileProfile(profile);
   const q = new ByteQueue();
+  /** Bare line ends waiting to lead the next line's raw bytes. */
+  const blank: number[] = [];
   return {
     push(chunk) {
       q.append(chunk);
@@ -155,13 +157,19 @@ export function createDecoder(profile: LineProfile = OMRON_HBP9030): Decoder<Lin
         }
         let stop = end + 1;
         if (q.at(end) === 0x0d && stop < q.length && q.at(stop) === 0x0a) stop++;
-        const raw = q.take(stop);
-        if (end === 0) continue;
+        const line = q.take(stop);
+        if (end === 0) {
+          // An empty line, or the LF of a CR LF split across two reads: kept for the next line's raw frame, so the
+          // audit copy is the bytes as sent; only line ends at the very end of the input are left out.
+          if (blank.length < 64) blank.push(...line);
+          continue;
+        }
+        const raw = blank.length ? Uint8Array.from([...blank.splice(0), ...line]) : line;
         if (end > max) {
           out.push(fail('length', `line longer than ${max} bytes`, raw));
           continue;
         }
-        const bytes = raw.subarray(0, end);
+        const bytes = line.subarray(0, end);
         const text = Buffer.from(bytes).toString('utf8');
         if (hasControlChars(text)) {
           out.push(fail('format', 'line contains control or undecodable bytes (wrong baud rate?)', raw));
@@ -172,7 +180,8 @@ export function createDecoder(profile: LineProfile = OMRON_HBP9030): Decoder<Lin
       }
     },
     finish() {
-      return q.length ? [fail('truncated', `${q.length} bytes without a line end`, q.take(q.length))] : [];
+      const lead = blank.splice(0);
+      return q.length ? [fail('truncated', `${q.length} bytes without a line end`, Uint8Array.from([...lead, ...q.take(q.length)]))] : [];
     },
   };
 }

@@ -71,7 +71,7 @@ export function createDecoder(from: Direction): Decoder<OneTouchFrame> {
   let dump: Pending | null = null;
 
   function deviceLine(raw: Uint8Array): DecodeResult<OneTouchFrame>[] {
-    const text = Buffer.from(raw).toString('latin1').replace(/[\r\n]+$/, '');
+    const text = Buffer.from(raw).toString('latin1').replace(/^[\r\n]+|[\r\n]+$/g, '');
     const m = LINE_RE.exec(text);
     if (!m || /[^\x20-\x7e]/.test(text)) return abortDump('format', `not a checksummed meter line: ${JSON.stringify(text.slice(0, 40))}`, raw);
     const body = m[1] ?? '';
@@ -124,11 +124,21 @@ export function createDecoder(from: Direction): Decoder<OneTouchFrame> {
     return [fail(error, `download refused: ${message}`, all)];
   }
 
-  function hostLine(raw: Uint8Array): DecodeResult<OneTouchFrame>[] {
+  /** The DC1 CR wake-up before a command: its bytes go into the command's raw frame, so none is dropped. */
+  let wake: number[] = [];
+  /** Bare line ends from the meter waiting to lead its next line's raw bytes. */
+  const blank: number[] = [];
+
+  function hostLine(line: Uint8Array): DecodeResult<OneTouchFrame>[] {
     const DC1 = String.fromCharCode(0x11);
-    let text = Buffer.from(raw).toString('latin1').replace(/[\r\n]+$/, '');
+    let text = Buffer.from(line).toString('latin1').replace(/[\r\n]+$/, '');
     while (text.startsWith(DC1) || text.startsWith('\r')) text = text.slice(1);
-    if (text === '') return [];
+    if (text === '') {
+      wake.push(...line);
+      return wake.length > MAX_LINE ? [fail('garbage', `${wake.length} wake-up bytes without a command`, Uint8Array.from(wake.splice(0)))] : [];
+    }
+    const raw = Uint8Array.from([...wake, ...line]);
+    wake = [];
     if (/[^\x20-\x7e]/.test(text)) return [fail('format', 'command contains control bytes', raw)];
     const byText = (Object.entries(COMMANDS) as [CommandName, string][]).find(([, t]) => t === text);
     const command: HostCommand = byText ? byText[0] : text === 'DMZ' ? 'erase' : /^DMT\d{2}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}$/.test(text) ? 'setClock' : 'unknown';
@@ -166,16 +176,23 @@ export function createDecoder(from: Direction): Decoder<OneTouchFrame> {
           out.push(...hostLine(line));
           continue;
         }
-        if (content.length === 0) continue;
-        out.push(...deviceLine(line));
+        if (content.length === 0) {
+          // An empty line, or the LF of a CR LF split across two reads: part of the dump's raw frame while one is
+          // open, else it leads the next line's raw bytes; only line ends at the very end of the input are left out.
+          if (dump) dump.raw.push(...line);
+          else if (blank.length < 64) blank.push(...line);
+          continue;
+        }
+        out.push(...deviceLine(blank.length ? Uint8Array.from([...blank.splice(0), ...line]) : line));
       }
     },
     finish() {
       const out: DecodeResult<OneTouchFrame>[] = [];
+      if (q.length === 0) blank.length = 0;
       const pending = dump;
       dump = null;
-      if (q.length > 0 || pending) {
-        const raw = Uint8Array.from([...(pending?.raw ?? []), ...q.take(q.length)]);
+      if (q.length > 0 || pending || wake.length > 0) {
+        const raw = Uint8Array.from([...wake.splice(0), ...(pending?.raw ?? []), ...blank.splice(0), ...q.take(q.length)]);
         out.push(fail('truncated', pending ? `dump ended after ${pending.records.length} of ${pending.expected} records` : `${raw.length} bytes without a line end`, raw));
       }
       return out;

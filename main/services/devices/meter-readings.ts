@@ -38,6 +38,7 @@ function formOf(r: DeviceReading, residentId: string, isFasting: boolean, userId
     flags: r.flags,
     isPatientGlucose,
     isFasting: isPatientGlucose && isFasting,
+    meterMeal: r.meal,
     provenance: {
       source: 'device',
       bindingId: r.bindingId,

@@ -13,6 +13,7 @@ import { FollowupFormInput as FollowupFormSchema } from '../../../shared/api/fol
 import { compareDates } from '../../../shared/domain/dates';
 import { previousFaceToFaceClass, type FollowupClass, type PastVisit, type VisitMode } from '../../../shared/domain/followup-classification';
 import type { EncounterDoc, ResidentDoc } from '../../../shared/schemas/collections';
+import type { DeviceSources } from '../../../shared/schemas/device-source';
 import { completedFollowupIssues } from '../../../shared/schemas/followup';
 import { upgradeForm } from '../../../shared/schemas/form-versions';
 import { EncounterLifecycle } from '../encounters/lifecycle';
@@ -23,6 +24,7 @@ import { validationFailed } from '../residents/residents-service';
 import { decide, evaluation, classify, withGlucose, type Decision, type DecisionContext } from './followup-decision';
 import { latestVersions } from '../../../shared/domain/encounter-versions';
 import { encountersOf, enrolmentOf, loadResident } from './registries-service';
+import { checkDeviceSources, noAcceptedReadings, sourcesOf, type AcceptedLookup } from '../devices/source-check';
 
 const TYPE: Record<Disease, 'htnFollowup' | 't2dmFollowup'> = { htn: 'htnFollowup', t2dm: 't2dmFollowup' };
 const DISEASE_OF: Record<string, Disease> = { htnFollowup: 'htn', t2dmFollowup: 't2dm' };
@@ -40,8 +42,17 @@ interface ReferralForm {
 export class FollowupsService {
   private readonly lifecycle: EncounterLifecycle;
 
-  constructor(private readonly ctx: ClinicContext) {
+  constructor(
+    private readonly ctx: ClinicContext,
+    private readonly accepted: AcceptedLookup = noAcceptedReadings,
+  ) {
     this.lifecycle = new EncounterLifecycle(ctx);
+  }
+
+  /** Device values must come from readings accepted in this session (issue 14 §3); earlier versions' stay. */
+  private checkSources(decision: Decision, prior: readonly (EncounterDoc | null)[]): void {
+    const form = decision.form.form as { deviceSources?: DeviceSources };
+    checkDeviceSources('followup', form, prior.map(sourcesOf), this.accepted, this.ctx.user.id);
   }
 
   private async encounter(id: string, types: readonly string[] = ['htnFollowup', 't2dmFollowup']): Promise<EncounterDoc> {
@@ -110,6 +121,7 @@ export class FollowupsService {
     const existing = id ? await this.encounter(id) : null;
     if (existing) this.assertEditable(existing, residentId, input.disease);
     const { resident, decision, visitDate } = await this.prepare(residentId, input, glucose, existing?.id ?? null);
+    this.checkSources(decision, [existing]);
     const change = { date: visitDate, data: { form: decision.form.form, computed: decision.computed } };
     const savedId = this.ctx.uow.run((tx) =>
       existing
@@ -131,6 +143,7 @@ export class FollowupsService {
     if (existing) this.assertEditable(existing, residentId, input.disease);
     const { resident, decision, visitDate } = await this.prepare(residentId, input, glucose, existing?.id ?? null);
     this.mustComplete(decision);
+    this.checkSources(decision, [existing]);
     const change = { date: visitDate, data: { form: decision.form.form, computed: decision.computed } };
     const audit = { action: 'complete', residentId, detail: this.auditDetail(decision) };
     const rootId = this.ctx.uow.run((tx) => {
@@ -152,6 +165,7 @@ export class FollowupsService {
     if (DISEASE_OF[root.type] !== input.disease) throw validationFailed([{ path: 'followup.disease', message: 'validation.followup.diseaseChanged' }]);
     const { resident, decision, visitDate } = await this.prepare(residentId, input, glucose, root.id);
     this.mustComplete(decision);
+    this.checkSources(decision, (await this.lifecycle.versions(root.id, [root.type])).amendments.concat(root));
     this.ctx.uow.run((tx) => {
       this.lifecycle.amend(
         tx,

@@ -16,14 +16,23 @@ import type { HealthCheckDraft } from '../../../shared/schemas/health-check';
 import { clinicToday, type ClinicContext } from '../clinic-context';
 import { EncounterLifecycle } from '../encounters/lifecycle';
 import { validationFailed } from '../residents/residents-service';
+import { checkDeviceSources, noAcceptedReadings, sourcesOf, type AcceptedLookup } from '../devices/source-check';
 
 const TYPES = ['healthCheck'] as const;
 
 export class HealthChecksService {
   private readonly lifecycle: EncounterLifecycle;
 
-  constructor(private readonly ctx: ClinicContext) {
+  constructor(
+    private readonly ctx: ClinicContext,
+    private readonly accepted: AcceptedLookup = noAcceptedReadings,
+  ) {
     this.lifecycle = new EncounterLifecycle(ctx);
+  }
+
+  /** Device values must come from readings accepted in this session (issue 14 §3); earlier versions' stay. */
+  private checkSources(data: HealthCheckDraft, prior: readonly EncounterDoc[]): void {
+    checkDeviceSources('healthCheck', data, prior.map(sourcesOf), this.accepted, this.ctx.user.id);
   }
 
   private async resident(id: string): Promise<ResidentDoc> {
@@ -112,8 +121,10 @@ export class HealthChecksService {
     const change = { date: data.checkDate, data: { form: data, computed } };
     const audit = { residentId: data.residentId };
     const savedId = this.ctx.uow.run((tx) => {
+      const existing = id ? tx.get('encounters', id) : undefined;
+      this.checkSources(data, existing ? [existing] : []);
       if (id) {
-        this.sameResident(tx.get('encounters', id), data.residentId);
+        this.sameResident(existing, data.residentId);
         return this.lifecycle.saveDraft(tx, id, 'healthCheck', change, { ...audit, action: 'update' }).id;
       }
       return this.lifecycle.create(tx, { id: clientId ?? uuidv7(), type: 'healthCheck', resident, status: 'draft', ...change }, { ...audit, action: 'insert' }).doc.id;
@@ -125,7 +136,9 @@ export class HealthChecksService {
     const resident = await this.resident(data.residentId);
     const { computed } = this.judge(data, resident, 'complete', confirmWarnings);
     this.ctx.uow.run((tx) => {
-      this.sameResident(tx.get('encounters', id), data.residentId);
+      const existing = tx.get('encounters', id);
+      this.checkSources(data, existing ? [existing] : []);
+      this.sameResident(existing, data.residentId);
       this.lifecycle.complete(tx, id, 'healthCheck', { date: data.checkDate, data: { form: data, computed } }, { action: 'complete', residentId: data.residentId });
     });
     return this.view(id);
@@ -133,11 +146,12 @@ export class HealthChecksService {
 
   /** `basedOn`: the shown version the user corrected; a newer amendment saved meanwhile makes this a CONFLICT. */
   async amend(id: string, data: HealthCheckDraft, reason: string, confirmWarnings: boolean, basedOn?: string, clientId?: string): Promise<HealthCheckView> {
-    const { root } = await this.lifecycle.versions(id, TYPES);
+    const { root, amendments } = await this.lifecycle.versions(id, TYPES);
     if (root.status !== 'completed') throw validationFailed([{ path: 'id', message: 'validation.amendDraft' }]);
     if (root.residentId !== data.residentId) throw validationFailed([{ path: 'residentId', message: 'validation.residentChanged' }]);
     const resident = await this.resident(data.residentId);
     const { computed } = this.judge(data, resident, 'complete', confirmWarnings);
+    this.checkSources(data, [root, ...amendments]);
     this.ctx.uow.run((tx) =>
       this.lifecycle.amend(
         tx,

@@ -268,5 +268,7 @@ function titleOf(e: EncounterDoc): string {
   if (bp) parts.push(`${bp.sbp}/${bp.dbp} mmHg`);
   if (typeof form['fastingGlucose'] === 'number') parts.push(`${form['fastingGlucose']} mmol/L`);
   if (typeof computed['bmi'] === 'number') parts.push(`BMI ${computed['bmi']}`);
+  // A stored card photo is encrypted WLT, never shown as an image (device-reading.ts CardPhotoForm).
+  if (form['kind'] === 'cardPhoto' && typeof form['length'] === 'number') parts.push(`WLT ${form['length']} B`);
   return parts.join(' · ');
 }

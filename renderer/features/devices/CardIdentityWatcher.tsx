@@ -32,7 +32,7 @@ export function CardIdentityWatcher() {
         const now = Date.now();
         if (last.current && last.current.idNumber === idNumber && now - last.current.at < SAME_CARD_MS) return;
         last.current = { idNumber, at: now };
-        const open = () => openIdentity(read.identity).catch((e: unknown) => void message.error(errorText(e)));
+        const open = () => openIdentity(read.identity, read.photo).catch((e: unknown) => void message.error(errorText(e)));
         if (isIdle(window.location.hash)) {
           void open();
           return;

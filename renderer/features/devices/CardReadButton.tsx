@@ -19,7 +19,7 @@ export function CardReadButton() {
     setWaitingForCard(true);
     const off = subscribe('device.identity', (read) => {
       setIsWaiting(false);
-      openIdentity(read.identity).catch((e: unknown) => void message.error(errorText(e)));
+      openIdentity(read.identity, read.photo).catch((e: unknown) => void message.error(errorText(e)));
     });
     return () => {
       off();

@@ -7,21 +7,21 @@ import { api } from '../../api-client';
 import { errorText } from '../../app/api-errors';
 import { ResidentPicker } from '../followups/ResidentPicker';
 import { measurementText } from './measurement-text';
-
-/** A patient row that may be marked fasting: control solution, HI/LO and flagged rows never count as glucose. */
-const isPatientRow = (r: DeviceReading) => r.measurement.kind === 'glucose' && r.measurement.mgdl !== null && !r.measurement.isFlagged;
+import { isFastingByMeter, isPatientRow } from '../../../shared/domain/meter-rows';
 
 /**
  * 血糖仪下载: the rows of a glucometer's memory waiting on the 设备 screen. The doctor ticks the rows that are this
- * resident's, marks the fasting ones (only those count for screening), picks the resident and saves; rows stored
- * by an earlier download are counted as duplicates, not stored again.
+ * resident's, marks the fasting ones (only those count for screening; rows the meter flagged before-meal or fasting
+ * start ticked), picks the resident and saves; rows stored by an earlier download are counted as duplicates.
  */
 export function MeterRowsPanel(props: { rows: DeviceReading[]; onSaved: (ids: string[]) => void }) {
   const { t } = useTranslation();
   const { message } = AntApp.useApp();
   const [resident, setResident] = useState<ResidentSummary | null>(null);
   const [unticked, setUnticked] = useState<Set<string>>(new Set());
-  const [fasting, setFasting] = useState<Set<string>>(new Set());
+  /** The doctor's own 空腹 choices; a row without one follows the meter's meal flag. */
+  const [fastingChoice, setFastingChoice] = useState<ReadonlyMap<string, boolean>>(new Map());
+  const isFasting = (r: DeviceReading) => isPatientRow(r) && (fastingChoice.get(r.id) ?? isFastingByMeter(r));
   const [busy, setBusy] = useState(false);
   const chosen = props.rows.filter((r) => !unticked.has(r.id)).map((r) => r.id);
 
@@ -36,7 +36,7 @@ export function MeterRowsPanel(props: { rows: DeviceReading[]; onSaved: (ids: st
     if (!resident || chosen.length === 0) return;
     setBusy(true);
     try {
-      const r = await api.devices.saveMeterRows({ residentId: resident.id, readingIds: chosen, fastingIds: chosen.filter((id) => fasting.has(id)) });
+      const r = await api.devices.saveMeterRows({ residentId: resident.id, readingIds: chosen, fastingIds: props.rows.filter((r) => chosen.includes(r.id) && isFasting(r)).map((r) => r.id) });
       void message.success(t('devices.meter.saved', { saved: r.saved, duplicates: r.duplicates, name: resident.name }));
       props.onSaved(chosen);
     } catch (e) {
@@ -63,6 +63,7 @@ export function MeterRowsPanel(props: { rows: DeviceReading[]; onSaved: (ids: st
             render: (_v, r) => (
               <span>
                 {measurementText(t, r.measurement)}
+                {r.meal === 'before' || r.meal === 'after' || r.meal === 'fasting' ? <Tag style={{ marginLeft: 8 }}>{t(`devices.meter.meal.${r.meal}`)}</Tag> : null}
                 {r.flags.map((f) => (
                   <Tag key={f} color="warning" style={{ marginLeft: 8 }}>
                     {t(`devices.meter.flag.${f}`, { defaultValue: f })}
@@ -76,7 +77,7 @@ export function MeterRowsPanel(props: { rows: DeviceReading[]; onSaved: (ids: st
           {
             title: t('devices.meter.fasting'),
             render: (_v, r) => (
-              <Checkbox aria-label={t('devices.meter.fasting')} disabled={!isPatientRow(r)} checked={fasting.has(r.id)} onChange={(e) => setFasting((s) => toggle(s, r.id, e.target.checked))} />
+              <Checkbox aria-label={t('devices.meter.fasting')} disabled={!isPatientRow(r)} checked={isFasting(r)} onChange={(e) => setFastingChoice((m) => new Map(m).set(r.id, e.target.checked))} />
             ),
           },
         ]}

@@ -83,6 +83,7 @@ export const messages = {
       save: '保存 {{count}} 条读数',
       saved: '已为{{name}}保存 {{saved}} 条，{{duplicates}} 条以前已保存',
       flag: { control: '质控液', ketone: '酮体', high: '过高（HI）', low: '过低（LO）', parityError: '传输错误', outOfRange: '超出量程' },
+      meal: { before: '血糖仪标记：餐前', after: '血糖仪标记：餐后', fasting: '血糖仪标记：空腹' },
     },
     scan: {
       title: '电子健康卡',
@@ -175,6 +176,7 @@ export const messages = {
       save: 'Save {{count}} readings',
       saved: 'Saved {{saved}} for {{name}}; {{duplicates}} were saved before',
       flag: { control: 'control solution', ketone: 'ketone', high: 'HI', low: 'LO', parityError: 'transfer error', outOfRange: 'out of range' },
+      meal: { before: 'meter: before meal', after: 'meter: after meal', fasting: 'meter: fasting' },
     },
     scan: {
       title: 'E-health card',

@@ -9,7 +9,7 @@ import { type Resident, residentInputFor } from '../../../shared/schemas/residen
 import { zodIssuesToFields } from '../../../shared/api/fields';
 import { api, ApiError } from '../../api-client';
 import { errorText } from '../../app/api-errors';
-import { takeCardPrefill } from '../devices/card-identity';
+import { takeCardPhoto, takeCardPrefill } from '../devices/card-identity';
 import { DuplicateDialog, type DuplicateInfo } from './DuplicateDialog';
 import { placeIssues } from './place-issues';
 import { formPathOf, fromResident, type ResidentFormValues, toResidentInput } from './resident-form-values';
@@ -79,6 +79,8 @@ export function ResidentForm(props: {
         ? await api.residents.update({ id: editing.id, input: checked.data })
         : await api.residents.create({ input: checked.data, clientId: clientId.current });
       void message.success(t(editing ? 'residents.form.updated' : 'residents.form.created', { recordNo: saved.resident.recordNo }));
+      const photoId = editing ? null : takeCardPhoto(saved.resident.idNumber ?? '');
+      if (photoId) await api.devices.storeCardPhoto({ residentId: saved.resident.id, photoId }).catch((e: unknown) => void message.error(errorText(e)));
       props.onSaved(saved);
     } catch (e) {
       if (e instanceof ApiError && e.code === 'DUPLICATE_RESIDENT') {

@@ -1,4 +1,4 @@
-import { Alert, App as AntApp, Button, Form, Input, InputNumber } from 'antd';
+import { Alert, App as AntApp, Button, Form, Input, InputNumber, Switch } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ClinicSettings } from '../../../shared/api/settings';
@@ -8,6 +8,7 @@ import { applyFieldErrors, errorText } from '../../app/api-errors';
 interface Values {
   clinicName: string;
   idleLockMinutes: number;
+  isCardPhotoStored: boolean;
 }
 
 export function ClinicSettingsForm(props: { settings: ClinicSettings; canEdit: boolean; onSaved: (s: ClinicSettings) => void }) {
@@ -19,7 +20,7 @@ export function ClinicSettingsForm(props: { settings: ClinicSettings; canEdit: b
   const save = async (v: Values) => {
     setBusy(true);
     try {
-      props.onSaved(await api.settings.update({ clinicName: v.clinicName.trim(), idleLockMinutes: v.idleLockMinutes }));
+      props.onSaved(await api.settings.update({ clinicName: v.clinicName.trim(), idleLockMinutes: v.idleLockMinutes, isCardPhotoStored: v.isCardPhotoStored }));
       void message.success(t('common.saved'));
     } catch (e) {
       void message.error(errorText(e));
@@ -35,7 +36,7 @@ export function ClinicSettingsForm(props: { settings: ClinicSettings; canEdit: b
       layout="vertical"
       requiredMark={false}
       className="settings-form"
-      initialValues={{ clinicName: props.settings.clinicName, idleLockMinutes: props.settings.idleLockMinutes }}
+      initialValues={{ clinicName: props.settings.clinicName, idleLockMinutes: props.settings.idleLockMinutes, isCardPhotoStored: props.settings.isCardPhotoStored }}
       onFinish={(v) => void save(v)}
       disabled={!props.canEdit || busy}
     >
@@ -60,6 +61,9 @@ export function ClinicSettingsForm(props: { settings: ClinicSettings; canEdit: b
         rules={[{ required: true, type: 'integer', min: 1, max: 240, message: t('form.idleLockRange') }]}
       >
         <InputNumber min={1} max={240} precision={0} />
+      </Form.Item>
+      <Form.Item name="isCardPhotoStored" label={t('settings.cardPhoto')} extra={t('settings.cardPhotoHelp')} valuePropName="checked">
+        <Switch aria-label={t('settings.cardPhoto')} />
       </Form.Item>
       <Form.Item label={t('settings.timeZone')} htmlFor="settings-time-zone">
         <Input id="settings-time-zone" value={t(`settings.zoneName.${props.settings.timeZone}`, { defaultValue: props.settings.timeZone })} readOnly disabled />

@@ -49,6 +49,8 @@ describe('glucometer rows stored for a resident', () => {
     const rows = await harness.ok<DeviceReading[]>('devices.readings');
     const byValue = (mgdl: number) => rows.find((r) => r.measurement.kind === 'glucose' && r.measurement.mgdl === mgdl)!;
     expect(byValue(110).flags).toEqual(['control']);
+    // The meter's meal flag reaches the reading (OneTouch B/A); it only pre-ticks 空腹 on the 设备 screen.
+    expect([byValue(140).meal, byValue(188).meal, byValue(110).meal]).toEqual(['before', 'after', 'none']);
 
     const first = await harness.ok('devices.saveMeterRows', { residentId, readingIds: rows.map((r) => r.id), fastingIds: [byValue(140).id, byValue(110).id] });
     expect(first).toEqual({ saved: 3, duplicates: 0 });

@@ -101,6 +101,7 @@ const INPUTS: Record<string, (p: Place) => unknown> = {
   'devices.findByCode': (p) => ({ code: p.code }),
   'devices.saveCode': (p) => ({ residentId: p.resident2, code: `NEWCODE-${p.village}` }),
   'devices.saveMeterRows': (p) => ({ residentId: p.resident, readingIds: ['no-such-reading'] }),
+  'devices.storeCardPhoto': (p) => ({ residentId: p.resident, photoId: 'no-such-photo' }),
   'syncReview.settleConflict': (p) => ({ id: p.review, choices: [{ path: 'phone', choose: 'kept' }] }),
   'syncReview.settleDuplicate': (p) => ({ id: p.review, decision: 'dismiss', reason: '不是同一人' }),
 };
