@@ -123,7 +123,9 @@ async function main(): Promise<void> {
       const at = performance.now();
       for (const row of args[2]) {
         const i = index.get(row.newDocumentState['id'] as ResidentDetail['resident']['id']);
-        if (i !== undefined && row.newDocumentState['employer'] === `基准${tag}-${i}` && !onPlatformAt.has(i)) onPlatformAt.set(i, at);
+        // The stored resident keeps the 个人基本信息表 fields, the employer among them, in `data`.
+        const employer = (row.newDocumentState['data'] as { employer?: unknown } | undefined)?.employer;
+        if (i !== undefined && employer === `基准${tag}-${i}` && !onPlatformAt.has(i)) onPlatformAt.set(i, at);
       }
       return conflicts;
     };
