@@ -40,10 +40,10 @@ async function ok<T>(call: Promise<ApiResult<unknown>>, what: string): Promise<T
   return r.value as T;
 }
 
-async function worker(dataDir: string, password: string): Promise<{ rt: RuntimeClient; call: <T>(m: string, i?: unknown) => Promise<T> }> {
+async function worker(dataDir: string, username: string, password: string): Promise<{ rt: RuntimeClient; call: <T>(m: string, i?: unknown) => Promise<T> }> {
   const rt = await startRuntimeWorker({ dataDir, shell: 'headless', quiet: true }, { logger: quiet });
   const call = <T>(m: string, i: unknown = {}) => ok<T>(rt.dispatch(m, i, CTX), m);
-  await call('session.signIn', { username: arg('data-dir') && password !== PASSWORD ? (arg('user') ?? 'admin') : 'admin', password });
+  await call('session.signIn', { username, password });
   return { rt, call };
 }
 
@@ -122,8 +122,9 @@ async function main(): Promise<void> {
     await http.close();
 
     log('100 changed documents end to end: two devices in worker threads, replicating live…');
-    const a = await worker(sourceDir, arg('data-dir') ? (process.env['CUNYI_PASSWORD'] ?? '') : PASSWORD);
-    const b = await worker(emptyDir, PASSWORD);
+    // The source signs in as openBenchClinic did: --user and CUNYI_PASSWORD for an existing clinic.
+    const a = arg('data-dir') ? await worker(sourceDir, arg('user') ?? 'admin', process.env['CUNYI_PASSWORD'] ?? '') : await worker(sourceDir, 'admin', PASSWORD);
+    const b = await worker(emptyDir, 'admin', PASSWORD);
     const tag = Date.now().toString().slice(-6);
     const details = await Promise.all(sampleIds.map((id) => a.call<ResidentDetail>('residents.get', { id })));
     const index = new Map(details.map((d, i) => [d.resident.id, i]));
