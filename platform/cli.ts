@@ -22,8 +22,15 @@ const USAGE = `Cunyi county platform
   platform [serve] --data-dir D [--port P] [--host H] [--cert F --key F]
         serves the sync API over HTTPS (PGlite in D, or PostgreSQL with DATABASE_URL); a self-signed certificate
         is made on first start and its SHA-256 fingerprint printed
-  platform clinic add --data-dir D --code C --name N --villages CODE=NAME[,CODE=NAME…]
-        registers (or updates) a clinic and prints a one-time enrolment code for one device
+  platform clinic add --data-dir D --code C --name N --villages CODE=NAME[,CODE=NAME…] [--device-villages V[,V…]]
+        registers (or updates) a clinic and prints a one-time enrolment code for one device; with
+        --device-villages that device holds only those of the clinic's villages (a village doctor's device)
+  platform clinic code --data-dir D --clinic C [--villages V[,V…]]
+        one more one-time enrolment code for a registered clinic, optionally for some of its villages only
+  platform resident move --data-dir D --id R --village V [--clinic C]
+        re-homes a resident and every document about them to village V (and the clinic that serves it, or C);
+        the old village's devices purge them after uploading their edits; audited in the moves table
+  platform parked --data-dir D           edits parked for review (from devices that lost the resident to a move)
   platform device revoke --data-dir D --device ID
   platform status --data-dir D          each clinic's and device's last contact and pending counts (JSON)
   platform operator add --data-dir D --user U [--name N]
@@ -65,6 +72,13 @@ function parseVillages(text: string): Clinic['villages'] {
     if (!isVillageCode(code.trim())) throw new Usage(`not a 12-digit village code: ${code}`);
     return { code: code.trim(), name: name.join('=').trim() || code.trim() };
   });
+}
+
+function villageList(text: string): string[] {
+  const codes = text.split(',').map((c) => c.trim()).filter(Boolean);
+  const bad = codes.find((c) => !isVillageCode(c));
+  if (bad !== undefined || codes.length === 0) throw new Usage(`not a list of 12-digit village codes: ${text}`);
+  return codes;
 }
 
 function runningServer(dataDir: string): { url: string; fingerprint: string } | null {
@@ -151,10 +165,46 @@ export async function main(argv: string[]): Promise<number> {
       const dataDir = resolve(need(f, 'data-dir'));
       const clinic = { code: need(f, 'code'), name: need(f, 'name'), villages: parseVillages(need(f, 'villages')) };
       if (!/^\d{9}(\d{3})?$/.test(clinic.code)) throw new Usage('--code expects a 9-digit township or 12-digit village code');
+      const deviceVillages = f.has('device-villages') ? villageList(need(f, 'device-villages')) : undefined;
       const server = runningServer(dataDir);
-      const r = server ? ((await adminCall(dataDir, server, 'POST', '/admin/clinics', clinic)) as { enrolmentCode: string }) : await offline(dataDir, (s) => s.addClinic(clinic));
-      console.log(`clinic ${clinic.code} ${clinic.name}: one-time enrolment code (give it to one device):`);
+      const r = server
+        ? ((await adminCall(dataDir, server, 'POST', '/admin/clinics', { ...clinic, ...(deviceVillages ? { deviceVillages } : {}) })) as { enrolmentCode: string })
+        : await offline(dataDir, (s) => s.addClinic(clinic, deviceVillages));
+      console.log(`clinic ${clinic.code} ${clinic.name}: one-time enrolment code (give it to one device${deviceVillages ? ` of villages ${deviceVillages.join(', ')}` : ''}):`);
       console.log(r.enrolmentCode);
+      return 0;
+    }
+    if (a === 'clinic' && b === 'code') {
+      const f = flags(rest);
+      const dataDir = resolve(need(f, 'data-dir'));
+      const clinic = need(f, 'clinic');
+      if (!/^\d{9}(\d{3})?$/.test(clinic)) throw new Usage('--clinic expects a 9-digit township or 12-digit village code');
+      const villages = f.has('villages') ? villageList(need(f, 'villages')) : undefined;
+      const server = runningServer(dataDir);
+      const r = server
+        ? ((await adminCall(dataDir, server, 'POST', '/admin/codes', { clinic, ...(villages ? { villages } : {}) })) as { enrolmentCode: string })
+        : await offline(dataDir, (s) => s.issueCode(clinic, villages));
+      console.log(`clinic ${clinic}: one-time enrolment code for one device of ${villages ? `villages ${villages.join(', ')}` : 'all its villages'}:`);
+      console.log(r.enrolmentCode);
+      return 0;
+    }
+    if (a === 'resident' && b === 'move') {
+      const f = flags(rest);
+      const dataDir = resolve(need(f, 'data-dir'));
+      const move = { residentId: need(f, 'id'), villageCode: need(f, 'village'), clinicCode: f.get('clinic'), requestedBy: `operator (${userInfo().username})` };
+      if (!isVillageCode(move.villageCode)) throw new Usage('--village expects a 12-digit village code');
+      if (move.clinicCode !== undefined && !/^\d{9}(\d{3})?$/.test(move.clinicCode)) throw new Usage('--clinic expects a 9-digit township or 12-digit village code');
+      const server = runningServer(dataDir);
+      const r = server ? await adminCall(dataDir, server, 'POST', '/admin/moves', move) : await offline(dataDir, (s) => s.moveResident(move));
+      console.log(JSON.stringify(r));
+      return 0;
+    }
+    if (a === 'parked') {
+      const f = flags([b, ...rest].filter((x): x is string => x !== undefined));
+      const dataDir = resolve(need(f, 'data-dir'));
+      const server = runningServer(dataDir);
+      const r = server ? await adminCall(dataDir, server, 'GET', '/admin/parked') : { parked: await offline(dataDir, (s) => s.parkedEdits()) };
+      console.log(JSON.stringify(r, null, 2));
       return 0;
     }
     if (a === 'device' && b === 'revoke') {

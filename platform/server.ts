@@ -43,6 +43,15 @@ const ClinicBody = z.object({
   code: z.string().regex(/^\d{9}(\d{3})?$/),
   name: z.string().min(1).max(100),
   villages: z.array(z.object({ code: z.string().regex(/^\d{12}$/), name: z.string().max(100) })).max(500),
+  /** The villages the device that enrols with this code may hold (default: all of the clinic's). */
+  deviceVillages: z.array(z.string().regex(/^\d{12}$/)).min(1).max(500).optional(),
+});
+const CodeBody = z.object({ clinic: z.string().regex(/^\d{9}(\d{3})?$/), villages: z.array(z.string().regex(/^\d{12}$/)).min(1).max(500).optional() });
+const MoveBody = z.object({
+  residentId: z.string().min(1).max(64),
+  villageCode: z.string().regex(/^\d{12}$/),
+  clinicCode: z.string().regex(/^\d{9}(\d{3})?$/).optional(),
+  requestedBy: z.string().min(1).max(100).optional(),
 });
 
 function refuse(reply: FastifyReply, status: number, error: string, message: string, details?: Record<string, unknown>): FastifyReply {
@@ -79,7 +88,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       // Telling the pushing device would make it pull its own documents back at once, which delays its next save
       // and every other device's pull (bench/sync.ts, 100 changes end to end); other devices' pushes notify anyway.
       if (s.device.id === n.fromDeviceId) continue;
-      const villages = new Set(s.device.clinic.villages.map((v) => v.code));
+      const villages = new Set(s.device.villages.map((v) => v.code));
       const concerns =
         store.rules[n.collection]?.scope === 'none' || n.clinicCodes.includes(s.device.clinic.code) || n.villageCodes.some((v) => villages.has(v));
       if (concerns) s.res.write(`event: change\ndata: ${JSON.stringify({ collection: n.collection })}\n\n`);
@@ -157,7 +166,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.post(`${API_PREFIX}/enrol`, async (req) => {
     const input = parse(EnrolRequest, req.body, 'The enrolment request');
     const r = await store.enrol({ code: input.code, deviceId: input.deviceId, blocks: input.blocks });
-    return { clinicCode: r.clinic.code, clinicName: r.clinic.name, villages: r.clinic.villages, deviceId: input.deviceId, credential: r.credential, blocks: r.blocks };
+    return { clinicCode: r.clinic.code, clinicName: r.clinic.name, villages: r.villages, deviceId: input.deviceId, credential: r.credential, blocks: r.blocks };
   });
 
   app.get(`${API_PREFIX}/:collection/pull`, async (req, reply) => {
@@ -166,7 +175,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     const q = parse(PullQuery, req.query, 'The pull query');
     const page = await store.pull(d, collection, q.seq, q.limit);
     // Stored bodies are already canonical JSON: join them rather than parse and re-encode 1,000 documents.
-    return reply.type('application/json').send(`{"documents":[${page.bodies.join(',')}],"checkpoint":{"seq":${page.seq}}}`);
+    const departed = page.departed.length > 0 ? `,"departed":${JSON.stringify(page.departed)}` : '';
+    return reply.type('application/json').send(`{"documents":[${page.bodies.join(',')}],"checkpoint":{"seq":${page.seq}}${departed}}`);
   });
 
   app.get(`${API_PREFIX}/:collection/remaining`, async (req) => {
@@ -186,6 +196,12 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       if (row.assumedMasterState) row.assumedMasterState = parse(docSchema, row.assumedMasterState, `Row ${i} (assumedMasterState)`);
     }
     return store.push(d, collection, rows);
+  });
+
+  // A device asks which of its edits were parked for review (they were uploaded, not applied): it says so to its user.
+  app.get(`${API_PREFIX}/parked`, async (req) => {
+    const d = await device(req);
+    return { parked: (await store.parkedEdits(d.id)).map(({ document: _body, ...rest }) => rest) };
   });
 
   app.post(`${API_PREFIX}/record-blocks`, async (req) => {
@@ -225,7 +241,24 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.post(`${API_PREFIX}/admin/clinics`, async (req) => {
     admin(req);
     const c = parse(ClinicBody, req.body, 'The clinic');
-    return store.addClinic(c);
+    return store.addClinic({ code: c.code, name: c.name, villages: c.villages }, c.deviceVillages);
+  });
+
+  app.post(`${API_PREFIX}/admin/codes`, async (req) => {
+    admin(req);
+    const c = parse(CodeBody, req.body, 'The enrolment code request');
+    return store.issueCode(c.clinic, c.villages);
+  });
+
+  app.post(`${API_PREFIX}/admin/moves`, async (req) => {
+    admin(req);
+    const m = parse(MoveBody, req.body, 'The move');
+    return store.moveResident({ residentId: m.residentId, villageCode: m.villageCode, clinicCode: m.clinicCode, requestedBy: m.requestedBy ?? 'operator (server)' });
+  });
+
+  app.get(`${API_PREFIX}/admin/parked`, async (req) => {
+    admin(req);
+    return { parked: await store.parkedEdits() };
   });
 
   await registerCounty(app, { store, adminToken: opts.adminToken, ...(opts.now ? { now: opts.now } : {}) });

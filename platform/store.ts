@@ -7,7 +7,8 @@ import { compareDumpKeys, dumpLine } from '../shared/sync/export-format';
 import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { conflictingBlock, FIRST_DEVICE_BLOCK, isValidBlock, MAX_SERIAL, type SerialBlock } from '../shared/domain/record-number';
-import { canonicalJson, type PlatformStatus, type PushRow, type WireDocument } from '../shared/sync/protocol';
+import { canonicalJson, type ParkedEdit, type PlatformStatus, type PushRow, type WireDocument } from '../shared/sync/protocol';
+import { rehome, type CollectionDoc, type ScopedDoc, type SyncCollection } from '../shared/sync/moves';
 import type { Queryable, Sql } from './db';
 
 export type Scope = 'village' | 'clinic' | 'none';
@@ -37,14 +38,30 @@ export interface Clinic {
 export interface Device {
   id: string;
   clinic: Clinic;
+  /**
+   * The villages this device may hold: its clinic's, or the few its enrolment code named (a village doctor's device
+   * holds only their villages, issue 13 item 2). Pulls, pushes and change notices are scoped by these.
+   */
+  villages: Clinic['villages'];
+}
+
+/** What a resident move did (`platform resident move`). */
+export interface MoveResult {
+  residentId: string;
+  fromVillage: string;
+  toVillage: string;
+  fromClinic: string;
+  toClinic: string;
+  /** Documents re-homed (the resident and every encounter and contract about them); 0 when already there. */
+  documents: number;
 }
 
 export interface ChangeNotice {
   collection: string;
   clinicCodes: string[];
   villageCodes: string[];
-  /** The device whose push made the change: it holds the documents already and is not told. */
-  fromDeviceId: string;
+  /** The device whose push made the change: it holds the documents already and is not told (absent: an operator's move). */
+  fromDeviceId?: string;
 }
 
 /** Blocks granted after the set-up block: 5,000 serials, clinic-wide (record-number.ts explains why clinic-wide). */
@@ -53,6 +70,32 @@ export const GRANTED_BLOCK_SIZE = 5_000;
 export interface PullPage {
   bodies: string[];
   seq: number;
+  /** Residents pulled before by this device who have moved out of its villages (residents collection only). */
+  departed: string[];
+}
+
+const RESIDENTS = 'residents';
+/** Collections whose documents about a resident move with them (households stay: moves.ts `rehome`). */
+const MOVING_COLLECTIONS = ['encounters', 'contracts'];
+
+/** The resident a village-scoped document is about: its own id for a resident, else its `residentId`. */
+function ownerOf(collection: string, doc: WireDocument): string | null {
+  const owner = collection === RESIDENTS ? doc['id'] : doc['residentId'];
+  return typeof owner === 'string' && owner !== '' ? owner : null;
+}
+
+/** Refuses device villages that are not the clinic's. */
+function villagesProblem(clinic: Clinic, villages: readonly string[]): void {
+  if (villages.length === 0) throw new PlatformError('BAD_REQUEST', 'Name at least one village for the device, or none at all for the whole clinic.');
+  const foreign = villages.filter((v) => !clinic.villages.some((c) => c.code === v));
+  if (foreign.length > 0) throw new PlatformError('BAD_REQUEST', `Not villages of clinic ${clinic.code}: ${foreign.join(', ')}.`);
+}
+
+/** A device's villages: the clinic's, narrowed to the ones its enrolment code named (stored as JSON, or NULL). */
+function deviceScope(clinic: Clinic, stored: string | null): Clinic['villages'] {
+  if (stored === null) return clinic.villages;
+  const named = new Set(JSON.parse(stored) as string[]);
+  return clinic.villages.filter((v) => named.has(v.code));
 }
 
 const hash = (s: string): string => createHash('sha256').update(s).digest('hex');
@@ -83,8 +126,13 @@ export class PlatformStore {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async addClinic(clinic: Clinic): Promise<{ enrolmentCode: string; created: boolean }> {
+  /**
+   * Registers or updates a clinic and issues a one-time enrolment code; with `deviceVillages` the device that enrols
+   * with it holds only those villages (they must be the clinic's).
+   */
+  async addClinic(clinic: Clinic, deviceVillages?: readonly string[]): Promise<{ enrolmentCode: string; created: boolean }> {
     const code = randomBytes(12).toString('base64url');
+    if (deviceVillages) villagesProblem(clinic, deviceVillages);
     return this.sql.transaction(async (tx) => {
       const existing = await tx.query('SELECT code FROM clinics WHERE code = $1', [clinic.code]);
       if (existing.length === 0) {
@@ -92,9 +140,29 @@ export class PlatformStore {
       } else {
         await tx.query('UPDATE clinics SET name = $2, villages = $3 WHERE code = $1', [clinic.code, clinic.name, JSON.stringify(clinic.villages)]);
       }
-      await tx.query('INSERT INTO enrolment_codes (code_hash, clinic_code, created_at) VALUES ($1, $2, $3)', [hash(code), clinic.code, this.now()]);
+      await tx.query('INSERT INTO enrolment_codes (code_hash, clinic_code, created_at, villages) VALUES ($1, $2, $3, $4)', [
+        hash(code),
+        clinic.code,
+        this.now(),
+        deviceVillages ? JSON.stringify([...deviceVillages]) : null,
+      ]);
       return { enrolmentCode: code, created: existing.length === 0 };
     });
+  }
+
+  /** Issues one more enrolment code for a registered clinic, optionally for some of its villages only. */
+  async issueCode(clinicCode: string, deviceVillages?: readonly string[]): Promise<{ enrolmentCode: string; villages: string[] | null }> {
+    const clinic = await this.clinic(clinicCode);
+    if (!clinic) throw new PlatformError('NOT_FOUND', `No clinic ${clinicCode} is registered.`);
+    if (deviceVillages) villagesProblem(clinic, deviceVillages);
+    const code = randomBytes(12).toString('base64url');
+    await this.sql.query('INSERT INTO enrolment_codes (code_hash, clinic_code, created_at, villages) VALUES ($1, $2, $3, $4)', [
+      hash(code),
+      clinicCode,
+      this.now(),
+      deviceVillages ? JSON.stringify([...deviceVillages]) : null,
+    ]);
+    return { enrolmentCode: code, villages: deviceVillages ? [...deviceVillages] : null };
   }
 
   async clinic(code: string, q: Queryable = this.sql): Promise<Clinic | null> {
@@ -107,17 +175,26 @@ export class PlatformStore {
    * Trades a one-time enrolment code for a device credential. The device's existing blocks are recorded (the clinic's
    * first device owns the set-up block), then one more block is granted, so every enrolled device can issue numbers.
    */
-  async enrol(input: { code: string; deviceId: string; blocks: SerialBlock[] }): Promise<{ clinic: Clinic; credential: string; blocks: SerialBlock[] }> {
+  async enrol(input: { code: string; deviceId: string; blocks: SerialBlock[] }): Promise<{ clinic: Clinic; villages: Clinic['villages']; credential: string; blocks: SerialBlock[] }> {
     const credential = randomBytes(32).toString('base64url');
     return this.sql.transaction(async (tx) => {
-      const rows = await tx.query<{ clinic_code: string; used_at: string | null }>('SELECT clinic_code, used_at FROM enrolment_codes WHERE code_hash = $1 FOR UPDATE', [hash(input.code)]);
+      const rows = await tx.query<{ clinic_code: string; used_at: string | null; villages: string | null }>(
+        'SELECT clinic_code, used_at, villages FROM enrolment_codes WHERE code_hash = $1 FOR UPDATE',
+        [hash(input.code)],
+      );
       const row = rows[0];
       if (!row || row.used_at !== null) throw new PlatformError('ENROLMENT_CODE_INVALID', 'This enrolment code is unknown or has already been used.');
       const clinic = (await this.clinic(row.clinic_code, tx))!;
       const taken = await tx.query('SELECT id FROM devices WHERE id = $1', [input.deviceId]);
       if (taken.length > 0) throw new PlatformError('BAD_REQUEST', 'This device is already enrolled; ask the operator to revoke it first.');
       await tx.query('UPDATE enrolment_codes SET used_at = $2, used_by = $3 WHERE code_hash = $1', [hash(input.code), this.now(), input.deviceId]);
-      await tx.query('INSERT INTO devices (id, clinic_code, credential_hash, enrolled_at) VALUES ($1, $2, $3, $4)', [input.deviceId, clinic.code, hash(credential), this.now()]);
+      await tx.query('INSERT INTO devices (id, clinic_code, credential_hash, enrolled_at, villages) VALUES ($1, $2, $3, $4, $5)', [
+        input.deviceId,
+        clinic.code,
+        hash(credential),
+        this.now(),
+        row.villages,
+      ]);
       const granted = await this.blocksOf(tx, clinic.code);
       const own: SerialBlock[] = [];
       for (const b of input.blocks) {
@@ -130,7 +207,7 @@ export class PlatformStore {
         own.push(b);
       }
       const fresh = await this.grantBlockIn(tx, clinic.code, input.deviceId, granted);
-      return { clinic, credential, blocks: [...own, fresh] };
+      return { clinic, villages: deviceScope(clinic, row.villages), credential, blocks: [...own, fresh] };
     });
   }
 
@@ -172,14 +249,15 @@ export class PlatformStore {
 
   /** Checks a bearer credential on every request; a revoked device is refused at once. */
   async authenticate(credential: string): Promise<Device> {
-    const rows = await this.sql.query<{ id: string; clinic_code: string; revoked_at: string | null }>(
-      'UPDATE devices SET last_contact_at = $2 WHERE credential_hash = $1 RETURNING id, clinic_code, revoked_at',
+    const rows = await this.sql.query<{ id: string; clinic_code: string; revoked_at: string | null; villages: string | null }>(
+      'UPDATE devices SET last_contact_at = $2 WHERE credential_hash = $1 RETURNING id, clinic_code, revoked_at, villages',
       [hash(credential), this.now()],
     );
     const row = rows[0];
     if (!row) throw new PlatformError('UNAUTHORIZED', 'Unknown device credential: enrol this device with the platform.');
     if (row.revoked_at !== null) throw new PlatformError('REVOKED', 'This device has been revoked by the platform operator.');
-    return { id: row.id, clinic: (await this.clinic(row.clinic_code))! };
+    const clinic = (await this.clinic(row.clinic_code))!;
+    return { id: row.id, clinic, villages: deviceScope(clinic, row.villages) };
   }
 
   async revokeDevice(deviceId: string): Promise<void> {
@@ -196,7 +274,7 @@ export class PlatformStore {
 
   async pull(device: Device, collection: string, afterSeq: number, limit: number): Promise<PullPage> {
     const rule = this.rule(collection);
-    const villages = device.clinic.villages.map((v) => v.code);
+    const villages = device.villages.map((v) => v.code);
     const where =
       rule.scope === 'village' ? 'AND village_code = ANY($4::text[])' : rule.scope === 'clinic' ? 'AND clinic_code = $4' : 'AND $4::text IS NOT NULL';
     const scopeParam = rule.scope === 'village' ? villages : device.clinic.code;
@@ -204,8 +282,24 @@ export class PlatformStore {
       `SELECT seq, body FROM documents WHERE collection = $1 AND seq > $2 ${where} ORDER BY seq LIMIT $3`,
       [collection, afterSeq, limit, scopeParam],
     );
-    const last = rows[rows.length - 1];
-    return { bodies: rows.map((r) => r.body), seq: last ? Number(last.seq) : afterSeq };
+    if (collection !== RESIDENTS || rule.scope !== 'village') {
+      const last = rows[rows.length - 1];
+      return { bodies: rows.map((r) => r.body), seq: last ? Number(last.seq) : afterSeq, departed: [] };
+    }
+    // Departures page with the residents by the one change sequence: the first `limit` of both, in order.
+    const gone = await this.sql.query<{ seq: string | number; resident_id: string }>(
+      'SELECT seq, resident_id FROM departures WHERE seq > $1 AND from_village = ANY($2::text[]) AND NOT (to_village = ANY($2::text[])) ORDER BY seq LIMIT $3',
+      [afterSeq, villages, limit],
+    );
+    const merged = [...rows.map((r) => ({ seq: Number(r.seq), body: r.body, departed: null })), ...gone.map((g) => ({ seq: Number(g.seq), body: null, departed: g.resident_id }))]
+      .sort((a, b) => a.seq - b.seq)
+      .slice(0, limit);
+    const last = merged[merged.length - 1];
+    return {
+      bodies: merged.flatMap((m) => (m.body === null ? [] : [m.body])),
+      seq: last ? last.seq : afterSeq,
+      departed: merged.flatMap((m) => (m.departed === null ? [] : [m.departed])),
+    };
   }
 
   /** How many documents this device would still pull after `afterSeq` (progress and ETA of a long first sync). */
@@ -213,7 +307,7 @@ export class PlatformStore {
     const rule = this.rule(collection);
     const where =
       rule.scope === 'village' ? 'AND village_code = ANY($3::text[])' : rule.scope === 'clinic' ? 'AND clinic_code = $3' : 'AND $3::text IS NOT NULL';
-    const scopeParam = rule.scope === 'village' ? device.clinic.villages.map((v) => v.code) : device.clinic.code;
+    const scopeParam = rule.scope === 'village' ? device.villages.map((v) => v.code) : device.clinic.code;
     const rows = await this.sql.query<{ n: string | number }>(`SELECT count(*) AS n FROM documents WHERE collection = $1 AND seq > $2 ${where}`, [collection, afterSeq, scopeParam]);
     return Number(rows[0]?.n ?? 0);
   }
@@ -223,14 +317,19 @@ export class PlatformStore {
     if (rule.scope === 'none') return null;
     if (rule.scope === 'clinic') return doc.clinicCode === device.clinic.code ? null : `clinicCode ${String(doc.clinicCode)} is not this device's clinic ${device.clinic.code}`;
     const village = String(doc.villageCode);
-    return device.clinic.villages.some((v) => v.code === village) ? null : `village ${village} is not in the jurisdiction of clinic ${device.clinic.code}`;
+    if (device.villages.some((v) => v.code === village)) return null;
+    return device.villages.length < device.clinic.villages.length && device.clinic.villages.some((v) => v.code === village)
+      ? `village ${village} is not one of this device's villages (${device.villages.map((v) => v.code).join(', ')})`
+      : `village ${village} is not in the jurisdiction of clinic ${device.clinic.code}`;
   }
 
   /**
    * RxDB push: in one transaction, each row is written when the stored document is the one the device assumed
    * (same revision), else answered with the stored one as a conflict. Re-sending a row already stored is a no-op,
    * so a push delivered twice changes nothing. A row outside the device's jurisdiction refuses the whole push
-   * (nothing written) and is logged: the device keeps it and shows the error.
+   * (nothing written) and is logged: the device keeps it and shows the error. An edit about a resident who moved out
+   * of the device's villages on the platform (item 6) is parked for review instead: kept, not applied, not answered
+   * as a conflict (which would only come back), so the device can upload it and then purge the resident.
    */
   async push(device: Device, collection: string, rows: PushRow[]): Promise<WireDocument[]> {
     const rule = this.rule(collection);
@@ -252,12 +351,18 @@ export class PlatformStore {
           [collection, ids],
         )).map((r) => [r.id, r]),
       );
+      const movedAway = rule.scope === 'village' ? await this.movedAway(tx, device, incoming.map((i) => ownerOf(collection, i.row.newDocumentState))) : new Set<string>();
       const conflicts: WireDocument[] = [];
       const writes = new Map<string, { doc: WireDocument; rev: string; body: string }>();
       for (const { row, id } of incoming) {
         const current = stored.get(id);
         const body = canonicalJson(row.newDocumentState);
         const rev = hash(body);
+        const owner = ownerOf(collection, row.newDocumentState);
+        if (owner !== null && movedAway.has(owner)) {
+          if (current?.rev !== rev) await this.park(tx, device, collection, id, row, body, `resident ${owner} moved out of this device's villages`);
+          continue;
+        }
         if (current) {
           // A document moved out of this clinic on the platform stays where it is; the edit is refused, not merged.
           const problem = this.jurisdictionProblem(device, rule, { clinicCode: current.clinic_code, villageCode: current.village_code });
@@ -313,6 +418,123 @@ export class PlatformStore {
     return result.conflicts;
   }
 
+  /** Residents among `owners` who moved out of a village of this device and now live outside its villages. */
+  private async movedAway(q: Queryable, device: Device, owners: ReadonlyArray<string | null>): Promise<Set<string>> {
+    const ids = [...new Set(owners.filter((o): o is string => o !== null))];
+    if (ids.length === 0) return new Set();
+    const rows = await q.query<{ resident_id: string }>(
+      `SELECT DISTINCT d.resident_id FROM departures d JOIN documents r ON r.collection = '${RESIDENTS}' AND r.id = d.resident_id
+       WHERE d.resident_id = ANY($1::text[]) AND d.from_village = ANY($2::text[]) AND NOT (r.village_code = ANY($2::text[]))`,
+      [ids, device.villages.map((v) => v.code)],
+    );
+    return new Set(rows.map((r) => r.resident_id));
+  }
+
+  private async park(q: Queryable, device: Device, collection: string, id: string, row: PushRow, body: string, reason: string): Promise<void> {
+    // The same edit delivered twice is parked once.
+    const same = await q.query('SELECT id FROM parked WHERE device_id = $1 AND collection = $2 AND document_id = $3 AND body = $4 AND settled_at IS NULL', [device.id, collection, id, body]);
+    if (same.length > 0) return;
+    await q.query('INSERT INTO parked (at, device_id, clinic_code, collection, document_id, reason, body, assumed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
+      this.now(),
+      device.id,
+      device.clinic.code,
+      collection,
+      id,
+      reason,
+      body,
+      row.assumedMasterState ? canonicalJson(row.assumedMasterState) : null,
+    ]);
+  }
+
+  /** Edits parked for review (all devices', or one device's), oldest first; settled ones are left out. */
+  async parkedEdits(deviceId?: string): Promise<ParkedEdit[]> {
+    const rows = await this.sql.query<{ id: string | number; at: string | number; device_id: string; clinic_code: string; collection: string; document_id: string; reason: string; body: string }>(
+      `SELECT id, at, device_id, clinic_code, collection, document_id, reason, body FROM parked WHERE settled_at IS NULL ${deviceId === undefined ? 'AND $1::text IS NULL' : 'AND device_id = $1'} ORDER BY id`,
+      [deviceId ?? null],
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      at: Number(r.at),
+      deviceId: r.device_id,
+      clinicCode: r.clinic_code,
+      collection: r.collection,
+      documentId: r.document_id,
+      reason: r.reason,
+      document: JSON.parse(r.body) as WireDocument,
+    }));
+  }
+
+  /**
+   * Re-homes a resident and every document about them to `villageCode` (shared/sync/moves.ts `rehome`) in one
+   * transaction: each re-homed document gets a new change sequence (the new village's devices pull it), a departure
+   * is recorded for the old village's devices (they purge the resident after uploading their edits), and the move is
+   * audited in `moves`. The new owner is the clinic whose villages include `villageCode` (`clinicCode` picks one when
+   * several do). Moving a resident where they already live writes nothing.
+   */
+  async moveResident(input: { residentId: string; villageCode: string; clinicCode?: string | undefined; requestedBy: string }): Promise<MoveResult> {
+    const result = await this.sql.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [PUSH_LOCK]);
+      const res = await tx.query<{ body: string; clinic_code: string; village_code: string | null }>(
+        `SELECT body, clinic_code, village_code FROM documents WHERE collection = '${RESIDENTS}' AND id = $1 AND NOT deleted FOR UPDATE`,
+        [input.residentId],
+      );
+      const resident = res[0];
+      if (!resident) throw new PlatformError('NOT_FOUND', `No resident ${input.residentId} on the platform.`);
+      const clinics = await tx.query<{ code: string; villages: string }>('SELECT code, villages FROM clinics ORDER BY code');
+      const owners = clinics
+        .filter((c) => (JSON.parse(c.villages) as Clinic['villages']).some((v) => v.code === input.villageCode))
+        .map((c) => c.code)
+        .filter((c) => input.clinicCode === undefined || c === input.clinicCode);
+      if (owners.length === 0) throw new PlatformError('BAD_REQUEST', `No registered clinic${input.clinicCode ? ` ${input.clinicCode}` : ''} serves village ${input.villageCode}.`);
+      if (owners.length > 1 && !owners.includes(resident.clinic_code)) {
+        throw new PlatformError('BAD_REQUEST', `Village ${input.villageCode} is served by several clinics (${owners.join(', ')}); name one with --clinic.`);
+      }
+      const toClinic = owners.includes(resident.clinic_code) ? resident.clinic_code : owners[0]!;
+      // Canonical JSON writes "residentId":"<id>" exactly so: a cheap filter before each candidate is parsed.
+      const about = await tx.query<{ collection: string; body: string }>(
+        `SELECT collection, body FROM documents WHERE collection = ANY($1::text[]) AND NOT deleted AND body LIKE $2 FOR UPDATE`,
+        [MOVING_COLLECTIONS, `%"residentId":${JSON.stringify(input.residentId)}%`],
+      );
+      const docs: Array<CollectionDoc<ScopedDoc & WireDocument>> = [
+        { collection: RESIDENTS, doc: JSON.parse(resident.body) as ScopedDoc & WireDocument },
+        ...about.map((r) => ({ collection: r.collection as SyncCollection, doc: JSON.parse(r.body) as ScopedDoc & WireDocument })),
+      ];
+      const moved = rehome(input.residentId, docs, { villageCode: input.villageCode, clinicCode: toClinic, at: this.now() });
+      const fromVillage = resident.village_code ?? '';
+      const out: MoveResult = { residentId: input.residentId, fromVillage, toVillage: input.villageCode, fromClinic: resident.clinic_code, toClinic, documents: moved.length };
+      if (moved.length === 0) return out;
+      // The departure takes its sequence before the re-homed documents, so a device whose villages hold both the
+      // old and a later home meets the departure first and the resident's return after it.
+      if (fromVillage !== input.villageCode) {
+        await tx.query("INSERT INTO departures (seq, resident_id, from_village, to_village, at) VALUES (nextval('document_seq'), $1, $2, $3, $4)", [
+          input.residentId,
+          fromVillage,
+          input.villageCode,
+          this.now(),
+        ]);
+      }
+      for (const m of moved) {
+        const body = canonicalJson(m.doc);
+        await tx.query(
+          `UPDATE documents SET seq = nextval('document_seq'), clinic_code = $3, village_code = $4, rev = $5, body = $6, written_by = $7, written_at = $8
+           WHERE collection = $1 AND id = $2`,
+          [m.collection, m.doc.id, toClinic, input.villageCode, hash(body), body, `move:${input.requestedBy}`.slice(0, 200), this.now()],
+        );
+      }
+      await tx.query(
+        'INSERT INTO moves (resident_id, from_village, to_village, from_clinic, to_clinic, documents, requested_by, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+        [input.residentId, fromVillage, input.villageCode, resident.clinic_code, toClinic, moved.length, input.requestedBy, this.now()],
+      );
+      return out;
+    });
+    if (result.documents > 0) {
+      for (const collection of [RESIDENTS, ...MOVING_COLLECTIONS]) {
+        this.changes.emit('change', { collection, clinicCodes: [result.fromClinic, result.toClinic], villageCodes: [result.fromVillage, result.toVillage] } satisfies ChangeNotice);
+      }
+    }
+    return result;
+  }
+
   private async logRefusal(device: Device, collection: string, id: string, reason: string, q: Queryable = this.sql): Promise<void> {
     await q.query('INSERT INTO refusals (at, device_id, clinic_code, collection, document_id, reason) VALUES ($1, $2, $3, $4, $5, $6)', [
       this.now(),
@@ -351,9 +573,12 @@ export class PlatformStore {
       last_contact_at: string | null;
       acked_up_to: string | null;
       pending: number | null;
-    }>('SELECT id, clinic_code, enrolled_at, revoked_at, last_contact_at, acked_up_to, pending FROM devices ORDER BY enrolled_at');
+      villages: string | null;
+    }>('SELECT id, clinic_code, enrolled_at, revoked_at, last_contact_at, acked_up_to, pending, villages FROM devices ORDER BY enrolled_at');
     const counts = await this.sql.query<{ clinic_code: string; n: string }>('SELECT clinic_code, count(*) AS n FROM documents GROUP BY clinic_code');
     const refusals = await this.sql.query<{ n: string }>('SELECT count(*) AS n FROM refusals');
+    const parked = await this.sql.query<{ n: string }>('SELECT count(*) AS n FROM parked WHERE settled_at IS NULL');
+    const moves = await this.sql.query<{ n: string }>('SELECT count(*) AS n FROM moves');
     const num = (v: string | number | null): number | null => (v === null ? null : Number(v));
     return {
       clinics: clinics.map((c) => ({
@@ -370,9 +595,12 @@ export class PlatformStore {
             lastContactAt: num(d.last_contact_at),
             ackedUpTo: num(d.acked_up_to),
             pending: num(d.pending),
+            villages: d.villages === null ? null : (JSON.parse(d.villages) as string[]),
           })),
       })),
       refusals: Number(refusals[0]?.n ?? 0),
+      parked: Number(parked[0]?.n ?? 0),
+      moves: Number(moves[0]?.n ?? 0),
     };
   }
 

@@ -52,6 +52,13 @@ export interface EventSource {
   subscribe(listener: (event: EventName, payload: unknown) => void): () => void;
 }
 
+/**
+ * Events whose payload names residents. The runtime publishes them only with the residents the signed-in user may
+ * see (issue 11), so a page that is not ready yet must not be handed, after a sign-in or lock, those it queued for
+ * the session before: both transports drop them from a waiting page's queue on `session.changed`.
+ */
+export const RESIDENT_EVENTS: ReadonlySet<EventName> = new Set<EventName>(['worklist.changed']);
+
 export function errorToResult(e: unknown, logger: Logger, methodName: string): ApiResult<never> {
   if (e instanceof AppError) return { ok: false, error: e.toPayload() };
   const requestId = randomUUID();

@@ -7,7 +7,7 @@
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import type { ApiResult, EventName } from '../../shared/api';
 import type { CallContext } from '../api/context';
-import { consoleLogger, errorToResult, type Dispatch, type EventSource, type Logger } from '../api/dispatch';
+import { consoleLogger, errorToResult, RESIDENT_EVENTS, type Dispatch, type EventSource, type Logger } from '../api/dispatch';
 import { isAppUrl } from './app-protocol';
 
 export const INVOKE_CHANNEL = 'cunyi:invoke';
@@ -74,6 +74,7 @@ export function registerIpc(options: IpcBridgeOptions): IpcBridge {
         send(target, event, payload);
         continue;
       }
+      if (event === 'session.changed') target.pending = target.pending.filter(([e]) => !RESIDENT_EVENTS.has(e));
       target.pending.push([event, payload]);
       if (target.pending.length > MAX_PENDING_EVENTS) target.pending.shift();
     }

@@ -9,7 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { ApiResult, EventName } from '../../shared/api';
-import type { Dispatch, EventSource } from '../api/dispatch';
+import { RESIDENT_EVENTS, type Dispatch, type EventSource } from '../api/dispatch';
 import type { CallContext } from '../api/context';
 
 /** Signatures drawn on screen travel as PNG data URLs; 4 MiB is far above any legitimate request. */
@@ -83,6 +83,10 @@ export function createWsTransport(options: {
       const frame: ServerFrame = { event, payload };
       if (ready) send(frame);
       else {
+        if (event === 'session.changed') {
+          const kept = pending.filter((p) => !('event' in p && RESIDENT_EVENTS.has(p.event)));
+          pending.splice(0, pending.length, ...kept);
+        }
         pending.push(frame);
         if (pending.length > MAX_PENDING_EVENTS) pending.shift();
       }

@@ -20,6 +20,7 @@ import { ResidentSearchIndex } from './residents/search-index';
 import { DeviceManager, noDeviceIo, serialDeviceIo, settingsBindingStore, type DeviceIo } from '../devices';
 import { ScreeningService } from './screening/screening-service';
 import { TcmService } from './screening/tcm-service';
+import { villagesVisibleTo } from '../../shared/domain/access-scope';
 import { VillageScope } from './village-scope';
 
 export class ClinicServices {
@@ -65,8 +66,9 @@ export class ClinicServices {
   static async start(ctx: ClinicContext, bus: EventBus | null = null, deviceIo?: DeviceIo | null): Promise<ClinicServices> {
     await ensureFirstBlock(ctx);
     const index = new ResidentSearchIndex(ctx.db);
-    // Announces changes from the change streams; reads per resident from the projection, never in full.
-    const patients = new PatientIndex(ctx.db, bus);
+    // Announces changes from the change streams (of the villages the user sees); reads per resident from the
+    // projection, never in full.
+    const patients = new PatientIndex(ctx.db, bus, villagesVisibleTo(ctx.user));
     patients.start();
     // Device sessions run only where someone listens: `deviceIo: null` (the CLI) or no bus opens no port.
     const devices = new DeviceManager({

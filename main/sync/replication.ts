@@ -28,6 +28,8 @@ export interface PlatformReplicationOptions {
   /** Documents this device keeps to itself. */
   skipPush?: ((doc: object) => boolean) | undefined;
   onPulled?: (count: number) => void;
+  /** Residents the page says left this device's villages, and the ids of the documents it brought (residents only). */
+  onDeparted?: ((departed: string[], pulledIds: string[]) => void) | undefined;
   pullBatch?: number;
 }
 
@@ -48,6 +50,8 @@ export function replicateWithPlatform(o: PlatformReplicationOptions): RxReplicat
         if (r.checkpoint.seq < seq) throw syncError('PLATFORM_BAD_RESPONSE', { reason: 'checkpoint went backwards' });
         if (r.documents.length > batchSize) throw syncError('PLATFORM_BAD_RESPONSE', { reason: 'more documents than asked for' });
         const documents = r.documents.map(o.accept);
+        // Recorded before RxDB stores the page: a crash in between pulls the same departure again, which is harmless.
+        if (o.onDeparted && (documents.length > 0 || (r.departed?.length ?? 0) > 0)) o.onDeparted(r.departed ?? [], documents.map((d) => String(d['id'])));
         o.onPulled?.(documents.length);
         return { documents: documents as never, checkpoint: r.checkpoint };
       },

@@ -15,6 +15,7 @@ import type { Clock } from '../../shared/domain/dates';
 import {
   AckResponse,
   isLocalOnlySetting,
+  ParkedResponse,
   SYNCED_COLLECTIONS,
   SYNCED_COLLECTION_NAMES,
   wireSchemas,
@@ -24,6 +25,7 @@ import {
 } from '../../shared/sync/protocol';
 import type { Logger } from '../api/dispatch';
 import type { ClinicDatabase } from '../store/database';
+import { Departures } from './departures';
 import { EnrolmentStore, type Enrolment } from './enrolment-store';
 import { PlatformHttp, syncError } from './platform-http';
 import { replicateWithPlatform } from './replication';
@@ -76,6 +78,11 @@ function errorOf(e: unknown): { code: ErrorCode; message: string } {
 
 export class SyncEngine {
   readonly enrolments: EnrolmentStore;
+  readonly departures: Departures;
+  /** This device's edits the platform parked for review (as of the last round). */
+  private parked = 0;
+  /** Purges run one after another, whether "sync now" or a live pull asked for them. */
+  private purges: Promise<void> = Promise.resolve();
   private running: Running | null = null;
   private state: SyncStatus['state'] = 'notEnrolled';
   private lastError: SyncStatus['lastError'] = null;
@@ -85,6 +92,7 @@ export class SyncEngine {
 
   constructor(private readonly opts: SyncEngineOptions) {
     this.enrolments = new EnrolmentStore(opts.db.sql);
+    this.departures = new Departures(opts.db.sql);
     this.retryMs = opts.minRetryMs ?? MIN_RETRY_MS;
   }
 
@@ -105,6 +113,7 @@ export class SyncEngine {
       lastSyncAt: marks.lastSyncAt,
       progress: this.progress,
       lastError: this.lastError,
+      parked: this.parked,
     };
   }
 
@@ -152,7 +161,17 @@ export class SyncEngine {
       retryTime: this.retryMs,
       stream$: stream.asObservable(),
       accept,
-      skipPush: name === 'settings' ? isLocalOnlySetting : undefined,
+      skipPush: (doc) => (name === 'settings' && isLocalOnlySetting(doc)) || this.departures.isPurgeTombstone(name, doc),
+      onDeparted:
+        name === 'residents'
+          ? (departed, pulled) => {
+              this.departures.returned(pulled);
+              const back = new Set(pulled);
+              const gone = departed.filter((id) => !back.has(id));
+              this.departures.noticed(gone, this.opts.clock.now());
+              if (gone.length > 0) void this.purgeWhenInSync(run);
+            }
+          : undefined,
       onPulled: (n) => {
         if (!this.progress) return;
         const received = this.progress.received + n;
@@ -221,9 +240,14 @@ export class SyncEngine {
 
   /** Local changes not yet pushed: documents written after each collection's upload checkpoint. */
   async countPending(): Promise<number> {
+    return (await this.pendingIds()).length;
+  }
+
+  /** The ids of the local changes not yet pushed (a purge's tombstones are never pushed, so they do not count). */
+  private async pendingIds(): Promise<string[]> {
     const run = this.running;
-    if (!run) return 0;
-    let total = 0;
+    if (!run) return [];
+    const ids: string[] = [];
     for (const [name, r] of run.replications) {
       await r.startPromise;
       const internal = r.internalReplicationState;
@@ -231,9 +255,49 @@ export class SyncEngine {
       const cp = await getLastCheckpointDoc(internal, 'up');
       const collection = this.opts.db.rx[name] as unknown as RxCollection<Doc>;
       const changed = await getChangedDocumentsSince(collection.storageInstance, 10_000, cp as never);
-      total += changed.documents.filter((d) => !(name === 'settings' && isLocalOnlySetting(d))).length;
+      for (const d of changed.documents) {
+        if (name === 'settings' && isLocalOnlySetting(d)) continue;
+        if (this.departures.isPurgeTombstone(name, d)) continue;
+        ids.push(String((d as Doc)['id']));
+      }
     }
-    return total;
+    return ids;
+  }
+
+  /**
+   * A live pull (not "sync now") brought departures: once every collection is in sync, the same purge runs. Offline,
+   * it simply never runs; the next round purges.
+   */
+  private async purgeWhenInSync(run: Running): Promise<void> {
+    try {
+      await Promise.all([...run.replications.values()].map((r) => r.awaitInSync()));
+      if (this.running !== run) return;
+      await this.afterRound(run);
+      this.publish();
+    } catch (e) {
+      this.opts.logger.warn('sync: purge of residents who moved away failed; the next round tries again', { error: errorOf(e) });
+    }
+  }
+
+  /** `afterRoundNow`, queued behind any purge already running. */
+  private afterRound(run: Running): Promise<void> {
+    const next = this.purges.then(() => this.afterRoundNow(run));
+    this.purges = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * Purges residents who moved out of this device's villages, once nothing of theirs waits to be uploaded; then asks
+   * the platform which of this device's edits it parked for review, so the user is told (not a retry loop).
+   */
+  private async afterRoundNow(run: Running): Promise<void> {
+    const purged = await this.departures.purge(this.opts.db, new Set(await this.pendingIds()), this.opts.clock.now());
+    if (purged.residents.length > 0 || purged.waiting.length > 0) {
+      this.opts.logger.info('sync: residents who moved away', { purged: purged.residents.length, documents: purged.documents, waiting: purged.waiting.length });
+    }
+    const parked = (await run.http.json('GET', '/parked', undefined, ParkedResponse)).parked;
+    if (parked.length > this.parked) this.opts.logger.warn('sync: edits parked for review on the platform', { parked: parked.length });
+    this.parked = parked.length;
   }
 
   /**
@@ -275,6 +339,9 @@ export class SyncEngine {
         timer.unref();
       });
       try {
+        await Promise.race([Promise.all([...run.replications.values()].map((r) => r.awaitInSync())), firstError, timeout]);
+        await this.afterRound(run);
+        // A purge leaves tombstones the push must pass over before the pending count is read.
         await Promise.race([Promise.all([...run.replications.values()].map((r) => r.awaitInSync())), firstError, timeout]);
       } finally {
         clearTimeout(timer);

@@ -19,6 +19,11 @@ export const SyncStatus = z.object({
   /** During a long pull: documents received of the total the platform announced, and the estimated seconds left. */
   progress: z.object({ received: z.number(), total: z.number(), etaSeconds: z.number().nullable() }).nullable(),
   lastError: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /**
+   * This device's edits the platform parked for review: they reached it after the resident moved out of this
+   * device's villages, so they were kept there, not applied (issue 13 item 6). Known after a sync round.
+   */
+  parked: z.number().int().min(0).optional(),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
 

@@ -50,7 +50,15 @@ export const MAX_PUSH_BATCH = 200;
 export const WireDocument = z.looseObject({ _deleted: z.boolean() });
 export type WireDocument = z.infer<typeof WireDocument>;
 
-export const PullResponse = z.object({ documents: z.array(WireDocument), checkpoint: Checkpoint });
+export const PullResponse = z.object({
+  documents: z.array(WireDocument),
+  checkpoint: Checkpoint,
+  /**
+   * Residents (ids) this device held who moved out of its villages on the platform (issue 13 item 6): the device
+   * purges them and every document about them once its pending edits for them are uploaded. Residents pull only.
+   */
+  departed: z.array(z.string().min(1).max(64)).max(MAX_PULL_BATCH).optional(),
+});
 export type PullResponse = z.infer<typeof PullResponse>;
 
 export const PushRow = z.object({ assumedMasterState: WireDocument.optional(), newDocumentState: WireDocument });
@@ -93,12 +101,33 @@ export const DeviceStatus = z.object({
   lastContactAt: z.number().nullable(),
   ackedUpTo: z.number().nullable(),
   pending: z.number().nullable(),
+  /** The villages this device may hold, when its enrolment code named some; null: all of its clinic's. */
+  villages: z.array(z.string()).nullable(),
 });
 export const PlatformStatus = z.object({
   clinics: z.array(z.object({ code: z.string(), name: z.string(), documents: z.number(), devices: z.array(DeviceStatus) })),
   refusals: z.number(),
+  /** Edits parked for review (from devices that lost the resident to a move), not yet settled. */
+  parked: z.number(),
+  /** Resident moves the platform made. */
+  moves: z.number(),
 });
 export type PlatformStatus = z.infer<typeof PlatformStatus>;
+
+/** An edit the platform parked for review: it came from a device whose villages no longer hold the resident. */
+export const ParkedEdit = z.object({
+  id: z.number(),
+  at: z.number(),
+  deviceId: z.string(),
+  clinicCode: z.string(),
+  collection: z.string(),
+  documentId: z.string(),
+  reason: z.string(),
+  document: WireDocument,
+});
+export type ParkedEdit = z.infer<typeof ParkedEdit>;
+/** What a device is told about its own parked edits (`GET /v1/parked`). */
+export const ParkedResponse = z.object({ parked: z.array(ParkedEdit.omit({ document: true })) });
 
 /** The reason the platform gives with every refusal (HTTP 4xx body). */
 export const PlatformRefusal = z.object({ error: z.string(), message: z.string() });

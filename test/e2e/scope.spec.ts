@@ -5,7 +5,7 @@
  * up in the audit log the admin reads in 设置 → 审计日志. Screenshots go to test-results/screenshots/.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import type { ResidentSummary } from '../../shared/api/residents';
@@ -25,6 +25,19 @@ let ownNames: string[];
 let ownTotal: number;
 let insider: ResidentSummary;
 let outsider: ResidentSummary;
+const OWN_TEAM = '本村家庭医生团队';
+const OTHER_TEAM = '外村家庭医生团队';
+
+/** The option texts a select offers once opened (by its label); `shot` keeps a screenshot of it open. */
+async function offered(label: string, shot?: string): Promise<string[]> {
+  await page.getByLabel(label).click();
+  const options = page.locator('.ant-select-dropdown:visible .ant-select-item-option');
+  await expect(options.first()).toBeVisible();
+  const texts = await options.allInnerTexts();
+  if (shot) await page.screenshot({ path: join(SHOTS, `scope-${shot}.png`), animations: 'disabled' });
+  await page.keyboard.press('Escape');
+  return texts.sort();
+}
 
 test.beforeAll(async ({ browser }) => {
   // Seeding the demo township takes a while on a busy 2-core machine.
@@ -51,6 +64,10 @@ test.beforeAll(async ({ browser }) => {
   for (const code of own) ownTotal += (await apiCall<{ total: number }>(host, 'residents.list', { villageCode: code, limit: 1 })).total;
   insider = (await apiCall<{ items: ResidentSummary[] }>(host, 'residents.list', { villageCode: own[0], limit: 1 })).items[0]!;
   outsider = (await apiCall<{ items: ResidentSummary[] }>(host, 'residents.list', { villageCode: other.code, limit: 1 })).items[0]!;
+  // One doctor team for the doctor's first village, one for a village beyond theirs.
+  for (const [teamName, village] of [[OWN_TEAM, own[0]!], [OTHER_TEAM, other.code]] as const) {
+    await apiCall(host, 'teams.save', { team: { teamName, leaderId: 'd1', members: [{ staffId: 'd1', name: '陈志明', role: 'familyDoctor' }], villages: [village] } });
+  }
   await apiCall(host, 'session.lock', {});
   page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
 });
@@ -136,6 +153,12 @@ test('the work list, all doctors, holds only the doctor’s villages', async () 
   expect(villages.filter((v) => !ownNames.includes(v))).toEqual([]);
 });
 
+test('the sign form offers the village doctor only the team serving their villages', async () => {
+  await page.keyboard.press('Alt+Digit5');
+  await expect(page.locator('main h1')).toHaveText('签约');
+  expect(await offered('签约团队', 'sign-teams')).toEqual([OWN_TEAM]);
+});
+
 test('opening another village’s resident is refused and explained; through the API it is FORBIDDEN', async () => {
   await page.evaluate((id) => {
     window.location.hash = `#/residents?id=${encodeURIComponent(id)}`;
@@ -164,6 +187,10 @@ test('the admin finds both refusals in 设置 → 审计日志, and sees wang’
   await signIn(ADMIN);
   await page.keyboard.press('Alt+Digit9');
   await expect(page.locator('main h1')).toHaveText('设置');
+  await page.keyboard.press('Alt+Digit5');
+  expect(await offered('签约团队')).toEqual([OTHER_TEAM, OWN_TEAM].sort());
+  await page.keyboard.press('Alt+Digit9');
+  await expect(page.locator('main h1')).toHaveText('设置');
   await page.getByRole('tab', { name: '用户' }).click();
   const wangVillages = page.getByTestId('user-villages-wang');
   for (const name of ownNames) await expect(wangVillages).toContainText(name);
@@ -179,6 +206,12 @@ test('the admin finds both refusals in 设置 → 审计日志, and sees wang’
   expect(texts.filter((x) => x.includes('residents.get village')).length).toBe(2);
   expect(texts.every((x) => x.includes('wang') && x.includes('forbidden'))).toBe(true);
   await shoot('audit');
+  // The filtered log exports as CSV for Excel (UTF-8 with a BOM), the refusals in it.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出 CSV' }).click()]);
+  const csv = readFileSync(await download.path(), 'utf8');
+  expect(csv.startsWith('\uFEFF')).toBe(true);
+  const lines = csv.trim().split('\r\n');
+  expect(lines.filter((l) => l.includes('residents.get village') && l.includes('wang') && l.includes('forbidden'))).toHaveLength(2);
 });
 
 test('a village doctor no admin has given villages is told so, and sees no resident', async () => {

@@ -273,6 +273,8 @@ function entriesFrom(rows: Iterable<[string, Kind, string]>): Map<string, Patien
  * The work list's view of residents, read straight from the `patientProjection` rows by resident (an index
  * lookup), never loaded in full: memory stays flat however big the clinic. The change streams (which the storage
  * emits once a write has committed, before the write returns) publish `worklist.changed` so the UI re-queries.
+ * The event names residents, so it carries only those the signed-in user may see (issue 11): a change is announced
+ * when the record's village, before or after the write, is one of `visible` (null: every village).
  */
 export class PatientIndex {
   private subscriptions: Subscription[] = [];
@@ -281,14 +283,19 @@ export class PatientIndex {
   constructor(
     private readonly db: ClinicDatabase,
     private readonly bus: EventBus | null,
+    private readonly visible: ReadonlySet<string> | null = null,
   ) {}
 
   /** Follow the change streams from now on, to announce changes. */
   start(): void {
-    const follow = <T extends { id: string }>(instance: RxStorageInstance<T, unknown, unknown>, residentOf: (doc: T) => string) =>
+    const follow = <T extends { id: string; villageCode: string }>(instance: RxStorageInstance<T, unknown, unknown>, residentOf: (doc: T) => string) =>
       instance.changeStream().subscribe((bulk) => {
         const changed = new Set<string>();
-        for (const e of bulk.events) changed.add(residentOf(e.documentData));
+        for (const e of bulk.events) {
+          // A move between villages is news on both sides: the old village's list loses the resident.
+          const villages = [e.documentData.villageCode, e.previousDocumentData?.villageCode];
+          if (this.visible === null || villages.some((v) => v !== undefined && this.visible?.has(v))) changed.add(residentOf(e.documentData));
+        }
         this.announce(changed);
       });
     this.subscriptions = [

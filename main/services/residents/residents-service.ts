@@ -20,10 +20,6 @@ import { summariseMany } from './resident-summary';
 import type { PatientIndex } from '../followups/patient-index';
 import type { ResidentSearchIndex } from './search-index';
 
-/** How much further down the ranking a village doctor's search reads, and at most how far. */
-const SCOPED_SEARCH_FACTOR = 10;
-const SCOPED_SEARCH_MAX = 2000;
-
 export function validationFailed(fields: FieldIssue[]): AppError {
   return new AppError('VALIDATION_FAILED', undefined, 'VALIDATION_FAILED', fields);
 }
@@ -171,17 +167,14 @@ export class ResidentsService {
 
   /** `visible`: the villages the caller may see (null: all); other villages' residents are not in the answer. */
   async search(query: string, limit: number, visible: ReadonlySet<string> | null = null): Promise<ResidentSummary[]> {
-    // The index knows no villages: a village doctor's search reads further down the ranking so that matches in
-    // other villages do not crowd theirs out of the first `limit` (bounded, as the index's own limit is).
-    const ids = this.index.search(query, visible === null ? limit : Math.min(limit * SCOPED_SEARCH_FACTOR, SCOPED_SEARCH_MAX));
+    // The index ranks within the caller's villages itself; the documents are checked again, as every read is.
+    const ids = this.index.search(query, limit, visible);
     if (ids.length === 0) return [];
     const found = await this.ctx.db.rx.residents.findByIds(ids).exec();
-    const docs = ids
-      .flatMap((id) => {
-        const d = found.get(id);
-        return d && (visible === null || visible.has(d.villageCode)) ? [d.toJSON()] : [];
-      })
-      .slice(0, limit);
+    const docs = ids.flatMap((id) => {
+      const d = found.get(id);
+      return d && (visible === null || visible.has(d.villageCode)) ? [d.toJSON()] : [];
+    });
     return summariseMany(this.ctx, docs, this.patients);
   }
 

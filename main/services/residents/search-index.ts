@@ -4,7 +4,9 @@
  * its initials, the ID number, phone and record number, and those three reversed so that "last digits" becomes a
  * prefix scan. It is a projection (main/store/rx-storage-sqlcipher/projections.ts): the storage writes a resident's
  * rows in the same transaction as the resident, whoever writes it (a form, the seed, replication), so the index is
- * never behind the documents and a crash cannot leave it half-updated.
+ * never behind the documents and a crash cannot leave it half-updated. Each row also holds the resident's village, so
+ * that a village doctor's search ranks only the villages they serve (issue 11): filtering after ranking could
+ * push their own residents out of the answer when many better matches live elsewhere.
  */
 import { nameSearchKeys, normaliseQuery, type QueryPart } from '../../../shared/domain/pinyin-keys';
 import type { ResidentDoc } from '../../../shared/schemas/collections';
@@ -60,18 +62,20 @@ function lookupsFor(part: QueryPart): { kinds: Kind[]; key: string; exact: boole
   }
 }
 
-/** Raise `version` whenever indexKeys() changes: the rows are then rebuilt from the residents on open. */
+/** Raise `version` whenever indexKeys() or the table changes: the rows are then rebuilt from the residents on open. */
 export const searchProjection: Projection = {
   name: 'search',
-  version: 1,
+  // 2: the village column (issue 11).
+  version: 2,
   collections: ['residents'],
   create(db) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS ${TABLE} (
-        kind TEXT NOT NULL, key TEXT NOT NULL, resident_id TEXT NOT NULL,
+        kind TEXT NOT NULL, key TEXT NOT NULL, resident_id TEXT NOT NULL, village_code TEXT NOT NULL,
         PRIMARY KEY (kind, key, resident_id)
       ) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS ${TABLE}_by_resident ON ${TABLE} (resident_id);
+      CREATE INDEX IF NOT EXISTS ${TABLE}_by_village ON ${TABLE} (village_code, kind, key);
     `);
   },
   drop(db) {
@@ -82,7 +86,7 @@ export const searchProjection: Projection = {
     for (const doc of docs) {
       const resident = doc as unknown as ResidentDoc & { _deleted: boolean };
       statements.remove.run(resident.id);
-      if (!resident._deleted) for (const [kind, key] of indexKeys(resident)) statements.insert.run(kind, key, resident.id);
+      if (!resident._deleted) for (const [kind, key] of indexKeys(resident)) statements.insert.run(kind, key, resident.id, resident.villageCode);
     }
   },
 };
@@ -94,7 +98,7 @@ function writeStatements(db: Database): { remove: Statement; insert: Statement }
   if (!s) {
     s = {
       remove: db.prepare(`DELETE FROM ${TABLE} WHERE resident_id = ?`),
-      insert: db.prepare(`INSERT OR IGNORE INTO ${TABLE} (kind, key, resident_id) VALUES (?, ?, ?)`),
+      insert: db.prepare(`INSERT OR IGNORE INTO ${TABLE} (kind, key, resident_id, village_code) VALUES (?, ?, ?, ?)`),
     };
     prepared.set(db, s);
   }
@@ -103,33 +107,46 @@ function writeStatements(db: Database): { remove: Statement; insert: Statement }
 
 /** Reads the search projection; the storage keeps it current. */
 export class ResidentSearchIndex {
-  private readonly statements: Record<'exact' | 'prefix', Statement>;
+  private readonly statements: Record<'exact' | 'prefix' | 'villageExact' | 'villagePrefix', Statement>;
 
   constructor(db: ClinicDatabase) {
     this.statements = {
       exact: db.sql.prepare(`SELECT resident_id AS id, key FROM ${TABLE} WHERE kind = ? AND key = ? LIMIT ?`),
       prefix: db.sql.prepare(`SELECT resident_id AS id, key FROM ${TABLE} WHERE kind = ? AND key >= ? AND key < ? ORDER BY key LIMIT ?`),
+      villageExact: db.sql.prepare(`SELECT resident_id AS id, key FROM ${TABLE} WHERE village_code = ? AND kind = ? AND key = ? LIMIT ?`),
+      villagePrefix: db.sql.prepare(
+        `SELECT resident_id AS id, key FROM ${TABLE} WHERE village_code = ? AND kind = ? AND key >= ? AND key < ? ORDER BY key LIMIT ?`,
+      ),
     };
   }
 
   /**
    * Resident ids matching the query, best matches first: exact identifiers, then full-name and pinyin prefixes,
-   * then suffixes. At most `limit`.
+   * then suffixes. At most `limit`. `villages` (null: all) limits the matches to residents of those villages inside
+   * the lookups themselves, so the answer is the best matches among them however many better ones live elsewhere.
    */
-  search(query: string, limit: number): string[] {
+  search(query: string, limit: number, villages: ReadonlySet<string> | null = null): string[] {
+    if (villages !== null && villages.size === 0) return [];
     const found = new Map<string, number>();
     const parts = normaliseQuery(query);
+    const lookup = (exact: boolean, kind: Kind, key: string): { id: string; key: string }[] => {
+      if (villages === null) {
+        return (exact ? this.statements.exact.all(kind, key, limit) : this.statements.prefix.all(kind, key, key + PREFIX_END, limit * 4)) as { id: string; key: string }[];
+      }
+      // One index range per village (village_code, kind, key): a doctor serves a handful of villages.
+      return [...villages].flatMap(
+        (village) =>
+          (exact
+            ? this.statements.villageExact.all(village, kind, key, limit)
+            : this.statements.villagePrefix.all(village, kind, key, key + PREFIX_END, limit * 4)) as { id: string; key: string }[],
+      );
+    };
     parts.forEach((part, partIndex) => {
-      for (const lookup of lookupsFor(part)) {
-        for (const [kindIndex, kind] of lookup.kinds.entries()) {
-          const rows = (
-            lookup.exact
-              ? this.statements.exact.all(kind, lookup.key, limit)
-              : this.statements.prefix.all(kind, lookup.key, lookup.key + PREFIX_END, limit * 4)
-          ) as { id: string; key: string }[];
-          for (const r of rows) {
+      for (const { kinds, key, exact } of lookupsFor(part)) {
+        for (const [kindIndex, kind] of kinds.entries()) {
+          for (const r of lookup(exact, kind, key)) {
             // Lower is better: exact > shorter key (closer to the query) > earlier reading of the query.
-            const score = (lookup.exact ? 0 : 1000 + (r.key.length - lookup.key.length) * 10) + partIndex * 100 + kindIndex;
+            const score = (exact ? 0 : 1000 + (r.key.length - key.length) * 10) + partIndex * 100 + kindIndex;
             const prev = found.get(r.id);
             if (prev === undefined || score < prev) found.set(r.id, score);
           }

@@ -7,6 +7,7 @@
 import type { RxCollection, RxDocument } from 'rxdb';
 import { AppError } from '../../../shared/api/errors';
 import { ConflictReview, type DuplicateReview, ReviewItem, type ReviewField, type ReviewSide } from '../../../shared/api/sync-review';
+import { villagesVisibleTo } from '../../../shared/domain/access-scope';
 import { maskIdNumber } from '../../../shared/domain/id-number';
 import type { ResidentDoc, SettingDoc } from '../../../shared/schemas/collections';
 import { duplicateReviewId, findDuplicateResidents } from '../../../shared/sync/duplicates';
@@ -156,6 +157,7 @@ export class SyncReviewService {
       throw validationFailed([...missing, ...unknown].map((path) => ({ path: `choices.${path}`, message: missing.includes(path) ? 'validation.reviewChoiceMissing' : 'validation.reviewChoiceUnknown' })));
     }
     const restore = [...chosen].filter(([, c]) => c === 'setAside').map(([path]) => byPath.get(path) as ReviewField);
+    this.refuseMoveOutOfScope(item.residentId, restore);
     const now = this.ctx.clock.now();
     const coll = this.collection(item.collection);
     if (restore.length > 0) {
@@ -184,6 +186,20 @@ export class SyncReviewService {
       detail: choices.map((c) => `${c.path}=${c.choose}`).join(' '),
     });
     return settled;
+  }
+
+  /**
+   * A village doctor settles conflicts of their villages' records (the dispatcher checked the record), but choosing the
+   * set-aside 所属村, or a set-aside whole record of another village, would move it where they may not follow
+   * (issue 11): FORBIDDEN, before anything is written.
+   */
+  private refuseMoveOutOfScope(residentId: string, restore: readonly ReviewField[]): void {
+    const visible = villagesVisibleTo(this.ctx.user);
+    if (visible === null) return;
+    for (const f of restore) {
+      const value = f.path === '_deleted' ? (f.setAside.value as Doc | null)?.['villageCode'] : f.path === 'villageCode' || f.path === 'data.villageCode' ? f.setAside.value : undefined;
+      if (typeof value === 'string' && !visible.has(value)) throw new AppError('FORBIDDEN', { reason: 'village', villageCode: value, residentId });
+    }
   }
 
   /** Queue a review for every new pair of live residents with the same ID number. */

@@ -8,6 +8,7 @@ import { isPackageFor } from '../../../shared/domain/service-packages';
 import type { DoctorTeam, ServicePackage } from '../../../shared/schemas/contract';
 import { ApiError, api } from '../../api-client';
 import { errorText } from '../../app/api-errors';
+import { selectableTeams } from '../../app/village-scope';
 import { fieldIssueText } from '../../i18n';
 import { DateInput } from '../followups/DateInput';
 import { ResidentPicker } from '../followups/ResidentPicker';
@@ -174,7 +175,7 @@ export function SignForm(props: {
         <Row gutter={16}>
           <Col xs={24} md={12}>
             <Form.Item name="teamId" label={t('contracts.sign.team')} rules={[{ required: true, message: t('form.required') }]}>
-              <Select options={props.teams.map((x) => ({ value: x.teamId, label: x.teamName }))} notFoundContent={t('contracts.teams.none')} />
+              <Select options={selectableTeams(props.teams).map((x) => ({ value: x.teamId, label: x.teamName }))} notFoundContent={t('contracts.teams.none')} />
             </Form.Item>
           </Col>
           <Col xs={24} md={12}>

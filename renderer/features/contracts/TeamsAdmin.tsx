@@ -6,6 +6,7 @@ import { TEAM_ROLES } from '../../../shared/domain/service-packages';
 import type { DoctorTeam, TeamMember } from '../../../shared/schemas/contract';
 import { ApiError, api } from '../../api-client';
 import { errorText } from '../../app/api-errors';
+import { selectableVillages } from '../../app/village-scope';
 import { fieldIssueText } from '../../i18n';
 
 interface TeamValues {
@@ -154,7 +155,7 @@ export function TeamsAdmin(props: { teams: DoctorTeam[]; settings: ClinicSetting
               />
             </Form.Item>
             <Form.Item name="villages" label={t('contracts.teams.villages')}>
-              <Select mode="multiple" options={(props.settings?.villages ?? []).map((v) => ({ value: v.code, label: v.name }))} />
+              <Select mode="multiple" options={selectableVillages(props.settings?.villages ?? []).map((v) => ({ value: v.code, label: v.name }))} />
             </Form.Item>
             <Space>
               <Button type="primary" htmlType="submit" loading={busy}>

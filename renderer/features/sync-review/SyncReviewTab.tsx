@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { ConflictReview, DuplicateReview, ReviewField, ReviewItem } from '../../../shared/api/sync-review';
 import { api } from '../../api-client';
 import { errorText } from '../../app/api-errors';
+import { isSelectableVillage } from '../../app/village-scope';
 import './sync-review.css';
 
 const when = (ms: number) => dayjs(ms).format('YYYY-MM-DD HH:mm');
@@ -52,6 +53,9 @@ function ConflictCard(props: { item: ConflictReview; onSettled: () => void }) {
   const mirrorOf = (f: ReviewField) => item.fields.find((g) => g.path === `data.${f.path}` && canonical(g) === canonical(f));
   const rows = item.fields.filter((f) => !mirrorOf(f));
   const choiceFor = (f: ReviewField) => choices[mirrorOf(f)?.path ?? f.path] ?? 'kept';
+  // 所属村 may be set only to a village the user serves (the API refuses the others, issue 11).
+  const isVillageField = (f: ReviewField) => f.path === 'villageCode' || f.path === 'data.villageCode';
+  const selectable = (side: ReviewField['kept']) => typeof side.value !== 'string' || isSelectableVillage(side.value);
   const settle = async () => {
     setBusy(true);
     try {
@@ -96,8 +100,12 @@ function ConflictCard(props: { item: ConflictReview; onSettled: () => void }) {
                 value={choices[f.path]}
                 onChange={(e) => setChoices((c) => ({ ...c, [f.path]: e.target.value as 'kept' | 'setAside' }))}
               >
-                <Radio value="kept">{t('sync-review.conflict.keepKept')}</Radio>
-                <Radio value="setAside">{t('sync-review.conflict.useSetAside')}</Radio>
+                <Radio value="kept" disabled={isVillageField(f) && !selectable(f.kept)}>
+                  {t('sync-review.conflict.keepKept')}
+                </Radio>
+                <Radio value="setAside" disabled={isVillageField(f) && !selectable(f.setAside)}>
+                  {t('sync-review.conflict.useSetAside')}
+                </Radio>
               </Radio.Group>
             ),
           },

@@ -33,9 +33,16 @@ describe('role × method matrix (from the contract)', () => {
 
   it('clinic-wide settings, users and the audit log are admin-only', () => {
     const adminOnly = methods.filter((m) => m.scope === 'admin').map((m) => m.name);
+    // Packages and prices, teams, the clinic's settings and villages (settings.update), denominators, device bindings.
     expect(adminOnly).toEqual(
-      expect.arrayContaining(['packages.save', 'teams.save', 'settings.update', 'users.add', 'users.remove', 'users.resetPassword', 'users.list', 'audit.list']),
+      expect.arrayContaining(['packages.save', 'teams.save', 'settings.update', 'denominators.save', 'denominators.remove', 'devices.saveBinding', 'devices.removeBinding', 'sync.enroll']),
     );
+    // Whole domains: users and their villages, the audit log, resident imports, offline bundles.
+    for (const domain of ['users', 'audit', 'imports', 'bundles']) {
+      const inDomain = methods.filter((m) => m.name.startsWith(`${domain}.`));
+      expect(inDomain.length, domain).toBeGreaterThan(0);
+      expect(inDomain.filter((m) => m.scope !== 'admin').map((m) => m.name)).toEqual([]);
+    }
   });
 
   it.each(Role.options)('%s: each method is allowed or FORBIDDEN as its scope says', async (role) => {

@@ -96,9 +96,13 @@ describe('session: set-up, sign-in, lock, users, audit (real encrypted file)', (
     clock.advance(4 * 60_000);
     await runtime.services.session.checkIdle();
     expect((await ok<{ state: string }>('session.state')).state).toBe('unlocked');
+    const key = runtime.services.session.current().dataKey;
+    expect(key.some((b) => b !== 0)).toBe(true);
     clock.advance(5 * 60_000 + 1);
     await runtime.services.session.checkIdle();
     expect((await ok<{ state: string }>('session.state')).state).toBe('locked');
+    // Issue 11 §5: the buffer that held the data key is zeroed, not just dropped for the collector.
+    expect(key.every((b) => b === 0)).toBe(true);
     expect(await call('settings.get')).toMatchObject({ ok: false, error: { code: 'LOCKED' } });
   });
 

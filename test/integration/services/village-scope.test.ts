@@ -8,7 +8,8 @@ import type { Worklist } from '../../../shared/api/followups';
 import type { HealthCheckView, HouseholdView, RecentCheck, ResidentDetail, ResidentSummary } from '../../../shared/api/residents';
 import type { AuditEntry } from '../../../shared/api/settings';
 import type { ReviewItem } from '../../../shared/api/sync-review';
-import type { UserSummary } from '../../../shared/api/session';
+import { Role, type UserSummary } from '../../../shared/api/session';
+import { villagesVisibleTo } from '../../../shared/domain/access-scope';
 import type { DoctorTeam } from '../../../shared/schemas/contract';
 import { clinicHarness, idNumber, residentInput, type ApiHarness } from '../../helpers/api';
 import { SETUP_INPUT } from '../../helpers/host';
@@ -19,6 +20,12 @@ const OTHER = SETUP_INPUT.villages[1]!.code;
 const ADMIN = { username: SETUP_INPUT.admin.username, password: SETUP_INPUT.admin.password };
 const DOCTOR = { username: 'wang', password: 'village doc 1' };
 const PERIOD = { kind: 'month', year: 2026, index: 2 };
+/** A user of every role but the village doctor (a new role does not compile until it is decided here). */
+const CLINIC_WIDE: Record<Exclude<Role, 'villageDoctor'>, { username: string; password: string }> = {
+  townshipDoctor: { username: 'zhou', password: 'township doc 1' },
+  checkStaff: { username: 'chen', password: 'check staff 1' },
+  admin: ADMIN,
+};
 
 /** The records of one village the inputs point at. */
 interface Place {
@@ -169,8 +176,9 @@ describe('village scope: every village-scoped method × own village / other vill
     other = await place(OTHER, team);
     const added = await h.ok<UserSummary>('users.add', { username: DOCTOR.username, displayName: '王村医', role: 'villageDoctor', password: DOCTOR.password, villages: [OWN] });
     expect(added.villages).toEqual([OWN]);
-    await h.ok('users.add', { username: 'zhou', displayName: '周医生', role: 'townshipDoctor', password: 'township doc 1' });
+    await h.ok('users.add', { username: CLINIC_WIDE.townshipDoctor.username, displayName: '周医生', role: 'townshipDoctor', password: CLINIC_WIDE.townshipDoctor.password });
     await h.ok('users.add', { username: 'novillage', displayName: '新村医', role: 'villageDoctor', password: 'village doc 2' });
+    await h.ok('users.add', { username: CLINIC_WIDE.checkStaff.username, displayName: '陈体检', role: 'checkStaff', password: CLINIC_WIDE.checkStaff.password });
   }, 60_000);
   afterAll(async () => {
     await h.close();
@@ -278,6 +286,38 @@ describe('village scope: every village-scoped method × own village / other vill
     await h.ok('households.removeMember', { id: own.household, residentId: other.resident2 });
   });
 
+  it('a sync conflict on 所属村: the doctor may keep their village but not choose the other one (FORBIDDEN, audited)', async () => {
+    await signInAs(ADMIN);
+    const u = h.runtime.services.session.current();
+    const side = (value: string, isLocal: boolean) => ({ value, updatedAt: 1, by: isLocal ? 'admin' : 'platform', isLocal });
+    const conflict = (id: string) => ({
+      kind: 'conflict',
+      id,
+      collection: 'residents',
+      docId: own.resident,
+      residentId: own.resident,
+      residentName: '村民甲',
+      source: 'platform',
+      detectedAt: 1,
+      fields: [{ path: 'villageCode', base: OWN, kept: side(OWN, true), setAside: side(OTHER, false) }],
+      status: 'open',
+    }) satisfies ReviewItem;
+    for (const id of ['review:conflict:move', 'review:conflict:keep']) {
+      await u.db.rx.settings.insert({ id, type: 'syncReview', clinicCode: u.clinic.code, data: conflict(id), updatedAt: 1 });
+    }
+    await signInAs(DOCTOR);
+    expect(await h.call('syncReview.settleConflict', { id: 'review:conflict:move', choices: [{ path: 'villageCode', choose: 'setAside' }] })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN', details: { reason: 'village', villageCode: OTHER, residentId: own.resident } },
+    });
+    expect(await h.call('syncReview.settleConflict', { id: 'review:conflict:keep', choices: [{ path: 'villageCode', choose: 'kept' }] })).toMatchObject({ ok: true });
+    expect((await h.ok<ResidentDetail>('residents.get', { id: own.resident })).resident.villageCode).toBe(OWN);
+    expect((await h.ok<ReviewItem[]>('syncReview.list', { status: 'open' })).map((i) => i.id)).toContain('review:conflict:move');
+    await signInAs(ADMIN);
+    const [entry] = await h.ok<AuditEntry[]>('audit.list', { action: 'forbidden', username: DOCTOR.username });
+    expect(entry).toMatchObject({ residentId: own.resident, detail: 'syncReview.settleConflict village' });
+  });
+
   it('an admin sets and clears a user’s villages; an unknown village is refused and changes nothing', async () => {
     await signInAs(ADMIN);
     const bad = await h.call('users.setVillages', { username: DOCTOR.username, villages: [OWN, '441521101299'] });
@@ -291,4 +331,20 @@ describe('village scope: every village-scoped method × own village / other vill
     expect(await h.call('residents.get', { id: other.resident })).toMatchObject({ ok: true });
     expect(await h.ok<{ state: string; user: { villages: string[] } }>('session.state')).toMatchObject({ user: { villages: [OWN, OTHER] } });
   });
+
+  it('every role is decided: the village doctor above, every other role clinic-wide below', () => {
+    expect([...Object.keys(CLINIC_WIDE), 'villageDoctor'].sort()).toEqual([...Role.options].sort());
+    for (const role of Object.keys(CLINIC_WIDE) as Role[]) expect(villagesVisibleTo({ role, villages: [OWN] })).toBeNull();
+  });
+
+  // Last: these calls write to the other village's records (merge, status, amendments) as the roles may.
+  it.each(Object.entries(CLINIC_WIDE))('%s works clinic-wide: no village-scoped method is refused on the other village', async (_role, who) => {
+    await signInAs(who);
+    const outcome: Record<string, string> = {};
+    for (const m of villageMethods) {
+      const r = await h.call(m, INPUTS[m]!(other));
+      outcome[m] = !r.ok && r.error.code === 'FORBIDDEN' ? 'FORBIDDEN' : 'allowed';
+    }
+    expect(outcome).toEqual(Object.fromEntries(villageMethods.map((m) => [m, 'allowed'])));
+  }, 120_000);
 });

@@ -162,6 +162,21 @@ describe('events', () => {
     expect(contents.sent[0]).toEqual(['cunyi:event', 'status.changed', { n: 10 }]);
   });
 
+  it('that name residents, queued for the session before, are dropped when the session changes (issue 11)', async () => {
+    const contents = new FakeContents();
+    bridge.attach(contents as never);
+    bus.publish('worklist.changed', { residentIds: ['other-village'], all: false });
+    bus.publish('status.changed', { n: 1 });
+    bus.publish('session.changed', { state: 'unlocked' });
+    bus.publish('worklist.changed', { residentIds: ['own-village'], all: false });
+    await invoke(contents, 'app.ready');
+    expect(contents.sent).toEqual([
+      ['cunyi:event', 'status.changed', { n: 1 }],
+      ['cunyi:event', 'session.changed', { state: 'unlocked' }],
+      ['cunyi:event', 'worklist.changed', { residentIds: ['own-village'], all: false }],
+    ]);
+  });
+
   it('are not sent to destroyed windows, which are forgotten', async () => {
     const contents = new FakeContents();
     bridge.attach(contents as never);
