@@ -85,6 +85,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const streams = new Set<Stream>();
   const onChange = (n: ChangeNotice): void => {
     for (const s of streams) {
+      // Telling the pushing device would make it pull its own documents back at once, which delays its next save
+      // and every other device's pull (bench/sync.ts, 100 changes end to end); other devices' pushes notify anyway.
+      if (s.device.id === n.fromDeviceId) continue;
       const villages = new Set(s.device.villages.map((v) => v.code));
       const concerns =
         store.rules[n.collection]?.scope === 'none' || n.clinicCodes.includes(s.device.clinic.code) || n.villageCodes.some((v) => villages.has(v));

@@ -61,6 +61,8 @@ export interface ChangeNotice {
   collection: string;
   clinicCodes: string[];
   villageCodes: string[];
+  /** The device whose push made the change: it holds the documents already and is not told (absent: an operator's move). */
+  fromDeviceId?: string;
 }
 
 /** Blocks granted after the set-up block: 5,000 serials, clinic-wide (record-number.ts explains why clinic-wide). */
@@ -418,6 +420,7 @@ export class PlatformStore {
         collection,
         clinicCodes: [...new Set(result.written.map((d) => (typeof d['clinicCode'] === 'string' ? d['clinicCode'] : device.clinic.code)))],
         villageCodes: [...new Set(result.written.map((d) => (typeof d['villageCode'] === 'string' ? d['villageCode'] : '')))],
+        fromDeviceId: device.id,
       };
       this.changes.emit('change', notice);
     }

@@ -6,13 +6,14 @@
 import type { Observable } from 'rxjs';
 import type { RxCollection, RxReplicationPullStreamItem } from 'rxdb';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
-import { MAX_PUSH_BATCH, PullResponse, PushResponse, type Checkpoint, type WireDocument } from '../../shared/sync/protocol';
+import { MAX_PULL_BATCH, MAX_PUSH_BATCH, PullResponse, PushResponse, type Checkpoint, type WireDocument } from '../../shared/sync/protocol';
 import type { PlatformHttp } from './platform-http';
 import { syncError } from './platform-http';
 
 type Doc = Record<string, unknown>;
 
-export const PULL_BATCH = 500;
+/** Pull batch size: the platform's largest (see MAX_PULL_BATCH for why large). */
+export const PULL_BATCH = MAX_PULL_BATCH;
 
 export interface PlatformReplicationOptions {
   http: PlatformHttp;

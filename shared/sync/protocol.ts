@@ -36,8 +36,13 @@ export function isLocalOnlySetting(doc: object): boolean {
 export const Checkpoint = z.object({ seq: z.number().int().min(0) });
 export type Checkpoint = z.infer<typeof Checkpoint>;
 
-/** The largest pull batch the platform serves; clients ask for less. */
-export const MAX_PULL_BATCH = 1000;
+/**
+ * The largest pull batch the platform serves; clients ask for at most this. An initial sync's cost is mostly per
+ * batch (a request, a storage transaction for the documents, one for the replication's metadata, one for the
+ * checkpoint), so a first sync of a township (~240,000 documents) wants large batches: 2,000 documents of a few
+ * hundred bytes to ~2 KB each stay well under the client's 32 MB answer cap (bench/sync.ts).
+ */
+export const MAX_PULL_BATCH = 5000;
 /** The largest push the client sends in one request (rows). */
 export const MAX_PUSH_BATCH = 200;
 

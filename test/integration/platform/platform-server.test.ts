@@ -54,6 +54,32 @@ describe('platform server', () => {
     expect(fromB.documents[0]).toEqual(other);
   });
 
+  it('tells the other devices of a change on their stream, not the device that pushed it', async () => {
+    const a2 = (await enrolDevice(p, CLINIC_A, 'device-a2')).http;
+    const stop = new AbortController();
+    const heard = { a: [] as string[], a2: [] as string[] };
+    const listen = (http: PlatformHttp, into: string[]) =>
+      http.events((event, data) => into.push(event === 'change' ? `change:${(JSON.parse(data) as { collection: string }).collection}` : event), stop.signal);
+    const until = async (what: () => boolean) => {
+      while (!what()) await new Promise((r) => setTimeout(r, 10));
+    };
+    const streams = [listen(a, heard.a), listen(a2, heard.a2)];
+    try {
+      await until(() => heard.a.includes('hello') && heard.a2.includes('hello'));
+      await a.json('POST', '/residents/push', [{ newDocumentState: residentWire(village) }], PushResponse);
+      await until(() => heard.a2.includes('change:residents'));
+      const household = { id: '0190f0e0-0000-7000-8000-99990000a201', clinicCode: CLINIC_A.code, villageCode: village, headResidentId: '', address: '一村1号', data: {}, createdAt: 1, updatedAt: 1, _deleted: false };
+      expect(await a2.json('POST', '/households/push', [{ newDocumentState: household }], PushResponse)).toEqual([]);
+      await until(() => heard.a.includes('change:households'));
+      // One stream is in order: a notice of a's own push would have come before the one of a2's push.
+      expect(heard).toEqual({ a: ['hello', 'change:households'], a2: ['hello', 'change:residents'] });
+    } finally {
+      stop.abort();
+      await Promise.all(streams);
+      await a2.close();
+    }
+  });
+
   it('answers the real master for a stale assumed state, and writes on the right one', async () => {
     const v1 = residentWire(village);
     await a.json('POST', '/residents/push', [{ newDocumentState: v1 }], PushResponse);
