@@ -36,11 +36,20 @@ const KIND_ORDER = Object.fromEntries(WorkKind.options.map((k, i) => [k, i])) as
 /** Separates the doctor names and ids a row matches, so one `instr` finds an exact name. */
 const SEP = '\u001f';
 
-/**
- * Residents per fill chunk: one synchronous transaction of some 10–20 ms on a quiet machine. A call that arrives
- * during a fill (tomorrow's, filled ahead) waits for at most a chunk at each of its own asynchronous steps.
- */
+/** Residents per dirty-clean step: one synchronous transaction of some 10–20 ms on a quiet machine. */
 const FILL_CHUNK = 100;
+/**
+ * A fill nobody waits for (tomorrow's, filled ahead) runs in slices of about this much work, sized from the last
+ * slice's time, so a call that arrives meanwhile waits at most about this long at each of its asynchronous steps.
+ */
+const BACKGROUND_SLICE_MS = 8;
+/**
+ * Residents per transaction while a caller waits for the fill (a day's first page with nothing cached): each commit
+ * costs an fsync (synchronous = FULL), so fewer, larger transactions finish the day sooner.
+ */
+const AWAITED_CHUNK = 1_000;
+/** The smallest background slice: below it the per-transaction overhead would dominate. */
+const MIN_SLICE = 10;
 
 type Statement = BetterSqlite3.Statement<unknown[]>;
 
@@ -143,6 +152,8 @@ const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve)
 
 export class WorkCache {
   private running: Promise<void> = Promise.resolve();
+  /** Callers waiting for a fill to finish (`ensure(day, today, { awaited: true })`). */
+  private waiting = 0;
   private checkedBuild = false;
   private prunedFor: CalendarDate | null = null;
   private stopped = false;
@@ -178,11 +189,14 @@ export class WorkCache {
    * Makes `day` complete (`today` or the day after it, filled ahead), dropping the rows of any day outside those two;
    * calls are queued, so two callers never fill the same day twice.
    */
-  ensure(day: CalendarDate, today: CalendarDate = day): Promise<void> {
+  ensure(day: CalendarDate, today: CalendarDate = day, opts: { awaited?: boolean } = {}): Promise<void> {
     const next = this.running.then(() => this.fill(day, today));
     // A failed fill is reported to its caller and does not block the next one.
     this.running = next.catch(() => undefined);
-    return next;
+    if (!opts.awaited) return next;
+    // A caller waits: the fill under way (started in the background) switches to large transactions until it is done.
+    this.waiting++;
+    return next.finally(() => this.waiting--);
   }
 
   private async fill(day: CalendarDate, today: CalendarDate): Promise<void> {
@@ -203,14 +217,38 @@ export class WorkCache {
         }
         return ids;
       })();
-      for (let i = 0; i < todo.length; i += FILL_CHUNK) {
+      let slice = 16;
+      for (let i = 0; i < todo.length; ) {
         if (this.stopped) return;
-        this.db.transaction(() => this.compute(todo.slice(i, i + FILL_CHUNK), [day]))();
+        const size = this.waiting > 0 ? AWAITED_CHUNK : slice;
+        const ids = todo.slice(i, i + size);
+        const started = performance.now();
+        this.withoutSync(() => this.db.transaction(() => this.compute(ids, [day]))());
+        i += ids.length;
+        const took = Math.max(performance.now() - started, 0.5);
+        slice = Math.max(MIN_SLICE, Math.min(FILL_CHUNK, Math.round((ids.length * BACKGROUND_SLICE_MS) / took)));
         await yieldToOthers();
       }
       this.prepare(`INSERT OR REPLACE INTO ${DAYS} (day, build) VALUES (?, ?)`).run(day, this.fingerprint);
     }
     while (!this.stopped && this.cleanDirty(FILL_CHUNK) === FILL_CHUNK) await yieldToOthers();
+  }
+
+  /**
+   * Runs a fill's transaction without waiting for the disk. Its rows are a cache the fill can always recompute, so
+   * their commits skip the fsync (WAL with synchronous = NORMAL: the file stays consistent, a power cut can lose only
+   * the newest such transactions, and the next FULL commit makes them durable). Every other write keeps the
+   * connection's own setting, restored before this returns: better-sqlite3 is synchronous, so no other transaction
+   * on this connection can run in between.
+   */
+  private withoutSync(run: () => void): void {
+    const previous = Number(this.db.pragma('synchronous', { simple: true }));
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      run();
+    } finally {
+      this.db.pragma(`synchronous = ${previous}`);
+    }
   }
 
   /** Keeps the rows of `today` and the day after (filled ahead); drops every other day, and everything from other rules. */

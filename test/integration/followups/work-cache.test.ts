@@ -4,7 +4,7 @@
  * group and filter; after writes (a merge moves encounters to another resident), after a restart (the day's rows
  * are kept) and on the next day (recomputed).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { WorkGroup, Worklist, WorkRow } from '../../../shared/api/followups';
 import type { ResidentDetail } from '../../../shared/api/residents';
 import { addDays, type CalendarDate } from '../../../shared/domain/dates';
@@ -127,5 +127,25 @@ describe('the work list pages from its per-day cache (real encrypted clinic, see
     expect(later.today).toBe(addDays(today, 36));
     expect((await everything()).rows).toEqual(later.rows);
     expect(cache.isComplete(today)).toBe(false);
+  });
+
+  it('fills tomorrow ahead only once the first page has been answered, and leaves every other write fsynced', async () => {
+    h.clock.set('2026-07-10T02:00:00Z');
+    await h.restart();
+    const cache = h.runtime.services.clinic().worklist.cache;
+    const today = expected().today;
+    const tomorrow = addDays(today, 1);
+    // Sign-in starts today's fill at once (the first page needs it) …
+    await vi.waitFor(() => expect(cache.isComplete(today)).toBe(true), { timeout: 30_000 });
+    // … but tomorrow's waits for the first page: until then it would take turns with that page's own steps. Fills
+    // are queued, so this (a no-op for a complete day) resolves only after any fill queued before it.
+    await cache.ensure(today);
+    expect(cache.isComplete(tomorrow)).toBe(false);
+    expect((await everything()).rows).toEqual(expected().rows);
+    await vi.waitFor(() => expect(cache.isComplete(tomorrow)).toBe(true), { timeout: 30_000 });
+    // The fill's commits skip the fsync; the connection is back to FULL (2) for everything else.
+    expect(h.runtime.services.session.current().db.sql.pragma('synchronous', { simple: true })).toBe(2);
+    h.clock.set('2026-07-11T02:00:00Z');
+    expect((await everything()).rows).toEqual(expected().rows);
   });
 });
