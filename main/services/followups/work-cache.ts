@@ -6,9 +6,10 @@
  * starts empty and is only ever invalidated by the storage, in every write's transaction: a write to a resident, or
  * to one of their encounters or contracts (the previous owner too, when a merge moves a document), deletes that
  * resident's rows and marks them dirty. The day's side is the fill: `ensure(day)` computes the rows of every
- * resident not yet done for that day (a full pass, once per day, in chunks that yield to other calls), then the
- * dirty ones; each chunk reads its residents' facts and writes their rows in one synchronous transaction, so no
- * write can slip between what was read and what is cached. A day is recorded complete only after its full pass.
+ * resident for that day (a full pass in resident-id order, once per day, in chunks that yield to other calls), then
+ * the dirty ones; each chunk reads its residents' facts and writes their rows, with the pass's cursor (the last
+ * resident done), in one synchronous transaction, so no write can slip between what was read and what is cached and
+ * an interrupted pass resumes where it stopped. A day is recorded complete only after its full pass.
  * The rows are computed with the widest horizon the API allows and the query narrows them, so one cache serves
  * every filter. A cache written by another build of the rules is dropped (`fingerprint`).
  */
@@ -25,7 +26,6 @@ import { patientWork, type PatientWork } from './patient-work';
 export const WORK_HORIZON_DAYS = 120;
 
 const ITEMS = 'p_work_items';
-const DONE = 'p_work_done';
 const DIRTY = 'p_work_dirty';
 const DAYS = 'p_work_days';
 /** The patient projection's table: the previous owner of a moved document is read there before it is updated. */
@@ -56,7 +56,6 @@ type Statement = BetterSqlite3.Statement<unknown[]>;
 interface InvalidateStatements {
   owner: Statement;
   items: Statement;
-  done: Statement;
   dirty: Statement;
 }
 const invalidation = new WeakMap<Database, InvalidateStatements>();
@@ -67,7 +66,6 @@ function invalidateStatements(db: Database): InvalidateStatements {
     s = {
       owner: db.prepare(`SELECT resident_id FROM ${PATIENT_DOCS} WHERE doc_id = ?`).pluck(),
       items: db.prepare(`DELETE FROM ${ITEMS} WHERE resident_id = ?`),
-      done: db.prepare(`DELETE FROM ${DONE} WHERE resident_id = ?`),
       dirty: db.prepare(`INSERT OR IGNORE INTO ${DIRTY} (resident_id) VALUES (?)`),
     };
     invalidation.set(db, s);
@@ -81,7 +79,8 @@ function invalidateStatements(db: Database): InvalidateStatements {
  */
 export const workProjection: Projection = {
   name: 'work',
-  version: 2,
+  // 3: a pass's progress is a cursor in p_work_days, not one p_work_done row per resident and day.
+  version: 3,
   startsEmpty: true,
   collections: ['residents', 'encounters', 'contracts'],
   create(db) {
@@ -95,14 +94,17 @@ export const workProjection: Projection = {
       CREATE INDEX IF NOT EXISTS ${ITEMS}_group ON ${ITEMS} (day, grp, status_order, due_date, resident_id, kind_order);
       CREATE INDEX IF NOT EXISTS ${ITEMS}_resident ON ${ITEMS} (resident_id, day);
       CREATE INDEX IF NOT EXISTS ${ITEMS}_counts ON ${ITEMS} (day, grp, kind, status, due_date, village_code);
-      CREATE TABLE IF NOT EXISTS ${DONE} (day TEXT NOT NULL, resident_id TEXT NOT NULL, PRIMARY KEY (day, resident_id)) WITHOUT ROWID;
-      CREATE INDEX IF NOT EXISTS ${DONE}_resident ON ${DONE} (resident_id);
       CREATE TABLE IF NOT EXISTS ${DIRTY} (resident_id TEXT PRIMARY KEY) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS ${DAYS} (day TEXT PRIMARY KEY, build TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS ${DAYS} (
+        day TEXT PRIMARY KEY, build TEXT NOT NULL, cursor TEXT NOT NULL, complete INTEGER NOT NULL
+      ) WITHOUT ROWID;
     `);
   },
   drop(db) {
-    db.exec(`DROP TABLE IF EXISTS ${ITEMS}; DROP TABLE IF EXISTS ${DONE}; DROP TABLE IF EXISTS ${DIRTY}; DROP TABLE IF EXISTS ${DAYS};`);
+    // p_work_done: version 2's per-resident progress rows.
+    db.exec(
+      `DROP TABLE IF EXISTS ${ITEMS}; DROP TABLE IF EXISTS p_work_done; DROP TABLE IF EXISTS ${DIRTY}; DROP TABLE IF EXISTS ${DAYS};`,
+    );
   },
   apply(db, collection, docs) {
     const s = invalidateStatements(db);
@@ -118,7 +120,6 @@ export const workProjection: Projection = {
     }
     for (const id of residents) {
       s.items.run(id);
-      s.done.run(id);
       s.dirty.run(id);
     }
   },
@@ -182,7 +183,7 @@ export class WorkCache {
 
   /** True when every resident's rows for `day` are cached (apart from dirty ones, which `query` computes first). */
   isComplete(day: CalendarDate): boolean {
-    return this.prepare(`SELECT 1 FROM ${DAYS} WHERE day = ? AND build = ?`).get(day, this.fingerprint) !== undefined;
+    return this.prepare(`SELECT 1 FROM ${DAYS} WHERE day = ? AND build = ? AND complete = 1`).get(day, this.fingerprint) !== undefined;
   }
 
   /**
@@ -203,33 +204,40 @@ export class WorkCache {
     if (this.stopped) return;
     this.forgetOtherDays(today);
     if (!this.isComplete(day)) {
-      const todo = this.db.transaction(() => {
-        const ids = this.prepare(
-          `SELECT DISTINCT resident_id FROM ${PATIENT_DOCS} WHERE resident_id NOT IN (SELECT resident_id FROM ${DONE} WHERE day = ?)`,
-        )
-          .pluck()
-          .all(day) as string[];
-        // With no other day complete, the pass computes everyone the dirty list names (a seed or an import leaves
-        // every resident dirty): forget it, so nobody is computed twice. Whoever changes during the pass is marked
-        // dirty again by that write and recomputed after it.
+      this.db.transaction(() => {
+        if (this.prepare(`SELECT 1 FROM ${DAYS} WHERE day = ?`).get(day) !== undefined) return;
+        // With no other day under way or complete, the pass computes everyone the dirty list names (a seed or an
+        // import leaves every resident dirty): forget it, so nobody is computed twice. Whoever changes during the
+        // pass is marked dirty again by that write and recomputed after it.
         if (this.prepare(`SELECT 1 FROM ${DAYS} WHERE day <> ? AND build = ? LIMIT 1`).get(day, this.fingerprint) === undefined) {
           this.prepare(`DELETE FROM ${DIRTY}`).run();
         }
-        return ids;
+        this.prepare(`INSERT INTO ${DAYS} (day, build, cursor, complete) VALUES (?, ?, '', 0)`).run(day, this.fingerprint);
       })();
+      const next = this.prepare(`SELECT DISTINCT resident_id FROM ${PATIENT_DOCS} WHERE resident_id > ? ORDER BY resident_id LIMIT ?`).pluck();
+      const cursorOf = this.prepare(`SELECT cursor FROM ${DAYS} WHERE day = ?`).pluck();
+      const advance = this.prepare(`UPDATE ${DAYS} SET cursor = ? WHERE day = ?`);
       let slice = 16;
-      for (let i = 0; i < todo.length; ) {
+      for (;;) {
         if (this.stopped) return;
         const size = this.waiting > 0 ? AWAITED_CHUNK : slice;
-        const ids = todo.slice(i, i + size);
         const started = performance.now();
-        this.withoutSync(() => this.db.transaction(() => this.compute(ids, [day]))());
-        i += ids.length;
+        const count = this.withoutSync(() =>
+          this.db.transaction(() => {
+            const ids = next.all(cursorOf.get(day), size) as string[];
+            const last = ids[ids.length - 1];
+            if (last === undefined) return 0;
+            this.compute(ids, [day]);
+            advance.run(last, day);
+            return ids.length;
+          })(),
+        );
+        if (count === 0) break;
         const took = Math.max(performance.now() - started, 0.5);
-        slice = Math.max(MIN_SLICE, Math.min(FILL_CHUNK, Math.round((ids.length * BACKGROUND_SLICE_MS) / took)));
+        slice = Math.max(MIN_SLICE, Math.min(FILL_CHUNK, Math.round((count * BACKGROUND_SLICE_MS) / took)));
         await yieldToOthers();
       }
-      this.prepare(`INSERT OR REPLACE INTO ${DAYS} (day, build) VALUES (?, ?)`).run(day, this.fingerprint);
+      this.prepare(`UPDATE ${DAYS} SET complete = 1 WHERE day = ?`).run(day);
     }
     while (!this.stopped && this.cleanDirty(FILL_CHUNK) === FILL_CHUNK) await yieldToOthers();
   }
@@ -241,11 +249,11 @@ export class WorkCache {
    * connection's own setting, restored before this returns: better-sqlite3 is synchronous, so no other transaction
    * on this connection can run in between.
    */
-  private withoutSync(run: () => void): void {
+  private withoutSync<T>(run: () => T): T {
     const previous = Number(this.db.pragma('synchronous', { simple: true }));
     this.db.pragma('synchronous = NORMAL');
     try {
-      run();
+      return run();
     } finally {
       this.db.pragma(`synchronous = ${previous}`);
     }
@@ -257,17 +265,20 @@ export class WorkCache {
     this.db.transaction(() => {
       if (!this.checkedBuild) {
         if (this.prepare(`SELECT 1 FROM ${DAYS} WHERE build <> ? LIMIT 1`).get(this.fingerprint) !== undefined) {
-          for (const t of [ITEMS, DONE, DAYS]) this.prepare(`DELETE FROM ${t}`).run();
+          for (const t of [ITEMS, DAYS]) this.prepare(`DELETE FROM ${t}`).run();
         }
         this.checkedBuild = true;
       }
       if (this.prunedFor === today) return;
-      for (const t of [ITEMS, DONE, DAYS]) this.prepare(`DELETE FROM ${t} WHERE day < ? OR day > ?`).run(today, next);
+      for (const t of [ITEMS, DAYS]) this.prepare(`DELETE FROM ${t} WHERE day < ? OR day > ?`).run(today, next);
       this.prunedFor = today;
     })();
   }
 
-  /** Recomputes up to `limit` dirty residents for every complete day; returns how many it took. */
+  /**
+   * Recomputes up to `limit` dirty residents for every day, complete or under way (a pass that has not reached a
+   * resident yet computes it again when it does); returns how many it took.
+   */
   private cleanDirty(limit: number): number {
     return this.db.transaction(() => {
       const ids = this.prepare(`SELECT resident_id FROM ${DIRTY} LIMIT ?`).pluck().all(limit) as string[];
@@ -285,7 +296,6 @@ export class WorkCache {
     if (days.length === 0) return;
     const entries = this.patients.many(ids);
     const clear = this.prepare(`DELETE FROM ${ITEMS} WHERE resident_id = ? AND day = ?`);
-    const done = this.prepare(`INSERT OR REPLACE INTO ${DONE} (day, resident_id) VALUES (?, ?)`);
     const insert = this.prepare(
       `INSERT INTO ${ITEMS} (day, resident_id, grp, status_order, due_date, kind_order, kind, status, village_code, doctors, birth_date, row) ` +
         'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -293,7 +303,6 @@ export class WorkCache {
     for (const day of days) {
       for (const id of ids) {
         clear.run(id, day);
-        done.run(day, id);
         const entry = entries.get(id);
         if (!entry?.resident) continue;
         const work = patientWork(entry, day, WORK_HORIZON_DAYS);
