@@ -250,6 +250,8 @@ export class WorkCache {
    * on this connection can run in between.
    */
   private withoutSync<T>(run: () => T): T {
+    // Only WAL keeps the file consistent without the fsync; a rollback journal keeps the connection's setting.
+    if (String(this.db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') return run();
     const previous = Number(this.db.pragma('synchronous', { simple: true }));
     this.db.pragma('synchronous = NORMAL');
     try {
