@@ -10,10 +10,14 @@
  * processes (`cunyi init`, `cunyi seed`; 30,000 stress residents unless --residents), so this process's peak memory
  * is the runtime's, not the seeder's. The 200,000-resident case: `--residents 200000` (targets: first page < 2 s,
  * runtime < 1 GB). One JSON object on stdout; progress on stderr.
+ *
+ * `--cold`: before ours and before the raw baseline, the work list's cached days are forgotten, so each first page
+ * is a day's first with nothing cached (after a seed, or the first day the app runs); the second sign-in then
+ * shows the warm case. With `--data-dir` this WRITES to that clinic (its cache tables only): give it a copy.
  */
 import { spawnSync } from 'node:child_process';
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -23,6 +27,9 @@ import type { CallContext } from '../main/api/context';
 import type { Dispatch } from '../main/api/dispatch';
 import { startRuntimeWorker } from '../main/runtime/worker';
 import { createRuntime } from '../main/services/runtime';
+import { openClinicDatabase } from '../main/store/database';
+import { KeyVault } from '../main/store/keys';
+import { workProjection } from '../main/services/followups/work-cache';
 
 const FIRST_PAGE_TARGET_MS = 500;
 const FIRST_PAGE_TARGET_LARGE_MS = 2_000;
@@ -101,6 +108,22 @@ function newResident(i: number, villageCode: string) {
   };
 }
 
+/** Empties the work list's day cache (the projection's tables, recreated empty), as on a day nothing was cached. */
+async function forgetWorkDays(dataDir: string, username: string, password: string): Promise<void> {
+  const vault = await KeyVault.open(dataDir, { now: () => Date.now() });
+  const { dataKey } = await vault.unlockWithPassword(username, password);
+  const db = await openClinicDatabase(dataDir, dataKey);
+  try {
+    db.sql.transaction(() => {
+      workProjection.drop(db.sql);
+      workProjection.create(db.sql);
+    })();
+  } finally {
+    await db.close();
+    dataKey.fill(0);
+  }
+}
+
 /** Reads the file once so both runs start from the same (warm) page cache. */
 async function warmCache(path: string): Promise<void> {
   for await (const _chunk of createReadStream(path, { highWaterMark: 1 << 20 }));
@@ -168,8 +191,16 @@ async function sequence(
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { 'data-dir': { type: 'string' }, residents: { type: 'string' }, profile: { type: 'string' }, writes: { type: 'string' }, seed: { type: 'string' } },
+    options: {
+      'data-dir': { type: 'string' },
+      residents: { type: 'string' },
+      profile: { type: 'string' },
+      writes: { type: 'string' },
+      seed: { type: 'string' },
+      cold: { type: 'boolean' },
+    },
   });
+  const cold = values.cold === true;
   const given = values['data-dir'] ? resolve(values['data-dir']) : null;
   const residents = Number(values.residents ?? 30_000);
   const profile = values.profile ?? 'stress';
@@ -187,6 +218,7 @@ async function main(): Promise<void> {
       cli(['seed', '--data-dir', dataDir, '--residents', String(residents), '--profile', profile, '--seed', values.seed ?? 'bench'], { CUNYI_PASSWORD: PASSWORD });
       seedMs = Math.round(performance.now() - s0);
     }
+    if (cold) await forgetWorkDays(dataDir, username, password);
     await warmCache(join(dataDir, 'cunyi.db'));
     const villageCode = '441521101201';
 
@@ -207,25 +239,32 @@ async function main(): Promise<void> {
     log(`ours: first page ${ours.firstPageMs} ms (again ${oursWarm.firstPageMs} ms), worst stall ${ours.stallMs.worst} ms, peak RSS ${peakRssMb} MB`);
 
     log('raw baseline: the same sequence with the runtime on this thread …');
+    if (cold) await forgetWorkDays(dataDir, username, password);
     await warmCache(join(dataDir, 'cunyi.db'));
     const inline = createRuntime({ dataDir, shell: 'headless', logger: { error: log, warn: () => undefined, info: () => undefined } });
     let raw: Sequence;
+    let rawWarm: Sequence;
     try {
       raw = await sequence(inline.dispatch, { count: writes, firstResident: 1000, villageCode }, username, password);
+      rawWarm = await sequence(inline.dispatch, { count: 0, firstResident: 0, villageCode }, username, password);
     } finally {
       await inline.close();
     }
-    log(`raw: first page ${raw.firstPageMs} ms, worst stall ${raw.stallMs.worst} ms`);
+    log(`raw: first page ${raw.firstPageMs} ms (again ${rawWarm.firstPageMs} ms), worst stall ${raw.stallMs.worst} ms`);
 
     const large = residents > 30_000;
     const pageTarget = large ? FIRST_PAGE_TARGET_LARGE_MS : FIRST_PAGE_TARGET_MS;
     const result = {
       bench: 'startup',
       dataDir: given ?? `temporary (${residents} ${profile} residents, seeded in ${seedMs} ms)`,
+      // The machine's load when the run ended: figures from a shared machine are rough (common.md).
+      loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
+      firstSequence: cold || !given ? 'cold: nothing cached for the day' : 'as found in the clinic',
       ours: { runtime: 'worker thread', ...ours, peakRssMb, signedInAgain: oursWarm },
-      raw: { runtime: 'on the UI thread (stage 1)', ...raw },
+      raw: { runtime: 'on the UI thread (stage 1)', ...raw, signedInAgain: rawWarm },
       ratio: {
         firstPage: ratio(ours.firstPageMs, raw.firstPageMs),
+        firstPageAgain: ratio(oursWarm.firstPageMs, rawWarm.firstPageMs),
         worstStall: ratio(ours.stallMs.worst, raw.stallMs.worst),
       },
       targets: {

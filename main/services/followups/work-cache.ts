@@ -6,9 +6,10 @@
  * starts empty and is only ever invalidated by the storage, in every write's transaction: a write to a resident, or
  * to one of their encounters or contracts (the previous owner too, when a merge moves a document), deletes that
  * resident's rows and marks them dirty. The day's side is the fill: `ensure(day)` computes the rows of every
- * resident not yet done for that day (a full pass, once per day, in chunks that yield to other calls), then the
- * dirty ones; each chunk reads its residents' facts and writes their rows in one synchronous transaction, so no
- * write can slip between what was read and what is cached. A day is recorded complete only after its full pass.
+ * resident for that day (a full pass in resident-id order, once per day, in chunks that yield to other calls), then
+ * the dirty ones; each chunk reads its residents' facts and writes their rows, with the pass's cursor (the last
+ * resident done), in one synchronous transaction, so no write can slip between what was read and what is cached and
+ * an interrupted pass resumes where it stopped. A day is recorded complete only after its full pass.
  * The rows are computed with the widest horizon the API allows and the query narrows them, so one cache serves
  * every filter. A cache written by another build of the rules is dropped (`fingerprint`).
  */
@@ -25,7 +26,6 @@ import { patientWork, type PatientWork } from './patient-work';
 export const WORK_HORIZON_DAYS = 120;
 
 const ITEMS = 'p_work_items';
-const DONE = 'p_work_done';
 const DIRTY = 'p_work_dirty';
 const DAYS = 'p_work_days';
 /** The patient projection's table: the previous owner of a moved document is read there before it is updated. */
@@ -36,18 +36,26 @@ const KIND_ORDER = Object.fromEntries(WorkKind.options.map((k, i) => [k, i])) as
 /** Separates the doctor names and ids a row matches, so one `instr` finds an exact name. */
 const SEP = '\u001f';
 
-/**
- * Residents per fill chunk: one synchronous transaction of some 10–20 ms on a quiet machine. A call that arrives
- * during a fill (tomorrow's, filled ahead) waits for at most a chunk at each of its own asynchronous steps.
- */
+/** Residents per dirty-clean step: one synchronous transaction of some 10–20 ms on a quiet machine. */
 const FILL_CHUNK = 100;
+/**
+ * A fill nobody waits for (tomorrow's, filled ahead) runs in slices of about this much work, sized from the last
+ * slice's time, so a call that arrives meanwhile waits at most about this long at each of its asynchronous steps.
+ */
+const BACKGROUND_SLICE_MS = 8;
+/**
+ * Residents per transaction while a caller waits for the fill (a day's first page with nothing cached): each commit
+ * costs an fsync (synchronous = FULL), so fewer, larger transactions finish the day sooner.
+ */
+const AWAITED_CHUNK = 1_000;
+/** The smallest background slice: below it the per-transaction overhead would dominate. */
+const MIN_SLICE = 10;
 
 type Statement = BetterSqlite3.Statement<unknown[]>;
 
 interface InvalidateStatements {
   owner: Statement;
   items: Statement;
-  done: Statement;
   dirty: Statement;
 }
 const invalidation = new WeakMap<Database, InvalidateStatements>();
@@ -58,7 +66,6 @@ function invalidateStatements(db: Database): InvalidateStatements {
     s = {
       owner: db.prepare(`SELECT resident_id FROM ${PATIENT_DOCS} WHERE doc_id = ?`).pluck(),
       items: db.prepare(`DELETE FROM ${ITEMS} WHERE resident_id = ?`),
-      done: db.prepare(`DELETE FROM ${DONE} WHERE resident_id = ?`),
       dirty: db.prepare(`INSERT OR IGNORE INTO ${DIRTY} (resident_id) VALUES (?)`),
     };
     invalidation.set(db, s);
@@ -72,7 +79,8 @@ function invalidateStatements(db: Database): InvalidateStatements {
  */
 export const workProjection: Projection = {
   name: 'work',
-  version: 2,
+  // 3: a pass's progress is a cursor in p_work_days, not one p_work_done row per resident and day.
+  version: 3,
   startsEmpty: true,
   collections: ['residents', 'encounters', 'contracts'],
   create(db) {
@@ -86,14 +94,17 @@ export const workProjection: Projection = {
       CREATE INDEX IF NOT EXISTS ${ITEMS}_group ON ${ITEMS} (day, grp, status_order, due_date, resident_id, kind_order);
       CREATE INDEX IF NOT EXISTS ${ITEMS}_resident ON ${ITEMS} (resident_id, day);
       CREATE INDEX IF NOT EXISTS ${ITEMS}_counts ON ${ITEMS} (day, grp, kind, status, due_date, village_code);
-      CREATE TABLE IF NOT EXISTS ${DONE} (day TEXT NOT NULL, resident_id TEXT NOT NULL, PRIMARY KEY (day, resident_id)) WITHOUT ROWID;
-      CREATE INDEX IF NOT EXISTS ${DONE}_resident ON ${DONE} (resident_id);
       CREATE TABLE IF NOT EXISTS ${DIRTY} (resident_id TEXT PRIMARY KEY) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS ${DAYS} (day TEXT PRIMARY KEY, build TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS ${DAYS} (
+        day TEXT PRIMARY KEY, build TEXT NOT NULL, cursor TEXT NOT NULL, complete INTEGER NOT NULL
+      ) WITHOUT ROWID;
     `);
   },
   drop(db) {
-    db.exec(`DROP TABLE IF EXISTS ${ITEMS}; DROP TABLE IF EXISTS ${DONE}; DROP TABLE IF EXISTS ${DIRTY}; DROP TABLE IF EXISTS ${DAYS};`);
+    // p_work_done: version 2's per-resident progress rows.
+    db.exec(
+      `DROP TABLE IF EXISTS ${ITEMS}; DROP TABLE IF EXISTS p_work_done; DROP TABLE IF EXISTS ${DIRTY}; DROP TABLE IF EXISTS ${DAYS};`,
+    );
   },
   apply(db, collection, docs) {
     const s = invalidateStatements(db);
@@ -109,7 +120,6 @@ export const workProjection: Projection = {
     }
     for (const id of residents) {
       s.items.run(id);
-      s.done.run(id);
       s.dirty.run(id);
     }
   },
@@ -143,6 +153,8 @@ const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve)
 
 export class WorkCache {
   private running: Promise<void> = Promise.resolve();
+  /** Callers waiting for a fill to finish (`ensure(day, today, { awaited: true })`). */
+  private waiting = 0;
   private checkedBuild = false;
   private prunedFor: CalendarDate | null = null;
   private stopped = false;
@@ -171,46 +183,82 @@ export class WorkCache {
 
   /** True when every resident's rows for `day` are cached (apart from dirty ones, which `query` computes first). */
   isComplete(day: CalendarDate): boolean {
-    return this.prepare(`SELECT 1 FROM ${DAYS} WHERE day = ? AND build = ?`).get(day, this.fingerprint) !== undefined;
+    return this.prepare(`SELECT 1 FROM ${DAYS} WHERE day = ? AND build = ? AND complete = 1`).get(day, this.fingerprint) !== undefined;
   }
 
   /**
    * Makes `day` complete (`today` or the day after it, filled ahead), dropping the rows of any day outside those two;
    * calls are queued, so two callers never fill the same day twice.
    */
-  ensure(day: CalendarDate, today: CalendarDate = day): Promise<void> {
+  ensure(day: CalendarDate, today: CalendarDate = day, opts: { awaited?: boolean } = {}): Promise<void> {
     const next = this.running.then(() => this.fill(day, today));
     // A failed fill is reported to its caller and does not block the next one.
     this.running = next.catch(() => undefined);
-    return next;
+    if (!opts.awaited) return next;
+    // A caller waits: the fill under way (started in the background) switches to large transactions until it is done.
+    this.waiting++;
+    return next.finally(() => this.waiting--);
   }
 
   private async fill(day: CalendarDate, today: CalendarDate): Promise<void> {
     if (this.stopped) return;
     this.forgetOtherDays(today);
     if (!this.isComplete(day)) {
-      const todo = this.db.transaction(() => {
-        const ids = this.prepare(
-          `SELECT DISTINCT resident_id FROM ${PATIENT_DOCS} WHERE resident_id NOT IN (SELECT resident_id FROM ${DONE} WHERE day = ?)`,
-        )
-          .pluck()
-          .all(day) as string[];
-        // With no other day complete, the pass computes everyone the dirty list names (a seed or an import leaves
-        // every resident dirty): forget it, so nobody is computed twice. Whoever changes during the pass is marked
-        // dirty again by that write and recomputed after it.
+      this.db.transaction(() => {
+        if (this.prepare(`SELECT 1 FROM ${DAYS} WHERE day = ?`).get(day) !== undefined) return;
+        // With no other day under way or complete, the pass computes everyone the dirty list names (a seed or an
+        // import leaves every resident dirty): forget it, so nobody is computed twice. Whoever changes during the
+        // pass is marked dirty again by that write and recomputed after it.
         if (this.prepare(`SELECT 1 FROM ${DAYS} WHERE day <> ? AND build = ? LIMIT 1`).get(day, this.fingerprint) === undefined) {
           this.prepare(`DELETE FROM ${DIRTY}`).run();
         }
-        return ids;
+        this.prepare(`INSERT INTO ${DAYS} (day, build, cursor, complete) VALUES (?, ?, '', 0)`).run(day, this.fingerprint);
       })();
-      for (let i = 0; i < todo.length; i += FILL_CHUNK) {
+      const next = this.prepare(`SELECT DISTINCT resident_id FROM ${PATIENT_DOCS} WHERE resident_id > ? ORDER BY resident_id LIMIT ?`).pluck();
+      const cursorOf = this.prepare(`SELECT cursor FROM ${DAYS} WHERE day = ?`).pluck();
+      const advance = this.prepare(`UPDATE ${DAYS} SET cursor = ? WHERE day = ?`);
+      let slice = 16;
+      for (;;) {
         if (this.stopped) return;
-        this.db.transaction(() => this.compute(todo.slice(i, i + FILL_CHUNK), [day]))();
+        const size = this.waiting > 0 ? AWAITED_CHUNK : slice;
+        const started = performance.now();
+        const count = this.withoutSync(() =>
+          this.db.transaction(() => {
+            const ids = next.all(cursorOf.get(day), size) as string[];
+            const last = ids[ids.length - 1];
+            if (last === undefined) return 0;
+            this.compute(ids, [day]);
+            advance.run(last, day);
+            return ids.length;
+          })(),
+        );
+        if (count === 0) break;
+        const took = Math.max(performance.now() - started, 0.5);
+        slice = Math.max(MIN_SLICE, Math.min(FILL_CHUNK, Math.round((count * BACKGROUND_SLICE_MS) / took)));
         await yieldToOthers();
       }
-      this.prepare(`INSERT OR REPLACE INTO ${DAYS} (day, build) VALUES (?, ?)`).run(day, this.fingerprint);
+      this.prepare(`UPDATE ${DAYS} SET complete = 1 WHERE day = ?`).run(day);
     }
     while (!this.stopped && this.cleanDirty(FILL_CHUNK) === FILL_CHUNK) await yieldToOthers();
+  }
+
+  /**
+   * Runs a fill's transaction without waiting for the disk. Its rows are a cache the fill can always recompute, so
+   * their commits skip the fsync (WAL with synchronous = NORMAL: the file stays consistent, a power cut can lose only
+   * the newest such transactions, and the next FULL commit makes them durable). Every other write keeps the
+   * connection's own setting, restored before this returns: better-sqlite3 is synchronous, so no other transaction
+   * on this connection can run in between.
+   */
+  private withoutSync<T>(run: () => T): T {
+    // Only WAL keeps the file consistent without the fsync; a rollback journal keeps the connection's setting.
+    if (String(this.db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') return run();
+    const previous = Number(this.db.pragma('synchronous', { simple: true }));
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return run();
+    } finally {
+      this.db.pragma(`synchronous = ${previous}`);
+    }
   }
 
   /** Keeps the rows of `today` and the day after (filled ahead); drops every other day, and everything from other rules. */
@@ -219,17 +267,20 @@ export class WorkCache {
     this.db.transaction(() => {
       if (!this.checkedBuild) {
         if (this.prepare(`SELECT 1 FROM ${DAYS} WHERE build <> ? LIMIT 1`).get(this.fingerprint) !== undefined) {
-          for (const t of [ITEMS, DONE, DAYS]) this.prepare(`DELETE FROM ${t}`).run();
+          for (const t of [ITEMS, DAYS]) this.prepare(`DELETE FROM ${t}`).run();
         }
         this.checkedBuild = true;
       }
       if (this.prunedFor === today) return;
-      for (const t of [ITEMS, DONE, DAYS]) this.prepare(`DELETE FROM ${t} WHERE day < ? OR day > ?`).run(today, next);
+      for (const t of [ITEMS, DAYS]) this.prepare(`DELETE FROM ${t} WHERE day < ? OR day > ?`).run(today, next);
       this.prunedFor = today;
     })();
   }
 
-  /** Recomputes up to `limit` dirty residents for every complete day; returns how many it took. */
+  /**
+   * Recomputes up to `limit` dirty residents for every day, complete or under way (a pass that has not reached a
+   * resident yet computes it again when it does); returns how many it took.
+   */
   private cleanDirty(limit: number): number {
     return this.db.transaction(() => {
       const ids = this.prepare(`SELECT resident_id FROM ${DIRTY} LIMIT ?`).pluck().all(limit) as string[];
@@ -247,7 +298,6 @@ export class WorkCache {
     if (days.length === 0) return;
     const entries = this.patients.many(ids);
     const clear = this.prepare(`DELETE FROM ${ITEMS} WHERE resident_id = ? AND day = ?`);
-    const done = this.prepare(`INSERT OR REPLACE INTO ${DONE} (day, resident_id) VALUES (?, ?)`);
     const insert = this.prepare(
       `INSERT INTO ${ITEMS} (day, resident_id, grp, status_order, due_date, kind_order, kind, status, village_code, doctors, birth_date, row) ` +
         'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -255,7 +305,6 @@ export class WorkCache {
     for (const day of days) {
       for (const id of ids) {
         clear.run(id, day);
-        done.run(day, id);
         const entry = entries.get(id);
         if (!entry?.resident) continue;
         const work = patientWork(entry, day, WORK_HORIZON_DAYS);

@@ -35,24 +35,38 @@ export class WorklistService {
     this.cache = new WorkCache(ctx.db.sql, index, FINGERPRINT);
   }
 
-  /** Fills today's rows, then tomorrow's (so tomorrow's first sign-in pages at once), in the background. */
+  /** Set once the first page of this session has been answered: tomorrow is filled ahead only after it. */
+  private served: { promise: Promise<void>; resolve: () => void } = (() => {
+    let resolve = (): void => undefined;
+    const promise = new Promise<void>((r) => (resolve = r));
+    return { promise, resolve };
+  })();
+
+  /**
+   * Fills today's rows at once (the first page needs them), then tomorrow's (so tomorrow's first sign-in pages at
+   * once) in the background, but only after the first page has been answered: until then the fill would take turns
+   * with the calls of signing in and of that page.
+   */
   warmUp(): void {
     const today = clinicToday(this.ctx);
     void this.cache
       .ensure(today)
+      .then(() => this.served.promise)
       .then(() => this.cache.ensure(addDays(today, 1), today))
       .catch(() => undefined);
   }
 
   stop(): void {
     this.cache.stop();
+    // Lets a waiting fill-ahead run on to its end (it returns at once from a stopped cache).
+    this.served.resolve();
   }
 
   /** `visibleVillages`: the villages the caller may see (issue 11); rows of other villages are left out. */
   async get(filter: WorklistFilter, visibleVillages?: readonly string[]): Promise<Worklist> {
     const today = clinicToday(this.ctx);
     // A complete day is served at once, even while tomorrow is being filled ahead in the background.
-    if (!this.cache.isComplete(today)) await this.cache.ensure(today);
+    if (!this.cache.isComplete(today)) await this.cache.ensure(today, today, { awaited: true });
     const villages = await villageNames(this.ctx);
     const page = this.cache.query(today, {
       villageCode: filter.villageCode,
@@ -65,6 +79,7 @@ export class WorklistService {
       offset: filter.offset,
       limit: filter.limit,
     });
+    this.served.resolve();
     return {
       today,
       total: page.total,

@@ -4,7 +4,7 @@
  * group and filter; after writes (a merge moves encounters to another resident), after a restart (the day's rows
  * are kept) and on the next day (recomputed).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { WorkGroup, Worklist, WorkRow } from '../../../shared/api/followups';
 import type { ResidentDetail } from '../../../shared/api/residents';
 import { addDays, type CalendarDate } from '../../../shared/domain/dates';
@@ -12,6 +12,7 @@ import { WORK_GROUPS, workGroup } from '../../../shared/domain/worklist-groups';
 import { seedClinic } from '../../../main/seed';
 import { clinicToday } from '../../../main/services/clinic-context';
 import { patientWork, type PatientWork } from '../../../main/services/followups/patient-work';
+import { WorkCache } from '../../../main/services/followups/work-cache';
 import { clinicHarness, idNumber, residentInput, type ApiHarness } from '../../helpers/api';
 
 const STATUS_ORDER = { overdue: 0, due: 1, upcoming: 2 } as const;
@@ -127,5 +128,47 @@ describe('the work list pages from its per-day cache (real encrypted clinic, see
     expect(later.today).toBe(addDays(today, 36));
     expect((await everything()).rows).toEqual(later.rows);
     expect(cache.isComplete(today)).toBe(false);
+  });
+
+  it('fills tomorrow ahead only once the first page has been answered, and leaves every other write fsynced', async () => {
+    h.clock.set('2026-07-10T02:00:00Z');
+    await h.restart();
+    const cache = h.runtime.services.clinic().worklist.cache;
+    const today = expected().today;
+    const tomorrow = addDays(today, 1);
+    // Sign-in starts today's fill at once (the first page needs it) …
+    await vi.waitFor(() => expect(cache.isComplete(today)).toBe(true), { timeout: 30_000 });
+    // … but tomorrow's waits for the first page: until then it would take turns with that page's own steps. Fills
+    // are queued, so this (a no-op for a complete day) resolves only after any fill queued before it.
+    await cache.ensure(today);
+    expect(cache.isComplete(tomorrow)).toBe(false);
+    expect((await everything()).rows).toEqual(expected().rows);
+    await vi.waitFor(() => expect(cache.isComplete(tomorrow)).toBe(true), { timeout: 30_000 });
+    // The fill's commits skip the fsync; the connection is back to FULL (2) for everything else.
+    expect(h.runtime.services.session.current().db.sql.pragma('synchronous', { simple: true })).toBe(2);
+    h.clock.set('2026-07-11T02:00:00Z');
+    expect((await everything()).rows).toEqual(expected().rows);
+  });
+
+  it('a pass stopped part-way resumes from its cursor and still gives exactly the rules\' rows', async () => {
+    h.clock.set('2026-08-03T02:00:00Z');
+    const want = expected();
+    const sql = h.runtime.services.session.current().db.sql;
+    const index = h.runtime.services.clinic().worklist['index'];
+    const first = new WorkCache(sql, index, 'resume-test');
+    const pass = first.ensure(want.today);
+    // One slice runs before this turn of the event loop; then the cache stops, as when the session locks.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    first.stop();
+    await pass;
+    const progress = sql.prepare('SELECT cursor, complete FROM p_work_days WHERE day = ?').get(want.today) as { cursor: string; complete: number };
+    expect(progress.complete).toBe(0);
+    expect(progress.cursor).not.toBe('');
+    const second = new WorkCache(sql, index, 'resume-test');
+    await second.ensure(want.today);
+    expect(second.isComplete(want.today)).toBe(true);
+    const page = second.query(want.today, { upcomingDays: 30, offset: 0, limit: 100_000 });
+    expect(page.total).toBe(want.rows.length);
+    expect(page.items.map((i) => i.row)).toEqual(want.rows);
   });
 });
