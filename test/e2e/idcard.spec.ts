@@ -132,6 +132,54 @@ test('a person typing the same characters at a person’s pace is typing, not a 
   await expect(page.locator('.resident-name')).toHaveCount(0);
 });
 
+test('an admin sets the clinic’s e-health-card format on the 设备 screen; a bad one is refused; scans follow the saved one', async () => {
+  test.setTimeout(120_000);
+  await page.locator('nav').getByRole('link', { name: /^设备/ }).click();
+  await expect(page.locator('main h1')).toHaveText('设备');
+  await page.getByRole('tab', { name: '电子健康卡格式' }).click();
+  await expect(page.getByTestId('health-card-placeholder')).toBeVisible();
+  const dir = join(ROOT, 'test-results', 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  await page.getByTestId('health-card-sample').fill(CODE);
+  await expect(page.getByText('符合此格式，会被当作电子健康卡查找')).toBeVisible();
+  await page.screenshot({ path: join(dir, 'devices-health-card-zh-CN.png') });
+  await page.getByRole('switch', { name: '大字模式' }).click();
+  await page.screenshot({ path: join(dir, 'devices-health-card-zh-CN-large.png') });
+  await page.getByRole('switch', { name: '大字模式' }).click();
+
+  // A regular expression that does not compile is refused with the reason, next to the field; nothing is saved.
+  const source = page.getByLabel('正则表达式（整段编码须完全匹配）');
+  await source.fill('[0-9');
+  await page.getByRole('button', { name: '保存格式' }).click();
+  await expect(page.getByText(/正则表达式无法编译/).first()).toBeVisible();
+  await source.fill('[0-9]*');
+  await page.getByRole('button', { name: '保存格式' }).click();
+  await expect(page.getByText('此格式会接受空的编码，请写明编码至少含哪些字符').first()).toBeVisible();
+  expect((await apiCall<{ healthCardPattern: unknown }>(host, 'settings.get', {})).healthCardPattern).toEqual({ kind: 'regex', source: '[0-9A-Za-z:+/=._-]{16,256}' });
+
+  await page.getByRole('radio', { name: '前缀 + 长度范围' }).check();
+  await page.getByLabel('前缀', { exact: true }).fill('EHC');
+  await page.getByLabel('最短长度').fill('10');
+  await page.getByLabel('最长长度').fill('12');
+  await page.getByRole('button', { name: '保存格式' }).click();
+  await expect(page.getByText('电子健康卡格式已保存')).toBeVisible();
+  await expect(page.getByTestId('health-card-placeholder')).toHaveCount(0);
+  expect((await apiCall<{ healthCardPattern: unknown }>(host, 'settings.get', {})).healthCardPattern).toEqual({ kind: 'prefix', prefix: 'EHC', minLength: 10, maxLength: 12 });
+
+  // The detector now takes EHC codes, and the old placeholder-shaped code is just typing.
+  await page.keyboard.press('Alt+Digit2');
+  const search = page.getByRole('combobox', { name: '查找居民' });
+  await expect(search).toBeFocused();
+  await scan(CODE);
+  await expect(search).toHaveValue(CODE);
+  await search.fill('');
+  await scan('EHC1234567');
+  await expect(page.getByTestId('scan-unknown')).toBeVisible();
+  await expect(search).toHaveValue('');
+  await page.getByRole('dialog', { name: '电子健康卡' }).getByRole('button', { name: '取消' }).click();
+  await apiCall(host, 'settings.update', { healthCardPattern: { kind: 'regex', source: '[0-9A-Za-z:+/=._-]{16,256}' } });
+});
+
 test('with 保存身份证照片 switched on in 设置, a card read stores its WLT photo on the resident (audited, shown by its size)', async () => {
   // Two screenshots and a card read on a shared test machine: more than the default minute.
   test.setTimeout(120_000);

@@ -14,8 +14,9 @@ const toValues = (p: HealthCardPattern): Values =>
     ? { kind: 'regex', source: p.source, prefix: '', minLength: 16, maxLength: 256 }
     : { kind: 'prefix', source: '', prefix: p.prefix, minLength: p.minLength, maxLength: p.maxLength };
 
-const toPattern = (v: Values): HealthCardPattern =>
-  v.kind === 'regex' ? { kind: 'regex', source: v.source } : { kind: 'prefix', prefix: v.prefix, minLength: v.minLength ?? 0, maxLength: v.maxLength ?? 0 };
+/** Also for the form's watched values, whose fields are undefined until the form has mounted them. */
+const toPattern = (v: Partial<Values>): HealthCardPattern =>
+  v.kind === 'prefix' ? { kind: 'prefix', prefix: v.prefix ?? '', minLength: v.minLength ?? 0, maxLength: v.maxLength ?? 0 } : { kind: 'regex', source: v.source ?? '' };
 
 /**
  * 电子健康卡格式 (issue 14 §2): how a keyboard-mode QR scan is recognised, as a regular expression or a prefix and a
@@ -28,7 +29,7 @@ export function HealthCardPatternTab({ canEdit }: { canEdit: boolean }) {
   const [saved, setSaved] = useState<HealthCardPattern | null>(null);
   const [failure, setFailure] = useState<unknown>(null);
   const [sample, setSample] = useState('');
-  const values = Form.useWatch([], form) as Values | undefined;
+  const values = Form.useWatch([], form) as Partial<Values> | undefined;
 
   useEffect(() => {
     api.settings
@@ -56,7 +57,7 @@ export function HealthCardPatternTab({ canEdit }: { canEdit: boolean }) {
   if (failure) return <Alert type="error" showIcon title={errorText(failure)} />;
   if (!saved) return null;
   // The sample is tried against what is in the form, so a pattern can be checked before it is saved.
-  const compiled = values ? compileHealthCardPattern(toPattern(values)) : null;
+  const compiled = values?.kind ? compileHealthCardPattern(toPattern(values)) : null;
   const kind = values?.kind ?? saved.kind;
   return (
     <Space orientation="vertical" size="middle" className="full-width" style={{ maxWidth: 720 }}>
