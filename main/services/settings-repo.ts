@@ -4,6 +4,7 @@ import { AppError } from '../../shared/api/errors';
 import { Role, Village } from '../../shared/api/session';
 import { ClinicSettings } from '../../shared/api/settings';
 import type { Clock } from '../../shared/domain/dates';
+import { compileHealthCardPattern } from '../../shared/domain/key-burst';
 import type { ClinicDatabase } from '../store/database';
 import type { Stored, WriteTx } from './unit-of-work';
 
@@ -23,7 +24,7 @@ export type UserProfile = z.infer<typeof UserProfile>;
 
 const CLINIC_ID = 'clinic';
 
-type ClinicPatch = Partial<Pick<ClinicSettings, 'clinicName' | 'idleLockMinutes' | 'villages'>>;
+type ClinicPatch = Partial<Pick<ClinicSettings, 'clinicName' | 'idleLockMinutes' | 'villages' | 'healthCardPattern'>>;
 
 export class ClinicSettingsRepo {
   constructor(
@@ -32,7 +33,7 @@ export class ClinicSettingsRepo {
     private readonly clock: Clock,
   ) {}
 
-  async initialise(settings: ClinicSettings): Promise<void> {
+  async initialise(settings: z.input<typeof ClinicSettings>): Promise<void> {
     await this.db.rx.settings.insert({
       id: CLINIC_ID,
       type: 'clinic',
@@ -50,9 +51,18 @@ export class ClinicSettingsRepo {
     return parsed.data;
   }
 
-  /** The clinic document after `patch`; VALIDATION_FAILED on a repeated village code. */
+  /** The clinic document after `patch`; VALIDATION_FAILED on a repeated village code or an unusable health-card pattern. */
   private nextClinic(current: ClinicSettings, patch: ClinicPatch): ClinicSettings {
     const next = ClinicSettings.parse({ ...current, ...patch });
+    if (patch.healthCardPattern) {
+      const compiled = compileHealthCardPattern(patch.healthCardPattern);
+      if (!compiled.ok) {
+        const { key, field, detail } = compiled.problem;
+        throw new AppError('VALIDATION_FAILED', { reason: key }, detail ?? key, [
+          { path: `healthCardPattern.${field}`, message: `validation.${key}`, params: { detail: detail ?? '' } },
+        ]);
+      }
+    }
     if (patch.villages) {
       const codes = new Set<string>();
       for (const v of patch.villages) {

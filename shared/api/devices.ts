@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { method } from './method';
+import { MAX_BURST_LENGTH } from '../domain/key-burst';
 
 /** Protocol names, shared by bindings, `npm run sim` and `cunyi device decode`. */
 export const DEVICE_PROTOCOLS = ['idcard', 'onetouch', 'ultraeasy', 'freestyle', 'beurer', 'ieee11073', 'line'] as const;
@@ -174,8 +175,8 @@ export const PatternTestResult = z.discriminatedUnion('ok', [
 
 const Empty = z.object({}).strict();
 
-/** 电子健康卡 QR payload (shared/domain/key-burst.ts isHealthCardCode). */
-const HealthCardCode = z.string().regex(/^[0-9A-Za-z:+/=._-]{16,256}$/);
+/** 电子健康卡 QR payload; the handler checks it against the clinic's pattern (settings healthCardPattern). */
+const HealthCardCode = z.string().min(1).max(MAX_BURST_LENGTH);
 
 export const devices = {
   /** Serial ports found on this PC; `isDiscoveryAvailable` is false where udev is missing (type the path). Errors: LOCKED. */
@@ -210,9 +211,9 @@ export const devices = {
       .strict(),
     output: z.object({ saved: z.number().int(), duplicates: z.number().int() }),
   }),
-  /** The resident an e-health-card code was stored for (null: unknown here). Errors: LOCKED, FORBIDDEN. */
+  /** The resident an e-health-card code was stored for (null: unknown here). Errors: LOCKED, FORBIDDEN, VALIDATION_FAILED (not the clinic's code pattern). */
   findByCode: method({ scope: 'village', input: z.object({ code: HealthCardCode }).strict(), output: z.object({ residentId: z.string().nullable() }) }),
-  /** Store a scanned code, unverified, for a resident. Errors: LOCKED, FORBIDDEN, NOT_FOUND, CONFLICT (another resident's code). */
+  /** Store a scanned code, unverified, for a resident. Errors: LOCKED, FORBIDDEN, NOT_FOUND, CONFLICT (another resident's code), VALIDATION_FAILED (not the clinic's code pattern). */
   saveCode: method({ scope: 'village', input: z.object({ residentId: z.string().max(64), code: HealthCardCode }).strict(), output: z.object({ isNew: z.boolean() }) }),
   /**
    * Store a card photo held from a read with the resident whose ID number the card carried, audited. Errors: LOCKED,

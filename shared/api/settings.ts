@@ -1,6 +1,20 @@
 import { z } from 'zod';
+import { MAX_BURST_LENGTH, MAX_PATTERN_SOURCE_LENGTH, MAX_PREFIX_LENGTH, PLACEHOLDER_HEALTH_CARD_PATTERN } from '../domain/key-burst';
 import { method } from './method';
 import { Village } from './session';
+
+/** 电子健康卡格式 (shared/domain/key-burst.ts): checked further by compileHealthCardPattern when saved. */
+export const HealthCardPattern = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('regex'), source: z.string().max(MAX_PATTERN_SOURCE_LENGTH) }).strict(),
+  z
+    .object({
+      kind: z.literal('prefix'),
+      prefix: z.string().max(MAX_PREFIX_LENGTH),
+      minLength: z.number().int().min(0).max(MAX_BURST_LENGTH),
+      maxLength: z.number().int().min(0).max(MAX_BURST_LENGTH),
+    })
+    .strict(),
+]);
 
 export const ClinicSettings = z.object({
   clinicCode: z.string(),
@@ -14,13 +28,18 @@ export const ClinicSettings = z.object({
    * on; off, the photo bytes are dropped as soon as the card is read.
    */
   isCardPhotoStored: z.boolean().default(false),
+  /** 电子健康卡格式: how a keyboard-mode QR scan is recognised, by the renderer's detector and by the server. */
+  healthCardPattern: HealthCardPattern.default(PLACEHOLDER_HEALTH_CARD_PATTERN),
 });
 export type ClinicSettings = z.infer<typeof ClinicSettings>;
 
 export const settings = {
   /** 设置: the clinic's settings. Errors: LOCKED. */
   get: method({ scope: 'clinic', input: z.object({}).strict(), output: ClinicSettings }),
-  /** Update the clinic's name, idle lock, villages or the card-photo setting. Errors: LOCKED, FORBIDDEN, VALIDATION_FAILED. */
+  /**
+   * Update the clinic's name, idle lock, villages, the card-photo setting or the e-health-card pattern. Errors: LOCKED,
+   * FORBIDDEN, VALIDATION_FAILED (also a pattern that does not compile or accepts an empty code).
+   */
   update: method({
     input: z
       .object({
@@ -28,6 +47,7 @@ export const settings = {
         idleLockMinutes: z.number().int().min(1).max(240).optional(),
         villages: z.array(Village).max(500).optional(),
         isCardPhotoStored: z.boolean().optional(),
+        healthCardPattern: HealthCardPattern.optional(),
       })
       .strict(),
     output: ClinicSettings,

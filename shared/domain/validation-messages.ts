@@ -60,6 +60,11 @@ export const validationMessages = {
     elderlyGuidanceRequired: '65岁及以上老年人体检须给出健康指导（健康指导或危险因素控制至少一项）',
     under35Reason: '未满35岁，纳入管理须填写理由',
     tcmAnswerRequired: '每一项都须作答',
+    healthCardBadRegex: '正则表达式无法编译：{{detail}}',
+    healthCardMatchesEmpty: '此格式会接受空的编码，请写明编码至少含哪些字符',
+    healthCardTooLong: '正则表达式最长 200 个字符',
+    healthCardPrefixChars: '前缀只能含可打印字符（不含空格），最长 64 个',
+    healthCardLengthRange: '长度范围不正确：最短不小于前缀长度，最长不小于最短且不超过 512',
   },
   en: {
     required: 'Required',
@@ -117,6 +122,11 @@ export const validationMessages = {
     elderlyGuidanceRequired: 'A check of a resident aged 65+ needs health guidance (guidance or risk-factor advice)',
     under35Reason: 'Under 35: give a reason to enrol',
     tcmAnswerRequired: 'Every item must be answered',
+    healthCardBadRegex: 'The regular expression does not compile: {{detail}}',
+    healthCardMatchesEmpty: 'This pattern would accept an empty code; say which characters a code must contain',
+    healthCardTooLong: 'The regular expression can be at most 200 characters',
+    healthCardPrefixChars: 'The prefix can only hold printable characters without spaces, at most 64',
+    healthCardLengthRange: 'Bad length range: the shortest must be at least the prefix length, the longest at least the shortest and at most 512',
   },
 } as const;
 

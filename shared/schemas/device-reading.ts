@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { DeviceProvenance, MeterMeal } from '../api/devices';
+import { MAX_BURST_LENGTH } from '../domain/key-burst';
 import { MAX_SOURCE_HEX } from './device-source';
 import { ResidentId } from './resident';
 
@@ -67,7 +68,8 @@ export const HealthCardCodeForm = z
   .object({
     residentId: ResidentId,
     kind: z.literal('identifier'),
-    code: z.string().min(16).max(256).regex(/^[0-9A-Za-z:+/=._-]+$/),
+    /** Checked against the clinic's pattern when saved (settings healthCardPattern, which an admin can change). */
+    code: z.string().min(1).max(MAX_BURST_LENGTH),
     /** Only the issuing platform verifies a code; one stored offline is never verified. */
     isVerified: z.literal(false),
     scannedAt: z.number().int(),

@@ -5,6 +5,7 @@ import { BAUD_RATES, DEVICE_PROTOCOLS, type DeviceBinding, type DeviceReading, t
 import { api, subscribe } from '../../api-client';
 import { errorText } from '../../app/api-errors';
 import type { SectionPageProps } from '../../app/section-pages';
+import { HealthCardPatternTab } from './HealthCardPatternTab';
 import { measurementText } from './measurement-text';
 import { MeterRowsPanel } from './MeterRowsPanel';
 
@@ -25,6 +26,7 @@ export function DevicesPage({ session }: SectionPageProps) {
           { key: 'status', label: t('devices.tabs.status'), children: <StatusTab /> },
           { key: 'bindings', label: t('devices.tabs.bindings'), children: <BindingsTab canEdit={isAdmin} /> },
           { key: 'tester', label: t('devices.tabs.tester'), children: <PatternTester /> },
+          { key: 'healthCard', label: t('devices.tabs.healthCard'), children: <HealthCardPatternTab canEdit={isAdmin} /> },
         ]}
       />
     </div>

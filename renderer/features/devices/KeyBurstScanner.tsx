@@ -7,6 +7,7 @@ import { api } from '../../api-client';
 import { errorText } from '../../app/api-errors';
 import { ResidentPicker } from '../followups/ResidentPicker';
 import { go } from '../residents/route';
+import { healthCardPattern, setHealthCardPattern } from './health-card-pattern';
 
 type Editable = HTMLInputElement | HTMLTextAreaElement;
 
@@ -33,6 +34,14 @@ export function KeyBurstScanner() {
   const [resident, setResident] = useState<ResidentSummary | null>(null);
 
   useEffect(() => {
+    // Until this answers, the placeholder pattern applies; the server checks each code against the saved one anyway.
+    api.settings
+      .get({})
+      .then((s) => setHealthCardPattern(s.healthCardPattern))
+      .catch(() => undefined);
+  }, []);
+
+  useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey) return;
       if (detector.current.isIdle && e.key.length === 1) {
@@ -40,7 +49,7 @@ export function KeyBurstScanner() {
         before.current = isEditable(el) ? { el, value: el.value } : null;
       }
       const r = detector.current.push(e.key, e.timeStamp);
-      if (r.kind !== 'burst' || !isHealthCardCode(r.text)) return;
+      if (r.kind !== 'burst' || !isHealthCardCode(r.text, healthCardPattern())) return;
       // The scan is not typing: no form submits on its Enter, and the field loses the scanned characters.
       e.preventDefault();
       e.stopPropagation();

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { isHealthCardCode, KeyBurstDetector, MAX_KEY_GAP_MS, MIN_BURST_LENGTH } from '../../../../shared/domain/key-burst';
+import {
+  compileHealthCardPattern,
+  isHealthCardCode,
+  isPlaceholderPattern,
+  KeyBurstDetector,
+  MAX_BURST_LENGTH,
+  MAX_KEY_GAP_MS,
+  MAX_PATTERN_SOURCE_LENGTH,
+  MIN_BURST_LENGTH,
+  PLACEHOLDER_HEALTH_CARD_PATTERN,
+  type HealthCardPattern,
+} from '../../../../shared/domain/key-burst';
 
 /** Types `text` then Enter with `gap` ms between keys; returns the detector's last answer. */
 function typed(text: string, gap: number, opts: { enterGap?: number; start?: number; detector?: KeyBurstDetector } = {}) {
@@ -79,5 +90,58 @@ describe('key-burst detector (devices/README.md: ≥ 8 characters within 50 ms, 
     ['中文二维码内容一二三四五六七八九十', false],
   ])('%s is an e-health-card code: %s', (text, expected) => {
     expect(isHealthCardCode(text)).toBe(expected);
+  });
+});
+
+describe('e-health-card pattern (the clinic setting on the 设备 screen)', () => {
+  it.each([
+    [{ kind: 'regex', source: '[0-9' }, 'healthCardBadRegex', 'source'],
+    [{ kind: 'regex', source: '(' }, 'healthCardBadRegex', 'source'],
+    [{ kind: 'regex', source: '' }, 'healthCardMatchesEmpty', 'source'],
+    [{ kind: 'regex', source: 'A*' }, 'healthCardMatchesEmpty', 'source'],
+    [{ kind: 'regex', source: 'A|' }, 'healthCardMatchesEmpty', 'source'],
+    [{ kind: 'regex', source: 'A'.repeat(MAX_PATTERN_SOURCE_LENGTH + 1) }, 'healthCardTooLong', 'source'],
+    [{ kind: 'prefix', prefix: '', minLength: 0, maxLength: 10 }, 'healthCardMatchesEmpty', 'minLength'],
+    [{ kind: 'prefix', prefix: 'EHC', minLength: 2, maxLength: 10 }, 'healthCardLengthRange', 'maxLength'],
+    [{ kind: 'prefix', prefix: 'EHC', minLength: 10, maxLength: 9 }, 'healthCardLengthRange', 'maxLength'],
+    [{ kind: 'prefix', prefix: 'EHC', minLength: 10, maxLength: MAX_BURST_LENGTH + 1 }, 'healthCardLengthRange', 'maxLength'],
+    [{ kind: 'prefix', prefix: 'E C', minLength: 10, maxLength: 20 }, 'healthCardPrefixChars', 'prefix'],
+    [{ kind: 'prefix', prefix: '粤', minLength: 10, maxLength: 20 }, 'healthCardPrefixChars', 'prefix'],
+  ] satisfies [HealthCardPattern, string, string][])('%j is refused: %s on %s', (pattern, key, field) => {
+    const c = compileHealthCardPattern(pattern);
+    expect(c.ok ? null : [c.problem.key, c.problem.field]).toEqual([key, field]);
+  });
+
+  it('reports why a regular expression does not compile', () => {
+    const c = compileHealthCardPattern({ kind: 'regex', source: '[0-9' });
+    expect(c.ok ? '' : c.problem.detail).toMatch(/./);
+  });
+
+  const prefix: HealthCardPattern = { kind: 'prefix', prefix: 'EHC', minLength: 10, maxLength: 12 };
+  it.each([
+    ['EHC123456', false],
+    ['EHC1234567', true],
+    ['EHC123456789', true],
+    ['EHC1234567890', false],
+    ['XHC1234567', false],
+    ['EHC 234567', false],
+  ])('prefix EHC, 10–12 characters: %s → %s', (code, expected) => {
+    expect(isHealthCardCode(code, prefix)).toBe(expected);
+  });
+
+  it.each([
+    ['1234567890', true],
+    ['x1234567890', false],
+    ['1234567890x', false],
+    ['123456789', false],
+  ])('a regular expression must match the whole code: %s → %s', (code, expected) => {
+    expect(isHealthCardCode(code, { kind: 'regex', source: '[0-9]{10}' })).toBe(expected);
+  });
+
+  it('the placeholder is the default and says so', () => {
+    expect(isPlaceholderPattern(PLACEHOLDER_HEALTH_CARD_PATTERN)).toBe(true);
+    expect(isPlaceholderPattern({ kind: 'regex', source: '[0-9]{10}' })).toBe(false);
+    expect(isHealthCardCode('6A0B3F2C9D1E4A5B')).toBe(isHealthCardCode('6A0B3F2C9D1E4A5B', PLACEHOLDER_HEALTH_CARD_PATTERN));
+    expect(isHealthCardCode('6A0B3F2C9D1E4A5', PLACEHOLDER_HEALTH_CARD_PATTERN)).toBe(false);
   });
 });

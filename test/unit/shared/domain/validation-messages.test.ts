@@ -29,7 +29,7 @@ describe('validationMessages', () => {
 
   it('uses only params the rules provide', () => {
     for (const text of Object.values(validationMessages.zh)) {
-      for (const m of text.matchAll(/\{\{(\w+)\}\}/g)) expect(['min', 'max', 'unit', 'expected', 'code', 'row']).toContain(m[1]);
+      for (const m of text.matchAll(/\{\{(\w+)\}\}/g)) expect(['min', 'max', 'unit', 'expected', 'code', 'row', 'detail']).toContain(m[1]);
     }
   });
 });
