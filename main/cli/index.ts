@@ -15,6 +15,8 @@ import { device, DEVICE_USAGE } from './device';
 import { EXIT, exitCodeFor } from './exit-codes';
 import { call, CommandFailed, signIn, withRuntime } from './session-runtime';
 import { exportCommand, resident } from './data-commands';
+import { MAX_PULL_BATCH } from '../../shared/sync/protocol';
+import { checkPullBatch, PULL_BATCH } from '../sync/replication';
 import { bundlePair, bundleTrust, exportBundleCommand, importBundleCommand } from './bundle-commands';
 
 const USAGE = `村医 Cunyi command line
@@ -56,8 +58,9 @@ ${DEVICE_USAGE}
   cunyi enroll --data-dir D --url https://HOST:PORT --code CODE [--fingerprint AA:BB:…] [--user NAME]
         enrols this device with the county platform once (signed in as an admin with CUNYI_PASSWORD); pins the
         platform certificate (the given fingerprint, or the one seen now, printed)
-  cunyi sync --data-dir D [--user NAME]
-        syncs every collection with the platform now; prints the sync status as JSON; exit 0 when in sync
+  cunyi sync --data-dir D [--user NAME] [--pull-batch N]
+        syncs every collection with the platform now; prints the sync status as JSON; exit 0 when in sync;
+        --pull-batch: documents per pull request, 1 to ${MAX_PULL_BATCH} (default ${PULL_BATCH})
 
 Exit codes: 0 ok, 2 bad usage, 3 wrong password, 4 damaged data, 5 the clinic is open in another window or
 command (close it first), 1 other errors.`;
@@ -254,7 +257,9 @@ async function enroll(argv: string[]): Promise<void> {
 }
 
 async function syncCommand(argv: string[]): Promise<void> {
-  const args = parseArgs(argv, { values: ['data-dir', 'user'] });
+  const args = parseArgs(argv, { values: ['data-dir', 'user', 'pull-batch'] });
+  const batch = one(args, 'pull-batch');
+  const syncPullBatch = batch === undefined ? undefined : pullBatchArg(batch);
   const password = env('CUNYI_PASSWORD');
   await withRuntime(one(args, 'data-dir', true), async (rt) => {
     await signIn(rt, one(args, 'user') ?? process.env['CUNYI_USER'] ?? 'admin', password);
@@ -264,7 +269,14 @@ async function syncCommand(argv: string[]): Promise<void> {
       throw new CommandFailed(r.error);
     }
     console.log(JSON.stringify({ ok: true, status: r.value }, null, 2));
-  });
+  }, syncPullBatch === undefined ? {} : { syncPullBatch });
+}
+
+/** `--pull-batch N`: a whole number from 1 to MAX_PULL_BATCH, else a usage error. */
+function pullBatchArg(text: string): number {
+  const n = /^\d{1,9}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(n >= 1 && n <= MAX_PULL_BATCH)) throw new UsageError(`--pull-batch must be a whole number from 1 to ${MAX_PULL_BATCH}, not ${text}`);
+  return checkPullBatch(n);
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -13,6 +13,8 @@ export class CommandFailed extends Error {
 export interface OpenOptions {
   /** False for bulk loaders (`cunyi seed`): no live services while writing. */
   clinicServices?: boolean;
+  /** Documents per sync pull request (`cunyi sync --pull-batch`). */
+  syncPullBatch?: number;
 }
 
 export function open(dataDir: string, options: OpenOptions = {}): Runtime {

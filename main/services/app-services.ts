@@ -29,6 +29,8 @@ export interface AppServicesOptions {
   deviceIo?: DeviceIo | null | undefined;
   /** Do not start replicating on sign-in (the CLI syncs only when asked). */
   noAutoSync?: boolean | undefined;
+  /** Documents per sync pull request (default the replication's PULL_BATCH). */
+  syncPullBatch?: number | undefined;
 }
 
 function readVersion(): string {
@@ -83,6 +85,7 @@ export class AppServices {
           clock: options.clock,
           logger: options.logger,
           deviceId: u.deviceId,
+          pullBatch: options.syncPullBatch,
           onStatus: (s) => {
             this.bus.publish('sync.changed', s);
             this.updateStatus({ online: s.state === 'idle' || s.state === 'syncing', lastSyncAt: s.lastSyncAt });

@@ -11,6 +11,7 @@ import { createHandlers } from '../api/handlers';
 import { lockDataDir } from '../store/data-dir-lock';
 import type { KdfCost } from '../store/keys';
 import type { OsKeystore } from '../store/keys/os-keystore';
+import { checkPullBatch } from '../sync/replication';
 import { AppServices } from './app-services';
 import type { DeviceIo } from '../devices';
 
@@ -34,6 +35,8 @@ export interface RuntimeOptions {
   deviceIo?: DeviceIo | null;
   /** Do not start replicating on sign-in (the CLI syncs only when asked). */
   noAutoSync?: boolean;
+  /** Documents per sync pull request, 1..MAX_PULL_BATCH (`cunyi sync --pull-batch`, fault tests); default PULL_BATCH. */
+  syncPullBatch?: number;
 }
 
 export interface Runtime {
@@ -42,9 +45,10 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/** Errors: CLINIC_IN_USE when another process or runtime holds the data directory (nothing in it is touched then). */
+/** Errors: RangeError for a pull batch out of bounds; CLINIC_IN_USE when another process or runtime holds the data directory (nothing in it is touched then). */
 export function createRuntime(options: RuntimeOptions): Runtime {
   const logger = options.logger ?? consoleLogger;
+  if (options.syncPullBatch !== undefined) checkPullBatch(options.syncPullBatch);
   // Before anything reads or writes the folder: one process per clinic (DESIGN.md §6). Constructing the services
   // below touches no file; they open the database only when a user signs in.
   const lock = lockDataDir(options.dataDir);
@@ -58,6 +62,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     clinicServices: options.clinicServices,
     deviceIo: options.deviceIo,
     noAutoSync: options.noAutoSync,
+    syncPullBatch: options.syncPullBatch,
   });
   const dispatch = createDispatcher({
     contract,

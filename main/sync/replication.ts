@@ -15,6 +15,15 @@ type Doc = Record<string, unknown>;
 /** Pull batch size: the platform's largest (see MAX_PULL_BATCH for why large). */
 export const PULL_BATCH = MAX_PULL_BATCH;
 
+/**
+ * A pull batch size asked for by an option (tests cut the link between small batches; `cunyi sync --pull-batch`):
+ * an integer from 1 to MAX_PULL_BATCH, else a RangeError naming the bounds.
+ */
+export function checkPullBatch(n: number): number {
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PULL_BATCH) throw new RangeError(`the pull batch must be a whole number from 1 to ${MAX_PULL_BATCH}, not ${n}`);
+  return n;
+}
+
 export interface PlatformReplicationOptions {
   http: PlatformHttp;
   collection: RxCollection<Doc>;
@@ -30,7 +39,8 @@ export interface PlatformReplicationOptions {
   onPulled?: (count: number) => void;
   /** Residents the page says left this device's villages, and the ids of the documents it brought (residents only). */
   onDeparted?: ((departed: string[], pulledIds: string[]) => void) | undefined;
-  pullBatch?: number;
+  /** Documents per pull request (checked by `checkPullBatch`; default PULL_BATCH). */
+  pullBatch?: number | undefined;
 }
 
 export function replicateWithPlatform(o: PlatformReplicationOptions): RxReplicationState<Doc, Checkpoint> {
@@ -42,7 +52,7 @@ export function replicateWithPlatform(o: PlatformReplicationOptions): RxReplicat
     autoStart: true,
     waitForLeadership: false,
     pull: {
-      batchSize: o.pullBatch ?? PULL_BATCH,
+      batchSize: o.pullBatch === undefined ? PULL_BATCH : checkPullBatch(o.pullBatch),
       ...(o.stream$ ? { stream$: o.stream$ } : {}),
       handler: async (checkpoint, batchSize) => {
         const seq = checkpoint?.seq ?? 0;

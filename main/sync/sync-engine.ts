@@ -28,7 +28,7 @@ import type { ClinicDatabase } from '../store/database';
 import { Departures } from './departures';
 import { EnrolmentStore, type Enrolment } from './enrolment-store';
 import { PlatformHttp, syncError } from './platform-http';
-import { replicateWithPlatform } from './replication';
+import { checkPullBatch, replicateWithPlatform } from './replication';
 
 
 const MIN_RETRY_MS = 5_000;
@@ -48,6 +48,8 @@ export interface SyncEngineOptions {
   minRetryMs?: number;
   /** Collections to replicate (default all synced ones). */
   collections?: readonly SyncedCollection[];
+  /** Documents per pull request, 1..MAX_PULL_BATCH (default PULL_BATCH); fault tests use small ones. */
+  pullBatch?: number | undefined;
 }
 
 interface Running {
@@ -94,6 +96,7 @@ export class SyncEngine {
     this.enrolments = new EnrolmentStore(opts.db.sql);
     this.departures = new Departures(opts.db.sql);
     this.retryMs = opts.minRetryMs ?? MIN_RETRY_MS;
+    if (opts.pullBatch !== undefined) checkPullBatch(opts.pullBatch);
   }
 
   private get collections(): readonly SyncedCollection[] {
@@ -159,6 +162,7 @@ export class SyncEngine {
       identifier: `cunyi-platform-${name}-${enrolment.url}`,
       live: true,
       retryTime: this.retryMs,
+      pullBatch: this.opts.pullBatch,
       stream$: stream.asObservable(),
       accept,
       skipPush: (doc) => (name === 'settings' && isLocalOnlySetting(doc)) || this.departures.isPurgeTombstone(name, doc),
@@ -236,6 +240,23 @@ export class SyncEngine {
       await new Promise((r) => setTimeout(r, delay).unref());
       delay = Math.min(delay * 2, MAX_RETRY_MS);
     }
+  }
+
+  /**
+   * The platform change sequence each replicating collection has pulled up to, as stored in its checkpoint (what a
+   * restart resumes from); empty while not replicating.
+   */
+  async pulledUpTo(): Promise<Partial<Record<SyncedCollection, number>>> {
+    const run = this.running;
+    if (!run) return {};
+    const out: Partial<Record<SyncedCollection, number>> = {};
+    for (const [name, r] of run.replications) {
+      await r.startPromise;
+      const internal = r.internalReplicationState;
+      const cp = internal ? await getLastCheckpointDoc<Doc, Checkpoint>(internal, 'down') : undefined;
+      out[name] = cp?.seq ?? 0;
+    }
+    return out;
   }
 
   /** Local changes not yet pushed: documents written after each collection's upload checkpoint. */

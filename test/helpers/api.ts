@@ -20,7 +20,7 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-export async function clinicHarness(now = '2026-03-02T02:00:00Z', extra: Pick<RuntimeOptions, 'deviceIo'> = {}): Promise<ApiHarness> {
+export async function clinicHarness(now = '2026-03-02T02:00:00Z', extra: Pick<RuntimeOptions, 'deviceIo' | 'syncPullBatch'> = {}): Promise<ApiHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cunyi-api-'));
   const clock = fixedClock(now);
   const make = () => createRuntime({ dataDir, shell: 'headless', clock, kdfCost: TEST_KDF_COST, checkOutputs: true, logger: silent, ...extra });

@@ -5,6 +5,9 @@
  * link and checks: the device holds exactly the platform's documents of its clinic (compared line by line in the
  * dump format of `cunyi export`), nothing lost, nothing duplicated, and the device's integrity check passes.
  * Each prints what it checked.
+ * The device pulls in small batches (PULL_BATCH_HERE, not the production 5,000) so that a pull of several hundred
+ * documents spans several batches: the cut mid-pull and the kill -9 land after at least one stored checkpoint
+ * (asserted), so the next round really resumes from a checkpoint in the middle of the pull.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -28,6 +31,8 @@ const Remaining = z.object({ remaining: z.number() });
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const clinic = { code: SETUP_INPUT.clinicCode, name: SETUP_INPUT.clinicName, villages: SETUP_INPUT.villages };
 const VILLAGE = SETUP_INPUT.villages[0]!.code;
+/** Documents per pull request on the device under test. */
+const PULL_BATCH_HERE = 50;
 
 let p: TestPlatform;
 let proxy: FaultProxy;
@@ -38,7 +43,7 @@ let seq = 100;
 beforeAll(async () => {
   p = await startTestPlatform();
   proxy = await FaultProxy.start(p.port);
-  h = await clinicHarness(new Date().toISOString());
+  h = await clinicHarness(new Date().toISOString(), { syncPullBatch: PULL_BATCH_HERE });
   const { enrolmentCode } = await p.store.addClinic(clinic);
   await h.ok('sync.enroll', { url: proxy.url, code: enrolmentCode });
   other = (await enrolDevice(p, clinic, 'other-device')).http;
@@ -115,6 +120,25 @@ async function expectConverged(what: string): Promise<void> {
   console.log(`checked (${what}): device = platform, ${device.size} documents (${residents.length} residents), none missing or duplicated, integrity ok`);
 }
 
+/** The platform change sequence the device's residents have pulled up to, as stored in their checkpoint. */
+async function pulledUpTo(): Promise<number> {
+  return (await h.runtime.services.sync().pulledUpTo()).residents ?? 0;
+}
+
+/** Residents the platform still holds for this clinic past a change sequence. */
+async function remainingAfter(seq: number): Promise<number> {
+  return (await other.json('GET', `/residents/remaining?seq=${seq}`, undefined, Remaining)).remaining;
+}
+
+/** Waits until `check` holds (polled), failing after `ms`. */
+async function until(what: string, check: () => Promise<boolean>, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 /** Whether an armed fault has acted (a sync can finish before the bytes it waits for flow). */
 function track(fault: Promise<void>): { readonly fired: boolean; done: Promise<void> } {
   const t = { fired: false, done: fault.then(() => void (t.fired = true)) };
@@ -128,13 +152,27 @@ async function syncUnderFault(): Promise<string> {
 }
 
 describe('sync under faults (issue 13 item 9)', () => {
-  it('the connection is cut in the middle of a pull', async () => {
+  it('the connection is cut in the middle of a pull, after a stored checkpoint', async () => {
+    // The link is down while the other device records, so the pull happens in the round under test.
+    proxy.upstreamPort = 1;
+    proxy.cutAll();
     await otherRecords(600);
-    const cut = track(proxy.arm('down', 30_000, { kind: 'cut' }));
-    const code = await syncUnderFault();
+    h.runtime.services.sync().start();
+    const before = await pulledUpTo();
+    proxy.upstreamPort = p.port;
+    const syncing = syncUnderFault();
+    // At least one batch of this round stored, then the link goes in the middle of a later one.
+    await until('a pull batch is stored', async () => (await pulledUpTo()) > before);
+    const cut = track(proxy.arm('down', 4_000, { kind: 'cut' }));
+    const atCut = cut.done.then(pulledUpTo);
+    const code = await syncing;
     expect(cut.fired).toBe(true);
     expect(['PLATFORM_UNREACHABLE', 'ok']).toContain(code);
-    console.log(`cut mid-pull: sync now answered ${code}`);
+    const stored = await atCut;
+    const left = await remainingAfter(stored);
+    expect(stored).toBeGreaterThan(before);
+    expect(left).toBeGreaterThan(0);
+    console.log(`cut mid-pull: checkpoint ${before} → ${stored} stored before the cut, ${left} residents still to pull; sync now answered ${code}`);
     await expectConverged('cut mid-pull');
   }, 60_000);
 
@@ -259,21 +297,35 @@ describe('sync under faults (issue 13 item 9)', () => {
     h.clock.set(Date.now());
   }, 60_000);
 
-  it('the client killed with SIGKILL in the middle of a batch loses and duplicates nothing', async () => {
+  it('the client killed with SIGKILL in the middle of a batch, after a stored checkpoint, loses and duplicates nothing', async () => {
     await deviceRecords(20);
-    await otherRecords(700);
     await h.runtime.close();
-    const child = spawn(process.execPath, ['--import', 'tsx', join('test', 'helpers', 'sync-child.ts'), h.dataDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    await otherRecords(700);
+    const child = spawn(process.execPath, ['--import', 'tsx', join('test', 'helpers', 'sync-child.ts'), h.dataDir, String(PULL_BATCH_HERE)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    const pulled: number[] = [];
+    let onPulled = (): void => undefined;
+    child.stdout.on('data', (c: Buffer) => {
+      output += c.toString();
+      pulled.splice(0, pulled.length, ...[...output.matchAll(/\{"step":"pulled","seq":(\d+)\}/g)].map((m) => Number(m[1])));
+      onPulled();
+    });
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
     const exited = new Promise<NodeJS.Signals | number | null>((r) => child.once('exit', (code, signal) => r(signal ?? code)));
-    const midPull = proxy.arm('down', 40_000, { kind: 'notify' });
-    const first = await Promise.race([midPull.then(() => 'mid-batch' as const), exited.then(() => 'exited' as const)]);
-    expect(first, `the child ended before the pull was under way:\n${output}`).toBe('mid-batch');
+    // The first line is the checkpoint the round starts from; a higher one is a batch stored by this run.
+    const batchStored = new Promise<void>((r) => (onPulled = () => void (pulled.length > 1 && r())));
+    const first = await Promise.race([batchStored.then(() => 'stored' as const), exited.then(() => 'exited' as const)]);
+    expect(first, `the child ended before it stored a pull batch:\n${output}`).toBe('stored');
+    const midPull = proxy.arm('down', 4_000, { kind: 'notify' });
+    const second = await Promise.race([midPull.then(() => 'mid-batch' as const), exited.then(() => 'exited' as const)]);
+    expect(second, `the child ended before the next batch was under way:\n${output}`).toBe('mid-batch');
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
-    console.log('kill -9: the child was killed in the middle of a pull batch');
+    const [start, stored] = [pulled[0]!, pulled.at(-1)!];
+    const left = await remainingAfter(stored);
+    expect(stored).toBeGreaterThan(start);
+    expect(left).toBeGreaterThan(0);
+    console.log(`kill -9: checkpoint ${start} → ${stored} stored, then the child was killed in the middle of a later pull batch (${left} residents still to pull)`);
     await h.restart();
     await expectConverged('kill -9 mid-batch');
   }, 90_000);
