@@ -274,6 +274,9 @@ test('a refused completion opens the folded section of the red field and brings 
     set?.call(input, '5x');
     input.dispatchEvent(new Event('input', { bubbles: true }));
   });
+  // The previous test's refusal may still be on screen (antd's message stays 3 s): wait for it to go, so the one
+  // seen below is this completion's.
+  await expect(page.getByText('请先修改标红的项目')).toHaveCount(0);
   await page.getByRole('button', { name: '完成随访' }).click();
   await expect(page.getByText('请先修改标红的项目')).toBeVisible();
   await expect(kind).toBeVisible();
