@@ -196,7 +196,7 @@ test('with 保存身份证照片 switched on in 设置, a card read stores its W
   await page.screenshot({ path: join(dir, 'settings-card-photo-zh-CN-large.png') });
   await page.getByRole('switch', { name: '大字模式' }).click();
   await page.getByRole('button', { name: '保存' }).click();
-  await expect(page.getByText('已保存')).toBeVisible();
+  await expect(page.getByText('已保存', { exact: true })).toBeVisible();
   expect((await apiCall<{ isCardPhotoStored: boolean }>(host, 'settings.get', {})).isCardPhotoStored).toBe(true);
 
   await page.keyboard.press('Alt+Digit2');
