@@ -7,31 +7,25 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { apiCall, idNumber, initClinic, makeDataDir, ROOT, signIn, startHost, type E2eHost } from './fixtures';
-import { hasSocat, openPtyPair, startSimulator, stopSimulator, type PtyPair } from '../helpers/pty';
+import { apiCall, idNumber, ROOT, signIn, type E2eHost, startDeviceBench, type DeviceBench } from './fixtures';
+import { hasSocat, type PtyPair } from '../helpers/pty';
 
 test.describe.configure({ mode: 'serial' });
 test.skip(!hasSocat(), 'needs socat for a PTY pair (apt-get install socat)');
 
+let bench: DeviceBench;
 let host: E2eHost;
 let page: Page;
 let pty: PtyPair;
 let sim: ChildProcessWithoutNullStreams;
 
 test.beforeAll(async ({ browser }) => {
-  pty = await openPtyPair();
-  const dataDir = makeDataDir();
-  initClinic(dataDir);
-  host = await startHost(dataDir);
-  sim = await startSimulator(['line', '--port', pty.dev], ROOT);
-  page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  bench = await startDeviceBench(browser, ['line']);
+  ({ host, page, pty, sim } = bench);
 });
 
 test.afterAll(async () => {
-  if (page) await page.close();
-  await stopSimulator(sim);
-  if (host) await host.stop();
-  if (pty) await pty.kill();
+  if (bench) await bench.stop();
 });
 
 // The host's runtime runs in a worker thread; the port is opened on the host's own thread and its bytes forwarded

@@ -2,13 +2,14 @@
  * One headless host per spec file, as a child process on a temporary data directory, exactly as a user starts it
  * (`tsx main/host/main.ts --data-dir D --port 0`); its printed `open:` URL carries the per-run token.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { expect, type Page } from '@playwright/test';
+import { type Browser, expect, type Page } from '@playwright/test';
 import WebSocket from 'ws';
 import { idCheckDigit } from '../../shared/domain/id-number';
+import { openPtyPair, type PtyPair, startSimulator, stopSimulator } from '../helpers/pty';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -172,4 +173,38 @@ export async function keepPrintedSheet(page: Page): Promise<void> {
       if (sheet) document.body.appendChild(Object.assign(sheet.cloneNode(true) as HTMLElement, { id: 'kept-sheet' }));
     };
   });
+}
+
+/** A clinic served by the headless host, with a device simulator on the far end of a socat PTY pair. */
+export interface DeviceBench {
+  host: E2eHost;
+  page: Page;
+  pty: PtyPair;
+  sim: ChildProcessWithoutNullStreams;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the PTY pair, a fresh clinic and its host, and `npm run sim -- <simArgs> --port <device end>`; opens a
+ * 1366×768 page. The app end of the pair is `pty.app` (bind it as the device's port).
+ */
+export async function startDeviceBench(browser: Browser, simArgs: string[]): Promise<DeviceBench> {
+  const pty = await openPtyPair();
+  const dataDir = makeDataDir();
+  initClinic(dataDir);
+  const host = await startHost(dataDir);
+  const sim = await startSimulator([...simArgs, '--port', pty.dev], ROOT);
+  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  return {
+    host,
+    page,
+    pty,
+    sim,
+    async stop() {
+      await page.close();
+      await stopSimulator(sim);
+      await host.stop();
+      await pty.kill();
+    },
+  };
 }

@@ -7,8 +7,8 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { apiCall, initClinic, makeDataDir, ROOT, signIn, startHost, type E2eHost } from './fixtures';
-import { hasSocat, openPtyPair, startSimulator, stopSimulator, type PtyPair } from '../helpers/pty';
+import { apiCall, ROOT, signIn, type E2eHost, startDeviceBench, type DeviceBench } from './fixtures';
+import { hasSocat, type PtyPair } from '../helpers/pty';
 
 test.describe.configure({ mode: 'serial' });
 test.skip(!hasSocat(), 'needs socat for a PTY pair (apt-get install socat)');
@@ -16,26 +16,20 @@ test.skip(!hasSocat(), 'needs socat for a PTY pair (apt-get install socat)');
 /** The simulator's card (main/devices/idcard/card-text.ts V2_FIELDS, a synthetic person). */
 const CARD = { name: '张三丰', idNumber: '110105199003070017', birthDate: '1990-03-07', address: '北京市东城区示例路1号' };
 
+let bench: DeviceBench;
 let host: E2eHost;
 let page: Page;
 let pty: PtyPair;
 let sim: ChildProcessWithoutNullStreams;
 
 test.beforeAll(async ({ browser }) => {
-  pty = await openPtyPair();
-  const dataDir = makeDataDir();
-  initClinic(dataDir);
-  host = await startHost(dataDir);
-  sim = await startSimulator(['idcard', '--port', pty.dev], ROOT);
+  bench = await startDeviceBench(browser, ['idcard']);
+  ({ host, page, pty, sim } = bench);
   sim.stdin.write('card off\n');
-  page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
 });
 
 test.afterAll(async () => {
-  if (page) await page.close();
-  await stopSimulator(sim);
-  if (host) await host.stop();
-  if (pty) await pty.kill();
+  if (bench) await bench.stop();
 });
 
 test('a card with no record, read while the residents list is open, opens the 建档 form filled in from the card', async () => {
