@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, expect, type Page, test } from '@playwright/test';
-import { type E2eHost, makeDataDir, ROOT, startHost } from './fixtures';
+import { type E2eHost, makeDataDir, ROOT, startHost, setLargeText, shootBothSizes } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -46,18 +46,8 @@ async function signIn(p: Page, who: { username: string; password: string }): Pro
   await expect(p.locator('main h1')).toBeVisible();
 }
 
-async function setLargeText(p: Page, on: boolean): Promise<void> {
-  const toggle = p.getByRole('switch', { name: '大字模式' });
-  if ((await toggle.getAttribute('aria-checked')) !== String(on)) await toggle.click();
-  await expect(p.locator('html')).toHaveClass(on ? /large-text/ : /^(?!.*large-text)/);
-}
-
 async function shoot(name: string): Promise<void> {
-  for (const large of [false, true]) {
-    await setLargeText(page, large);
-    await page.screenshot({ path: join(SHOTS, `day-${name}${large ? '-large' : ''}.png`) });
-  }
-  await setLargeText(page, false);
+  await shootBothSizes(page, SHOTS, `day-${name}`);
 }
 
 test('the doctor signs in on the demo clinic', async () => {

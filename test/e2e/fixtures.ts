@@ -208,3 +208,19 @@ export async function startDeviceBench(browser: Browser, simArgs: string[]): Pro
     },
   };
 }
+
+/** Switches 大字模式 on or off through the header switch and waits until the page has taken it. */
+export async function setLargeText(page: Page, on: boolean): Promise<void> {
+  const toggle = page.getByRole('switch', { name: '大字模式' });
+  if ((await toggle.getAttribute('aria-checked')) !== String(on)) await toggle.click();
+  await expect(page.locator('html')).toHaveClass(on ? /large-text/ : /^(?!.*large-text)/);
+}
+
+/** Screenshots the page at normal and large text as `<dir>/<name>.png` and `<name>-large.png`; leaves normal text on. */
+export async function shootBothSizes(page: Page, dir: string, name: string): Promise<void> {
+  for (const large of [false, true]) {
+    await setLargeText(page, large);
+    await page.screenshot({ path: join(dir, `${name}${large ? '-large' : ''}.png`) });
+  }
+  await setLargeText(page, false);
+}

@@ -11,7 +11,7 @@ import { expect, type Page, test } from '@playwright/test';
 import type { ResidentSummary } from '../../shared/api/residents';
 import type { UserSummary } from '../../shared/api/session';
 import type { ClinicSettings } from '../../shared/api/settings';
-import { apiCall, type E2eHost, makeDataDir, ROOT, startHost } from './fixtures';
+import { apiCall, type E2eHost, makeDataDir, ROOT, startHost, shootBothSizes } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -87,18 +87,8 @@ async function signIn(who: { username: string; password: string }): Promise<void
   await expect(page.locator('main h1')).toBeVisible();
 }
 
-async function setLargeText(on: boolean): Promise<void> {
-  const toggle = page.getByRole('switch', { name: '大字模式' });
-  if ((await toggle.getAttribute('aria-checked')) !== String(on)) await toggle.click();
-  await expect(page.locator('html')).toHaveClass(on ? /large-text/ : /^(?!.*large-text)/);
-}
-
 async function shoot(name: string): Promise<void> {
-  for (const large of [false, true]) {
-    await setLargeText(large);
-    await page.screenshot({ path: join(SHOTS, `scope-${name}${large ? '-large' : ''}.png`) });
-  }
-  await setLargeText(false);
+  await shootBothSizes(page, SHOTS, `scope-${name}`);
 }
 
 /** The texts of one column of a table, found by its header. */

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, expect, type Page, test } from '@playwright/test';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform';
-import { apiCall, CLINIC, type E2eHost, idNumber, initClinic, makeDataDir, ROOT, signIn, startHost } from './fixtures';
+import { apiCall, CLINIC, type E2eHost, idNumber, initClinic, makeDataDir, ROOT, signIn, startHost, shootBothSizes } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -34,18 +34,8 @@ test.afterAll(async () => {
   if (platform) await platform.dispose();
 });
 
-async function setLargeText(on: boolean): Promise<void> {
-  const toggle = page.getByRole('switch', { name: '大字模式' });
-  if ((await toggle.getAttribute('aria-checked')) !== String(on)) await toggle.click();
-  await expect(page.locator('html')).toHaveClass(on ? /large-text/ : /^(?!.*large-text)/);
-}
-
 async function shoot(name: string): Promise<void> {
-  for (const large of [false, true]) {
-    await setLargeText(large);
-    await page.screenshot({ path: join(SHOTS, `sync-${name}${large ? '-large' : ''}.png`) });
-  }
-  await setLargeText(false);
+  await shootBothSizes(page, SHOTS, `sync-${name}`);
 }
 
 test('an administrator enrols on the 同步 screen and sees the pinned certificate fingerprint', async () => {
