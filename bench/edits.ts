@@ -8,6 +8,8 @@
  * Where the time goes, per edit (p50/p95): the save's push arriving at the platform, the platform's commit (which
  * sends the live notice), the other device's pull arriving and answered, its `worklist.changed` (its storage and
  * projections committed) and its work list query answering.
+ * The platform runs in its own thread (bench/_platform-thread.ts), as a county runs it on its own machine; run on the
+ * measuring thread, its SQL stalled the bench's own clock by 100–400 ms at a time.
  * Beside it, the raw baseline of the same run: the same resident JSON posted over loopback HTTP and inserted with raw
  * SQLite on the other side (one at a time and as a burst). Printed as one JSON object, with the load.
  * Progress goes to stderr.
@@ -17,6 +19,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { Agent, fetch } from 'undici';
 import type { ApiResult } from '../shared/api';
@@ -29,7 +32,8 @@ import { seedClinic } from '../main/seed';
 import { createRuntime } from '../main/services/runtime';
 import { startRuntimeWorker } from '../main/runtime/worker';
 import type { RuntimeClient } from '../main/runtime/client';
-import { startPlatform } from '../platform';
+import { workerBootstrap } from '../main/runtime/worker';
+import type { FromPlatformThread, ToPlatformThread } from './_platform-thread';
 import { arg, log, round, stats } from './_clinic';
 
 const PASSWORD = 'bench password';
@@ -87,7 +91,7 @@ async function main(): Promise<void> {
   const dirA = mkdtempSync(join(tmpdir(), 'cunyi-bench-a-'));
   const dirB = mkdtempSync(join(tmpdir(), 'cunyi-bench-b-'));
   const rawDir = mkdtempSync(join(tmpdir(), 'cunyi-bench-raw-'));
-  const platform = await startPlatform({ dataDir: platformDir, port: 0 });
+  const platform = await platformThread(platformDir);
   const devices: Device[] = [];
   try {
     log(`seeding a clinic of ${residents} residents and uploading it…`);
@@ -97,14 +101,14 @@ async function main(): Promise<void> {
     await seedClinic(a0.services.session.current(), { dataDir: dirA, clock: systemClock, seed: 'edits', profile: 'realistic', residents });
     const settings = await callA0<ClinicSettings>('settings.get');
     const clinic = { code: settings.clinicCode, name: settings.clinicName, villages: settings.villages.map((v) => ({ code: v.code, name: v.name })) };
-    await callA0('sync.enroll', { url: platform.url, code: (await platform.store.addClinic(clinic)).enrolmentCode });
+    await callA0('sync.enroll', { url: platform.url, code: await platform.call<string>({ kind: 'addClinic', clinic }) });
     await callA0('sync.now');
     await a0.close();
 
     const b0 = createRuntime({ dataDir: dirB, shell: 'headless', clock: systemClock, logger: quiet, kdfCost: { N: 2 ** 10, r: 8, p: 1 }, noAutoSync: true });
     const callB0 = <T>(m: string, i: unknown = {}) => ok<T>(b0.dispatch(m, i, CTX), m);
     await callB0('session.setup', { clinicCode: clinic.code, clinicName: clinic.name, villages: clinic.villages, admin: { username: 'admin', displayName: '管理员', password: PASSWORD } });
-    await callB0('sync.enroll', { url: platform.url, code: (await platform.store.addClinic(clinic)).enrolmentCode });
+    await callB0('sync.enroll', { url: platform.url, code: await platform.call<string>({ kind: 'addClinic', clinic }) });
     await callB0('sync.now');
     await b0.close();
 
@@ -130,34 +134,20 @@ async function main(): Promise<void> {
 
     // The platform's side of each edit, found by resident id (a device pushes a resident only when it changed).
     const byResident = new Map<string, Edit>();
-    const push = platform.store.push.bind(platform.store);
-    platform.store.push = async (...args: Parameters<typeof push>) => {
-      const arrived = now();
-      const edits = args[1] === 'residents' ? args[2].map((r) => byResident.get(String(r.newDocumentState['id']))).filter((e) => e !== undefined) : [];
-      const conflicts = await push(...args);
-      const committed = now();
-      for (const e of edits) {
-        e.pushArrivedAt ??= arrived;
-        e.platformCommittedAt ??= committed;
-      }
-      return conflicts;
-    };
-    const pull = platform.store.pull.bind(platform.store);
-    platform.store.pull = async (...args: Parameters<typeof pull>) => {
-      const arrived = now();
-      const page = await pull(...args);
-      if (args[0].id === deviceB && args[1] === 'residents') {
-        const answered = now();
-        for (const body of page.bodies) {
-          const e = byResident.get(String((JSON.parse(body) as { id: string }).id));
-          if (e?.platformCommittedAt !== undefined && e.pullArrivedAt === undefined) {
-            e.pullArrivedAt = arrived;
-            e.pullAnsweredAt = answered;
-          }
+    platform.onStamp = (m) => {
+      for (const id of m.ids) {
+        const e = byResident.get(id);
+        if (!e) continue;
+        if (m.kind === 'push') {
+          e.pushArrivedAt ??= m.arrivedAt;
+          e.platformCommittedAt ??= m.committedAt;
+        } else if (e.platformCommittedAt !== undefined && e.pullArrivedAt === undefined) {
+          e.pullArrivedAt = m.arrivedAt;
+          e.pullAnsweredAt = m.answeredAt;
         }
       }
-      return page;
     };
+    await platform.call({ kind: 'watch', deviceId: deviceB });
 
     // The other device's work list page: on every `worklist.changed` it queries at once; events that come while a
     // query runs make one more query after it.
@@ -267,11 +257,9 @@ async function main(): Promise<void> {
       } else throw new Error(`unknown mode ${mode}`);
       await untilShown(edits, now() + 120_000);
       results[mode] = { ...report(edits), totalMs: Math.round(Math.max(...edits.map((e) => e.shownAt ?? NaN)) - started), worklistQueryMs: stats(queryMs) };
-      if (process.env['TRACE']) for (const e of edits.slice(0, 5)) console.error('TRACE edit', JSON.stringify(e));
     }
     unsubscribe();
-    platform.store.push = push;
-    platform.store.pull = pull;
+    platform.onStamp = () => undefined;
 
     log('raw baseline: the same JSON over loopback HTTP into raw SQLite…');
     const raw = await rawBaseline(rawDir, [...details.values()].map((d) => d.resident));
@@ -295,6 +283,46 @@ async function main(): Promise<void> {
     await platform.close();
     for (const d of [platformDir, dirA, dirB, rawDir]) rmSync(d, { recursive: true, force: true });
   }
+}
+
+type Stamp = Extract<FromPlatformThread, { kind: 'push' | 'pull' }>;
+type Ask = ToPlatformThread extends infer T ? (T extends { id: number } ? Omit<T, 'id'> : never) : never;
+
+/** The platform in its own thread (bench/_platform-thread.ts): its URL, its stamps, and a call for what it is asked. */
+async function platformThread(dataDir: string): Promise<{ url: string; onStamp: (s: Stamp) => void; call<T>(m: Ask): Promise<T>; close(): Promise<void> }> {
+  const worker = new Worker(workerBootstrap(new URL('./_platform-thread.ts', import.meta.url)), { workerData: { dataDir }, execArgv: [] });
+  const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  let ready: (url: string) => void = () => undefined;
+  const url = new Promise<string>((r) => (ready = r));
+  const thread = {
+    url: '',
+    onStamp: (_s: Stamp): void => undefined,
+    call<T>(m: Ask): Promise<T> {
+      const id = nextId++;
+      return new Promise<T>((resolve, reject) => {
+        waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+        worker.postMessage({ ...m, id });
+      });
+    },
+    async close(): Promise<void> {
+      await thread.call({ kind: 'close' });
+      await worker.terminate();
+    },
+  };
+  worker.on('message', (m: FromPlatformThread) => {
+    if (m.kind === 'ready') ready(m.url);
+    else if (m.kind === 'reply') {
+      const w = waiting.get(m.id);
+      waiting.delete(m.id);
+      if (m.error !== undefined) w?.reject(new Error(m.error));
+      else w?.resolve(m.value);
+    } else thread.onStamp(m);
+  });
+  const failed = new Promise<never>((_, reject) => worker.once('error', reject));
+  void failed.catch(() => undefined);
+  thread.url = await Promise.race([url, failed]);
+  return thread;
 }
 
 /**
