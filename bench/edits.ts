@@ -1,10 +1,12 @@
 /**
- * `npm run bench -- edits [--residents N]` (issue 13, "Benchmarks": 100 changed documents end to end, target < 1 s):
- * one device saves 100 resident edits; the other device of the clinic (its runtime in its own worker thread,
- * replicating live, as the app runs it) announces `worklist.changed`, and its 工作台 queries (the counts, then the
- * page of 10 rows of the edit's group, as the work list page asks them), asked at once, answer with the edit. Each edit is timed from its save answered to that answer, twice:
- * - one at a time: a save, then wait until the other device's work list shows it, then the next;
- * - a burst: the 100 saves sent at once, each timed from its own save answered.
+ * `npm run bench -- edits [--residents N] [--modes oneAtATime,backToBack,allAtOnce]` (issue 13, "Benchmarks": 100
+ * changed documents end to end, target < 1 s): one device saves 100 resident edits (a new phone number); the other
+ * device of the clinic (its runtime in its own worker thread, replicating live, as the app runs it) announces
+ * `worklist.changed`, and its 工作台 queries (the counts, then the page of 10 rows of the edit's group, as the work
+ * list page asks them), asked at once, answer with the edit. Each edit is timed from its save answered to that answer:
+ * - oneAtATime: a save, then wait until the other device's work list shows it, then the next;
+ * - backToBack: each save sent when the one before it is answered (a doctor, or a script, saving in a row);
+ * - allAtOnce: the 100 saves sent at once.
  * Where the time goes, per edit (p50/p95): the save's push arriving at the platform, the platform's commit (which
  * sends the live notice), the other device's pull arriving and answered, its `worklist.changed` (its storage and
  * projections committed) and its work list query answering.
