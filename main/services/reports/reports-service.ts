@@ -1,6 +1,7 @@
 /**
  * 报表: the clinic's indicators for a period and scope, computed by the pure shared functions over arrays read
- * from the indicator projection (indicator-projection.ts, mapped by shared/domain/indicators/from-documents.ts). Exports are audited; the identifiable one needs a confirmation that
+ * from the stored per-resident facts (indicator-facts.ts, over the indicator projection, mapped by
+ * shared/domain/indicators/from-documents.ts). Exports are audited; the identifiable one needs a confirmation that
  * the door checks (`confirmed: true`).
  */
 import type { IndicatorFigure, ListedResident, ListSide, MeasurementPoint, Report, ReportPeriodInput, ReportScope } from '../../../shared/api/reports';
@@ -60,6 +61,11 @@ export class ReportsService {
   ) {
     this.denominators = new DenominatorsRepo(ctx);
     this.live = new LiveIndicatorInput(ctx.db, () => this.teams.listPackages());
+  }
+
+  /** Fills the stored per-resident facts in the background, in small slices (work to do only after an upgrade). */
+  warmUp(): void {
+    void this.live.warmUp().catch(() => undefined);
   }
 
   stop(): void {
