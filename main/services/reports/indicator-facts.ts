@@ -43,21 +43,21 @@ const MAX_SLICE = 200;
 
 /** 慢病登记 facts: disease, enrolment date, status, status date. */
 type EnrolmentTuple = [EnrolmentFacts['disease'], string, EnrolmentFacts['status'], string | null];
-/** One event's latest completed version; `amends` is kept so the shared functions key it as before. */
+/**
+ * One event's latest completed version, trailing nulls left out. Only what the indicator functions read is kept:
+ * the event's id and completion time are not (the events are stored deduplicated and in the shared functions' date
+ * order, so an id only has to be unique within the resident and the order needs no completion time to break ties).
+ */
 type EventTuple = [
-  id: string,
-  type: string,
+  type: number | string,
   date: string,
-  amends: string | null,
-  completedAt: number | null,
-  visitMode: number | null,
-  sbp: number | null,
-  dbp: number | null,
-  glucose: number | null,
-  weight: number | null,
-  serviceCode: string | null,
-  enrolment: EnrolmentTuple | null,
-  complete: 0 | 1 | null,
+  visitMode?: number | null,
+  sbp?: number | null,
+  dbp?: number | null,
+  glucose?: number | null,
+  complete?: 0 | 1 | null,
+  serviceCode?: string | null,
+  enrolment?: EnrolmentTuple | null,
 ];
 type ContractTuple = [id: string, teamId: string, startDate: string, endDate: string, signDate: string | null, terminatedDate: string | null, packageIds: string[], populationTags: string[]];
 /** One resident's stored facts (the `facts` column, as JSON). */
@@ -70,6 +70,27 @@ export type FactsTuple = [
   events: EventTuple[],
   contracts: ContractTuple[],
 ];
+
+/**
+ * Encounter types stored as their position here; any other type is stored by name. Append only: a changed position
+ * needs a new projection version.
+ */
+const TYPES = [
+  'htnFollowup',
+  't2dmFollowup',
+  'healthCheck',
+  'htnEnrolment',
+  't2dmEnrolment',
+  'referralCheck',
+  'tcmAssessment',
+  'deviceReading',
+  'contractService',
+  'measurement',
+  'selfCareAssessment',
+];
+const TYPE_CODES = new Map(TYPES.map((t, i) => [t, i]));
+/** The ids given to a resident's events when read ('0', '1', …), made once. */
+const EVENT_IDS = Array.from({ length: 256 }, (_, i) => String(i));
 
 export const indicatorFactsProjection: Projection = {
   name: 'indicator_facts',
@@ -121,21 +142,19 @@ const byDate = (a: EncounterRecord, b: EncounterRecord) => compareDates(a.date, 
 
 function eventTuple(e: EncounterRecord): EventTuple {
   const en = e.enrolment;
-  return [
-    e.id,
-    e.type,
+  const t: EventTuple = [
+    TYPE_CODES.get(e.type) ?? e.type,
     e.date,
-    e.amends ?? null,
-    e.completedAt ?? null,
     e.visitMode ?? null,
     e.sbp ?? null,
     e.dbp ?? null,
     e.fastingGlucose ?? null,
-    e.weight ?? null,
+    e.isServiceComplete === null || e.isServiceComplete === undefined ? null : e.isServiceComplete ? 1 : 0,
     e.serviceCode ?? null,
     en ? [en.disease, en.enrolledDate, en.status, en.statusDate ?? null] : null,
-    e.isServiceComplete === null || e.isServiceComplete === undefined ? null : e.isServiceComplete ? 1 : 0,
   ];
+  while (t.length > 2 && t[t.length - 1] === null) t.pop();
+  return t;
 }
 
 /**
@@ -173,25 +192,23 @@ export function computeFacts(db: Database, ids: readonly string[]): Map<string, 
   return out;
 }
 
-/** One stored event as the shared functions' record. */
-export function eventRecord(residentId: string, t: EventTuple): EncounterRecord {
-  const en = t[11];
+/** A resident's `i`-th stored event as the shared functions' record. */
+export function eventRecord(residentId: string, t: EventTuple, i: number): EncounterRecord {
+  const en = t[8];
+  const complete = t[6];
   return {
-    id: t[0],
+    id: EVENT_IDS[i] ?? String(i),
     residentId,
-    type: t[1],
-    date: t[2],
+    type: typeof t[0] === 'number' ? (TYPES[t[0]] ?? String(t[0])) : t[0],
+    date: t[1],
     status: 'completed',
-    amends: t[3],
-    completedAt: t[4],
-    visitMode: t[5],
-    sbp: t[6],
-    dbp: t[7],
-    fastingGlucose: t[8],
-    weight: t[9],
-    serviceCode: t[10],
+    visitMode: t[2] ?? null,
+    sbp: t[3] ?? null,
+    dbp: t[4] ?? null,
+    fastingGlucose: t[5] ?? null,
+    serviceCode: t[7] ?? null,
     enrolment: en ? { disease: en[0], enrolledDate: en[1], status: en[2], statusDate: en[3] } : null,
-    isServiceComplete: t[12] === null ? null : t[12] === 1,
+    isServiceComplete: complete === null || complete === undefined ? null : complete === 1,
   };
 }
 

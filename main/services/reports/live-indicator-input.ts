@@ -28,7 +28,7 @@ function groupOf(held: Held, id: string, t: FactsTuple): ResidentGroup {
     if (!items) held.items.set(key, (items = contractItems(packageIds, held.packages, populationTags as PopulationTag[])));
     return { ...rest, items };
   });
-  return { resident: residentOfFacts(id, t), encounters: t[5].map((e) => eventRecord(id, e)), contracts };
+  return { resident: residentOfFacts(id, t), encounters: t[5].map((e, i) => eventRecord(id, e, i)), contracts };
 }
 
 export class LiveIndicatorInput {

@@ -91,7 +91,8 @@ export class ReportsService {
     }
   }
 
-  private input(): Promise<IndicatorInput> {
+  /** The input every report computes with (the stored facts, kept current); tests compare it with a from-scratch read. */
+  indicatorInput(): Promise<IndicatorInput> {
     return this.live.get();
   }
 
@@ -102,7 +103,7 @@ export class ReportsService {
 
   async report(period: ReportPeriodInput, scope: ReportScope): Promise<Report> {
     const resolved = await this.resolveScope(scope);
-    const [input, entries, villages, clinic] = await Promise.all([this.input(), this.denominators.list(), villageNames(this.ctx), this.ctx.settings.clinic()]);
+    const [input, entries, villages, clinic] = await Promise.all([this.indicatorInput(), this.denominators.list(), villageNames(this.ctx), this.ctx.settings.clinic()]);
     const p: ReportPeriod = period;
     const w = indicatorWindow(p);
     const dates = periodDates(p);
@@ -144,7 +145,7 @@ export class ReportsService {
 
   async trend(period: ReportPeriodInput, scope: ReportScope, count: number): Promise<{ key: string; periodEnd: string; indicators: IndicatorFigure[] }[]> {
     const resolved = await this.resolveScope(scope);
-    const [input, entries] = await Promise.all([this.input(), this.denominators.list()]);
+    const [input, entries] = await Promise.all([this.indicatorInput(), this.denominators.list()]);
     return trailingPeriods(period, count).map((p) => {
       const w = indicatorWindow(p);
       return { key: periodKey(p), periodEnd: w.end, indicators: figures(computeIndicators(input, w, resolved.scope, this.denominatorsFor(entries, resolved.villageCodes, w.end))) };
@@ -153,7 +154,7 @@ export class ReportsService {
 
   private async idsBehind(period: ReportPeriodInput, scope: ReportScope, indicator: IndicatorId, side: ListSide): Promise<string[]> {
     const resolved = await this.resolveScope(scope);
-    const [input, entries] = await Promise.all([this.input(), this.denominators.list()]);
+    const [input, entries] = await Promise.all([this.indicatorInput(), this.denominators.list()]);
     const w = indicatorWindow(period);
     const v = computeIndicators(input, w, resolved.scope, this.denominatorsFor(entries, resolved.villageCodes, w.end))[indicator];
     if (side === 'numerator') return v.numeratorIds;
