@@ -60,8 +60,9 @@ type EventTuple = [
   enrolment?: EnrolmentTuple | null,
 ];
 type ContractTuple = [id: string, teamId: string, startDate: string, endDate: string, signDate: string | null, terminatedDate: string | null, packageIds: string[], populationTags: string[]];
-/** One resident's stored facts (the `facts` column, as JSON). */
+/** One resident's stored facts (the `facts` column, as JSON); the id is repeated so all rows read as one array. */
 export type FactsTuple = [
+  residentId: string,
   villageCode: string,
   birthDate: string,
   createdDate: string,
@@ -180,6 +181,7 @@ export function computeFacts(db: Database, ids: readonly string[]): Map<string, 
   for (const r of rows.residents) {
     const events = latestVersions(encounters.get(r.id) ?? []).sort(byDate);
     out.set(r.id, [
+      r.id,
       r.villageCode,
       r.birthDate,
       r.createdDate,
@@ -212,8 +214,8 @@ export function eventRecord(residentId: string, t: EventTuple, i: number): Encou
   };
 }
 
-export function residentOfFacts(id: string, t: FactsTuple): ResidentRecord {
-  return { id, villageCode: t[0], birthDate: t[1], createdDate: t[2], status: t[3], statusDate: t[4] };
+export function residentOfFacts(t: FactsTuple): ResidentRecord {
+  return { id: t[0], villageCode: t[1], birthDate: t[2], createdDate: t[3], status: t[4], statusDate: t[5] };
 }
 
 export function contractFieldsOfFacts(residentId: string, c: ContractTuple): ContractFields {
@@ -359,9 +361,13 @@ export class IndicatorFacts {
     }
   }
 
-  /** Every stored row: [resident id, facts JSON]. Call `clean` first, in the same synchronous step. */
-  readAll(): [string, string][] {
-    return this.prepare(`SELECT resident_id, facts FROM ${ROWS}`).raw().all() as [string, string][];
+  /**
+   * Every stored row, as one JSON array of FactsTuple (one string and one parse: a third of the time of 30,000). Call
+   * `clean` first, in the same synchronous step.
+   */
+  readAll(): FactsTuple[] {
+    const json = this.prepare(`SELECT '[' || COALESCE(group_concat(facts, ','), '') || ']' FROM ${ROWS}`).pluck().get() as string;
+    return JSON.parse(json) as FactsTuple[];
   }
 
   /** See WorkCache.withoutSync: the rows are a cache the pass can always recompute, so their commits skip the fsync. */

@@ -20,15 +20,16 @@ interface Held {
   items: Map<string, ContractItem[]>;
 }
 
-function groupOf(held: Held, id: string, t: FactsTuple): ResidentGroup {
-  const contracts = t[6].map((c): ContractRecord => {
+function groupOf(held: Held, t: FactsTuple): ResidentGroup {
+  const id = t[0];
+  const contracts = t[7].map((c): ContractRecord => {
     const { packageIds, populationTags, ...rest } = contractFieldsOfFacts(id, c);
     const key = `${packageIds.join(',')}|${populationTags.join(',')}`;
     let items = held.items.get(key);
     if (!items) held.items.set(key, (items = contractItems(packageIds, held.packages, populationTags as PopulationTag[])));
     return { ...rest, items };
   });
-  return { resident: residentOfFacts(id, t), encounters: t[5].map((e, i) => eventRecord(id, e, i)), contracts };
+  return { resident: residentOfFacts(t), encounters: t[6].map((e, i) => eventRecord(id, e, i)), contracts };
 }
 
 export class LiveIndicatorInput {
@@ -74,12 +75,12 @@ export class LiveIndicatorInput {
     const changed = this.facts.clean();
     if (!this.held) {
       const held: Held = { packages, groups: new Map(), items: new Map() };
-      for (const [id, json] of this.facts.readAll()) held.groups.set(id, groupOf(held, id, JSON.parse(json) as FactsTuple));
+      for (const t of this.facts.readAll()) held.groups.set(t[0], groupOf(held, t));
       this.held = held;
       this.snapshot = null;
     } else if (changed.size > 0) {
       for (const [id, t] of changed) {
-        if (t) this.held.groups.set(id, groupOf(this.held, id, t));
+        if (t) this.held.groups.set(id, groupOf(this.held, t));
         else this.held.groups.delete(id);
       }
       this.snapshot = null;
