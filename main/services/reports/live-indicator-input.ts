@@ -6,6 +6,7 @@
  * contracts' items) reads the rows again.
  */
 import type { Subscription } from 'rxjs';
+import { AppError } from '../../../shared/api/errors';
 import { contractItems, type ContractItem } from '../../../shared/domain/contract-rules';
 import type { ContractRecord, EncounterRecord, IndicatorInput, ResidentGroup } from '../../../shared/domain/indicators/types';
 import type { PopulationTag } from '../../../shared/domain/population-tags';
@@ -70,6 +71,8 @@ export class LiveIndicatorInput {
 
   async get(): Promise<IndicatorInput> {
     await this.facts.ensure({ awaited: true });
+    // Only a stopped pass (the session is locking) ends before it is complete: its rows would miss residents.
+    if (!this.facts.isComplete()) throw new AppError('LOCKED');
     const packages = this.held?.packages ?? (await this.packages());
     // From here on synchronous: the dirty residents are recomputed and the rows read with nothing in between.
     const changed = this.facts.clean();

@@ -130,16 +130,24 @@ export class ReportsService {
     };
   }
 
-  /** Counts of the period itself, for the residents of the scope. */
+  /** Counts of the period itself, for the residents of the scope (one pass over the events, the date tested first). */
   private activity(input: IndicatorInput, inScope: ReadonlySet<string>, dates: { start: string; end: string }): Report['activity'] {
     const within = (d: string) => compareDates(d, dates.start) >= 0 && compareDates(d, dates.end) <= 0;
-    const events = currentEvents(input).filter((e) => inScope.has(e.residentId) && within(e.date));
-    const followups = events.filter((e) => e.type === 'htnFollowup' || e.type === 't2dmFollowup');
+    let followups = 0;
+    let faceToFaceFollowups = 0;
+    let healthChecks = 0;
+    for (const e of currentEvents(input)) {
+      if (!within(e.date) || !inScope.has(e.residentId)) continue;
+      if (e.type === 'htnFollowup' || e.type === 't2dmFollowup') {
+        followups += 1;
+        if (e.visitMode === 1 || e.visitMode === 2) faceToFaceFollowups += 1;
+      } else if (e.type === 'healthCheck') healthChecks += 1;
+    }
     return {
       newRecords: input.residents.filter((r) => inScope.has(r.id) && within(r.createdDate)).length,
-      followups: followups.length,
-      faceToFaceFollowups: followups.filter((e) => e.visitMode === 1 || e.visitMode === 2).length,
-      healthChecks: events.filter((e) => e.type === 'healthCheck').length,
+      followups,
+      faceToFaceFollowups,
+      healthChecks,
     };
   }
 
