@@ -370,6 +370,20 @@ export class IndicatorFacts {
     return JSON.parse(json) as FactsTuple[];
   }
 
+  /** Up to `limit` rows after resident id `after`, in id order (the background preload's slices). */
+  readFrom(after: string, limit: number): FactsTuple[] {
+    const json = this.prepare(
+      `SELECT '[' || COALESCE(group_concat(facts, ','), '') || ']' FROM (SELECT facts FROM ${ROWS} WHERE resident_id > ? ORDER BY resident_id LIMIT ?)`,
+    )
+      .pluck()
+      .get(after, limit) as string;
+    return JSON.parse(json) as FactsTuple[];
+  }
+
+  count(): number {
+    return this.prepare(`SELECT count(*) FROM ${ROWS}`).pluck().get() as number;
+  }
+
   /** See WorkCache.withoutSync: the rows are a cache the pass can always recompute, so their commits skip the fsync. */
   private withoutSync<T>(run: () => T): T {
     if (String(this.db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') return run();

@@ -26,7 +26,7 @@ import {
   type ScopeDenominators,
 } from '../../../shared/domain/indicators';
 import type { Denominator } from '../../../shared/schemas/denominator';
-import { villageNames, type ClinicContext } from '../clinic-context';
+import { clinicToday, villageNames, type ClinicContext } from '../clinic-context';
 import type { TeamsService } from '../contracting/teams-service';
 import { DenominatorsRepo } from './denominators-repo';
 import { encounterRecord } from '../../../shared/domain/indicators/from-documents';
@@ -63,9 +63,14 @@ export class ReportsService {
     this.live = new LiveIndicatorInput(ctx.db, () => this.teams.listPackages());
   }
 
-  /** Fills the stored per-resident facts in the background, in small slices (work to do only after an upgrade). */
-  warmUp(): void {
-    void this.live.warmUp().catch(() => undefined);
+  /**
+   * After sign-in: fills the stored per-resident facts if this build has not yet (after an upgrade), then preloads
+   * the input and this month's facts, all in small slices. Resolves when done; never rejects.
+   */
+  warmUp(): Promise<void> {
+    const today = clinicToday(this.ctx);
+    const month: ReportPeriod = { kind: 'month', year: Number(today.slice(0, 4)), index: Number(today.slice(5, 7)) };
+    return this.live.warmUp(indicatorWindow(month)).catch(() => undefined);
   }
 
   stop(): void {
