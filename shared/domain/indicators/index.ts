@@ -3,3 +3,4 @@ export * from './period';
 export * from './compute';
 export * from './messages';
 export * from './from-documents';
+export * from './rules';
