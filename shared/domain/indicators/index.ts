@@ -4,3 +4,4 @@ export * from './compute';
 export * from './messages';
 export * from './from-documents';
 export * from './rules';
+export * from './rules-messages';
