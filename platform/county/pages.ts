@@ -3,6 +3,7 @@
  * SC. Chinese first; `?lang=en` shows the English texts. Every value written into a page goes through `esc`.
  */
 import { reportMessages } from '../../shared/domain/indicators/messages';
+import { rulesLines, rulesMessages, rulesSource } from '../../shared/domain/indicators/rules-messages';
 import type { PeriodKind } from '../../shared/domain/indicators/period';
 import type { ClinicReport, ClinicSync, CountyFigure } from './report';
 import { countyMessages, type CountyLang } from './messages';
@@ -166,6 +167,7 @@ ${periodForm(lang, p, `/county/clinic/${report.clinic.code}`)}
   <dt>${esc(m.ackedUpTo)}</dt><dd>${when(sync.ackedUpTo, lang, timeZone)}</dd>
   <dt>${esc(m.devices)}</dt><dd>${esc(sync.devices)}</dd>
   <dt>${esc(m.documents)}</dt><dd>${esc(sync.documents)}</dd>
+  <dt>${esc(rulesMessages[lang].title)}</dt><dd data-testid="county-rules">${esc(rulesSource({ issuedBy: report.rules.version?.issuedBy ?? null, from: report.rules.version?.from ?? null }, lang))}<br>${rulesLines(report.rules.rules, lang).map(esc).join('<br>')}</dd>
 </dl>
 <h2>${esc(m.clinicIndicators)}</h2>
 ${indicatorTable(lang, report.indicators, m.clinicIndicators)}
