@@ -360,6 +360,7 @@ export class PlatformStore {
       );
       const movedAway = rule.scope === 'village' ? await this.movedAway(tx, device, incoming.map((i) => ownerOf(collection, i.row.newDocumentState))) : new Set<string>();
       const conflicts: WireDocument[] = [];
+      const restored: string[] = [];
       const writes = new Map<string, { doc: WireDocument; rev: string; body: string }>();
       for (const { row, id } of incoming) {
         const current = stored.get(id);
@@ -367,8 +368,12 @@ export class PlatformStore {
         const rev = hash(body);
         const owner = ownerOf(collection, row.newDocumentState);
         // The county's 指标口径 is the operator's to set (policy.ts): a device's change to it is refused, not merged.
+        // The stored version gets a new sequence, so the device pulls it back over its own change.
         if (collection === 'settings' && String(row.newDocumentState['id']).startsWith(COUNTY_RULES_PREFIX)) {
-          if (current?.rev !== rev) await this.logRefusal(device, collection, id, 'the county indicator rules are set on the platform', tx);
+          if (current?.rev !== rev) {
+            await this.logRefusal(device, collection, id, 'the county indicator rules are set on the platform', tx);
+            if (current) restored.push(id);
+          }
           continue;
         }
         if (owner !== null && movedAway.has(owner)) {
@@ -416,10 +421,12 @@ export class PlatformStore {
           ],
         );
       }
+      if (restored.length > 0) await tx.query(`UPDATE documents SET seq = nextval('document_seq') WHERE collection = $1 AND id = ANY($2::text[])`, [collection, restored]);
       // Duplicate residents, settled reviews and shared conflicts (platform/reviews.ts), decided under the same lock.
       const touched: Touched = writes.size > 0 ? await this.reviews.afterPush(tx, device, collection, [...writes.values()].map((w) => w.doc)) : (new Map() as Touched);
-      return { conflicts, written: [...writes.values()].map((w) => w.doc), touched };
+      return { conflicts, written: [...writes.values()].map((w) => w.doc), touched, restored };
     });
+    if (result.restored.length > 0) this.changes.emit('change', { collection, clinicCodes: [device.clinic.code], villageCodes: [] } satisfies ChangeNotice);
     for (const [name, t] of result.touched) {
       this.changes.emit('change', { collection: name, clinicCodes: [...t.clinicCodes], villageCodes: [...t.villageCodes] } satisfies ChangeNotice);
     }
