@@ -6,7 +6,7 @@
  */
 import ExcelJS from 'exceljs';
 import type { Report } from '../../../shared/api/reports';
-import { formatRate, reportMessages, rulesLines, rulesMessages, rulesSource, type IndicatorId } from '../../../shared/domain/indicators';
+import { denominatorLabel, formatRate, reportMessages, rulesLines, rulesMessages, rulesSource, type IndicatorId } from '../../../shared/domain/indicators';
 import type { ResidentDoc } from '../../../shared/schemas/collections';
 
 const zh = reportMessages.zh;
@@ -70,7 +70,7 @@ export async function reportWorkbook(report: Report): Promise<Buffer> {
       zh.indicator[id],
       zh.numerator[id],
       f.numerator,
-      zh.denominator[id],
+      denominatorLabel(id, report.rules, 'zh'),
       f.denominator ?? '—',
       f.rate === null ? '—' : Number(formatRate(f.rate)),
       source(f),

@@ -76,7 +76,7 @@ export function IndicatorRulesAdmin({ canEdit }: { canEdit: boolean }) {
             <DatePicker allowClear={false} data-testid="rules-from" />
           </Form.Item>
           <Form.Item name="standardRule" label={t('reports.ui.rules.standardRule')}>
-            <Select style={{ width: 200 }} data-testid="rules-standard" options={STANDARD_RULES.map((r) => ({ value: r, label: t(`reports.rulesText.standard.${r}`) }))} />
+            <Select style={{ width: 240 }} data-testid="rules-standard" options={STANDARD_RULES.map((r) => ({ value: r, label: t(`reports.rulesText.standard.${r}`) }))} />
           </Form.Item>
           <Form.Item name="annualCheck" valuePropName="checked">
             <Checkbox data-testid="rules-annual-check">{t('reports.ui.rules.annualCheck')}</Checkbox>

@@ -7,7 +7,7 @@ import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { Report } from '../../../shared/api/reports';
 import { formatRate } from '../../../shared/domain/indicators/messages';
-import { rulesLines, rulesSource } from '../../../shared/domain/indicators/rules-messages';
+import { denominatorLabel, rulesLines, rulesSource } from '../../../shared/domain/indicators/rules-messages';
 import { stampText } from './download';
 
 export function ReportPrint({ report }: { report: Report }) {
@@ -44,7 +44,7 @@ export function ReportPrint({ report }: { report: Report }) {
               <td>
                 {f.denominator ?? '—'}
                 <div className="report-print-def">
-                  {t(`reports.denominator.${f.id}`)}
+                  {denominatorLabel(f.id, report.rules, lang)}
                   {f.enteredAsOf ? `（${t('reports.sourceEntered', { date: f.enteredAsOf })}）` : ''}
                 </div>
               </td>

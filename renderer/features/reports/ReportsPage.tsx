@@ -209,7 +209,7 @@ export function ReportsPage({ session }: { session?: { user: SessionUser } }) {
             {t('reports.rulesText.title')}（{rulesSource(report.rules, lang)}）：{rulesLines(report.rules, lang).join('；')}
           </p>
           {isEmpty ? <Alert type="info" showIcon title={t('reports.ui.zeroReason')} data-testid="report-empty" /> : null}
-          <IndicatorTable indicators={report.indicators} onOpen={(id, side) => open(id, side)} />
+          <IndicatorTable indicators={report.indicators} rules={report.rules} onOpen={(id, side) => open(id, side)} />
           <Card size="small" title={t('reports.ui.activityTitle')} className="report-charts">
             <Row gutter={16}>
               {(['newRecords', 'followups', 'faceToFaceFollowups', 'healthChecks'] as const).map((k) => (

@@ -2,6 +2,8 @@
  * The 口径 in words, zh first, en second: one line per choice, written on the 报表 screen, the .xlsx, the print
  * sheet and the county page alike ("规范管理口径：每季度至少1次面访").
  */
+import type { IndicatorId } from './compute';
+import { reportMessages } from './messages';
 import type { DynamicUseDenominator, ElderlyAgeRule, IndicatorRules, StandardRule } from './rules';
 
 type Lang = 'zh' | 'en';
@@ -61,6 +63,12 @@ export function rulesLines(r: IndicatorRules, lang: Lang): string[] {
     `${m.dynamicLabel}${sep}${m.dynamic[r.dynamicUseDenominator]}`,
     `${m.elderlyLabel}${sep}${m.elderly[r.elderlyAgeRule]}`,
   ];
+}
+
+/** An indicator's denominator in words under the rules (the 动态使用率 one depends on them). */
+export function denominatorLabel(id: IndicatorId, r: Pick<IndicatorRules, 'dynamicUseDenominator'>, lang: Lang): string {
+  if (id === 'eRecordDynamicUseRate' && r.dynamicUseDenominator === 'persons') return rulesMessages[lang].dynamic.persons;
+  return reportMessages[lang].denominator[id];
 }
 
 /** Where the rules come from: the defaults, the county's policy or the clinic's own setting, with its date. */

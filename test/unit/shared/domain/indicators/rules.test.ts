@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 import {
   computeIndicators,
   DEFAULT_INDICATOR_RULES,
+  denominatorLabel,
   rulesInForce,
+  rulesLines,
+  rulesSource,
   standardRuleCode,
   type EncounterRecord,
   type IndicatorInput,
@@ -197,5 +200,26 @@ describe('rulesInForce: the version dated for the report, the county before the 
   });
   it('names the 规范管理 rule as indicators.md writes it', () => {
     expect([QUARTER, QUARTER_CHECK, FOUR, FOUR_CHECK].map(standardRuleCode)).toEqual(['ONE_PER_QUARTER', 'ONE_PER_QUARTER+ANNUAL_CHECK', 'FOUR_PER_YEAR', 'FOUR_PER_YEAR+ANNUAL_CHECK']);
+  });
+});
+
+describe('the rules in words (screen, .xlsx, print sheet, county page)', () => {
+  it('names each choice, zh and en', () => {
+    expect(rulesLines(DEFAULT_INDICATOR_RULES, 'zh')).toEqual(['规范管理口径：每季度至少1次面访', '动态使用率分母：电子健康档案总份数', '老年人年龄口径：报告期末满65周岁']);
+    expect(rulesLines(FOUR_CHECK, 'zh')[0]).toBe('规范管理口径：年内至少4次面访，并完成年度健康体检');
+    expect(rulesLines(rules({ dynamicUseDenominator: 'persons', elderlyAgeRule: 'turnsInYear' }), 'en').slice(1)).toEqual([
+      'Dynamic use denominator: residents with an e-record (still living in the area at the period end)',
+      'Elderly age: turns 65 during the year (born on or before 31 Dec of year − 65)',
+    ]);
+  });
+  it('says where the rules come from', () => {
+    expect(rulesSource({ issuedBy: null, from: null }, 'zh')).toBe('默认口径');
+    expect(rulesSource({ issuedBy: 'county', from: '2026-01-01' }, 'zh')).toBe('县级统一口径，2026-01-01起');
+    expect(rulesSource({ issuedBy: 'clinic', from: '2026-01-01' }, 'en')).toBe('clinic setting from 2026-01-01');
+  });
+  it('names the 动态使用率 denominator by the rule, the others as before', () => {
+    expect(denominatorLabel('eRecordDynamicUseRate', { dynamicUseDenominator: 'records' }, 'zh')).toBe('档案总份数');
+    expect(denominatorLabel('eRecordDynamicUseRate', { dynamicUseDenominator: 'persons' }, 'zh')).toBe('建立电子健康档案人数（期末仍在辖区）');
+    expect(denominatorLabel('htnControlRate', { dynamicUseDenominator: 'persons' }, 'zh')).toBe('已管理高血压患者人数');
   });
 });
