@@ -13,6 +13,7 @@ import { seedClinic } from '../../../main/seed';
 import { Operators } from '../../../platform/county/operators';
 import { CountyReports } from '../../../platform/county/report';
 import { setCountyPolicy } from '../../../platform/policy';
+import { clinicPage } from '../../../platform/county/pages';
 import { clinicHarness, residentInput, type ApiHarness } from '../../helpers/api';
 import { SETUP_INPUT } from '../../helpers/host';
 import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
@@ -209,6 +210,13 @@ describe("under the county's 指标口径 policy (not the defaults)", () => {
     // Not the same numbers as before: the seeded year has patients whose standard management and elders whose count
     // the rules change (the annual check is required now, and those turning 65 in 2025 count from January).
     const after = await h.ok<Report>('reports.get', { period: year });
+    // The county page names the policy it computed with.
+    const reports = new CountyReports(p.store);
+    const sync = (await reports.sync()).find((c) => c.code === clinic.code)!;
+    const html = clinicPage('zh', '王科长', year, sync, (await reports.report(clinic.code, year))!, 'Asia/Shanghai');
+    expect(html).toContain('县级统一口径，2025-01-01起');
+    expect(html).toContain('规范管理口径：年内至少4次面访，并完成年度健康体检');
+    expect(html).toContain('有动态记录的档案份数 / 建立电子健康档案人数（期末仍在辖区）');
     const f = (r: Report, id: string) => r.indicators.find((x) => x.id === id)!;
     expect(f(after, 'htnStandardManagementRate').numerator).not.toBe(f(before, 'htnStandardManagementRate').numerator);
     expect(f(after, 'elderlyManagementRate').denominator).toBeGreaterThanOrEqual(f(before, 'elderlyManagementRate').denominator!);
