@@ -16,6 +16,8 @@ import { API_PREFIX } from '../shared/sync/protocol';
 import type { Clinic } from './store';
 import { Operators, passwordProblem } from './county/operators';
 import { OperatorBody } from './county/routes';
+import { IndicatorRulesInput } from '../shared/schemas/indicator-rules';
+import { countyPolicy, setCountyPolicy } from './policy';
 
 const USAGE = `Cunyi county platform
 
@@ -30,6 +32,11 @@ const USAGE = `Cunyi county platform
   platform resident move --data-dir D --id R --village V [--clinic C]
         re-homes a resident and every document about them to village V (and the clinic that serves it, or C);
         the old village's devices purge them after uploading their edits; audited in the moves table
+  platform policy set --data-dir D --from YYYY-MM-DD --standard-rule ONE_PER_QUARTER|FOUR_PER_YEAR[+ANNUAL_CHECK]
+        [--dynamic-denominator records|persons] [--elderly-age atPeriodEnd|turnsInYear]
+        the county's 指标口径 from a date, written into every clinic's settings (devices pull it; clinics
+        registered later get it); the county view and the clinics compute with it for reports ending on or after
+  platform policy list --data-dir D      the county's 指标口径 versions (JSON)
   platform parked --data-dir D           edits parked for review (from devices that lost the resident to a move)
   platform device revoke --data-dir D --device ID
   platform status --data-dir D          each clinic's and device's last contact and pending counts (JSON)
@@ -197,6 +204,34 @@ export async function main(argv: string[]): Promise<number> {
       const server = runningServer(dataDir);
       const r = server ? await adminCall(dataDir, server, 'POST', '/admin/moves', move) : await offline(dataDir, (s) => s.moveResident(move));
       console.log(JSON.stringify(r));
+      return 0;
+    }
+    if (a === 'policy' && b === 'set') {
+      const f = flags(rest);
+      const dataDir = resolve(need(f, 'data-dir'));
+      const [standardRule, extra, ...more] = need(f, 'standard-rule').split('+');
+      if ((extra !== undefined && extra !== 'ANNUAL_CHECK') || more.length > 0) throw new Usage('--standard-rule expects ONE_PER_QUARTER or FOUR_PER_YEAR, optionally +ANNUAL_CHECK');
+      const parsed = IndicatorRulesInput.safeParse({
+        from: need(f, 'from'),
+        standardRule,
+        annualCheck: extra === 'ANNUAL_CHECK',
+        dynamicUseDenominator: f.get('dynamic-denominator') ?? 'records',
+        elderlyAgeRule: f.get('elderly-age') ?? 'atPeriodEnd',
+      });
+      const flagOf: Record<string, string> = { from: 'from', standardRule: 'standard-rule', dynamicUseDenominator: 'dynamic-denominator', elderlyAgeRule: 'elderly-age' };
+      if (!parsed.success) throw new Usage(`not accepted: ${parsed.error.issues.map((i) => `--${flagOf[String(i.path[0])] ?? String(i.path[0])}`).join(', ')}`);
+      const by = `operator (${userInfo().username})`;
+      const server = runningServer(dataDir);
+      const r = server ? await adminCall(dataDir, server, 'POST', '/admin/policy', { ...parsed.data, by }) : await offline(dataDir, (s) => setCountyPolicy(s, parsed.data, by, Date.now()));
+      console.log(JSON.stringify(r));
+      return 0;
+    }
+    if (a === 'policy' && b === 'list') {
+      const f = flags(rest);
+      const dataDir = resolve(need(f, 'data-dir'));
+      const server = runningServer(dataDir);
+      const r = server ? await adminCall(dataDir, server, 'GET', '/admin/policy') : { versions: await offline(dataDir, (s) => countyPolicy(s.sql)) };
+      console.log(JSON.stringify(r, null, 2));
       return 0;
     }
     if (a === 'parked') {

@@ -19,6 +19,8 @@ import {
 import { PlatformError, type ChangeNotice, type Device, type PlatformStore } from './store';
 import type { TlsIdentity } from './tls';
 import { COUNTY_PREFIX, registerCounty } from './county/routes';
+import { IndicatorRulesInput } from '../shared/schemas/indicator-rules';
+import { countyPolicy, setCountyPolicy } from './policy';
 
 export interface ServerOptions {
   store: PlatformStore;
@@ -54,6 +56,7 @@ const ClinicBody = z.object({
   deviceVillages: z.array(z.string().regex(/^\d{12}$/)).min(1).max(500).optional(),
 });
 const CodeBody = z.object({ clinic: z.string().regex(/^\d{9}(\d{3})?$/), villages: z.array(z.string().regex(/^\d{12}$/)).min(1).max(500).optional() });
+const PolicyBody = IndicatorRulesInput.extend({ by: z.string().min(1).max(200).optional() }).strict();
 const MoveBody = z.object({
   residentId: z.string().min(1).max(64),
   villageCode: z.string().regex(/^\d{12}$/),
@@ -261,6 +264,17 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     admin(req);
     const m = parse(MoveBody, req.body, 'The move');
     return store.moveResident({ residentId: m.residentId, villageCode: m.villageCode, clinicCode: m.clinicCode, requestedBy: m.requestedBy ?? 'operator (server)' });
+  });
+
+  app.get(`${API_PREFIX}/admin/policy`, async (req) => {
+    admin(req);
+    return { versions: await countyPolicy(store.sql) };
+  });
+
+  app.post(`${API_PREFIX}/admin/policy`, async (req) => {
+    admin(req);
+    const { by, ...input } = parse(PolicyBody, req.body, 'The indicator rules');
+    return setCountyPolicy(store, input, by ?? 'operator (server)', (opts.now ?? Date.now)());
   });
 
   app.get(`${API_PREFIX}/admin/parked`, async (req) => {

@@ -11,6 +11,7 @@ import { canonicalJson, type ParkedEdit, type PlatformStatus, type PushRow, type
 import { rehome, type CollectionDoc, type ScopedDoc, type SyncCollection } from '../shared/sync/moves';
 import type { Queryable, Sql } from './db';
 import { PlatformReviews, type Touched } from './reviews';
+import { copyCountyPolicy, COUNTY_RULES_PREFIX } from './policy';
 
 export type Scope = 'village' | 'clinic' | 'none';
 
@@ -116,7 +117,7 @@ export function storedId(rule: CollectionRule, device: Device, doc: WireDocument
  * All pushes take this transaction-scoped lock before writing, so change sequences commit in order and a pull can
  * never page past a sequence number whose transaction has not committed yet (bigserial alone does not promise that).
  */
-const PUSH_LOCK = 7_201_326;
+export const PUSH_LOCK = 7_201_326;
 
 export class PlatformStore {
   readonly changes = new EventEmitter();
@@ -141,6 +142,8 @@ export class PlatformStore {
       const existing = await tx.query('SELECT code FROM clinics WHERE code = $1', [clinic.code]);
       if (existing.length === 0) {
         await tx.query('INSERT INTO clinics (code, name, villages, created_at) VALUES ($1, $2, $3, $4)', [clinic.code, clinic.name, JSON.stringify(clinic.villages), this.now()]);
+        // The county's 指标口径 reaches a clinic registered after it was set (policy.ts).
+        await copyCountyPolicy(tx, clinic.code, this.now());
       } else {
         await tx.query('UPDATE clinics SET name = $2, villages = $3 WHERE code = $1', [clinic.code, clinic.name, JSON.stringify(clinic.villages)]);
       }
@@ -357,12 +360,22 @@ export class PlatformStore {
       );
       const movedAway = rule.scope === 'village' ? await this.movedAway(tx, device, incoming.map((i) => ownerOf(collection, i.row.newDocumentState))) : new Set<string>();
       const conflicts: WireDocument[] = [];
+      const restored: string[] = [];
       const writes = new Map<string, { doc: WireDocument; rev: string; body: string }>();
       for (const { row, id } of incoming) {
         const current = stored.get(id);
         const body = canonicalJson(row.newDocumentState);
         const rev = hash(body);
         const owner = ownerOf(collection, row.newDocumentState);
+        // The county's 指标口径 is the operator's to set (policy.ts): a device's change to it is refused, not merged.
+        // The stored version gets a new sequence, so the device pulls it back over its own change.
+        if (collection === 'settings' && String(row.newDocumentState['id']).startsWith(COUNTY_RULES_PREFIX)) {
+          if (current?.rev !== rev) {
+            await this.logRefusal(device, collection, id, 'the county indicator rules are set on the platform', tx);
+            if (current) restored.push(id);
+          }
+          continue;
+        }
         if (owner !== null && movedAway.has(owner)) {
           if (current?.rev !== rev) await this.park(tx, device, collection, id, row, body, `resident ${owner} moved out of this device's villages`);
           continue;
@@ -408,10 +421,12 @@ export class PlatformStore {
           ],
         );
       }
+      if (restored.length > 0) await tx.query(`UPDATE documents SET seq = nextval('document_seq') WHERE collection = $1 AND id = ANY($2::text[])`, [collection, restored]);
       // Duplicate residents, settled reviews and shared conflicts (platform/reviews.ts), decided under the same lock.
       const touched: Touched = writes.size > 0 ? await this.reviews.afterPush(tx, device, collection, [...writes.values()].map((w) => w.doc)) : (new Map() as Touched);
-      return { conflicts, written: [...writes.values()].map((w) => w.doc), touched };
+      return { conflicts, written: [...writes.values()].map((w) => w.doc), touched, restored };
     });
+    if (result.restored.length > 0) this.changes.emit('change', { collection, clinicCodes: [device.clinic.code], villageCodes: [] } satisfies ChangeNotice);
     for (const [name, t] of result.touched) {
       this.changes.emit('change', { collection: name, clinicCodes: [...t.clinicCodes], villageCodes: [...t.villageCodes] } satisfies ChangeNotice);
     }

@@ -42,6 +42,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'OUT_OF_JURISDICTION':
     case 'RECORD_NUMBERS_EXHAUSTED':
     case 'NOT_SUPPORTED':
+    case 'RULES_SET_BY_COUNTY':
     case 'SYNC_NOT_ENROLLED':
     case 'PLATFORM_UNREACHABLE':
     case 'PLATFORM_CERTIFICATE_MISMATCH':

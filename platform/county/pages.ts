@@ -3,6 +3,7 @@
  * SC. Chinese first; `?lang=en` shows the English texts. Every value written into a page goes through `esc`.
  */
 import { reportMessages } from '../../shared/domain/indicators/messages';
+import { denominatorLabel, rulesLines, rulesMessages, rulesSource } from '../../shared/domain/indicators/rules-messages';
 import type { PeriodKind } from '../../shared/domain/indicators/period';
 import type { ClinicReport, ClinicSync, CountyFigure } from './report';
 import { countyMessages, type CountyLang } from './messages';
@@ -133,7 +134,7 @@ ${rows.length === 0 ? `<p class="empty">${esc(m.noClinics)}</p>` : ''}`;
   return layout(lang, m.overviewTitle, body, operator, p);
 }
 
-function indicatorTable(lang: CountyLang, figures: readonly CountyFigure[], label: string): string {
+function indicatorTable(lang: CountyLang, figures: readonly CountyFigure[], label: string, rules: ClinicReport['rules']['rules']): string {
   const r = reportMessages[lang];
   return `<table class="grid" aria-label="${esc(label)}">
 <thead><tr><th>${esc(r.name)}</th><th>${esc(r.num)}</th><th>${esc(r.den)}</th><th>${esc(r.rate)}</th></tr></thead>
@@ -141,7 +142,7 @@ function indicatorTable(lang: CountyLang, figures: readonly CountyFigure[], labe
 ${figures
   .map(
     (f) => `<tr data-indicator="${f.id}">
-  <td>${esc(r.indicator[f.id])}<div class="frac">${esc(r.numerator[f.id])} / ${esc(r.denominator[f.id])}</div></td>
+  <td>${esc(r.indicator[f.id])}<div class="frac">${esc(r.numerator[f.id])} / ${esc(denominatorLabel(f.id, rules, lang))}</div></td>
   <td class="num">${esc(f.numerator)}</td>
   <td class="num">${f.denominator === null ? '<span class="none">—</span>' : esc(f.denominator)}${f.enteredAsOf ? `<div class="frac">${esc(r.sourceEntered.replace('{{date}}', f.enteredAsOf))}</div>` : ''}</td>
   <td class="num">${percent(f, lang)}${f.rate === null ? `<div class="frac">${esc(f.reason === 'denominatorNotEntered' ? r.reasonDenominatorNotEntered : r.reasonNoDenominator)}</div>` : ''}</td>
@@ -166,11 +167,12 @@ ${periodForm(lang, p, `/county/clinic/${report.clinic.code}`)}
   <dt>${esc(m.ackedUpTo)}</dt><dd>${when(sync.ackedUpTo, lang, timeZone)}</dd>
   <dt>${esc(m.devices)}</dt><dd>${esc(sync.devices)}</dd>
   <dt>${esc(m.documents)}</dt><dd>${esc(sync.documents)}</dd>
+  <dt>${esc(rulesMessages[lang].title)}</dt><dd data-testid="county-rules">${esc(rulesSource({ issuedBy: report.rules.version?.issuedBy ?? null, from: report.rules.version?.from ?? null }, lang))}<br>${rulesLines(report.rules.rules, lang).map(esc).join('<br>')}</dd>
 </dl>
 <h2>${esc(m.clinicIndicators)}</h2>
-${indicatorTable(lang, report.indicators, m.clinicIndicators)}
+${indicatorTable(lang, report.indicators, m.clinicIndicators, report.rules.rules)}
 ${report.villages
-  .map((v) => `<h2>${esc(r.village)}：${esc(v.name)} <span class="code">${esc(v.code)}</span></h2>\n${indicatorTable(lang, v.indicators, v.name)}`)
+  .map((v) => `<h2>${esc(r.village)}：${esc(v.name)} <span class="code">${esc(v.code)}</span></h2>\n${indicatorTable(lang, v.indicators, v.name, report.rules.rules)}`)
   .join('\n')}`;
   return layout(lang, report.clinic.name, body, operator, p);
 }

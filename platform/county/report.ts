@@ -12,6 +12,8 @@ import { DEFAULT_PACKAGES } from '../../shared/domain/service-packages';
 import { ServicePackage } from '../../shared/schemas/contract';
 import type { ContractDoc, EncounterDoc, ResidentDoc } from '../../shared/schemas/collections';
 import { Denominator } from '../../shared/schemas/denominator';
+import { rulesInForce, type RulesInForce, type RulesVersion } from '../../shared/domain/indicators/rules';
+import { rulesVersionsOf } from '../../shared/schemas/indicator-rules';
 import type { Sql } from '../db';
 import type { Clinic, PlatformStore } from '../store';
 
@@ -33,6 +35,8 @@ export interface ClinicReport {
   windowEnd: string;
   indicators: CountyFigure[];
   villages: Array<{ code: string; name: string; indicators: CountyFigure[] }>;
+  /** The 口径 computed with: the version in force on the window's end among the clinic's settings, as the clinic picks it. */
+  rules: RulesInForce;
 }
 
 /** Each clinic's last contact, pending uploads and acknowledged time, summed over its active devices. */
@@ -51,6 +55,7 @@ export interface ClinicSync {
 interface Loaded {
   input: IndicatorInput;
   denominators: Denominator[];
+  rules: RulesVersion[];
 }
 
 /** How many clinics' mapped documents are kept in memory at once (a 30,000-resident township is ~300 MB of records). */
@@ -137,8 +142,8 @@ export class CountyReports {
     const settings = await this.sql.query<{ body: string }>(`SELECT body FROM documents WHERE collection = 'settings' AND clinic_code = $1 AND deleted = false`, [clinic.code]);
     const packages: ServicePackage[] = [];
     const denominators: Denominator[] = [];
-    for (const r of settings) {
-      const doc = JSON.parse(r.body) as Record<string, unknown>;
+    const docs = settings.map((r) => JSON.parse(r.body) as Record<string, unknown>);
+    for (const doc of docs) {
       if (doc['type'] === 'package') {
         const p = ServicePackage.safeParse(doc['data']);
         if (p.success) packages.push(p.data);
@@ -162,7 +167,7 @@ export class CountyReports {
       }
       for await (const page of this.pages('contracts', v.code)) for (const b of page) input.contracts.push(contractRecord(JSON.parse(b) as ContractDoc, effective));
     }
-    return { input, denominators };
+    return { input, denominators, rules: rulesVersionsOf(docs) };
   }
 
   /** The platform's change sequence: any push takes its next value, so an unchanged value means unchanged documents. */
@@ -202,15 +207,16 @@ export class CountyReports {
   }
 
   private async compute(clinic: Clinic, period: ReportPeriod, seq: string): Promise<ClinicReport> {
-    const { input, denominators } = await this.loaded(clinic, seq);
+    const { input, denominators, rules: versions } = await this.loaded(clinic, seq);
     const w = indicatorWindow(period);
+    const rules = rulesInForce(versions, w.end);
     const dates = periodDates(period);
     const entered = (codes: readonly string[]): ScopeDenominators => {
       const of = (kind: Denominator['kind']) => sumDenominators(denominators.filter((d) => d.kind === kind), codes, w.end);
       return { population: of('population'), htnPatients: of('htnPatients'), t2dmPatients: of('t2dmPatients') };
     };
     const codes = clinic.villages.map((v) => v.code);
-    const all = computeIndicators(input, w, { kind: 'clinic' }, entered(codes));
+    const all = computeIndicators(input, w, { kind: 'clinic' }, entered(codes), rules.rules);
     return {
       clinic,
       periodKey: periodKey(period),
@@ -220,9 +226,10 @@ export class CountyReports {
       windowEnd: w.end,
       indicators: INDICATOR_IDS.map((id) => figure(all[id])),
       villages: clinic.villages.map((v) => {
-        const set = computeIndicators(input, w, { kind: 'village', villageCode: v.code }, entered([v.code]));
+        const set = computeIndicators(input, w, { kind: 'village', villageCode: v.code }, entered([v.code]), rules.rules);
         return { code: v.code, name: v.name, indicators: INDICATOR_IDS.map((id) => figure(set[id])) };
       }),
+      rules,
     };
   }
 }

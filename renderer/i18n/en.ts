@@ -24,6 +24,7 @@ export const errorsEn: Record<ErrorCode, string> = {
   NOT_FOUND: 'The record was not found',
   CONFLICT: 'Someone else changed this record; reload and try again',
   VALIDATION_FAILED: 'Some entries did not pass the checks; please look at the highlighted fields',
+  RULES_SET_BY_COUNTY: 'The county has set the indicator rules from that date; a clinic setting would not count',
   DUPLICATE_RESIDENT: 'This resident already has a record',
   ALREADY_COMPLETED: 'This record is completed and cannot be changed; add a correction instead',
   CONTRACT_OVERLAP: 'This resident already has a contract for this period',

@@ -24,6 +24,7 @@ export const errorsZh: Record<ErrorCode, string> = {
   NOT_FOUND: '没有找到该记录',
   CONFLICT: '该记录已被他人修改，请刷新后再试',
   VALIDATION_FAILED: '填写的内容未通过校验，请检查标红的项目',
+  RULES_SET_BY_COUNTY: '县里已统一规定该日期起的指标口径，本院设置不会生效',
   DUPLICATE_RESIDENT: '该居民已有档案',
   ALREADY_COMPLETED: '该记录已完成，不能再修改；如需更正请添加更正记录',
   CONTRACT_OVERLAP: '该居民在这段时间内已有签约',

@@ -38,6 +38,8 @@ export const ERROR_CODES = [
   'OUT_OF_JURISDICTION',
   'RECORD_NUMBERS_EXHAUSTED',
   'NOT_SUPPORTED',
+  /** The county's 指标口径 policy is in force from that date: a clinic's own version would never count. */
+  'RULES_SET_BY_COUNTY',
   /** A `deviceSources` entry names no reading this session accepted, or another device, field or value. */
   'DEVICE_SOURCE_UNVERIFIED',
   // sync with the county platform

@@ -15,12 +15,12 @@ import { bundles, sync, SyncStatus } from './sync';
 
 import { syncReview } from './sync-review';
 
-import { denominators, reports } from './reports';
+import { denominators, indicatorRules, reports } from './reports';
 import { imports } from './imports';
 
 import { measurements, screening, tcm } from './screening';
 
-export const contract = { app, session, users, settings, audit, residents, households, healthChecks, registries, followups, worklist, teams, packages, contracts, devices, sync, bundles, syncReview, reports, denominators, imports, screening, measurements, tcm } as const;
+export const contract = { app, session, users, settings, audit, residents, households, healthChecks, registries, followups, worklist, teams, packages, contracts, devices, sync, bundles, syncReview, reports, denominators, indicatorRules, imports, screening, measurements, tcm } as const;
 export type AppContract = typeof contract;
 
 export const events = {

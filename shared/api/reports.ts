@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import { INDICATOR_IDS } from '../domain/indicators/compute';
 import { Denominator, DenominatorInput } from '../schemas/denominator';
+import { IndicatorRulesDoc, IndicatorRulesInput } from '../schemas/indicator-rules';
+import { DYNAMIC_USE_DENOMINATORS, ELDERLY_AGE_RULES, STANDARD_RULES } from '../domain/indicators/rules';
 import { method } from './method';
 
 export const IndicatorId = z.enum(INDICATOR_IDS);
@@ -38,6 +40,21 @@ export const IndicatorFigure = z.object({
 });
 export type IndicatorFigure = z.infer<typeof IndicatorFigure>;
 
+/**
+ * The 口径 a report was computed with (rules.ts): kept with the report, shown on the screen, the .xlsx and the print
+ * sheet, and named in the export's audit entry. `versionId` null: the defaults (nothing was set).
+ */
+export const ReportRules = z.object({
+  standardRule: z.enum(STANDARD_RULES),
+  annualCheck: z.boolean(),
+  dynamicUseDenominator: z.enum(DYNAMIC_USE_DENOMINATORS),
+  elderlyAgeRule: z.enum(ELDERLY_AGE_RULES),
+  versionId: z.string().nullable(),
+  from: z.string().nullable(),
+  issuedBy: z.enum(['clinic', 'county']).nullable(),
+});
+export type ReportRules = z.infer<typeof ReportRules>;
+
 export const VillageFigures = z.object({ villageCode: z.string(), villageName: z.string(), indicators: z.array(IndicatorFigure) });
 
 export const Report = z.object({
@@ -55,6 +72,8 @@ export const Report = z.object({
   indicators: z.array(IndicatorFigure),
   /** The same indicators per village of the scope (per-village comparison). */
   villages: z.array(VillageFigures),
+  /** The 口径 in force for the report's window end. */
+  rules: ReportRules,
   /** Plain counts of the period itself (not 年内): what was done this month / quarter / year. */
   activity: z.object({ newRecords: z.number().int(), followups: z.number().int(), faceToFaceFollowups: z.number().int(), healthChecks: z.number().int() }),
 });
@@ -129,5 +148,17 @@ export const denominators = {
   /** Enter or import figures (one per village, kind and date; the same again replaces it). Errors: LOCKED, FORBIDDEN, VALIDATION_FAILED. */
   save: method({ input: z.object({ entries: z.array(DenominatorInput).min(1).max(2000) }).strict(), output: z.array(Denominator), access: 'admin' }),
   /** Remove one entered figure. Errors: LOCKED, FORBIDDEN, NOT_FOUND. */
+  remove: method({ input: z.object({ id: z.string().min(1).max(60) }).strict(), output: z.object({ ok: z.literal(true) }), access: 'admin' }),
+};
+
+export const indicatorRules = {
+  /** 指标口径 versions (the county's policy and the clinic's own), newest first. Errors: LOCKED. */
+  list: method({ scope: 'clinic', input: z.object({}).strict(), output: z.array(IndicatorRulesDoc), access: 'session' }),
+  /**
+   * Enter the clinic's own 口径 from a date (the same date again replaces it). Errors: LOCKED, FORBIDDEN,
+   * VALIDATION_FAILED, RULES_SET_BY_COUNTY (the county's policy is in force from that date: the version would never count).
+   */
+  save: method({ input: IndicatorRulesInput.strict(), output: IndicatorRulesDoc, access: 'admin' }),
+  /** Remove one of the clinic's own versions (the county's cannot be removed here). Errors: LOCKED, FORBIDDEN, NOT_FOUND, RULES_SET_BY_COUNTY. */
   remove: method({ input: z.object({ id: z.string().min(1).max(60) }).strict(), output: z.object({ ok: z.literal(true) }), access: 'admin' }),
 };

@@ -10,7 +10,7 @@ import { contractsHandlers, packagesHandlers, teamsHandlers } from './contractin
 import { devicesHandlers } from './devices';
 import { bundlesHandlers, syncHandlers } from './sync';
 import { syncReviewHandlers } from './sync-review';
-import { denominatorsHandlers, importsHandlers, reportsHandlers } from './reports';
+import { denominatorsHandlers, importsHandlers, indicatorRulesHandlers, reportsHandlers } from './reports';
 import { measurementsHandlers, screeningHandlers, tcmHandlers } from './screening';
 
 export function createHandlers(services: AppServices): ContractHandlers<AppContract, CallContext> {
@@ -35,6 +35,7 @@ export function createHandlers(services: AppServices): ContractHandlers<AppContr
     syncReview: syncReviewHandlers(services),
     reports: reportsHandlers(services),
     denominators: denominatorsHandlers(services),
+    indicatorRules: indicatorRulesHandlers(services),
     imports: importsHandlers(services),
     screening: screeningHandlers(services),
     measurements: measurementsHandlers(services),

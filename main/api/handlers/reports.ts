@@ -1,6 +1,6 @@
 import type { HandlersFor } from '../../../shared/api/method';
 import type { imports } from '../../../shared/api/imports';
-import type { denominators, reports } from '../../../shared/api/reports';
+import type { denominators, indicatorRules, reports } from '../../../shared/api/reports';
 import type { AppServices } from '../../services/app-services';
 import type { CallContext } from '../context';
 
@@ -27,6 +27,18 @@ export function denominatorsHandlers(services: AppServices): HandlersFor<typeof 
     save: ({ entries }) => d().save(entries),
     remove: async ({ id }) => {
       await d().remove(id);
+      return { ok: true as const };
+    },
+  };
+}
+
+export function indicatorRulesHandlers(services: AppServices): HandlersFor<typeof indicatorRules, CallContext> {
+  const r = () => services.clinic().reports.rules;
+  return {
+    list: () => r().list(),
+    save: (input) => r().save(input),
+    remove: async ({ id }) => {
+      await r().remove(id);
       return { ok: true as const };
     },
   };

@@ -14,6 +14,7 @@ import type { Subscription } from 'rxjs';
 import { AppError } from '../../../shared/api/errors';
 import { contractItems, type ContractItem } from '../../../shared/domain/contract-rules';
 import { computeIndicators } from '../../../shared/domain/indicators/compute';
+import type { IndicatorRules } from '../../../shared/domain/indicators/rules';
 import type { ContractRecord, EncounterRecord, IndicatorInput, IndicatorWindow, ResidentGroup } from '../../../shared/domain/indicators/types';
 import type { PopulationTag } from '../../../shared/domain/population-tags';
 import type { ServicePackage } from '../../../shared/schemas/contract';
@@ -79,8 +80,8 @@ export class LiveIndicatorInput {
    * Fills the stored facts in the background (only an upgraded or new file has anything to do), then preloads the
    * input and works out `window`'s facts in slices. Resolves when done (or when there was nothing to do).
    */
-  warmUp(window: IndicatorWindow | null): Promise<void> {
-    this.warming ??= this.preload(window).finally(() => {
+  warmUp(window: IndicatorWindow | null, rules?: IndicatorRules): Promise<void> {
+    this.warming ??= this.preload(window, rules).finally(() => {
       this.warming = null;
     });
     return this.warming;
@@ -98,7 +99,7 @@ export class LiveIndicatorInput {
     this.snapshot = null;
   }
 
-  private async preload(window: IndicatorWindow | null): Promise<void> {
+  private async preload(window: IndicatorWindow | null, rules?: IndicatorRules): Promise<void> {
     await this.facts.ensure();
     if (this.stopped || this.held || !this.facts.isComplete() || this.facts.count() > PRELOAD_LIMIT) return;
     const generation = this.generation;
@@ -115,7 +116,7 @@ export class LiveIndicatorInput {
         return g;
       });
       // The shared functions keep each group's facts for the window: the report then only adds them up.
-      if (window) computeIndicators({ residents: slice.map((g) => g.resident), encounters: [], contracts: [], groups: slice }, window, { kind: 'clinic' }, {});
+      if (window) computeIndicators({ residents: slice.map((g) => g.resident), encounters: [], contracts: [], groups: slice }, window, { kind: 'clinic' }, {}, rules);
       after = last[0];
       await yieldToOthers();
     }

@@ -6,7 +6,7 @@
  */
 import ExcelJS from 'exceljs';
 import type { Report } from '../../../shared/api/reports';
-import { formatRate, reportMessages, type IndicatorId } from '../../../shared/domain/indicators';
+import { denominatorLabel, formatRate, reportMessages, rulesLines, rulesMessages, rulesSource, type IndicatorId } from '../../../shared/domain/indicators';
 import type { ResidentDoc } from '../../../shared/schemas/collections';
 
 const zh = reportMessages.zh;
@@ -53,6 +53,9 @@ export async function reportWorkbook(report: Report): Promise<Buffer> {
     [zh.window, `${report.windowStart} ~ ${report.windowEnd}`],
     [zh.madeBy, report.generatedBy],
     [zh.madeAt, stamp(report.generatedAt)],
+    // The 口径 the figures were computed with, and the version (reproducibility: indicators.md §6).
+    [rulesMessages.zh.title, `${rulesSource(report.rules, 'zh')}${report.rules.versionId ? `（${report.rules.versionId}）` : ''}`],
+    ...rulesLines(report.rules, 'zh').map((line): [string, string] => ['', line]),
   ];
   for (const [k, v] of info) {
     const row = ws.addRow(['', k, v]);
@@ -67,7 +70,7 @@ export async function reportWorkbook(report: Report): Promise<Buffer> {
       zh.indicator[id],
       zh.numerator[id],
       f.numerator,
-      zh.denominator[id],
+      denominatorLabel(id, report.rules, 'zh'),
       f.denominator ?? '—',
       f.rate === null ? '—' : Number(formatRate(f.rate)),
       source(f),

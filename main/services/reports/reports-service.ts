@@ -4,7 +4,7 @@
  * shared/domain/indicators/from-documents.ts). Exports are audited; the identifiable one needs a confirmation that
  * the door checks (`confirmed: true`).
  */
-import type { IndicatorFigure, ListedResident, ListSide, MeasurementPoint, Report, ReportPeriodInput, ReportScope } from '../../../shared/api/reports';
+import type { IndicatorFigure, ListedResident, ListSide, MeasurementPoint, Report, ReportPeriodInput, ReportRules, ReportScope } from '../../../shared/api/reports';
 import { AppError } from '../../../shared/api/errors';
 import { compareDates } from '../../../shared/domain/dates';
 import {
@@ -14,6 +14,7 @@ import {
   INDICATOR_IDS,
   latestVersions,
   periodDates,
+  rulesInForce,
   periodKey,
   sumDenominators,
   trailingPeriods,
@@ -23,12 +24,15 @@ import {
   type IndicatorSet,
   type IndicatorValue,
   type ReportPeriod,
+  type RulesInForce,
   type ScopeDenominators,
 } from '../../../shared/domain/indicators';
 import type { Denominator } from '../../../shared/schemas/denominator';
+import { rulesVersion } from '../../../shared/schemas/indicator-rules';
 import { clinicToday, villageNames, type ClinicContext } from '../clinic-context';
 import type { TeamsService } from '../contracting/teams-service';
 import { DenominatorsRepo } from './denominators-repo';
+import { IndicatorRulesRepo } from './indicator-rules-repo';
 import { encounterRecord } from '../../../shared/domain/indicators/from-documents';
 import { LiveIndicatorInput } from './live-indicator-input';
 import { reportWorkbook, residentsWorkbook } from './report-xlsx';
@@ -49,9 +53,12 @@ const figure = (v: IndicatorValue): IndicatorFigure => ({
   enteredAsOf: v.enteredAsOf,
 });
 const figures = (set: IndicatorSet): IndicatorFigure[] => INDICATOR_IDS.map((id) => figure(set[id]));
+const reportRules = ({ rules, version }: RulesInForce): ReportRules => ({ ...rules, versionId: version?.id ?? null, from: version?.from ?? null, issuedBy: version?.issuedBy ?? null });
 
 export class ReportsService {
   readonly denominators: DenominatorsRepo;
+  /** 指标口径: the version in force for a report's window end is passed to every computation of it. */
+  readonly rules: IndicatorRulesRepo;
   /** The input, read once and kept current from the change events: one screen asks for a report, its trend and lists in a row. */
   private readonly live: LiveIndicatorInput;
 
@@ -60,6 +67,7 @@ export class ReportsService {
     private readonly teams: TeamsService,
   ) {
     this.denominators = new DenominatorsRepo(ctx);
+    this.rules = new IndicatorRulesRepo(ctx);
     this.live = new LiveIndicatorInput(ctx.db, () => this.teams.listPackages());
   }
 
@@ -70,7 +78,12 @@ export class ReportsService {
   warmUp(): Promise<void> {
     const today = clinicToday(this.ctx);
     const month: ReportPeriod = { kind: 'month', year: Number(today.slice(0, 4)), index: Number(today.slice(5, 7)) };
-    return this.live.warmUp(indicatorWindow(month)).catch(() => undefined);
+    const window = indicatorWindow(month);
+    // With the 口径 in force for this month, so the facts it keeps are the ones the month's report asks for.
+    return this.rules
+      .inForce(window.end)
+      .then((inForce) => this.live.warmUp(window, inForce.rules))
+      .catch(() => undefined);
   }
 
   stop(): void {
@@ -108,15 +121,15 @@ export class ReportsService {
 
   async report(period: ReportPeriodInput, scope: ReportScope): Promise<Report> {
     const resolved = await this.resolveScope(scope);
-    const [input, entries, villages, clinic] = await Promise.all([this.indicatorInput(), this.denominators.list(), villageNames(this.ctx), this.ctx.settings.clinic()]);
     const p: ReportPeriod = period;
     const w = indicatorWindow(p);
+    const [input, entries, villages, clinic, inForce] = await Promise.all([this.indicatorInput(), this.denominators.list(), villageNames(this.ctx), this.ctx.settings.clinic(), this.rules.inForce(w.end)]);
     const dates = periodDates(p);
-    const indicators = computeIndicators(input, w, resolved.scope, this.denominatorsFor(entries, resolved.villageCodes, w.end));
+    const indicators = computeIndicators(input, w, resolved.scope, this.denominatorsFor(entries, resolved.villageCodes, w.end), inForce.rules);
     const perVillage = resolved.villageCodes.map((code) => ({
       villageCode: code,
       villageName: villages.get(code) ?? code,
-      indicators: figures(computeIndicators(input, w, { kind: 'village', villageCode: code }, this.denominatorsFor(entries, [code], w.end))),
+      indicators: figures(computeIndicators(input, w, { kind: 'village', villageCode: code }, this.denominatorsFor(entries, [code], w.end), inForce.rules)),
     }));
     return {
       period: { ...p, key: periodKey(p) },
@@ -131,6 +144,7 @@ export class ReportsService {
       generatedBy: this.ctx.user.displayName || this.ctx.user.username,
       indicators: figures(indicators),
       villages: perVillage,
+      rules: reportRules(inForce),
       activity: this.activity(input, new Set(indicators.recordCoverageRate.numeratorIds), dates),
     };
   }
@@ -158,18 +172,20 @@ export class ReportsService {
 
   async trend(period: ReportPeriodInput, scope: ReportScope, count: number): Promise<{ key: string; periodEnd: string; indicators: IndicatorFigure[] }[]> {
     const resolved = await this.resolveScope(scope);
-    const [input, entries] = await Promise.all([this.indicatorInput(), this.denominators.list()]);
+    const [input, entries, versions] = await Promise.all([this.indicatorInput(), this.denominators.list(), this.rules.list()]);
+    // Each point of the trend uses the 口径 in force for its own window end, as its own report does.
+    const inForce = (on: string) => rulesInForce(versions.map(rulesVersion), on).rules;
     return trailingPeriods(period, count).map((p) => {
       const w = indicatorWindow(p);
-      return { key: periodKey(p), periodEnd: w.end, indicators: figures(computeIndicators(input, w, resolved.scope, this.denominatorsFor(entries, resolved.villageCodes, w.end))) };
+      return { key: periodKey(p), periodEnd: w.end, indicators: figures(computeIndicators(input, w, resolved.scope, this.denominatorsFor(entries, resolved.villageCodes, w.end), inForce(w.end))) };
     });
   }
 
   private async idsBehind(period: ReportPeriodInput, scope: ReportScope, indicator: IndicatorId, side: ListSide): Promise<string[]> {
     const resolved = await this.resolveScope(scope);
-    const [input, entries] = await Promise.all([this.indicatorInput(), this.denominators.list()]);
     const w = indicatorWindow(period);
-    const v = computeIndicators(input, w, resolved.scope, this.denominatorsFor(entries, resolved.villageCodes, w.end))[indicator];
+    const [input, entries, inForce] = await Promise.all([this.indicatorInput(), this.denominators.list(), this.rules.inForce(w.end)]);
+    const v = computeIndicators(input, w, resolved.scope, this.denominatorsFor(entries, resolved.villageCodes, w.end), inForce.rules)[indicator];
     if (side === 'numerator') return v.numeratorIds;
     // An entered denominator (census, estimate) is a number, not a list of residents.
     if (!v.denominatorIds) throw new AppError('NOT_SUPPORTED', { indicator, side });
@@ -209,7 +225,7 @@ export class ReportsService {
     const report = await this.report(period, scope);
     const buffer = await reportWorkbook(report);
     const fileName = `${report.clinic.code}-报表-${report.period.key}.xlsx`;
-    await this.ctx.audit.record({ action: 'export', collection: 'reports', recordId: report.period.key, detail: `report xlsx ${report.period.key} ${JSON.stringify(scope)}` });
+    await this.ctx.audit.record({ action: 'export', collection: 'reports', recordId: report.period.key, detail: `report xlsx ${report.period.key} ${JSON.stringify(scope)} 口径 ${report.rules.versionId ?? 'default'}` });
     return { fileName, mimeType: XLSX_MIME, base64: buffer.toString('base64') };
   }
 

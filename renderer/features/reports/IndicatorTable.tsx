@@ -3,14 +3,19 @@ import { Button, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { IndicatorFigure, ListSide } from '../../../shared/api/reports';
 import { formatRate } from '../../../shared/domain/indicators/messages';
+import type { IndicatorRules } from '../../../shared/domain/indicators/rules';
+import { denominatorLabel } from '../../../shared/domain/indicators/rules-messages';
 
 export interface IndicatorTableProps {
   indicators: IndicatorFigure[];
   onOpen: (indicator: IndicatorFigure['id'], side: ListSide) => void;
+  /** The report's 口径: the 动态使用率 denominator is named by it. */
+  rules: Pick<IndicatorRules, 'dynamicUseDenominator'>;
 }
 
-export function IndicatorTable({ indicators, onOpen }: IndicatorTableProps) {
-  const { t } = useTranslation();
+export function IndicatorTable({ indicators, onOpen, rules }: IndicatorTableProps) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language === 'en' ? 'en' : 'zh';
   const count = (f: IndicatorFigure, side: ListSide, n: number) => (
     <Button type="link" size="small" className="report-count" data-testid={`open-${f.id}-${side}`} aria-label={`${t(`reports.indicator.${f.id}`)} · ${t(`reports.ui.side.${side}`)}: ${n}`} onClick={() => onOpen(f.id, side)}>
       {n}
@@ -31,7 +36,7 @@ export function IndicatorTable({ indicators, onOpen }: IndicatorTableProps) {
             <div>
               <div className="report-indicator-name">{t(`reports.indicator.${f.id}`)}</div>
               <Typography.Text type="secondary" className="report-indicator-def">
-                {t(`reports.numerator.${f.id}`)} / {t(`reports.denominator.${f.id}`)}
+                {t(`reports.numerator.${f.id}`)} / {denominatorLabel(f.id, rules, lang)}
               </Typography.Text>
             </div>
           ),

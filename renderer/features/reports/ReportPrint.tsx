@@ -7,10 +7,12 @@ import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { Report } from '../../../shared/api/reports';
 import { formatRate } from '../../../shared/domain/indicators/messages';
+import { denominatorLabel, rulesLines, rulesSource } from '../../../shared/domain/indicators/rules-messages';
 import { stampText } from './download';
 
 export function ReportPrint({ report }: { report: Report }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language === 'en' ? 'en' : 'zh';
   return createPortal(
     <article className="report-print print-only-area" data-testid="report-print">
       <h2 className="report-print-title">
@@ -42,7 +44,7 @@ export function ReportPrint({ report }: { report: Report }) {
               <td>
                 {f.denominator ?? '—'}
                 <div className="report-print-def">
-                  {t(`reports.denominator.${f.id}`)}
+                  {denominatorLabel(f.id, report.rules, lang)}
                   {f.enteredAsOf ? `（${t('reports.sourceEntered', { date: f.enteredAsOf })}）` : ''}
                 </div>
               </td>
@@ -57,6 +59,9 @@ export function ReportPrint({ report }: { report: Report }) {
         {t('reports.faceToFaceFollowups')} {report.activity.faceToFaceFollowups}）{'\u3000'}{t('reports.healthChecks')} {report.activity.healthChecks}
       </p>
       <p className="report-print-conventions">{t('reports.conventions')}</p>
+      <p className="report-print-conventions" data-testid="report-print-rules">
+        {t('reports.rulesText.title')}（{rulesSource(report.rules, lang)}{report.rules.versionId ? ` · ${report.rules.versionId}` : ''}）：{rulesLines(report.rules, lang).join('；')}
+      </p>
       <p className="report-print-sign">
         {t('reports.madeBy')}：{report.generatedBy}{'\u3000'}{t('reports.madeAt')}：{stampText(report.generatedAt)}
       </p>

@@ -11,6 +11,7 @@ import type { SessionUser } from '../../../shared/api/session';
 import type { ClinicSettings } from '../../../shared/api/settings';
 import { villagesVisibleTo } from '../../../shared/domain/access-scope';
 import { INDICATOR_IDS } from '../../../shared/domain/indicators/compute';
+import { rulesLines, rulesSource } from '../../../shared/domain/indicators/rules-messages';
 import type { DoctorTeam } from '../../../shared/schemas/contract';
 import { api } from '../../api-client';
 import { errorText } from '../../app/api-errors';
@@ -42,7 +43,8 @@ function scopeFrom(v: string): ReportScope {
 const pct = (rate: number | null) => (rate === null ? null : Math.round(rate * 1000) / 10);
 
 export function ReportsPage({ session }: { session?: { user: SessionUser } }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language === 'en' ? 'en' : 'zh';
   const { message } = App.useApp();
   const today = useClinicToday();
   const thisYear = Number(today.slice(0, 4));
@@ -203,8 +205,11 @@ export function ReportsPage({ session }: { session?: { user: SessionUser } }) {
             {report.scopeName} · {t('reports.ui.windowNote', { start: report.windowStart, end: report.windowEnd, pstart: report.periodStart, pend: report.periodEnd })} ·{' '}
             {t('reports.ui.madeBy', { name: report.generatedBy, at: stampText(report.generatedAt) })}
           </p>
+          <p className="report-rules" data-testid="report-rules">
+            {t('reports.rulesText.title')}（{rulesSource(report.rules, lang)}）：{rulesLines(report.rules, lang).join('；')}
+          </p>
           {isEmpty ? <Alert type="info" showIcon title={t('reports.ui.zeroReason')} data-testid="report-empty" /> : null}
-          <IndicatorTable indicators={report.indicators} onOpen={(id, side) => open(id, side)} />
+          <IndicatorTable indicators={report.indicators} rules={report.rules} onOpen={(id, side) => open(id, side)} />
           <Card size="small" title={t('reports.ui.activityTitle')} className="report-charts">
             <Row gutter={16}>
               {(['newRecords', 'followups', 'faceToFaceFollowups', 'healthChecks'] as const).map((k) => (

@@ -1,9 +1,11 @@
 /** 报表 texts (`reports.*`): the indicator names shared with the .xlsx export, then the screen's own words. */
 import { reportMessages } from '../../../shared/domain/indicators/messages';
+import { rulesMessages } from '../../../shared/domain/indicators/rules-messages';
 
 export const messages = {
   zh: {
     ...reportMessages.zh,
+    rulesText: rulesMessages.zh,
     ui: {
       title: '报表',
       kind: { month: '月报', quarter: '季报', year: '年报' },
@@ -56,6 +58,24 @@ export const messages = {
         sources: { census: '人口普查', county: '县级下发', estimate: '估算', import: '导入' },
         none: '尚未录入',
       },
+      rules: {
+        tab: '指标口径',
+        intro: '规范管理、动态使用率分母和老年人年龄按哪种口径计算。县级平台下发的统一口径优先，同步后自动生效；本院设置只在县里没有规定的日期起作用。报表使用报告期末之前最近的一个版本，并在报表上注明。',
+        inForce: '今天生效的口径（{{source}}）',
+        from: '起始日期',
+        standardRule: '规范管理',
+        annualCheck: '另需年度健康体检',
+        dynamicUseDenominator: '动态使用率分母',
+        elderlyAgeRule: '老年人年龄',
+        issuedBy: '设定方',
+        issuers: { county: '县级平台', clinic: '本院' },
+        enteredBy: '设定人',
+        save: '保存口径',
+        saved: '已保存',
+        remove: '删除',
+        none: '尚未设定（使用默认口径）',
+        countyLocked: '县级统一口径',
+      },
       residentTrend: {
         tab: '指标趋势',
         bp: '血压 (mmHg)',
@@ -69,6 +89,7 @@ export const messages = {
   },
   en: {
     ...reportMessages.en,
+    rulesText: rulesMessages.en,
     ui: {
       title: 'Reports',
       kind: { month: 'Monthly', quarter: 'Quarterly', year: 'Yearly' },
@@ -120,6 +141,24 @@ export const messages = {
         kinds: { population: 'Population', htnPatients: 'Estimated HTN patients', t2dmPatients: 'Estimated diabetes patients' },
         sources: { census: 'Census', county: 'County', estimate: 'Estimate', import: 'Import' },
         none: 'None entered yet',
+      },
+      rules: {
+        tab: 'Indicator rules',
+        intro: 'Which rule standardised management, the dynamic-use denominator and the elderly age follow. The county platform\'s policy comes first and applies once synced; a clinic setting counts only from dates the county has not ruled on. A report uses the latest version dated on or before its end and names it.',
+        inForce: 'Rules in force today ({{source}})',
+        from: 'From',
+        standardRule: 'Standardised management',
+        annualCheck: 'also the annual health check',
+        dynamicUseDenominator: 'Dynamic-use denominator',
+        elderlyAgeRule: 'Elderly age',
+        issuedBy: 'Set by',
+        issuers: { county: 'County platform', clinic: 'This clinic' },
+        enteredBy: 'Entered by',
+        save: 'Save rules',
+        saved: 'Saved',
+        remove: 'Remove',
+        none: 'None set (default rules)',
+        countyLocked: 'County policy',
       },
       residentTrend: {
         tab: 'Trends',

@@ -6,6 +6,7 @@ import type { ClinicSettings } from '../../../shared/api/settings';
 import { villagesVisibleTo } from '../../../shared/domain/access-scope';
 import { api } from '../../api-client';
 import { DenominatorsAdmin } from '../reports/DenominatorsAdmin';
+import { IndicatorRulesAdmin } from '../reports/IndicatorRulesAdmin';
 import { ImportPanel } from '../import/ImportPanel';
 import { errorText } from '../../app/api-errors';
 import { ChangePasswordForm } from './ChangePasswordForm';
@@ -65,6 +66,7 @@ export function SettingsPage({ session }: { session: Unlocked }) {
         label: t('reports.ui.denominators.tab'),
         children: <DenominatorsAdmin settings={settings} canEdit={isAdmin} />,
       },
+      { key: 'indicatorRules', label: t('reports.ui.rules.tab'), children: <IndicatorRulesAdmin canEdit={isAdmin} /> },
       ...(isAdmin
         ? [
             { key: 'users', label: t('settings.tabs.users'), children: <UsersAdmin currentUserId={session.user.id} villages={settings.villages} /> },

@@ -7,21 +7,26 @@
  * - Who is counted ("present during the window"): the record exists by the window's end (建档日期 ≤ end), and the
  *   resident is active or died / moved away on or after the window's start (§6: a change during the period still
  *   counts, one before it does not). The same rule applies to registry enrolments.
- * - Ages (65+, 35+) are completed years on the window's end (§4, app convention).
- * - 规范管理: every calendar quarter of the window from the enrolment quarter on (up to the quarter the patient died
- *   or moved away) has a completed face-to-face follow-up (门诊 or 家庭; 电话 does not count). Over a whole year
- *   this is 4 visits, pro-rated for patients enrolled during the year, as the work list requires.
+ * - Ages (65+, 35+) are completed years on the window's end (§4, app convention); with the `turnsInYear` rule a
+ *   resident born on or before 31 Dec of the window's year − 65 is elderly (rules.ts).
+ * - 规范管理 (rules.ts `standardRule`): the quarters under management are the calendar quarters of the window from
+ *   the enrolment quarter on, up to the quarter the patient died or moved away. `ONE_PER_QUARTER`: each has a
+ *   completed face-to-face follow-up (门诊 or 家庭; 电话 does not count), as the work list requires.
+ *   `FOUR_PER_YEAR`: at least as many face-to-face follow-ups in those quarters as there are quarters (4 in a
+ *   whole year, pro-rated). `+ANNUAL_CHECK`: also a completed health check in the window (like the elderly
+ *   indicator, a 年内 figure that climbs through the year).
  * - 控制率: the latest completed follow-up in the window that recorded the value decides; a patient lost to
  *   follow-up, or without any such follow-up, is not controlled. BP target < 140/90, < 150/90 from age 65 (on the
  *   visit date); fasting glucose < 7.0 mmol/L.
  * - 动态使用: a completed service or visit record (any encounter but a bare device reading) dated in the 365 days
- *   ending on the window's end.
+ *   ending on the window's end; the denominator is every record of the window, or (`persons`) the residents still
+ *   living in the area on its end (rules.ts).
  * - 筛查 35+: a completed encounter in the window that recorded both SBP and DBP (follow-up, health check, reading).
  * - 老年人健康管理 / 中医药健康管理 (§4): a check (TCM assessment) in the window whose latest version is complete as
  *   the indicator requires (`isServiceComplete`: the 65+ parts and guidance; constitution and 保健指导).
  */
 import { contractFulfilment, serviceRecordsFromEncounters, type EncounterLike } from '../contract-rules';
-import { addDays, addMonths, ageOn, compareDates, startOfQuarter, type CalendarDate } from '../dates';
+import { addDays, addMonths, ageOn, compareDates, startOfQuarter, yearOf, type CalendarDate } from '../dates';
 import type {
   ContractRecord,
   EncounterRecord,
@@ -34,6 +39,7 @@ import type {
   ResidentRecord,
   ScopeDenominators,
 } from './types';
+import { DEFAULT_INDICATOR_RULES, rulesKey, type IndicatorRules } from './rules';
 
 export const INDICATOR_IDS = [
   'recordCoverageRate',
@@ -233,8 +239,11 @@ function quarterEnd(d: CalendarDate): CalendarDate {
   return addDays(addMonths(startOfQuarter(d), 3), -1);
 }
 
-/** 规范管理: a face-to-face follow-up in every quarter that the patient was under management in the window. */
-function isStandardManaged(p: Patient, disease: 'htn' | 't2dm', w: IndicatorWindow): boolean {
+/**
+ * 规范管理 under `rules`: the quarters the patient was under management in the window, each with a face-to-face
+ * visit (ONE_PER_QUARTER) or as many visits in them as quarters (FOUR_PER_YEAR); +ANNUAL_CHECK a check as well.
+ */
+function isStandardManaged(p: Patient, disease: 'htn' | 't2dm', w: IndicatorWindow, rules: IndicatorRules): boolean {
   const en = p.enrolments[disease];
   if (!en) return false;
   const type = disease === 'htn' ? 'htnFollowup' : 't2dmFollowup';
@@ -243,13 +252,18 @@ function isStandardManaged(p: Patient, disease: 'htn' | 't2dm', w: IndicatorWind
   const exits = [en.status === 'died' || en.status === 'movedOut' ? en.statusDate : null, p.resident.status !== 'active' ? p.resident.statusDate : null];
   for (const d of exits) if (d && compareDates(d, last) < 0) last = d;
   let q = startOfQuarter(compareDates(en.enrolledDate, w.start) > 0 ? en.enrolledDate : w.start);
+  const first = compareDates(q, w.start) > 0 ? q : w.start;
+  let quarters = 0;
+  let to = first;
   while (compareDates(q, last) <= 0) {
     const from = compareDates(q, w.start) > 0 ? q : w.start;
-    const to = compareDates(quarterEnd(q), w.end) < 0 ? quarterEnd(q) : w.end;
-    if (!visits.some((v) => compareDates(v.date, from) >= 0 && compareDates(v.date, to) <= 0)) return false;
+    to = compareDates(quarterEnd(q), w.end) < 0 ? quarterEnd(q) : w.end;
+    if (rules.standardRule === 'ONE_PER_QUARTER' && !visits.some((v) => compareDates(v.date, from) >= 0 && compareDates(v.date, to) <= 0)) return false;
+    quarters += 1;
     q = addMonths(q, 3);
   }
-  return true;
+  if (rules.standardRule === 'FOUR_PER_YEAR' && visits.filter((v) => compareDates(v.date, first) >= 0 && compareDates(v.date, to) <= 0).length < quarters) return false;
+  return !rules.annualCheck || p.events.some((e) => e.type === 'healthCheck' && inWindow(e.date, w));
 }
 
 function isControlled(p: Patient, disease: 'htn' | 't2dm', w: IndicatorWindow): boolean {
@@ -303,6 +317,8 @@ interface Facts {
   id: string;
   villageCode: string;
   dynamic: boolean;
+  /** Still living in the area on the window's end (the `persons` 动态使用率 denominator). */
+  livingAtEnd: boolean;
   elderly: boolean;
   elderlyChecked: boolean;
   elderlyTcm: boolean;
@@ -324,14 +340,14 @@ const factsCache = new WeakMap<Patient[], Map<string, Facts[]>>();
 /** Per patient and window: what the patient counts towards (null: not present in the window). */
 const patientFacts = new WeakMap<Patient, Map<string, Facts | null>>();
 
-function factsOf(input: IndicatorInput, w: IndicatorWindow): Facts[] {
+function factsOf(input: IndicatorInput, w: IndicatorWindow, rules: IndicatorRules): Facts[] {
   const patients = patientsOf(input);
   let perWindow = factsCache.get(patients);
   if (!perWindow) {
     perWindow = new Map();
     factsCache.set(patients, perWindow);
   }
-  const key = `${w.start}/${w.end}`;
+  const key = `${w.start}/${w.end}/${rulesKey(rules)}`;
   const cached = perWindow.get(key);
   if (cached) return cached;
   const out: Facts[] = [];
@@ -343,7 +359,7 @@ function factsOf(input: IndicatorInput, w: IndicatorWindow): Facts[] {
     }
     let f = mine.get(key);
     if (f === undefined) {
-      f = factsOfPatient(p, w);
+      f = factsOfPatient(p, w, rules);
       mine.set(key, f);
     }
     if (f) out.push(f);
@@ -352,21 +368,28 @@ function factsOf(input: IndicatorInput, w: IndicatorWindow): Facts[] {
   return out;
 }
 
-function factsOfPatient(p: Patient, w: IndicatorWindow): Facts | null {
+/** 65+ under the elderly age rule: on the window's end, or born on or before 31 Dec of the window's year − 65. */
+function isElderly(birthDate: CalendarDate, w: IndicatorWindow, rules: IndicatorRules): boolean {
+  if (rules.elderlyAgeRule === 'turnsInYear') return compareDates(birthDate, `${String(yearOf(w.end) - ELDERLY_AGE).padStart(4, '0')}-12-31`) <= 0;
+  return ageOn(birthDate, w.end) >= ELDERLY_AGE;
+}
+
+function factsOfPatient(p: Patient, w: IndicatorWindow, rules: IndicatorRules): Facts | null {
   const r = p.resident;
   if (compareDates(r.createdDate, w.end) > 0 || !isPresent(r.status, r.statusDate, w)) return null;
   const dynamicFrom = addDays(w.end, -(DYNAMIC_USE_DAYS - 1));
   const inW = p.events.filter((e) => inWindow(e.date, w));
   const age = ageOn(r.birthDate, w.end);
-  const elderly = age >= ELDERLY_AGE;
+  const elderly = isElderly(r.birthDate, w, rules);
   const age35 = age >= SCREENING_AGE;
   const chronic = (disease: 'htn' | 't2dm'): ChronicFacts | null =>
-    isManaged(p, disease, w) ? { standard: isStandardManaged(p, disease, w), controlled: isControlled(p, disease, w) } : null;
+    isManaged(p, disease, w) ? { standard: isStandardManaged(p, disease, w, rules), controlled: isControlled(p, disease, w) } : null;
   const contract = contractInWindow(p, w);
   return {
     id: r.id,
     villageCode: r.villageCode,
     dynamic: p.events.some((e) => e.type !== 'deviceReading' && compareDates(e.date, dynamicFrom) >= 0 && compareDates(e.date, w.end) <= 0),
+    livingAtEnd: r.status === 'active' || (Boolean(r.statusDate) && compareDates(r.statusDate as string, w.end) > 0),
     elderly,
     elderlyChecked: elderly && inW.some((e) => e.type === 'healthCheck' && e.isServiceComplete === true),
     elderlyTcm: elderly && inW.some((e) => e.type === 'tcmAssessment' && e.isServiceComplete === true),
@@ -379,15 +402,21 @@ function factsOfPatient(p: Patient, w: IndicatorWindow): Facts | null {
   };
 }
 
-/** All indicators of one scope over one window. `denominators` are the entered figures for that scope. */
+/**
+ * All indicators of one scope over one window. `denominators` are the entered figures for that scope, `rules` the
+ * 口径 in force for the window (rules.ts `rulesInForce`).
+ */
 export function computeIndicators(
   input: IndicatorInput,
   window: IndicatorWindow,
   scope: IndicatorScope = { kind: 'clinic' },
   denominators: ScopeDenominators = input.denominators ?? {},
+  rules: IndicatorRules = DEFAULT_INDICATOR_RULES,
 ): IndicatorSet {
+  const byPersons = rules.dynamicUseDenominator === 'persons';
   const ids = {
     records: [] as string[],
+    dynamicBase: [] as string[],
     dynamic: [] as string[],
     elderly: [] as string[],
     elderlyChecked: [] as string[],
@@ -401,10 +430,13 @@ export function computeIndicators(
     htn: { managed: [] as string[], standard: [] as string[], controlled: [] as string[] },
     t2dm: { managed: [] as string[], standard: [] as string[], controlled: [] as string[] },
   };
-  for (const f of factsOf(input, window)) {
+  for (const f of factsOf(input, window, rules)) {
     if (!inScope(f.villageCode, scope)) continue;
     ids.records.push(f.id);
-    if (f.dynamic) ids.dynamic.push(f.id);
+    if (!byPersons || f.livingAtEnd) {
+      ids.dynamicBase.push(f.id);
+      if (f.dynamic) ids.dynamic.push(f.id);
+    }
     if (f.elderly) ids.elderly.push(f.id);
     if (f.elderlyChecked) ids.elderlyChecked.push(f.id);
     if (f.elderlyTcm) ids.elderlyTcm.push(f.id);
@@ -424,7 +456,7 @@ export function computeIndicators(
   const coverage = population ? fromEntered('contractCoverageRate', ids.contracted, population) : fromRecords('contractCoverageRate', ids.contracted, ids.records);
   return {
     recordCoverageRate: fromEntered('recordCoverageRate', ids.records, population),
-    eRecordDynamicUseRate: fromRecords('eRecordDynamicUseRate', ids.dynamic, ids.records),
+    eRecordDynamicUseRate: fromRecords('eRecordDynamicUseRate', ids.dynamic, ids.dynamicBase),
     htnManagementRate: fromEntered('htnManagementRate', chronic.htn.managed, denominators.htnPatients),
     htnStandardManagementRate: fromRecords('htnStandardManagementRate', chronic.htn.standard, chronic.htn.managed),
     htnControlRate: fromRecords('htnControlRate', chronic.htn.controlled, chronic.htn.managed),

@@ -82,7 +82,7 @@ export const reportMessages: { zh: Texts; en: Texts } = {
     faceToFaceFollowups: '其中面对面随访',
     healthChecks: '健康体检',
     conventions:
-      '口径：年内（1月1日至报告期末）；期内死亡或迁出者计入；规范管理＝管理期间每季度至少1次面对面随访（门诊或家庭）；失访计为未控制；65岁及35岁按期末年龄。',
+      '口径：年内（1月1日至报告期末）；期内死亡或迁出者计入；面访＝门诊或家庭随访，期中登记者按剩余季度折算；失访计为未控制；35岁按期末年龄。规范管理、动态使用率分母和老年人年龄见“指标口径”。',
     residentsTitle: '指标对应居民名单',
     recordNo: '档案编号',
     sex: '性别',
@@ -167,7 +167,7 @@ export const reportMessages: { zh: Texts; en: Texts } = {
     faceToFaceFollowups: 'of which face to face',
     healthChecks: 'Health checks',
     conventions:
-      'Counted from 1 January to the period end; residents who died or moved during it count; standardised = a face-to-face visit in every managed quarter; lost to follow-up = not controlled; ages at the period end.',
+      'Counted from 1 January to the period end; residents who died or moved during it count; face to face = clinic or home visit, pro-rated by the quarters left for patients enrolled during the year; lost to follow-up = not controlled; age 35 at the period end. Standardised management, the dynamic-use denominator and the elderly age: see Indicator rules.',
     residentsTitle: 'Residents behind an indicator',
     recordNo: 'Record no.',
     sex: 'Sex',

@@ -12,6 +12,8 @@ import type { ReportPeriod } from '../../../shared/domain/indicators/period';
 import { seedClinic } from '../../../main/seed';
 import { Operators } from '../../../platform/county/operators';
 import { CountyReports } from '../../../platform/county/report';
+import { setCountyPolicy } from '../../../platform/policy';
+import { clinicPage } from '../../../platform/county/pages';
 import { clinicHarness, residentInput, type ApiHarness } from '../../helpers/api';
 import { SETUP_INPUT } from '../../helpers/host';
 import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
@@ -183,5 +185,69 @@ describe('county pages', () => {
     expect(await ok.json()).toEqual({ created: true });
     // Checked without HTTP: this address is still throttled by the test before.
     expect(await new Operators(p.sql).check('county2', 'long enough password')).toMatchObject({ username: 'county2', role: 'countyOperator' });
+  });
+});
+
+describe("under the county's 指标口径 policy (not the defaults)", () => {
+  it('reaches the clinic by sync, and the clinic and the platform give the same numbers under it', async () => {
+    const year: ReportPeriod = { kind: 'year', year: 2025, index: 1 };
+    const before = await h.ok<Report>('reports.get', { period: year });
+    expect(before.rules).toMatchObject({ versionId: null, standardRule: 'ONE_PER_QUARTER', annualCheck: false });
+    const rules = { from: '2025-01-01', standardRule: 'FOUR_PER_YEAR', annualCheck: true, dynamicUseDenominator: 'persons', elderlyAgeRule: 'turnsInYear' } as const;
+    const set = await setCountyPolicy(p.store, rules, 'operator (test)', Date.parse('2026-03-20T03:00:00Z'));
+    expect(set.clinics).toEqual([clinic.code]);
+    expect((await h.ok<SyncStatus>('sync.now')).pending).toBe(0);
+
+    const strip = (f: { id: string; numerator: number; denominator: number | null; rate: number | null }) => [f.id, f.numerator, f.denominator, f.rate];
+    for (const period of PERIODS) {
+      const ours = await h.ok<Report>('reports.get', { period });
+      expect(ours.rules).toMatchObject({ ...rules, versionId: 'indicatorRules:county:2025-01-01', issuedBy: 'county' });
+      const county = await new CountyReports(p.store).report(clinic.code, period);
+      expect(county!.rules.version?.id).toBe('indicatorRules:county:2025-01-01');
+      expect(county!.indicators.map(strip)).toEqual(ours.indicators.map(strip));
+      expect(county!.villages.map((v) => v.indicators.map(strip))).toEqual(ours.villages.map((v) => v.indicators.map(strip)));
+    }
+    // Not the same numbers as before: the seeded year has patients whose standard management and elders whose count
+    // the rules change (the annual check is required now, and those turning 65 in 2025 count from January).
+    const after = await h.ok<Report>('reports.get', { period: year });
+    // The county page names the policy it computed with.
+    const reports = new CountyReports(p.store);
+    const sync = (await reports.sync()).find((c) => c.code === clinic.code)!;
+    const html = clinicPage('zh', '王科长', year, sync, (await reports.report(clinic.code, year))!, 'Asia/Shanghai');
+    expect(html).toContain('县级统一口径，2025-01-01起');
+    expect(html).toContain('规范管理口径：年内至少4次面访，并完成年度健康体检');
+    expect(html).toContain('有动态记录的档案份数 / 建立电子健康档案人数（期末仍在辖区）');
+    const f = (r: Report, id: string) => r.indicators.find((x) => x.id === id)!;
+    expect(f(after, 'htnStandardManagementRate').numerator).not.toBe(f(before, 'htnStandardManagementRate').numerator);
+    expect(f(after, 'elderlyManagementRate').denominator).toBeGreaterThanOrEqual(f(before, 'elderlyManagementRate').denominator!);
+    expect(f(after, 'eRecordDynamicUseRate').denominator).toBeLessThanOrEqual(f(before, 'eRecordDynamicUseRate').denominator!);
+  });
+
+  it("refuses a clinic's own version the county's would overrule, and a device's change to the county's version", async () => {
+    const mine = { from: '2025-06-01', standardRule: 'ONE_PER_QUARTER', annualCheck: false, dynamicUseDenominator: 'records', elderlyAgeRule: 'atPeriodEnd' };
+    expect(await h.call('indicatorRules.save', mine)).toMatchObject({ ok: false, error: { code: 'RULES_SET_BY_COUNTY' } });
+    expect(await h.call('indicatorRules.remove', { id: 'indicatorRules:county:2025-01-01' })).toMatchObject({ ok: false, error: { code: 'RULES_SET_BY_COUNTY' } });
+    // A clinic version before the county's policy starts still counts for the reports it covers.
+    expect(await h.call('indicatorRules.save', { ...mine, from: '2024-01-01' })).toMatchObject({ ok: true });
+
+    const doc = await h.runtime.services.clinic().ctx.db.rx.settings.findOne('indicatorRules:county:2025-01-01').exec();
+    await doc!.incrementalPatch({ data: { ...doc!.toJSON().data, standardRule: 'ONE_PER_QUARTER' } });
+    await h.ok<SyncStatus>('sync.now');
+    expect((await p.store.refusals()).some((r) => r.documentId.endsWith('indicatorRules:county:2025-01-01'))).toBe(true);
+    const year: ReportPeriod = { kind: 'year', year: 2025, index: 1 };
+    const county = await new CountyReports(p.store).report(clinic.code, year);
+    expect(county!.rules.rules.standardRule).toBe('FOUR_PER_YEAR');
+    // The platform's version comes back to the device on its next pull, and the two agree again.
+    await h.ok<SyncStatus>('sync.now');
+    const back = await h.runtime.services.clinic().ctx.db.rx.settings.findOne('indicatorRules:county:2025-01-01').exec();
+    expect(back!.toJSON().data['standardRule']).toBe('FOUR_PER_YEAR');
+    const ours = await h.ok<Report>('reports.get', { period: year });
+    expect(ours.indicators.map((x) => [x.id, x.numerator, x.denominator])).toEqual(county!.indicators.map((x) => [x.id, x.numerator, x.denominator]));
+  });
+
+  it('a clinic registered after the policy was set gets it too', async () => {
+    await p.store.addClinic({ code: '441521102', name: '梅陇镇卫生院', villages: [{ code: '441521102201', name: '北村' }] });
+    const rows = await p.sql.query<{ body: string }>(`SELECT body FROM documents WHERE collection = 'settings' AND id = $1`, ['441521102/indicatorRules:county:2025-01-01']);
+    expect(JSON.parse(rows[0]!.body)).toMatchObject({ type: 'indicatorRules', clinicCode: '441521102', data: { standardRule: 'FOUR_PER_YEAR', issuedBy: 'county' } });
   });
 });

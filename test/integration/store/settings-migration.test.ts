@@ -39,3 +39,39 @@ describe('settings v0 → v1 (the type enum widened for sync review and bundles)
     expect(await db.rx.settings.count({ selector: { type: 'syncReview' } }).exec()).toBe(1);
   });
 });
+
+/** Version 1: before the indicators' 口径 versions. */
+const settingSchemaV1: RxJsonSchema<SettingDoc> = {
+  ...settingSchema,
+  version: 1,
+  properties: {
+    ...settingSchema.properties,
+    type: { type: 'string', enum: ['clinic', 'user', 'team', 'package', 'deviceBinding', 'recordBlock', 'syncReview', 'bundleKey', 'bundlePeer', 'bundleImport', 'denominator'], maxLength: 16 },
+  },
+};
+
+describe('settings v1 → v2 (the type enum widened for indicatorRules)', () => {
+  let temp: TempDir;
+  let db: ClinicDatabase | undefined;
+  afterEach(async () => {
+    await db?.close();
+    temp.remove();
+  });
+
+  it('keeps every v1 document as it was and accepts indicatorRules documents', async () => {
+    temp = makeTempDir();
+    const old = await createRxDatabase({ name: DATABASE_NAME, storage: wrappedValidateAjvStorage({ storage: getRxStorageSqlcipher({ directory: temp.dir, key: TEST_KEY, fileName: () => DATABASE_FILE }) }), multiInstance: false });
+    await old.addCollections({ settings: { schema: settingSchemaV1, migrationStrategies: { 1: (d: SettingDoc) => d } } });
+    const docs: SettingDoc[] = [
+      { id: 'clinic', type: 'clinic', clinicCode: '441521101', data: { clinicName: '赤坑镇卫生院' }, updatedAt: 1 },
+      { id: 'denominator:441521101201:population:2025-12-31', type: 'denominator', clinicCode: '441521101', data: { value: 260 }, updatedAt: 2 },
+    ];
+    expect((await old.settings!.bulkInsert(docs)).error).toEqual([]);
+    await old.close();
+
+    db = await openClinicDatabase(temp.dir, TEST_KEY);
+    expect((await db.rx.settings.find({ sort: [{ id: 'asc' }] }).exec()).map((d) => d.toJSON())).toEqual(docs);
+    await db.rx.settings.insert({ id: 'indicatorRules:clinic:2026-01-01', type: 'indicatorRules', clinicCode: '441521101', data: {}, updatedAt: 3 });
+    expect(await db.rx.settings.count({ selector: { type: 'indicatorRules' } }).exec()).toBe(1);
+  });
+});
