@@ -56,6 +56,7 @@ export class PlatformReviews {
       await this.pendingMerges(tx, device, docs, touched);
     }
     if (collection === 'encounters' || collection === 'contracts') await this.followMerges(tx, collection, docs, touched);
+    if (collection === 'encounters') await this.recountOpenPairs(tx, docs, touched);
     if (collection === 'settings') {
       for (const doc of docs as Body[]) {
         if (doc['type'] !== REVIEW_TYPE || doc._deleted) continue;
@@ -157,9 +158,12 @@ export class PlatformReviews {
         [[aId, bId]],
       )).map((r) => [r.resident_id, r]),
     );
+    const counts = new Map<string, number>();
+    for (const r of [first, second]) counts.set(String(r['id']), await this.encounterCount(tx, String(r['id']), r.villageCode));
     const candidate = (r: Resident): DuplicateReview['residents'][number] => {
       const o = origin.get(String(r['id']));
       return {
+        encounters: counts.get(String(r['id'])) ?? 0,
         id: String(r['id']),
         name: r.name,
         recordNo: r.recordNo,
@@ -189,7 +193,7 @@ export class PlatformReviews {
    * conflict rule then takes the platform's record (`resolvePendingMerge`).
    */
   async refusesPendingMerge(tx: Queryable, doc: WireDocument): Promise<boolean> {
-    const mark = pendingMergeOf(doc as Body);
+    const mark = pendingMergeOf(doc);
     if (!mark) return false;
     const rows = await tx.query<{ decision: string | null }>('SELECT decision FROM duplicate_pairs WHERE id = $1', [mark.reviewId]);
     const decision = rows[0]?.decision ? (JSON.parse(rows[0].decision) as DuplicateReview) : null;
@@ -245,12 +249,44 @@ export class PlatformReviews {
     ]);
   }
 
-  /** Every clinic's copy of the pair made to say `decision` (those that already do are left alone). */
+  /** Every clinic's copy of the pair made to say `decision` (a settlement, or new counts; copies that already do are left alone). */
   private async writeDecisionCopies(tx: Queryable, touched: Touched, decision: DuplicateReview): Promise<void> {
     const villages = decision.residents.map((r) => r.villageCode);
     for (const clinic of await this.clinicsCovering(tx, villages)) {
       const copy = await this.reviewCopy(tx, clinic.code, decision.id);
       if (copy === null || canonicalJson(copy) !== canonicalJson(decision)) await this.writeReviewCopy(tx, touched, clinic.code, decision);
+    }
+  }
+
+  /** Original encounters (not amendments) about a resident, read from its village's documents. */
+  private async encounterCount(tx: Queryable, residentId: string, villageCode: string): Promise<number> {
+    // Canonical JSON writes "residentId":"<id>" exactly so (as store.ts moveResident relies on too).
+    const rows = await tx.query<{ n: string | number }>(
+      `SELECT count(*) AS n FROM documents WHERE collection = 'encounters' AND village_code = $1 AND NOT deleted AND body LIKE $2 AND body LIKE '%"amends":""%'`,
+      [villageCode, `%"residentId":${JSON.stringify(residentId)}%`],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /**
+   * Encounters pushed about a record of a pair still open (often just after the record itself, as replication pushes
+   * collections side by side): every clinic's copy of the review is given the new counts, so a doctor in another
+   * clinic decides with them.
+   */
+  private async recountOpenPairs(tx: Queryable, docs: Body[], touched: Touched): Promise<void> {
+    const residentIds = [...new Set(docs.map((d) => String(d['residentId'])))];
+    if (residentIds.length === 0) return;
+    const pairs = await tx.query<{ id: string; first_id: string; second_id: string }>(
+      'SELECT id, first_id, second_id FROM duplicate_pairs WHERE decision IS NULL AND (first_id = ANY($1::text[]) OR second_id = ANY($1::text[]))',
+      [residentIds],
+    );
+    for (const { id, first_id, second_id } of pairs) {
+      const open = await this.anyReviewCopy(tx, [first_id, second_id], id);
+      if (open?.kind !== 'duplicate' || open.status !== 'open') continue;
+      const residents: DuplicateReview['residents'] = [];
+      for (const r of open.residents) residents.push({ ...r, encounters: await this.encounterCount(tx, r.id, r.villageCode) });
+      const next: DuplicateReview = { ...open, residents };
+      if (canonicalJson(next) !== canonicalJson(open)) await this.writeDecisionCopies(tx, touched, next);
     }
   }
 

@@ -92,7 +92,7 @@ export class SyncReviewService {
       })
       .filter((i) => status === 'all' || i.status === status)
       .sort((a, b) => b.detectedAt - a.detectedAt || (a.id < b.id ? -1 : 1));
-    return Promise.all(items.map((i) => (i.kind === 'duplicate' && i.status === 'open' ? this.withLocalFacts(i) : i)));
+    return Promise.all(items.map((i) => (i.kind === 'duplicate' && i.status === 'open' ? this.withLocalFacts(i) : Promise.resolve(i))));
   }
 
   /**
@@ -112,7 +112,7 @@ export class SyncReviewService {
         return { ...r, encounters, ...(made ? { createdBy: made.username } : {}) };
       }),
     );
-    return { ...item, residents: residents as DuplicateReview['residents'] };
+    return { ...item, residents };
   }
 
   /**
