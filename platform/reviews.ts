@@ -330,8 +330,8 @@ export class PlatformReviews {
     // After the merge the survivor lives in its own village: the merged record's tombstone goes there too, and the
     // merged record's village hears of a departure, so a device that holds only that village (another clinic's)
     // purges the record and its encounters, which now belong to the survivor (issue 13 item 5 across clinics).
-    const tombstone = { ...(merging ? mergeTombstone(dup, keptId, now) : dup), villageCode: keep.villageCode, clinicCode: keep.clinicCode };
     const moved = dupStored.villageCode !== keep.villageCode;
+    const tombstone = { ...(merging ? mergeTombstone(dup, keptId, now) : dup), ...this.homeOf(keep, dupStored) };
     if (moved) {
       await tx.query("INSERT INTO departures (seq, resident_id, from_village, to_village, at) VALUES (nextval('document_seq'), $1, $2, $3, $4)", [
         mergedId,
@@ -355,9 +355,18 @@ export class PlatformReviews {
       for (const row of rows) {
         const doc = JSON.parse(row.body) as Body;
         if (doc['residentId'] !== mergedId) continue;
-        await this.write(tx, touched, collection, row.id, { ...doc, residentId: keptId, villageCode: keep.villageCode, updatedAt: now });
+        await this.write(tx, touched, collection, row.id, { ...doc, residentId: keptId, ...this.homeOf(keep, doc), updatedAt: now });
       }
     }
+  }
+
+  /**
+   * Where a document about the merged record lives after the merge: the survivor's village; and, when that is another
+   * village, the survivor's clinic too (as a move re-homes, store.ts `moveResident`), so each clinic's export and its
+   * devices agree on what it holds.
+   */
+  private homeOf(keep: Body, doc: Body): { villageCode: unknown; clinicCode?: unknown } {
+    return doc['villageCode'] === keep['villageCode'] ? { villageCode: keep['villageCode'] } : { villageCode: keep['villageCode'], clinicCode: keep['clinicCode'] };
   }
 
   /** An encounter or contract pushed for a record already merged away (made offline before the merge) follows it. */
@@ -372,7 +381,7 @@ export class PlatformReviews {
       if (!keptId || doc._deleted) continue;
       const keep = await this.body(tx, 'residents', keptId);
       if (!keep || keep._deleted) continue;
-      await this.write(tx, touched, collection, String(doc['id']), { ...doc, residentId: keptId, villageCode: keep['villageCode'], updatedAt: this.now() });
+      await this.write(tx, touched, collection, String(doc['id']), { ...doc, residentId: keptId, ...this.homeOf(keep, doc), updatedAt: this.now() });
     }
   }
 
