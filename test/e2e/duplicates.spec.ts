@@ -84,7 +84,7 @@ test('the review shows both records side by side, with services and who register
   })).resident.id;
   await apiCall(host, 'measurements.record', { residentId: ours, date: '2026-03-01', sbp: 150, dbp: 95 });
   await apiCall(host, 'sync.now', {});
-  const record = residentWire(VILLAGE.code, { name: '林两份', idNumber: NUMBER, birthDate: BIRTH, clinicCode: VILLAGE_CLINIC.code, createdAt: 1_771_000_000_000 });
+  const record = residentWire(VILLAGE.code, { name: '林两份', idNumber: NUMBER, birthDate: BIRTH, clinicCode: VILLAGE_CLINIC.code, recordNo: '44152110120190001', createdAt: 1_771_000_000_000 });
   theirs = String(record.id);
   expect(await other.json('POST', '/residents/push', [{ newDocumentState: record }], PushResponse)).toEqual([]);
   expect(await other.json('POST', '/encounters/push', [{ newDocumentState: measurement(theirs, 1) }, { newDocumentState: measurement(theirs, 2) }], PushResponse)).toEqual([]);
@@ -141,6 +141,8 @@ test('settled offline it merges here at once; the decision that reached the plat
   await page.getByRole('button', { name: '刷新' }).or(page.getByRole('button', { name: '刷 新' })).click();
   const alert = page.locator('.ant-alert-warning').filter({ hasText: '未被采用' });
   await expect(alert).toContainText('本院建档在先');
-  await alert.scrollIntoViewIfNeeded();
+  // The decision that stands is the one shown as kept.
+  await expect(page.locator('.sync-review-keep')).toContainText('东光村卫生室');
+  await alert.evaluate((el) => el.scrollIntoView({ block: 'end' }));
   await shootBothSizes(page, SHOTS, 'duplicates-overruled');
 });

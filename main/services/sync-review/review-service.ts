@@ -92,24 +92,22 @@ export class SyncReviewService {
       })
       .filter((i) => status === 'all' || i.status === status)
       .sort((a, b) => b.detectedAt - a.detectedAt || (a.id < b.id ? -1 : 1));
-    return Promise.all(items.map((i) => (i.kind === 'duplicate' && i.status === 'open' ? this.withLocalFacts(i) : Promise.resolve(i))));
+    return Promise.all(items.map((i) => (i.kind === 'duplicate' ? this.withLocalFacts(i) : Promise.resolve(i))));
   }
 
   /**
-   * What a person needs beside the two records to decide (issue 13 item 5): for each record this device holds, its
-   * encounters as of now and who made it (the audit log's insert); a record outside its villages keeps what the
-   * platform said when it found the pair.
+   * What a person needs beside the two records to decide (issue 13 item 5): who made each record (the audit log's
+   * insert, which syncs within the clinic) and, while the pair is open, the encounters of each record this device
+   * holds as of now; a record outside its villages keeps what the platform said when it counted.
    */
   private async withLocalFacts(item: DuplicateReview): Promise<DuplicateReview> {
-    const ids = item.residents.map((r) => r.id);
-    const held = await this.ctx.db.rx.residents.findByIds(ids).exec();
+    const held = item.status === 'open' ? await this.ctx.db.rx.residents.findByIds(item.residents.map((r) => r.id)).exec() : new Map();
     const residents = await Promise.all(
       item.residents.map(async (r) => {
-        if (!held.has(r.id)) return r;
-        const encounters = await this.ctx.db.rx.encounters.count({ selector: { residentId: r.id, amends: '' } }).exec();
         const audit = await this.ctx.db.rx.audit.find({ selector: { residentId: r.id }, sort: [{ residentId: 'asc' }, { at: 'asc' }] }).exec();
         const made = audit.find((e) => e.action === 'insert' && e.entity === 'residents' && e.recordId === r.id);
-        return { ...r, encounters, ...(made ? { createdBy: made.username } : {}) };
+        const encounters = held.has(r.id) ? await this.ctx.db.rx.encounters.count({ selector: { residentId: r.id, amends: '' } }).exec() : r.encounters;
+        return { ...r, ...(encounters !== undefined ? { encounters } : {}), ...(made ? { createdBy: made.username } : {}) };
       }),
     );
     return { ...item, residents };

@@ -133,6 +133,8 @@ function DuplicateCard(props: { item: DuplicateReview; villages: Map<string, str
   const [reason, setReason] = useState(item.reason ?? '');
   const [busy, setBusy] = useState<'merge' | 'dismiss' | null>(null);
   const isOpen = item.status === 'open';
+  // A settled pair shows the decision that stands (the platform's, which may differ from the one made here).
+  const shownKeep = isOpen ? keepId : (item.keptId ?? '');
   const recordNoOf = (id: string | undefined) => item.residents.find((r) => r.id === id)?.recordNo ?? '';
   const settle = async (decision: 'merge' | 'dismiss') => {
     if (!reason.trim()) {
@@ -161,23 +163,21 @@ function DuplicateCard(props: { item: DuplicateReview; villages: Map<string, str
         </Space>
       }
     >
-      <Radio.Group disabled={!isOpen} value={keepId} onChange={(e) => setKeepId(e.target.value as string)} className="sync-review-pair">
+      <Radio.Group disabled={!isOpen} value={shownKeep} onChange={(e) => setKeepId(e.target.value as string)} className="sync-review-pair">
         {item.residents.map((r) => (
-          <Card key={r.id} size="small" className={keepId === r.id ? 'sync-review-keep' : undefined}>
+          <Card key={r.id} size="small" className={shownKeep === r.id ? 'sync-review-keep' : undefined}>
             <Radio value={r.id}>
               <strong>{r.name}</strong> · {t('sync-review.duplicate.keep')}
             </Radio>
             <Descriptions size="small" column={1}>
               <Descriptions.Item label={t('sync-review.duplicate.recordNo')}>{r.recordNo}</Descriptions.Item>
               <Descriptions.Item label={t('sync-review.duplicate.idNumber')}>{item.idNumberMasked}</Descriptions.Item>
-              <Descriptions.Item label={t('sync-review.duplicate.village')}>
-                {props.villages.get(r.villageCode) ?? r.villageCode}
-                {r.clinicName ? <Typography.Text type="secondary"> · {t('sync-review.duplicate.otherClinic', { clinic: r.clinicName })}</Typography.Text> : null}
-              </Descriptions.Item>
+              <Descriptions.Item label={t('sync-review.duplicate.village')}>{props.villages.get(r.villageCode) ?? r.villageCode}</Descriptions.Item>
               <Descriptions.Item label={t('sync-review.duplicate.birthDate')}>{r.birthDate}</Descriptions.Item>
               <Descriptions.Item label={t('sync-review.duplicate.encounters')}>
                 {r.encounters === undefined ? t('sync-review.duplicate.unknown') : t('sync-review.duplicate.encounterCount', { count: r.encounters })}
               </Descriptions.Item>
+              <Descriptions.Item label={t('sync-review.duplicate.createdIn')}>{r.clinicName ?? r.clinicCode ?? t('sync-review.duplicate.unknown')}</Descriptions.Item>
               <Descriptions.Item label={t('sync-review.duplicate.createdBy')}>{r.createdBy ?? t('sync-review.duplicate.unknown')}</Descriptions.Item>
               <Descriptions.Item label={t('sync-review.duplicate.createdAt')}>{when(r.createdAt)}</Descriptions.Item>
             </Descriptions>
