@@ -7,7 +7,11 @@
  * - The first settlement of such a pair that reaches the platform is the decision: a merge is applied here (the
  *   shared merge rule: the other record becomes a tombstone pointing at the survivor, its encounters and contracts are
  *   re-pointed) and every clinic's copy of the review is settled the same way. A later, different settlement (two
- *   people deciding at once) is answered with the first one, so every device ends with the same record.
+ *   people deciding at once) is answered with the first one, and listed on it as overruled, so every device ends
+ *   with the same record and the person whose decision was not taken sees why. A device that held both records merged
+ *   them at once, marked pending: those resident writes, when they arrive first, are the decision; contrary ones are
+ *   answered as conflicts. A survivor in another village takes the merged record's documents there, with a departure
+ *   for the old village's devices.
  * - 同步冲突: a conflict review a device pushes is copied to the other clinics whose villages hold the resident, so the
  *   clinic whose value was set aside sees it too; the first settlement of it is copied to every clinic.
  */

@@ -3,8 +3,10 @@
  * its own worker thread on its own encrypted file, with the platform on PGlite. After both sync, the platform has
  * found the pair and both devices' review queues show it, with where each record was made. One person settles it on
  * one device; after sync both devices hold one live record with the measurements of both, and the other record is a
- * merge tombstone pointing at it. When two people settle another pair at once with opposite choices, the decision
- * that reaches the platform first is the one every device ends with.
+ * merge tombstone pointing at it. When two people settle another pair offline with opposite choices, each device
+ * merges at once (one record, both measurements, marked pending); after sync the decision that reached the platform
+ * first is the one every device ends with, the other listed as overruled, nothing lost. Afterwards each device's
+ * `cunyi export` equals the platform's export of the clinic.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
