@@ -7,14 +7,28 @@
  * - The first settlement of such a pair that reaches the platform is the decision: a merge is applied here (the
  *   shared merge rule: the other record becomes a tombstone pointing at the survivor, its encounters and contracts are
  *   re-pointed) and every clinic's copy of the review is settled the same way. A later, different settlement (two
- *   people deciding at once) is answered with the first one, so every device ends with the same record.
+ *   people deciding at once) is answered with the first one, and listed on it as overruled, so every device ends
+ *   with the same record and the person whose decision was not taken sees why. A device that held both records merged
+ *   them at once, marked pending: those resident writes, when they arrive first, are the decision; contrary ones are
+ *   answered as conflicts. A survivor in another village takes the merged record's documents there, with a departure
+ *   for the old village's devices.
  * - 同步冲突: a conflict review a device pushes is copied to the other clinics whose villages hold the resident, so the
  *   clinic whose value was set aside sees it too; the first settlement of it is copied to every clinic.
  */
 import { createHash } from 'node:crypto';
 import { maskIdNumber } from '../shared/domain/id-number';
 import { ReviewItem, type ConflictReview, type DuplicateReview } from '../shared/api/sync-review';
-import { compareKeepOrder, duplicateReviewId, mergedSurvivor, mergeTombstone, normaliseIdNumber, type MergeableResident } from '../shared/sync/duplicates';
+import {
+  compareKeepOrder,
+  decisionAfter,
+  duplicateReviewId,
+  mergedSurvivor,
+  mergeTombstone,
+  normaliseIdNumber,
+  pendingMergeOf,
+  withoutMergePending,
+  type MergeableResident,
+} from '../shared/sync/duplicates';
 import { canonicalJson, type WireDocument } from '../shared/sync/protocol';
 import type { Queryable } from './db';
 
@@ -41,8 +55,12 @@ export class PlatformReviews {
   /** Runs after a push wrote `docs` to `collection`; returns what it wrote itself. */
   async afterPush(tx: Queryable, device: Pusher, collection: string, docs: WireDocument[]): Promise<Touched> {
     const touched: Touched = new Map();
-    if (collection === 'residents') await this.indexResidents(tx, device, docs, touched);
+    if (collection === 'residents') {
+      await this.indexResidents(tx, device, docs, touched);
+      await this.pendingMerges(tx, device, docs, touched);
+    }
     if (collection === 'encounters' || collection === 'contracts') await this.followMerges(tx, collection, docs, touched);
+    if (collection === 'encounters') await this.recountOpenPairs(tx, docs, touched);
     if (collection === 'settings') {
       for (const doc of docs as Body[]) {
         if (doc['type'] !== REVIEW_TYPE || doc._deleted) continue;
@@ -144,9 +162,12 @@ export class PlatformReviews {
         [[aId, bId]],
       )).map((r) => [r.resident_id, r]),
     );
+    const counts = new Map<string, number>();
+    for (const r of [first, second]) counts.set(String(r['id']), await this.encounterCount(tx, String(r['id']), r.villageCode));
     const candidate = (r: Resident): DuplicateReview['residents'][number] => {
       const o = origin.get(String(r['id']));
       return {
+        encounters: counts.get(String(r['id'])) ?? 0,
         id: String(r['id']),
         name: r.name,
         recordNo: r.recordNo,
@@ -171,6 +192,109 @@ export class PlatformReviews {
   }
 
   /**
+   * True for a resident write of a device's pending merge (shared/sync/duplicates.ts MergePending) that contradicts the
+   * decision already recorded for its pair: the push answers it as a conflict instead of writing it, and the device's
+   * conflict rule then takes the platform's record (`resolvePendingMerge`).
+   */
+  async refusesPendingMerge(tx: Queryable, doc: WireDocument): Promise<boolean> {
+    const mark = pendingMergeOf(doc);
+    if (!mark) return false;
+    const rows = await tx.query<{ decision: string | null }>('SELECT decision FROM duplicate_pairs WHERE id = $1', [mark.reviewId]);
+    const decision = rows[0]?.decision ? (JSON.parse(rows[0].decision) as DuplicateReview) : null;
+    return decision !== null && (decision.decision !== 'merged' || decision.keptId !== mark.keptId);
+  }
+
+  /**
+   * The resident writes of a device's pending merge reached the platform (before or after its review item): when the
+   * pair is not decided yet they are its decision (the first to arrive); either way the merge is applied here, which
+   * also writes both records again without the pending mark, so the devices pull the confirmed form.
+   */
+  private async pendingMerges(tx: Queryable, device: Pusher, docs: Body[], touched: Touched): Promise<void> {
+    const marks = new Map(docs.flatMap((d) => {
+      const m = pendingMergeOf(d);
+      return m ? [[m.reviewId, m] as const] : [];
+    }));
+    for (const mark of marks.values()) {
+      const rows = await tx.query<{ first_id: string; second_id: string; decision: string | null }>('SELECT first_id, second_id, decision FROM duplicate_pairs WHERE id = $1 FOR UPDATE', [mark.reviewId]);
+      const pair = rows[0];
+      if (!pair || ![pair.first_id, pair.second_id].includes(mark.keptId)) continue;
+      const mergedId = pair.first_id === mark.keptId ? pair.second_id : pair.first_id;
+      if (pair.decision === null) {
+        const open = await this.anyReviewCopy(tx, [pair.first_id, pair.second_id], mark.reviewId);
+        if (open?.kind !== 'duplicate') continue;
+        const decision: DuplicateReview = { ...open, status: 'settled', settledBy: mark.by, settledAt: mark.at, decision: 'merged', keptId: mark.keptId, reason: mark.reason };
+        await this.recordDecision(tx, device, decision, mark.keptId, mergedId);
+        await this.writeDecisionCopies(tx, touched, decision);
+      }
+      await this.applyMerge(tx, mark.keptId, mergedId, touched);
+    }
+  }
+
+  /** Some clinic's copy of a review about `residentIds` (every copy of a pair says the same until it is settled). */
+  private async anyReviewCopy(tx: Queryable, residentIds: string[], id: string): Promise<ReviewItem | null> {
+    const villages = (await tx.query<{ village_code: string | null }>("SELECT village_code FROM documents WHERE collection = 'residents' AND id = ANY($1::text[])", [residentIds])).flatMap((r) =>
+      r.village_code ? [r.village_code] : [],
+    );
+    for (const clinic of await this.clinicsCovering(tx, villages)) {
+      const copy = await this.reviewCopy(tx, clinic.code, id);
+      if (copy) return copy;
+    }
+    return null;
+  }
+
+  private async recordDecision(tx: Queryable, device: Pusher, decision: DuplicateReview, keptId: string | null, mergedId: string | null): Promise<void> {
+    await tx.query('UPDATE duplicate_pairs SET settled_at = $2, settled_by_device = $3, kept_id = $4, merged_id = $5, decision = $6 WHERE id = $1', [
+      decision.id,
+      this.now(),
+      device.id,
+      keptId,
+      mergedId,
+      JSON.stringify(decision),
+    ]);
+  }
+
+  /** Every clinic's copy of the pair made to say `decision` (a settlement, or new counts; copies that already do are left alone). */
+  private async writeDecisionCopies(tx: Queryable, touched: Touched, decision: DuplicateReview): Promise<void> {
+    const villages = decision.residents.map((r) => r.villageCode);
+    for (const clinic of await this.clinicsCovering(tx, villages)) {
+      const copy = await this.reviewCopy(tx, clinic.code, decision.id);
+      if (copy === null || canonicalJson(copy) !== canonicalJson(decision)) await this.writeReviewCopy(tx, touched, clinic.code, decision);
+    }
+  }
+
+  /** Original encounters (not amendments) about a resident, read from its village's documents. */
+  private async encounterCount(tx: Queryable, residentId: string, villageCode: string): Promise<number> {
+    // Canonical JSON writes "residentId":"<id>" exactly so (as store.ts moveResident relies on too).
+    const rows = await tx.query<{ n: string | number }>(
+      `SELECT count(*) AS n FROM documents WHERE collection = 'encounters' AND village_code = $1 AND NOT deleted AND body LIKE $2 AND body LIKE '%"amends":""%'`,
+      [villageCode, `%"residentId":${JSON.stringify(residentId)}%`],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /**
+   * Encounters pushed about a record of a pair still open (often just after the record itself, as replication pushes
+   * collections side by side): every clinic's copy of the review is given the new counts, so a doctor in another
+   * clinic decides with them.
+   */
+  private async recountOpenPairs(tx: Queryable, docs: Body[], touched: Touched): Promise<void> {
+    const residentIds = [...new Set(docs.map((d) => String(d['residentId'])))];
+    if (residentIds.length === 0) return;
+    const pairs = await tx.query<{ id: string; first_id: string; second_id: string }>(
+      'SELECT id, first_id, second_id FROM duplicate_pairs WHERE decision IS NULL AND (first_id = ANY($1::text[]) OR second_id = ANY($1::text[]))',
+      [residentIds],
+    );
+    for (const { id, first_id, second_id } of pairs) {
+      const open = await this.anyReviewCopy(tx, [first_id, second_id], id);
+      if (open?.kind !== 'duplicate' || open.status !== 'open') continue;
+      const residents: DuplicateReview['residents'] = [];
+      for (const r of open.residents) residents.push({ ...r, encounters: await this.encounterCount(tx, r.id, r.villageCode) });
+      const next: DuplicateReview = { ...open, residents };
+      if (canonicalJson(next) !== canonicalJson(open)) await this.writeDecisionCopies(tx, touched, next);
+    }
+  }
+
+  /**
    * A settled duplicate pushed by a device: the first settlement is recorded and applied; every clinic's copy is made
    * to say the recorded decision (the pusher's own copy too, when it said something else).
    */
@@ -179,51 +303,74 @@ export class PlatformReviews {
     const pair = rows[0];
     // A pair the platform never queued (found on a device by a bundle import or a local scan) is that clinic's own.
     if (!pair) return;
-    let decision: DuplicateReview | null = pair.decision ? (JSON.parse(pair.decision) as DuplicateReview) : null;
-    if (!decision) {
+    const recorded: DuplicateReview | null = pair.decision ? (JSON.parse(pair.decision) as DuplicateReview) : null;
+    let decision: DuplicateReview;
+    if (recorded) {
+      // A later settlement (or a copy listing such) is answered with the first, and is listed as overruled on it.
+      decision = decisionAfter(recorded, item);
+      if (canonicalJson(decision) !== canonicalJson(recorded)) await tx.query('UPDATE duplicate_pairs SET decision = $2 WHERE id = $1', [item.id, JSON.stringify(decision)]);
+    } else {
       if (item.status !== 'settled') return;
-      decision = item;
+      decision = decisionAfter(item, item);
       const keptId = item.decision === 'merged' ? (item.keptId ?? null) : null;
       const mergedId = keptId ? (item.residents.find((r) => r.id !== keptId)?.id ?? null) : null;
-      await tx.query('UPDATE duplicate_pairs SET settled_at = $2, settled_by_device = $3, kept_id = $4, merged_id = $5, decision = $6 WHERE id = $1', [
-        item.id,
-        this.now(),
-        device.id,
-        keptId,
-        mergedId,
-        JSON.stringify(item),
-      ]);
+      await this.recordDecision(tx, device, decision, keptId, mergedId);
       if (keptId && mergedId) await this.applyMerge(tx, keptId, mergedId, touched);
     }
-    const villages = decision.residents.map((r) => r.villageCode);
-    for (const clinic of await this.clinicsCovering(tx, villages)) {
-      const copy = await this.reviewCopy(tx, clinic.code, item.id);
-      if (copy === null || canonicalJson(copy) !== canonicalJson(decision)) await this.writeReviewCopy(tx, touched, clinic.code, decision);
-    }
+    await this.writeDecisionCopies(tx, touched, decision);
   }
 
   /** The shared merge rule applied to the platform's documents: survivor updated, tombstone, everything re-pointed. */
   private async applyMerge(tx: Queryable, keptId: string, mergedId: string, touched: Touched): Promise<void> {
-    const keep = (await this.body(tx, 'residents', keptId)) as Resident | null;
-    const dup = (await this.body(tx, 'residents', mergedId)) as Resident | null;
-    if (!keep || !dup || keep._deleted) return;
+    const keepStored = (await this.body(tx, 'residents', keptId)) as Resident | null;
+    const dupStored = (await this.body(tx, 'residents', mergedId)) as Resident | null;
+    if (!keepStored || !dupStored) return;
+    // The platform's form has no pending mark; a device's pending merge that reached here first is this same merge.
+    const keep = withoutMergePending(keepStored);
+    const dup = withoutMergePending(dupStored);
+    if (keep._deleted) return;
     const now = this.now();
-    if (!dup._deleted) {
-      await this.write(tx, touched, 'residents', keptId, mergedSurvivor(keep, dup, now));
-      await this.write(tx, touched, 'residents', mergedId, mergeTombstone(dup, keptId, now));
-      await tx.query('DELETE FROM resident_id_numbers WHERE resident_id = $1', [mergedId]);
+    const merging = !dup._deleted;
+    // After the merge the survivor lives in its own village: the merged record's tombstone goes there too, and the
+    // merged record's village hears of a departure, so a device that holds only that village (another clinic's)
+    // purges the record and its encounters, which now belong to the survivor (issue 13 item 5 across clinics).
+    const moved = dupStored.villageCode !== keep.villageCode;
+    const tombstone = { ...(merging ? mergeTombstone(dup, keptId, now) : dup), ...this.homeOf(keep, dupStored) };
+    if (moved) {
+      await tx.query("INSERT INTO departures (seq, resident_id, from_village, to_village, at) VALUES (nextval('document_seq'), $1, $2, $3, $4)", [
+        mergedId,
+        dupStored.villageCode,
+        keep.villageCode,
+        now,
+      ]);
+      const t = touched.get('residents') ?? { clinicCodes: new Set<string>(), villageCodes: new Set<string>() };
+      t.villageCodes.add(dupStored.villageCode);
+      touched.set('residents', t);
     }
+    if (merging) await this.write(tx, touched, 'residents', keptId, mergedSurvivor(keep, dup, now));
+    else if (keep !== keepStored) await this.write(tx, touched, 'residents', keptId, keep);
+    if (merging || dup !== dupStored || moved) await this.write(tx, touched, 'residents', mergedId, tombstone);
+    await tx.query('DELETE FROM resident_id_numbers WHERE resident_id = $1', [mergedId]);
     for (const collection of ['encounters', 'contracts']) {
       const rows = await tx.query<{ id: string; body: string }>(
         'SELECT id, body FROM documents WHERE collection = $1 AND village_code = ANY($2::text[]) AND NOT deleted ORDER BY id',
-        [collection, [...new Set([keep.villageCode, dup.villageCode])]],
+        [collection, [...new Set([keep.villageCode, dupStored.villageCode])]],
       );
       for (const row of rows) {
         const doc = JSON.parse(row.body) as Body;
         if (doc['residentId'] !== mergedId) continue;
-        await this.write(tx, touched, collection, row.id, { ...doc, residentId: keptId, villageCode: keep.villageCode, updatedAt: now });
+        await this.write(tx, touched, collection, row.id, { ...doc, residentId: keptId, ...this.homeOf(keep, doc), updatedAt: now });
       }
     }
+  }
+
+  /**
+   * Where a document about the merged record lives after the merge: the survivor's village; and, when that is another
+   * village, the survivor's clinic too (as a move re-homes, store.ts `moveResident`), so each clinic's export and its
+   * devices agree on what it holds.
+   */
+  private homeOf(keep: Body, doc: Body): { villageCode: unknown; clinicCode?: unknown } {
+    return doc['villageCode'] === keep['villageCode'] ? { villageCode: keep['villageCode'] } : { villageCode: keep['villageCode'], clinicCode: keep['clinicCode'] };
   }
 
   /** An encounter or contract pushed for a record already merged away (made offline before the merge) follows it. */
@@ -238,7 +385,7 @@ export class PlatformReviews {
       if (!keptId || doc._deleted) continue;
       const keep = await this.body(tx, 'residents', keptId);
       if (!keep || keep._deleted) continue;
-      await this.write(tx, touched, collection, String(doc['id']), { ...doc, residentId: keptId, villageCode: keep['villageCode'], updatedAt: this.now() });
+      await this.write(tx, touched, collection, String(doc['id']), { ...doc, residentId: keptId, ...this.homeOf(keep, doc), updatedAt: this.now() });
     }
   }
 

@@ -388,6 +388,11 @@ export class PlatformStore {
             throw new PlatformError('OUT_OF_JURISDICTION', `Document ${id} of ${collection} was refused: ${problem}.`, { collection, id });
           }
           if (current.rev === rev) continue;
+          // A device's merge of a duplicate that another decision overtook is answered with the platform's record.
+          if (collection === RESIDENTS && (await this.reviews.refusesPendingMerge(tx, row.newDocumentState))) {
+            conflicts.push(JSON.parse(current.body) as WireDocument);
+            continue;
+          }
           const assumed = row.assumedMasterState;
           if (!assumed || revisionOf(assumed) !== current.rev) {
             conflicts.push(JSON.parse(current.body) as WireDocument);

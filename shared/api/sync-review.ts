@@ -66,7 +66,21 @@ export const DuplicateCandidate = z.object({
   clinicCode: z.string().optional(),
   clinicName: z.string().optional(),
   deviceId: z.string().optional(),
+  /** Encounters about this record (this device's count when it holds the record, else the platform's at detection). */
+  encounters: z.number().int().min(0).optional(),
+  /** Who made the record (the user on the device's audit log), when this device knows. */
+  createdBy: z.string().optional(),
 });
+
+/** A settlement of a pair that reached the platform after another one had decided it (issue 13 item 5). */
+export const OverruledDecision = z.object({
+  decision: z.enum(['merged', 'dismissed']),
+  keptId: z.string().optional(),
+  settledBy: z.string(),
+  settledAt: z.number(),
+  reason: z.string().optional(),
+});
+export type OverruledDecision = z.infer<typeof OverruledDecision>;
 
 /** 重复档案: two live records with the same ID number (18-digit form); the first is the one proposed to keep. */
 export const DuplicateReview = z.object({
@@ -83,6 +97,10 @@ export const DuplicateReview = z.object({
   decision: z.enum(['merged', 'dismissed']).optional(),
   keptId: z.string().optional(),
   reason: z.string().optional(),
+  /** Settled and merged on this device, not yet confirmed by the platform (the platform's copy never has it). */
+  pending: z.boolean().optional(),
+  /** Later, different settlements the platform answered with this one, oldest first: shown so nobody is surprised. */
+  overruled: z.array(OverruledDecision).optional(),
 });
 export type DuplicateReview = z.infer<typeof DuplicateReview>;
 

@@ -13,6 +13,7 @@
  * - Completed encounters are immutable (DESIGN.md §1): they are never merged field by field.
  */
 import type { RxConflictHandler, RxConflictHandlerInput, WithDeleted } from 'rxdb';
+import { resolvePendingMerge } from './duplicates';
 
 /** A replicated document as RxDB's conflict handler sees it (WithDeleted, no `_meta`). */
 export type SyncDoc = { id: string; _deleted: boolean } & Record<string, unknown>;
@@ -164,6 +165,15 @@ export function resolveConflict(collection: string, input: MergeInput): MergeRes
   const { realMasterState: a, newDocumentState: b } = input;
   const base = input.assumedMasterState;
   if (isEqualDoc(a, b)) return { resolved: a, conflicts: [] };
+  // A device's merge of a duplicate not yet confirmed by the platform yields to the platform's decision (duplicates.ts).
+  const merge = resolvePendingMerge(collection, a, b);
+  if (merge) {
+    const { setAside, resolved } = merge;
+    const conflicts: FieldConflict[] = setAside
+      ? [{ collection, docId: a.id, path: '_deleted', base: base?._deleted ?? false, winner: { value: true, updatedAt: savedAt(resolved) }, loser: { value: withoutLocal(setAside), updatedAt: savedAt(setAside) } }]
+      : [];
+    return { resolved: withoutLocal(resolved) as SyncDoc, conflicts };
+  }
   const aWins = compareSides(a, b) >= 0;
 
   // DESIGN.md §1: a completed encounter is never edited, only amended by a new document, so a completed side is the

@@ -12,11 +12,12 @@ import { idNumberForms, storedIdNumber } from '../../../shared/domain/id-number'
 import type { ContractDoc, EncounterDoc, ResidentDoc } from '../../../shared/schemas/collections';
 import { type Resident, residentInputFor, type ResidentInput, type ResidentStatus } from '../../../shared/schemas/resident';
 import { zodIssuesToFields } from '../../../shared/api/fields';
-import { mergedSurvivor, mergeTombstone, normaliseIdNumber } from '../../../shared/sync/duplicates';
+import { mergedSurvivor, mergeTombstone, normaliseIdNumber, withMergePending, type MergePending } from '../../../shared/sync/duplicates';
 import { clinicToday, villageNames, type ClinicContext } from '../clinic-context';
 import { householdView } from './households-service';
 import { issueRecordNo } from './record-numbers';
 import { summariseMany } from './resident-summary';
+import type { WriteTx } from '../unit-of-work';
 import type { PatientIndex } from '../followups/patient-index';
 import type { ResidentSearchIndex } from './search-index';
 
@@ -202,8 +203,10 @@ export class ResidentsService {
   /**
    * Merge a duplicate record into the one kept: its encounters and contracts are re-pointed, fields the kept record
    * lacks are filled from it, and the duplicate is removed from the live records; its record number is never reused.
+   * `opts.pending` marks both records as merged here before the platform confirmed it (a pair the platform queued);
+   * `opts.alsoInTx` writes the settled review in the same transaction.
    */
-  async merge(keepId: string, mergeId: string, reason: string): Promise<ResidentDetail> {
+  async merge(keepId: string, mergeId: string, reason: string, opts: { pending?: MergePending; alsoInTx?: (tx: WriteTx) => void } = {}): Promise<ResidentDetail> {
     if (keepId === mergeId) throw validationFailed([{ path: 'mergeId', message: 'validation.mergeSelf' }]);
     const keep = await this.doc(keepId);
     const dup = await this.doc(mergeId);
@@ -224,11 +227,13 @@ export class ResidentsService {
       for (const c of tx.find('contracts', { selector: { residentId: mergeId } })) {
         tx.update('contracts', c, { ...c, residentId: keepId, villageCode: keepNow.villageCode, updatedAt: now });
       }
-      tx.update('residents', keepNow, mergedSurvivor(keepNow, dupNow, now));
+      const mark = <T extends ResidentDoc>(d: T): T => (opts.pending ? withMergePending(d, opts.pending) : d);
+      tx.update('residents', keepNow, mark(mergedSurvivor(keepNow, dupNow, now)));
       // A merge tombstone: the removed record says which one it became, for every device that pulls it (issue 13 item 5).
-      tx.remove('residents', { ...dupNow, ...mergeTombstone(dupNow, keepId, now), _deleted: dupNow._deleted });
+      tx.remove('residents', { ...dupNow, ...mark(mergeTombstone(dupNow, keepId, now)), _deleted: dupNow._deleted });
       tx.audit({ action: 'merge', collection: 'residents', recordId: keepId, residentId: keepId, detail: `${dupNow.recordNo} → ${keepNow.recordNo}: ${reason}` });
       tx.audit({ action: 'delete', collection: 'residents', recordId: mergeId, residentId: mergeId, detail: `merged into ${keepId}` });
+      opts.alsoInTx?.(tx);
     });
     return this.detail(keepId);
   }

@@ -10,9 +10,10 @@ import { ConflictReview, type DuplicateReview, ReviewItem, type ReviewField, typ
 import { villagesVisibleTo } from '../../../shared/domain/access-scope';
 import { maskIdNumber } from '../../../shared/domain/id-number';
 import type { ResidentDoc, SettingDoc } from '../../../shared/schemas/collections';
-import { duplicateReviewId, findDuplicateResidents } from '../../../shared/sync/duplicates';
+import { duplicateReviewId, findDuplicateResidents, type MergePending } from '../../../shared/sync/duplicates';
 import { canonicalJson, type FieldConflict, type SyncDoc } from '../../../shared/sync/merge';
 import type { ClinicContext } from '../clinic-context';
+import type { WriteTx } from '../unit-of-work';
 import { validationFailed, type ResidentsService } from '../residents/residents-service';
 
 type Doc = Record<string, unknown> & { id: string };
@@ -64,6 +65,14 @@ export class SyncReviewService {
     return { doc, item: parsed.data };
   }
 
+  /** The review item written inside another change's transaction (a merge and its decision commit together). */
+  private putTx(tx: WriteTx, item: ReviewItem): void {
+    const next: SettingDoc = { id: item.id, type: 'syncReview', clinicCode: this.ctx.clinicCode, data: ReviewItem.parse(item), updatedAt: this.ctx.clock.now() };
+    const current = tx.get('settings', item.id);
+    if (current) tx.update('settings', current, next);
+    else tx.insert('settings', next);
+  }
+
   private async put(item: ReviewItem): Promise<void> {
     await this.ctx.db.rx.settings.upsert({
       id: item.id,
@@ -76,13 +85,32 @@ export class SyncReviewService {
 
   async list(status: 'open' | 'settled' | 'all'): Promise<ReviewItem[]> {
     const docs = await this.ctx.db.rx.settings.find({ selector: { type: 'syncReview' } }).exec();
-    return docs
+    const items = docs
       .flatMap((d) => {
         const parsed = ReviewItem.safeParse(d.toJSON().data);
         return parsed.success ? [this.fromHere(parsed.data)] : [];
       })
       .filter((i) => status === 'all' || i.status === status)
       .sort((a, b) => b.detectedAt - a.detectedAt || (a.id < b.id ? -1 : 1));
+    return Promise.all(items.map((i) => (i.kind === 'duplicate' ? this.withLocalFacts(i) : Promise.resolve(i))));
+  }
+
+  /**
+   * What a person needs beside the two records to decide (issue 13 item 5): who made each record (the audit log's
+   * insert, which syncs within the clinic) and, while the pair is open, the encounters of each record this device
+   * holds as of now; a record outside its villages keeps what the platform said when it counted.
+   */
+  private async withLocalFacts(item: DuplicateReview): Promise<DuplicateReview> {
+    const held = item.status === 'open' ? await this.ctx.db.rx.residents.findByIds(item.residents.map((r) => r.id)).exec() : new Map();
+    const residents = await Promise.all(
+      item.residents.map(async (r) => {
+        const audit = await this.ctx.db.rx.audit.find({ selector: { residentId: r.id }, sort: [{ residentId: 'asc' }, { at: 'asc' }] }).exec();
+        const made = audit.find((e) => e.action === 'insert' && e.entity === 'residents' && e.recordId === r.id);
+        const encounters = held.has(r.id) ? await this.ctx.db.rx.encounters.count({ selector: { residentId: r.id, amends: '' } }).exec() : r.encounters;
+        return { ...r, ...(encounters !== undefined ? { encounters } : {}), ...(made ? { createdBy: made.username } : {}) };
+      }),
+    );
+    return { ...item, residents };
   }
 
   /**
@@ -253,14 +281,23 @@ export class SyncReviewService {
       const keep = keepId ?? a.id;
       if (keep !== a.id && keep !== b.id) throw validationFailed([{ path: 'keepId', message: 'validation.keepNotCandidate' }]);
       const mergeId = keep === a.id ? b.id : a.id;
-      settled = { ...item, status: 'settled', settledBy: this.ctx.user.username, settledAt: now, decision: 'merged', keptId: keep, reason };
-      if (item.source === PLATFORM_SOURCE) {
-        // A pair the platform found is merged by the platform when this decision reaches it (platform/reviews.ts):
-        // the first decision there wins, so two people settling at once on two devices still end with one record.
-        await this.ctx.audit.record({ action: 'settle', collection: 'residents', recordId: keep, residentId: keep, detail: `duplicate ${mergeId} → ${keep} (merged by the platform on sync): ${reason}` });
-      } else {
-        await this.residents.merge(keep, mergeId, reason);
+      const merged: DuplicateReview = { ...item, status: 'settled', settledBy: this.ctx.user.username, settledAt: now, decision: 'merged', keptId: keep, reason };
+      if (item.source !== PLATFORM_SOURCE) {
+        await this.residents.merge(keep, mergeId, reason, { alsoInTx: (tx) => this.putTx(tx, merged) });
+        return merged;
       }
+      if ((await this.ctx.db.rx.residents.findByIds([keep, mergeId]).exec()).size === 2) {
+        // Both records are here: merged at once, in one transaction with the decision, and marked pending until the
+        // platform confirms it (the first decision to reach it wins; a different one comes back and is followed).
+        const pendingItem: DuplicateReview = { ...merged, pending: true };
+        const pending: MergePending = { reviewId: item.id, keptId: keep, by: this.ctx.user.username, at: now, reason };
+        await this.residents.merge(keep, mergeId, reason, { pending, alsoInTx: (tx) => this.putTx(tx, pendingItem) });
+        return pendingItem;
+      }
+      settled = merged;
+      // The other record is another clinic's (outside this device's villages): the platform merges it when this
+      // decision reaches it, and the result comes back by sync.
+      await this.ctx.audit.record({ action: 'settle', collection: 'residents', recordId: keep, residentId: keep, detail: `duplicate ${mergeId} → ${keep} (merged by the platform on sync): ${reason}` });
     } else {
       settled = { ...item, status: 'settled', settledBy: this.ctx.user.username, settledAt: now, decision: 'dismissed', reason };
       await this.ctx.audit.record({ action: 'settle', collection: 'residents', recordId: a.id, residentId: a.id, detail: `duplicate of ${b.id} dismissed: ${reason}` });

@@ -133,6 +133,9 @@ function DuplicateCard(props: { item: DuplicateReview; villages: Map<string, str
   const [reason, setReason] = useState(item.reason ?? '');
   const [busy, setBusy] = useState<'merge' | 'dismiss' | null>(null);
   const isOpen = item.status === 'open';
+  // A settled pair shows the decision that stands (the platform's, which may differ from the one made here).
+  const shownKeep = isOpen ? keepId : (item.keptId ?? '');
+  const recordNoOf = (id: string | undefined) => item.residents.find((r) => r.id === id)?.recordNo ?? '';
   const settle = async (decision: 'merge' | 'dismiss') => {
     if (!reason.trim()) {
       void message.warning(t('sync-review.duplicate.needReason'));
@@ -160,16 +163,22 @@ function DuplicateCard(props: { item: DuplicateReview; villages: Map<string, str
         </Space>
       }
     >
-      <Radio.Group disabled={!isOpen} value={keepId} onChange={(e) => setKeepId(e.target.value as string)} className="sync-review-pair">
+      <Radio.Group disabled={!isOpen} value={shownKeep} onChange={(e) => setKeepId(e.target.value as string)} className="sync-review-pair">
         {item.residents.map((r) => (
-          <Card key={r.id} size="small" className={keepId === r.id ? 'sync-review-keep' : undefined}>
+          <Card key={r.id} size="small" className={shownKeep === r.id ? 'sync-review-keep' : undefined}>
             <Radio value={r.id}>
               <strong>{r.name}</strong> · {t('sync-review.duplicate.keep')}
             </Radio>
             <Descriptions size="small" column={1}>
               <Descriptions.Item label={t('sync-review.duplicate.recordNo')}>{r.recordNo}</Descriptions.Item>
+              <Descriptions.Item label={t('sync-review.duplicate.idNumber')}>{item.idNumberMasked}</Descriptions.Item>
               <Descriptions.Item label={t('sync-review.duplicate.village')}>{props.villages.get(r.villageCode) ?? r.villageCode}</Descriptions.Item>
               <Descriptions.Item label={t('sync-review.duplicate.birthDate')}>{r.birthDate}</Descriptions.Item>
+              <Descriptions.Item label={t('sync-review.duplicate.encounters')}>
+                {r.encounters === undefined ? t('sync-review.duplicate.unknown') : t('sync-review.duplicate.encounterCount', { count: r.encounters })}
+              </Descriptions.Item>
+              <Descriptions.Item label={t('sync-review.duplicate.createdIn')}>{r.clinicName ?? r.clinicCode ?? t('sync-review.duplicate.unknown')}</Descriptions.Item>
+              <Descriptions.Item label={t('sync-review.duplicate.createdBy')}>{r.createdBy ?? t('sync-review.duplicate.unknown')}</Descriptions.Item>
               <Descriptions.Item label={t('sync-review.duplicate.createdAt')}>{when(r.createdAt)}</Descriptions.Item>
             </Descriptions>
           </Card>
@@ -197,9 +206,33 @@ function DuplicateCard(props: { item: DuplicateReview; villages: Map<string, str
           </div>
         </>
       ) : (
-        <Typography.Text type="success">
-          {t(item.decision === 'merged' ? 'sync-review.duplicate.merged' : 'sync-review.duplicate.dismissed', { by: item.settledBy ?? '', when: when(item.settledAt ?? 0) })}
-        </Typography.Text>
+        <Space orientation="vertical" className="full-width">
+          <Space>
+            <Typography.Text type="success">
+              {t(item.decision === 'merged' ? 'sync-review.duplicate.merged' : 'sync-review.duplicate.dismissed', { by: item.settledBy ?? '', when: when(item.settledAt ?? 0) })}
+            </Typography.Text>
+            {item.pending ? <Tag color="gold">{t('sync-review.duplicate.pending')}</Tag> : null}
+          </Space>
+          {item.overruled && item.overruled.length > 0 ? (
+            <Alert
+              type="warning"
+              showIcon
+              title={t('sync-review.duplicate.overruledTitle')}
+              description={
+                <>
+                  {item.overruled.map((o) => (
+                    <div key={`${o.settledAt}-${o.settledBy}`}>
+                      {o.decision === 'merged'
+                        ? t('sync-review.duplicate.overruledMerged', { by: o.settledBy, when: when(o.settledAt), recordNo: recordNoOf(o.keptId), reason: o.reason ?? '' })
+                        : t('sync-review.duplicate.overruledDismissed', { by: o.settledBy, when: when(o.settledAt), reason: o.reason ?? '' })}
+                    </div>
+                  ))}
+                  <div>{t('sync-review.duplicate.overruledHint')}</div>
+                </>
+              }
+            />
+          ) : null}
+        </Space>
       )}
     </Card>
   );

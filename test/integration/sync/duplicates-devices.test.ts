@@ -3,14 +3,20 @@
  * its own worker thread on its own encrypted file, with the platform on PGlite. After both sync, the platform has
  * found the pair and both devices' review queues show it, with where each record was made. One person settles it on
  * one device; after sync both devices hold one live record with the measurements of both, and the other record is a
- * merge tombstone pointing at it. When two people settle another pair at once with opposite choices, the decision
- * that reaches the platform first is the one every device ends with.
+ * merge tombstone pointing at it. When two people settle another pair offline with opposite choices, each device
+ * merges at once (one record, both measurements, marked pending); after sync the decision that reached the platform
+ * first is the one every device ends with, the other listed as overruled, nothing lost. Afterwards each device's
+ * `cunyi export` equals the platform's export of the clinic.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ResidentDetail, TimelineItem } from '../../../shared/api/residents';
 import type { SyncStatus } from '../../../shared/api/sync';
 import type { ConflictReview, DuplicateReview, ReviewItem } from '../../../shared/api/sync-review';
 import { idNumber, residentInput } from '../../helpers/api';
+import { expectExportsEqual } from '../../helpers/exports';
 import { SETUP_INPUT } from '../../helpers/host';
 import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
 import { startWorkerClinic, type WorkerClinic } from '../../helpers/worker-clinic';
@@ -21,9 +27,11 @@ let a: WorkerClinic;
 let b: WorkerClinic;
 let deviceA = '';
 let deviceB = '';
+let dir = '';
 
 beforeAll(async () => {
   p = await startTestPlatform();
+  dir = mkdtempSync(join(tmpdir(), 'cunyi-dup-exports-'));
   [a, b] = await Promise.all([startWorkerClinic({ now: '2026-03-02T02:00:00Z' }), startWorkerClinic({ now: '2026-03-02T02:05:00Z' })]);
   for (const c of [a, b]) {
     const { enrolmentCode } = await p.store.addClinic(clinic);
@@ -37,6 +45,7 @@ afterAll(async () => {
   await a?.dispose();
   await b?.dispose();
   await p?.dispose();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 /** Sync rounds until `done` holds (the platform's own writes reach a device by the next pull). */
@@ -66,6 +75,10 @@ async function samePersonOffline(seq: number, name: string): Promise<{ onA: stri
   await b.ok('measurements.record', { residentId: onB, date: '2026-03-02', sbp: 128, dbp: 82 });
   p = await startTestPlatform({ dataDir: p.dataDir, port });
   return { onA, onB };
+}
+
+async function measurementDates(c: WorkerClinic, id: string): Promise<string[]> {
+  return (await c.ok<TimelineItem[]>('residents.timeline', { id })).filter((t) => t.kind === 'measurement').map((t) => t.date).sort();
 }
 
 async function liveIds(c: WorkerClinic, ids: string[]): Promise<string[]> {
@@ -102,26 +115,46 @@ describe('the same person recorded on two devices (issue 13 item 5)', () => {
     console.log(`checked: pair queued on both devices (made on ${deviceA.slice(0, 8)} and ${deviceB.slice(0, 8)}), settled on A, one record ${onB.slice(0, 8)} with 2 measurements on both`);
   }, 180_000);
 
-  it('ends with the first decision to reach the platform when both devices settle at once', async () => {
+  it('merges at once on each device offline; both converge to the first decision to reach the platform, the other shown as overruled', async () => {
     const { onA, onB } = await samePersonOffline(33, '钱同人');
     await syncUntil(async () => (await duplicateReviews(a, 'open')).length === 1 && (await duplicateReviews(b, 'open')).length === 1);
     const [item] = await duplicateReviews(a, 'open');
+    // What a doctor decides with: both records side by side, with encounters and who made each.
+    expect(item!.residents.map((r) => [r.id, r.encounters])).toEqual(expect.arrayContaining([[onA, 1], [onB, 1]]));
+    expect(item!.residents.every((r) => r.createdBy === SETUP_INPUT.admin.username)).toBe(true);
     // Both offline again, each keeping its own record.
     const port = p.port;
     await p.close();
-    await a.ok('syncReview.settleDuplicate', { id: item!.id, decision: 'merge', keepId: onA, reason: 'A 的决定' });
+    const settledA = await a.ok<DuplicateReview>('syncReview.settleDuplicate', { id: item!.id, decision: 'merge', keepId: onA, reason: 'A 的决定' });
     await b.ok('syncReview.settleDuplicate', { id: item!.id, decision: 'merge', keepId: onB, reason: 'B 的决定' });
+    // Each device has its one record at once, with both measurements, marked as waiting for the platform.
+    expect(settledA).toMatchObject({ status: 'settled', pending: true, keptId: onA });
+    for (const [c, kept] of [[a, onA], [b, onB]] as const) {
+      expect(await liveIds(c, [onA, onB])).toEqual([kept]);
+      expect(await measurementDates(c, kept)).toEqual(['2026-03-01', '2026-03-02']);
+      expect((await duplicateReviews(c))[0]).toMatchObject({ status: 'settled', pending: true, keptId: kept });
+    }
     p = await startTestPlatform({ dataDir: p.dataDir, port });
 
     // A reaches the platform first; B's device clock is later, so a last-writer rule would have kept B's decision.
     await a.ok<SyncStatus>('sync.now');
-    await syncUntil(async () => (await liveIds(a, [onA, onB])).length === 1 && (await liveIds(b, [onA, onB])).length === 1);
+    await syncUntil(async () => {
+      const [ra, rb] = [(await duplicateReviews(a)).find((i) => i.id === item!.id), (await duplicateReviews(b)).find((i) => i.id === item!.id)];
+      return (await liveIds(b, [onA, onB])).join() === onA && ra?.pending === undefined && rb?.pending === undefined && rb?.overruled?.length === 1 && ra?.overruled?.length === 1;
+    });
     for (const c of [a, b]) {
       expect(await liveIds(c, [onA, onB])).toEqual([onA]);
+      expect(await measurementDates(c, onA)).toEqual(['2026-03-01', '2026-03-02']);
       const settled = (await duplicateReviews(c)).find((i) => i.id === item!.id);
-      expect(settled).toMatchObject({ status: 'settled', keptId: onA, reason: 'A 的决定' });
+      expect(settled).toMatchObject({ status: 'settled', keptId: onA, reason: 'A 的决定', overruled: [{ decision: 'merged', keptId: onB, reason: 'B 的决定' }] });
+      expect(settled?.pending).toBeUndefined();
+      expect(await c.ok<ReviewItem[]>('syncReview.list', { status: 'open' })).toEqual([]);
     }
-    console.log('checked: opposite decisions at once; both devices keep the one A pushed first');
+    const platformResidents = (await p.store.allDocuments('residents')).filter((d) => d['id'] === onA || d['id'] === onB);
+    expect(platformResidents.map((d) => [d['id'], d['_deleted'], (d['data'] as Record<string, unknown>)['mergePending']])).toEqual(
+      expect.arrayContaining([[onA, false, undefined], [onB, true, undefined]]),
+    );
+    console.log('checked: opposite offline merges applied at once on each device; both devices converge to the one A pushed first, B\'s decision listed as overruled, both measurements on the survivor');
   }, 180_000);
 });
 
@@ -155,5 +188,13 @@ describe('a true conflict is queued on both devices (issue 13 item 4)', () => {
       expect(await conflictOn(c)).toMatchObject({ status: 'settled', choices: { 'data.employer': 'setAside' } });
     }
     console.log('checked: the conflict met on B is queued on A too; settled on A, B holds the decision and A\'s value');
+  }, 180_000);
+});
+
+describe('afterwards (issue 13 item 8)', () => {
+  it('each device\'s `cunyi export` equals the platform\'s export of the clinic', async () => {
+    const n = await expectExportsEqual(p, a, clinic.code, dir);
+    const m = await expectExportsEqual(p, b, clinic.code, dir);
+    console.log(`checked: device A's export (${n} documents) and device B's (${m}) equal the platform's`);
   }, 180_000);
 });
