@@ -14,12 +14,13 @@ export async function migrationFiles(): Promise<Array<{ version: number; file: s
   return names.map((file) => ({ version: Number(file.slice(0, 4)), file }));
 }
 
-export async function migrate(sql: Sql): Promise<number[]> {
+/** `upTo` stops after that version: how a migration's test builds the state before it. */
+export async function migrate(sql: Sql, opts: { upTo?: number } = {}): Promise<number[]> {
   await sql.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at bigint NOT NULL)');
   const done = new Set((await sql.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => Number(r.version)));
   const applied: number[] = [];
   for (const m of await migrationFiles()) {
-    if (done.has(m.version)) continue;
+    if (done.has(m.version) || m.version > (opts.upTo ?? Infinity)) continue;
     const text = await readFile(join(DIR, m.file), 'utf8');
     await sql.transaction(async (tx) => {
       // One statement per query: PostgreSQL's extended protocol (parameters) refuses several in one.

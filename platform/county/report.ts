@@ -6,16 +6,16 @@
  */
 import { indicatorWindow, periodDates, periodKey, type ReportPeriod } from '../../shared/domain/indicators/period';
 import { computeIndicators, INDICATOR_IDS, sumDenominators, type IndicatorValue } from '../../shared/domain/indicators/compute';
-import { contractRecord, encounterRecord, residentRecord } from '../../shared/domain/indicators/from-documents';
+import { contractRecordOf } from '../../shared/domain/indicators/from-documents';
 import type { ContractRecord, EncounterRecord, IndicatorInput, ResidentRecord, ScopeDenominators } from '../../shared/domain/indicators/types';
 import { DEFAULT_PACKAGES } from '../../shared/domain/service-packages';
 import { ServicePackage } from '../../shared/schemas/contract';
-import type { ContractDoc, EncounterDoc, ResidentDoc } from '../../shared/schemas/collections';
 import { Denominator } from '../../shared/schemas/denominator';
 import { rulesInForce, type RulesInForce, type RulesVersion } from '../../shared/domain/indicators/rules';
 import { rulesVersionsOf } from '../../shared/schemas/indicator-rules';
 import type { Sql } from '../db';
 import type { Clinic, PlatformStore } from '../store';
+import { villageRecords, type FactsReadCounts } from './facts';
 
 export interface CountyFigure {
   id: IndicatorValue['id'];
@@ -62,8 +62,6 @@ interface Loaded {
 export const DEFAULT_CLINICS_IN_MEMORY = 2;
 /** Computed reports kept (small: numbers only), so the overview of many clinics is not recomputed while nothing changed. */
 const REPORTS_KEPT = 500;
-/** Documents read per query: one clinic is read village by village, page by page, never as one result. */
-const PAGE = 2000;
 
 const figure = (v: IndicatorValue): CountyFigure => ({ id: v.id, numerator: v.numerator, denominator: v.denominator, rate: v.rate, reason: v.reason, enteredAsOf: v.enteredAsOf });
 
@@ -88,6 +86,8 @@ export class CountyReports {
   private readonly inputs = new Map<string, { seq: string; villages: string; loaded: Promise<Loaded> }>();
   private readonly reports = new Map<string, { seq: string; report: Promise<ClinicReport> }>();
   private readonly clinicsInMemory: number;
+  /** Indicator records read from indicator_facts and documents mapped from their body, since this instance began. */
+  readonly factsRead: FactsReadCounts = { kept: 0, mapped: 0 };
 
   constructor(
     private readonly store: PlatformStore,
@@ -124,20 +124,6 @@ export class CountyReports {
     });
   }
 
-  /** One collection's live documents of one village, in pages along the (collection, village_code, seq) index. */
-  private async *pages(collection: string, villageCode: string): AsyncGenerator<string[]> {
-    let after = '0';
-    for (;;) {
-      const rows = await this.sql.query<{ seq: string; body: string }>(
-        `SELECT seq, body FROM documents WHERE collection = $1 AND village_code = $2 AND seq > $3 AND deleted = false ORDER BY seq LIMIT ${PAGE}`,
-        [collection, villageCode, after],
-      );
-      if (rows.length > 0) yield rows.map((r) => r.body);
-      if (rows.length < PAGE) return;
-      after = String(rows[rows.length - 1]!.seq);
-    }
-  }
-
   private async load(clinic: Clinic): Promise<Loaded> {
     const settings = await this.sql.query<{ body: string }>(`SELECT body FROM documents WHERE collection = 'settings' AND clinic_code = $1 AND deleted = false`, [clinic.code]);
     const packages: ServicePackage[] = [];
@@ -156,16 +142,11 @@ export class CountyReports {
     const effective = packages.length > 0 ? packages : DEFAULT_PACKAGES.map((p) => ServicePackage.parse(p));
     effective.sort((a, b) => Number(b.isBasic) - Number(a.isBasic) || a.packageId.localeCompare(b.packageId));
     const input: { residents: ResidentRecord[]; encounters: EncounterRecord[]; contracts: ContractRecord[] } = { residents: [], encounters: [], contracts: [] };
-    // Each page is mapped to the narrow records at once, so the document texts of a whole township are never held.
+    // Read as indicator records (facts.ts), village by village and page by page, so no document text is held.
     for (const v of clinic.villages) {
-      for await (const page of this.pages('residents', v.code)) for (const b of page) input.residents.push(residentRecord(JSON.parse(b) as ResidentDoc));
-      for await (const page of this.pages('encounters', v.code)) {
-        for (const b of page) {
-          const doc = JSON.parse(b) as EncounterDoc;
-          if (doc.status === 'completed') input.encounters.push(encounterRecord(doc));
-        }
-      }
-      for await (const page of this.pages('contracts', v.code)) for (const b of page) input.contracts.push(contractRecord(JSON.parse(b) as ContractDoc, effective));
+      for await (const page of villageRecords(this.sql, 'residents', v.code, this.factsRead)) for (const r of page) input.residents.push(r);
+      for await (const page of villageRecords(this.sql, 'encounters', v.code, this.factsRead)) for (const e of page) if (e) input.encounters.push(e);
+      for await (const page of villageRecords(this.sql, 'contracts', v.code, this.factsRead)) for (const c of page) input.contracts.push(contractRecordOf(c, effective));
     }
     return { input, denominators, rules: rulesVersionsOf(docs) };
   }

@@ -101,9 +101,14 @@ export function contractFields(doc: ContractDoc): ContractFields {
   };
 }
 
-export function contractRecord(doc: ContractDoc, packages: readonly ServicePackage[]): ContractRecord {
-  const { packageIds, populationTags, ...rest } = contractFields(doc);
+/** A contract's record from its stored fields and the clinic's packages as they are now. */
+export function contractRecordOf(fields: ContractFields, packages: readonly ServicePackage[]): ContractRecord {
+  const { packageIds, populationTags, ...rest } = fields;
   return { ...rest, items: contractItems(packageIds, packages, populationTags as PopulationTag[]) };
+}
+
+export function contractRecord(doc: ContractDoc, packages: readonly ServicePackage[]): ContractRecord {
+  return contractRecordOf(contractFields(doc), packages);
 }
 
 /**
