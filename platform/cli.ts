@@ -31,6 +31,11 @@ const USAGE = `Cunyi county platform
         re-homes a resident and every document about them to village V (and the clinic that serves it, or C);
         the old village's devices purge them after uploading their edits; audited in the moves table
   platform parked --data-dir D           edits parked for review (from devices that lost the resident to a move)
+  platform parked apply --data-dir D --id N
+        applies parked edit N to the resident's current record (three-way merge, as a push; a field changed both
+        ways becomes a review at the clinic that holds the resident now); asking twice changes nothing
+  platform parked discard --data-dir D --id N --reason TEXT
+        settles parked edit N without applying it; the reason is kept with it
   platform device revoke --data-dir D --device ID
   platform status --data-dir D          each clinic's and device's last contact and pending counts (JSON)
   platform operator add --data-dir D --user U [--name N]
@@ -196,6 +201,19 @@ export async function main(argv: string[]): Promise<number> {
       if (move.clinicCode !== undefined && !/^\d{9}(\d{3})?$/.test(move.clinicCode)) throw new Usage('--clinic expects a 9-digit township or 12-digit village code');
       const server = runningServer(dataDir);
       const r = server ? await adminCall(dataDir, server, 'POST', '/admin/moves', move) : await offline(dataDir, (s) => s.moveResident(move));
+      console.log(JSON.stringify(r));
+      return 0;
+    }
+    if (a === 'parked' && (b === 'apply' || b === 'discard')) {
+      const f = flags(rest);
+      const dataDir = resolve(need(f, 'data-dir'));
+      const id = Number(need(f, 'id'));
+      if (!Number.isInteger(id) || id < 1) throw new Usage('--id expects the number of a parked edit (platform parked lists them)');
+      const reason = f.get('reason')?.trim();
+      if (b === 'discard' && !reason) throw new Usage('--reason is required to discard a parked edit');
+      const settle = { action: b, ...(reason ? { reason } : {}), by: `operator (${userInfo().username})` } as const;
+      const server = runningServer(dataDir);
+      const r = server ? await adminCall(dataDir, server, 'POST', `/admin/parked/${id}`, settle) : await offline(dataDir, (s) => s.settleParked({ id, ...settle }));
       console.log(JSON.stringify(r));
       return 0;
     }

@@ -10,6 +10,7 @@ import { conflictingBlock, FIRST_DEVICE_BLOCK, isValidBlock, MAX_SERIAL, type Se
 import { canonicalJson, type ParkedEdit, type PlatformStatus, type PushRow, type WireDocument } from '../shared/sync/protocol';
 import { rehome, type CollectionDoc, type ScopedDoc, type SyncCollection } from '../shared/sync/moves';
 import type { Queryable, Sql } from './db';
+import { ParkedRefusal, settleParked, type ParkedAction, type ParkedSettlement } from './parked';
 import { PlatformReviews, type Touched } from './reviews';
 
 export type Scope = 'village' | 'clinic' | 'none';
@@ -22,7 +23,7 @@ export interface CollectionRule {
 /** A refusal the HTTP layer turns into a 4xx with a reason. */
 export class PlatformError extends Error {
   constructor(
-    readonly code: 'BAD_REQUEST' | 'UNAUTHORIZED' | 'REVOKED' | 'OUT_OF_JURISDICTION' | 'ENROLMENT_CODE_INVALID' | 'NOT_FOUND',
+    readonly code: 'BAD_REQUEST' | 'UNAUTHORIZED' | 'REVOKED' | 'OUT_OF_JURISDICTION' | 'ENROLMENT_CODE_INVALID' | 'NOT_FOUND' | 'ALREADY_SETTLED',
     message: string,
     readonly details?: Record<string, unknown>,
   ) {
@@ -471,6 +472,24 @@ export class PlatformStore {
       reason: r.reason,
       document: JSON.parse(r.body) as WireDocument,
     }));
+  }
+
+  /**
+   * Applies a parked edit to the resident's current record (three-way merge; a true conflict becomes a review at the
+   * clinics holding them now) or discards it with a reason (platform/parked.ts). Under the push lock, so it is decided
+   * in one order with pushes and moves; recorded on the parked row; asking again for the same action changes nothing.
+   */
+  async settleParked(input: { id: number; action: ParkedAction; reason?: string | undefined; by: string }): Promise<ParkedSettlement> {
+    const { result, touched } = await this.sql
+      .transaction(async (tx) => {
+        await tx.query('SELECT pg_advisory_xact_lock($1)', [PUSH_LOCK]);
+        return settleParked(tx, { ...input, now: this.now() });
+      })
+      .catch((e: unknown) => {
+        throw e instanceof ParkedRefusal ? new PlatformError(e.code, e.message, { id: input.id }) : e;
+      });
+    for (const t of touched) this.changes.emit('change', { collection: t.collection, clinicCodes: t.clinicCodes, villageCodes: t.villageCodes } satisfies ChangeNotice);
+    return result;
   }
 
   /**
