@@ -7,6 +7,8 @@
  *   a retry loop; then it purges the resident and their documents (the work list and search follow), and the purge
  *   is never pushed as a deletion;
  * - clinic B's device pulls the resident and the documents about them;
+ * - moved back to A after A purged them, the resident arrives whole at A (B's encounters too), B purges them, and A's
+ *   next edit is applied, not parked;
  * - afterwards `cunyi export` of each device equals `platform export` of its clinic.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -194,6 +196,58 @@ describe('a resident moves to another clinic (issue 13 item 6)', () => {
     await vi.waitFor(async () => expect((await b.call('residents.get', { id: stayer.id })).ok).toBe(true), { timeout: 60_000, interval: 500 });
     expect((await p.store.status()).moves).toBe(2);
     console.log('moves: a move through the running server (admin endpoint): A purged the resident live, B pulled them live');
+
+    // Move back after the purge (item 6): B records a measurement for the first resident, then the operator moves them
+    // back to A's village. A gets them whole (both clinics' encounters), B purges them, and A no longer treats them
+    // as departed: A's next edit of them is applied on the platform, not parked.
+    await b.ok('measurements.record', { residentId: mover.id, date: '2026-02-20', sbp: 138, dbp: 86 });
+    expect((await b.ok<SyncStatus>('sync.now')).pending).toBe(0);
+    const log2 = console.log;
+    let backExit: number;
+    console.log = () => undefined;
+    try {
+      backExit = await platformCli(['resident', 'move', '--data-dir', p.dataDir, '--id', mover.id, '--village', SETUP_INPUT.villages[0]!.code]);
+    } finally {
+      console.log = log2;
+    }
+    expect(backExit).toBe(0);
+    expect((await a.ok<SyncStatus>('sync.now')).lastError).toBeNull();
+    const back = (await a.ok<ResidentDetail>('residents.get', { id: mover.id })).resident;
+    expect(back).toMatchObject({ villageCode: SETUP_INPUT.villages[0]!.code, phone: '13800000001' });
+    const backTimeline = JSON.stringify(await a.ok<unknown[]>('residents.timeline', { id: mover.id }));
+    expect([backTimeline.includes('2026-03-01'), backTimeline.includes('2026-02-20')]).toEqual([true, true]);
+    expect((await a.ok<Array<{ id: string }>>('residents.search', { query: '迁出者' })).map((r) => r.id)).toContain(mover.id);
+    await vi.waitFor(
+      async () => {
+        await b.ok<SyncStatus>('sync.now');
+        const r = await b.call('residents.get', { id: mover.id });
+        expect(r.ok ? 'found' : r.error.code).toBe('NOT_FOUND');
+      },
+      { timeout: 60_000, interval: 500 },
+    );
+    await a.ok('residents.update', { id: mover.id, input: residentInput({ name: '迁出者', birthDate: '1950-02-03', phone: '13933334444' }) });
+    expect(await a.ok<SyncStatus>('sync.now')).toMatchObject({ lastError: null, pending: 0, parked: 2 });
+    expect((await p.store.allDocuments('residents')).find((d) => d['id'] === mover.id)).toMatchObject({ phone: '13933334444', villageCode: SETUP_INPUT.villages[0]!.code });
+    console.log('moves: moved back after the purge, A pulled the resident whole (its own and B\'s encounters), B purged them, and A\'s next edit was applied, not parked');
+
+    // And away again: A notices the new departure (the old, purged one was forgotten on return) and purges once more.
+    console.log = () => undefined;
+    try {
+      backExit = await platformCli(['resident', 'move', '--data-dir', p.dataDir, '--id', mover.id, '--village', B_VILLAGE]);
+    } finally {
+      console.log = log2;
+    }
+    expect(backExit).toBe(0);
+    await vi.waitFor(
+      async () => {
+        await a.ok<SyncStatus>('sync.now');
+        const r = await a.call('residents.get', { id: mover.id });
+        expect(r.ok ? 'found' : r.error.code).toBe('NOT_FOUND');
+      },
+      { timeout: 60_000, interval: 500 },
+    );
+    await vi.waitFor(async () => expect((await b.ok<ResidentDetail>('residents.get', { id: mover.id })).resident.phone).toBe('13933334444'), { timeout: 60_000, interval: 500 });
+    console.log('moves: moved away from A a second time: A purged the resident again, B holds them with A\'s last edit');
 
     const na = await expectExportsEqual(a, SETUP_INPUT.clinicCode);
     const nb = await expectExportsEqual(b, SETUP_B.clinicCode);
