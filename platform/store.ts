@@ -10,6 +10,7 @@ import { conflictingBlock, FIRST_DEVICE_BLOCK, isValidBlock, MAX_SERIAL, type Se
 import { canonicalJson, type ParkedEdit, type PlatformStatus, type PushRow, type WireDocument } from '../shared/sync/protocol';
 import { rehome, type CollectionDoc, type ScopedDoc, type SyncCollection } from '../shared/sync/moves';
 import type { Queryable, Sql } from './db';
+import { applyMoveRequests } from './move-requests';
 import { ParkedRefusal, settleParked, type ParkedAction, type ParkedSettlement } from './parked';
 import { PlatformReviews, type Touched } from './reviews';
 
@@ -45,6 +46,13 @@ export interface Device {
    * holds only their villages, issue 13 item 2). Pulls, pushes and change notices are scoped by these.
    */
   villages: Clinic['villages'];
+}
+
+export interface MoveInput {
+  residentId: string;
+  villageCode: string;
+  clinicCode?: string | undefined;
+  requestedBy: string;
 }
 
 /** What a resident move did (`platform resident move`). */
@@ -411,8 +419,15 @@ export class PlatformStore {
       }
       // Duplicate residents, settled reviews and shared conflicts (platform/reviews.ts), decided under the same lock.
       const touched: Touched = writes.size > 0 ? await this.reviews.afterPush(tx, device, collection, [...writes.values()].map((w) => w.doc)) : (new Map() as Touched);
-      return { conflicts, written: [...writes.values()].map((w) => w.doc), touched };
+      // A clinic's move requests (platform/move-requests.ts), applied or refused in the same transaction.
+      const requested =
+        collection === 'settings' && writes.size > 0
+          ? await applyMoveRequests(tx, device, [...writes.values()].map((w) => w.doc), (m) => this.moveResidentIn(tx, m), this.now())
+          : { moves: [], answered: 0 };
+      return { conflicts, written: [...writes.values()].map((w) => w.doc), touched, requested };
     });
+    for (const m of result.requested.moves) this.emitMove(m);
+    if (result.requested.answered > 0) this.changes.emit('change', { collection: 'settings', clinicCodes: [device.clinic.code], villageCodes: [] } satisfies ChangeNotice);
     for (const [name, t] of result.touched) {
       this.changes.emit('change', { collection: name, clinicCodes: [...t.clinicCodes], villageCodes: [...t.villageCodes] } satisfies ChangeNotice);
     }
@@ -499,8 +514,22 @@ export class PlatformStore {
    * audited in `moves`. The new owner is the clinic whose villages include `villageCode` (`clinicCode` picks one when
    * several do). Moving a resident where they already live writes nothing.
    */
-  async moveResident(input: { residentId: string; villageCode: string; clinicCode?: string | undefined; requestedBy: string }): Promise<MoveResult> {
-    const result = await this.sql.transaction(async (tx) => {
+  async moveResident(input: MoveInput): Promise<MoveResult> {
+    const result = await this.sql.transaction((tx) => this.moveResidentIn(tx, input));
+    this.emitMove(result);
+    return result;
+  }
+
+  private emitMove(result: MoveResult): void {
+    if (result.documents === 0) return;
+    for (const collection of [RESIDENTS, ...MOVING_COLLECTIONS]) {
+      this.changes.emit('change', { collection, clinicCodes: [result.fromClinic, result.toClinic], villageCodes: [result.fromVillage, result.toVillage] } satisfies ChangeNotice);
+    }
+  }
+
+  /** `moveResident` inside a transaction the caller holds (a push applying a clinic's move request). */
+  private async moveResidentIn(tx: Queryable, input: MoveInput): Promise<MoveResult> {
+    {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [PUSH_LOCK]);
       const res = await tx.query<{ body: string; clinic_code: string; village_code: string | null }>(
         `SELECT body, clinic_code, village_code FROM documents WHERE collection = '${RESIDENTS}' AND id = $1 AND NOT deleted FOR UPDATE`,
@@ -554,13 +583,7 @@ export class PlatformStore {
         [input.residentId, fromVillage, input.villageCode, resident.clinic_code, toClinic, moved.length, input.requestedBy, this.now()],
       );
       return out;
-    });
-    if (result.documents > 0) {
-      for (const collection of [RESIDENTS, ...MOVING_COLLECTIONS]) {
-        this.changes.emit('change', { collection, clinicCodes: [result.fromClinic, result.toClinic], villageCodes: [result.fromVillage, result.toVillage] } satisfies ChangeNotice);
-      }
     }
-    return result;
   }
 
   private async logRefusal(device: Device, collection: string, id: string, reason: string, q: Queryable = this.sql): Promise<void> {

@@ -5,10 +5,11 @@ import { BODY, CLINIC_CODE, ID, INSTANT } from './common';
  * Typed configuration documents: the clinic (`clinic`), user profiles (`user:<id>`), teams, service packages,
  * device bindings, record-number blocks, sync review items (`syncReview`: conflicts and duplicate residents to settle),
  * the offline-bundle device key (`bundleKey`), paired bundle senders (`bundlePeer`), imported bundles
- * (`bundleImport`) and entered report denominators (`denominator`: census population, estimated patients). Which
+ * (`bundleImport`), entered report denominators (`denominator`: census population, estimated patients) and residents'
+ * move requests to the county platform (`moveRequest`, shared/sync/moves.ts `MoveRequest`). Which
  * `type` a document has decides the zod schema its `data` must pass.
  */
-export const SETTING_TYPES = ['clinic', 'user', 'team', 'package', 'deviceBinding', 'recordBlock', 'syncReview', 'bundleKey', 'bundlePeer', 'bundleImport', 'denominator'] as const;
+export const SETTING_TYPES = ['clinic', 'user', 'team', 'package', 'deviceBinding', 'recordBlock', 'syncReview', 'bundleKey', 'bundlePeer', 'bundleImport', 'denominator', 'moveRequest'] as const;
 export type SettingType = (typeof SETTING_TYPES)[number];
 
 export interface SettingDoc {
@@ -22,7 +23,7 @@ export interface SettingDoc {
 export const settingSchema: RxJsonSchema<SettingDoc> = {
   title: 'settings',
   description: '诊所设置、用户、团队、服务包、设备绑定、档案号段',
-  version: 1,
+  version: 2,
   primaryKey: 'id',
   type: 'object',
   properties: {
@@ -42,4 +43,6 @@ export const settingSchema: RxJsonSchema<SettingDoc> = {
  */
 export const settingMigrations = {
   1: (old: Record<string, unknown>): SettingDoc => old as unknown as SettingDoc,
+  /** Version 2 only widens the `type` enum again (`moveRequest`): every version 1 document is valid as is. */
+  2: (old: Record<string, unknown>): SettingDoc => old as unknown as SettingDoc,
 };
