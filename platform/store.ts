@@ -529,61 +529,59 @@ export class PlatformStore {
 
   /** `moveResident` inside a transaction the caller holds (a push applying a clinic's move request). */
   private async moveResidentIn(tx: Queryable, input: MoveInput): Promise<MoveResult> {
-    {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [PUSH_LOCK]);
-      const res = await tx.query<{ body: string; clinic_code: string; village_code: string | null }>(
-        `SELECT body, clinic_code, village_code FROM documents WHERE collection = '${RESIDENTS}' AND id = $1 AND NOT deleted FOR UPDATE`,
-        [input.residentId],
-      );
-      const resident = res[0];
-      if (!resident) throw new PlatformError('NOT_FOUND', `No resident ${input.residentId} on the platform.`);
-      const clinics = await tx.query<{ code: string; villages: string }>('SELECT code, villages FROM clinics ORDER BY code');
-      const owners = clinics
-        .filter((c) => (JSON.parse(c.villages) as Clinic['villages']).some((v) => v.code === input.villageCode))
-        .map((c) => c.code)
-        .filter((c) => input.clinicCode === undefined || c === input.clinicCode);
-      if (owners.length === 0) throw new PlatformError('BAD_REQUEST', `No registered clinic${input.clinicCode ? ` ${input.clinicCode}` : ''} serves village ${input.villageCode}.`);
-      if (owners.length > 1 && !owners.includes(resident.clinic_code)) {
-        throw new PlatformError('BAD_REQUEST', `Village ${input.villageCode} is served by several clinics (${owners.join(', ')}); name one with --clinic.`);
-      }
-      const toClinic = owners.includes(resident.clinic_code) ? resident.clinic_code : owners[0]!;
-      // Canonical JSON writes "residentId":"<id>" exactly so: a cheap filter before each candidate is parsed.
-      const about = await tx.query<{ collection: string; body: string }>(
-        `SELECT collection, body FROM documents WHERE collection = ANY($1::text[]) AND NOT deleted AND body LIKE $2 FOR UPDATE`,
-        [MOVING_COLLECTIONS, `%"residentId":${JSON.stringify(input.residentId)}%`],
-      );
-      const docs: Array<CollectionDoc<ScopedDoc & WireDocument>> = [
-        { collection: RESIDENTS, doc: JSON.parse(resident.body) as ScopedDoc & WireDocument },
-        ...about.map((r) => ({ collection: r.collection as SyncCollection, doc: JSON.parse(r.body) as ScopedDoc & WireDocument })),
-      ];
-      const moved = rehome(input.residentId, docs, { villageCode: input.villageCode, clinicCode: toClinic, at: this.now() });
-      const fromVillage = resident.village_code ?? '';
-      const out: MoveResult = { residentId: input.residentId, fromVillage, toVillage: input.villageCode, fromClinic: resident.clinic_code, toClinic, documents: moved.length };
-      if (moved.length === 0) return out;
-      // The departure takes its sequence before the re-homed documents, so a device whose villages hold both the
-      // old and a later home meets the departure first and the resident's return after it.
-      if (fromVillage !== input.villageCode) {
-        await tx.query("INSERT INTO departures (seq, resident_id, from_village, to_village, at) VALUES (nextval('document_seq'), $1, $2, $3, $4)", [
-          input.residentId,
-          fromVillage,
-          input.villageCode,
-          this.now(),
-        ]);
-      }
-      for (const m of moved) {
-        const body = canonicalJson(m.doc);
-        await tx.query(
-          `UPDATE documents SET seq = nextval('document_seq'), clinic_code = $3, village_code = $4, rev = $5, body = $6, written_by = $7, written_at = $8
-           WHERE collection = $1 AND id = $2`,
-          [m.collection, m.doc.id, toClinic, input.villageCode, hash(body), body, `move:${input.requestedBy}`.slice(0, 200), this.now()],
-        );
-      }
-      await tx.query(
-        'INSERT INTO moves (resident_id, from_village, to_village, from_clinic, to_clinic, documents, requested_by, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-        [input.residentId, fromVillage, input.villageCode, resident.clinic_code, toClinic, moved.length, input.requestedBy, this.now()],
-      );
-      return out;
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [PUSH_LOCK]);
+    const res = await tx.query<{ body: string; clinic_code: string; village_code: string | null }>(
+      `SELECT body, clinic_code, village_code FROM documents WHERE collection = '${RESIDENTS}' AND id = $1 AND NOT deleted FOR UPDATE`,
+      [input.residentId],
+    );
+    const resident = res[0];
+    if (!resident) throw new PlatformError('NOT_FOUND', `No resident ${input.residentId} on the platform.`);
+    const clinics = await tx.query<{ code: string; villages: string }>('SELECT code, villages FROM clinics ORDER BY code');
+    const owners = clinics
+      .filter((c) => (JSON.parse(c.villages) as Clinic['villages']).some((v) => v.code === input.villageCode))
+      .map((c) => c.code)
+      .filter((c) => input.clinicCode === undefined || c === input.clinicCode);
+    if (owners.length === 0) throw new PlatformError('BAD_REQUEST', `No registered clinic${input.clinicCode ? ` ${input.clinicCode}` : ''} serves village ${input.villageCode}.`);
+    if (owners.length > 1 && !owners.includes(resident.clinic_code)) {
+      throw new PlatformError('BAD_REQUEST', `Village ${input.villageCode} is served by several clinics (${owners.join(', ')}); name one with --clinic.`);
     }
+    const toClinic = owners.includes(resident.clinic_code) ? resident.clinic_code : owners[0]!;
+    // Canonical JSON writes "residentId":"<id>" exactly so: a cheap filter before each candidate is parsed.
+    const about = await tx.query<{ collection: string; body: string }>(
+      `SELECT collection, body FROM documents WHERE collection = ANY($1::text[]) AND NOT deleted AND body LIKE $2 FOR UPDATE`,
+      [MOVING_COLLECTIONS, `%"residentId":${JSON.stringify(input.residentId)}%`],
+    );
+    const docs: Array<CollectionDoc<ScopedDoc & WireDocument>> = [
+      { collection: RESIDENTS, doc: JSON.parse(resident.body) as ScopedDoc & WireDocument },
+      ...about.map((r) => ({ collection: r.collection as SyncCollection, doc: JSON.parse(r.body) as ScopedDoc & WireDocument })),
+    ];
+    const moved = rehome(input.residentId, docs, { villageCode: input.villageCode, clinicCode: toClinic, at: this.now() });
+    const fromVillage = resident.village_code ?? '';
+    const out: MoveResult = { residentId: input.residentId, fromVillage, toVillage: input.villageCode, fromClinic: resident.clinic_code, toClinic, documents: moved.length };
+    if (moved.length === 0) return out;
+    // The departure takes its sequence before the re-homed documents, so a device whose villages hold both the
+    // old and a later home meets the departure first and the resident's return after it.
+    if (fromVillage !== input.villageCode) {
+      await tx.query("INSERT INTO departures (seq, resident_id, from_village, to_village, at) VALUES (nextval('document_seq'), $1, $2, $3, $4)", [
+        input.residentId,
+        fromVillage,
+        input.villageCode,
+        this.now(),
+      ]);
+    }
+    for (const m of moved) {
+      const body = canonicalJson(m.doc);
+      await tx.query(
+        `UPDATE documents SET seq = nextval('document_seq'), clinic_code = $3, village_code = $4, rev = $5, body = $6, written_by = $7, written_at = $8
+         WHERE collection = $1 AND id = $2`,
+        [m.collection, m.doc.id, toClinic, input.villageCode, hash(body), body, `move:${input.requestedBy}`.slice(0, 200), this.now()],
+      );
+    }
+    await tx.query(
+      'INSERT INTO moves (resident_id, from_village, to_village, from_clinic, to_clinic, documents, requested_by, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+      [input.residentId, fromVillage, input.villageCode, resident.clinic_code, toClinic, moved.length, input.requestedBy, this.now()],
+    );
+    return out;
   }
 
   private async logRefusal(device: Device, collection: string, id: string, reason: string, q: Queryable = this.sql): Promise<void> {
