@@ -38,6 +38,11 @@ const USAGE = `Cunyi county platform
         registered later get it); the county view and the clinics compute with it for reports ending on or after
   platform policy list --data-dir D      the county's 指标口径 versions (JSON)
   platform parked --data-dir D           edits parked for review (from devices that lost the resident to a move)
+  platform parked apply --data-dir D --id N
+        applies parked edit N to the resident's current record (three-way merge, as a push; a field changed both
+        ways becomes a review at the clinic that holds the resident now); asking twice changes nothing
+  platform parked discard --data-dir D --id N --reason TEXT
+        settles parked edit N without applying it; the reason is kept with it
   platform device revoke --data-dir D --device ID
   platform status --data-dir D          each clinic's and device's last contact and pending counts (JSON)
   platform operator add --data-dir D --user U [--name N]
@@ -232,6 +237,19 @@ export async function main(argv: string[]): Promise<number> {
       const server = runningServer(dataDir);
       const r = server ? await adminCall(dataDir, server, 'GET', '/admin/policy') : { versions: await offline(dataDir, (s) => countyPolicy(s.sql)) };
       console.log(JSON.stringify(r, null, 2));
+      return 0;
+    }
+    if (a === 'parked' && (b === 'apply' || b === 'discard')) {
+      const f = flags(rest);
+      const dataDir = resolve(need(f, 'data-dir'));
+      const id = Number(need(f, 'id'));
+      if (!Number.isInteger(id) || id < 1) throw new Usage('--id expects the number of a parked edit (platform parked lists them)');
+      const reason = f.get('reason')?.trim();
+      if (b === 'discard' && !reason) throw new Usage('--reason is required to discard a parked edit');
+      const settle = { action: b, ...(reason ? { reason } : {}), by: `operator (${userInfo().username})` } as const;
+      const server = runningServer(dataDir);
+      const r = server ? await adminCall(dataDir, server, 'POST', `/admin/parked/${id}`, settle) : await offline(dataDir, (s) => s.settleParked({ id, ...settle }));
+      console.log(JSON.stringify(r));
       return 0;
     }
     if (a === 'parked') {

@@ -57,6 +57,7 @@ const ClinicBody = z.object({
 });
 const CodeBody = z.object({ clinic: z.string().regex(/^\d{9}(\d{3})?$/), villages: z.array(z.string().regex(/^\d{12}$/)).min(1).max(500).optional() });
 const PolicyBody = IndicatorRulesInput.extend({ by: z.string().min(1).max(200).optional() }).strict();
+const SettleBody = z.object({ action: z.enum(['apply', 'discard']), reason: z.string().trim().min(1).max(500).optional(), by: z.string().min(1).max(100).optional() });
 const MoveBody = z.object({
   residentId: z.string().min(1).max(64),
   villageCode: z.string().regex(/^\d{12}$/),
@@ -75,6 +76,7 @@ const STATUS_OF: Record<PlatformError['code'], number> = {
   OUT_OF_JURISDICTION: 403,
   ENROLMENT_CODE_INVALID: 403,
   NOT_FOUND: 404,
+  ALREADY_SETTLED: 409,
 };
 
 interface Stream {
@@ -280,6 +282,13 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.get(`${API_PREFIX}/admin/parked`, async (req) => {
     admin(req);
     return { parked: await store.parkedEdits() };
+  });
+
+  app.post(`${API_PREFIX}/admin/parked/:id`, async (req) => {
+    admin(req);
+    const id = parse(z.coerce.number().int().min(1), (req.params as { id: string }).id, 'The parked edit id');
+    const s = parse(SettleBody, req.body, 'The settlement');
+    return store.settleParked({ id, action: s.action, reason: s.reason, by: s.by ?? 'operator (server)' });
   });
 
   await registerCounty(app, { store, adminToken: opts.adminToken, ...(opts.now ? { now: opts.now } : {}) });

@@ -10,6 +10,8 @@ import { conflictingBlock, FIRST_DEVICE_BLOCK, isValidBlock, MAX_SERIAL, type Se
 import { canonicalJson, type ParkedEdit, type PlatformStatus, type PushRow, type WireDocument } from '../shared/sync/protocol';
 import { rehome, type CollectionDoc, type ScopedDoc, type SyncCollection } from '../shared/sync/moves';
 import type { Queryable, Sql } from './db';
+import { applyMoveRequests } from './move-requests';
+import { ParkedRefusal, settleParked, type ParkedAction, type ParkedSettlement } from './parked';
 import { PlatformReviews, type Touched } from './reviews';
 import { copyCountyPolicy, COUNTY_RULES_PREFIX } from './policy';
 
@@ -23,7 +25,7 @@ export interface CollectionRule {
 /** A refusal the HTTP layer turns into a 4xx with a reason. */
 export class PlatformError extends Error {
   constructor(
-    readonly code: 'BAD_REQUEST' | 'UNAUTHORIZED' | 'REVOKED' | 'OUT_OF_JURISDICTION' | 'ENROLMENT_CODE_INVALID' | 'NOT_FOUND',
+    readonly code: 'BAD_REQUEST' | 'UNAUTHORIZED' | 'REVOKED' | 'OUT_OF_JURISDICTION' | 'ENROLMENT_CODE_INVALID' | 'NOT_FOUND' | 'ALREADY_SETTLED',
     message: string,
     readonly details?: Record<string, unknown>,
   ) {
@@ -45,6 +47,13 @@ export interface Device {
    * holds only their villages, issue 13 item 2). Pulls, pushes and change notices are scoped by these.
    */
   villages: Clinic['villages'];
+}
+
+export interface MoveInput {
+  residentId: string;
+  villageCode: string;
+  clinicCode?: string | undefined;
+  requestedBy: string;
 }
 
 /** What a resident move did (`platform resident move`). */
@@ -429,9 +438,16 @@ export class PlatformStore {
       if (restored.length > 0) await tx.query(`UPDATE documents SET seq = nextval('document_seq') WHERE collection = $1 AND id = ANY($2::text[])`, [collection, restored]);
       // Duplicate residents, settled reviews and shared conflicts (platform/reviews.ts), decided under the same lock.
       const touched: Touched = writes.size > 0 ? await this.reviews.afterPush(tx, device, collection, [...writes.values()].map((w) => w.doc)) : (new Map() as Touched);
-      return { conflicts, written: [...writes.values()].map((w) => w.doc), touched, restored };
+      // A clinic's move requests (platform/move-requests.ts), applied or refused in the same transaction.
+      const requested =
+        collection === 'settings' && writes.size > 0
+          ? await applyMoveRequests(tx, device, [...writes.values()].map((w) => w.doc), (m) => this.moveResidentIn(tx, m), this.now())
+          : { moves: [], answered: 0 };
+      return { conflicts, written: [...writes.values()].map((w) => w.doc), touched, restored, requested };
     });
-    if (result.restored.length > 0) this.changes.emit('change', { collection, clinicCodes: [device.clinic.code], villageCodes: [] } satisfies ChangeNotice);
+    for (const m of result.requested.moves) this.emitMove(m);
+    // The county's restored 指标口径 and answered move requests: the pushing device pulls them back.
+    if (result.restored.length > 0 || result.requested.answered > 0) this.changes.emit('change', { collection: 'settings', clinicCodes: [device.clinic.code], villageCodes: [] } satisfies ChangeNotice);
     for (const [name, t] of result.touched) {
       this.changes.emit('change', { collection: name, clinicCodes: [...t.clinicCodes], villageCodes: [...t.villageCodes] } satisfies ChangeNotice);
     }
@@ -494,74 +510,98 @@ export class PlatformStore {
   }
 
   /**
+   * Applies a parked edit to the resident's current record (three-way merge; a true conflict becomes a review at the
+   * clinics holding them now) or discards it with a reason (platform/parked.ts). Under the push lock, so it is decided
+   * in one order with pushes and moves; recorded on the parked row; asking again for the same action changes nothing.
+   */
+  async settleParked(input: { id: number; action: ParkedAction; reason?: string | undefined; by: string }): Promise<ParkedSettlement> {
+    const { result, touched } = await this.sql
+      .transaction(async (tx) => {
+        await tx.query('SELECT pg_advisory_xact_lock($1)', [PUSH_LOCK]);
+        return settleParked(tx, { ...input, now: this.now() });
+      })
+      .catch((e: unknown) => {
+        throw e instanceof ParkedRefusal ? new PlatformError(e.code, e.message, { id: input.id }) : e;
+      });
+    for (const t of touched) this.changes.emit('change', { collection: t.collection, clinicCodes: t.clinicCodes, villageCodes: t.villageCodes } satisfies ChangeNotice);
+    return result;
+  }
+
+  /**
    * Re-homes a resident and every document about them to `villageCode` (shared/sync/moves.ts `rehome`) in one
    * transaction: each re-homed document gets a new change sequence (the new village's devices pull it), a departure
    * is recorded for the old village's devices (they purge the resident after uploading their edits), and the move is
    * audited in `moves`. The new owner is the clinic whose villages include `villageCode` (`clinicCode` picks one when
    * several do). Moving a resident where they already live writes nothing.
    */
-  async moveResident(input: { residentId: string; villageCode: string; clinicCode?: string | undefined; requestedBy: string }): Promise<MoveResult> {
-    const result = await this.sql.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [PUSH_LOCK]);
-      const res = await tx.query<{ body: string; clinic_code: string; village_code: string | null }>(
-        `SELECT body, clinic_code, village_code FROM documents WHERE collection = '${RESIDENTS}' AND id = $1 AND NOT deleted FOR UPDATE`,
-        [input.residentId],
-      );
-      const resident = res[0];
-      if (!resident) throw new PlatformError('NOT_FOUND', `No resident ${input.residentId} on the platform.`);
-      const clinics = await tx.query<{ code: string; villages: string }>('SELECT code, villages FROM clinics ORDER BY code');
-      const owners = clinics
-        .filter((c) => (JSON.parse(c.villages) as Clinic['villages']).some((v) => v.code === input.villageCode))
-        .map((c) => c.code)
-        .filter((c) => input.clinicCode === undefined || c === input.clinicCode);
-      if (owners.length === 0) throw new PlatformError('BAD_REQUEST', `No registered clinic${input.clinicCode ? ` ${input.clinicCode}` : ''} serves village ${input.villageCode}.`);
-      if (owners.length > 1 && !owners.includes(resident.clinic_code)) {
-        throw new PlatformError('BAD_REQUEST', `Village ${input.villageCode} is served by several clinics (${owners.join(', ')}); name one with --clinic.`);
-      }
-      const toClinic = owners.includes(resident.clinic_code) ? resident.clinic_code : owners[0]!;
-      // Canonical JSON writes "residentId":"<id>" exactly so: a cheap filter before each candidate is parsed.
-      const about = await tx.query<{ collection: string; body: string }>(
-        `SELECT collection, body FROM documents WHERE collection = ANY($1::text[]) AND NOT deleted AND body LIKE $2 FOR UPDATE`,
-        [MOVING_COLLECTIONS, `%"residentId":${JSON.stringify(input.residentId)}%`],
-      );
-      const docs: Array<CollectionDoc<ScopedDoc & WireDocument>> = [
-        { collection: RESIDENTS, doc: JSON.parse(resident.body) as ScopedDoc & WireDocument },
-        ...about.map((r) => ({ collection: r.collection as SyncCollection, doc: JSON.parse(r.body) as ScopedDoc & WireDocument })),
-      ];
-      const moved = rehome(input.residentId, docs, { villageCode: input.villageCode, clinicCode: toClinic, at: this.now() });
-      const fromVillage = resident.village_code ?? '';
-      const out: MoveResult = { residentId: input.residentId, fromVillage, toVillage: input.villageCode, fromClinic: resident.clinic_code, toClinic, documents: moved.length };
-      if (moved.length === 0) return out;
-      // The departure takes its sequence before the re-homed documents, so a device whose villages hold both the
-      // old and a later home meets the departure first and the resident's return after it.
-      if (fromVillage !== input.villageCode) {
-        await tx.query("INSERT INTO departures (seq, resident_id, from_village, to_village, at) VALUES (nextval('document_seq'), $1, $2, $3, $4)", [
-          input.residentId,
-          fromVillage,
-          input.villageCode,
-          this.now(),
-        ]);
-      }
-      for (const m of moved) {
-        const body = canonicalJson(m.doc);
-        await tx.query(
-          `UPDATE documents SET seq = nextval('document_seq'), clinic_code = $3, village_code = $4, rev = $5, body = $6, written_by = $7, written_at = $8
-           WHERE collection = $1 AND id = $2`,
-          [m.collection, m.doc.id, toClinic, input.villageCode, hash(body), body, `move:${input.requestedBy}`.slice(0, 200), this.now()],
-        );
-      }
-      await tx.query(
-        'INSERT INTO moves (resident_id, from_village, to_village, from_clinic, to_clinic, documents, requested_by, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-        [input.residentId, fromVillage, input.villageCode, resident.clinic_code, toClinic, moved.length, input.requestedBy, this.now()],
-      );
-      return out;
-    });
-    if (result.documents > 0) {
-      for (const collection of [RESIDENTS, ...MOVING_COLLECTIONS]) {
-        this.changes.emit('change', { collection, clinicCodes: [result.fromClinic, result.toClinic], villageCodes: [result.fromVillage, result.toVillage] } satisfies ChangeNotice);
-      }
-    }
+  async moveResident(input: MoveInput): Promise<MoveResult> {
+    const result = await this.sql.transaction((tx) => this.moveResidentIn(tx, input));
+    this.emitMove(result);
     return result;
+  }
+
+  private emitMove(result: MoveResult): void {
+    if (result.documents === 0) return;
+    for (const collection of [RESIDENTS, ...MOVING_COLLECTIONS]) {
+      this.changes.emit('change', { collection, clinicCodes: [result.fromClinic, result.toClinic], villageCodes: [result.fromVillage, result.toVillage] } satisfies ChangeNotice);
+    }
+  }
+
+  /** `moveResident` inside a transaction the caller holds (a push applying a clinic's move request). */
+  private async moveResidentIn(tx: Queryable, input: MoveInput): Promise<MoveResult> {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [PUSH_LOCK]);
+    const res = await tx.query<{ body: string; clinic_code: string; village_code: string | null }>(
+      `SELECT body, clinic_code, village_code FROM documents WHERE collection = '${RESIDENTS}' AND id = $1 AND NOT deleted FOR UPDATE`,
+      [input.residentId],
+    );
+    const resident = res[0];
+    if (!resident) throw new PlatformError('NOT_FOUND', `No resident ${input.residentId} on the platform.`);
+    const clinics = await tx.query<{ code: string; villages: string }>('SELECT code, villages FROM clinics ORDER BY code');
+    const owners = clinics
+      .filter((c) => (JSON.parse(c.villages) as Clinic['villages']).some((v) => v.code === input.villageCode))
+      .map((c) => c.code)
+      .filter((c) => input.clinicCode === undefined || c === input.clinicCode);
+    if (owners.length === 0) throw new PlatformError('BAD_REQUEST', `No registered clinic${input.clinicCode ? ` ${input.clinicCode}` : ''} serves village ${input.villageCode}.`);
+    if (owners.length > 1 && !owners.includes(resident.clinic_code)) {
+      throw new PlatformError('BAD_REQUEST', `Village ${input.villageCode} is served by several clinics (${owners.join(', ')}); name one with --clinic.`);
+    }
+    const toClinic = owners.includes(resident.clinic_code) ? resident.clinic_code : owners[0]!;
+    // Canonical JSON writes "residentId":"<id>" exactly so: a cheap filter before each candidate is parsed.
+    const about = await tx.query<{ collection: string; body: string }>(
+      `SELECT collection, body FROM documents WHERE collection = ANY($1::text[]) AND NOT deleted AND body LIKE $2 FOR UPDATE`,
+      [MOVING_COLLECTIONS, `%"residentId":${JSON.stringify(input.residentId)}%`],
+    );
+    const docs: Array<CollectionDoc<ScopedDoc & WireDocument>> = [
+      { collection: RESIDENTS, doc: JSON.parse(resident.body) as ScopedDoc & WireDocument },
+      ...about.map((r) => ({ collection: r.collection as SyncCollection, doc: JSON.parse(r.body) as ScopedDoc & WireDocument })),
+    ];
+    const moved = rehome(input.residentId, docs, { villageCode: input.villageCode, clinicCode: toClinic, at: this.now() });
+    const fromVillage = resident.village_code ?? '';
+    const out: MoveResult = { residentId: input.residentId, fromVillage, toVillage: input.villageCode, fromClinic: resident.clinic_code, toClinic, documents: moved.length };
+    if (moved.length === 0) return out;
+    // The departure takes its sequence before the re-homed documents, so a device whose villages hold both the
+    // old and a later home meets the departure first and the resident's return after it.
+    if (fromVillage !== input.villageCode) {
+      await tx.query("INSERT INTO departures (seq, resident_id, from_village, to_village, at) VALUES (nextval('document_seq'), $1, $2, $3, $4)", [
+        input.residentId,
+        fromVillage,
+        input.villageCode,
+        this.now(),
+      ]);
+    }
+    for (const m of moved) {
+      const body = canonicalJson(m.doc);
+      await tx.query(
+        `UPDATE documents SET seq = nextval('document_seq'), clinic_code = $3, village_code = $4, rev = $5, body = $6, written_by = $7, written_at = $8
+         WHERE collection = $1 AND id = $2`,
+        [m.collection, m.doc.id, toClinic, input.villageCode, hash(body), body, `move:${input.requestedBy}`.slice(0, 200), this.now()],
+      );
+    }
+    await tx.query(
+      'INSERT INTO moves (resident_id, from_village, to_village, from_clinic, to_clinic, documents, requested_by, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+      [input.residentId, fromVillage, input.villageCode, resident.clinic_code, toClinic, moved.length, input.requestedBy, this.now()],
+    );
+    return out;
   }
 
   private async logRefusal(device: Device, collection: string, id: string, reason: string, q: Queryable = this.sql): Promise<void> {

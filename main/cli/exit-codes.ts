@@ -52,6 +52,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'ENROLMENT_CODE_INVALID':
     case 'APP_UPDATE_REQUIRED':
     case 'REVIEW_SETTLED':
+    case 'MOVE_WITHIN_CLINIC':
     case 'BUNDLE_FOREIGN':
       return EXIT.failure;
     case 'BUNDLE_UNREADABLE':

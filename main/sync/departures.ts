@@ -1,7 +1,7 @@
 /**
  * Residents who moved out of this device's villages on the platform (issue 13 item 6). The platform's residents pull
- * names them (`departed`); they are kept here, in a table of the encrypted clinic file (not a collection, so it never
- * replicates), until they are purged: every local document about them is removed once none of them is waiting to be
+ * names them (`departed`); they are kept here, in a table of the encrypted clinic file (`sync_departed`, made by store
+ * migration 0030; not a collection, so it never replicates), until they are purged: every local document about them is removed once none of them is waiting to be
  * uploaded (shared/sync/moves.ts `planPurge`), so an edit made before the move still reaches the platform, which
  * parks it for review. A purge is local only: the push skips the tombstones it leaves, so the platform never sees a
  * deletion of a record that now belongs to another village.
@@ -17,9 +17,8 @@ type Doc = Record<string, unknown>;
 export const PURGED_COLLECTIONS = ['residents', 'encounters', 'contracts'] as const satisfies readonly SyncCollection[];
 
 export class Departures {
-  constructor(private readonly sql: Database) {
-    sql.exec('CREATE TABLE IF NOT EXISTS sync_departed (resident_id TEXT PRIMARY KEY, noticed_at INTEGER NOT NULL, purged_at INTEGER)');
-  }
+  /** `sql` is the clinic file, at store version 3 or later (sql-migrations/0030-sync-tables.ts made the table). */
+  constructor(private readonly sql: Database) {}
 
   /** Records residents the platform says left; a resident the same page brings back is not recorded. */
   noticed(ids: readonly string[], at: number): void {
@@ -29,11 +28,16 @@ export class Departures {
     })();
   }
 
-  /** A resident pulled again lives in one of our villages once more: no longer to be purged. */
+  /**
+   * A resident pulled again lives in one of our villages once more (the platform sends only our villages' documents):
+   * no longer departed. Before the purge they are simply not purged; after it (moved away, purged, moved back: item 6)
+   * the record is forgotten too, so their documents arrive by the pull as any resident's, a later deletion of one of
+   * them goes up again, and a later move away is noticed anew.
+   */
   returned(ids: readonly string[]): void {
-    // Called for every pulled page of residents: nothing to do, and nothing written, while no departure waits.
-    if (ids.length === 0 || this.sql.prepare('SELECT 1 FROM sync_departed WHERE purged_at IS NULL LIMIT 1').pluck().get() === undefined) return;
-    const stmt = this.sql.prepare('DELETE FROM sync_departed WHERE resident_id = ? AND purged_at IS NULL');
+    // Called for every pulled page of residents: nothing to do, and nothing written, while no departure is recorded.
+    if (ids.length === 0 || this.sql.prepare('SELECT 1 FROM sync_departed LIMIT 1').pluck().get() === undefined) return;
+    const stmt = this.sql.prepare('DELETE FROM sync_departed WHERE resident_id = ?');
     this.sql.transaction(() => {
       for (const id of ids) stmt.run(id);
     })();

@@ -20,9 +20,8 @@ export interface SyncMarks {
 }
 
 export class EnrolmentStore {
-  constructor(private readonly sql: Database) {
-    sql.exec('CREATE TABLE IF NOT EXISTS sync_enrolment (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
-  }
+  /** `sql` is the clinic file, at store version 3 or later (sql-migrations/0030-sync-tables.ts made the table). */
+  constructor(private readonly sql: Database) {}
 
   private get(key: string): string | null {
     const row = this.sql.prepare('SELECT value FROM sync_enrolment WHERE key = ?').get(key) as { value: string } | undefined;

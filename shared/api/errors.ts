@@ -56,6 +56,8 @@ export const ERROR_CODES = [
   // sync review and offline bundles
   /** Someone settled this review item already; the list should be read again. */
   'REVIEW_SETTLED',
+  /** A move to a village of this clinic is an address edit, not a move request to the platform. */
+  'MOVE_WITHIN_CLINIC',
   /** The file is not a Cunyi bundle, or a newer format. */
   'BUNDLE_UNREADABLE',
   /** The bundle comes from a device this clinic has not paired with (or its key changed). */

@@ -4,6 +4,7 @@ import { HouseholdRelation } from '../schemas/household';
 import { Resident, ResidentInput, ResidentStatus } from '../schemas/resident';
 import { FieldIssueSchema } from './common';
 import { WorkKind } from './followups';
+import { MoveRequest } from '../sync/moves';
 import { method } from './method';
 
 /** What a list or search row shows: who, where, key-population tags, contract status, what is due. */
@@ -89,6 +90,18 @@ export const residents = {
   }),
   /** Merge a duplicate into the record kept: its events and contracts move over; its record number is retired. Errors: NOT_FOUND, VALIDATION_FAILED. */
   merge: method({ scope: 'village', input: z.object({ keepId: Id, mergeId: Id, reason: z.string().trim().min(1).max(200) }).strict(), output: ResidentDetail }),
+  /**
+   * 迁出: record that the resident moved to a village of another clinic of the county; the county platform re-homes
+   * them when the request syncs. Errors: NOT_FOUND, VALIDATION_FAILED, MOVE_WITHIN_CLINIC.
+   */
+  requestMove: method({ scope: 'village',
+    // `toVillageCode`, not `villageCode`: the destination is another clinic's village, which the caller need not see
+    // (access-scope.ts checks every `villageCode` an input names); the resident named by `id` is what they must reach.
+    input: z.object({ id: Id, toVillageCode: z.string().trim().regex(/^\d{12}$/), reason: z.string().trim().max(200).default('') }).strict(),
+    output: MoveRequest,
+  }),
+  /** The resident's move request and what the platform made of it, or null. Errors: NOT_FOUND. */
+  moveRequest: method({ scope: 'village', input: z.object({ id: Id }).strict(), output: MoveRequest.nullable() }),
   /** Everything that happened to a resident, newest first. Errors: NOT_FOUND. */
   timeline: method({ scope: 'village', audit: 'residentRead', input: z.object({ id: Id }).strict(), output: z.array(TimelineItem) }),
 };

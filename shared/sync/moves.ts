@@ -4,6 +4,7 @@
  * and each device then keeps or purges them by its scope. Pure rules; the platform and the replication client call
  * them and own the I/O.
  */
+import { z } from 'zod';
 
 /** What the move rules need of any synced document. */
 export interface ScopedDoc {
@@ -109,3 +110,29 @@ export function pushDecision(pushed: Pick<ScopedDoc, 'villageCode'>, current: Pi
   if (!inScope(pushed, villages)) return { kind: 'park', reason: 'outOfScope' };
   return { kind: 'accept' };
 }
+
+/**
+ * 迁出申请: a village doctor records that a resident moved to a village of another clinic of the county (issue 13 item
+ * 6). Kept as a typed settings document (`moveRequest`, id `moveRequest:<residentId>`) of the requesting clinic, so it
+ * syncs like any other write; the platform re-homes the resident when it arrives (`rehome`) and answers in the same
+ * document: `applied` (the old clinic's devices then purge the resident after uploading their edits) or `refused`
+ * with the reason (an unknown village, a resident no longer in the requesting device's villages).
+ */
+export const MoveRequest = z.object({
+  residentId: z.string().min(1).max(64),
+  /** Where they live when the request is made (the platform refuses a request about a resident who moved since). */
+  fromVillageCode: z.string().regex(/^\d{12}$/),
+  toVillageCode: z.string().regex(/^\d{12}$/),
+  reason: z.string().max(200),
+  requestedBy: z.string().max(100),
+  requestedAt: z.number(),
+  status: z.enum(['pending', 'applied', 'refused']),
+  /** The clinic that holds the resident now (applied). */
+  toClinicCode: z.string().optional(),
+  /** Why the platform refused it, in its words (refused). */
+  refusal: z.string().max(500).optional(),
+  decidedAt: z.number().optional(),
+});
+export type MoveRequest = z.infer<typeof MoveRequest>;
+
+export const moveRequestId = (residentId: string): string => `moveRequest:${residentId}`;

@@ -2,6 +2,7 @@ import type { healthChecks, households, residents } from '../../../shared/api/re
 import type { HandlersFor } from '../../../shared/api/method';
 import type { AppServices } from '../../services/app-services';
 import type { CallContext } from '../context';
+import { MoveRequests } from '../../services/residents/move-requests';
 
 export function residentsHandlers(services: AppServices): HandlersFor<typeof residents, CallContext> {
   const r = () => services.clinic().residents;
@@ -14,6 +15,8 @@ export function residentsHandlers(services: AppServices): HandlersFor<typeof res
     setStatus: ({ id, status, date, reason }) => r().setStatus(id, status, date, reason),
     merge: ({ keepId, mergeId, reason }) => r().merge(keepId, mergeId, reason),
     timeline: ({ id }) => r().timeline(id),
+    requestMove: ({ id, toVillageCode, reason }) => new MoveRequests(services.clinic().ctx).request(id, toVillageCode, reason),
+    moveRequest: ({ id }) => new MoveRequests(services.clinic().ctx).forResident(id),
   };
 }
 

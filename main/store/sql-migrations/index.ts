@@ -11,6 +11,7 @@
 import type { Database } from '../sqlite-file';
 import { baseline } from './0010-baseline';
 import { projectionsOwnTheirTables } from './0020-projections-own-their-tables';
+import { syncTables } from './0030-sync-tables';
 
 export interface SqlMigration {
   /** The `user_version` the file has after this migration. */
@@ -19,7 +20,7 @@ export interface SqlMigration {
   up(db: Database): void;
 }
 
-export const SQL_MIGRATIONS: readonly SqlMigration[] = [baseline, projectionsOwnTheirTables];
+export const SQL_MIGRATIONS: readonly SqlMigration[] = [baseline, projectionsOwnTheirTables, syncTables];
 
 export const LATEST_STORE_VERSION = SQL_MIGRATIONS[SQL_MIGRATIONS.length - 1]?.version ?? 0;
 

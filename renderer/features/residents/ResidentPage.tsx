@@ -25,6 +25,8 @@ import { PrintSheet } from './PrintSheet';
 import { extraResidentTabs } from './resident-tabs';
 import { go, parseRouteParams } from './route';
 import { StatusDialog } from './StatusDialog';
+import { MoveDialog } from './MoveDialog';
+import type { MoveRequest } from '../../../shared/sync/moves';
 import { SummaryBadges } from './SummaryBadges';
 import { Timeline } from './Timeline';
 
@@ -37,6 +39,8 @@ export function ResidentPage(props: { residentId: string; today: string; onEdit:
   const [failure, setFailure] = useState<unknown>(null);
   const [timelineFailure, setTimelineFailure] = useState<unknown>(null);
   const [statusOpen, setStatusOpen] = useState(false);
+  const [moveOpen, setMoveOpen] = useState(false);
+  const [move, setMove] = useState<MoveRequest | null>(null);
   const [printing, setPrinting] = useState(false);
   const id = props.residentId;
 
@@ -61,6 +65,8 @@ export function ResidentPage(props: { residentId: string; today: string; onEdit:
     try {
       // residents.get is the audited "opening" of a record.
       setDetail(await api.residents.get({ id }));
+      // An older host has no move requests: the page shows without the notice.
+      setMove(await api.residents.moveRequest({ id }).catch(() => null));
     } catch (e) {
       setFailure(e);
     }
@@ -143,6 +149,18 @@ export function ResidentPage(props: { residentId: string; today: string; onEdit:
             : []),
         ]}
       />
+      {move?.status === 'pending' ? (
+        <Alert
+          type="info"
+          showIcon
+          data-testid="move-pending"
+          title={t('residents.moveDialog.pending')}
+          description={t('residents.moveDialog.pendingDetail', { village: move.toVillageCode, when: new Date(move.requestedAt).toLocaleString() })}
+        />
+      ) : null}
+      {move?.status === 'refused' ? (
+        <Alert type="warning" showIcon data-testid="move-refused" title={t('residents.moveDialog.refused')} description={move.refusal ?? ''} />
+      ) : null}
       <Space wrap className="resident-actions">
         <Button onClick={() => props.onEdit(detail)}>{t('residents.page.edit')}</Button>
         <Button type="primary" onClick={() => go('checks', { residentId: id, open: 'new' })} disabled={r.status !== 'active'}>
@@ -150,6 +168,9 @@ export function ResidentPage(props: { residentId: string; today: string; onEdit:
         </Button>
         <Button onClick={() => setPrinting(true)}>{t('residents.page.printCover')}</Button>
         <Button onClick={() => setStatusOpen(true)}>{t('residents.page.setStatus')}</Button>
+        <Button onClick={() => setMoveOpen(true)} disabled={move?.status === 'pending'}>
+          {t('residents.page.requestMove')}
+        </Button>
       </Space>
       <Tabs items={tabs} defaultActiveKey={parseRouteParams(window.location.hash)['tab']} />
       <StatusDialog
@@ -162,6 +183,15 @@ export function ResidentPage(props: { residentId: string; today: string; onEdit:
           setStatusOpen(false);
         }}
         onClose={() => setStatusOpen(false)}
+      />
+      <MoveDialog
+        open={moveOpen}
+        residentId={id}
+        onDone={(m) => {
+          setMove(m);
+          setMoveOpen(false);
+        }}
+        onClose={() => setMoveOpen(false)}
       />
       {printing && (
         <PrintSheet onDone={donePrinting}>

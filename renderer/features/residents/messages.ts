@@ -171,6 +171,17 @@ export const messages = {
         expired: '已到期',
       },
     },
+    moveDialog: {
+      title: '迁出到外院辖区',
+      intro: '居民搬到本县其他卫生院辖区的村时填写。申请同步到县平台后，由县平台把档案转给新辖区；本院辖区内换村请直接修改所属村。',
+      village: '迁入村的 12 位区划代码',
+      villageHint: '12 位数字，例如 441521102201；县平台会核对是否是本县的村',
+      reason: '原因（可不填）',
+      submit: '提交迁出申请',
+      pending: '迁出申请已提交，待县平台处理',
+      pendingDetail: '迁往 {{village}}（{{when}} 提交）。同步后县平台会转移档案；转移前本院仍可照常记录，记录会一并转过去。',
+      refused: '县平台未能办理迁出申请',
+    },
     statusDialog: {
       title: '标记死亡或迁出',
       status: '档案状态',
@@ -213,6 +224,7 @@ export const messages = {
       newCheck: '新建体检',
       printCover: '打印封面',
       setStatus: '标记死亡/迁出',
+      requestMove: '迁出到外院辖区',
     },
     print: {
       coverTitle: '居民健康档案',
@@ -389,6 +401,17 @@ export const messages = {
         expired: 'Expired',
       },
     },
+    moveDialog: {
+      title: 'Moved to another clinic’s area',
+      intro: 'Use this when the resident moved to a village served by another clinic of the county. Once the request syncs, the county platform hands the record to that clinic. For a village of this clinic, edit the resident’s village instead.',
+      village: '12-digit code of the new village',
+      villageHint: '12 digits, for example 441521102201; the county platform checks it is a village of the county',
+      reason: 'Reason (optional)',
+      submit: 'Send move request',
+      pending: 'Move request sent; waiting for the county platform',
+      pendingDetail: 'To {{village}} (sent {{when}}). The county platform moves the record after the next sync; until then keep recording here as usual, and it moves too.',
+      refused: 'The county platform could not carry out the move request',
+    },
     statusDialog: {
       title: 'Mark died or moved out',
       status: 'Record status',
@@ -431,6 +454,7 @@ export const messages = {
       newCheck: 'New health check',
       printCover: 'Print cover',
       setStatus: 'Mark died / moved out',
+      requestMove: 'Moved to another clinic’s area',
     },
     print: {
       coverTitle: 'Resident health record',

@@ -96,6 +96,9 @@ function StatusTab({ isAdmin }: { isAdmin: boolean }) {
           }
         />
       ) : null}
+      {status.parked ? (
+        <Alert type="info" showIcon data-testid="sync-parked" title={t('sync.status.parkedTitle', { count: status.parked })} description={t('sync.status.parkedDetail')} />
+      ) : null}
       {status.progress ? (
         <Card size="small" data-testid="sync-progress">
           <Progress percent={status.progress.total > 0 ? Math.min(100, Math.floor((status.progress.received / status.progress.total) * 100)) : 0} />

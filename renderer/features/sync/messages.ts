@@ -37,6 +37,10 @@ export const messages = {
       minutes: '{{count}} 分钟',
       errorTitle: '同步没有完成',
       errorDetail: '详情：{{message}}',
+      parkedTitle_one: '{{count}} 条修改因居民已迁出本辖区，已转交县平台处理',
+      parkedTitle_other: '{{count}} 条修改因居民已迁出本辖区，已转交县平台处理',
+      parkedDetail:
+        '这些修改是在居民迁到别的村之后才上传的，县平台已经完整保存，没有丢失。县平台工作人员会把它们并入居民在新辖区的档案，或写明不采用的理由。本机不需要再做什么，也不要重新录入。',
     },
     bundle: {
       intro: '没有网络时，可以把本机的修改导出为加密、签名的离线数据包，用 U 盘带到乡镇卫生院导入。接收方需先用本机的配对码信任本机一次。',
@@ -99,6 +103,10 @@ export const messages = {
       minutes: '{{count}} min',
       errorTitle: 'Sync did not finish',
       errorDetail: 'Details: {{message}}',
+      parkedTitle_one: '{{count}} change was handed to the county platform because the resident has moved out of this area',
+      parkedTitle_other: '{{count}} changes were handed to the county platform because the residents have moved out of this area',
+      parkedDetail:
+        'These changes were uploaded after the resident moved to another village. The county platform keeps them in full; nothing was lost. Its staff will add them to the resident’s record in the new area, or note why not. Nothing more is needed on this computer; do not enter them again.',
     },
     bundle: {
       intro: "Without a link, export this computer's changes as an encrypted, signed offline bundle and carry it on a USB stick to the township centre. The receiving clinic first trusts this computer once with its pairing code.",

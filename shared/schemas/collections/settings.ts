@@ -5,11 +5,12 @@ import { BODY, CLINIC_CODE, ID, INSTANT } from './common';
  * Typed configuration documents: the clinic (`clinic`), user profiles (`user:<id>`), teams, service packages,
  * device bindings, record-number blocks, sync review items (`syncReview`: conflicts and duplicate residents to settle),
  * the offline-bundle device key (`bundleKey`), paired bundle senders (`bundlePeer`), imported bundles
- * (`bundleImport`), entered report denominators (`denominator`: census population, estimated patients) and the
- * indicators' 口径 versions (`indicatorRules`: the county's policy or the clinic's own). Which
- * `type` a document has decides the zod schema its `data` must pass.
+ * (`bundleImport`), entered report denominators (`denominator`: census population, estimated patients), the
+ * indicators' 口径 versions (`indicatorRules`: the county's policy or the clinic's own) and residents' move requests
+ * to the county platform (`moveRequest`, shared/sync/moves.ts `MoveRequest`). Which `type` a document has decides
+ * the zod schema its `data` must pass.
  */
-export const SETTING_TYPES = ['clinic', 'user', 'team', 'package', 'deviceBinding', 'recordBlock', 'syncReview', 'bundleKey', 'bundlePeer', 'bundleImport', 'denominator', 'indicatorRules'] as const;
+export const SETTING_TYPES = ['clinic', 'user', 'team', 'package', 'deviceBinding', 'recordBlock', 'syncReview', 'bundleKey', 'bundlePeer', 'bundleImport', 'denominator', 'indicatorRules', 'moveRequest'] as const;
 export type SettingType = (typeof SETTING_TYPES)[number];
 
 export interface SettingDoc {
@@ -43,6 +44,6 @@ export const settingSchema: RxJsonSchema<SettingDoc> = {
  */
 export const settingMigrations = {
   1: (old: Record<string, unknown>): SettingDoc => old as unknown as SettingDoc,
-  /** Version 2 only widens the `type` enum again (indicator 口径 versions): every version 1 document is valid as is. */
+  /** Version 2 only widens the `type` enum again (indicator 口径 versions, move requests): every version 1 document is valid as is. */
   2: (old: Record<string, unknown>): SettingDoc => old as unknown as SettingDoc,
 };

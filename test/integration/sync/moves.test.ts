@@ -7,6 +7,10 @@
  *   a retry loop; then it purges the resident and their documents (the work list and search follow), and the purge
  *   is never pushed as a deletion;
  * - clinic B's device pulls the resident and the documents about them;
+ * - moved back to A after A purged them, the resident arrives whole at A (B's encounters too), B purges them, and A's
+ *   next edit is applied, not parked;
+ * - a move started in the clinic (迁出申请, `residents.requestMove`) is refused for the clinic's own village and, by the
+ *   platform, for a village it does not know; to B's village the platform applies it when it syncs;
  * - afterwards `cunyi export` of each device equals `platform export` of its clinic.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -194,6 +198,102 @@ describe('a resident moves to another clinic (issue 13 item 6)', () => {
     await vi.waitFor(async () => expect((await b.call('residents.get', { id: stayer.id })).ok).toBe(true), { timeout: 60_000, interval: 500 });
     expect((await p.store.status()).moves).toBe(2);
     console.log('moves: a move through the running server (admin endpoint): A purged the resident live, B pulled them live');
+
+    // Move back after the purge (item 6): B records a measurement for the first resident, then the operator moves them
+    // back to A's village. A gets them whole (both clinics' encounters), B purges them, and A no longer treats them
+    // as departed: A's next edit of them is applied on the platform, not parked.
+    await b.ok('measurements.record', { residentId: mover.id, date: '2026-02-20', sbp: 138, dbp: 86 });
+    expect((await b.ok<SyncStatus>('sync.now')).pending).toBe(0);
+    const log2 = console.log;
+    let backExit: number;
+    console.log = () => undefined;
+    try {
+      backExit = await platformCli(['resident', 'move', '--data-dir', p.dataDir, '--id', mover.id, '--village', SETUP_INPUT.villages[0]!.code]);
+    } finally {
+      console.log = log2;
+    }
+    expect(backExit).toBe(0);
+    expect((await a.ok<SyncStatus>('sync.now')).lastError).toBeNull();
+    const back = (await a.ok<ResidentDetail>('residents.get', { id: mover.id })).resident;
+    expect(back).toMatchObject({ villageCode: SETUP_INPUT.villages[0]!.code, phone: '13800000001' });
+    const backTimeline = JSON.stringify(await a.ok<unknown[]>('residents.timeline', { id: mover.id }));
+    expect([backTimeline.includes('2026-03-01'), backTimeline.includes('2026-02-20')]).toEqual([true, true]);
+    expect((await a.ok<Array<{ id: string }>>('residents.search', { query: '迁出者' })).map((r) => r.id)).toContain(mover.id);
+    await vi.waitFor(
+      async () => {
+        await b.ok<SyncStatus>('sync.now');
+        const r = await b.call('residents.get', { id: mover.id });
+        expect(r.ok ? 'found' : r.error.code).toBe('NOT_FOUND');
+      },
+      { timeout: 60_000, interval: 500 },
+    );
+    await a.ok('residents.update', { id: mover.id, input: residentInput({ name: '迁出者', birthDate: '1950-02-03', phone: '13933334444' }) });
+    expect(await a.ok<SyncStatus>('sync.now')).toMatchObject({ lastError: null, pending: 0, parked: 2 });
+    expect((await p.store.allDocuments('residents')).find((d) => d['id'] === mover.id)).toMatchObject({ phone: '13933334444', villageCode: SETUP_INPUT.villages[0]!.code });
+    console.log('moves: moved back after the purge, A pulled the resident whole (its own and B\'s encounters), B purged them, and A\'s next edit was applied, not parked');
+
+    // And away again: A notices the new departure (the old, purged one was forgotten on return) and purges once more.
+    console.log = () => undefined;
+    try {
+      backExit = await platformCli(['resident', 'move', '--data-dir', p.dataDir, '--id', mover.id, '--village', B_VILLAGE]);
+    } finally {
+      console.log = log2;
+    }
+    expect(backExit).toBe(0);
+    await vi.waitFor(
+      async () => {
+        await a.ok<SyncStatus>('sync.now');
+        const r = await a.call('residents.get', { id: mover.id });
+        expect(r.ok ? 'found' : r.error.code).toBe('NOT_FOUND');
+      },
+      { timeout: 60_000, interval: 500 },
+    );
+    await vi.waitFor(async () => expect((await b.ok<ResidentDetail>('residents.get', { id: mover.id })).resident.phone).toBe('13933334444'), { timeout: 60_000, interval: 500 });
+    console.log('moves: moved away from A a second time: A purged the resident again, B holds them with A\'s last edit');
+
+    // A move started in the clinic (迁出申请): a village of the clinic's own is an address edit (MOVE_WITHIN_CLINIC); a
+    // village the platform does not know is refused there with its reason; B's village is applied when it syncs: B
+    // pulls the resident with their encounters and A purges them.
+    const leaver = (await a.ok<ResidentDetail>('residents.create', { input: residentInput({ name: '申请迁出', birthDate: '1952-06-07', phone: '13800000003' }) })).resident;
+    await a.ok('measurements.record', { residentId: leaver.id, date: '2026-03-01', sbp: 160, dbp: 100 });
+    expect((await a.ok<SyncStatus>('sync.now')).pending).toBe(0);
+    const own = await a.call('residents.requestMove', { id: leaver.id, toVillageCode: SETUP_INPUT.villages[0]!.code });
+    expect(own.ok ? 'accepted' : own.error.code).toBe('MOVE_WITHIN_CLINIC');
+    expect(await a.ok('residents.requestMove', { id: leaver.id, toVillageCode: '441521109901', reason: '投靠子女' })).toMatchObject({ status: 'pending', toVillageCode: '441521109901' });
+    expect(await a.ok('residents.moveRequest', { id: leaver.id })).toMatchObject({ status: 'pending' });
+    await a.ok<SyncStatus>('sync.now');
+    await vi.waitFor(async () => expect(await a.ok('residents.moveRequest', { id: leaver.id })).toMatchObject({ status: 'refused', refusal: 'No registered clinic serves village 441521109901.' }), {
+      timeout: 60_000,
+      interval: 500,
+    });
+    expect((await a.ok<ResidentDetail>('residents.get', { id: leaver.id })).resident.villageCode).toBe(SETUP_INPUT.villages[0]!.code);
+    console.log('moves: a move request to a village of the clinic is refused on the device (MOVE_WITHIN_CLINIC); to a village the platform does not know, refused by the platform with its reason');
+
+    expect(await a.ok('residents.requestMove', { id: leaver.id, toVillageCode: B_VILLAGE, reason: '投靠子女' })).toMatchObject({ status: 'pending' });
+    await vi.waitFor(
+      async () => {
+        await a.ok<SyncStatus>('sync.now');
+        const r = await a.call('residents.get', { id: leaver.id });
+        expect(r.ok ? 'found' : r.error.code).toBe('NOT_FOUND');
+      },
+      { timeout: 60_000, interval: 500 },
+    );
+    const gone2 = await a.call('residents.moveRequest', { id: leaver.id });
+    expect(gone2.ok ? 'found' : gone2.error.code).toBe('NOT_FOUND');
+    const movedByRequest = (await p.sql.query<{ requested_by: string; to_clinic: string }>('SELECT requested_by, to_clinic FROM moves WHERE resident_id = $1', [leaver.id]))[0];
+    expect(movedByRequest).toMatchObject({ to_clinic: SETUP_B.clinicCode });
+    expect(movedByRequest!.requested_by).toMatch(/^device .+ \(admin\)$/);
+    await vi.waitFor(
+      async () => {
+        await b.ok<SyncStatus>('sync.now');
+        expect((await b.ok<ResidentDetail>('residents.get', { id: leaver.id })).resident.villageCode).toBe(B_VILLAGE);
+      },
+      { timeout: 60_000, interval: 500 },
+    );
+    expect(JSON.stringify(await b.ok<unknown[]>('residents.timeline', { id: leaver.id }))).toContain('160');
+    const answered = (await p.store.allDocuments('settings')).find((d) => d['id'] === `moveRequest:${leaver.id}`);
+    expect(answered?.['data']).toMatchObject({ status: 'applied', toClinicCode: SETUP_B.clinicCode });
+    console.log('moves: a move request from clinic A to B\'s village, applied by the platform when it synced: A purged the resident, B pulled them with their encounter, the request says applied');
 
     const na = await expectExportsEqual(a, SETUP_INPUT.clinicCode);
     const nb = await expectExportsEqual(b, SETUP_B.clinicCode);

@@ -6,11 +6,13 @@
 import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Departures } from '../../../../main/sync/departures';
+import { syncTables } from '../../../../main/store/sql-migrations/0030-sync-tables';
 
 const dbs: BetterSqlite3.Database[] = [];
 function fresh(): { sql: BetterSqlite3.Database; d: Departures } {
   const sql = new BetterSqlite3(':memory:');
   dbs.push(sql);
+  syncTables.up(sql);
   return { sql, d: new Departures(sql) };
 }
 afterEach(() => {
@@ -40,8 +42,17 @@ describe('departures', () => {
     expect(d.isPurgeTombstone('encounters', { id: 'e2', residentId: 'r2', _deleted: true })).toBe(false);
     expect(d.isPurgeTombstone('households', { id: 'h1', residentId: 'r1', _deleted: true })).toBe(false);
     expect(d.isPurgeTombstone('audit', { id: 'a1', residentId: 'r1', _deleted: true })).toBe(false);
-    // A purged resident pulled back is not un-purged by `returned` (their new documents arrive by the pull).
+  });
+
+  it('forgets a purged resident who is pulled back (moved away, purged, moved back), so a later move away is noticed again', () => {
+    const { sql, d } = fresh();
+    d.noticed(['r1', 'r2'], 1);
+    sql.prepare('UPDATE sync_departed SET purged_at = 5 WHERE resident_id = ?').run('r1');
     d.returned(['r1']);
-    expect(d.isPurgeTombstone('residents', { id: 'r1', _deleted: true })).toBe(true);
+    // Their deletions go up again like anyone's; the other departure still waits.
+    expect(d.isPurgeTombstone('encounters', { id: 'e1', residentId: 'r1', _deleted: true })).toBe(false);
+    expect(d.waiting()).toEqual(['r2']);
+    d.noticed(['r1'], 9);
+    expect(d.waiting()).toEqual(['r1', 'r2']);
   });
 });

@@ -1,0 +1,73 @@
+/**
+ * A clinic's 迁出申请 arriving by push (issue 13 item 6, shared/sync/moves.ts `MoveRequest`): inside the push's
+ * transaction, a pending request is applied with the same re-homing as an operator's `resident move`, or refused with
+ * the reason, and the answer is written into the clinic's copy of the request (a new change sequence, so its devices
+ * pull it). Only a device whose villages hold the resident may move them; a village no registered clinic serves is
+ * refused (the platform's own message). A request already answered is left as it is.
+ */
+import { createHash } from 'node:crypto';
+import { MoveRequest } from '../shared/sync/moves';
+import { canonicalJson, type WireDocument } from '../shared/sync/protocol';
+import type { Queryable } from './db';
+
+export interface Requester {
+  id: string;
+  clinic: { code: string };
+  villages: Array<{ code: string }>;
+}
+
+export interface RequestedMove {
+  residentId: string;
+  villageCode: string;
+  requestedBy: string;
+}
+
+/** Who the platform's answers are written by (`documents.written_by`). */
+const WRITER = 'platform';
+
+/** Applies the pending move requests among `docs` (pushed settings); returns what each move did, for the notices. */
+export async function applyMoveRequests<R extends { documents: number; toClinic: string }>(
+  tx: Queryable,
+  device: Requester,
+  docs: readonly WireDocument[],
+  move: (input: RequestedMove) => Promise<R>,
+  now: number,
+): Promise<{ moves: R[]; answered: number }> {
+  const moves: R[] = [];
+  let answered = 0;
+  for (const doc of docs) {
+    if (doc['type'] !== 'moveRequest' || doc._deleted) continue;
+    const parsed = MoveRequest.safeParse(doc['data']);
+    if (!parsed.success || parsed.data.status !== 'pending') continue;
+    const request = parsed.data;
+    const rows = await tx.query<{ village_code: string | null }>("SELECT village_code FROM documents WHERE collection = 'residents' AND id = $1 AND NOT deleted", [request.residentId]);
+    const home = rows[0]?.village_code ?? null;
+    let answer: MoveRequest;
+    if (home === null || !device.villages.some((v) => v.code === home)) {
+      answer = { ...request, status: 'refused', refusal: `Resident ${request.residentId} is not in this device's villages on the platform.`, decidedAt: now };
+    } else {
+      try {
+        const result = await move({ residentId: request.residentId, villageCode: request.toVillageCode, requestedBy: `device ${device.id} (${request.requestedBy})` });
+        moves.push(result);
+        answer = { ...request, status: 'applied', toClinicCode: result.toClinic, decidedAt: now };
+      } catch (e) {
+        // The move's refusals are thrown before it writes anything (unknown village, several clinics), so the push's
+        // transaction is intact; anything else is not a refusal and fails the push.
+        if (!(e instanceof Error && 'code' in e && (e as { code: unknown }).code === 'BAD_REQUEST')) throw e;
+        answer = { ...request, status: 'refused', refusal: e.message.slice(0, 500), decidedAt: now };
+      }
+    }
+    const body = { ...doc, data: MoveRequest.parse(answer), updatedAt: Math.max(now, Number(doc['updatedAt'] ?? 0) + 1) };
+    const text = canonicalJson(body);
+    await tx.query('UPDATE documents SET seq = nextval(\'document_seq\'), rev = $3, body = $4, written_by = $5, written_at = $6 WHERE collection = \'settings\' AND id = $1 AND clinic_code = $2', [
+      `${device.clinic.code}/${String(doc['id'])}`,
+      device.clinic.code,
+      createHash('sha256').update(text).digest('hex'),
+      text,
+      WRITER,
+      now,
+    ]);
+    answered++;
+  }
+  return { moves, answered };
+}
