@@ -1,21 +1,27 @@
 /**
- * The work list's rows for a day, kept in the encrypted file so the list pages straight from SQL (issue 10 §4): a
+ * The work list's rows, kept in the encrypted file so the list pages straight from SQL (issue 10 §4): a
  * 200,000-resident clinic answers its first page without loading every resident, and memory stays flat.
  *
  * The rows depend on the documents and on the day. The documents' side is a projection (`workProjection`) that
  * starts empty and is only ever invalidated by the storage, in every write's transaction: a write to a resident, or
  * to one of their encounters or contracts (the previous owner too, when a merge moves a document), deletes that
- * resident's rows and marks them dirty. The day's side is the fill: `ensure(day)` computes the rows of every
- * resident for that day (a full pass in resident-id order, once per day, in chunks that yield to other calls), then
- * the dirty ones; each chunk reads its residents' facts and writes their rows, with the pass's cursor (the last
- * resident done), in one synchronous transaction, so no write can slip between what was read and what is cached and
- * an interrupted pass resumes where it stopped. A day is recorded complete only after its full pass.
- * The rows are computed with the widest horizon the API allows and the query narrows them, so one cache serves
- * every filter. A cache written by another build of the rules is dropped (`fingerprint`).
+ * resident's rows and marks them dirty. The day's side: the rows are kept "as of" one day (p_work_days), and each
+ * resident's row in p_work_residents says the first later day on which their rows may change with no write
+ * (`changes_on`, worklist-changes.ts). `ensure(day)` moves the cache to `day`:
+ * - from an earlier day, it recomputes only the residents whose `changes_on` has come, and moves the due date of the
+ *   rows that float with the day (one UPDATE); everyone else's rows are already right for `day`;
+ * - with nothing to build on (a new install, other rules, the clock set back, a full pass stopped on another day), it
+ *   computes every resident, in resident-id order with a cursor.
+ * Either pass runs in chunks that yield to other calls; each chunk reads its residents' facts and writes their rows
+ * (and the pass's progress) in one synchronous transaction, so no write can slip between what was read and what is
+ * cached, and an interrupted pass resumes where it stopped. The day is recorded complete only after its pass; dirty
+ * residents follow. The rows are computed with the widest horizon the API allows and the query narrows them, so one
+ * cache serves every filter. A cache written by another build of the rules is dropped (`fingerprint`).
  */
 import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { WorkKind, type WorkGroup, type WorkStatus } from '../../../shared/api/followups';
-import { addDays, type CalendarDate } from '../../../shared/domain/dates';
+import { addDays, compareDates, type CalendarDate } from '../../../shared/domain/dates';
+import { floatsWithToday } from '../../../shared/domain/worklist-changes';
 import { WORK_GROUPS, workGroup } from '../../../shared/domain/worklist-groups';
 import type { AnyDocument, Projection } from '../../store/rx-storage-sqlcipher';
 import type { Database } from '../../store/sqlite-file';
@@ -28,6 +34,8 @@ export const WORK_HORIZON_DAYS = 120;
 const ITEMS = 'p_work_items';
 const DIRTY = 'p_work_dirty';
 const DAYS = 'p_work_days';
+/** Per resident: the first later day on which their rows may change with no write (NULL: never). */
+const RESIDENTS = 'p_work_residents';
 /** The patient projection's table: the previous owner of a moved document is read there before it is updated. */
 const PATIENT_DOCS = 'p_patient_docs';
 
@@ -80,30 +88,35 @@ function invalidateStatements(db: Database): InvalidateStatements {
 export const workProjection: Projection = {
   name: 'work',
   // 3: a pass's progress is a cursor in p_work_days, not one p_work_done row per resident and day.
-  version: 3,
+  // 4: the rows are kept as of one day with a per-resident changes_on, not per day (a new day recomputes only those due).
+  version: 4,
   startsEmpty: true,
   collections: ['residents', 'encounters', 'contracts'],
   create(db) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS ${ITEMS} (
-        day TEXT NOT NULL, resident_id TEXT NOT NULL, grp TEXT NOT NULL, status_order INTEGER NOT NULL,
-        due_date TEXT NOT NULL, kind_order INTEGER NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL,
-        village_code TEXT NOT NULL, doctors TEXT NOT NULL, birth_date TEXT NOT NULL, row TEXT NOT NULL
+        resident_id TEXT NOT NULL, grp TEXT NOT NULL, status_order INTEGER NOT NULL, due_date TEXT NOT NULL,
+        kind_order INTEGER NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL, village_code TEXT NOT NULL,
+        doctors TEXT NOT NULL, birth_date TEXT NOT NULL, floats INTEGER NOT NULL, row TEXT NOT NULL
       );
-      CREATE INDEX IF NOT EXISTS ${ITEMS}_order ON ${ITEMS} (day, status_order, due_date, resident_id, kind_order);
-      CREATE INDEX IF NOT EXISTS ${ITEMS}_group ON ${ITEMS} (day, grp, status_order, due_date, resident_id, kind_order);
-      CREATE INDEX IF NOT EXISTS ${ITEMS}_resident ON ${ITEMS} (resident_id, day);
-      CREATE INDEX IF NOT EXISTS ${ITEMS}_counts ON ${ITEMS} (day, grp, kind, status, due_date, village_code);
+      CREATE INDEX IF NOT EXISTS ${ITEMS}_order ON ${ITEMS} (status_order, due_date, resident_id, kind_order);
+      CREATE INDEX IF NOT EXISTS ${ITEMS}_group ON ${ITEMS} (grp, status_order, due_date, resident_id, kind_order);
+      CREATE INDEX IF NOT EXISTS ${ITEMS}_resident ON ${ITEMS} (resident_id);
+      CREATE INDEX IF NOT EXISTS ${ITEMS}_counts ON ${ITEMS} (grp, kind, status, due_date, village_code);
+      CREATE INDEX IF NOT EXISTS ${ITEMS}_floats ON ${ITEMS} (floats) WHERE floats = 1;
+      CREATE TABLE IF NOT EXISTS ${RESIDENTS} (resident_id TEXT PRIMARY KEY, changes_on TEXT) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS ${RESIDENTS}_changes ON ${RESIDENTS} (changes_on) WHERE changes_on IS NOT NULL;
       CREATE TABLE IF NOT EXISTS ${DIRTY} (resident_id TEXT PRIMARY KEY) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS ${DAYS} (
-        day TEXT PRIMARY KEY, build TEXT NOT NULL, cursor TEXT NOT NULL, complete INTEGER NOT NULL
+        day TEXT PRIMARY KEY, build TEXT NOT NULL, mode TEXT NOT NULL, cursor TEXT NOT NULL, complete INTEGER NOT NULL
       ) WITHOUT ROWID;
     `);
   },
   drop(db) {
     // p_work_done: version 2's per-resident progress rows.
     db.exec(
-      `DROP TABLE IF EXISTS ${ITEMS}; DROP TABLE IF EXISTS p_work_done; DROP TABLE IF EXISTS ${DIRTY}; DROP TABLE IF EXISTS ${DAYS};`,
+      `DROP TABLE IF EXISTS ${ITEMS}; DROP TABLE IF EXISTS p_work_done; DROP TABLE IF EXISTS ${DIRTY}; DROP TABLE IF EXISTS ${DAYS}; ` +
+        `DROP TABLE IF EXISTS ${RESIDENTS};`,
     );
   },
   apply(db, collection, docs) {
@@ -151,14 +164,17 @@ function emptyCounts(): WorkPage['counts'] {
 
 const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** How a day is reached: every resident, or only those whose rows change by then (from an earlier complete day). */
+type PassMode = 'full' | 'advance';
+
 export class WorkCache {
   private running: Promise<void> = Promise.resolve();
-  /** Callers waiting for a fill to finish (`ensure(day, today, { awaited: true })`). */
+  /** Callers waiting for a fill to finish (`ensure(day, { awaited: true })`). */
   private waiting = 0;
-  private checkedBuild = false;
-  private prunedFor: CalendarDate | null = null;
   private stopped = false;
   private readonly statements = new Map<string, Statement>();
+  /** Counters for tests and the bench (no timing): residents computed, passes of each kind. */
+  readonly stats = { computed: 0, full: 0, advance: 0 };
 
   constructor(
     private readonly db: Database,
@@ -186,12 +202,9 @@ export class WorkCache {
     return this.prepare(`SELECT 1 FROM ${DAYS} WHERE day = ? AND build = ? AND complete = 1`).get(day, this.fingerprint) !== undefined;
   }
 
-  /**
-   * Makes `day` complete (`today` or the day after it, filled ahead), dropping the rows of any day outside those two;
-   * calls are queued, so two callers never fill the same day twice.
-   */
-  ensure(day: CalendarDate, today: CalendarDate = day, opts: { awaited?: boolean } = {}): Promise<void> {
-    const next = this.running.then(() => this.fill(day, today));
+  /** Moves the cache to `day` and makes it complete; calls are queued, so two callers never fill at once. */
+  ensure(day: CalendarDate, opts: { awaited?: boolean } = {}): Promise<void> {
+    const next = this.running.then(() => this.fill(day));
     // A failed fill is reported to its caller and does not block the next one.
     this.running = next.catch(() => undefined);
     if (!opts.awaited) return next;
@@ -200,21 +213,13 @@ export class WorkCache {
     return next.finally(() => this.waiting--);
   }
 
-  private async fill(day: CalendarDate, today: CalendarDate): Promise<void> {
+  private async fill(day: CalendarDate): Promise<void> {
     if (this.stopped) return;
-    this.forgetOtherDays(today);
-    if (!this.isComplete(day)) {
-      this.db.transaction(() => {
-        if (this.prepare(`SELECT 1 FROM ${DAYS} WHERE day = ?`).get(day) !== undefined) return;
-        // With no other day under way or complete, the pass computes everyone the dirty list names (a seed or an
-        // import leaves every resident dirty): forget it, so nobody is computed twice. Whoever changes during the
-        // pass is marked dirty again by that write and recomputed after it.
-        if (this.prepare(`SELECT 1 FROM ${DAYS} WHERE day <> ? AND build = ? LIMIT 1`).get(day, this.fingerprint) === undefined) {
-          this.prepare(`DELETE FROM ${DIRTY}`).run();
-        }
-        this.prepare(`INSERT INTO ${DAYS} (day, build, cursor, complete) VALUES (?, ?, '', 0)`).run(day, this.fingerprint);
-      })();
-      const next = this.prepare(`SELECT DISTINCT resident_id FROM ${PATIENT_DOCS} WHERE resident_id > ? ORDER BY resident_id LIMIT ?`).pluck();
+    const mode = this.db.transaction(() => this.begin(day))();
+    if (mode !== null) {
+      const ids = mode === 'full'
+        ? this.prepare(`SELECT DISTINCT resident_id FROM ${PATIENT_DOCS} WHERE resident_id > ? ORDER BY resident_id LIMIT ?`).pluck()
+        : this.prepare(`SELECT resident_id FROM ${RESIDENTS} WHERE changes_on <= ? LIMIT ?`).pluck();
       const cursorOf = this.prepare(`SELECT cursor FROM ${DAYS} WHERE day = ?`).pluck();
       const advance = this.prepare(`UPDATE ${DAYS} SET cursor = ? WHERE day = ?`);
       let slice = 16;
@@ -224,12 +229,13 @@ export class WorkCache {
         const started = performance.now();
         const count = this.withoutSync(() =>
           this.db.transaction(() => {
-            const ids = next.all(cursorOf.get(day), size) as string[];
-            const last = ids[ids.length - 1];
+            // A full pass follows its cursor; an advance takes whoever is still due (a computed resident's date is later).
+            const chunk = (mode === 'full' ? ids.all(cursorOf.get(day), size) : ids.all(day, size)) as string[];
+            const last = chunk[chunk.length - 1];
             if (last === undefined) return 0;
-            this.compute(ids, [day]);
-            advance.run(last, day);
-            return ids.length;
+            this.compute(chunk, day);
+            if (mode === 'full') advance.run(last, day);
+            return chunk.length;
           })(),
         );
         if (count === 0) break;
@@ -240,6 +246,32 @@ export class WorkCache {
       this.prepare(`UPDATE ${DAYS} SET complete = 1 WHERE day = ?`).run(day);
     }
     while (!this.stopped && this.cleanDirty(FILL_CHUNK) === FILL_CHUNK) await yieldToOthers();
+  }
+
+  /**
+   * Starts (or resumes) the pass that brings the cache to `day`, inside the caller's transaction; null when `day` is
+   * already complete. An earlier day, complete or part-way through an advance, is built on; anything else starts over.
+   */
+  private begin(day: CalendarDate): PassMode | null {
+    const row = this.prepare(`SELECT day, build, mode, complete FROM ${DAYS} ORDER BY day DESC LIMIT 1`).get() as
+      | { day: CalendarDate; build: string; mode: PassMode; complete: number }
+      | undefined;
+    const sameBuild = row !== undefined && row.build === this.fingerprint;
+    if (sameBuild && row.day === day) return row.complete === 1 ? null : row.mode;
+    if (sameBuild && compareDates(row.day, day) < 0 && (row.complete === 1 || row.mode === 'advance')) {
+      this.prepare(`UPDATE ${DAYS} SET day = ?, mode = 'advance', cursor = '', complete = 0`).run(day);
+      // Rows due "today" whatever the day move with it; their status and group do not (worklist-changes.ts).
+      this.prepare(`UPDATE ${ITEMS} SET due_date = ?, row = json_set(row, '$.dueDate', ?) WHERE floats = 1`).run(day, day);
+      this.stats.advance++;
+      return 'advance';
+    }
+    // Nothing to build on: a new install, other rules, the clock set back, or a full pass stopped on another day.
+    // The pass computes everyone, so the dirty list (a seed or an import leaves every resident dirty) is forgotten;
+    // whoever changes during the pass is marked dirty again by that write and recomputed after it.
+    for (const t of [ITEMS, RESIDENTS, DIRTY, DAYS]) this.prepare(`DELETE FROM ${t}`).run();
+    this.prepare(`INSERT INTO ${DAYS} (day, build, mode, cursor, complete) VALUES (?, ?, 'full', '', 0)`).run(day, this.fingerprint);
+    this.stats.full++;
+    return 'full';
   }
 
   /**
@@ -261,70 +293,58 @@ export class WorkCache {
     }
   }
 
-  /** Keeps the rows of `today` and the day after (filled ahead); drops every other day, and everything from other rules. */
-  private forgetOtherDays(today: CalendarDate): void {
-    const next = addDays(today, 1);
-    this.db.transaction(() => {
-      if (!this.checkedBuild) {
-        if (this.prepare(`SELECT 1 FROM ${DAYS} WHERE build <> ? LIMIT 1`).get(this.fingerprint) !== undefined) {
-          for (const t of [ITEMS, DAYS]) this.prepare(`DELETE FROM ${t}`).run();
-        }
-        this.checkedBuild = true;
-      }
-      if (this.prunedFor === today) return;
-      for (const t of [ITEMS, DAYS]) this.prepare(`DELETE FROM ${t} WHERE day < ? OR day > ?`).run(today, next);
-      this.prunedFor = today;
-    })();
-  }
-
   /**
-   * Recomputes up to `limit` dirty residents for every day, complete or under way (a pass that has not reached a
+   * Recomputes up to `limit` dirty residents for the cache's day, complete or under way (a pass that has not reached a
    * resident yet computes it again when it does); returns how many it took.
    */
   private cleanDirty(limit: number): number {
     return this.db.transaction(() => {
       const ids = this.prepare(`SELECT resident_id FROM ${DIRTY} LIMIT ?`).pluck().all(limit) as string[];
       if (ids.length === 0) return 0;
-      const days = this.prepare(`SELECT day FROM ${DAYS} WHERE build = ?`).pluck().all(this.fingerprint) as string[];
-      this.compute(ids, days);
+      const day = this.prepare(`SELECT day FROM ${DAYS} WHERE build = ?`).pluck().get(this.fingerprint) as CalendarDate | undefined;
+      if (day !== undefined) this.compute(ids, day);
       const remove = this.prepare(`DELETE FROM ${DIRTY} WHERE resident_id = ?`);
       for (const id of ids) remove.run(id);
       return ids.length;
     })();
   }
 
-  /** Replaces the rows of these residents for these days (inside the caller's transaction). */
-  private compute(ids: readonly string[], days: readonly CalendarDate[]): void {
-    if (days.length === 0) return;
+  /** Replaces the rows and the change date of these residents as of `day` (inside the caller's transaction). */
+  private compute(ids: readonly string[], day: CalendarDate): void {
     const entries = this.patients.many(ids);
-    const clear = this.prepare(`DELETE FROM ${ITEMS} WHERE resident_id = ? AND day = ?`);
+    const clear = this.prepare(`DELETE FROM ${ITEMS} WHERE resident_id = ?`);
+    const forget = this.prepare(`DELETE FROM ${RESIDENTS} WHERE resident_id = ?`);
+    const changes = this.prepare(`INSERT OR REPLACE INTO ${RESIDENTS} (resident_id, changes_on) VALUES (?, ?)`);
     const insert = this.prepare(
-      `INSERT INTO ${ITEMS} (day, resident_id, grp, status_order, due_date, kind_order, kind, status, village_code, doctors, birth_date, row) ` +
+      `INSERT INTO ${ITEMS} (resident_id, grp, status_order, due_date, kind_order, kind, status, village_code, doctors, birth_date, floats, row) ` +
         'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    for (const day of days) {
-      for (const id of ids) {
-        clear.run(id, day);
-        const entry = entries.get(id);
-        if (!entry?.resident) continue;
-        const work = patientWork(entry, day, WORK_HORIZON_DAYS);
-        const doctors = `${SEP}${work.doctors.join(SEP)}${SEP}`;
-        for (const row of work.rows) {
-          insert.run(
-            day,
-            id,
-            workGroup(row, day),
-            STATUS_ORDER[row.status],
-            row.dueDate,
-            KIND_ORDER[row.kind],
-            row.kind,
-            row.status,
-            row.villageCode,
-            doctors,
-            entry.resident.birthDate,
-            JSON.stringify(row),
-          );
-        }
+    for (const id of ids) {
+      clear.run(id);
+      this.stats.computed++;
+      const entry = entries.get(id);
+      if (!entry?.resident) {
+        forget.run(id);
+        continue;
+      }
+      const work = patientWork(entry, day, WORK_HORIZON_DAYS);
+      changes.run(id, work.changesOn);
+      const doctors = `${SEP}${work.doctors.join(SEP)}${SEP}`;
+      for (const row of work.rows) {
+        insert.run(
+          id,
+          workGroup(row, day),
+          STATUS_ORDER[row.status],
+          row.dueDate,
+          KIND_ORDER[row.kind],
+          row.kind,
+          row.status,
+          row.villageCode,
+          doctors,
+          entry.resident.birthDate,
+          floatsWithToday(row) ? 1 : 0,
+          JSON.stringify(row),
+        );
       }
     }
   }
@@ -336,8 +356,8 @@ export class WorkCache {
   query(day: CalendarDate, q: WorkQuery): WorkPage {
     return this.db.transaction(() => {
       while (this.cleanDirty(FILL_CHUNK) === FILL_CHUNK);
-      const where = ['day = ?', "(status <> 'upcoming' OR due_date <= ?)"];
-      const params: unknown[] = [day, addDays(day, q.upcomingDays)];
+      const where = ["(status <> 'upcoming' OR due_date <= ?)"];
+      const params: unknown[] = [addDays(day, q.upcomingDays)];
       if (q.villageCode) {
         where.push('village_code = ?');
         params.push(q.villageCode);

@@ -32,7 +32,7 @@ const entryArb = dayArb('2024-01-01', 3 * 366).chain((today) => {
   const encounter = fc.oneof(
     fc.record({ d: type, date: near, status: fc.constantFrom('completed', 'completed', 'draft'), excluded: fc.boolean() }).map(
       ({ d, date, status, excluded }): Omit<EncounterLite, 'id'> => ({
-        lwt: 1, type: `${d}Enrolment`, date, status: status as 'completed', amends: '', createdAt: 1, completedAt: 1,
+        lwt: 1, type: `${d}Enrolment`, date, status: status, amends: '', createdAt: 1, completedAt: 1,
         f: { status: excluded ? 'excluded' : 'active', enrolledDate: date },
       }),
     ),
@@ -43,7 +43,7 @@ const entryArb = dayArb('2024-01-01', 3 * 366).chain((today) => {
         sbp: fc.integer({ min: 110, max: 170 }), dbp: fc.integer({ min: 70, max: 105 }), referral: fc.option(near, { nil: undefined }),
       })
       .map(({ d, date, status, visitMode, classification, nextStep, next, sbp, dbp, referral }): Omit<EncounterLite, 'id'> => ({
-        lwt: 1, type: `${d}Followup`, date, status: status as 'completed', amends: '', createdAt: 1, completedAt: 1,
+        lwt: 1, type: `${d}Followup`, date, status: status, amends: '', createdAt: 1, completedAt: 1,
         f: { visitMode, classification, nextStep, sbp, dbp, ...(next ? { nextVisitDate: next } : {}), ...(referral ? { referralCheckDue: referral } : {}) },
       })),
     fc.record({ date: near, sbp: fc.integer({ min: 110, max: 170 }), dbp: fc.integer({ min: 70, max: 105 }), g: fc.integer({ min: 45, max: 85 }) }).map(
