@@ -11,7 +11,7 @@
  * (`floatsWithToday`), so the reader moves their due date instead of recomputing them every day.
  */
 import { RENEWAL_WINDOW_DAYS, type ContractFacts } from './contract-rules';
-import { addDays, addMonths, addYears, compareDates, formatDate, yearOf, type CalendarDate } from './dates';
+import { addDays, addYears, ageOn, compareDates, formatDate, startOfQuarter, yearOf, type CalendarDate } from './dates';
 import { THIS_WEEK_DAYS } from './worklist-groups';
 import {
   DUE_WINDOW_DAYS,
@@ -24,7 +24,7 @@ import {
   QUARTER_GAP_DUE_DAYS,
   type PatientSummary,
 } from './worklist-rules';
-import { RECHECK_WITHIN_DAYS, screen, SCREENING_AGE, type DiseaseScreening } from './screening';
+import { screen, SCREENING_AGE, type DiseaseScreening } from './screening';
 
 /** Ages at which a screening rule turns: 35 screening, 40 T2DM risk, 55 HTN risk (screening.ts). */
 const SCREENING_AGES = [SCREENING_AGE, 40, 55] as const;
@@ -67,26 +67,31 @@ export function workChangesOn(p: PatientSummary, today: CalendarDate, upcomingDa
   const active = registries.filter((r) => compareDates(r.enrolledDate, today) <= 0);
   // Visits dated ahead count from their date (a visit, a reading).
   for (const f of p.followups) at.add(f.visitDate);
-  if (active.length > 0) {
-    // A new quarter: its gap line, the missed quarter behind it.
-    const quarterEnd = endOfQuarter(today);
-    at.add(addDays(quarterEnd, 1));
-    at.add(addDays(quarterEnd, -(QUARTER_GAP_DUE_DAYS - 1)));
-    at.add(addDays(quarterEnd, -upcomingDays));
-    at.add(addDays(quarterEnd, -(THIS_WEEK_DAYS - 1)));
-  }
+  if (active.length > 0) at.add(addDays(endOfQuarter(today), 1));
   for (const reg of active) {
-    const last = p.followups
+    const f2f = p.followups
       .filter((f) => f.disease === reg.disease && f.isCompleted && isFaceToFace(f.visitMode) && compareDates(f.visitDate, today) <= 0)
-      .sort((a, b) => compareDates(a.visitDate, b.visitDate))
-      .pop();
+      .sort((a, b) => compareDates(a.visitDate, b.visitDate));
+    const last = f2f[f2f.length - 1];
     if (last) at.due(nextDueDate(last), upcomingDays);
     else at.add(addDays(reg.enrolledDate, NEW_ENROLMENT_GRACE_DAYS + 1));
+    // The quarter-gap line turns due two weeks before the quarter ends, unless a visit this quarter or one planned
+    // in it keeps it off (a planned date that passes is a change of its own, the day after it).
+    const start = startOfQuarter(today);
+    const end = endOfQuarter(today);
+    const seen = f2f.some((f) => compareDates(f.visitDate, start) >= 0);
+    const planned = last !== undefined && compareDates(nextDueDate(last), today) >= 0 && compareDates(nextDueDate(last), end) <= 0;
+    const newThisQuarter = !last && compareDates(reg.enrolledDate, start) >= 0;
+    if (!seen && !planned && !newThisQuarter) {
+      for (const n of [-(QUARTER_GAP_DUE_DAYS - 1), -upcomingDays, -(THIS_WEEK_DAYS - 1)]) at.add(addDays(end, n));
+    }
   }
   // The yearly health check: 65 makes a resident eligible; a check is due a year after the last.
   at.birthday(p.birthDate, HEALTH_CHECK_AGE);
-  if (p.lastHealthCheckDate) at.due(addYears(p.lastHealthCheckDate, 1), upcomingDays, HEALTH_CHECK_DUE_DAYS);
-  else at.add(addDays(formatDate(yearOf(today), 12, 31), -(THIS_WEEK_DAYS - 1)));
+  if (ageOn(p.birthDate, today) >= HEALTH_CHECK_AGE || active.length > 0) {
+    if (p.lastHealthCheckDate) at.due(addYears(p.lastHealthCheckDate, 1), upcomingDays, HEALTH_CHECK_DUE_DAYS);
+    else at.add(addDays(formatDate(yearOf(today), 12, 31), -(THIS_WEEK_DAYS - 1)));
+  }
   for (const ref of p.referrals ?? []) if (!ref.checkedDate) at.due(ref.checkDue, upcomingDays);
   if (p.screening) {
     for (const r of p.screening.readings) at.add(r.date);
@@ -102,12 +107,6 @@ export function workChangesOn(p: PatientSummary, today: CalendarDate, upcomingDa
     });
     for (const d of [s.htn, s.t2dm]) {
       if (d.nextDue !== null && !floatsWithToday({ kind: 'screening', status: 'due', params: screeningParams(d) })) at.due(d.nextDue, upcomingDays);
-      if (d.lastReadingDate) {
-        // Belt and braces: the re-measurement and high-risk schedules from the last reading.
-        for (const next of [addDays(d.lastReadingDate, RECHECK_WITHIN_DAYS), addMonths(d.lastReadingDate, 6), addMonths(d.lastReadingDate, 12)]) {
-          at.due(next, upcomingDays);
-        }
-      }
     }
   }
   return at.best;

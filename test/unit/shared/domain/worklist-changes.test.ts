@@ -187,7 +187,7 @@ describe('workChangesOn at each threshold: the rows change on that day, and the 
     });
     const rows = patientWorkItems(prompt, '2026-05-10', { upcomingDays: HORIZON });
     expect(rows.filter(floatsWithToday).map((r) => r.dueDate)).toEqual(['2026-05-10', '2026-05-10']);
-    // Next change: the never-checked line enters 本周 on 25 December.
-    expect(workChangesOn(prompt, '2026-05-10', HORIZON)).toBe('2026-12-25');
+    // Under 65 and not enrolled: no yearly check; the next change is the new year.
+    expect(workChangesOn(prompt, '2026-05-10', HORIZON)).toBe('2027-01-01');
   });
 });
