@@ -32,6 +32,12 @@ import { patientWork, type PatientWork } from './patient-work';
 export const WORK_HORIZON_DAYS = 120;
 
 const ITEMS = 'p_work_items';
+/**
+ * Rows due on the day they are read, whatever the day (worklist-changes.ts `floatsWithToday`): kept apart (their
+ * due_date column is the day they were computed and is never read), so a new day rewrites none of them; the query
+ * merges them in at the day's place.
+ */
+const FLOATS = 'p_work_floats';
 const DIRTY = 'p_work_dirty';
 const DAYS = 'p_work_days';
 /** Per resident: the first later day on which their rows may change with no write (NULL: never). */
@@ -64,6 +70,7 @@ type Statement = BetterSqlite3.Statement<unknown[]>;
 interface InvalidateStatements {
   owner: Statement;
   items: Statement;
+  floats: Statement;
   dirty: Statement;
 }
 const invalidation = new WeakMap<Database, InvalidateStatements>();
@@ -74,6 +81,7 @@ function invalidateStatements(db: Database): InvalidateStatements {
     s = {
       owner: db.prepare(`SELECT resident_id FROM ${PATIENT_DOCS} WHERE doc_id = ?`).pluck(),
       items: db.prepare(`DELETE FROM ${ITEMS} WHERE resident_id = ?`),
+      floats: db.prepare(`DELETE FROM ${FLOATS} WHERE resident_id = ?`),
       dirty: db.prepare(`INSERT OR IGNORE INTO ${DIRTY} (resident_id) VALUES (?)`),
     };
     invalidation.set(db, s);
@@ -97,13 +105,21 @@ export const workProjection: Projection = {
       CREATE TABLE IF NOT EXISTS ${ITEMS} (
         resident_id TEXT NOT NULL, grp TEXT NOT NULL, status_order INTEGER NOT NULL, due_date TEXT NOT NULL,
         kind_order INTEGER NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL, village_code TEXT NOT NULL,
-        doctors TEXT NOT NULL, birth_date TEXT NOT NULL, floats INTEGER NOT NULL, row TEXT NOT NULL
+        doctors TEXT NOT NULL, birth_date TEXT NOT NULL, row TEXT NOT NULL
       );
       CREATE INDEX IF NOT EXISTS ${ITEMS}_order ON ${ITEMS} (status_order, due_date, resident_id, kind_order);
       CREATE INDEX IF NOT EXISTS ${ITEMS}_group ON ${ITEMS} (grp, status_order, due_date, resident_id, kind_order);
       CREATE INDEX IF NOT EXISTS ${ITEMS}_resident ON ${ITEMS} (resident_id);
       CREATE INDEX IF NOT EXISTS ${ITEMS}_counts ON ${ITEMS} (grp, kind, status, due_date, village_code);
-      CREATE INDEX IF NOT EXISTS ${ITEMS}_floats ON ${ITEMS} (floats) WHERE floats = 1;
+      CREATE TABLE IF NOT EXISTS ${FLOATS} (
+        resident_id TEXT NOT NULL, grp TEXT NOT NULL, status_order INTEGER NOT NULL, due_date TEXT NOT NULL,
+        kind_order INTEGER NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL, village_code TEXT NOT NULL,
+        doctors TEXT NOT NULL, birth_date TEXT NOT NULL, row TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS ${FLOATS}_order ON ${FLOATS} (status_order, resident_id, kind_order);
+      CREATE INDEX IF NOT EXISTS ${FLOATS}_group ON ${FLOATS} (grp, status_order, resident_id, kind_order);
+      CREATE INDEX IF NOT EXISTS ${FLOATS}_resident ON ${FLOATS} (resident_id);
+      CREATE INDEX IF NOT EXISTS ${FLOATS}_counts ON ${FLOATS} (grp, kind, status, village_code);
       CREATE TABLE IF NOT EXISTS ${RESIDENTS} (resident_id TEXT PRIMARY KEY, changes_on TEXT) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS ${RESIDENTS}_changes ON ${RESIDENTS} (changes_on) WHERE changes_on IS NOT NULL;
       CREATE TABLE IF NOT EXISTS ${DIRTY} (resident_id TEXT PRIMARY KEY) WITHOUT ROWID;
@@ -116,7 +132,7 @@ export const workProjection: Projection = {
     // p_work_done: version 2's per-resident progress rows.
     db.exec(
       `DROP TABLE IF EXISTS ${ITEMS}; DROP TABLE IF EXISTS p_work_done; DROP TABLE IF EXISTS ${DIRTY}; DROP TABLE IF EXISTS ${DAYS}; ` +
-        `DROP TABLE IF EXISTS ${RESIDENTS};`,
+        `DROP TABLE IF EXISTS ${RESIDENTS}; DROP TABLE IF EXISTS ${FLOATS};`,
     );
   },
   apply(db, collection, docs) {
@@ -133,6 +149,7 @@ export const workProjection: Projection = {
     }
     for (const id of residents) {
       s.items.run(id);
+      s.floats.run(id);
       s.dirty.run(id);
     }
   },
@@ -160,6 +177,35 @@ export interface WorkPage {
 
 function emptyCounts(): WorkPage['counts'] {
   return Object.fromEntries(WorkKind.options.map((k) => [k, { upcoming: 0, due: 0, overdue: 0 }])) as WorkPage['counts'];
+}
+
+/** A page row with its sort key: row, birth date, status order, due date, resident, kind order (and whether it floats). */
+type Keyed = [string, string, number, string, string, number, boolean?];
+
+function before(a: Keyed, b: Keyed): boolean {
+  if (a[2] !== b[2]) return a[2] < b[2];
+  if (a[3] !== b[3]) return a[3] < b[3];
+  if (a[4] !== b[4]) return a[4] < b[4];
+  return a[5] < b[5];
+}
+
+/** Two lists in the work list's order, as one (the second's rows marked as floating). */
+function mergeOrdered(fixed: readonly Keyed[], floating: readonly Keyed[]): Keyed[] {
+  const out: Keyed[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < fixed.length || j < floating.length) {
+    const a = fixed[i];
+    const b = floating[j];
+    if (a && (!b || before(a, b))) {
+      out.push(a);
+      i++;
+    } else if (b) {
+      out.push([b[0], b[1], b[2], b[3], b[4], b[5], true]);
+      j++;
+    }
+  }
+  return out;
 }
 
 const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -259,16 +305,15 @@ export class WorkCache {
     const sameBuild = row !== undefined && row.build === this.fingerprint;
     if (sameBuild && row.day === day) return row.complete === 1 ? null : row.mode;
     if (sameBuild && compareDates(row.day, day) < 0 && (row.complete === 1 || row.mode === 'advance')) {
+      // Rows due "today" whatever the day (p_work_floats) need nothing: the query gives them the day's date.
       this.prepare(`UPDATE ${DAYS} SET day = ?, mode = 'advance', cursor = '', complete = 0`).run(day);
-      // Rows due "today" whatever the day move with it; their status and group do not (worklist-changes.ts).
-      this.prepare(`UPDATE ${ITEMS} SET due_date = ?, row = json_set(row, '$.dueDate', ?) WHERE floats = 1`).run(day, day);
       this.stats.advance++;
       return 'advance';
     }
     // Nothing to build on: a new install, other rules, the clock set back, or a full pass stopped on another day.
     // The pass computes everyone, so the dirty list (a seed or an import leaves every resident dirty) is forgotten;
     // whoever changes during the pass is marked dirty again by that write and recomputed after it.
-    for (const t of [ITEMS, RESIDENTS, DIRTY, DAYS]) this.prepare(`DELETE FROM ${t}`).run();
+    for (const t of [ITEMS, FLOATS, RESIDENTS, DIRTY, DAYS]) this.prepare(`DELETE FROM ${t}`).run();
     this.prepare(`INSERT INTO ${DAYS} (day, build, mode, cursor, complete) VALUES (?, ?, 'full', '', 0)`).run(day, this.fingerprint);
     this.stats.full++;
     return 'full';
@@ -313,14 +358,15 @@ export class WorkCache {
   private compute(ids: readonly string[], day: CalendarDate): void {
     const entries = this.patients.many(ids);
     const clear = this.prepare(`DELETE FROM ${ITEMS} WHERE resident_id = ?`);
+    const clearFloats = this.prepare(`DELETE FROM ${FLOATS} WHERE resident_id = ?`);
     const forget = this.prepare(`DELETE FROM ${RESIDENTS} WHERE resident_id = ?`);
     const changes = this.prepare(`INSERT OR REPLACE INTO ${RESIDENTS} (resident_id, changes_on) VALUES (?, ?)`);
-    const insert = this.prepare(
-      `INSERT INTO ${ITEMS} (resident_id, grp, status_order, due_date, kind_order, kind, status, village_code, doctors, birth_date, floats, row) ` +
-        'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
+    const columns = '(resident_id, grp, status_order, due_date, kind_order, kind, status, village_code, doctors, birth_date, row)';
+    const insert = this.prepare(`INSERT INTO ${ITEMS} ${columns} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const insertFloat = this.prepare(`INSERT INTO ${FLOATS} ${columns} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     for (const id of ids) {
       clear.run(id);
+      clearFloats.run(id);
       this.stats.computed++;
       const entry = entries.get(id);
       if (!entry?.resident) {
@@ -331,7 +377,7 @@ export class WorkCache {
       changes.run(id, work.changesOn);
       const doctors = `${SEP}${work.doctors.join(SEP)}${SEP}`;
       for (const row of work.rows) {
-        insert.run(
+        (floatsWithToday(row) ? insertFloat : insert).run(
           id,
           workGroup(row, day),
           STATUS_ORDER[row.status],
@@ -342,7 +388,6 @@ export class WorkCache {
           row.villageCode,
           doctors,
           entry.resident.birthDate,
-          floatsWithToday(row) ? 1 : 0,
           JSON.stringify(row),
         );
       }
@@ -381,21 +426,35 @@ export class WorkCache {
       const counts = emptyCounts();
       const groups = Object.fromEntries(WORK_GROUPS.map((g) => [g, 0])) as Record<WorkGroup, number>;
       let total = 0;
-      const grouped = this.prepare(`SELECT grp, kind, status, count(*) FROM ${ITEMS} WHERE ${where.join(' AND ')} GROUP BY grp, kind, status`).raw();
-      for (const [grp, kind, status, n] of grouped.all(...params) as [WorkGroup, WorkKind, WorkStatus, number][]) {
-        groups[grp] += n;
-        if (q.group && grp !== q.group) continue;
-        counts[kind][status] += n;
-        total += n;
+      for (const table of [ITEMS, FLOATS]) {
+        const grouped = this.prepare(`SELECT grp, kind, status, count(*) FROM ${table} WHERE ${where.join(' AND ')} GROUP BY grp, kind, status`).raw();
+        for (const [grp, kind, status, n] of grouped.all(...params) as [WorkGroup, WorkKind, WorkStatus, number][]) {
+          groups[grp] += n;
+          if (q.group && grp !== q.group) continue;
+          counts[kind][status] += n;
+          total += n;
+        }
       }
       if (q.group) {
         where.push('grp = ?');
         params.push(q.group);
       }
-      const page = this.prepare(
-        `SELECT row, birth_date FROM ${ITEMS} WHERE ${where.join(' AND ')} ORDER BY status_order, due_date, resident_id, kind_order LIMIT ? OFFSET ?`,
+      // The page of each table in the list's order, merged: the floating rows sort at the day (their due date).
+      const upTo = q.offset + q.limit;
+      const fixed = this.prepare(
+        `SELECT row, birth_date, status_order, due_date, resident_id, kind_order FROM ${ITEMS} WHERE ${where.join(' AND ')} ` +
+          'ORDER BY status_order, due_date, resident_id, kind_order LIMIT ?',
       ).raw();
-      const items = (page.all(...params, q.limit, q.offset) as [string, string][]).map(([row, birthDate]) => ({ row: JSON.parse(row) as PatientWork, birthDate }));
+      const floating = this.prepare(
+        `SELECT row, birth_date, status_order, ?, resident_id, kind_order FROM ${FLOATS} WHERE ${where.join(' AND ')} ` +
+          'ORDER BY status_order, resident_id, kind_order LIMIT ?',
+      ).raw();
+      const merged = mergeOrdered(fixed.all(...params, upTo) as Keyed[], floating.all(day, ...params, upTo) as Keyed[]);
+      const items = merged.slice(q.offset, upTo).map(([row, birthDate, , dueDate, , , floats]) => {
+        const parsed = JSON.parse(row) as PatientWork;
+        if (floats) parsed.dueDate = dueDate;
+        return { row: parsed, birthDate };
+      });
       return { total, counts, groups, items };
     })();
   }

@@ -139,6 +139,8 @@ describe('the work list pages from its per-day cache (real encrypted clinic, see
     expect((await everything()).rows).toEqual(expected().rows);
     const residents = sql.prepare('SELECT count(*) FROM p_work_residents').pluck().get() as number;
     expect(residents).toBeGreaterThan(300);
+    // Rows due "today" whatever the day are among them: each later day must show them on that day, in its place.
+    expect(sql.prepare('SELECT count(*) FROM p_work_floats').pluck().get()).toBeGreaterThan(10);
     // The next day, after a closed weekend, a quarter later: each from the day before it.
     for (const ahead of [1, 3, 92]) {
       const next = addDays(day, ahead);
