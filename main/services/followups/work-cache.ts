@@ -53,7 +53,7 @@ const SEP = '\u001f';
 /** Residents per dirty-clean step: one synchronous transaction of some 10–20 ms on a quiet machine. */
 const FILL_CHUNK = 100;
 /**
- * A fill nobody waits for (tomorrow's, filled ahead) runs in slices of about this much work, sized from the last
+ * A fill nobody waits for (the warm-up at sign-in, until a page is asked for) runs in slices of about this much work, sized from the last
  * slice's time, so a call that arrives meanwhile waits at most about this long at each of its asynchronous steps.
  */
 const BACKGROUND_SLICE_MS = 8;
