@@ -113,7 +113,8 @@ describe('workChangesOn: the rows stay the same on every day before it', () => {
     );
     // Not trivially "tomorrow": most patients keep their rows for more than a week.
     expect(later).toBeGreaterThan(100);
-  });
+    // Some 100,000 rule runs: several seconds on a loaded machine.
+  }, 60_000);
 });
 
 const visit = (visitDate: string, extra: Partial<FollowupSummary> = {}): FollowupSummary => ({
