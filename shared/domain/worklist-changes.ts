@@ -11,7 +11,7 @@
  * (`floatsWithToday`), so the reader moves their due date instead of recomputing them every day.
  */
 import { RENEWAL_WINDOW_DAYS, type ContractFacts } from './contract-rules';
-import { addDays, addYears, ageOn, compareDates, formatDate, startOfQuarter, yearOf, type CalendarDate } from './dates';
+import { addDays, addYears, ageOn, compareDates, daysBetween, formatDate, startOfQuarter, yearOf, type CalendarDate } from './dates';
 import { THIS_WEEK_DAYS } from './worklist-groups';
 import {
   DUE_WINDOW_DAYS,
@@ -31,13 +31,18 @@ const SCREENING_AGES = [SCREENING_AGE, 40, 55] as const;
 /** Ages at which a contracting tag turns: 7 ends 0–6岁儿童, 65 starts 老年人 (population-tags.ts). */
 const TAG_AGES = [7, HEALTH_CHECK_AGE] as const;
 
-/** The earliest candidate after `today`. */
+/** The earliest candidate after `today`, kept as a day count (date strings are parsed once each). */
 class Earliest {
-  best: CalendarDate | null = null;
+  private best = Infinity;
   constructor(private readonly today: CalendarDate) {}
 
-  add(d: CalendarDate): void {
-    if (compareDates(d, this.today) > 0 && (this.best === null || compareDates(d, this.best) < 0)) this.best = d;
+  private offset(n: number): void {
+    if (n > 0 && n < this.best) this.best = n;
+  }
+
+  /** `d` plus `days`. */
+  add(d: CalendarDate, days = 0): void {
+    this.offset(daysBetween(this.today, d) + days);
   }
 
   /**
@@ -45,14 +50,20 @@ class Earliest {
    * days before and the 本周 group 6 days before; `windowDays` adds another due window (health check 30 days).
    */
   due(due: CalendarDate, horizonDays: number, windowDays: number = DUE_WINDOW_DAYS): void {
-    for (const n of [-horizonDays, -windowDays, -DUE_WINDOW_DAYS, -(THIS_WEEK_DAYS - 1), 1]) this.add(addDays(due, n));
+    const n = daysBetween(this.today, due);
+    for (const k of [-horizonDays, -windowDays, -DUE_WINDOW_DAYS, -(THIS_WEEK_DAYS - 1), 1]) this.offset(n + k);
   }
 
-  /** The day someone born on `birthDate` turns `age` (and the day after, for a 29 February birthday). */
+  /** The day someone born on `birthDate` turns `age` (and the day after, for a 29 February birthday), if still ahead. */
   birthday(birthDate: CalendarDate, age: number): void {
-    const d = addYears(birthDate, age);
-    this.add(d);
-    this.add(addDays(d, 1));
+    if (ageOn(birthDate, this.today) >= age) return;
+    const n = daysBetween(this.today, addYears(birthDate, age));
+    this.offset(n);
+    this.offset(n + 1);
+  }
+
+  get date(): CalendarDate | null {
+    return this.best === Infinity ? null : addDays(this.today, this.best);
   }
 }
 
@@ -67,14 +78,14 @@ export function workChangesOn(p: PatientSummary, today: CalendarDate, upcomingDa
   const active = registries.filter((r) => compareDates(r.enrolledDate, today) <= 0);
   // Visits dated ahead count from their date (a visit, a reading).
   for (const f of p.followups) at.add(f.visitDate);
-  if (active.length > 0) at.add(addDays(endOfQuarter(today), 1));
+  if (active.length > 0) at.add(endOfQuarter(today), 1);
   for (const reg of active) {
     const f2f = p.followups
       .filter((f) => f.disease === reg.disease && f.isCompleted && isFaceToFace(f.visitMode) && compareDates(f.visitDate, today) <= 0)
       .sort((a, b) => compareDates(a.visitDate, b.visitDate));
     const last = f2f[f2f.length - 1];
     if (last) at.due(nextDueDate(last), upcomingDays);
-    else at.add(addDays(reg.enrolledDate, NEW_ENROLMENT_GRACE_DAYS + 1));
+    else at.add(reg.enrolledDate, NEW_ENROLMENT_GRACE_DAYS + 1);
     // The quarter-gap line turns due two weeks before the quarter ends, unless a visit this quarter or one planned
     // in it keeps it off (a planned date that passes is a change of its own, the day after it).
     const start = startOfQuarter(today);
@@ -83,14 +94,14 @@ export function workChangesOn(p: PatientSummary, today: CalendarDate, upcomingDa
     const planned = last !== undefined && compareDates(nextDueDate(last), today) >= 0 && compareDates(nextDueDate(last), end) <= 0;
     const newThisQuarter = !last && compareDates(reg.enrolledDate, start) >= 0;
     if (!seen && !planned && !newThisQuarter) {
-      for (const n of [-(QUARTER_GAP_DUE_DAYS - 1), -upcomingDays, -(THIS_WEEK_DAYS - 1)]) at.add(addDays(end, n));
+      for (const n of [-(QUARTER_GAP_DUE_DAYS - 1), -upcomingDays, -(THIS_WEEK_DAYS - 1)]) at.add(end, n);
     }
   }
   // The yearly health check: 65 makes a resident eligible; a check is due a year after the last.
   at.birthday(p.birthDate, HEALTH_CHECK_AGE);
   if (ageOn(p.birthDate, today) >= HEALTH_CHECK_AGE || active.length > 0) {
     if (p.lastHealthCheckDate) at.due(addYears(p.lastHealthCheckDate, 1), upcomingDays, HEALTH_CHECK_DUE_DAYS);
-    else at.add(addDays(formatDate(yearOf(today), 12, 31), -(THIS_WEEK_DAYS - 1)));
+    else at.add(formatDate(yearOf(today), 12, 31), -(THIS_WEEK_DAYS - 1));
   }
   for (const ref of p.referrals ?? []) if (!ref.checkedDate) at.due(ref.checkDue, upcomingDays);
   if (p.screening) {
@@ -109,7 +120,7 @@ export function workChangesOn(p: PatientSummary, today: CalendarDate, upcomingDa
       if (d.nextDue !== null && !floatsWithToday({ kind: 'screening', status: 'due', params: screeningParams(d) })) at.due(d.nextDue, upcomingDays);
     }
   }
-  return at.best;
+  return at.date;
 }
 
 /**
@@ -125,12 +136,12 @@ export function contractChangesOn(contracts: readonly ContractFacts[], birthDate
     at.add(c.startDate);
     if (c.terminatedDate) {
       at.add(c.terminatedDate);
-      at.add(addDays(c.terminatedDate, 1));
+      at.add(c.terminatedDate, 1);
     }
     // Renewal window, end (in force, doctors), lapse (overdue for the window), then 未签约.
-    for (const n of [-RENEWAL_WINDOW_DAYS, 0, 1, RENEWAL_WINDOW_DAYS + 1]) at.add(addDays(c.endDate, n));
+    for (const n of [-RENEWAL_WINDOW_DAYS, 0, 1, RENEWAL_WINDOW_DAYS + 1]) at.add(c.endDate, n);
   }
-  return at.best;
+  return at.date;
 }
 
 /** The earlier of two change dates (null: never). */
