@@ -35,6 +35,13 @@ export interface ServerOptions {
   now?: () => number;
 }
 
+/**
+ * Answers smaller than this go out as they are: a live pull of the one or two documents just saved elsewhere is a
+ * packet or two either way, and compressing it only adds a trip through zlib on both ends (bench/edits.ts, issue 13).
+ * Pull pages of an initial sync are hundreds of KB and are compressed.
+ */
+export const COMPRESS_THRESHOLD = 8 * 1024;
+
 /** A push of 200 residents with their forms stays far below this; anything larger is refused with TOO_LARGE. */
 export const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
 
@@ -80,7 +87,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     logger: opts.logger ?? false,
     forceCloseConnections: true,
   });
-  await app.register(compress, { global: true, threshold: 1024 });
+  await app.register(compress, { global: true, threshold: COMPRESS_THRESHOLD });
 
   const streams = new Set<Stream>();
   const onChange = (n: ChangeNotice): void => {

@@ -108,7 +108,14 @@ export function serveRuntime(options: ServeRuntimeOptions): void {
     post({ kind: 'ready' });
   };
 
+  // Calls that arrive together (a script's burst of saves) start one event-loop turn apart, in the order they came:
+  // the port hands over every queued message at once, and without a turn between them the replication's network
+  // I/O (the push of the first save, a pull) would wait behind all of them (bench/edits.ts, issue 13).
+  let turn: Promise<void> = Promise.resolve();
+  const nextTurn = (): Promise<void> => (turn = turn.then(() => new Promise<void>((r) => setImmediate(r))));
+
   const call = async (m: Extract<ToRuntime, { kind: 'call' }>) => {
+    await nextTurn();
     let result: ApiResult<unknown>;
     if (!runtime || closing) result = { ok: false, error: { code: 'INTERNAL', message: 'INTERNAL', details: { reason: 'runtimeNotRunning' } } };
     else {

@@ -85,6 +85,8 @@ export class ClinicServices {
     const services = new ClinicServices(ctx, index, patients, devices);
     // The work list is the first screen: its rows are brought to today once sign-in has answered.
     if (bus) setImmediate(() => services.worklist.warmUp());
+    // The reports' input and this month's facts, read in slices once sign-in has answered (reports-service.ts).
+    if (bus) setImmediate(() => void services.reports.warmUp());
     return services;
   }
 

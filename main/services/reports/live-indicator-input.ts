@@ -1,152 +1,171 @@
 /**
- * The clinic's indicator input, read once from the indicator projection and then kept current from the storage's
- * change events with the same mapping the projection uses, so a report after a saved form costs no re-read of the
- * township (issue 15 item 8). The records are also handed out grouped per resident, and a resident whose records did
- * not change keeps the same group object, so the shared functions recompute only the residents a write touched. A
- * change of the service packages (which decide the contracts' items) reads it again.
+ * The clinic's indicator input, read once from the stored per-resident facts (indicator-facts.ts) and then kept
+ * current: before every use, the residents a write marked dirty are recomputed (their rows rewritten) and only their
+ * groups replaced. A resident whose records did not change keeps the same group object, so the shared functions
+ * recompute only the residents a write touched (issue 15 item 8). A change of the service packages (which decide the
+ * contracts' items) reads the rows again.
+ *
+ * After sign-in, `warmUp` reads the rows in small slices that yield to other calls and, per slice, lets the shared
+ * functions work out this month's facts (they keep them per resident group), so the report a doctor opens later is
+ * already worked out; a report asked for meanwhile waits for the rest in large slices. Only clinics up to
+ * PRELOAD_LIMIT residents are preloaded: a larger one pays for its memory only when it asks for a report.
  */
 import type { Subscription } from 'rxjs';
-import { contractRecord, encounterRecord, residentRecord } from '../../../shared/domain/indicators/from-documents';
-import type { ContractRecord, EncounterRecord, IndicatorInput, ResidentGroup, ResidentRecord } from '../../../shared/domain/indicators/types';
+import { AppError } from '../../../shared/api/errors';
+import { contractItems, type ContractItem } from '../../../shared/domain/contract-rules';
+import { computeIndicators } from '../../../shared/domain/indicators/compute';
+import type { ContractRecord, EncounterRecord, IndicatorInput, IndicatorWindow, ResidentGroup } from '../../../shared/domain/indicators/types';
+import type { PopulationTag } from '../../../shared/domain/population-tags';
 import type { ServicePackage } from '../../../shared/schemas/contract';
-import type { ContractDoc, EncounterDoc, ResidentDoc } from '../../../shared/schemas/collections';
 import type { ClinicDatabase } from '../../store/database';
-import { readIndicatorInput } from './indicator-projection';
+import { contractFieldsOfFacts, eventRecord, IndicatorFacts, residentOfFacts, type FactsProgress, type FactsTuple } from './indicator-facts';
+
+/** Residents above which nothing is preloaded after sign-in. */
+export const PRELOAD_LIMIT = 50_000;
+/** Residents per preload slice: some 10–20 ms of work on a quiet machine. */
+const PRELOAD_SLICE = 500;
+/** Residents per slice while a report waits for the preload. */
+const AWAITED_SLICE = 5_000;
+
+const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 interface Held {
   packages: readonly ServicePackage[];
-  residents: Map<string, ResidentRecord>;
-  encounters: Map<string, EncounterRecord>;
-  contracts: Map<string, ContractRecord>;
-  /** Per resident id, the ids of their encounters and contracts. */
-  encountersOf: Map<string, Set<string>>;
-  contractsOf: Map<string, Set<string>>;
-  /** The group handed out per resident, until one of that resident's records changes. */
   groups: Map<string, ResidentGroup>;
+  /** Contract items per package ids and population tags: a township has only a handful of combinations. */
+  items: Map<string, ContractItem[]>;
 }
 
-function index<T extends { id: string; residentId: string }>(records: Iterable<T>): Map<string, Set<string>> {
-  const out = new Map<string, Set<string>>();
-  for (const r of records) {
-    let ids = out.get(r.residentId);
-    if (!ids) out.set(r.residentId, (ids = new Set()));
-    ids.add(r.id);
-  }
-  return out;
+function groupOf(held: Held, t: FactsTuple): ResidentGroup {
+  const id = t[0];
+  const contracts = t[7].map((c): ContractRecord => {
+    const { packageIds, populationTags, ...rest } = contractFieldsOfFacts(id, c);
+    const key = `${packageIds.join(',')}|${populationTags.join(',')}`;
+    let items = held.items.get(key);
+    if (!items) held.items.set(key, (items = contractItems(packageIds, held.packages, populationTags as PopulationTag[])));
+    return { ...rest, items };
+  });
+  return { resident: residentOfFacts(t), encounters: t[6].map((e, i) => eventRecord(id, e, i)), contracts };
 }
-
-/** Puts (or, with `next` null, removes) one record, keeping the per-resident index and dropping the groups it changes. */
-function put<T extends { id: string; residentId: string }>(held: Held, records: Map<string, T>, of: Map<string, Set<string>>, id: string, next: T | null): void {
-  const prev = records.get(id);
-  if (prev) {
-    of.get(prev.residentId)?.delete(id);
-    held.groups.delete(prev.residentId);
-  }
-  if (!next) {
-    records.delete(id);
-    return;
-  }
-  records.set(id, next);
-  let ids = of.get(next.residentId);
-  if (!ids) of.set(next.residentId, (ids = new Set()));
-  ids.add(id);
-  held.groups.delete(next.residentId);
-}
-
-type Changed = { documentData?: unknown; operation?: string };
 
 export class LiveIndicatorInput {
-  private held: Promise<Held> | null = null;
+  private held: Held | null = null;
   /** The arrays handed out; rebuilt after a change, so the shared functions' per-input caches stay valid until then. */
   private snapshot: IndicatorInput | null = null;
+  private readonly facts: IndicatorFacts;
   private readonly subscriptions: Subscription[];
+  private warming: Promise<void> | null = null;
+  /** Reports waiting for the preload (it then reads larger slices). */
+  private waiting = 0;
+  /** Raised whenever the held input is dropped, so a preload begun before does not adopt what it read. */
+  private generation = 0;
+  private stopped = false;
 
   constructor(
-    private readonly db: ClinicDatabase,
+    db: ClinicDatabase,
     private readonly packages: () => Promise<ServicePackage[]>,
+    onProgress?: (p: FactsProgress) => void,
   ) {
-    const rx = db.rx;
+    this.facts = new IndicatorFacts(db.sql, onProgress);
     this.subscriptions = [
-      rx.residents.storageInstance.changeStream().subscribe((bulk) => this.apply('residents', bulk.events)),
-      rx.encounters.storageInstance.changeStream().subscribe((bulk) => this.apply('encounters', bulk.events)),
-      rx.contracts.storageInstance.changeStream().subscribe((bulk) => this.apply('contracts', bulk.events)),
       // Of the settings, only the service packages change the input (denominators are read per report).
-      rx.settings.storageInstance.changeStream().subscribe((bulk) => {
+      db.rx.settings.storageInstance.changeStream().subscribe((bulk) => {
         if (bulk.events.some((e) => (e.documentData as { type?: string } | undefined)?.type === 'package')) this.drop();
       }),
     ];
   }
 
+  /**
+   * Fills the stored facts in the background (only an upgraded or new file has anything to do), then preloads the
+   * input and works out `window`'s facts in slices. Resolves when done (or when there was nothing to do).
+   */
+  warmUp(window: IndicatorWindow | null): Promise<void> {
+    this.warming ??= this.preload(window).finally(() => {
+      this.warming = null;
+    });
+    return this.warming;
+  }
+
   stop(): void {
+    this.stopped = true;
+    this.facts.stop();
     for (const s of this.subscriptions) s.unsubscribe();
   }
 
   private drop(): void {
+    this.generation += 1;
     this.held = null;
     this.snapshot = null;
   }
 
-  private load(): Promise<Held> {
-    const loading = (this.held ??= this.packages().then((packages) => {
-      const input = readIndicatorInput(this.db.sql, packages);
-      return {
-        packages,
-        residents: new Map(input.residents.map((r) => [r.id, r])),
-        encounters: new Map(input.encounters.map((e) => [e.id, e])),
-        contracts: new Map(input.contracts.map((c) => [c.id, c])),
-        encountersOf: index(input.encounters),
-        contractsOf: index(input.contracts),
-        groups: new Map(),
-      };
-    }));
-    // A failed load is not remembered: the next call reads again.
-    loading.catch(() => {
-      if (this.held === loading) this.drop();
-    });
-    return loading;
+  private async preload(window: IndicatorWindow | null): Promise<void> {
+    await this.facts.ensure();
+    if (this.stopped || this.held || !this.facts.isComplete() || this.facts.count() > PRELOAD_LIMIT) return;
+    const generation = this.generation;
+    const held: Held = { packages: await this.packages(), groups: new Map(), items: new Map() };
+    let after = '';
+    for (;;) {
+      if (this.stopped || this.held || this.generation !== generation) return;
+      const tuples = this.facts.readFrom(after, this.waiting > 0 ? AWAITED_SLICE : PRELOAD_SLICE);
+      const last = tuples[tuples.length - 1];
+      if (!last) break;
+      const slice = tuples.map((t) => {
+        const g = groupOf(held, t);
+        held.groups.set(t[0], g);
+        return g;
+      });
+      // The shared functions keep each group's facts for the window: the report then only adds them up.
+      if (window) computeIndicators({ residents: slice.map((g) => g.resident), encounters: [], contracts: [], groups: slice }, window, { kind: 'clinic' }, {});
+      after = last[0];
+      await yieldToOthers();
+    }
+    if (this.stopped || this.held || this.generation !== generation) return;
+    // Rows read before a write marked them dirty are recomputed now, in the same synchronous step that adopts them.
+    for (const [id, t] of this.facts.clean()) {
+      if (t) held.groups.set(id, groupOf(held, t));
+      else held.groups.delete(id);
+    }
+    this.held = held;
+    this.snapshot = null;
   }
 
   async get(): Promise<IndicatorInput> {
-    const held = await this.load();
-    this.snapshot ??= {
-      residents: [...held.residents.values()],
-      encounters: [...held.encounters.values()],
-      contracts: [...held.contracts.values()],
-      groups: [...held.residents.values()].map((resident) => {
-        let g = held.groups.get(resident.id);
-        if (!g || g.resident !== resident) {
-          const pick = <T>(ids: Set<string> | undefined, from: Map<string, T>): T[] => [...(ids ?? [])].flatMap((id) => from.get(id) ?? []);
-          g = { resident, encounters: pick(held.encountersOf.get(resident.id), held.encounters), contracts: pick(held.contractsOf.get(resident.id), held.contracts) };
-          held.groups.set(resident.id, g);
-        }
-        return g;
-      }),
-    };
-    return this.snapshot;
-  }
-
-  /** Written documents as the projection maps them: tombstones and drafts leave, everything else is (re)mapped. */
-  private apply(collection: 'residents' | 'encounters' | 'contracts', events: readonly Changed[]): void {
-    const pending = this.held;
-    if (!pending || events.length === 0) return;
-    this.snapshot = null;
-    void pending.then((held) => {
-      // Dropped meanwhile: the next load reads the projection, which already has these writes.
-      if (this.held !== pending) return;
-      for (const e of events) {
-        const doc = e.documentData as (Record<string, unknown> & { id: string; _deleted?: boolean }) | undefined;
-        if (!doc) continue;
-        const gone = e.operation === 'DELETE' || doc._deleted === true;
-        if (collection === 'residents') {
-          held.groups.delete(doc.id);
-          if (gone) held.residents.delete(doc.id);
-          else held.residents.set(doc.id, residentRecord(doc as unknown as ResidentDoc));
-        } else if (collection === 'encounters') {
-          const next = gone || doc['status'] !== 'completed' ? null : encounterRecord(doc as unknown as EncounterDoc);
-          put(held, held.encounters, held.encountersOf, doc.id, next);
-        } else put(held, held.contracts, held.contractsOf, doc.id, gone ? null : contractRecord(doc as unknown as ContractDoc, held.packages));
+    if (this.warming) {
+      this.waiting += 1;
+      try {
+        await this.warming;
+      } finally {
+        this.waiting -= 1;
+      }
+    }
+    await this.facts.ensure({ awaited: true });
+    // Only a stopped pass (the session is locking) ends before it is complete: its rows would miss residents.
+    if (!this.facts.isComplete()) throw new AppError('LOCKED');
+    const packages = this.held?.packages ?? (await this.packages());
+    // From here on synchronous: the dirty residents are recomputed and the rows read with nothing in between.
+    const changed = this.facts.clean();
+    if (!this.held) {
+      const held: Held = { packages, groups: new Map(), items: new Map() };
+      for (const t of this.facts.readAll()) held.groups.set(t[0], groupOf(held, t));
+      this.held = held;
+      this.snapshot = null;
+    } else if (changed.size > 0) {
+      for (const [id, t] of changed) {
+        if (t) this.held.groups.set(id, groupOf(this.held, t));
+        else this.held.groups.delete(id);
       }
       this.snapshot = null;
-    });
+    }
+    if (!this.snapshot) {
+      const groups = [...this.held.groups.values()];
+      const encounters: EncounterRecord[] = [];
+      const contracts: ContractRecord[] = [];
+      for (const g of groups) {
+        for (const e of g.encounters) encounters.push(e);
+        for (const c of g.contracts) contracts.push(c);
+      }
+      this.snapshot = { residents: groups.map((g) => g.resident), encounters, contracts, groups };
+    }
+    return this.snapshot;
   }
 }

@@ -1,6 +1,7 @@
 /**
  * 报表: the clinic's indicators for a period and scope, computed by the pure shared functions over arrays read
- * from the indicator projection (indicator-projection.ts, mapped by shared/domain/indicators/from-documents.ts). Exports are audited; the identifiable one needs a confirmation that
+ * from the stored per-resident facts (indicator-facts.ts, over the indicator projection, mapped by
+ * shared/domain/indicators/from-documents.ts). Exports are audited; the identifiable one needs a confirmation that
  * the door checks (`confirmed: true`).
  */
 import type { IndicatorFigure, ListedResident, ListSide, MeasurementPoint, Report, ReportPeriodInput, ReportScope } from '../../../shared/api/reports';
@@ -25,7 +26,7 @@ import {
   type ScopeDenominators,
 } from '../../../shared/domain/indicators';
 import type { Denominator } from '../../../shared/schemas/denominator';
-import { villageNames, type ClinicContext } from '../clinic-context';
+import { clinicToday, villageNames, type ClinicContext } from '../clinic-context';
 import type { TeamsService } from '../contracting/teams-service';
 import { DenominatorsRepo } from './denominators-repo';
 import { encounterRecord } from '../../../shared/domain/indicators/from-documents';
@@ -62,6 +63,16 @@ export class ReportsService {
     this.live = new LiveIndicatorInput(ctx.db, () => this.teams.listPackages());
   }
 
+  /**
+   * After sign-in: fills the stored per-resident facts if this build has not yet (after an upgrade), then preloads
+   * the input and this month's facts, all in small slices. Resolves when done; never rejects.
+   */
+  warmUp(): Promise<void> {
+    const today = clinicToday(this.ctx);
+    const month: ReportPeriod = { kind: 'month', year: Number(today.slice(0, 4)), index: Number(today.slice(5, 7)) };
+    return this.live.warmUp(indicatorWindow(month)).catch(() => undefined);
+  }
+
   stop(): void {
     this.live.stop();
   }
@@ -85,7 +96,8 @@ export class ReportsService {
     }
   }
 
-  private input(): Promise<IndicatorInput> {
+  /** The input every report computes with (the stored facts, kept current); tests compare it with a from-scratch read. */
+  indicatorInput(): Promise<IndicatorInput> {
     return this.live.get();
   }
 
@@ -96,7 +108,7 @@ export class ReportsService {
 
   async report(period: ReportPeriodInput, scope: ReportScope): Promise<Report> {
     const resolved = await this.resolveScope(scope);
-    const [input, entries, villages, clinic] = await Promise.all([this.input(), this.denominators.list(), villageNames(this.ctx), this.ctx.settings.clinic()]);
+    const [input, entries, villages, clinic] = await Promise.all([this.indicatorInput(), this.denominators.list(), villageNames(this.ctx), this.ctx.settings.clinic()]);
     const p: ReportPeriod = period;
     const w = indicatorWindow(p);
     const dates = periodDates(p);
@@ -123,22 +135,30 @@ export class ReportsService {
     };
   }
 
-  /** Counts of the period itself, for the residents of the scope. */
+  /** Counts of the period itself, for the residents of the scope (one pass over the events, the date tested first). */
   private activity(input: IndicatorInput, inScope: ReadonlySet<string>, dates: { start: string; end: string }): Report['activity'] {
     const within = (d: string) => compareDates(d, dates.start) >= 0 && compareDates(d, dates.end) <= 0;
-    const events = currentEvents(input).filter((e) => inScope.has(e.residentId) && within(e.date));
-    const followups = events.filter((e) => e.type === 'htnFollowup' || e.type === 't2dmFollowup');
+    let followups = 0;
+    let faceToFaceFollowups = 0;
+    let healthChecks = 0;
+    for (const e of currentEvents(input)) {
+      if (!within(e.date) || !inScope.has(e.residentId)) continue;
+      if (e.type === 'htnFollowup' || e.type === 't2dmFollowup') {
+        followups += 1;
+        if (e.visitMode === 1 || e.visitMode === 2) faceToFaceFollowups += 1;
+      } else if (e.type === 'healthCheck') healthChecks += 1;
+    }
     return {
       newRecords: input.residents.filter((r) => inScope.has(r.id) && within(r.createdDate)).length,
-      followups: followups.length,
-      faceToFaceFollowups: followups.filter((e) => e.visitMode === 1 || e.visitMode === 2).length,
-      healthChecks: events.filter((e) => e.type === 'healthCheck').length,
+      followups,
+      faceToFaceFollowups,
+      healthChecks,
     };
   }
 
   async trend(period: ReportPeriodInput, scope: ReportScope, count: number): Promise<{ key: string; periodEnd: string; indicators: IndicatorFigure[] }[]> {
     const resolved = await this.resolveScope(scope);
-    const [input, entries] = await Promise.all([this.input(), this.denominators.list()]);
+    const [input, entries] = await Promise.all([this.indicatorInput(), this.denominators.list()]);
     return trailingPeriods(period, count).map((p) => {
       const w = indicatorWindow(p);
       return { key: periodKey(p), periodEnd: w.end, indicators: figures(computeIndicators(input, w, resolved.scope, this.denominatorsFor(entries, resolved.villageCodes, w.end))) };
@@ -147,7 +167,7 @@ export class ReportsService {
 
   private async idsBehind(period: ReportPeriodInput, scope: ReportScope, indicator: IndicatorId, side: ListSide): Promise<string[]> {
     const resolved = await this.resolveScope(scope);
-    const [input, entries] = await Promise.all([this.input(), this.denominators.list()]);
+    const [input, entries] = await Promise.all([this.indicatorInput(), this.denominators.list()]);
     const w = indicatorWindow(period);
     const v = computeIndicators(input, w, resolved.scope, this.denominatorsFor(entries, resolved.villageCodes, w.end))[indicator];
     if (side === 'numerator') return v.numeratorIds;

@@ -11,6 +11,7 @@ import { workHref } from './work-links';
 import '../followups/followups.css';
 import { CardReadButton } from '../devices/CardReadButton';
 import { selectableVillages } from '../../app/village-scope';
+import { coalescedRefresh } from '../../app/coalesced-refresh';
 
 /** Groups in the order a doctor works them (shared/domain/worklist-groups.ts). */
 const GROUPS: readonly WorkGroup[] = WorkGroup.options;
@@ -51,7 +52,6 @@ export function WorklistPage({ session }: SectionPageProps) {
   // What the group tables show, and a counter that makes them fetch their page again.
   const [filter, setFilter] = useState<Filter | null>(null);
   const [revision, setRevision] = useState(0);
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   const load = useCallback(async () => {
     setLoading(true);
@@ -92,15 +92,19 @@ export function WorklistPage({ session }: SectionPageProps) {
       .catch(() => undefined);
   }, []);
 
-  // Several saves in a row raise several events; one refresh after they settle is enough.
-  useEffect(
-    () =>
-      subscribe('worklist.changed', () => {
-        if (timer.current) clearTimeout(timer.current);
-        timer.current = setTimeout(() => void load(), REFRESH_DELAY_MS);
-      }),
-    [load],
-  );
+  // A change shows at once; changes that come while the list is being asked again make one more query after it.
+  const loadNow = useRef(load);
+  useEffect(() => {
+    loadNow.current = load;
+  }, [load]);
+  useEffect(() => {
+    const refresh = coalescedRefresh(() => loadNow.current());
+    const unsubscribe = subscribe('worklist.changed', () => void refresh.request());
+    return () => {
+      unsubscribe();
+      refresh.stop();
+    };
+  }, []);
   // Events sent while the connection was down are lost: query again once it is back.
   useEffect(
     () =>
@@ -108,12 +112,6 @@ export function WorklistPage({ session }: SectionPageProps) {
         if (state === 'open') void load();
       }),
     [load],
-  );
-  useEffect(
-    () => () => {
-      if (timer.current) clearTimeout(timer.current);
-    },
-    [],
   );
 
   const groups = useMemo(() => GROUPS.filter((g) => (list?.groups[g] ?? 0) > 0), [list]);

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { AppError } from '../../../shared/api/errors';
 import { BlockResponse, PullResponse, PushResponse } from '../../../shared/sync/protocol';
 import { PlatformHttp } from '../../../main/sync/platform-http';
+import { COMPRESS_THRESHOLD } from '../../../platform/server';
 import { CLINIC_A, CLINIC_B, enrolDevice, residentWire, startTestPlatform, type TestPlatform } from '../../helpers/platform';
 
 let p: TestPlatform;
@@ -155,17 +156,24 @@ describe('platform server', () => {
     await wrong.close();
   });
 
-  it('answers 426 to an older protocol version and compresses large answers', async () => {
+  it('answers 426 to an older protocol version and compresses large answers, not a live pull of one document', async () => {
     const agent = new Agent({ connect: { rejectUnauthorized: false } });
     const old = await fetch(`${p.url}/v0/residents/pull`, { dispatcher: agent });
     expect(old.status).toBe(426);
     expect(((await old.json()) as { error: string }).error).toBe('CLIENT_TOO_OLD');
     await agent.close();
     const d = await enrolDevice(p, CLINIC_A, 'device-gzip');
+    // A page of 40 residents is far above COMPRESS_THRESHOLD; one resident is far below it.
+    const many = Array.from({ length: 40 }, () => ({ newDocumentState: residentWire(village, { data: { note: '慢病随访'.repeat(40) } }) }));
+    expect(await d.http.json('POST', '/residents/push', many, PushResponse)).toEqual([]);
     const raw = new Agent({ connect: { rejectUnauthorized: false } });
-    const res = await fetch(`${p.url}/v1/residents/pull?seq=0&limit=100`, { dispatcher: raw, headers: { authorization: `Bearer ${d.credential}`, 'accept-encoding': 'gzip' } });
+    const headers = { authorization: `Bearer ${d.credential}`, 'accept-encoding': 'gzip' };
+    const res = await fetch(`${p.url}/v1/residents/pull?seq=0&limit=100`, { dispatcher: raw, headers });
     expect(res.headers.get('content-encoding')).toBe('gzip');
-    await res.arrayBuffer();
+    expect(Buffer.byteLength(JSON.stringify(await res.json()))).toBeGreaterThan(COMPRESS_THRESHOLD);
+    const one = await fetch(`${p.url}/v1/residents/pull?seq=0&limit=1`, { dispatcher: raw, headers });
+    expect(one.headers.get('content-encoding')).toBeNull();
+    expect(PullResponse.parse(await one.json()).documents).toHaveLength(1);
     await raw.close();
     await d.http.close();
   });

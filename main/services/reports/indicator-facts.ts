@@ -1,0 +1,398 @@
+/**
+ * The indicators' input stored per resident (issue 15 item 8): one compact row per resident holding everything the
+ * shared indicator functions read about them: the resident's dates and status, the latest completed version of each
+ * of their encounters (date, type, visit mode, measured values, enrolment facts, completeness) in date order, and
+ * their contracts' periods and packages. The first report after sign-in reads these 30,000 rows instead of the
+ * ~240,000 rows of the indicator projection, and runs the same shared functions over them.
+ *
+ * The rows are a cache of the indicator projection (indicator-projection.ts), kept like the work list's rows
+ * (work-cache.ts): `indicatorFactsProjection` starts empty and, in every write's transaction, marks the written
+ * resident dirty (and a moved document's previous owner, read from the indicator projection before it is updated).
+ * `IndicatorFacts` fills the rows in one pass in resident-id order, in chunks that each commit with the pass's cursor,
+ * so an upgrade never blocks sign-in (the pass runs in the background, or on the first report that needs it) and an
+ * interrupted pass resumes where it stopped; then it recomputes the dirty residents. Whoever reads the rows cleans
+ * the dirty ones first, in the same synchronous transaction, so a row is never read behind the documents.
+ */
+import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
+import { compareDates } from '../../../shared/domain/dates';
+import { latestVersions } from '../../../shared/domain/indicators/compute';
+import type { ContractFields } from '../../../shared/domain/indicators/from-documents';
+import type { EncounterRecord, EnrolmentFacts, ResidentRecord } from '../../../shared/domain/indicators/types';
+import type { AnyDocument, Projection } from '../../store/rx-storage-sqlcipher';
+import type { Database } from '../../store/sqlite-file';
+import { indicatorOwnerOf, indicatorProjection, readIndicatorRowsOf } from './indicator-projection';
+
+const ROWS = 'p_indicator_facts';
+const DIRTY = 'p_indicator_facts_dirty';
+const FILL = 'p_indicator_facts_fill';
+/** The indicator projection's resident table: the pass walks its ids. */
+const RESIDENTS = 'p_indicator_residents';
+
+/**
+ * The rows were computed from this build of the indicator projection: a rebuild of it (a new version) may change any
+ * row, so the stored facts are then dropped and filled again.
+ */
+const BUILD = `indicators/${indicatorProjection.version}`;
+
+/** Residents per transaction while a report waits for the pass, and per dirty-clean step. */
+const AWAITED_CHUNK = 1_000;
+/** A pass nobody waits for runs in slices of about this much work, sized from the last slice's time. */
+const BACKGROUND_SLICE_MS = 8;
+const MIN_SLICE = 10;
+const MAX_SLICE = 200;
+
+/** 慢病登记 facts: disease, enrolment date, status, status date. */
+type EnrolmentTuple = [EnrolmentFacts['disease'], string, EnrolmentFacts['status'], string | null];
+/**
+ * One event's latest completed version, trailing nulls left out. Only what the indicator functions read is kept:
+ * the event's id and completion time are not (the events are stored deduplicated and in the shared functions' date
+ * order, so an id only has to be unique within the resident and the order needs no completion time to break ties).
+ */
+type EventTuple = [
+  type: number | string,
+  date: string,
+  visitMode?: number | null,
+  sbp?: number | null,
+  dbp?: number | null,
+  glucose?: number | null,
+  complete?: 0 | 1 | null,
+  serviceCode?: string | null,
+  enrolment?: EnrolmentTuple | null,
+];
+type ContractTuple = [id: string, teamId: string, startDate: string, endDate: string, signDate: string | null, terminatedDate: string | null, packageIds: string[], populationTags: string[]];
+/** One resident's stored facts (the `facts` column, as JSON); the id is repeated so all rows read as one array. */
+export type FactsTuple = [
+  residentId: string,
+  villageCode: string,
+  birthDate: string,
+  createdDate: string,
+  status: ResidentRecord['status'],
+  statusDate: string | null,
+  events: EventTuple[],
+  contracts: ContractTuple[],
+];
+
+/**
+ * Encounter types stored as their position here; any other type is stored by name. Append only: a changed position
+ * needs a new projection version.
+ */
+const TYPES = [
+  'htnFollowup',
+  't2dmFollowup',
+  'healthCheck',
+  'htnEnrolment',
+  't2dmEnrolment',
+  'referralCheck',
+  'tcmAssessment',
+  'deviceReading',
+  'contractService',
+  'measurement',
+  'selfCareAssessment',
+];
+const TYPE_CODES = new Map(TYPES.map((t, i) => [t, i]));
+/** The ids given to a resident's events when read ('0', '1', …), made once. */
+const EVENT_IDS = Array.from({ length: 256 }, (_, i) => String(i));
+
+export const indicatorFactsProjection: Projection = {
+  name: 'indicator_facts',
+  version: 1,
+  startsEmpty: true,
+  collections: ['residents', 'encounters', 'contracts'],
+  create(db) {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS ${ROWS} (resident_id TEXT PRIMARY KEY, facts TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS ${DIRTY} (resident_id TEXT PRIMARY KEY) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS ${FILL} (
+        k INTEGER PRIMARY KEY CHECK (k = 1), build TEXT NOT NULL, cursor TEXT NOT NULL, complete INTEGER NOT NULL
+      );
+    `);
+  },
+  drop(db) {
+    db.exec(`DROP TABLE IF EXISTS ${ROWS}; DROP TABLE IF EXISTS ${DIRTY}; DROP TABLE IF EXISTS ${FILL};`);
+  },
+  /** Registered BEFORE the indicator projection (services/projections.ts): a moved document's owner is still the old one there. */
+  apply(db, collection, docs) {
+    const residents = new Set<string>();
+    for (const doc of docs as readonly (AnyDocument & { residentId?: unknown })[]) {
+      const id = String(doc['id']);
+      if (collection === 'residents') {
+        residents.add(id);
+        continue;
+      }
+      if (collection !== 'encounters' && collection !== 'contracts') continue;
+      if (typeof doc.residentId === 'string') residents.add(doc.residentId);
+      const owner = indicatorOwnerOf(db, collection, id);
+      if (owner !== undefined) residents.add(owner);
+    }
+    const mark = dirtyStatement(db);
+    for (const id of residents) mark.run(id);
+  },
+};
+
+const dirtyStatements = new WeakMap<Database, BetterSqlite3.Statement<unknown[]>>();
+function dirtyStatement(db: Database): BetterSqlite3.Statement<unknown[]> {
+  let s = dirtyStatements.get(db);
+  if (!s) {
+    s = db.prepare(`INSERT OR IGNORE INTO ${DIRTY} (resident_id) VALUES (?)`);
+    dirtyStatements.set(db, s);
+  }
+  return s;
+}
+
+const byDate = (a: EncounterRecord, b: EncounterRecord) => compareDates(a.date, b.date) || (a.completedAt ?? 0) - (b.completedAt ?? 0);
+
+function eventTuple(e: EncounterRecord): EventTuple {
+  const en = e.enrolment;
+  const t: EventTuple = [
+    TYPE_CODES.get(e.type) ?? e.type,
+    e.date,
+    e.visitMode ?? null,
+    e.sbp ?? null,
+    e.dbp ?? null,
+    e.fastingGlucose ?? null,
+    e.isServiceComplete === null || e.isServiceComplete === undefined ? null : e.isServiceComplete ? 1 : 0,
+    e.serviceCode ?? null,
+    en ? [en.disease, en.enrolledDate, en.status, en.statusDate ?? null] : null,
+  ];
+  while (t.length > 2 && t[t.length - 1] === null) t.pop();
+  return t;
+}
+
+/**
+ * The facts of the residents named in `ids` (sorted), from the indicator projection: null for one who is gone.
+ * Only the latest version of each event is kept (the shared `latestVersions`, over the rows in the order the
+ * whole-clinic read has them), sorted by date as the shared functions sort them.
+ */
+export function computeFacts(db: Database, ids: readonly string[]): Map<string, FactsTuple | null> {
+  const rows = readIndicatorRowsOf(db, JSON.stringify(ids));
+  const encounters = new Map<string, EncounterRecord[]>();
+  for (const e of rows.encounters) {
+    const list = encounters.get(e.residentId);
+    if (list) list.push(e);
+    else encounters.set(e.residentId, [e]);
+  }
+  const contracts = new Map<string, ContractFields[]>();
+  for (const c of rows.contracts) {
+    const list = contracts.get(c.residentId);
+    if (list) list.push(c);
+    else contracts.set(c.residentId, [c]);
+  }
+  const out = new Map<string, FactsTuple | null>(ids.map((id) => [id, null]));
+  for (const r of rows.residents) {
+    const events = latestVersions(encounters.get(r.id) ?? []).sort(byDate);
+    out.set(r.id, [
+      r.id,
+      r.villageCode,
+      r.birthDate,
+      r.createdDate,
+      r.status,
+      r.statusDate ?? null,
+      events.map(eventTuple),
+      (contracts.get(r.id) ?? []).map((c) => [c.id, c.teamId, c.startDate, c.endDate, c.signDate ?? null, c.terminatedDate ?? null, c.packageIds, c.populationTags]),
+    ]);
+  }
+  return out;
+}
+
+/** A resident's `i`-th stored event as the shared functions' record. */
+export function eventRecord(residentId: string, t: EventTuple, i: number): EncounterRecord {
+  const en = t[8];
+  const complete = t[6];
+  return {
+    id: EVENT_IDS[i] ?? String(i),
+    residentId,
+    type: typeof t[0] === 'number' ? (TYPES[t[0]] ?? String(t[0])) : t[0],
+    date: t[1],
+    status: 'completed',
+    visitMode: t[2] ?? null,
+    sbp: t[3] ?? null,
+    dbp: t[4] ?? null,
+    fastingGlucose: t[5] ?? null,
+    serviceCode: t[7] ?? null,
+    enrolment: en ? { disease: en[0], enrolledDate: en[1], status: en[2], statusDate: en[3] } : null,
+    isServiceComplete: complete === null || complete === undefined ? null : complete === 1,
+  };
+}
+
+export function residentOfFacts(t: FactsTuple): ResidentRecord {
+  return { id: t[0], villageCode: t[1], birthDate: t[2], createdDate: t[3], status: t[4], statusDate: t[5] };
+}
+
+export function contractFieldsOfFacts(residentId: string, c: ContractTuple): ContractFields {
+  return { id: c[0], residentId, teamId: c[1], startDate: c[2], endDate: c[3], signDate: c[4], terminatedDate: c[5], packageIds: c[6], populationTags: c[7] };
+}
+
+type Statement = BetterSqlite3.Statement<unknown[]>;
+const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Progress of the pass, for the log and the tests. */
+export interface FactsProgress {
+  done: number;
+  total: number;
+  complete: boolean;
+}
+
+export class IndicatorFacts {
+  private running: Promise<void> = Promise.resolve();
+  private waiting = 0;
+  private stopped = false;
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly onProgress: (p: FactsProgress) => void = () => undefined,
+  ) {}
+
+  /** Stops a pass between chunks (the session is locking). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private prepare(sql: string): Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  /** True when every resident's row has been computed once (dirty ones are recomputed by `clean`). */
+  isComplete(): boolean {
+    return this.prepare(`SELECT 1 FROM ${FILL} WHERE build = ? AND complete = 1`).get(BUILD) !== undefined;
+  }
+
+  progress(): FactsProgress {
+    const state = this.prepare(`SELECT cursor, complete FROM ${FILL} WHERE build = ?`).get(BUILD) as { cursor: string; complete: number } | undefined;
+    const total = this.prepare(`SELECT count(*) FROM ${RESIDENTS}`).pluck().get() as number;
+    if (!state) return { done: 0, total, complete: false };
+    if (state.complete === 1) return { done: total, total, complete: true };
+    const done = this.prepare(`SELECT count(*) FROM ${RESIDENTS} WHERE id <= ?`).pluck().get(state.cursor) as number;
+    return { done, total, complete: false };
+  }
+
+  /**
+   * Completes the pass. Calls are queued, so two callers never run it twice; `awaited` (a report waits) switches the
+   * pass under way to large transactions.
+   */
+  ensure(opts: { awaited?: boolean } = {}): Promise<void> {
+    const next = this.running.then(() => this.pass());
+    // A failed pass is reported to its caller and does not block the next one.
+    this.running = next.catch(() => undefined);
+    if (!opts.awaited) return next;
+    this.waiting++;
+    return next.finally(() => this.waiting--);
+  }
+
+  private async pass(): Promise<void> {
+    if (this.stopped || this.isComplete()) return;
+    this.db.transaction(() => {
+      if (this.prepare(`SELECT 1 FROM ${FILL} WHERE build = ?`).get(BUILD) !== undefined) return;
+      // A new pass computes everyone from the first id on: rows of another build and the dirty list (a seed or an
+      // import leaves every resident dirty) are forgotten. Whoever is written during the pass is marked again.
+      this.prepare(`DELETE FROM ${ROWS}`).run();
+      this.prepare(`DELETE FROM ${DIRTY}`).run();
+      this.prepare(`INSERT OR REPLACE INTO ${FILL} (k, build, cursor, complete) VALUES (1, ?, '', 0)`).run(BUILD);
+    })();
+    const next = this.prepare(`SELECT id FROM ${RESIDENTS} WHERE id > ? ORDER BY id LIMIT ?`).pluck();
+    const cursorOf = this.prepare(`SELECT cursor FROM ${FILL} WHERE k = 1`).pluck();
+    const advance = this.prepare(`UPDATE ${FILL} SET cursor = ? WHERE k = 1`);
+    let slice = MIN_SLICE;
+    for (;;) {
+      if (this.stopped) return;
+      const size = this.waiting > 0 ? AWAITED_CHUNK : slice;
+      const started = performance.now();
+      const count = this.withoutSync(() =>
+        this.db.transaction(() => {
+          const ids = next.all(cursorOf.get(), size) as string[];
+          const last = ids[ids.length - 1];
+          if (last === undefined) return 0;
+          this.store(computeFacts(this.db, ids));
+          // Computed from the current rows: any earlier dirty mark of these residents is settled.
+          this.settle(ids);
+          advance.run(last);
+          return ids.length;
+        })(),
+      );
+      if (count === 0) break;
+      const took = Math.max(performance.now() - started, 0.5);
+      slice = Math.max(MIN_SLICE, Math.min(MAX_SLICE, Math.round((count * BACKGROUND_SLICE_MS) / took)));
+      this.onProgress(this.progress());
+      await yieldToOthers();
+    }
+    this.prepare(`UPDATE ${FILL} SET complete = 1 WHERE k = 1`).run();
+    this.onProgress(this.progress());
+  }
+
+  private settle(ids: readonly string[]): void {
+    this.prepare(`DELETE FROM ${DIRTY} WHERE resident_id IN (SELECT value FROM json_each(?))`).run(JSON.stringify(ids));
+  }
+
+  private store(facts: Map<string, FactsTuple | null>): void {
+    const put = this.prepare(`INSERT OR REPLACE INTO ${ROWS} (resident_id, facts) VALUES (?, ?)`);
+    const remove = this.prepare(`DELETE FROM ${ROWS} WHERE resident_id = ?`);
+    for (const [id, t] of facts) {
+      if (t) put.run(id, JSON.stringify(t));
+      else remove.run(id);
+    }
+  }
+
+  /**
+   * Recomputes every dirty resident's row and returns what changed (null: the resident is gone). Synchronous, so a
+   * caller that then reads rows reads them current. Only after the pass is complete.
+   */
+  clean(): Map<string, FactsTuple | null> {
+    const changed = new Map<string, FactsTuple | null>();
+    if (this.prepare(`SELECT 1 FROM ${DIRTY} LIMIT 1`).get() === undefined) return changed;
+    const dirty = this.prepare(`SELECT resident_id FROM ${DIRTY} ORDER BY resident_id LIMIT ?`).pluck();
+    for (;;) {
+      const n = this.withoutSync(() =>
+        this.db.transaction(() => {
+          const ids = dirty.all(AWAITED_CHUNK) as string[];
+          if (ids.length === 0) return 0;
+          const facts = computeFacts(this.db, ids);
+          this.store(facts);
+          this.settle(ids);
+          for (const [id, t] of facts) changed.set(id, t);
+          return ids.length;
+        })(),
+      );
+      if (n < AWAITED_CHUNK) return changed;
+    }
+  }
+
+  /**
+   * Every stored row, as one JSON array of FactsTuple (one string and one parse: a third of the time of 30,000). Call
+   * `clean` first, in the same synchronous step.
+   */
+  readAll(): FactsTuple[] {
+    const json = this.prepare(`SELECT '[' || COALESCE(group_concat(facts, ','), '') || ']' FROM ${ROWS}`).pluck().get() as string;
+    return JSON.parse(json) as FactsTuple[];
+  }
+
+  /** Up to `limit` rows after resident id `after`, in id order (the background preload's slices). */
+  readFrom(after: string, limit: number): FactsTuple[] {
+    const json = this.prepare(
+      `SELECT '[' || COALESCE(group_concat(facts, ','), '') || ']' FROM (SELECT facts FROM ${ROWS} WHERE resident_id > ? ORDER BY resident_id LIMIT ?)`,
+    )
+      .pluck()
+      .get(after, limit) as string;
+    return JSON.parse(json) as FactsTuple[];
+  }
+
+  count(): number {
+    return this.prepare(`SELECT count(*) FROM ${ROWS}`).pluck().get() as number;
+  }
+
+  /** See WorkCache.withoutSync: the rows are a cache the pass can always recompute, so their commits skip the fsync. */
+  private withoutSync<T>(run: () => T): T {
+    if (String(this.db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') return run();
+    const previous = Number(this.db.pragma('synchronous', { simple: true }));
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return run();
+    } finally {
+      this.db.pragma(`synchronous = ${previous}`);
+    }
+  }
+}
