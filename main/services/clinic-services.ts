@@ -83,7 +83,7 @@ export class ClinicServices {
     });
     if (bus && deviceIo !== null) await devices.start();
     const services = new ClinicServices(ctx, index, patients, devices);
-    // The work list is the first screen: its rows for today (then tomorrow) are filled once sign-in has answered.
+    // The work list is the first screen: its rows are brought to today once sign-in has answered.
     if (bus) setImmediate(() => services.worklist.warmUp());
     // The reports' input and this month's facts, read in slices once sign-in has answered (reports-service.ts).
     if (bus) setImmediate(() => void services.reports.warmUp());

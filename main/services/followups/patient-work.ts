@@ -22,6 +22,7 @@ import {
   type RegistrySummary,
 } from '../../../shared/domain/worklist-rules';
 import { latestVersions } from '../../../shared/domain/encounter-versions';
+import { contractChangesOn, earlierChange, workChangesOn } from '../../../shared/domain/worklist-changes';
 import type { ContractLite, EncounterLite, PatientEntry } from './patient-index';
 
 /** A row before the display fields (village name, age) are added by the service. */
@@ -129,11 +130,16 @@ export interface PatientWorkResult {
   rows: PatientWork[];
   /** Names and ids a doctor filter matches: the responsible doctor and the doctors of contracts in force. */
   doctors: string[];
+  /**
+   * The first later day on which rows or doctors may differ with no document written (null: never); until then they
+   * are the same, apart from the due date of rows that float with the day (worklist-changes.ts).
+   */
+  changesOn: CalendarDate | null;
 }
 
 export function patientWork(entry: PatientEntry, today: CalendarDate, upcomingDays: number): PatientWorkResult {
   const r = entry.resident;
-  if (!r) return { rows: [], doctors: [] };
+  if (!r) return { rows: [], doctors: [], changesOn: null };
   const summary = patientSummary(entry);
   const contracts = [...entry.contracts.values()];
   const inForce = contracts.filter((c) => isInForce(contractFacts(c, entry.residentId), today));
@@ -160,7 +166,9 @@ export function patientWork(entry: PatientEntry, today: CalendarDate, upcomingDa
     if (i.params) row.params = i.params;
     return row;
   });
-  if (r.status !== 'active') return { rows, doctors };
+  const facts = contracts.map((c) => contractFacts(c, entry.residentId));
+  const changesOn = earlierChange(workChangesOn(summary, today, upcomingDays), contractChangesOn(facts, r.birthDate, today));
+  if (r.status !== 'active') return { rows, doctors, changesOn };
 
   const renewed = new Set(contracts.map((c) => c.previousContractId).filter((id) => id !== ''));
   for (const c of inForce) {
@@ -198,5 +206,5 @@ export function patientWork(entry: PatientEntry, today: CalendarDate, upcomingDa
     const status = lastEnd ? 'overdue' : 'due';
     rows.push({ ...base, kind: 'noContract', dueDate: lastEnd ?? today, status, reason: 'worklist.reason.noContract', params: { tags: tags.join(',') } });
   }
-  return { rows, doctors };
+  return { rows, doctors, changesOn };
 }

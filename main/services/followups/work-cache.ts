@@ -1,21 +1,27 @@
 /**
- * The work list's rows for a day, kept in the encrypted file so the list pages straight from SQL (issue 10 §4): a
+ * The work list's rows, kept in the encrypted file so the list pages straight from SQL (issue 10 §4): a
  * 200,000-resident clinic answers its first page without loading every resident, and memory stays flat.
  *
  * The rows depend on the documents and on the day. The documents' side is a projection (`workProjection`) that
  * starts empty and is only ever invalidated by the storage, in every write's transaction: a write to a resident, or
  * to one of their encounters or contracts (the previous owner too, when a merge moves a document), deletes that
- * resident's rows and marks them dirty. The day's side is the fill: `ensure(day)` computes the rows of every
- * resident for that day (a full pass in resident-id order, once per day, in chunks that yield to other calls), then
- * the dirty ones; each chunk reads its residents' facts and writes their rows, with the pass's cursor (the last
- * resident done), in one synchronous transaction, so no write can slip between what was read and what is cached and
- * an interrupted pass resumes where it stopped. A day is recorded complete only after its full pass.
- * The rows are computed with the widest horizon the API allows and the query narrows them, so one cache serves
- * every filter. A cache written by another build of the rules is dropped (`fingerprint`).
+ * resident's rows and marks them dirty. The day's side: the rows are kept "as of" one day (p_work_days), and each
+ * resident's row in p_work_residents says the first later day on which their rows may change with no write
+ * (`changes_on`, worklist-changes.ts). `ensure(day)` moves the cache to `day`:
+ * - from an earlier day, it recomputes only the residents whose `changes_on` has come, and moves the due date of the
+ *   rows that float with the day (one UPDATE); everyone else's rows are already right for `day`;
+ * - with nothing to build on (a new install, other rules, the clock set back, a full pass stopped on another day), it
+ *   computes every resident, in resident-id order with a cursor.
+ * Either pass runs in chunks that yield to other calls; each chunk reads its residents' facts and writes their rows
+ * (and the pass's progress) in one synchronous transaction, so no write can slip between what was read and what is
+ * cached, and an interrupted pass resumes where it stopped. The day is recorded complete only after its pass; dirty
+ * residents follow. The rows are computed with the widest horizon the API allows and the query narrows them, so one
+ * cache serves every filter. A cache written by another build of the rules is dropped (`fingerprint`).
  */
 import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { WorkKind, type WorkGroup, type WorkStatus } from '../../../shared/api/followups';
-import { addDays, type CalendarDate } from '../../../shared/domain/dates';
+import { addDays, compareDates, type CalendarDate } from '../../../shared/domain/dates';
+import { floatsWithToday } from '../../../shared/domain/worklist-changes';
 import { WORK_GROUPS, workGroup } from '../../../shared/domain/worklist-groups';
 import type { AnyDocument, Projection } from '../../store/rx-storage-sqlcipher';
 import type { Database } from '../../store/sqlite-file';
@@ -26,8 +32,16 @@ import { patientWork, type PatientWork } from './patient-work';
 export const WORK_HORIZON_DAYS = 120;
 
 const ITEMS = 'p_work_items';
+/**
+ * Rows due on the day they are read, whatever the day (worklist-changes.ts `floatsWithToday`): kept apart (their
+ * due_date column is the day they were computed and is never read), so a new day rewrites none of them; the query
+ * merges them in at the day's place.
+ */
+const FLOATS = 'p_work_floats';
 const DIRTY = 'p_work_dirty';
 const DAYS = 'p_work_days';
+/** Per resident: the first later day on which their rows may change with no write (NULL: never). */
+const RESIDENTS = 'p_work_residents';
 /** The patient projection's table: the previous owner of a moved document is read there before it is updated. */
 const PATIENT_DOCS = 'p_patient_docs';
 
@@ -39,7 +53,7 @@ const SEP = '\u001f';
 /** Residents per dirty-clean step: one synchronous transaction of some 10–20 ms on a quiet machine. */
 const FILL_CHUNK = 100;
 /**
- * A fill nobody waits for (tomorrow's, filled ahead) runs in slices of about this much work, sized from the last
+ * A fill nobody waits for (the warm-up at sign-in, until a page is asked for) runs in slices of about this much work, sized from the last
  * slice's time, so a call that arrives meanwhile waits at most about this long at each of its asynchronous steps.
  */
 const BACKGROUND_SLICE_MS = 8;
@@ -56,6 +70,7 @@ type Statement = BetterSqlite3.Statement<unknown[]>;
 interface InvalidateStatements {
   owner: Statement;
   items: Statement;
+  floats: Statement;
   dirty: Statement;
 }
 const invalidation = new WeakMap<Database, InvalidateStatements>();
@@ -66,6 +81,7 @@ function invalidateStatements(db: Database): InvalidateStatements {
     s = {
       owner: db.prepare(`SELECT resident_id FROM ${PATIENT_DOCS} WHERE doc_id = ?`).pluck(),
       items: db.prepare(`DELETE FROM ${ITEMS} WHERE resident_id = ?`),
+      floats: db.prepare(`DELETE FROM ${FLOATS} WHERE resident_id = ?`),
       dirty: db.prepare(`INSERT OR IGNORE INTO ${DIRTY} (resident_id) VALUES (?)`),
     };
     invalidation.set(db, s);
@@ -80,30 +96,43 @@ function invalidateStatements(db: Database): InvalidateStatements {
 export const workProjection: Projection = {
   name: 'work',
   // 3: a pass's progress is a cursor in p_work_days, not one p_work_done row per resident and day.
-  version: 3,
+  // 4: the rows are kept as of one day with a per-resident changes_on, not per day (a new day recomputes only those due).
+  version: 4,
   startsEmpty: true,
   collections: ['residents', 'encounters', 'contracts'],
   create(db) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS ${ITEMS} (
-        day TEXT NOT NULL, resident_id TEXT NOT NULL, grp TEXT NOT NULL, status_order INTEGER NOT NULL,
-        due_date TEXT NOT NULL, kind_order INTEGER NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL,
-        village_code TEXT NOT NULL, doctors TEXT NOT NULL, birth_date TEXT NOT NULL, row TEXT NOT NULL
+        resident_id TEXT NOT NULL, grp TEXT NOT NULL, status_order INTEGER NOT NULL, due_date TEXT NOT NULL,
+        kind_order INTEGER NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL, village_code TEXT NOT NULL,
+        doctors TEXT NOT NULL, birth_date TEXT NOT NULL, row TEXT NOT NULL
       );
-      CREATE INDEX IF NOT EXISTS ${ITEMS}_order ON ${ITEMS} (day, status_order, due_date, resident_id, kind_order);
-      CREATE INDEX IF NOT EXISTS ${ITEMS}_group ON ${ITEMS} (day, grp, status_order, due_date, resident_id, kind_order);
-      CREATE INDEX IF NOT EXISTS ${ITEMS}_resident ON ${ITEMS} (resident_id, day);
-      CREATE INDEX IF NOT EXISTS ${ITEMS}_counts ON ${ITEMS} (day, grp, kind, status, due_date, village_code);
+      CREATE INDEX IF NOT EXISTS ${ITEMS}_order ON ${ITEMS} (status_order, due_date, resident_id, kind_order);
+      CREATE INDEX IF NOT EXISTS ${ITEMS}_group ON ${ITEMS} (grp, status_order, due_date, resident_id, kind_order);
+      CREATE INDEX IF NOT EXISTS ${ITEMS}_resident ON ${ITEMS} (resident_id);
+      CREATE INDEX IF NOT EXISTS ${ITEMS}_counts ON ${ITEMS} (grp, kind, status, due_date, village_code);
+      CREATE TABLE IF NOT EXISTS ${FLOATS} (
+        resident_id TEXT NOT NULL, grp TEXT NOT NULL, status_order INTEGER NOT NULL, due_date TEXT NOT NULL,
+        kind_order INTEGER NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL, village_code TEXT NOT NULL,
+        doctors TEXT NOT NULL, birth_date TEXT NOT NULL, row TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS ${FLOATS}_order ON ${FLOATS} (status_order, resident_id, kind_order);
+      CREATE INDEX IF NOT EXISTS ${FLOATS}_group ON ${FLOATS} (grp, status_order, resident_id, kind_order);
+      CREATE INDEX IF NOT EXISTS ${FLOATS}_resident ON ${FLOATS} (resident_id);
+      CREATE INDEX IF NOT EXISTS ${FLOATS}_counts ON ${FLOATS} (grp, kind, status, village_code);
+      CREATE TABLE IF NOT EXISTS ${RESIDENTS} (resident_id TEXT PRIMARY KEY, changes_on TEXT) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS ${RESIDENTS}_changes ON ${RESIDENTS} (changes_on) WHERE changes_on IS NOT NULL;
       CREATE TABLE IF NOT EXISTS ${DIRTY} (resident_id TEXT PRIMARY KEY) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS ${DAYS} (
-        day TEXT PRIMARY KEY, build TEXT NOT NULL, cursor TEXT NOT NULL, complete INTEGER NOT NULL
+        day TEXT PRIMARY KEY, build TEXT NOT NULL, mode TEXT NOT NULL, cursor TEXT NOT NULL, complete INTEGER NOT NULL
       ) WITHOUT ROWID;
     `);
   },
   drop(db) {
     // p_work_done: version 2's per-resident progress rows.
     db.exec(
-      `DROP TABLE IF EXISTS ${ITEMS}; DROP TABLE IF EXISTS p_work_done; DROP TABLE IF EXISTS ${DIRTY}; DROP TABLE IF EXISTS ${DAYS};`,
+      `DROP TABLE IF EXISTS ${ITEMS}; DROP TABLE IF EXISTS p_work_done; DROP TABLE IF EXISTS ${DIRTY}; DROP TABLE IF EXISTS ${DAYS}; ` +
+        `DROP TABLE IF EXISTS ${RESIDENTS}; DROP TABLE IF EXISTS ${FLOATS};`,
     );
   },
   apply(db, collection, docs) {
@@ -120,6 +149,7 @@ export const workProjection: Projection = {
     }
     for (const id of residents) {
       s.items.run(id);
+      s.floats.run(id);
       s.dirty.run(id);
     }
   },
@@ -149,16 +179,48 @@ function emptyCounts(): WorkPage['counts'] {
   return Object.fromEntries(WorkKind.options.map((k) => [k, { upcoming: 0, due: 0, overdue: 0 }])) as WorkPage['counts'];
 }
 
+/** A page row with its sort key: row, birth date, status order, due date, resident, kind order (and whether it floats). */
+type Keyed = [string, string, number, string, string, number, boolean?];
+
+function before(a: Keyed, b: Keyed): boolean {
+  if (a[2] !== b[2]) return a[2] < b[2];
+  if (a[3] !== b[3]) return a[3] < b[3];
+  if (a[4] !== b[4]) return a[4] < b[4];
+  return a[5] < b[5];
+}
+
+/** Two lists in the work list's order, as one (the second's rows marked as floating). */
+function mergeOrdered(fixed: readonly Keyed[], floating: readonly Keyed[]): Keyed[] {
+  const out: Keyed[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < fixed.length || j < floating.length) {
+    const a = fixed[i];
+    const b = floating[j];
+    if (a && (!b || before(a, b))) {
+      out.push(a);
+      i++;
+    } else if (b) {
+      out.push([b[0], b[1], b[2], b[3], b[4], b[5], true]);
+      j++;
+    }
+  }
+  return out;
+}
+
 const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** How a day is reached: every resident, or only those whose rows change by then (from an earlier complete day). */
+type PassMode = 'full' | 'advance';
 
 export class WorkCache {
   private running: Promise<void> = Promise.resolve();
-  /** Callers waiting for a fill to finish (`ensure(day, today, { awaited: true })`). */
+  /** Callers waiting for a fill to finish (`ensure(day, { awaited: true })`). */
   private waiting = 0;
-  private checkedBuild = false;
-  private prunedFor: CalendarDate | null = null;
   private stopped = false;
   private readonly statements = new Map<string, Statement>();
+  /** Counters for tests and the bench (no timing): residents computed, passes of each kind. */
+  readonly stats = { computed: 0, full: 0, advance: 0 };
 
   constructor(
     private readonly db: Database,
@@ -186,12 +248,9 @@ export class WorkCache {
     return this.prepare(`SELECT 1 FROM ${DAYS} WHERE day = ? AND build = ? AND complete = 1`).get(day, this.fingerprint) !== undefined;
   }
 
-  /**
-   * Makes `day` complete (`today` or the day after it, filled ahead), dropping the rows of any day outside those two;
-   * calls are queued, so two callers never fill the same day twice.
-   */
-  ensure(day: CalendarDate, today: CalendarDate = day, opts: { awaited?: boolean } = {}): Promise<void> {
-    const next = this.running.then(() => this.fill(day, today));
+  /** Moves the cache to `day` and makes it complete; calls are queued, so two callers never fill at once. */
+  ensure(day: CalendarDate, opts: { awaited?: boolean } = {}): Promise<void> {
+    const next = this.running.then(() => this.fill(day));
     // A failed fill is reported to its caller and does not block the next one.
     this.running = next.catch(() => undefined);
     if (!opts.awaited) return next;
@@ -200,21 +259,13 @@ export class WorkCache {
     return next.finally(() => this.waiting--);
   }
 
-  private async fill(day: CalendarDate, today: CalendarDate): Promise<void> {
+  private async fill(day: CalendarDate): Promise<void> {
     if (this.stopped) return;
-    this.forgetOtherDays(today);
-    if (!this.isComplete(day)) {
-      this.db.transaction(() => {
-        if (this.prepare(`SELECT 1 FROM ${DAYS} WHERE day = ?`).get(day) !== undefined) return;
-        // With no other day under way or complete, the pass computes everyone the dirty list names (a seed or an
-        // import leaves every resident dirty): forget it, so nobody is computed twice. Whoever changes during the
-        // pass is marked dirty again by that write and recomputed after it.
-        if (this.prepare(`SELECT 1 FROM ${DAYS} WHERE day <> ? AND build = ? LIMIT 1`).get(day, this.fingerprint) === undefined) {
-          this.prepare(`DELETE FROM ${DIRTY}`).run();
-        }
-        this.prepare(`INSERT INTO ${DAYS} (day, build, cursor, complete) VALUES (?, ?, '', 0)`).run(day, this.fingerprint);
-      })();
-      const next = this.prepare(`SELECT DISTINCT resident_id FROM ${PATIENT_DOCS} WHERE resident_id > ? ORDER BY resident_id LIMIT ?`).pluck();
+    const mode = this.db.transaction(() => this.begin(day))();
+    if (mode !== null) {
+      const ids = mode === 'full'
+        ? this.prepare(`SELECT DISTINCT resident_id FROM ${PATIENT_DOCS} WHERE resident_id > ? ORDER BY resident_id LIMIT ?`).pluck()
+        : this.prepare(`SELECT resident_id FROM ${RESIDENTS} WHERE changes_on <= ? LIMIT ?`).pluck();
       const cursorOf = this.prepare(`SELECT cursor FROM ${DAYS} WHERE day = ?`).pluck();
       const advance = this.prepare(`UPDATE ${DAYS} SET cursor = ? WHERE day = ?`);
       let slice = 16;
@@ -224,12 +275,13 @@ export class WorkCache {
         const started = performance.now();
         const count = this.withoutSync(() =>
           this.db.transaction(() => {
-            const ids = next.all(cursorOf.get(day), size) as string[];
-            const last = ids[ids.length - 1];
+            // A full pass follows its cursor; an advance takes whoever is still due (a computed resident's date is later).
+            const chunk = (mode === 'full' ? ids.all(cursorOf.get(day), size) : ids.all(day, size)) as string[];
+            const last = chunk[chunk.length - 1];
             if (last === undefined) return 0;
-            this.compute(ids, [day]);
-            advance.run(last, day);
-            return ids.length;
+            this.compute(chunk, day);
+            if (mode === 'full') advance.run(last, day);
+            return chunk.length;
           })(),
         );
         if (count === 0) break;
@@ -240,6 +292,31 @@ export class WorkCache {
       this.prepare(`UPDATE ${DAYS} SET complete = 1 WHERE day = ?`).run(day);
     }
     while (!this.stopped && this.cleanDirty(FILL_CHUNK) === FILL_CHUNK) await yieldToOthers();
+  }
+
+  /**
+   * Starts (or resumes) the pass that brings the cache to `day`, inside the caller's transaction; null when `day` is
+   * already complete. An earlier day, complete or part-way through an advance, is built on; anything else starts over.
+   */
+  private begin(day: CalendarDate): PassMode | null {
+    const row = this.prepare(`SELECT day, build, mode, complete FROM ${DAYS} ORDER BY day DESC LIMIT 1`).get() as
+      | { day: CalendarDate; build: string; mode: PassMode; complete: number }
+      | undefined;
+    const sameBuild = row !== undefined && row.build === this.fingerprint;
+    if (sameBuild && row.day === day) return row.complete === 1 ? null : row.mode;
+    if (sameBuild && compareDates(row.day, day) < 0 && (row.complete === 1 || row.mode === 'advance')) {
+      // Rows due "today" whatever the day (p_work_floats) need nothing: the query gives them the day's date.
+      this.prepare(`UPDATE ${DAYS} SET day = ?, mode = 'advance', cursor = '', complete = 0`).run(day);
+      this.stats.advance++;
+      return 'advance';
+    }
+    // Nothing to build on: a new install, other rules, the clock set back, or a full pass stopped on another day.
+    // The pass computes everyone, so the dirty list (a seed or an import leaves every resident dirty) is forgotten;
+    // whoever changes during the pass is marked dirty again by that write and recomputed after it.
+    for (const t of [ITEMS, FLOATS, RESIDENTS, DIRTY, DAYS]) this.prepare(`DELETE FROM ${t}`).run();
+    this.prepare(`INSERT INTO ${DAYS} (day, build, mode, cursor, complete) VALUES (?, ?, 'full', '', 0)`).run(day, this.fingerprint);
+    this.stats.full++;
+    return 'full';
   }
 
   /**
@@ -261,70 +338,58 @@ export class WorkCache {
     }
   }
 
-  /** Keeps the rows of `today` and the day after (filled ahead); drops every other day, and everything from other rules. */
-  private forgetOtherDays(today: CalendarDate): void {
-    const next = addDays(today, 1);
-    this.db.transaction(() => {
-      if (!this.checkedBuild) {
-        if (this.prepare(`SELECT 1 FROM ${DAYS} WHERE build <> ? LIMIT 1`).get(this.fingerprint) !== undefined) {
-          for (const t of [ITEMS, DAYS]) this.prepare(`DELETE FROM ${t}`).run();
-        }
-        this.checkedBuild = true;
-      }
-      if (this.prunedFor === today) return;
-      for (const t of [ITEMS, DAYS]) this.prepare(`DELETE FROM ${t} WHERE day < ? OR day > ?`).run(today, next);
-      this.prunedFor = today;
-    })();
-  }
-
   /**
-   * Recomputes up to `limit` dirty residents for every day, complete or under way (a pass that has not reached a
+   * Recomputes up to `limit` dirty residents for the cache's day, complete or under way (a pass that has not reached a
    * resident yet computes it again when it does); returns how many it took.
    */
   private cleanDirty(limit: number): number {
     return this.db.transaction(() => {
       const ids = this.prepare(`SELECT resident_id FROM ${DIRTY} LIMIT ?`).pluck().all(limit) as string[];
       if (ids.length === 0) return 0;
-      const days = this.prepare(`SELECT day FROM ${DAYS} WHERE build = ?`).pluck().all(this.fingerprint) as string[];
-      this.compute(ids, days);
+      const day = this.prepare(`SELECT day FROM ${DAYS} WHERE build = ?`).pluck().get(this.fingerprint) as CalendarDate | undefined;
+      if (day !== undefined) this.compute(ids, day);
       const remove = this.prepare(`DELETE FROM ${DIRTY} WHERE resident_id = ?`);
       for (const id of ids) remove.run(id);
       return ids.length;
     })();
   }
 
-  /** Replaces the rows of these residents for these days (inside the caller's transaction). */
-  private compute(ids: readonly string[], days: readonly CalendarDate[]): void {
-    if (days.length === 0) return;
+  /** Replaces the rows and the change date of these residents as of `day` (inside the caller's transaction). */
+  private compute(ids: readonly string[], day: CalendarDate): void {
     const entries = this.patients.many(ids);
-    const clear = this.prepare(`DELETE FROM ${ITEMS} WHERE resident_id = ? AND day = ?`);
-    const insert = this.prepare(
-      `INSERT INTO ${ITEMS} (day, resident_id, grp, status_order, due_date, kind_order, kind, status, village_code, doctors, birth_date, row) ` +
-        'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    for (const day of days) {
-      for (const id of ids) {
-        clear.run(id, day);
-        const entry = entries.get(id);
-        if (!entry?.resident) continue;
-        const work = patientWork(entry, day, WORK_HORIZON_DAYS);
-        const doctors = `${SEP}${work.doctors.join(SEP)}${SEP}`;
-        for (const row of work.rows) {
-          insert.run(
-            day,
-            id,
-            workGroup(row, day),
-            STATUS_ORDER[row.status],
-            row.dueDate,
-            KIND_ORDER[row.kind],
-            row.kind,
-            row.status,
-            row.villageCode,
-            doctors,
-            entry.resident.birthDate,
-            JSON.stringify(row),
-          );
-        }
+    const clear = this.prepare(`DELETE FROM ${ITEMS} WHERE resident_id = ?`);
+    const clearFloats = this.prepare(`DELETE FROM ${FLOATS} WHERE resident_id = ?`);
+    const forget = this.prepare(`DELETE FROM ${RESIDENTS} WHERE resident_id = ?`);
+    const changes = this.prepare(`INSERT OR REPLACE INTO ${RESIDENTS} (resident_id, changes_on) VALUES (?, ?)`);
+    const columns = '(resident_id, grp, status_order, due_date, kind_order, kind, status, village_code, doctors, birth_date, row)';
+    const insert = this.prepare(`INSERT INTO ${ITEMS} ${columns} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const insertFloat = this.prepare(`INSERT INTO ${FLOATS} ${columns} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    for (const id of ids) {
+      clear.run(id);
+      clearFloats.run(id);
+      this.stats.computed++;
+      const entry = entries.get(id);
+      if (!entry?.resident) {
+        forget.run(id);
+        continue;
+      }
+      const work = patientWork(entry, day, WORK_HORIZON_DAYS);
+      changes.run(id, work.changesOn);
+      const doctors = `${SEP}${work.doctors.join(SEP)}${SEP}`;
+      for (const row of work.rows) {
+        (floatsWithToday(row) ? insertFloat : insert).run(
+          id,
+          workGroup(row, day),
+          STATUS_ORDER[row.status],
+          row.dueDate,
+          KIND_ORDER[row.kind],
+          row.kind,
+          row.status,
+          row.villageCode,
+          doctors,
+          entry.resident.birthDate,
+          JSON.stringify(row),
+        );
       }
     }
   }
@@ -336,8 +401,8 @@ export class WorkCache {
   query(day: CalendarDate, q: WorkQuery): WorkPage {
     return this.db.transaction(() => {
       while (this.cleanDirty(FILL_CHUNK) === FILL_CHUNK);
-      const where = ['day = ?', "(status <> 'upcoming' OR due_date <= ?)"];
-      const params: unknown[] = [day, addDays(day, q.upcomingDays)];
+      const where = ["(status <> 'upcoming' OR due_date <= ?)"];
+      const params: unknown[] = [addDays(day, q.upcomingDays)];
       if (q.villageCode) {
         where.push('village_code = ?');
         params.push(q.villageCode);
@@ -361,21 +426,35 @@ export class WorkCache {
       const counts = emptyCounts();
       const groups = Object.fromEntries(WORK_GROUPS.map((g) => [g, 0])) as Record<WorkGroup, number>;
       let total = 0;
-      const grouped = this.prepare(`SELECT grp, kind, status, count(*) FROM ${ITEMS} WHERE ${where.join(' AND ')} GROUP BY grp, kind, status`).raw();
-      for (const [grp, kind, status, n] of grouped.all(...params) as [WorkGroup, WorkKind, WorkStatus, number][]) {
-        groups[grp] += n;
-        if (q.group && grp !== q.group) continue;
-        counts[kind][status] += n;
-        total += n;
+      for (const table of [ITEMS, FLOATS]) {
+        const grouped = this.prepare(`SELECT grp, kind, status, count(*) FROM ${table} WHERE ${where.join(' AND ')} GROUP BY grp, kind, status`).raw();
+        for (const [grp, kind, status, n] of grouped.all(...params) as [WorkGroup, WorkKind, WorkStatus, number][]) {
+          groups[grp] += n;
+          if (q.group && grp !== q.group) continue;
+          counts[kind][status] += n;
+          total += n;
+        }
       }
       if (q.group) {
         where.push('grp = ?');
         params.push(q.group);
       }
-      const page = this.prepare(
-        `SELECT row, birth_date FROM ${ITEMS} WHERE ${where.join(' AND ')} ORDER BY status_order, due_date, resident_id, kind_order LIMIT ? OFFSET ?`,
+      // The page of each table in the list's order, merged: the floating rows sort at the day (their due date).
+      const upTo = q.offset + q.limit;
+      const fixed = this.prepare(
+        `SELECT row, birth_date, status_order, due_date, resident_id, kind_order FROM ${ITEMS} WHERE ${where.join(' AND ')} ` +
+          'ORDER BY status_order, due_date, resident_id, kind_order LIMIT ?',
       ).raw();
-      const items = (page.all(...params, q.limit, q.offset) as [string, string][]).map(([row, birthDate]) => ({ row: JSON.parse(row) as PatientWork, birthDate }));
+      const floating = this.prepare(
+        `SELECT row, birth_date, status_order, ?, resident_id, kind_order FROM ${FLOATS} WHERE ${where.join(' AND ')} ` +
+          'ORDER BY status_order, resident_id, kind_order LIMIT ?',
+      ).raw();
+      const merged = mergeOrdered(fixed.all(...params, upTo) as Keyed[], floating.all(day, ...params, upTo) as Keyed[]);
+      const items = merged.slice(q.offset, upTo).map(([row, birthDate, , dueDate, , , floats]) => {
+        const parsed = JSON.parse(row) as PatientWork;
+        if (floats) parsed.dueDate = dueDate;
+        return { row: parsed, birthDate };
+      });
       return { total, counts, groups, items };
     })();
   }

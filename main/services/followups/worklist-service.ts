@@ -6,8 +6,9 @@
 import { createHash } from 'node:crypto';
 import type { WorkRow, Worklist, WorklistFilter } from '../../../shared/api/followups';
 import { AppError } from '../../../shared/api/errors';
-import { addDays, ageOn, compareDates, type CalendarDate } from '../../../shared/domain/dates';
+import { ageOn, compareDates, type CalendarDate } from '../../../shared/domain/dates';
 import { workGroup } from '../../../shared/domain/worklist-groups';
+import { contractChangesOn, floatsWithToday, workChangesOn } from '../../../shared/domain/worklist-changes';
 import { patientWorkItems } from '../../../shared/domain/worklist-rules';
 import { clinicToday, villageNames, type ClinicContext } from '../clinic-context';
 import type { PatientIndex } from './patient-index';
@@ -19,9 +20,10 @@ import { WorkCache } from './work-cache';
  * rows its predecessor cached. Raise `RULES_REVISION` when a rule changes only in a helper these do not show.
  */
 // 2: a never-checked resident's health-check line (issue 16), in a helper of patientWorkItems.
-const RULES_REVISION = 2;
+// 3: rows kept with the day they next change on (worklist-changes.ts).
+const RULES_REVISION = 3;
 const FINGERPRINT = createHash('sha256')
-  .update([RULES_REVISION, patientWork, patientSummary, patientWorkItems, workGroup].map(String).join('\n'))
+  .update([RULES_REVISION, patientWork, patientSummary, patientWorkItems, workGroup, workChangesOn, contractChangesOn, floatsWithToday].map(String).join('\n'))
   .digest('hex')
   .slice(0, 16);
 
@@ -35,38 +37,23 @@ export class WorklistService {
     this.cache = new WorkCache(ctx.db.sql, index, FINGERPRINT);
   }
 
-  /** Set once the first page of this session has been answered: tomorrow is filled ahead only after it. */
-  private served: { promise: Promise<void>; resolve: () => void } = (() => {
-    let resolve = (): void => undefined;
-    const promise = new Promise<void>((r) => (resolve = r));
-    return { promise, resolve };
-  })();
-
   /**
-   * Fills today's rows at once (the first page needs them), then tomorrow's (so tomorrow's first sign-in pages at
-   * once) in the background, but only after the first page has been answered: until then the fill would take turns
-   * with the calls of signing in and of that page.
+   * Brings the cache to today at once (the first page needs it). From a day already cached this recomputes only the
+   * residents whose rows change by today (work-cache.ts), so no day is filled ahead.
    */
   warmUp(): void {
-    const today = clinicToday(this.ctx);
-    void this.cache
-      .ensure(today)
-      .then(() => this.served.promise)
-      .then(() => this.cache.ensure(addDays(today, 1), today))
-      .catch(() => undefined);
+    void this.cache.ensure(clinicToday(this.ctx)).catch(() => undefined);
   }
 
   stop(): void {
     this.cache.stop();
-    // Lets a waiting fill-ahead run on to its end (it returns at once from a stopped cache).
-    this.served.resolve();
   }
 
   /** `visibleVillages`: the villages the caller may see (issue 11); rows of other villages are left out. */
   async get(filter: WorklistFilter, visibleVillages?: readonly string[]): Promise<Worklist> {
     const today = clinicToday(this.ctx);
-    // A complete day is served at once, even while tomorrow is being filled ahead in the background.
-    if (!this.cache.isComplete(today)) await this.cache.ensure(today, today, { awaited: true });
+    // A complete day is served at once.
+    if (!this.cache.isComplete(today)) await this.cache.ensure(today, { awaited: true });
     const villages = await villageNames(this.ctx);
     const page = this.cache.query(today, {
       villageCode: filter.villageCode,
@@ -79,7 +66,6 @@ export class WorklistService {
       offset: filter.offset,
       limit: filter.limit,
     });
-    this.served.resolve();
     return {
       today,
       total: page.total,

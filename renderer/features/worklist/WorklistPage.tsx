@@ -6,6 +6,7 @@ import type { ClinicSettings } from '../../../shared/api/settings';
 import { api, onConnectionChange, subscribe } from '../../api-client';
 import { errorText } from '../../app/api-errors';
 import type { SectionPageProps } from '../../app/section-pages';
+import { workTotals } from './totals';
 import { workHref } from './work-links';
 import '../followups/followups.css';
 import { CardReadButton } from '../devices/CardReadButton';
@@ -115,15 +116,7 @@ export function WorklistPage({ session }: SectionPageProps) {
 
   const groups = useMemo(() => GROUPS.filter((g) => (list?.groups[g] ?? 0) > 0), [list]);
 
-  const totals = useMemo(() => {
-    const sum = { overdue: 0, due: 0, upcoming: 0 };
-    for (const c of Object.values(list?.counts ?? {})) {
-      sum.overdue += c.overdue;
-      sum.due += c.due;
-      sum.upcoming += c.upcoming;
-    }
-    return sum;
-  }, [list]);
+  const totals = useMemo(() => (list ? workTotals(list) : null), [list]);
 
   const reasonText = (r: WorkRow) => {
     const params: Record<string, string | number> = { ...(r.params ?? {}) };
@@ -177,23 +170,42 @@ export function WorklistPage({ session }: SectionPageProps) {
       {!list && !failure ? <Spin /> : null}
       {list ? (
         <>
-          <Row gutter={16} className="worklist-totals" data-testid="worklist-totals">
-            <Col xs={8}>
-              <Card size="small">
-                <Statistic className="stat-overdue" title={t('worklist.status.overdue')} value={totals.overdue} />
-              </Card>
-            </Col>
-            <Col xs={8}>
-              <Card size="small">
-                <Statistic className="stat-due" title={t('worklist.status.due')} value={totals.due} />
-              </Card>
-            </Col>
-            <Col xs={8}>
-              <Card size="small">
-                <Statistic title={t('worklist.status.upcoming')} value={totals.upcoming} />
-              </Card>
-            </Col>
-          </Row>
+          {totals ? (
+            <Row gutter={16} className="worklist-totals" data-testid="worklist-totals">
+              <Col xs={6}>
+                <Card size="small" data-testid="total-overdue">
+                  <Statistic className="stat-overdue" title={t('worklist.status.overdue')} value={totals.clinical.overdue} />
+                  {totals.overdueIn.length > 1 || (totals.overdueIn[0] && totals.overdueIn[0].group !== 'overdue') ? (
+                    <p className="stat-note">
+                      {t('worklist.totals.of', {
+                        parts: totals.overdueIn
+                          .map((p) => t('worklist.totals.part', { group: t(`worklist.group.${p.group}`), count: p.count }))
+                          .join(t('worklist.totals.separator')),
+                      })}
+                    </p>
+                  ) : null}
+                </Card>
+              </Col>
+              <Col xs={6}>
+                <Card size="small">
+                  <Statistic className="stat-due" title={t('worklist.status.due')} value={totals.clinical.due} />
+                </Card>
+              </Col>
+              <Col xs={6}>
+                <Card size="small">
+                  <Statistic title={t('worklist.status.upcoming')} value={totals.clinical.upcoming} />
+                </Card>
+              </Col>
+              <Col xs={6}>
+                <Card size="small" data-testid="total-contracting">
+                  <Statistic title={t('worklist.group.contracting')} value={totals.contracting.total} />
+                  {totals.contracting.overdue > 0 ? (
+                    <p className="stat-note">{t('worklist.totals.contractingOverdue', { count: totals.contracting.overdue })}</p>
+                  ) : null}
+                </Card>
+              </Col>
+            </Row>
+          ) : null}
           {groups.length === 0 ? <Alert type="success" showIcon title={t('worklist.empty')} /> : null}
           {filter
             ? groups.map((g) => (

@@ -11,6 +11,7 @@ export const messages = {
     mine: '显示 {{name}} 负责的患者；清空“医生”可看全部。',
     noneMine: '{{name}} 名下暂无待办，已显示全部患者。',
     yearly: '{{disease}} {{done}}/{{required}} 季度已面访',
+    totals: { of: '其中：{{parts}}', part: '{{group}} {{count}} 条', separator: '、', contractingOverdue: '其中逾期 {{count}} 条' },
     filter: { village: '村', allVillages: '全部村', doctor: '医生', allDoctors: '全部医生（输入姓名筛选）' },
     col: {
       name: '姓名',
@@ -49,6 +50,7 @@ export const messages = {
     mine: 'Showing the patients of {{name}}; clear "Doctor" to see everyone.',
     noneMine: 'Nothing due for {{name}}: showing all patients.',
     yearly: '{{disease}} {{done}}/{{required}} quarters seen',
+    totals: { of: 'In: {{parts}}', part: '{{group}} {{count}}', separator: ', ', contractingOverdue: '{{count}} overdue' },
     filter: { village: 'Village', allVillages: 'All villages', doctor: 'Doctor', allDoctors: 'All doctors (type a name to filter)' },
     col: {
       name: 'Name',
