@@ -1,15 +1,20 @@
 /**
  * Sync benchmarks (issue 13, "Benchmarks"). `npm run bench -- sync [--residents N]` prints one JSON object:
- * - initial sync: a seeded stress township (30,000 residents unless `--residents N`) is uploaded by its device, then
- *   a new, empty encrypted client of the same clinic enrols and pulls everything; documents per second, beside the
- *   raw ceiling measured in the same run (the same pull pages over the same HTTPS loopback, each document inserted
- *   into a plain table of an encrypted better-sqlite3 file in one transaction per page);
- * - 100 changed documents end to end: one device saves 100 resident edits one after the other, the other device (its
- *   runtime in another worker thread, replicating live) is watched until it shows all 100. Reported per document
+ * - initial sync: a seeded stress township (30,000 residents unless `--residents N`; with `--data-dir D`, that clinic,
+ *   signed in as for openBenchClinic) is written straight into the platform's table, with the revisions a push would
+ *   give (uploading it through the in-process platform is not what is measured, and timed out at 30,000 residents);
+ *   then a new, empty encrypted client of the same clinic enrols and pulls everything in one "sync now" round.
+ *   Documents per second, and per CPU second of the whole process (client and in-process platform: steadier than
+ *   wall time on a shared machine), with the process's memory peak, beside the raw ceiling measured in the same run
+ *   (the same pull pages over the same HTTPS loopback, each document inserted into a plain table of an encrypted
+ *   better-sqlite3 file in one transaction per page);
+ * - 100 changed documents end to end (left out with `--no-end-to-end`): a second new client pulls everything the
+ *   same way (a second sample of the initial sync) and saves 100 resident edits one after the other, while the first
+ *   (its runtime in another worker thread, replicating live) is watched until it shows all 100. Reported per document
  *   (its save answered → on the platform → shown by the other device: p50/p95/max) and in total (first save started
  *   → last shown, which includes the 100 saves themselves).
- * With `--data-dir D` that clinic is the source: it is enrolled with a throw-away platform (so use a copy) and kept.
- * Progress goes to stderr.
+ * `--cpu-profile F` writes a V8 CPU profile of the first initial sync to F. The source clinic given with
+ * `--data-dir` is only read. Progress goes to stderr.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
