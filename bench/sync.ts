@@ -13,8 +13,8 @@
  *   (its runtime in another worker thread, replicating live) is watched until it shows all 100. Reported per document
  *   (its save answered → on the platform → shown by the other device: p50/p95/max) and in total (first save started
  *   → last shown, which includes the 100 saves themselves).
- * `--cpu-profile F` writes a V8 CPU profile of the first initial sync to F. The source clinic given with
- * `--data-dir` is only read. Progress goes to stderr.
+ * `--cpu-profile F` writes a V8 CPU profile of the first initial sync to F. A clinic given with `--data-dir` is
+ * signed in to and read, never enrolled (use a copy all the same). Progress goes to stderr.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
