@@ -124,7 +124,12 @@ async function initialSync(platform: RunningPlatform, clinic: Clinic, dir: strin
       rssPeak = Math.max(rssPeak, m.rss);
       heapPeak = Math.max(heapPeak, m.heapUsed);
     };
-    const sampler = setInterval(sample, 50);
+    // Nobody uses the client's UI meanwhile: without this the idle lock closes the clinic (and stops its sync) in the
+    // middle of a 30,000-resident first sync, and "sync now" then waits for its time limit.
+    const sampler = setInterval(() => {
+      sample();
+      empty.services.session.touch();
+    }, 50);
     const session = profile ? new Session() : null;
     const post = (method: string, params?: object) =>
       new Promise<unknown>((resolve, reject) => session!.post(method, params ?? {}, (err, r) => (err ? reject(err) : resolve(r))));
