@@ -35,6 +35,8 @@ const MIN_RETRY_MS = 5_000;
 const MAX_RETRY_MS = 5 * 60_000;
 /** How long "sync now" waits for every collection to be in sync before it reports what it has. */
 export const SYNC_NOW_TIMEOUT_MS = 5 * 60_000;
+/** Documents to pull from which a round is a bulk load for the storage (one full pull batch and more). */
+export const BULK_LOAD_MIN_DOCUMENTS = 5_000;
 
 type Doc = Record<string, unknown>;
 
@@ -353,6 +355,8 @@ export class SyncEngine {
       // Also the reachability probe: an unreachable or refusing platform answers "sync now" at once.
       this.progress = await this.pullTotals(run);
       this.publish();
+      // A first sync (or a long absence) writes many batches in a row: the storage spaces its checkpoints for it.
+      const bulk = (this.progress?.total ?? 0) >= BULK_LOAD_MIN_DOCUMENTS ? this.opts.db.connection.beginBulkLoad() : null;
       for (const r of run.replications.values()) r.reSync();
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
@@ -366,6 +370,7 @@ export class SyncEngine {
         await Promise.race([Promise.all([...run.replications.values()].map((r) => r.awaitInSync())), firstError, timeout]);
       } finally {
         clearTimeout(timer);
+        bulk?.end();
       }
       this.pending = await this.countPending();
       const ack = await run.http.json('POST', '/ack', { upTo: startedAt, pending: this.pending }, AckResponse);

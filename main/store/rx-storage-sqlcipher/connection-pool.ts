@@ -46,7 +46,21 @@ export interface Connection {
   /** Queues `emit` until the outermost transaction commits (now, when none is open); dropped on rollback. */
   afterCommit(emit: () => void): void;
   readonly inTransaction: boolean;
+  /**
+   * Marks a bulk load (a first sync of many thousand documents) until `end()`: see BULK_LOAD_CHECKPOINT_PAGES.
+   * Loads may overlap; the last `end()` restores the setting and checkpoints the WAL into the file.
+   */
+  beginBulkLoad(): { end(): void };
 }
+
+/**
+ * WAL pages between automatic checkpoints during a bulk load (256 MiB of 4 KiB pages; SQLite's default is 1,000).
+ * A first sync commits thousands of documents per batch, and each batch rewrites the same index pages in random
+ * places: with the default, every commit copied all of them back into the file at once, which cost more CPU than
+ * the inserts (bench/sync.ts, issue 13). With checkpoints further apart a page rewritten by many batches is copied
+ * once. Durability is the same: a commit is complete in the WAL (synchronous = FULL) whenever it checkpoints.
+ */
+export const BULK_LOAD_CHECKPOINT_PAGES = 65_536;
 
 interface PooledConnection extends Connection {
   readonly keyDigest: Buffer;
@@ -61,6 +75,8 @@ function digest(key: Buffer): Buffer {
 
 function makeConnection(db: Database, path: string, keyDigest: Buffer): PooledConnection {
   let pending: (() => void)[] | null = null;
+  let bulkLoads = 0;
+  let normalCheckpointPages = 0;
   const connection: PooledConnection = {
     db,
     path,
@@ -88,6 +104,26 @@ function makeConnection(db: Database, path: string, keyDigest: Buffer): PooledCo
     afterCommit(emit: () => void): void {
       if (pending) pending.push(emit);
       else emit();
+    },
+    beginBulkLoad() {
+      if (bulkLoads === 0) {
+        normalCheckpointPages = Number(db.pragma('wal_autocheckpoint', { simple: true }));
+        db.pragma(`wal_autocheckpoint = ${BULK_LOAD_CHECKPOINT_PAGES}`);
+      }
+      bulkLoads += 1;
+      let ended = false;
+      return {
+        end() {
+          if (ended) return;
+          ended = true;
+          bulkLoads -= 1;
+          if (bulkLoads > 0 || !db.open) return;
+          db.pragma(`wal_autocheckpoint = ${normalCheckpointPages}`);
+          // Copies the load into the file once and gives the WAL's disk space back; a reader in another process
+          // (the CLI) may hold it back, which only leaves the WAL for the next automatic checkpoint.
+          db.pragma('wal_checkpoint(TRUNCATE)');
+        },
+      };
     },
   };
   return connection;
