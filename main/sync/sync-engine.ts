@@ -351,9 +351,18 @@ export class SyncEngine {
       setTimeout(() => subs.forEach((s) => s.unsubscribe()), timeoutMs).unref();
     });
     firstError.catch(() => undefined);
+    // Locking the clinic (by hand or when idle) stops the engine: "sync now" answers at once instead of waiting for
+    // its time limit on replications that were cancelled. What was pulled is kept; the next sign-in resumes from the
+    // stored checkpoints.
+    const halted = new Promise<never>((_, reject) => {
+      const abort = () => reject(new AppError('LOCKED', { reason: 'the clinic was locked during the sync; it resumes from where it stopped after sign-in' }));
+      if (run.events.signal.aborted) abort();
+      else run.events.signal.addEventListener('abort', abort, { once: true });
+    });
+    halted.catch(() => undefined);
     try {
       // Also the reachability probe: an unreachable or refusing platform answers "sync now" at once.
-      this.progress = await this.pullTotals(run);
+      this.progress = await Promise.race([this.pullTotals(run), halted]);
       this.publish();
       // A first sync (or a long absence) writes many batches in a row: the storage spaces its checkpoints for it.
       const bulk = (this.progress?.total ?? 0) >= BULK_LOAD_MIN_DOCUMENTS ? this.opts.db.connection.beginBulkLoad() : null;
@@ -364,10 +373,10 @@ export class SyncEngine {
         timer.unref();
       });
       try {
-        await Promise.race([Promise.all([...run.replications.values()].map((r) => r.awaitInSync())), firstError, timeout]);
-        await this.afterRound(run);
+        await Promise.race([Promise.all([...run.replications.values()].map((r) => r.awaitInSync())), firstError, timeout, halted]);
+        await Promise.race([this.afterRound(run), halted]);
         // A purge leaves tombstones the push must pass over before the pending count is read.
-        await Promise.race([Promise.all([...run.replications.values()].map((r) => r.awaitInSync())), firstError, timeout]);
+        await Promise.race([Promise.all([...run.replications.values()].map((r) => r.awaitInSync())), firstError, timeout, halted]);
       } finally {
         clearTimeout(timer);
         bulk?.end();

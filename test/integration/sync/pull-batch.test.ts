@@ -114,4 +114,39 @@ describe('pulling in batches of the size asked for', () => {
     const residents = await h.runtime.services.session.current().db.rx.residents.count().exec();
     expect(residents).toBe(25 + 4 * 3 + 5);
   }, 60_000);
+
+  it('locking the clinic mid-sync answers "sync now" with LOCKED at once; the next sign-in pulls the rest', async () => {
+    await otherRecords(40);
+    const before = await h.runtime.services.session.current().db.rx.residents.count().exec();
+    // The platform answers the first residents page, then holds the next until the clinic has locked.
+    let firstPage!: () => void;
+    const firstPageServed = new Promise<void>((r) => (firstPage = r));
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let served = 0;
+    const pull = p.store.pull.bind(p.store);
+    p.store.pull = async (device, collection, afterSeq, limit) => {
+      if (collection === 'residents') {
+        served += 1;
+        if (served === 1) firstPage();
+        else await held;
+      }
+      return pull(device, collection, afterSeq, limit);
+    };
+    try {
+      const syncing = h.call('sync.now');
+      await firstPageServed;
+      await h.ok('session.lock');
+      // Without the engine's stop reaching "sync now", this waited for its 5-minute limit (bench sync at 30,000).
+      expect(await syncing).toMatchObject({ ok: false, error: { code: 'LOCKED' } });
+    } finally {
+      release();
+      p.store.pull = pull;
+    }
+    await h.ok('session.signIn', { username: SETUP_INPUT.admin.username, password: SETUP_INPUT.admin.password });
+    const s = await h.ok<SyncStatus>('sync.now');
+    expect(s.lastError).toBeNull();
+    expect(await h.runtime.services.session.current().db.rx.residents.count().exec()).toBe(before + 40);
+    console.log(`locked after the first of ${served} residents pages: "sync now" answered LOCKED; after sign-in all 40 arrived`);
+  }, 60_000);
 });
