@@ -56,6 +56,8 @@ const INPUTS: Record<string, (p: Place) => unknown> = {
   'residents.setStatus': (p) => ({ id: p.resident, status: 'died', date: '2099-01-01', reason: '未来日期' }),
   'residents.merge': (p) => ({ keepId: p.resident, mergeId: p.resident2, reason: '重复' }),
   'residents.timeline': (p) => ({ id: p.resident }),
+  'residents.requestMove': (p) => ({ id: p.resident, toVillageCode: '441521199901', reason: '外出务工定居' }),
+  'residents.moveRequest': (p) => ({ id: p.resident }),
   'households.create': (p) => ({ headResidentId: p.resident2, address: '村口' }),
   'households.get': (p) => ({ id: p.household }),
   'households.addMember': (p) => ({ id: p.household, residentId: p.resident2, relation: 'spouse' }),
