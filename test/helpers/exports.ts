@@ -37,7 +37,7 @@ export async function expectExportsEqual(p: TestPlatform, c: WorkerClinic, clini
   const r = await cli(['export', '--data-dir', c.dataDir, '--out', out], { CUNYI_PASSWORD: SETUP_INPUT.admin.password });
   expect(r.code).toBe(0);
   const device = docsOf(readFileSync(out, 'utf8'), startedAt);
-  const platform = docsOf((await p.store.exportClinic(clinicCode, 'duplicates test')).join('\n'));
+  const platform = docsOf((await p.store.exportClinic(clinicCode, 'export comparison (test)')).join('\n'));
   const missingOnDevice = [...platform.keys()].filter((k) => !device.has(k));
   const missingOnPlatform = [...device.keys()].filter((k) => !platform.has(k)).map((k) => `${k} ${device.get(k)}`);
   const different = [...device.keys()].filter((k) => platform.has(k) && platform.get(k) !== device.get(k)).map((k) => `${k}\n device   ${device.get(k)}\n platform ${platform.get(k)}`);

@@ -13,15 +13,15 @@
  *   platform, for a village it does not know; to B's village the platform applies it when it syncs;
  * - afterwards `cunyi export` of each device equals `platform export` of its clinic.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ResidentDetail } from '../../../shared/api/residents';
 import type { SyncStatus } from '../../../shared/api/sync';
 import { main as platformCli } from '../../../platform/cli';
-import { cli } from '../../helpers/cli';
 import { residentInput } from '../../helpers/api';
+import { expectExportsEqual } from '../../helpers/exports';
 import { SETUP_INPUT } from '../../helpers/host';
 import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
 import { startWorkerClinic, type WorkerClinic } from '../../helpers/worker-clinic';
@@ -55,38 +55,6 @@ afterAll(async () => {
 async function enrol(c: WorkerClinic, setup: typeof SETUP_INPUT): Promise<void> {
   const { enrolmentCode } = await p.store.addClinic(clinicOf(setup));
   await c.ok<SyncStatus>('sync.enroll', { url: p.url, code: enrolmentCode });
-}
-
-/** `{collection/id → document}` of a dump (revisions are each side's own and are not compared). */
-function docsOf(text: string, auditBefore = Infinity): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const line of text.split('\n').filter(Boolean)) {
-    const l = JSON.parse(line) as { collection: string; id: string; doc: Record<string, unknown> };
-    // Closing the runtime and the export command's own sign-in are audited on the device after its last sync.
-    if (l.collection === 'audit' && (Number(l.doc['at']) >= auditBefore || l.doc['action'] === 'shutdown')) continue;
-    // A user's own profile never leaves the device (protocol.ts isLocalOnlySetting).
-    if (l.collection === 'settings' && l.doc['type'] === 'user') continue;
-    out.set(`${l.collection}/${l.id}`, JSON.stringify(l.doc));
-  }
-  return out;
-}
-
-/** `cunyi export` of a device (its runtime closed first: one process per data directory) against `platform export`. */
-async function expectExportsEqual(c: WorkerClinic, clinicCode: string): Promise<number> {
-  // The reads above wrote audit entries (who looked at whom): they sync like every other change.
-  expect((await c.ok<SyncStatus>('sync.now')).pending).toBe(0);
-  await c.close();
-  const out = join(dir, `${clinicCode}.jsonl`);
-  const startedAt = Date.now();
-  const r = await cli(['export', '--data-dir', c.dataDir, '--out', out], { CUNYI_PASSWORD: SETUP_INPUT.admin.password });
-  expect(r.code).toBe(0);
-  const device = docsOf(readFileSync(out, 'utf8'), startedAt);
-  const platform = docsOf((await p.store.exportClinic(clinicCode, 'moves test')).join('\n'));
-  const missingOnDevice = [...platform.keys()].filter((k) => !device.has(k));
-  const missingOnPlatform = [...device.keys()].filter((k) => !platform.has(k)).map((k) => `${k} ${device.get(k)}`);
-  const different = [...device.keys()].filter((k) => platform.has(k) && platform.get(k) !== device.get(k));
-  expect({ missingOnDevice, missingOnPlatform, different }).toEqual({ missingOnDevice: [], missingOnPlatform: [], different: [] });
-  return device.size;
 }
 
 describe('a resident moves to another clinic (issue 13 item 6)', () => {
@@ -295,8 +263,8 @@ describe('a resident moves to another clinic (issue 13 item 6)', () => {
     expect(answered?.['data']).toMatchObject({ status: 'applied', toClinicCode: SETUP_B.clinicCode });
     console.log('moves: a move request from clinic A to B\'s village, applied by the platform when it synced: A purged the resident, B pulled them with their encounter, the request says applied');
 
-    const na = await expectExportsEqual(a, SETUP_INPUT.clinicCode);
-    const nb = await expectExportsEqual(b, SETUP_B.clinicCode);
+    const na = await expectExportsEqual(p, a, SETUP_INPUT.clinicCode, dir);
+    const nb = await expectExportsEqual(p, b, SETUP_B.clinicCode, dir);
     console.log(`moves: cunyi export == platform export for A (${na} documents) and B (${nb} documents)`);
     // Neither purge reached the platform, not even as a parked deletion.
     expect((await p.store.parkedEdits()).map((x) => x.document['_deleted'])).toEqual([false, false]);
