@@ -63,6 +63,8 @@ test('a village doctor records that a resident moved to another clinic\'s villag
   await expect(page.getByTestId('move-pending')).toContainText('迁出申请已提交，待县平台处理');
   await expect(page.getByTestId('move-pending')).toContainText('441521102201');
   await expect(page.getByRole('button', { name: '迁出到外院辖区' })).toBeDisabled();
+  // The dialog's closing animation is over before the shot.
+  await expect(page.locator('.ant-modal-wrap:visible')).toHaveCount(0);
   await shootBothSizes(page, SHOTS, 'resident-move-pending');
 
   const stored = await apiCall<{ status: string; toVillageCode: string; reason: string }>(host, 'residents.moveRequest', { id: resident.id });

@@ -11,6 +11,7 @@
  * found at build time; nothing in this folder or in app/ needs editing. Built-in tabs use orders 10, 20, 30.
  */
 import { Alert, Button, Descriptions, Space, Spin, Tabs } from 'antd';
+import dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ResidentDetail, TimelineItem } from '../../../shared/api/residents';
@@ -155,7 +156,7 @@ export function ResidentPage(props: { residentId: string; today: string; onEdit:
           showIcon
           data-testid="move-pending"
           title={t('residents.moveDialog.pending')}
-          description={t('residents.moveDialog.pendingDetail', { village: move.toVillageCode, when: new Date(move.requestedAt).toLocaleString() })}
+          description={t('residents.moveDialog.pendingDetail', { village: move.toVillageCode, when: dayjs(move.requestedAt).format('YYYY-MM-DD HH:mm') })}
         />
       ) : null}
       {move?.status === 'refused' ? (
