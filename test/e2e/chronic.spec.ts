@@ -250,7 +250,11 @@ test('an urgent referral (SBP 185) is completed with its referral, listed as a r
   await page.getByRole('tab', { name: /转诊追踪（1）/ }).click();
   await page.getByRole('button', { name: '记录转诊结果' }).click();
   const dialog = page.getByRole('dialog');
-  await dialog.getByText('到位', { exact: true }).click();
+  // A click while the dialog still opens can be lost (seen once under CI load): click until the choice holds.
+  await expect(async () => {
+    await dialog.getByText('到位', { exact: true }).click();
+    await expect(dialog.getByRole('radio', { name: '到位', exact: true })).toBeChecked({ timeout: 1_000 });
+  }).toPass({ timeout: 10_000 });
   await dialog.getByRole('button', { name: '保存' }).click();
   await expect(page.getByRole('tabpanel')).toContainText('到位');
   await expect(watcher.locator('.worklist-group[data-group="referral"]')).toHaveCount(0);
