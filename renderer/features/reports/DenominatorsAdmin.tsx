@@ -5,12 +5,13 @@
 import { Alert, App, Button, DatePicker, Form, InputNumber, Select, Space, Table, Upload } from 'antd';
 import dayjs from 'dayjs';
 import Papa from 'papaparse';
-import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ClinicSettings } from '../../../shared/api/settings';
 import { DENOMINATOR_KINDS, type Denominator, type DenominatorInput } from '../../../shared/schemas/denominator';
 import { api } from '../../api-client';
 import { errorText } from '../../app/api-errors';
+import { RemoveButton } from '../../app/RemoveButton';
+import { useLoad } from '../../app/use-load';
 
 const SOURCES = ['census', 'county', 'estimate', 'import'] as const;
 
@@ -42,28 +43,15 @@ export function parseDenominatorCsv(text: string): { entries: DenominatorInput[]
 export function DenominatorsAdmin({ settings, canEdit }: { settings: ClinicSettings; canEdit: boolean }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const [rows, setRows] = useState<Denominator[] | null>(null);
-  const [failure, setFailure] = useState<unknown>(null);
+  const list = useLoad(() => api.denominators.list({}), []);
   const [form] = Form.useForm<FormValues>();
   const names = new Map(settings.villages.map((v) => [v.code, v.name]));
-
-  const load = useCallback(async () => {
-    try {
-      setRows(await api.denominators.list({}));
-      setFailure(null);
-    } catch (e) {
-      setFailure(e);
-    }
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   const save = async (entries: DenominatorInput[]) => {
     try {
       await api.denominators.save({ entries });
       void message.success(t('reports.ui.denominators.saved'));
-      await load();
+      await list.reload();
       return true;
     } catch (e) {
       void message.error(errorText(e));
@@ -86,7 +74,7 @@ export function DenominatorsAdmin({ settings, canEdit }: { settings: ClinicSetti
   return (
     <Space orientation="vertical" size="middle" className="full-width" data-testid="denominators-admin">
       <Alert type="info" showIcon title={t('reports.ui.denominators.intro')} />
-      {failure ? <Alert type="error" showIcon title={errorText(failure)} /> : null}
+      {list.placeholder}
       {canEdit ? (
         <Form<FormValues> form={form} layout="inline" onFinish={(v) => void onAdd(v)} initialValues={{ kind: 'population', source: 'census', asOf: dayjs() }}>
           <Form.Item name="villageCode" label={t('reports.ui.denominators.village')} rules={[{ required: true, message: t('validation.required') }]}>
@@ -119,44 +107,34 @@ export function DenominatorsAdmin({ settings, canEdit }: { settings: ClinicSetti
           <span className="hint">{t('reports.ui.denominators.importHint')}</span>
         </Space>
       ) : null}
-      <Table<Denominator>
-        size="small"
-        rowKey="id"
-        dataSource={rows ?? []}
-        loading={rows === null && !failure}
-        locale={{ emptyText: t('reports.ui.denominators.none') }}
-        pagination={{ pageSize: 20, showSizeChanger: false }}
-        columns={[
-          { title: t('reports.ui.denominators.village'), key: 'v', render: (_v, d) => names.get(d.villageCode) ?? d.villageCode },
-          { title: t('reports.ui.denominators.kind'), key: 'k', render: (_v, d) => t(`reports.ui.denominators.kinds.${d.kind}`) },
-          { title: t('reports.ui.denominators.value'), dataIndex: 'value', key: 'value', align: 'right' },
-          { title: t('reports.ui.denominators.asOf'), dataIndex: 'asOf', key: 'asOf' },
-          { title: t('reports.ui.denominators.source'), key: 's', render: (_v, d) => t(`reports.ui.denominators.sources.${d.source}`) },
-          { title: t('reports.ui.denominators.enteredBy'), dataIndex: 'enteredBy', key: 'by' },
-          ...(canEdit
-            ? [
-                {
-                  title: '',
-                  key: 'x',
-                  render: (_v: unknown, d: Denominator) => (
-                    <Button
-                      size="small"
-                      danger
-                      onClick={() =>
-                        void api.denominators
-                          .remove({ id: d.id })
-                          .then(load)
-                          .catch((e: unknown) => void message.error(errorText(e)))
-                      }
-                    >
-                      {t('reports.ui.denominators.remove')}
-                    </Button>
-                  ),
-                },
-              ]
-            : []),
-        ]}
-      />
+      {list.data === null ? null : (
+        <Table<Denominator>
+          size="small"
+          rowKey="id"
+          dataSource={list.data}
+          locale={{ emptyText: t('reports.ui.denominators.none') }}
+          pagination={{ pageSize: 20, showSizeChanger: false }}
+          columns={[
+            { title: t('reports.ui.denominators.village'), key: 'v', render: (_v, d) => names.get(d.villageCode) ?? d.villageCode },
+            { title: t('reports.ui.denominators.kind'), key: 'k', render: (_v, d) => t(`reports.ui.denominators.kinds.${d.kind}`) },
+            { title: t('reports.ui.denominators.value'), dataIndex: 'value', key: 'value', align: 'right' },
+            { title: t('reports.ui.denominators.asOf'), dataIndex: 'asOf', key: 'asOf' },
+            { title: t('reports.ui.denominators.source'), key: 's', render: (_v, d) => t(`reports.ui.denominators.sources.${d.source}`) },
+            { title: t('reports.ui.denominators.enteredBy'), dataIndex: 'enteredBy', key: 'by' },
+            ...(canEdit
+              ? [
+                  {
+                    title: '',
+                    key: 'x',
+                    render: (_v: unknown, d: Denominator) => (
+                      <RemoveButton label={t('reports.ui.denominators.remove')} remove={() => api.denominators.remove({ id: d.id })} then={list.reload} />
+                    ),
+                  },
+                ]
+              : []),
+          ]}
+        />
+      )}
     </Space>
   );
 }

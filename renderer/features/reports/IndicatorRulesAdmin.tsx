@@ -5,13 +5,14 @@
  */
 import { Alert, App, Button, Checkbox, DatePicker, Form, Select, Space, Table, Tag } from 'antd';
 import dayjs from 'dayjs';
-import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DEFAULT_INDICATOR_RULES, DYNAMIC_USE_DENOMINATORS, ELDERLY_AGE_RULES, rulesInForce, STANDARD_RULES, type IndicatorRules } from '../../../shared/domain/indicators/rules';
 import { rulesLines, rulesSource } from '../../../shared/domain/indicators/rules-messages';
 import { rulesVersion, type IndicatorRulesDoc } from '../../../shared/schemas/indicator-rules';
 import { api } from '../../api-client';
 import { errorText } from '../../app/api-errors';
+import { RemoveButton } from '../../app/RemoveButton';
+import { useLoad } from '../../app/use-load';
 import { useClinicToday } from '../followups/use-clinic-today';
 
 interface FormValues extends IndicatorRules {
@@ -23,21 +24,9 @@ export function IndicatorRulesAdmin({ canEdit }: { canEdit: boolean }) {
   const lang = i18n.language === 'en' ? 'en' : 'zh';
   const { message } = App.useApp();
   const today = useClinicToday();
-  const [rows, setRows] = useState<IndicatorRulesDoc[] | null>(null);
-  const [failure, setFailure] = useState<unknown>(null);
+  const list = useLoad(() => api.indicatorRules.list({}), []);
+  const rows = list.data;
   const [form] = Form.useForm<FormValues>();
-
-  const load = useCallback(async () => {
-    try {
-      setRows(await api.indicatorRules.list({}));
-      setFailure(null);
-    } catch (e) {
-      setFailure(e);
-    }
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   const onSave = async (v: FormValues) => {
     try {
@@ -49,7 +38,7 @@ export function IndicatorRulesAdmin({ canEdit }: { canEdit: boolean }) {
         elderlyAgeRule: v.elderlyAgeRule,
       });
       void message.success(t('reports.ui.rules.saved'));
-      await load();
+      await list.reload();
     } catch (e) {
       void message.error(errorText(e));
     }
@@ -61,7 +50,7 @@ export function IndicatorRulesAdmin({ canEdit }: { canEdit: boolean }) {
   return (
     <Space orientation="vertical" size="middle" className="full-width" data-testid="indicator-rules-admin">
       <Alert type="info" showIcon title={t('reports.ui.rules.intro')} description={t('reports.rulesText.sampleNotSupported')} />
-      {failure ? <Alert type="error" showIcon title={errorText(failure)} /> : null}
+      {list.placeholder}
       <div data-testid="rules-in-force">
         <strong>{t('reports.ui.rules.inForce', { source })}</strong>
         <ul className="rules-lines">
@@ -94,54 +83,44 @@ export function IndicatorRulesAdmin({ canEdit }: { canEdit: boolean }) {
           </Form.Item>
         </Form>
       ) : null}
-      <Table<IndicatorRulesDoc>
-        size="small"
-        rowKey="id"
-        dataSource={rows ?? []}
-        loading={rows === null && !failure}
-        locale={{ emptyText: t('reports.ui.rules.none') }}
-        pagination={false}
-        data-testid="rules-versions"
-        columns={[
-          { title: t('reports.ui.rules.from'), dataIndex: 'from', key: 'from' },
-          {
-            title: t('reports.ui.rules.issuedBy'),
-            key: 'by',
-            render: (_v, d) => <Tag color={d.issuedBy === 'county' ? 'blue' : undefined}>{t(`reports.ui.rules.issuers.${d.issuedBy}`)}</Tag>,
-          },
-          {
-            title: t('reports.rulesText.title'),
-            key: 'rules',
-            render: (_v, d) => rulesLines(rulesVersion(d).rules, lang).map((line) => <div key={line}>{line}</div>),
-          },
-          { title: t('reports.ui.rules.enteredBy'), dataIndex: 'enteredBy', key: 'enteredBy' },
-          ...(canEdit
-            ? [
-                {
-                  title: '',
-                  key: 'x',
-                  render: (_v: unknown, d: IndicatorRulesDoc) =>
-                    d.issuedBy === 'county' ? (
-                      <span className="hint">{t('reports.ui.rules.countyLocked')}</span>
-                    ) : (
-                      <Button
-                        size="small"
-                        danger
-                        onClick={() =>
-                          void api.indicatorRules
-                            .remove({ id: d.id })
-                            .then(load)
-                            .catch((e: unknown) => void message.error(errorText(e)))
-                        }
-                      >
-                        {t('reports.ui.rules.remove')}
-                      </Button>
-                    ),
-                },
-              ]
-            : []),
-        ]}
-      />
+      {rows === null ? null : (
+        <Table<IndicatorRulesDoc>
+          size="small"
+          rowKey="id"
+          dataSource={rows}
+          locale={{ emptyText: t('reports.ui.rules.none') }}
+          pagination={false}
+          data-testid="rules-versions"
+          columns={[
+            { title: t('reports.ui.rules.from'), dataIndex: 'from', key: 'from' },
+            {
+              title: t('reports.ui.rules.issuedBy'),
+              key: 'by',
+              render: (_v, d) => <Tag color={d.issuedBy === 'county' ? 'blue' : undefined}>{t(`reports.ui.rules.issuers.${d.issuedBy}`)}</Tag>,
+            },
+            {
+              title: t('reports.rulesText.title'),
+              key: 'rules',
+              render: (_v, d) => rulesLines(rulesVersion(d).rules, lang).map((line) => <div key={line}>{line}</div>),
+            },
+            { title: t('reports.ui.rules.enteredBy'), dataIndex: 'enteredBy', key: 'enteredBy' },
+            ...(canEdit
+              ? [
+                  {
+                    title: '',
+                    key: 'x',
+                    render: (_v: unknown, d: IndicatorRulesDoc) =>
+                      d.issuedBy === 'county' ? (
+                        <span className="hint">{t('reports.ui.rules.countyLocked')}</span>
+                      ) : (
+                        <RemoveButton label={t('reports.ui.rules.remove')} remove={() => api.indicatorRules.remove({ id: d.id })} then={list.reload} />
+                      ),
+                  },
+                ]
+              : []),
+          ]}
+        />
+      )}
     </Space>
   );
 }
