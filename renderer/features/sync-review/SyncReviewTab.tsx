@@ -163,6 +163,35 @@ function DuplicateCard(props: { item: DuplicateReview; villages: Map<string, str
         </Space>
       }
     >
+      {isOpen ? null : (
+        <Space orientation="vertical" className="full-width sync-review-outcome">
+          <Space>
+            <Typography.Text type="success">
+              {t(item.decision === 'merged' ? 'sync-review.duplicate.merged' : 'sync-review.duplicate.dismissed', { by: item.settledBy ?? '', when: when(item.settledAt ?? 0) })}
+            </Typography.Text>
+            {item.pending ? <Tag color="gold">{t('sync-review.duplicate.pending')}</Tag> : null}
+          </Space>
+          {item.overruled && item.overruled.length > 0 ? (
+            <Alert
+              type="warning"
+              showIcon
+              title={t('sync-review.duplicate.overruledTitle')}
+              description={
+                <>
+                  {item.overruled.map((o) => (
+                    <div key={`${o.settledAt}-${o.settledBy}`}>
+                      {o.decision === 'merged'
+                        ? t('sync-review.duplicate.overruledMerged', { by: o.settledBy, when: when(o.settledAt), recordNo: recordNoOf(o.keptId), reason: o.reason ?? '' })
+                        : t('sync-review.duplicate.overruledDismissed', { by: o.settledBy, when: when(o.settledAt), reason: o.reason ?? '' })}
+                    </div>
+                  ))}
+                  <div>{t('sync-review.duplicate.overruledHint')}</div>
+                </>
+              }
+            />
+          ) : null}
+        </Space>
+      )}
       <Radio.Group disabled={!isOpen} value={shownKeep} onChange={(e) => setKeepId(e.target.value as string)} className="sync-review-pair">
         {item.residents.map((r) => (
           <Card key={r.id} size="small" className={shownKeep === r.id ? 'sync-review-keep' : undefined}>
@@ -205,35 +234,7 @@ function DuplicateCard(props: { item: DuplicateReview; villages: Map<string, str
             </Space>
           </div>
         </>
-      ) : (
-        <Space orientation="vertical" className="full-width">
-          <Space>
-            <Typography.Text type="success">
-              {t(item.decision === 'merged' ? 'sync-review.duplicate.merged' : 'sync-review.duplicate.dismissed', { by: item.settledBy ?? '', when: when(item.settledAt ?? 0) })}
-            </Typography.Text>
-            {item.pending ? <Tag color="gold">{t('sync-review.duplicate.pending')}</Tag> : null}
-          </Space>
-          {item.overruled && item.overruled.length > 0 ? (
-            <Alert
-              type="warning"
-              showIcon
-              title={t('sync-review.duplicate.overruledTitle')}
-              description={
-                <>
-                  {item.overruled.map((o) => (
-                    <div key={`${o.settledAt}-${o.settledBy}`}>
-                      {o.decision === 'merged'
-                        ? t('sync-review.duplicate.overruledMerged', { by: o.settledBy, when: when(o.settledAt), recordNo: recordNoOf(o.keptId), reason: o.reason ?? '' })
-                        : t('sync-review.duplicate.overruledDismissed', { by: o.settledBy, when: when(o.settledAt), reason: o.reason ?? '' })}
-                    </div>
-                  ))}
-                  <div>{t('sync-review.duplicate.overruledHint')}</div>
-                </>
-              }
-            />
-          ) : null}
-        </Space>
-      )}
+      ) : null}
     </Card>
   );
 }
