@@ -195,17 +195,21 @@ function emptyCounts(): WorkPage['counts'] {
   return Object.fromEntries(WorkKind.options.map((k) => [k, { upcoming: 0, due: 0, overdue: 0 }])) as WorkPage['counts'];
 }
 
-/** A page row with its sort key: row, birth date, status order, due date, resident, kind order (and whether it floats). */
-type Keyed = [string, string, number, string, string, number, boolean?];
+/**
+ * A page row with its sort key: row, birth date, status order, due date, resident, kind order, disease (and whether
+ * it floats). Within one table, rows that tie on the key keep the rules' order (their insertion order); a fixed and a
+ * floating row can tie only as one resident's two screening lines due on the day, which the rules give HTN first.
+ */
+type Keyed = [string, string, number, string, string, number, string, boolean?];
 
 function before(a: Keyed, b: Keyed): boolean {
   if (a[2] !== b[2]) return a[2] < b[2];
   if (a[3] !== b[3]) return a[3] < b[3];
   if (a[4] !== b[4]) return a[4] < b[4];
-  return a[5] < b[5];
+  if (a[5] !== b[5]) return a[5] < b[5];
+  return a[6] < b[6];
 }
 
-/** Two lists in the work list's order, as one (the second's rows marked as floating). */
 function mergeOrdered(fixed: readonly Keyed[], floating: readonly Keyed[]): Keyed[] {
   const out: Keyed[] = [];
   let i = 0;
@@ -217,7 +221,7 @@ function mergeOrdered(fixed: readonly Keyed[], floating: readonly Keyed[]): Keye
       out.push(a);
       i++;
     } else if (b) {
-      out.push([b[0], b[1], b[2], b[3], b[4], b[5], true]);
+      out.push([b[0], b[1], b[2], b[3], b[4], b[5], b[6], true]);
       j++;
     }
   }
@@ -482,15 +486,15 @@ export class WorkCache {
       // The page of each table in the list's order, merged: the floating rows sort at the day (their due date).
       const upTo = q.offset + q.limit;
       const fixed = this.prepare(
-        `SELECT row, birth_date, status_order, due_date, resident_id, kind_order FROM ${ITEMS} WHERE ${where.join(' AND ')} ` +
+        `SELECT row, birth_date, status_order, due_date, resident_id, kind_order, coalesce(json_extract(row, '$.disease'), '') FROM ${ITEMS} WHERE ${where.join(' AND ')} ` +
           'ORDER BY status_order, due_date, resident_id, kind_order LIMIT ?',
       ).raw();
       const floating = this.prepare(
-        `SELECT row, birth_date, status_order, ?, resident_id, kind_order FROM ${FLOATS} WHERE ${where.join(' AND ')} ` +
+        `SELECT row, birth_date, status_order, ?, resident_id, kind_order, coalesce(json_extract(row, '$.disease'), '') FROM ${FLOATS} WHERE ${where.join(' AND ')} ` +
           'ORDER BY status_order, resident_id, kind_order LIMIT ?',
       ).raw();
       const merged = mergeOrdered(fixed.all(...params, upTo) as Keyed[], floating.all(day, ...params, upTo) as Keyed[]);
-      const items = merged.slice(q.offset, upTo).map(([row, birthDate, , dueDate, , , floats]) => {
+      const items = merged.slice(q.offset, upTo).map(([row, birthDate, , dueDate, , , , floats]) => {
         const parsed = JSON.parse(row) as PatientWork;
         if (floats) parsed.dueDate = dueDate;
         return { row: parsed, birthDate };
