@@ -11,7 +11,9 @@
  * - from an earlier day, it recomputes only the residents whose `changes_on` has come, and moves the due date of the
  *   rows that float with the day (one UPDATE); everyone else's rows are already right for `day`;
  * - with nothing to build on (a new install, other rules, the clock set back, a full pass stopped on another day), it
- *   computes every resident, in resident-id order with a cursor.
+ *   computes every resident, in resident-id order with a cursor, each chunk's facts read in one ordered range scan;
+ *   its rows are appended without the page indexes, which are built once at its end (a cold day, 1 January's
+ *   yearly rows aside: worklist-changes.ts makes 1 January an advance for the residents whose rows count by year).
  * Either pass runs in chunks that yield to other calls; each chunk reads its residents' facts and writes their rows
  * (and the pass's progress) in one synchronous transaction, so no write can slip between what was read and what is
  * cached, and an interrupted pass resumes where it stopped. The day is recorded complete only after its pass; dirty
@@ -211,6 +213,7 @@ function before(a: Keyed, b: Keyed): boolean {
   return a[6] < b[6];
 }
 
+/** Two lists in the work list's order, as one (the second's rows marked as floating). */
 function mergeOrdered(fixed: readonly Keyed[], floating: readonly Keyed[]): Keyed[] {
   const out: Keyed[] = [];
   let i = 0;
@@ -290,7 +293,7 @@ export class WorkCache {
     const mode = this.db.transaction(() => this.begin(day))();
     if (mode !== null) {
       // A full pass appends every resident's rows: the page indexes are built once at its end (also when it resumes).
-      if (mode === 'full') dropPageIndexes(this.db);
+      if (mode === 'full') this.db.transaction(() => dropPageIndexes(this.db))();
       const bulk = mode === 'full' ? this.bulkLoad?.() : undefined;
       try {
         if (!(await this.pass(day, mode))) return;
