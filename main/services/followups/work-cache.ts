@@ -11,7 +11,7 @@
  * - from an earlier day, it recomputes only the residents whose `changes_on` has come, and moves the due date of the
  *   rows that float with the day (one UPDATE); everyone else's rows are already right for `day`;
  * - with nothing to build on (a new install, other rules, the clock set back, a full pass stopped on another day), or
- *   with more than a quarter of the residents due (a full pass then costs less), it computes every resident, in
+ *   with more than a sixth of the residents due (a full pass then costs less), it computes every resident, in
  *   resident-id order with a cursor, each chunk's facts read in one ordered range scan; the rows are appended
  *   without the page indexes, which are built once at the pass's end. 1 January is a day like the others: only the
  *   residents whose rows count by the year are due then (worklist-changes.ts).
@@ -72,8 +72,12 @@ const AWAITED_CHUNK = 1_000;
  * order, as they are read.
  */
 const AWAITED_ADVANCE = 5_000;
-/** A later day with more than this share of the residents due is reached by a full pass (`fullIsCheaper`). */
-export const FULL_PASS_SHARE = 0.25;
+/**
+ * A later day with more than this share of the residents due is reached by a full pass (`fullIsCheaper`). At 200,000
+ * residents an advance cost 0.7–1.0 ms of CPU per due resident (its reads and row replacements are scattered), a
+ * full pass 0.13 ms per resident: they break even near a sixth.
+ */
+export const FULL_PASS_SHARE = 0.15;
 /** The smallest background slice: below it the per-transaction overhead would dominate. */
 const MIN_SLICE = 10;
 
@@ -354,8 +358,8 @@ export class WorkCache {
 
   /**
    * True when so many residents are due by `day` (a quarter later, a long closure) that recomputing everyone costs
-   * less: an advance replaces rows all over the page indexes, a full pass appends them and sorts each index once
-   * (200,000 residents, 94,000 due 92 days on: 183 s as an advance against 115 s for a full pass, both at load 15–19).
+   * less: an advance reads and replaces rows all over the file, a full pass reads in order and appends (200,000
+   * residents, 94,000 due 92 days on: 183 s as an advance against 115 s for a full pass, both at load 15–19).
    */
   private fullIsCheaper(day: CalendarDate): boolean {
     const residents = this.prepare(`SELECT count(*) FROM ${RESIDENTS}`).pluck().get() as number;

@@ -149,7 +149,7 @@ describe('the work list pages from its per-day cache (real encrypted clinic, see
     for (const ahead of [1, 3, 92]) {
       const next = addDays(day, ahead);
       const due = sql.prepare('SELECT count(*) FROM p_work_residents WHERE changes_on <= ?').pluck().get(next) as number;
-      // More than a quarter due: a full pass costs less than replacing their rows one by one.
+      // More than a sixth due: a full pass costs less than replacing their rows one by one.
       const full = due > Math.ceil(residents * FULL_PASS_SHARE);
       passes.push(full ? 'full' : 'advance');
       const before = { ...cache.stats };
