@@ -268,7 +268,7 @@ describe('the work list pages from its per-day cache (real encrypted clinic, see
     expect(want.rows.some((r) => gone.includes(r.residentId))).toBe(false);
   });
 
-  it('1 January recomputes only the residents whose rows count by the year, and gives exactly the rules\' rows', async () => {
+  it('on 1 January only the residents whose rows count by the year are due, and the rows are exactly the rules\'', async () => {
     h.clock.set('2026-12-31T02:00:00Z');
     const cache = h.runtime.services.clinic().worklist.cache;
     const sql = h.runtime.services.session.current().db.sql;
