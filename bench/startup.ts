@@ -19,6 +19,10 @@
  * runtime's fixed clock, `fixedNow`), each from a copy of the clinic as it was on D: the next day, the Monday after
  * a closed weekend, a quarter later. Each reports its first page and how many residents were due for recomputing
  * (`changes_on` on or before the day); the cold first page above is what the day cost before (everyone recomputed).
+ *
+ * `--on 2026-12-31`: every runtime of the run has its clock fixed on that day (10:00 in the clinic) instead of now,
+ * and the later days count from it: `--on 2026-12-31 --next-days 1` is the first working day of the year, opened
+ * with the cache complete for 31 December. With a clinic cached for an earlier day, the first sign-in is an advance.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, createReadStream, mkdtempSync, rmSync } from 'node:fs';
@@ -32,6 +36,7 @@ import type { CallContext } from '../main/api/context';
 import type { Dispatch } from '../main/api/dispatch';
 import { startRuntimeWorker } from '../main/runtime/worker';
 import { createRuntime } from '../main/services/runtime';
+import { fixedClock } from '../shared/domain/dates';
 import { openClinicDatabase } from '../main/store/database';
 import { KeyVault } from '../main/store/keys';
 import { workProjection } from '../main/services/followups/work-cache';
@@ -219,8 +224,12 @@ async function main(): Promise<void> {
       seed: { type: 'string' },
       cold: { type: 'boolean' },
       'next-days': { type: 'string' },
+      on: { type: 'string' },
     },
   });
+  // The clinic's day for the whole run (10:00 in Asia/Shanghai), or now.
+  const on = values.on === undefined ? undefined : Date.parse(`${values.on}T02:00:00Z`);
+  if (on !== undefined && Number.isNaN(on)) throw new Error(`--on wants a date (YYYY-MM-DD), got ${values.on}`);
   const nextDays = (values['next-days'] ?? '').split(',').filter((d) => d !== '').map(Number);
   const cold = values.cold === true;
   const given = values['data-dir'] ? resolve(values['data-dir']) : null;
@@ -245,7 +254,7 @@ async function main(): Promise<void> {
     const villageCode = '441521101201';
 
     log('ours: the runtime in a worker thread …');
-    const worker = await startRuntimeWorker({ dataDir, shell: 'headless', quiet: true });
+    const worker = await startRuntimeWorker({ dataDir, shell: 'headless', quiet: true, ...(on === undefined ? {} : { fixedNow: on }) });
     let ours: Sequence;
     let oursWarm: Sequence;
     try {
@@ -263,7 +272,12 @@ async function main(): Promise<void> {
     log('raw baseline: the same sequence with the runtime on this thread …');
     if (cold) await forgetWorkDays(dataDir, username, password);
     await warmCache(join(dataDir, 'cunyi.db'));
-    const inline = createRuntime({ dataDir, shell: 'headless', logger: { error: log, warn: () => undefined, info: () => undefined } });
+    const inline = createRuntime({
+      dataDir,
+      shell: 'headless',
+      logger: { error: log, warn: () => undefined, info: () => undefined },
+      ...(on === undefined ? {} : { clock: fixedClock(on) }),
+    });
     let raw: Sequence;
     let rawWarm: Sequence;
     try {
@@ -274,13 +288,14 @@ async function main(): Promise<void> {
     }
     log(`raw: first page ${raw.firstPageMs} ms (again ${rawWarm.firstPageMs} ms), worst stall ${raw.stallMs.worst} ms`);
 
-    const later = await nextDaySequences(dataDir, nextDays, username, password);
+    const later = await nextDaySequences(dataDir, nextDays, username, password, on);
 
     const large = residents > 30_000;
     const pageTarget = large ? FIRST_PAGE_TARGET_LARGE_MS : FIRST_PAGE_TARGET_MS;
     const result = {
       bench: 'startup',
       dataDir: given ?? `temporary (${residents} ${profile} residents, seeded in ${seedMs} ms)`,
+      ...(values.on === undefined ? {} : { on: values.on }),
       // The machine's load when the run ended: figures from a shared machine are rough (common.md).
       loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
       firstSequence: cold || !given ? 'cold: nothing cached for the day' : 'as found in the clinic',
@@ -314,9 +329,9 @@ const DAY_MS = 86_400_000;
  * The clinic opened on later days with its cache complete for today: each from a copy of the clinic as it is now, in
  * a worker runtime whose clock is fixed on that day (the same hour of day as now).
  */
-async function nextDaySequences(dataDir: string, aheads: readonly number[], username: string, password: string) {
+async function nextDaySequences(dataDir: string, aheads: readonly number[], username: string, password: string, on?: number) {
   if (aheads.length === 0) return null;
-  const now = Date.now();
+  const now = on ?? Date.now();
   const dayOf = (t: number) => new Date(t + 8 * 3_600_000).toISOString().slice(0, 10);
   const { residents, due } = await dueOn(dataDir, username, password, aheads.map((n) => dayOf(now + n * DAY_MS)));
   const days = [];
@@ -330,7 +345,15 @@ async function nextDaySequences(dataDir: string, aheads: readonly number[], user
       try {
         const s = await sequence(worker.dispatch, { count: 0, firstResident: 0, villageCode: '' }, username, password);
         log(`ours, today + ${ahead}: first page ${s.firstPageMs} ms (${s.pageAfterSignInMs} ms after sign-in), load ${loadavg()[0]?.toFixed(1)}`);
-        days.push({ ahead, day: dayOf(now + ahead * DAY_MS), residentsDue: due[i] ?? 0, ...s, loadAverage1m: Math.round((loadavg()[0] ?? 0) * 100) / 100 });
+        days.push({
+          ahead,
+          day: dayOf(now + ahead * DAY_MS),
+          residentsDue: due[i] ?? 0,
+          ...s,
+          loadAverage1m: Math.round((loadavg()[0] ?? 0) * 100) / 100,
+          // This process's peak so far (every runtime of the run, the raw baseline's included).
+          peakRssMb: mb(process.resourceUsage().maxRSS * 1024),
+        });
       } finally {
         await worker.close();
       }

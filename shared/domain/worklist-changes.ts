@@ -71,13 +71,14 @@ class Earliest {
 export function workChangesOn(p: PatientSummary, today: CalendarDate, upcomingDays: number): CalendarDate | null {
   if (p.residentStatus && p.residentStatus !== 'active') return null;
   const at = new Earliest(today);
-  // A new year: last year's missed quarters, the yearly check and BP, the yearly counts.
-  at.add(formatDate(yearOf(today) + 1, 1, 1));
+  // A new year changes only the rows that count by the year (1 January is no cold day for everyone else):
+  const newYear = formatDate(yearOf(today) + 1, 1, 1);
   const registries = p.registries.filter((r) => r.status === 'active');
   for (const reg of registries) at.add(reg.enrolledDate);
   const active = registries.filter((r) => compareDates(r.enrolledDate, today) <= 0);
   // Visits dated ahead count from their date (a visit, a reading).
   for (const f of p.followups) at.add(f.visitDate);
+  // A new quarter (1 January included): the quarter lines, last year's missed quarters, the yearly counts.
   if (active.length > 0) at.add(endOfQuarter(today), 1);
   for (const reg of active) {
     const f2f = p.followups
@@ -101,7 +102,11 @@ export function workChangesOn(p: PatientSummary, today: CalendarDate, upcomingDa
   at.birthday(p.birthDate, HEALTH_CHECK_AGE);
   if (ageOn(p.birthDate, today) >= HEALTH_CHECK_AGE || active.length > 0) {
     if (p.lastHealthCheckDate) at.due(addYears(p.lastHealthCheckDate, 1), upcomingDays, HEALTH_CHECK_DUE_DAYS);
-    else at.add(formatDate(yearOf(today), 12, 31), -(THIS_WEEK_DAYS - 1));
+    else {
+      // Never checked: due by 31 December, overdue since then from the new year.
+      at.add(formatDate(yearOf(today), 12, 31), -(THIS_WEEK_DAYS - 1));
+      at.add(newYear);
+    }
   }
   for (const ref of p.referrals ?? []) if (!ref.checkedDate) at.due(ref.checkDue, upcomingDays);
   if (p.screening) {
@@ -119,6 +124,8 @@ export function workChangesOn(p: PatientSummary, today: CalendarDate, upcomingDa
     for (const d of [s.htn, s.t2dm]) {
       if (d.nextDue !== null && !floatsWithToday({ kind: 'screening', status: 'due', params: screeningParams(d) })) at.due(d.nextDue, upcomingDays);
     }
+    // The yearly BP (35+, not at high risk): due by 31 December, or measured this year and due again next year.
+    if (s.htn.state === 'yearlyDue' || s.htn.state === 'normal') at.add(newYear);
   }
   return at.date;
 }

@@ -279,6 +279,8 @@ function entriesFrom(rows: Iterable<[string, Kind, string]>): Map<string, Patien
 export class PatientIndex {
   private subscriptions: Subscription[] = [];
   private readonly select = new Map<number, Statement>();
+  private nextIds: Statement | undefined;
+  private range: Statement | undefined;
 
   constructor(
     private readonly db: ClinicDatabase,
@@ -334,6 +336,19 @@ export class PatientIndex {
       for (const [id, e] of entriesFrom(this.rows(ids))) out.set(id, e);
     }
     return out;
+  }
+
+  /**
+   * The next `count` residents after `after` in id order, with their entries: one ordered range scan of the
+   * resident index instead of a lookup per resident (a full pass of the work list over every resident).
+   */
+  next(after: string, count: number): { ids: string[]; entries: Map<string, PatientEntry> } {
+    this.nextIds ??= this.db.sql.prepare(`SELECT DISTINCT resident_id FROM ${TABLE} WHERE resident_id > ? ORDER BY resident_id LIMIT ?`).pluck();
+    this.range ??= this.db.sql.prepare(`SELECT resident_id, kind, lite FROM ${TABLE} WHERE resident_id > ? AND resident_id <= ? ORDER BY resident_id`).raw();
+    const ids = this.nextIds.all(after, count) as string[];
+    const last = ids[ids.length - 1];
+    if (last === undefined) return { ids, entries: new Map() };
+    return { ids, entries: entriesFrom(this.range.iterate(after, last) as Iterable<[string, Kind, string]>) };
   }
 
   private rows(ids: readonly string[]): Iterable<[string, Kind, string]> {

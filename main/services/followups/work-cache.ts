@@ -10,8 +10,11 @@
  * (`changes_on`, worklist-changes.ts). `ensure(day)` moves the cache to `day`:
  * - from an earlier day, it recomputes only the residents whose `changes_on` has come, and moves the due date of the
  *   rows that float with the day (one UPDATE); everyone else's rows are already right for `day`;
- * - with nothing to build on (a new install, other rules, the clock set back, a full pass stopped on another day), it
- *   computes every resident, in resident-id order with a cursor.
+ * - with nothing to build on (a new install, other rules, the clock set back, a full pass stopped on another day), or
+ *   with more than a sixth of the residents due (a full pass then costs less), it computes every resident, in
+ *   resident-id order with a cursor, each chunk's facts read in one ordered range scan; the rows are appended
+ *   without the page indexes, which are built once at the pass's end. 1 January is a day like the others: only the
+ *   residents whose rows count by the year are due then (worklist-changes.ts).
  * Either pass runs in chunks that yield to other calls; each chunk reads its residents' facts and writes their rows
  * (and the pass's progress) in one synchronous transaction, so no write can slip between what was read and what is
  * cached, and an interrupted pass resumes where it stopped. The day is recorded complete only after its pass; dirty
@@ -25,7 +28,7 @@ import { floatsWithToday } from '../../../shared/domain/worklist-changes';
 import { WORK_GROUPS, workGroup } from '../../../shared/domain/worklist-groups';
 import type { AnyDocument, Projection } from '../../store/rx-storage-sqlcipher';
 import type { Database } from '../../store/sqlite-file';
-import type { PatientIndex } from './patient-index';
+import type { PatientEntry, PatientIndex } from './patient-index';
 import { patientWork, type PatientWork } from './patient-work';
 
 /** The widest `upcomingDays` the API accepts (WorklistFilter): rows are cached with it and narrowed per query. */
@@ -62,6 +65,19 @@ const BACKGROUND_SLICE_MS = 8;
  * costs an fsync (synchronous = FULL), so fewer, larger transactions finish the day sooner.
  */
 const AWAITED_CHUNK = 1_000;
+/**
+ * Residents per transaction of an advance a caller waits for (a day's first page): the residents due on a new day
+ * sit all over the page indexes, so each commit rewrites (and encrypts) most of their pages; one commit for a day's
+ * advance (some 1,500 residents overnight at 200,000, 3,300 after a weekend) writes them once. They are taken in id
+ * order, as they are read.
+ */
+const AWAITED_ADVANCE = 5_000;
+/**
+ * A later day with more than this share of the residents due is reached by a full pass (`fullIsCheaper`). At 200,000
+ * residents an advance cost 0.7–1.0 ms of CPU per due resident (its reads and row replacements are scattered), a
+ * full pass 0.13 ms per resident: they break even near a sixth.
+ */
+export const FULL_PASS_SHARE = 0.15;
 /** The smallest background slice: below it the per-transaction overhead would dominate. */
 const MIN_SLICE = 10;
 
@@ -90,6 +106,29 @@ function invalidateStatements(db: Database): InvalidateStatements {
 }
 
 /**
+ * The indexes the pages are read through (order, group, counts) and the one an advance finds the due residents by. A
+ * full pass drops them and builds them once at its end: one sort per index instead of inserts at random places in
+ * each, whose pages every chunk's commit would write (and encrypt) again (issue 10 §4, the cold day).
+ */
+const PAGE_INDEXES = `
+  CREATE INDEX IF NOT EXISTS ${RESIDENTS}_changes ON ${RESIDENTS} (changes_on) WHERE changes_on IS NOT NULL;
+  CREATE INDEX IF NOT EXISTS ${ITEMS}_order ON ${ITEMS} (status_order, due_date, resident_id, kind_order);
+  CREATE INDEX IF NOT EXISTS ${ITEMS}_group ON ${ITEMS} (grp, status_order, due_date, resident_id, kind_order);
+  CREATE INDEX IF NOT EXISTS ${ITEMS}_counts ON ${ITEMS} (grp, kind, status, due_date, village_code);
+  CREATE INDEX IF NOT EXISTS ${FLOATS}_order ON ${FLOATS} (status_order, resident_id, kind_order);
+  CREATE INDEX IF NOT EXISTS ${FLOATS}_group ON ${FLOATS} (grp, status_order, resident_id, kind_order);
+  CREATE INDEX IF NOT EXISTS ${FLOATS}_counts ON ${FLOATS} (grp, kind, status, village_code);
+`;
+
+function createPageIndexes(db: Database): void {
+  db.exec(PAGE_INDEXES);
+}
+
+function dropPageIndexes(db: Database): void {
+  for (const name of PAGE_INDEXES.matchAll(/EXISTS (\w+) ON/g)) db.exec(`DROP INDEX IF EXISTS ${name[1]}`);
+}
+
+/**
  * The cache's tables. Registered BEFORE `patientProjection` (services/projections.ts), so a moved document's
  * previous owner can still be read from the patient rows when a write is applied.
  */
@@ -107,26 +146,20 @@ export const workProjection: Projection = {
         kind_order INTEGER NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL, village_code TEXT NOT NULL,
         doctors TEXT NOT NULL, birth_date TEXT NOT NULL, row TEXT NOT NULL
       );
-      CREATE INDEX IF NOT EXISTS ${ITEMS}_order ON ${ITEMS} (status_order, due_date, resident_id, kind_order);
-      CREATE INDEX IF NOT EXISTS ${ITEMS}_group ON ${ITEMS} (grp, status_order, due_date, resident_id, kind_order);
       CREATE INDEX IF NOT EXISTS ${ITEMS}_resident ON ${ITEMS} (resident_id);
-      CREATE INDEX IF NOT EXISTS ${ITEMS}_counts ON ${ITEMS} (grp, kind, status, due_date, village_code);
       CREATE TABLE IF NOT EXISTS ${FLOATS} (
         resident_id TEXT NOT NULL, grp TEXT NOT NULL, status_order INTEGER NOT NULL, due_date TEXT NOT NULL,
         kind_order INTEGER NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL, village_code TEXT NOT NULL,
         doctors TEXT NOT NULL, birth_date TEXT NOT NULL, row TEXT NOT NULL
       );
-      CREATE INDEX IF NOT EXISTS ${FLOATS}_order ON ${FLOATS} (status_order, resident_id, kind_order);
-      CREATE INDEX IF NOT EXISTS ${FLOATS}_group ON ${FLOATS} (grp, status_order, resident_id, kind_order);
       CREATE INDEX IF NOT EXISTS ${FLOATS}_resident ON ${FLOATS} (resident_id);
-      CREATE INDEX IF NOT EXISTS ${FLOATS}_counts ON ${FLOATS} (grp, kind, status, village_code);
       CREATE TABLE IF NOT EXISTS ${RESIDENTS} (resident_id TEXT PRIMARY KEY, changes_on TEXT) WITHOUT ROWID;
-      CREATE INDEX IF NOT EXISTS ${RESIDENTS}_changes ON ${RESIDENTS} (changes_on) WHERE changes_on IS NOT NULL;
       CREATE TABLE IF NOT EXISTS ${DIRTY} (resident_id TEXT PRIMARY KEY) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS ${DAYS} (
         day TEXT PRIMARY KEY, build TEXT NOT NULL, mode TEXT NOT NULL, cursor TEXT NOT NULL, complete INTEGER NOT NULL
       ) WITHOUT ROWID;
     `);
+    createPageIndexes(db);
   },
   drop(db) {
     // p_work_done: version 2's per-resident progress rows.
@@ -179,14 +212,19 @@ function emptyCounts(): WorkPage['counts'] {
   return Object.fromEntries(WorkKind.options.map((k) => [k, { upcoming: 0, due: 0, overdue: 0 }])) as WorkPage['counts'];
 }
 
-/** A page row with its sort key: row, birth date, status order, due date, resident, kind order (and whether it floats). */
-type Keyed = [string, string, number, string, string, number, boolean?];
+/**
+ * A page row with its sort key: row, birth date, status order, due date, resident, kind order, disease (and whether
+ * it floats). Within one table, rows that tie on the key keep the rules' order (their insertion order); a fixed and a
+ * floating row can tie only as one resident's two screening lines due on the day, which the rules give HTN first.
+ */
+type Keyed = [string, string, number, string, string, number, string, boolean?];
 
 function before(a: Keyed, b: Keyed): boolean {
   if (a[2] !== b[2]) return a[2] < b[2];
   if (a[3] !== b[3]) return a[3] < b[3];
   if (a[4] !== b[4]) return a[4] < b[4];
-  return a[5] < b[5];
+  if (a[5] !== b[5]) return a[5] < b[5];
+  return a[6] < b[6];
 }
 
 /** Two lists in the work list's order, as one (the second's rows marked as floating). */
@@ -201,7 +239,7 @@ function mergeOrdered(fixed: readonly Keyed[], floating: readonly Keyed[]): Keye
       out.push(a);
       i++;
     } else if (b) {
-      out.push([b[0], b[1], b[2], b[3], b[4], b[5], true]);
+      out.push([b[0], b[1], b[2], b[3], b[4], b[5], b[6], true]);
       j++;
     }
   }
@@ -227,6 +265,11 @@ export class WorkCache {
     private readonly patients: PatientIndex,
     /** Identifies the rules that computed the rows: a cache from other rules is dropped. */
     private readonly fingerprint: string,
+    /**
+     * Holds the file's checkpoints back while a full pass writes (connection-pool.ts `beginBulkLoad`): the WAL is
+     * copied into the file once at the end instead of every 1,000 pages.
+     */
+    private readonly bulkLoad?: () => { end(): void },
   ) {}
 
   /** Stops background fills between chunks (the session is locking). */
@@ -263,35 +306,66 @@ export class WorkCache {
     if (this.stopped) return;
     const mode = this.db.transaction(() => this.begin(day))();
     if (mode !== null) {
-      const ids = mode === 'full'
-        ? this.prepare(`SELECT DISTINCT resident_id FROM ${PATIENT_DOCS} WHERE resident_id > ? ORDER BY resident_id LIMIT ?`).pluck()
-        : this.prepare(`SELECT resident_id FROM ${RESIDENTS} WHERE changes_on <= ? LIMIT ?`).pluck();
-      const cursorOf = this.prepare(`SELECT cursor FROM ${DAYS} WHERE day = ?`).pluck();
-      const advance = this.prepare(`UPDATE ${DAYS} SET cursor = ? WHERE day = ?`);
-      let slice = 16;
-      for (;;) {
-        if (this.stopped) return;
-        const size = this.waiting > 0 ? AWAITED_CHUNK : slice;
-        const started = performance.now();
-        const count = this.withoutSync(() =>
-          this.db.transaction(() => {
-            // A full pass follows its cursor; an advance takes whoever is still due (a computed resident's date is later).
-            const chunk = (mode === 'full' ? ids.all(cursorOf.get(day), size) : ids.all(day, size)) as string[];
-            const last = chunk[chunk.length - 1];
-            if (last === undefined) return 0;
-            this.compute(chunk, day);
-            if (mode === 'full') advance.run(last, day);
-            return chunk.length;
-          })(),
-        );
-        if (count === 0) break;
-        const took = Math.max(performance.now() - started, 0.5);
-        slice = Math.max(MIN_SLICE, Math.min(FILL_CHUNK, Math.round((count * BACKGROUND_SLICE_MS) / took)));
-        await yieldToOthers();
+      // A full pass appends every resident's rows: the page indexes are built once at its end (also when it resumes).
+      if (mode === 'full') this.db.transaction(() => dropPageIndexes(this.db))();
+      const bulk = mode === 'full' ? this.bulkLoad?.() : undefined;
+      try {
+        if (!(await this.pass(day, mode))) return;
+      } finally {
+        bulk?.end();
       }
-      this.prepare(`UPDATE ${DAYS} SET complete = 1 WHERE day = ?`).run(day);
+      this.db.transaction(() => {
+        if (mode === 'full') createPageIndexes(this.db);
+        this.prepare(`UPDATE ${DAYS} SET complete = 1 WHERE day = ?`).run(day);
+      })();
     }
     while (!this.stopped && this.cleanDirty(FILL_CHUNK) === FILL_CHUNK) await yieldToOthers();
+  }
+
+  /** Computes the pass's residents chunk by chunk; false when it was stopped before the end. */
+  private async pass(day: CalendarDate, mode: PassMode): Promise<boolean> {
+    const due = this.prepare(`SELECT resident_id FROM ${RESIDENTS} WHERE changes_on <= ? LIMIT ?`).pluck();
+    const cursorOf = this.prepare(`SELECT cursor FROM ${DAYS} WHERE day = ?`).pluck();
+    const advance = this.prepare(`UPDATE ${DAYS} SET cursor = ? WHERE day = ?`);
+    let slice = 16;
+    for (;;) {
+      if (this.stopped) return false;
+      const size = this.waiting > 0 ? (mode === 'advance' ? AWAITED_ADVANCE : AWAITED_CHUNK) : slice;
+      const started = performance.now();
+      const count = this.withoutSync(() =>
+        this.db.transaction(() => {
+          if (mode === 'advance') {
+            // An advance takes whoever is still due (a computed resident's date is later).
+            const ids = (due.all(day, size) as string[]).sort();
+            this.compute(ids, day);
+            return ids.length;
+          }
+          // A full pass follows its cursor, reading the next residents' facts in one ordered scan.
+          const next = this.patients.next(cursorOf.get(day) as string, size);
+          const last = next.ids[next.ids.length - 1];
+          if (last === undefined) return 0;
+          this.compute(next.ids, day, next.entries);
+          advance.run(last, day);
+          return next.ids.length;
+        })(),
+      );
+      if (count === 0) return true;
+      const took = Math.max(performance.now() - started, 0.5);
+      slice = Math.max(MIN_SLICE, Math.min(FILL_CHUNK, Math.round((count * BACKGROUND_SLICE_MS) / took)));
+      await yieldToOthers();
+    }
+  }
+
+  /**
+   * True when so many residents are due by `day` (a quarter later, a long closure) that recomputing everyone costs
+   * less: an advance reads and replaces rows all over the file, a full pass reads in order and appends (200,000
+   * residents, 94,000 due 92 days on: 183 s as an advance against 115 s for a full pass, both at load 15–19).
+   */
+  private fullIsCheaper(day: CalendarDate): boolean {
+    const residents = this.prepare(`SELECT count(*) FROM ${RESIDENTS}`).pluck().get() as number;
+    const limit = Math.ceil(residents * FULL_PASS_SHARE);
+    const due = this.prepare(`SELECT count(*) FROM (SELECT 1 FROM ${RESIDENTS} WHERE changes_on <= ? LIMIT ?)`).pluck().get(day, limit + 1) as number;
+    return due > limit;
   }
 
   /**
@@ -304,7 +378,7 @@ export class WorkCache {
       | undefined;
     const sameBuild = row !== undefined && row.build === this.fingerprint;
     if (sameBuild && row.day === day) return row.complete === 1 ? null : row.mode;
-    if (sameBuild && compareDates(row.day, day) < 0 && (row.complete === 1 || row.mode === 'advance')) {
+    if (sameBuild && compareDates(row.day, day) < 0 && (row.complete === 1 || row.mode === 'advance') && !this.fullIsCheaper(day)) {
       // Rows due "today" whatever the day (p_work_floats) need nothing: the query gives them the day's date.
       this.prepare(`UPDATE ${DAYS} SET day = ?, mode = 'advance', cursor = '', complete = 0`).run(day);
       this.stats.advance++;
@@ -355,8 +429,8 @@ export class WorkCache {
   }
 
   /** Replaces the rows and the change date of these residents as of `day` (inside the caller's transaction). */
-  private compute(ids: readonly string[], day: CalendarDate): void {
-    const entries = this.patients.many(ids);
+  private compute(ids: readonly string[], day: CalendarDate, read?: ReadonlyMap<string, PatientEntry>): void {
+    const entries = read ?? this.patients.many(ids);
     const clear = this.prepare(`DELETE FROM ${ITEMS} WHERE resident_id = ?`);
     const clearFloats = this.prepare(`DELETE FROM ${FLOATS} WHERE resident_id = ?`);
     const forget = this.prepare(`DELETE FROM ${RESIDENTS} WHERE resident_id = ?`);
@@ -442,15 +516,15 @@ export class WorkCache {
       // The page of each table in the list's order, merged: the floating rows sort at the day (their due date).
       const upTo = q.offset + q.limit;
       const fixed = this.prepare(
-        `SELECT row, birth_date, status_order, due_date, resident_id, kind_order FROM ${ITEMS} WHERE ${where.join(' AND ')} ` +
+        `SELECT row, birth_date, status_order, due_date, resident_id, kind_order, coalesce(json_extract(row, '$.disease'), '') FROM ${ITEMS} WHERE ${where.join(' AND ')} ` +
           'ORDER BY status_order, due_date, resident_id, kind_order LIMIT ?',
       ).raw();
       const floating = this.prepare(
-        `SELECT row, birth_date, status_order, ?, resident_id, kind_order FROM ${FLOATS} WHERE ${where.join(' AND ')} ` +
+        `SELECT row, birth_date, status_order, ?, resident_id, kind_order, coalesce(json_extract(row, '$.disease'), '') FROM ${FLOATS} WHERE ${where.join(' AND ')} ` +
           'ORDER BY status_order, resident_id, kind_order LIMIT ?',
       ).raw();
       const merged = mergeOrdered(fixed.all(...params, upTo) as Keyed[], floating.all(day, ...params, upTo) as Keyed[]);
-      const items = merged.slice(q.offset, upTo).map(([row, birthDate, , dueDate, , , floats]) => {
+      const items = merged.slice(q.offset, upTo).map(([row, birthDate, , dueDate, , , , floats]) => {
         const parsed = JSON.parse(row) as PatientWork;
         if (floats) parsed.dueDate = dueDate;
         return { row: parsed, birthDate };

@@ -34,7 +34,7 @@ export class WorklistService {
     private readonly ctx: ClinicContext,
     private readonly index: PatientIndex,
   ) {
-    this.cache = new WorkCache(ctx.db.sql, index, FINGERPRINT);
+    this.cache = new WorkCache(ctx.db.sql, index, FINGERPRINT, () => ctx.db.connection.beginBulkLoad());
   }
 
   /**

@@ -4,15 +4,18 @@
  * filter; after writes (a merge moves encounters to another resident), after a restart (the day's rows are kept), on
  * later days (only the residents whose rows change are recomputed) and with the clock set back (everyone).
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkGroup, Worklist, WorkRow } from '../../../shared/api/followups';
 import type { ResidentDetail } from '../../../shared/api/residents';
 import { addDays, type CalendarDate } from '../../../shared/domain/dates';
 import { WORK_GROUPS, workGroup } from '../../../shared/domain/worklist-groups';
+import type { EncounterDoc, ResidentDoc } from '../../../shared/schemas/collections';
 import { seedClinic } from '../../../main/seed';
 import { clinicToday } from '../../../main/services/clinic-context';
 import { patientWork, type PatientWork } from '../../../main/services/followups/patient-work';
-import { WorkCache } from '../../../main/services/followups/work-cache';
+import { FULL_PASS_SHARE, WorkCache } from '../../../main/services/followups/work-cache';
+import { readAll } from '../../../main/services/reports/indicator-input';
 import { clinicHarness, idNumber, residentInput, type ApiHarness } from '../../helpers/api';
 
 const STATUS_ORDER = { overdue: 0, due: 1, upcoming: 2 } as const;
@@ -142,17 +145,23 @@ describe('the work list pages from its per-day cache (real encrypted clinic, see
     // Rows due "today" whatever the day are among them: each later day must show them on that day, in its place.
     expect(sql.prepare('SELECT count(*) FROM p_work_floats').pluck().get()).toBeGreaterThan(10);
     // The next day, after a closed weekend, a quarter later: each from the day before it.
+    const passes: string[] = [];
     for (const ahead of [1, 3, 92]) {
       const next = addDays(day, ahead);
       const due = sql.prepare('SELECT count(*) FROM p_work_residents WHERE changes_on <= ?').pluck().get(next) as number;
+      // More than a sixth due: a full pass costs less than replacing their rows one by one.
+      const full = due > Math.ceil(residents * FULL_PASS_SHARE);
+      passes.push(full ? 'full' : 'advance');
       const before = { ...cache.stats };
       h.clock.set(`${next}T02:00:00Z`);
       expect((await everything()).rows, next).toEqual(expected().rows);
-      expect(cache.stats.computed - before.computed, next).toBe(due);
-      expect(cache.stats.full, next).toBe(before.full);
-      expect(cache.stats.advance, next).toBe(before.advance + 1);
+      expect(cache.stats.computed - before.computed, next).toBe(full ? residents : due);
+      expect(cache.stats.full, next).toBe(before.full + (full ? 1 : 0));
+      expect(cache.stats.advance, next).toBe(before.advance + (full ? 0 : 1));
       day = next;
     }
+    // Overnight and over a weekend an advance; a quarter later, when most residents are due, a full pass.
+    expect(passes).toEqual(['advance', 'advance', 'full']);
     // Only a few change overnight; a quarter later most do.
     expect(sql.prepare('SELECT count(*) FROM p_work_residents WHERE changes_on <= ?').pluck().get(addDays(day, 1))).toBeLessThan(residents / 4);
     // The fill's commits skip the fsync; the connection is back to FULL (2) for everything else.
@@ -208,5 +217,72 @@ describe('the work list pages from its per-day cache (real encrypted clinic, see
     const page = second.query(want.today, { upcomingDays: 30, offset: 0, limit: 100_000 });
     expect(page.total).toBe(want.rows.length);
     expect(page.items.map((i) => i.row)).toEqual(want.rows);
+  });
+
+  it('a full recompute after deaths, moves, amendments and deletions gives exactly the rules\' rows, through its page indexes', async () => {
+    h.clock.set('2026-09-14T02:00:00Z');
+    const clinic = h.runtime.services.clinic();
+    const rx = clinic.ctx.db.rx;
+    const sql = clinic.ctx.db.sql;
+    const now = h.clock.now();
+    const residents = (await readAll(rx.residents.storageInstance)).filter((r) => r.status === 'active').map((r) => r.id).sort();
+    const completed = (await readAll(rx.encounters.storageInstance)).filter((e) => e.status === 'completed' && e.amends === '').sort((a, b) => (a.id < b.id ? -1 : 1));
+    expect(residents.length).toBeGreaterThan(100);
+    expect(completed.length).toBeGreaterThan(100);
+    const setStatus = async (id: string, status: ResidentDoc['status']) =>
+      (await rx.residents.findOne(id).exec())!.incrementalModify((d) => ({ ...d, status, data: { ...d.data, statusDate: '2026-09-01' }, updatedAt: now }));
+    for (let i = 0; i < 5; i++) await setStatus(residents[i * 7] ?? '', 'died');
+    for (let i = 0; i < 5; i++) await setStatus(residents[i * 11 + 3] ?? '', 'movedOut');
+    // Amendments (a later version of a completed form), encounters moved to another resident, and deletions.
+    for (let i = 0; i < 10; i++) {
+      const orig = completed[i * 5] as EncounterDoc;
+      const form = { ...(orig.data['form'] as Record<string, unknown>), sbp: 171, dbp: 103 };
+      await rx.encounters.insert({ ...orig, id: randomUUID(), amends: orig.id, amendReason: 'test', data: { ...orig.data, form }, completedAt: orig.completedAt + 1000, updatedAt: now });
+    }
+    for (let i = 0; i < 10; i++) {
+      const e = completed[i * 5 + 2] as EncounterDoc;
+      await (await rx.encounters.findOne(e.id).exec())!.incrementalPatch({ residentId: residents[(i * 13 + 40) % residents.length] ?? '', updatedAt: now });
+    }
+    for (let i = 0; i < 5; i++) await (await rx.encounters.findOne((completed[i * 5 + 4] as EncounterDoc).id).exec())!.remove();
+
+    // Other rules (another fingerprint): nothing to build on, so every resident is computed in one full pass.
+    const want = expected();
+    const cache = new WorkCache(sql, clinic.worklist['index'], 'full-after-writes', () => clinic.ctx.db.connection.beginBulkLoad());
+    await cache.ensure(want.today, { awaited: true });
+    expect(cache.stats.full).toBe(1);
+    expect(cache.stats.computed).toBe(sql.prepare('SELECT count(DISTINCT resident_id) FROM p_patient_docs').pluck().get());
+    const page = cache.query(want.today, { upcomingDays: 30, offset: 0, limit: 100_000 });
+    expect(page.total).toBe(want.rows.length);
+    expect(page.items.map((i) => i.row)).toEqual(want.rows);
+    // The pass built the page indexes at its end, and a group's page is read through them.
+    const indexes = sql.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name LIKE 'p_work_%'").pluck().all();
+    expect(indexes).toEqual(
+      expect.arrayContaining([
+        'p_work_items_order', 'p_work_items_group', 'p_work_items_counts', 'p_work_floats_order', 'p_work_floats_group', 'p_work_floats_counts', 'p_work_residents_changes',
+      ]),
+    );
+    const plan = sql.prepare("EXPLAIN QUERY PLAN SELECT row FROM p_work_items WHERE grp = 'overdue' ORDER BY status_order, due_date, resident_id, kind_order LIMIT 10").all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toContain('p_work_items_group');
+    // Dead and moved-out residents have no rows.
+    const gone = [residents[0], residents[3]];
+    expect(want.rows.some((r) => gone.includes(r.residentId))).toBe(false);
+  });
+
+  it('on 1 January only the residents whose rows count by the year are due, and the rows are exactly the rules\'', async () => {
+    h.clock.set('2026-12-31T02:00:00Z');
+    const cache = h.runtime.services.clinic().worklist.cache;
+    const sql = h.runtime.services.session.current().db.sql;
+    expect((await everything()).rows).toEqual(expected().rows);
+    const residents = sql.prepare('SELECT count(*) FROM p_work_residents').pluck().get() as number;
+    const due = sql.prepare("SELECT count(*) FROM p_work_residents WHERE changes_on <= '2027-01-01'").pluck().get() as number;
+    const before = { ...cache.stats };
+    h.clock.set('2027-01-01T02:00:00Z');
+    expect((await everything()).rows).toEqual(expected().rows);
+    // Not a cold day: a good part of the clinic keeps its rows over the new year (with the pass it calls for).
+    expect(due).toBeLessThan(residents * 0.9);
+    const full = due > Math.ceil(residents * FULL_PASS_SHARE);
+    expect(cache.stats.advance).toBe(before.advance + (full ? 0 : 1));
+    expect(cache.stats.full).toBe(before.full + (full ? 1 : 0));
+    expect(cache.stats.computed - before.computed).toBe(full ? residents : due);
   });
 });

@@ -188,7 +188,60 @@ describe('workChangesOn at each threshold: the rows change on that day, and the 
     });
     const rows = patientWorkItems(prompt, '2026-05-10', { upcomingDays: HORIZON });
     expect(rows.filter(floatsWithToday).map((r) => r.dueDate)).toEqual(['2026-05-10', '2026-05-10']);
-    // Under 65 and not enrolled: no yearly check; the next change is the new year.
-    expect(workChangesOn(prompt, '2026-05-10', HORIZON)).toBe('2027-01-01');
+    // Under 65, not enrolled, both prompts float: nothing counts by the year, so the next change is the 65th birthday.
+    expect(workChangesOn(prompt, '2026-05-10', HORIZON)).toBe('2035-05-05');
   });
+});
+
+describe('1 January changes only the rows that count by the year', () => {
+  const screening = (readings: { date: string; sbp: number; dbp: number }[]) => ({
+    readings: readings.map((r) => ({ ...r, source: 'measurement' as const })),
+    history: { htn: false, t2dm: false },
+  });
+  /** Not enrolled, under 65, never due for a check: only screening can count by the year. */
+  const adult = (extra: Partial<PatientSummary>) => patient({ birthDate: '1980-03-03', registries: [], followups: [], lastHealthCheckDate: null, ...extra });
+
+  it.each<[string, PatientSummary, CalendarDate, CalendarDate]>([
+    [
+      'an enrolled patient not seen this quarter: the gap becomes a missed quarter',
+      patient({ followups: [visit('2026-08-10', { nextVisitDate: '2027-02-10' })], lastHealthCheckDate: '2026-05-01' }),
+      '2026-12-26',
+      '2027-01-01',
+    ],
+    ['65+ never checked: due by 31 December, overdue from 1 January', patient({ birthDate: '1950-01-01', registries: [], followups: [], lastHealthCheckDate: null }), '2026-12-28', '2027-01-01'],
+    ['a yearly BP not taken this year moves to next 31 December', adult({ screening: screening([{ date: '2025-06-01', sbp: 120, dbp: 75 }]) }), '2026-12-26', '2027-01-01'],
+    ['a yearly BP taken this year is due again on 1 January', adult({ screening: screening([{ date: '2026-06-01', sbp: 120, dbp: 75 }]) }), '2026-12-31', '2027-01-01'],
+  ])('%s', (_name, p, today, changesAt) => {
+    expect(firstChange(p, today)).toBe(changesAt);
+    expect(workChangesOn(p, today, HORIZON)).toBe(changesAt);
+  });
+
+  it.each<[string, PatientSummary]>([
+    ['65+ with a check in June (its deadline decides, not the year)', patient({ birthDate: '1950-01-01', registries: [], followups: [], lastHealthCheckDate: '2026-06-15' })],
+    ['a child (no screening, no check)', adult({ birthDate: '2020-02-02', screening: screening([]) })],
+    ['35–54 at high risk, measured in October (six months on decides)', adult({ screening: screening([{ date: '2026-10-20', sbp: 132, dbp: 80 }]) })],
+    ['a 既往史 prompt that floats with the day', adult({ screening: { readings: [], history: { htn: true, t2dm: false } } })],
+    ['an enrolment ended (excluded)', patient({ birthDate: '1980-03-03', registries: [{ disease: 'htn', status: 'excluded', enrolledDate: '2020-01-10' }], lastHealthCheckDate: null })],
+  ])('not due on 1 January: %s', (_name, p) => {
+    for (const today of ['2026-12-30', '2026-12-31'] as const) {
+      const said = workChangesOn(p, today, HORIZON);
+      expect(said === null || compareDates(said, '2027-01-01') > 0, `said ${said}`).toBe(true);
+      // …and rightly so: the rows on 1 January and 2 January are those of 31 December.
+      expect(stored(p, '2027-01-01')).toBe(stored(p, today));
+      expect(stored(p, '2027-01-02')).toBe(stored(p, today));
+    }
+  });
+
+  it('holds for random patients on the last days of a year (every day checked into the new year)', () => {
+    const decemberArb = patientArb.chain(([, raw]) => dayArb('2025-12-01', 30).map((today) => [today, raw] as const));
+    fc.assert(
+      fc.property(decemberArb, ([today, raw]) => {
+        const p: PatientSummary = { ...raw, ...(raw.screening === undefined ? { screening: undefined } : {}) };
+        const first = firstChange(p, today);
+        const changes = workChangesOn(p, today, HORIZON);
+        if (first !== null) expect(compareDates(changes ?? first, first), `said ${changes}, rows change on ${first}`).toBeLessThanOrEqual(0);
+      }),
+      { numRuns: 200 },
+    );
+  }, 60_000);
 });
