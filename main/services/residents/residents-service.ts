@@ -125,7 +125,8 @@ export class ResidentsService {
     return this.detail(id);
   }
 
-  async update(id: string, raw: ResidentInput): Promise<ResidentDetail> {
+  /** `alsoInTx`: another write of the same user action, after the edit and in its transaction (a 迁出申请). */
+  async update(id: string, raw: ResidentInput, opts: { alsoInTx?: (tx: WriteTx) => void } = {}): Promise<ResidentDetail> {
     await this.doc(id);
     const input = await this.validate(raw, id);
     // Moving to another village keeps the record number (unique forever, it still names the first village);
@@ -151,6 +152,7 @@ export class ResidentsService {
         updatedAt: this.ctx.clock.now(),
       });
       tx.audit({ action: 'update', collection: 'residents', recordId: id, residentId: id });
+      opts.alsoInTx?.(tx);
     });
     return this.detail(id);
   }
