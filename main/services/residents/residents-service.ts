@@ -149,7 +149,9 @@ export class ResidentsService {
         birthDate: input.birthDate,
         sex: Number(input.sex),
         data: { ...form, ...(stored ?? {}) },
-        updatedAt: this.ctx.clock.now(),
+        // Later than the version it replaces even on a clock that did not move: a 迁出申请 saved with this edit names
+        // the version the platform must hold before moving the resident (move-requests.ts).
+        updatedAt: Math.max(this.ctx.clock.now(), current.updatedAt + 1),
       });
       tx.audit({ action: 'update', collection: 'residents', recordId: id, residentId: id });
       opts.alsoInTx?.(tx);
