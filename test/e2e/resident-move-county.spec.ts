@@ -114,14 +114,18 @@ test('the edit form turns a village of another clinic into a 迁出申请 and sa
   const form = page.locator('section.resident-form');
   await expect(form).toBeVisible();
   await form.getByLabel('本人电话').fill('13912340063');
-  await form.getByLabel('村（居）委会').click();
-  await form.getByLabel('村（居）委会').fill('csc');
+  await form.getByRole('combobox', { name: '村（居）委会' }).click();
+  await form.getByRole('combobox', { name: '村（居）委会' }).fill('csc');
   await option('长沙村').click();
   const notice = form.getByTestId('move-edit-notice');
   await expect(notice).toContainText('长沙村属于海丰县公平镇卫生院的辖区');
   await expect(form.getByRole('button', { name: '保存并提交迁出申请' })).toHaveCount(2);
-  await notice.scrollIntoViewIfNeeded();
-  await shootBothSizes(page, SHOTS, 'resident-move-county-form');
+  for (const large of [false, true]) {
+    await setLargeText(page, large);
+    // The prompt in the middle of the view, clear of the form's sticky action bar.
+    await notice.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await page.screenshot({ path: join(SHOTS, `resident-move-county-form${large ? '-large' : ''}.png`) });
+  }
   await setLargeText(page, false);
 
   await notice.getByRole('button', { name: '保存并提交迁出申请' }).click();
