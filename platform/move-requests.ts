@@ -5,7 +5,8 @@
  * pull it). Only a device whose villages hold the resident may move them; a village no registered clinic serves is
  * refused (the platform's own message). A request already answered is left as it is. A request made with an edit of
  * the resident (`residentUpdatedAt`) waits until the platform holds that version: the residents push that brings it
- * applies the request in its own transaction (`applyWaitingMoveRequests`).
+ * applies the request in its own transaction (`applyWaitingMoveRequests`); so does a request about a resident the
+ * platform has not received yet (made offline with the record).
  */
 import { createHash } from 'node:crypto';
 import { MoveRequest, moveRequestId } from '../shared/sync/moves';
@@ -83,9 +84,13 @@ async function answer<R extends { documents: number; toClinic: string }>(
 ): Promise<boolean> {
   const rows = await tx.query<{ village_code: string | null; body: string }>("SELECT village_code, body FROM documents WHERE collection = 'residents' AND id = $1 AND NOT deleted", [request.residentId]);
   const home = rows[0]?.village_code ?? null;
-  // The edit saved with the request has not arrived yet (the collections are pushed independently): moving now would
-  // park it as a late edit about a resident who left. The residents push that brings it applies the request.
-  if (home !== null && request.residentUpdatedAt !== undefined && residentUpdatedAt(rows[0]!.body) < request.residentUpdatedAt && device.villages.some((v) => v.code === home)) return false;
+  // The edit saved with the request, or the resident itself (made offline), has not arrived yet (the collections are
+  // pushed independently): moving now would park the edit as a late one about a resident who left, and a resident the
+  // platform does not hold cannot move. The residents push that brings them applies the request.
+  if (request.residentUpdatedAt !== undefined) {
+    if (home === null) return false;
+    if (residentUpdatedAt(rows[0]!.body) < request.residentUpdatedAt && device.villages.some((v) => v.code === home)) return false;
+  }
   let result: MoveRequest;
   if (home === null || !device.villages.some((v) => v.code === home)) {
     result = { ...request, status: 'refused', refusal: `Resident ${request.residentId} is not in this device's villages on the platform.`, decidedAt: now };

@@ -113,6 +113,19 @@ function scenario(name: string, backend: () => Partial<PlatformOptions>, stopBac
       expect(await p.store.parkedEdits()).toEqual([]);
       console.log(`${name}: a request that arrived before its edit waited; the edit's push applied it and nothing was parked`);
     });
+
+    it('keeps a 迁出申请 about a resident it has not received yet pending, and applies it when the resident arrives', async () => {
+      const resident = residentWire(A_VILLAGE, { updatedAt: NOW });
+      const request: MoveRequest = { residentId: resident.id, fromVillageCode: A_VILLAGE, toVillageCode: B_VILLAGE, reason: '', requestedBy: 'admin', requestedAt: NOW, status: 'pending', residentUpdatedAt: NOW };
+      const requestDoc = { id: `moveRequest:${resident.id}`, type: 'moveRequest', clinicCode: CLINIC_A.code, data: request, updatedAt: NOW, _deleted: false };
+      expect(await p.store.push(devA, 'settings', [{ newDocumentState: requestDoc }])).toEqual([]);
+      const stored = async () => MoveRequest.parse((await p.store.allDocuments('settings')).find((d) => d['id'] === requestDoc.id)!['data']);
+      expect((await stored()).status).toBe('pending');
+      expect(await p.store.push(devA, 'residents', [{ newDocumentState: resident }])).toEqual([]);
+      expect(await stored()).toMatchObject({ status: 'applied', toClinicCode: CLINIC_B.code });
+      expect((await p.store.allDocuments('residents')).find((d) => d['id'] === resident.id)).toMatchObject({ villageCode: B_VILLAGE });
+      console.log(`${name}: a request about a resident made offline waited for the record and was applied when it arrived`);
+    });
   });
 }
 
