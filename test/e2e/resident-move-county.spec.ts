@@ -115,6 +115,10 @@ test('the edit form turns a village of another clinic into a 迁出申请 and sa
   await expect(form).toBeVisible();
   await form.getByLabel('本人电话').fill('13912340063');
   await form.getByRole('combobox', { name: '村（居）委会' }).click();
+  await form.getByRole('combobox', { name: '村（居）委会' }).fill('村');
+  // The clinic's own villages first, then each other clinic's, titled as a move through the county platform.
+  await expect(page.locator('.ant-select-dropdown:visible .ant-select-item-group')).toHaveText(['本院辖区', `迁往${DAHU.name}（需县平台办理）`, `迁往${GONGPING.name}（需县平台办理）`]);
+  await page.screenshot({ path: join(SHOTS, 'resident-move-county-form-picker.png') });
   await form.getByRole('combobox', { name: '村（居）委会' }).fill('csc');
   await option('长沙村').click();
   const notice = form.getByTestId('move-edit-notice');
