@@ -88,7 +88,7 @@ test('the 迁出 dialog picks the destination from the county list by pinyin ini
   await option('大湖村').click();
   await dialog.getByLabel('原因（可不填）').fill('投靠子女');
   await dialog.getByRole('button', { name: '提交迁出申请' }).click();
-  await expect(page.getByTestId('move-pending')).toContainText('441521102201');
+  await expect(page.getByTestId('move-pending')).toContainText(`${DAHU.name} 大湖村（441521102201）`);
   const stored = await apiCall<{ status: string; toVillageCode: string }>(host, 'residents.moveRequest', { id });
   expect(stored).toMatchObject({ status: 'pending', toVillageCode: '441521102201' });
   await expect(page.locator('.ant-modal-wrap:visible')).toHaveCount(0);
