@@ -43,6 +43,13 @@ interface Pusher {
 type Body = WireDocument & Record<string, unknown>;
 type Resident = Body & MergeableResident & { villageCode: string; clinicCode: string; name: string; birthDate: string; createdAt: number };
 
+/** 建档人 as entered on the record's cover (`data.createdBy`), or '' when not filled in. */
+function creatorOf(r: Resident): string {
+  const data = (r as { data?: unknown }).data;
+  const v = data !== null && typeof data === 'object' ? (data as Record<string, unknown>)['createdBy'] : undefined;
+  return typeof v === 'string' ? v.trim().slice(0, 100) : '';
+}
+
 const REVIEW_TYPE = 'syncReview';
 /** Who the platform's own writes are recorded as (`documents.written_by`). */
 export const PLATFORM_WRITER = 'platform';
@@ -175,6 +182,8 @@ export class PlatformReviews {
         birthDate: r.birthDate,
         createdAt: r.createdAt,
         ...(o ? { clinicCode: o.clinic_code, deviceId: o.device_id, ...(o.name ? { clinicName: o.name } : {}) } : {}),
+        // The platform knows no user names; the record's own 建档人 (the cover's display name) is who made it.
+        ...(creatorOf(r) ? { createdBy: creatorOf(r) } : {}),
       };
     };
     const now = this.now();

@@ -10,10 +10,11 @@ import { conflictingBlock, FIRST_DEVICE_BLOCK, isValidBlock, MAX_SERIAL, type Se
 import { canonicalJson, type ParkedEdit, type PlatformStatus, type PushRow, type WireDocument } from '../shared/sync/protocol';
 import { rehome, type CollectionDoc, type ScopedDoc, type SyncCollection } from '../shared/sync/moves';
 import type { Queryable, Sql } from './db';
-import { applyMoveRequests } from './move-requests';
+import { applyMoveRequests, applyWaitingMoveRequests } from './move-requests';
 import { ParkedRefusal, settleParked, type ParkedAction, type ParkedSettlement } from './parked';
 import { PlatformReviews, type Touched } from './reviews';
-import { copyCountyPolicy, COUNTY_RULES_PREFIX } from './policy';
+import { copyCountyPolicy } from './policy';
+import { isCountyOwned, publishCountyVillages } from './county-villages';
 
 export type Scope = 'village' | 'clinic' | 'none';
 
@@ -147,7 +148,7 @@ export class PlatformStore {
   async addClinic(clinic: Clinic, deviceVillages?: readonly string[]): Promise<{ enrolmentCode: string; created: boolean }> {
     const code = randomBytes(12).toString('base64url');
     if (deviceVillages) villagesProblem(clinic, deviceVillages);
-    return this.sql.transaction(async (tx) => {
+    const result = await this.sql.transaction(async (tx) => {
       const existing = await tx.query('SELECT code FROM clinics WHERE code = $1', [clinic.code]);
       if (existing.length === 0) {
         await tx.query('INSERT INTO clinics (code, name, villages, created_at) VALUES ($1, $2, $3, $4)', [clinic.code, clinic.name, JSON.stringify(clinic.villages), this.now()]);
@@ -162,8 +163,12 @@ export class PlatformStore {
         this.now(),
         deviceVillages ? JSON.stringify([...deviceVillages]) : null,
       ]);
-      return { enrolmentCode: code, created: existing.length === 0 };
+      // Every clinic's devices get the county's village list with this clinic's villages (county-villages.ts).
+      const notified = await publishCountyVillages(tx, clinic, this.now());
+      return { enrolmentCode: code, created: existing.length === 0, notified };
     });
+    this.changes.emit('change', { collection: 'settings', clinicCodes: result.notified, villageCodes: [] } satisfies ChangeNotice);
+    return { enrolmentCode: result.enrolmentCode, created: result.created };
   }
 
   /** Issues one more enrolment code for a registered clinic, optionally for some of its villages only. */
@@ -376,11 +381,11 @@ export class PlatformStore {
         const body = canonicalJson(row.newDocumentState);
         const rev = hash(body);
         const owner = ownerOf(collection, row.newDocumentState);
-        // The county's 指标口径 is the operator's to set (policy.ts): a device's change to it is refused, not merged.
-        // The stored version gets a new sequence, so the device pulls it back over its own change.
-        if (collection === 'settings' && String(row.newDocumentState['id']).startsWith(COUNTY_RULES_PREFIX)) {
+        // The county's 指标口径 and village list are the operator's to set (policy.ts, county-villages.ts): a device's
+        // change to them is refused, not merged. The stored version gets a new sequence, so the device pulls it back.
+        if (collection === 'settings' && isCountyOwned(String(row.newDocumentState['id']))) {
           if (current?.rev !== rev) {
-            await this.logRefusal(device, collection, id, 'the county indicator rules are set on the platform', tx);
+            await this.logRefusal(device, collection, id, 'county documents (indicator rules, village list) are set on the platform', tx);
             if (current) restored.push(id);
           }
           continue;
@@ -442,7 +447,9 @@ export class PlatformStore {
       const requested =
         collection === 'settings' && writes.size > 0
           ? await applyMoveRequests(tx, device, [...writes.values()].map((w) => w.doc), (m) => this.moveResidentIn(tx, m), this.now())
-          : { moves: [], answered: 0 };
+          : collection === RESIDENTS && writes.size > 0
+            ? await applyWaitingMoveRequests(tx, device, [...writes.values()].map((w) => w.doc), (m) => this.moveResidentIn(tx, m), this.now())
+            : { moves: [], answered: 0 };
       return { conflicts, written: [...writes.values()].map((w) => w.doc), touched, restored, requested };
     });
     for (const m of result.requested.moves) this.emitMove(m);

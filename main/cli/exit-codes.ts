@@ -53,6 +53,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'APP_UPDATE_REQUIRED':
     case 'REVIEW_SETTLED':
     case 'MOVE_WITHIN_CLINIC':
+    case 'MOVE_UNKNOWN_VILLAGE':
     case 'BUNDLE_FOREIGN':
       return EXIT.failure;
     case 'BUNDLE_UNREADABLE':

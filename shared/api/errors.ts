@@ -58,6 +58,8 @@ export const ERROR_CODES = [
   'REVIEW_SETTLED',
   /** A move to a village of this clinic is an address edit, not a move request to the platform. */
   'MOVE_WITHIN_CLINIC',
+  /** The county's village list (on the device) has no such village; before the list arrives the platform checks it. */
+  'MOVE_UNKNOWN_VILLAGE',
   /** The file is not a Cunyi bundle, or a newer format. */
   'BUNDLE_UNREADABLE',
   /** The bundle comes from a device this clinic has not paired with (or its key changed). */

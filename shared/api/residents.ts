@@ -5,6 +5,7 @@ import { Resident, ResidentInput, ResidentStatus } from '../schemas/resident';
 import { FieldIssueSchema } from './common';
 import { WorkKind } from './followups';
 import { MoveRequest } from '../sync/moves';
+import { CountyVillage } from '../schemas/county-villages';
 import { method } from './method';
 
 /** What a list or search row shows: who, where, key-population tags, contract status, what is due. */
@@ -44,6 +45,12 @@ export const ResidentDetail = z.object({
   household: HouseholdView.nullable(),
 });
 export type ResidentDetail = z.infer<typeof ResidentDetail>;
+
+/** 迁出 destination: a village of the county's list, with its name's full pinyin and initials (lower case) to search by. */
+export const MoveDestination = CountyVillage.extend({ pinyin: z.string(), initials: z.string() });
+export type MoveDestination = z.infer<typeof MoveDestination>;
+export const MoveDestinations = z.object({ villages: z.array(MoveDestination), issuedAt: z.number().nullable() });
+export type MoveDestinations = z.infer<typeof MoveDestinations>;
 
 export const TimelineItem = z.object({
   kind: z.enum(['healthCheck', 'selfCareAssessment', 'htnEnrolment', 't2dmEnrolment', 'htnFollowup', 't2dmFollowup', 'referralCheck', 'deviceReading', 'contractService', 'measurement', 'tcmAssessment', 'contract']),
@@ -92,14 +99,24 @@ export const residents = {
   merge: method({ scope: 'village', input: z.object({ keepId: Id, mergeId: Id, reason: z.string().trim().min(1).max(200) }).strict(), output: ResidentDetail }),
   /**
    * 迁出: record that the resident moved to a village of another clinic of the county; the county platform re-homes
-   * them when the request syncs. Errors: NOT_FOUND, VALIDATION_FAILED, MOVE_WITHIN_CLINIC.
+   * them when the request syncs. With `update` (an address edit to another clinic's village in the edit form) the
+   * form's other changes are saved in the same transaction, before the request; `update.villageCode` must stay the
+   * resident's current village (only the platform moves a record). Errors: NOT_FOUND, VALIDATION_FAILED,
+   * DUPLICATE_RESIDENT, MOVE_WITHIN_CLINIC, MOVE_UNKNOWN_VILLAGE.
    */
-  requestMove: method({ scope: 'village',
+  requestMove: method({ access: 'session', scope: 'village',
     // `toVillageCode`, not `villageCode`: the destination is another clinic's village, which the caller need not see
     // (access-scope.ts checks every `villageCode` an input names); the resident named by `id` is what they must reach.
-    input: z.object({ id: Id, toVillageCode: z.string().trim().regex(/^\d{12}$/), reason: z.string().trim().max(200).default('') }).strict(),
+    input: z
+      .object({ id: Id, toVillageCode: z.string().trim().regex(/^\d{12}$/), reason: z.string().trim().max(200).default(''), update: ResidentInput.optional() })
+      .strict(),
     output: MoveRequest,
   }),
+  /**
+   * The county's villages a resident can move to (the platform's list on this device, without this clinic's own), with
+   * pinyin keys for the picker; `issuedAt` null while the list has not arrived (the code is then typed). Errors: LOCKED.
+   */
+  moveDestinations: method({ access: 'session', scope: 'clinic', input: z.object({}).strict(), output: MoveDestinations }),
   /** The resident's move request and what the platform made of it, or null. Errors: NOT_FOUND. */
   moveRequest: method({ scope: 'village', input: z.object({ id: Id }).strict(), output: MoveRequest.nullable() }),
   /** Everything that happened to a resident, newest first. Errors: NOT_FOUND. */

@@ -166,3 +166,12 @@ export function normaliseQuery(raw: string): QueryPart[] {
   if (/^[a-z]+$/i.test(compact)) return [{ kind: 'pinyin', value: compact.toLowerCase() }];
   return parts;
 }
+
+/**
+ * A place name's search keys (村 and 镇 names for the 迁出 picker): its full pinyin and initials in the contextual
+ * reading only, lower case, ü as v. Places are few and their names are read one way, so no reading expansion.
+ */
+export function placeKeys(name: string): { pinyin: string; initials: string } {
+  const readings = pinyin(name.replace(/\s+/g, ''), { toneType: 'none', type: 'array' }).map((p) => p.toLowerCase().replace(/ü/g, 'v'));
+  return { pinyin: readings.join(''), initials: readings.map((p) => p.charAt(0)).join('') };
+}

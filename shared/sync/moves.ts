@@ -132,6 +132,11 @@ export const MoveRequest = z.object({
   /** Why the platform refused it, in its words (refused). */
   refusal: z.string().max(500).optional(),
   decidedAt: z.number().optional(),
+  /**
+   * The resident's `updatedAt` on the device when the request was made (after an edit saved with it): the platform
+   * waits until it holds that version before moving them, so the edit is not parked as a late one. Absent: no wait.
+   */
+  residentUpdatedAt: z.number().optional(),
 });
 export type MoveRequest = z.infer<typeof MoveRequest>;
 

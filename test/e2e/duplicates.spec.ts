@@ -103,6 +103,9 @@ test('the review shows both records side by side, with services and who register
   await expect(mine).toContainText('1 条');
   await expect(mine).toContainText('admin');
   await expect(village).toContainText('2 条');
+  // The platform knows no user of the other clinic and its record names no 建档人: the clinic and device instead of 不详.
+  await expect(village).toContainText(`${VILLAGE_CLINIC.name}（设备 device）`);
+  await expect(village).not.toContainText('不详');
   await expect(card).toContainText(VILLAGE.name);
   await card.scrollIntoViewIfNeeded();
   await shootBothSizes(page, SHOTS, 'duplicates-open');

@@ -15,7 +15,8 @@ export function residentsHandlers(services: AppServices): HandlersFor<typeof res
     setStatus: ({ id, status, date, reason }) => r().setStatus(id, status, date, reason),
     merge: ({ keepId, mergeId, reason }) => r().merge(keepId, mergeId, reason),
     timeline: ({ id }) => r().timeline(id),
-    requestMove: ({ id, toVillageCode, reason }) => new MoveRequests(services.clinic().ctx).request(id, toVillageCode, reason),
+    requestMove: ({ id, toVillageCode, reason, update }) => new MoveRequests(services.clinic().ctx, r()).request(id, toVillageCode, reason, update),
+    moveDestinations: () => new MoveRequests(services.clinic().ctx).destinations(),
     moveRequest: ({ id }) => new MoveRequests(services.clinic().ctx).forResident(id),
   };
 }

@@ -125,7 +125,8 @@ export class ResidentsService {
     return this.detail(id);
   }
 
-  async update(id: string, raw: ResidentInput): Promise<ResidentDetail> {
+  /** `alsoInTx`: another write of the same user action, after the edit and in its transaction (a 迁出申请). */
+  async update(id: string, raw: ResidentInput, opts: { alsoInTx?: (tx: WriteTx) => void } = {}): Promise<ResidentDetail> {
     await this.doc(id);
     const input = await this.validate(raw, id);
     // Moving to another village keeps the record number (unique forever, it still names the first village);
@@ -148,9 +149,12 @@ export class ResidentsService {
         birthDate: input.birthDate,
         sex: Number(input.sex),
         data: { ...form, ...(stored ?? {}) },
-        updatedAt: this.ctx.clock.now(),
+        // Later than the version it replaces even on a clock that did not move: a 迁出申请 saved with this edit names
+        // the version the platform must hold before moving the resident (move-requests.ts).
+        updatedAt: Math.max(this.ctx.clock.now(), current.updatedAt + 1),
       });
       tx.audit({ action: 'update', collection: 'residents', recordId: id, residentId: id });
+      opts.alsoInTx?.(tx);
     });
     return this.detail(id);
   }

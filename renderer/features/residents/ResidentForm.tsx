@@ -1,4 +1,5 @@
 import { Alert, App as AntApp, Button, Form, Space } from 'antd';
+import type { ResidentInput } from '../../../shared/schemas/resident';
 import { useMemo, useRef, useState } from 'react';
 import { v7 as uuidv7 } from 'uuid';
 import { useTranslation } from 'react-i18next';
@@ -17,8 +18,16 @@ import { FORM_PANELS, type FormPanel, ResidentFormFields } from './ResidentFormF
 import { useClinic } from './use-clinic';
 import { useFormKeys } from './use-form-keys';
 import { selectableVillages } from '../../app/village-scope';
+import { useMoveDestinations } from './move-destinations';
 
-/** 新建档案 / 编辑档案: the shared rules run in the browser first, so most mistakes show before anything is sent. */
+/**
+ * 新建档案 / 编辑档案: the shared rules run in the browser first, so most mistakes show before anything is sent.
+ *
+ * Editing, the village field also offers the county's other villages (the list the platform sent). Choosing one does
+ * not save the village: the form explains that the county platform moves the record, and its one button saves the
+ * other changes and files the 迁出申请 in one call (`residents.requestMove` with `update`), one transaction on the
+ * device: the edit first, with the village as it was, then the request.
+ */
 export function ResidentForm(props: {
   session: UnlockedSession;
   resident?: Resident;
@@ -38,6 +47,9 @@ export function ResidentForm(props: {
   const [duplicate, setDuplicate] = useState<DuplicateInfo | null>(null);
   const placed = useRef(new Set<string>());
   const editing = props.resident;
+  const destinations = useMoveDestinations(editing !== undefined);
+  const chosenVillage = Form.useWatch('villageCode', form);
+  const moveTarget = editing && chosenVillage !== editing.villageCode ? destinations?.villages.find((v) => v.code === chosenVillage) : undefined;
 
   const initialValues = useMemo<ResidentFormValues>(
     () =>
@@ -59,6 +71,13 @@ export function ResidentForm(props: {
     [editing?.id],
   );
 
+  /** The address edit to another clinic's village: the other changes and the request, in one call. */
+  const requestMove = async (resident: Resident, toVillageCode: string, update: ResidentInput) => {
+    await api.residents.requestMove({ id: resident.id, toVillageCode, reason: '', update: { ...update, villageCode: resident.villageCode } });
+    void message.success(t('residents.moveEdit.done'));
+    props.onOpen(resident.id);
+  };
+
   const showIssues = (issues: Parameters<typeof placeIssues>[1]['errors'], input: Record<string, unknown>) => {
     placed.current = placeIssues(form, { errors: issues }, (p) => formPathOf(p, input), placed.current);
     setOpen([...FORM_PANELS]);
@@ -75,6 +94,10 @@ export function ResidentForm(props: {
     placed.current = placeIssues(form, { errors: [] }, (p) => formPathOf(p, input), placed.current);
     setBusy(true);
     try {
+      if (editing && moveTarget) {
+        await requestMove(editing, moveTarget.code, checked.data);
+        return;
+      }
       const saved = editing
         ? await api.residents.update({ id: editing.id, input: checked.data })
         : await api.residents.create({ input: checked.data, clientId: clientId.current });
@@ -123,11 +146,32 @@ export function ResidentForm(props: {
         scrollToFirstError
         disabled={busy}
       >
-        <ResidentFormFields villages={selectableVillages(settings?.villages ?? [])} open={open} onOpen={setOpen} />
+        <ResidentFormFields
+          villages={selectableVillages(settings?.villages ?? [])}
+          moveTargets={editing ? destinations?.villages : undefined}
+          villageNotice={
+            moveTarget ? (
+              <Alert
+                type="warning"
+                showIcon
+                data-testid="move-edit-notice"
+                title={t('residents.moveEdit.title', { village: moveTarget.name, clinic: moveTarget.clinicName })}
+                description={t('residents.moveEdit.detail', { clinic: moveTarget.clinicName })}
+                action={
+                  <Button type="primary" htmlType="submit" loading={busy}>
+                    {t('residents.moveEdit.submit')}
+                  </Button>
+                }
+              />
+            ) : null
+          }
+          open={open}
+          onOpen={setOpen}
+        />
         {failure !== null && <Alert type="error" showIcon title={errorText(failure)} className="form-alert form-alert-top" />}
         <Space className="resident-form-actions">
           <Button type="primary" htmlType="submit" loading={busy}>
-            {editing ? t('common.save') : t('residents.form.create')}
+            {moveTarget ? t('residents.moveEdit.submit') : editing ? t('common.save') : t('residents.form.create')}
           </Button>
           <Button onClick={props.onCancel}>{t('common.cancel')}</Button>
         </Space>

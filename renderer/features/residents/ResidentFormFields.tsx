@@ -9,6 +9,11 @@ import { CodeChecks } from './CodeChecks';
 import { CodeRadio } from './CodeRadio';
 import { useLang } from './code-options';
 import { FLAG_KEYS, NAMED_PAST_DISEASES } from './resident-form-values';
+import type { MoveDestination } from '../../../shared/api/residents';
+import { destinationGroups, filterVillageOption } from './move-destinations';
+
+/** The clinic's own villages in the grouped picker are found by name or code (they carry no pinyin keys). */
+const ownKeys = { pinyin: '', initials: '' };
 
 export const FORM_PANELS = ['essentials', 'cover', 'personal', 'history', 'environment', 'groups'] as const;
 export type FormPanel = (typeof FORM_PANELS)[number];
@@ -21,6 +26,12 @@ const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
  */
 export function ResidentFormFields(props: {
   villages: readonly Village[];
+  /**
+   * Editing only: the county's other villages (the resident moved to another clinic's area), offered after the
+   * clinic's own under their clinic's name; choosing one shows `villageNotice` under the field.
+   */
+  moveTargets?: readonly MoveDestination[];
+  villageNotice?: ReactNode;
   open: FormPanel[];
   onOpen: (keys: FormPanel[]) => void;
 }) {
@@ -70,15 +81,27 @@ export function ResidentFormFields(props: {
             <Input maxLength={20} inputMode="tel" />
           </Form.Item>
           <Form.Item name="villageCode" label={f('villageCode')} rules={[{ required: true, message: t('validation.required') }]}>
-            <Select
-              showSearch={{ optionFilterProp: 'label' }}
-              options={props.villages.map((v) => ({ value: v.code, label: v.name }))}
-              aria-label={f('villageCode')}
-            />
+            {props.moveTargets && props.moveTargets.length > 0 ? (
+              <Select
+                showSearch={{ filterOption: filterVillageOption }}
+                options={[
+                  { label: t('residents.moveEdit.ownGroup'), title: t('residents.moveEdit.ownGroup'), options: props.villages.map((v) => ({ value: v.code, label: v.name, place: { ...v, clinicName: '', ...ownKeys } })) },
+                  ...destinationGroups(props.moveTargets, (clinic) => t('residents.moveEdit.otherGroup', { clinic })),
+                ]}
+                aria-label={f('villageCode')}
+              />
+            ) : (
+              <Select
+                showSearch={{ optionFilterProp: 'label' }}
+                options={props.villages.map((v) => ({ value: v.code, label: v.name }))}
+                aria-label={f('villageCode')}
+              />
+            )}
           </Form.Item>
           <Form.Item name="currentAddress" label={f('currentAddress')}>
             <Input maxLength={120} />
           </Form.Item>
+          {props.villageNotice ? <div className="form-grid-wide">{props.villageNotice}</div> : null}
         </div>
       ),
     },

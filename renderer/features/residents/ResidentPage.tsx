@@ -29,6 +29,7 @@ import { StatusDialog } from './StatusDialog';
 import { MoveDialog } from './MoveDialog';
 import type { MoveRequest } from '../../../shared/sync/moves';
 import { SummaryBadges } from './SummaryBadges';
+import { useMoveDestinations } from './move-destinations';
 import { Timeline } from './Timeline';
 
 export function ResidentPage(props: { residentId: string; today: string; onEdit: (d: ResidentDetail) => void; onBack: () => void }) {
@@ -44,6 +45,8 @@ export function ResidentPage(props: { residentId: string; today: string; onEdit:
   const [move, setMove] = useState<MoveRequest | null>(null);
   const [printing, setPrinting] = useState(false);
   const id = props.residentId;
+  // The county list names a pending request's village (the request itself holds only its code).
+  const destinations = useMoveDestinations(move?.status === 'pending');
 
   const loadTimeline = useCallback(async () => {
     try {
@@ -101,6 +104,10 @@ export function ResidentPage(props: { residentId: string; today: string; onEdit:
 
   const r = detail.resident;
   const s = detail.summary;
+  const villageLabel = (code: string) => {
+    const v = destinations?.villages.find((d) => d.code === code);
+    return v ? `${v.clinicName} ${v.name}（${code}）` : code;
+  };
   const reload = () => void load();
   const extra = extraResidentTabs();
   const builtIn = [
@@ -156,7 +163,7 @@ export function ResidentPage(props: { residentId: string; today: string; onEdit:
           showIcon
           data-testid="move-pending"
           title={t('residents.moveDialog.pending')}
-          description={t('residents.moveDialog.pendingDetail', { village: move.toVillageCode, when: dayjs(move.requestedAt).format('YYYY-MM-DD HH:mm') })}
+          description={t('residents.moveDialog.pendingDetail', { village: villageLabel(move.toVillageCode), when: dayjs(move.requestedAt).format('YYYY-MM-DD HH:mm') })}
         />
       ) : null}
       {move?.status === 'refused' ? (

@@ -136,6 +136,12 @@ function DuplicateCard(props: { item: DuplicateReview; villages: Map<string, str
   // A settled pair shows the decision that stands (the platform's, which may differ from the one made here).
   const shownKeep = isOpen ? keepId : (item.keptId ?? '');
   const recordNoOf = (id: string | undefined) => item.residents.find((r) => r.id === id)?.recordNo ?? '';
+  // Who made the record: the user (this device's audit log) or the 建档人 the platform read on the record; else the
+  // clinic and device that first sent it, which the platform always knows (the id's end: a UUIDv7 starts with the time,
+  // which devices enrolled the same week share).
+  const creatorText = (r: DuplicateReview['residents'][number]) =>
+    r.createdBy ??
+    (r.deviceId ? t('sync-review.duplicate.createdOnDevice', { clinic: r.clinicName ?? r.clinicCode ?? '', device: r.deviceId.slice(-6) }) : t('sync-review.duplicate.unknown'));
   const settle = async (decision: 'merge' | 'dismiss') => {
     if (!reason.trim()) {
       void message.warning(t('sync-review.duplicate.needReason'));
@@ -207,7 +213,7 @@ function DuplicateCard(props: { item: DuplicateReview; villages: Map<string, str
                 {r.encounters === undefined ? t('sync-review.duplicate.unknown') : t('sync-review.duplicate.encounterCount', { count: r.encounters })}
               </Descriptions.Item>
               <Descriptions.Item label={t('sync-review.duplicate.createdIn')}>{r.clinicName ?? r.clinicCode ?? t('sync-review.duplicate.unknown')}</Descriptions.Item>
-              <Descriptions.Item label={t('sync-review.duplicate.createdBy')}>{r.createdBy ?? t('sync-review.duplicate.unknown')}</Descriptions.Item>
+              <Descriptions.Item label={t('sync-review.duplicate.createdBy')}>{creatorText(r)}</Descriptions.Item>
               <Descriptions.Item label={t('sync-review.duplicate.createdAt')}>{when(r.createdAt)}</Descriptions.Item>
             </Descriptions>
           </Card>

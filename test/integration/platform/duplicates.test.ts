@@ -74,7 +74,8 @@ function scenario(name: string, start: () => Promise<{ platform: TestPlatform; s
       const number = idNumber('1956-05-14', 21);
       const fifteen = number.slice(0, 6) + number.slice(8, 17);
       const older = residentWire(village.code, { idNumber: number, name: '王建国', createdAt: 1_772_000_000_000 });
-      const newer = residentWire(village.code, { idNumber: fifteen, name: '王建国', createdAt: 1_772_000_100_000 });
+      // The newer record's cover names its 建档人: the review carries it (the platform knows no user names).
+      const newer = residentWire(village.code, { idNumber: fifteen, name: '王建国', createdAt: 1_772_000_100_000, data: { createdBy: ' 赵医生 ' } });
       const olderVisit = encounterWire(String(older.id), '0190f0e0-0000-7000-8000-e00000000001');
       const newerVisit = encounterWire(String(newer.id), '0190f0e0-0000-7000-8000-e00000000002');
 
@@ -98,9 +99,10 @@ function scenario(name: string, start: () => Promise<{ platform: TestPlatform; s
           idNumberMasked: `${number.slice(0, 6)}********${number.slice(-4)}`,
           residents: [
             { id: older.id, clinicCode: CLINIC_A.code, clinicName: CLINIC_A.name, deviceId: 'device-town' },
-            { id: newer.id, clinicCode: VILLAGE_CLINIC.code, clinicName: VILLAGE_CLINIC.name, deviceId: 'device-village' },
+            { id: newer.id, clinicCode: VILLAGE_CLINIC.code, clinicName: VILLAGE_CLINIC.name, deviceId: 'device-village', createdBy: '赵医生' },
           ],
         });
+        expect(DuplicateReview.parse(onTown[0]!.item).residents[0]!.createdBy).toBeUndefined();
 
         // An edit of either record pushed again queues nothing more.
         await push(vill, 'residents', [{ assumedMasterState: newer, newDocumentState: { ...newer, phone: '13900000009', updatedAt: newer['updatedAt'] as number + 1 } }]);

@@ -75,3 +75,50 @@ describe('settings v1 → v2 (the type enum widened for indicatorRules)', () => 
     expect(await db.rx.settings.count({ selector: { type: 'indicatorRules' } }).exec()).toBe(1);
   });
 });
+
+/** Version 2: before the county's village list. */
+const settingSchemaV2: RxJsonSchema<SettingDoc> = {
+  ...settingSchema,
+  version: 2,
+  properties: {
+    ...settingSchema.properties,
+    type: {
+      type: 'string',
+      enum: ['clinic', 'user', 'team', 'package', 'deviceBinding', 'recordBlock', 'syncReview', 'bundleKey', 'bundlePeer', 'bundleImport', 'denominator', 'indicatorRules', 'moveRequest'],
+      maxLength: 16,
+    },
+  },
+};
+
+describe('settings v2 → v3 (the type enum widened for the county village list)', () => {
+  let temp: TempDir;
+  let db: ClinicDatabase | undefined;
+  afterEach(async () => {
+    await db?.close();
+    temp.remove();
+  });
+
+  it('keeps every v2 document as it was (a pending move request included) and accepts countyVillages documents', async () => {
+    temp = makeTempDir();
+    const old = await createRxDatabase({ name: DATABASE_NAME, storage: wrappedValidateAjvStorage({ storage: getRxStorageSqlcipher({ directory: temp.dir, key: TEST_KEY, fileName: () => DATABASE_FILE }) }), multiInstance: false });
+    await old.addCollections({ settings: { schema: settingSchemaV2, migrationStrategies: { 1: (d: SettingDoc) => d, 2: (d: SettingDoc) => d } } });
+    const docs: SettingDoc[] = [
+      { id: 'clinic', type: 'clinic', clinicCode: '441521101', data: { clinicName: '赤坑镇卫生院' }, updatedAt: 1 },
+      { id: 'indicatorRules:county:2026-01-01', type: 'indicatorRules', clinicCode: '441521101', data: { from: '2026-01-01' }, updatedAt: 2 },
+      {
+        id: 'moveRequest:r1',
+        type: 'moveRequest',
+        clinicCode: '441521101',
+        data: { residentId: 'r1', fromVillageCode: '441521101201', toVillageCode: '441521102201', reason: '', requestedBy: 'admin', requestedAt: 3, status: 'pending' },
+        updatedAt: 3,
+      },
+    ];
+    expect((await old.settings!.bulkInsert(docs)).error).toEqual([]);
+    await old.close();
+
+    db = await openClinicDatabase(temp.dir, TEST_KEY);
+    expect((await db.rx.settings.find({ sort: [{ id: 'asc' }] }).exec()).map((d) => d.toJSON())).toEqual(docs);
+    await db.rx.settings.insert({ id: 'countyVillages', type: 'countyVillages', clinicCode: '441521101', data: { villages: [], issuedAt: 4 }, updatedAt: 4 });
+    expect(await db.rx.settings.count({ selector: { type: 'countyVillages' } }).exec()).toBe(1);
+  });
+});

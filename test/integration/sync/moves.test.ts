@@ -220,13 +220,21 @@ describe('a resident moves to another clinic (issue 13 item 6)', () => {
     console.log('moves: moved away from A a second time: A purged the resident again, B holds them with A\'s last edit');
 
     // A move started in the clinic (迁出申请): a village of the clinic's own is an address edit (MOVE_WITHIN_CLINIC); a
-    // village the platform does not know is refused there with its reason; B's village is applied when it syncs: B
-    // pulls the resident with their encounters and A purges them.
+    // village not on the county list the device holds is refused on the device (MOVE_UNKNOWN_VILLAGE); one the platform
+    // no longer knows (the list on the device is older) is refused there with its reason; B's village is applied when
+    // it syncs: B pulls the resident with their encounters and A purges them. moves-address.test.ts: before the list.
     const leaver = (await a.ok<ResidentDetail>('residents.create', { input: residentInput({ name: '申请迁出', birthDate: '1952-06-07', phone: '13800000003' }) })).resident;
     await a.ok('measurements.record', { residentId: leaver.id, date: '2026-03-01', sbp: 160, dbp: 100 });
     expect((await a.ok<SyncStatus>('sync.now')).pending).toBe(0);
     const own = await a.call('residents.requestMove', { id: leaver.id, toVillageCode: SETUP_INPUT.villages[0]!.code });
     expect(own.ok ? 'accepted' : own.error.code).toBe('MOVE_WITHIN_CLINIC');
+    const unlisted = await a.call('residents.requestMove', { id: leaver.id, toVillageCode: '441521109901', reason: '投靠子女' });
+    expect(unlisted.ok ? 'accepted' : unlisted.error.code).toBe('MOVE_UNKNOWN_VILLAGE');
+    // The operator registers a clinic for 441521109901 and takes that village off it again before A syncs: A's list
+    // still has it.
+    await p.store.addClinic({ code: '441521109', name: '临时卫生院', villages: [{ code: '441521109901', name: '临时村' }] });
+    expect((await a.ok<SyncStatus>('sync.now')).lastError).toBeNull();
+    await p.store.addClinic({ code: '441521109', name: '临时卫生院', villages: [{ code: '441521109902', name: '新村' }] });
     expect(await a.ok('residents.requestMove', { id: leaver.id, toVillageCode: '441521109901', reason: '投靠子女' })).toMatchObject({ status: 'pending', toVillageCode: '441521109901' });
     expect(await a.ok('residents.moveRequest', { id: leaver.id })).toMatchObject({ status: 'pending' });
     await a.ok<SyncStatus>('sync.now');
@@ -235,7 +243,7 @@ describe('a resident moves to another clinic (issue 13 item 6)', () => {
       interval: 500,
     });
     expect((await a.ok<ResidentDetail>('residents.get', { id: leaver.id })).resident.villageCode).toBe(SETUP_INPUT.villages[0]!.code);
-    console.log('moves: a move request to a village of the clinic is refused on the device (MOVE_WITHIN_CLINIC); to a village the platform does not know, refused by the platform with its reason');
+    console.log('moves: a move request to a village of the clinic is refused on the device (MOVE_WITHIN_CLINIC), to one not on its county list too (MOVE_UNKNOWN_VILLAGE); to a village the platform no longer knows, refused by the platform with its reason');
 
     expect(await a.ok('residents.requestMove', { id: leaver.id, toVillageCode: B_VILLAGE, reason: '投靠子女' })).toMatchObject({ status: 'pending' });
     await vi.waitFor(

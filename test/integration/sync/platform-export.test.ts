@@ -37,11 +37,12 @@ describe('platform export', () => {
     const out = join(dir, 'a.jsonl');
     expect(await main(['export', '--data-dir', p.dataDir, '--clinic', CLINIC_A.code, '--out', out])).toBe(0);
     const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as DumpLine);
-    expect(lines.map((l) => l.id)).toEqual([mine[0]!.id, mine[1]!.id].sort());
+    // The clinic's copy of the county's village list, written by the platform, is one of its documents too.
+    expect(lines.map((l) => [l.collection, l.id])).toEqual([...[mine[0]!.id, mine[1]!.id].sort().map((id) => ['residents', id]), ['settings', 'countyVillages']]);
     expect([...lines].sort(compareDumpKeys)).toEqual(lines);
-    expect(lines.every((l) => l.collection === 'residents' && l.rev.length > 0 && l.doc['clinicCode'] === CLINIC_A.code)).toBe(true);
+    expect(lines.every((l) => l.rev.length > 0 && l.doc['clinicCode'] === CLINIC_A.code)).toBe(true);
     const recorded = await p.sql.query<{ clinic_code: string; documents: number }>('SELECT clinic_code, documents FROM exports');
-    expect(recorded).toEqual([{ clinic_code: CLINIC_A.code, documents: 2 }]);
+    expect(recorded).toEqual([{ clinic_code: CLINIC_A.code, documents: 3 }]);
     console.log(`platform export: ${lines.length} lines for ${CLINIC_A.code}, none of ${CLINIC_B.code}, the removed one left out, export recorded`);
     await a.http.close();
     await b.http.close();

@@ -82,8 +82,8 @@ function scenario(name: string, start: () => Promise<{ p: TestPlatform; stop?: (
       expect(await pullIds(west, 'encounters')).toEqual([eWest['id']]);
       expect(await pullIds(whole, 'residents')).toEqual([rEast.id, rWest.id].sort());
       expect(await east.json('GET', '/residents/remaining?seq=0', undefined, z.object({ remaining: z.number() }))).toEqual({ remaining: 1 });
-      // Clinic-scoped documents are the clinic's, whichever village the device serves.
-      expect(await pullIds(east, 'settings')).toEqual(['clinic']);
+      // Clinic-scoped documents are the clinic's, whichever village the device serves (the county's village list too).
+      expect(await pullIds(east, 'settings')).toEqual(['clinic', 'countyVillages']);
       console.log(`${name}: the east device pulls 1 resident and 1 encounter of ${EAST}, the west device those of ${WEST}, the whole-clinic device both`);
 
       const intoWest = residentWire(WEST);
