@@ -10,6 +10,7 @@ import { conflictingBlock, FIRST_DEVICE_BLOCK, isValidBlock, MAX_SERIAL, type Se
 import { canonicalJson, type ParkedEdit, type PlatformStatus, type PushRow, type WireDocument } from '../shared/sync/protocol';
 import { rehome, type CollectionDoc, type ScopedDoc, type SyncCollection } from '../shared/sync/moves';
 import type { Queryable, Sql } from './db';
+import { writeFacts } from './county/facts';
 import { applyMoveRequests } from './move-requests';
 import { ParkedRefusal, settleParked, type ParkedAction, type ParkedSettlement } from './parked';
 import { PlatformReviews, type Touched } from './reviews';
@@ -434,6 +435,8 @@ export class PlatformStore {
             list.map(([, w]) => w.body),
           ],
         );
+        // The county report's indicator records, in this same transaction (county/facts.ts).
+        await writeFacts(tx, collection, list.map(([id]) => id));
       }
       if (restored.length > 0) await tx.query(`UPDATE documents SET seq = nextval('document_seq') WHERE collection = $1 AND id = ANY($2::text[])`, [collection, restored]);
       // Duplicate residents, settled reviews and shared conflicts (platform/reviews.ts), decided under the same lock.
@@ -596,6 +599,9 @@ export class PlatformStore {
          WHERE collection = $1 AND id = $2`,
         [m.collection, m.doc.id, toClinic, input.villageCode, hash(body), body, `move:${input.requestedBy}`.slice(0, 200), this.now()],
       );
+    }
+    for (const collection of new Set(moved.map((m) => m.collection))) {
+      await writeFacts(tx, collection, moved.filter((m) => m.collection === collection).map((m) => m.doc.id));
     }
     await tx.query(
       'INSERT INTO moves (resident_id, from_village, to_village, from_clinic, to_clinic, documents, requested_by, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
