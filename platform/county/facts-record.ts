@@ -58,11 +58,8 @@ export function encodeEncounter(e: EncounterRecord): string {
   return JSON.stringify(row);
 }
 
-/** From the stored text, or from its JSON already parsed (a report parses a whole page at once). */
-export function decodeEncounter(stored: unknown): EncounterRecord {
-  const [id, residentId, type, date, amends, completedAt, visitMode, sbp, dbp, fastingGlucose, weight, en, serviceCode, isServiceComplete] = (
-    typeof stored === 'string' ? JSON.parse(stored) : stored
-  ) as EncodedEncounter;
+export function decodeEncounter(text: string): EncounterRecord {
+  const [id, residentId, type, date, amends, completedAt, visitMode, sbp, dbp, fastingGlucose, weight, en, serviceCode, isServiceComplete] = JSON.parse(text) as EncodedEncounter;
   return {
     id,
     residentId,
@@ -87,12 +84,12 @@ export function encodeResident(r: ResidentRecord): string {
   return JSON.stringify(row);
 }
 
-export function decodeResident(stored: unknown): ResidentRecord {
-  const [id, villageCode, birthDate, createdDate, status, statusDate] = (typeof stored === 'string' ? JSON.parse(stored) : stored) as EncodedResident;
+export function decodeResident(text: string): ResidentRecord {
+  const [id, villageCode, birthDate, createdDate, status, statusDate] = JSON.parse(text) as EncodedResident;
   return { id, villageCode, birthDate, createdDate, status, statusDate };
 }
 
-export const decodeContract = (stored: unknown): ContractFields => (typeof stored === 'string' ? JSON.parse(stored) : stored) as ContractFields;
+export const decodeContract = (text: string): ContractFields => JSON.parse(text) as ContractFields;
 
 /** What indicator_facts holds for one stored document: the resident it is about and its record ('' counts for nothing). */
 export function factsRecord(collection: FactsCollection, body: string, deleted: boolean): { residentId: string; record: string } {

@@ -19,7 +19,7 @@ import { FACTS_COLLECTIONS, factsRecord, isFactsCollection, type FactsCollection
  * recomputes it and fails while it does not match the files, so a change to the mapping cannot land without changing
  * FACTS_VERSION, and every record is then made again before the next report (`ensureFactsVersion`).
  */
-export const FACTS_SOURCES_SHA256 = '11596bcfb85124afffabd89b18ef08a4ee0852a64efd93d30388c46d7009aaaf';
+export const FACTS_SOURCES_SHA256 = '20633a8299cc54e0d6f69c800c4e90d9a5106314e44b74f6b7509bfceba7def3';
 
 /** The stored records' version: the encoding's generation (0120's was 1) and the mapping's hash. */
 export const FACTS_VERSION = `2.${FACTS_SOURCES_SHA256.slice(0, 16)}`;
@@ -124,37 +124,27 @@ export async function hasStaleFacts(sql: Queryable): Promise<boolean> {
 
 export interface FactsRow {
   collection: FactsCollection;
-  residentId: string;
-  /** The stored record's JSON, parsed (facts-record.ts decodes it). */
-  record: unknown;
+  resident_id: string;
+  record: string;
 }
 
 /**
  * One village's records that count (no '' rows), in resident order, page by page along indicator_facts_by_village:
- * what a report reads, and all it reads. Each page comes as one JSON text made by the database (one row, one parse)
- * rather than thousands of rows: at county scale the per-row cost of the driver and of many small parses was most of
- * a cold report.
+ * what a report reads, and all it reads.
  */
 export async function* villageFacts(sql: Queryable, villageCode: string, page = READ_PAGE): AsyncGenerator<FactsRow[]> {
   let after: [string, string, string] = ['', '', ''];
   for (;;) {
-    const [row] = await sql.query<{ n: string | number; items: string; last: string | null }>(
-      `WITH page AS (
-         SELECT collection, id, resident_id, record FROM indicator_facts
-         WHERE village_code = $1 AND (resident_id, collection, id) > ($2, $3, $4)
-         ORDER BY resident_id, collection, id LIMIT ${page}
-       )
-       SELECT count(*) AS n,
-         '[' || coalesce(string_agg(CASE WHEN record <> '' THEN '[' || to_json(collection)::text || ',' || to_json(resident_id)::text || ',' || record || ']' END, ','
-           ORDER BY resident_id, collection, id), '') || ']' AS items,
-         (SELECT json_build_array(resident_id, collection, id)::text FROM page ORDER BY resident_id DESC, collection DESC, id DESC LIMIT 1) AS last
-       FROM page`,
+    const rows = await sql.query<FactsRow & { id: string }>(
+      `SELECT collection, id, resident_id, record FROM indicator_facts
+       WHERE village_code = $1 AND (resident_id, collection, id) > ($2, $3, $4)
+       ORDER BY resident_id, collection, id LIMIT ${page}`,
       [villageCode, ...after],
     );
-    const n = Number(row?.n ?? 0);
-    const items = JSON.parse(row?.items ?? '[]') as Array<[FactsCollection, string, unknown]>;
-    if (items.length > 0) yield items.map(([collection, residentId, record]) => ({ collection, residentId, record }));
-    if (n < page || !row?.last) return;
-    after = JSON.parse(row.last) as [string, string, string];
+    const last = rows[rows.length - 1];
+    const counting = rows.filter((r) => r.record !== '');
+    if (counting.length > 0) yield counting;
+    if (!last || rows.length < page) return;
+    after = [last.resident_id, last.collection, last.id];
   }
 }

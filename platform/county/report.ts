@@ -160,7 +160,7 @@ export class CountyReports {
       for await (const page of villageFacts(this.sql, v.code)) {
         this.factsRead.rows += page.length;
         for (const row of page) {
-          const g = groupOf(row.residentId);
+          const g = groupOf(row.resident_id);
           if (row.collection === 'encounters') g.encounters.push(decodeEncounter(row.record));
           else if (row.collection === 'residents') g.resident = decodeResident(row.record);
           else g.contracts.push(contractRecordOf(decodeContract(row.record), effective));
