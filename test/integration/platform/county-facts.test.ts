@@ -153,7 +153,7 @@ describe.each([
         if (batches > 1) throw new Error('stopped after one batch');
         return p.sql.transaction(fn);
       },
-    } as Sql;
+    };
     await expect(rebuildFacts(counting, 50)).rejects.toThrow('stopped after one batch');
     expect(Number((await p.sql.query<{ n: string | number }>('SELECT count(*) AS n FROM indicator_facts_stale'))[0]!.n)).toBe(stale - 50);
     expect(await rebuildFacts(p.sql, 50)).toBe(stale - 50);
