@@ -27,7 +27,7 @@ describe('pull pages of a village-scoped collection', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.integer({ min: 0, max: villages.length - 1 }), { minLength: 0, maxLength: 40 }), fc.integer({ min: 1, max: 7 }), async (homes, limit) => {
         await p.sql.query("DELETE FROM documents WHERE collection = 'residents'");
-        const docs = homes.map((h) => ({ ...residentWire(villages[h]!), clinicCode: h < CLINIC_A.villages.length ? CLINIC_A.code : CLINIC_B.code }));
+        const docs = homes.map((h): Record<string, unknown> & { id: string } => ({ ...residentWire(villages[h]!), clinicCode: h < CLINIC_A.villages.length ? CLINIC_A.code : CLINIC_B.code }));
         // One at a time, so the villages' change sequences interleave as the property chose.
         for (const d of docs) await insertDocuments(p.sql, 'residents', [d]);
         const clinic = (await p.store.clinic(CLINIC_A.code))!;
