@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import { SYNCED_COLLECTIONS, SYNCED_COLLECTION_NAMES, wireSchemas, type WireDocument } from '../shared/sync/protocol';
 import { openSql, type Sql } from './db';
 import { migrate } from './migrate';
+import { ensureFactsVersion } from './county/facts';
 import { buildServer } from './server';
 import { PlatformStore, type CollectionRule } from './store';
 import { loadOrCreateTls, type TlsIdentity } from './tls';
@@ -110,6 +111,8 @@ export async function openStore(opts: Pick<PlatformOptions, 'dataDir' | 'databas
   }
   try {
     await migrate(sql);
+    // Records made with another mapping are marked stale now; the county report remakes them (county/facts.ts).
+    await ensureFactsVersion(sql);
   } catch (e) {
     await sql.close();
     throw e;

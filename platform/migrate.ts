@@ -32,12 +32,27 @@ export async function migrate(sql: Sql, opts: { upTo?: number } = {}): Promise<n
   return applied;
 }
 
-function splitStatements(text: string): string[] {
-  return text
+/** Statements split at `;`, except inside a `$$ … $$` body (a trigger function's). */
+export function splitStatements(text: string): string[] {
+  const code = text
     .split('\n')
     .filter((l) => !l.trimStart().startsWith('--'))
-    .join('\n')
-    .split(';')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
+    .join('\n');
+  const out: string[] = [];
+  let current = '';
+  // Even pieces are outside a dollar-quoted body, odd ones inside it.
+  code.split('$$').forEach((piece, i) => {
+    if (i % 2 === 1) {
+      current += `$$${piece}$$`;
+      return;
+    }
+    const parts = piece.split(';');
+    current += parts[0];
+    for (const part of parts.slice(1)) {
+      out.push(current);
+      current = part;
+    }
+  });
+  out.push(current);
+  return out.map((s) => s.trim()).filter((s) => s.length > 0);
 }

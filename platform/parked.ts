@@ -14,6 +14,7 @@ import { ConflictReview, ReviewItem, type ReviewField } from '../shared/api/sync
 import { resolveConflict, type FieldConflict, type SyncDoc } from '../shared/sync/merge';
 import { canonicalJson, type WireDocument } from '../shared/sync/protocol';
 import type { Queryable } from './db';
+import { writeFacts } from './county/facts';
 
 export type ParkedAction = 'apply' | 'discard';
 
@@ -131,6 +132,7 @@ async function write(tx: Queryable, collection: string, storedId: string, doc: B
        written_by = EXCLUDED.written_by, written_at = EXCLUDED.written_at`,
     [collection, storedId, clinicCode, villageCode, revision(text), doc._deleted, text, by.slice(0, 200), now],
   );
+  await writeFacts(tx, collection, [storedId]);
   return { collection, clinicCodes: [clinicCode], villageCodes: villageCode ? [villageCode] : [] };
 }
 

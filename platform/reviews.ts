@@ -31,6 +31,7 @@ import {
 } from '../shared/sync/duplicates';
 import { canonicalJson, type WireDocument } from '../shared/sync/protocol';
 import type { Queryable } from './db';
+import { writeFacts } from './county/facts';
 
 /** The collections and scopes the platform's own writes touched, for the change notices the push sends. */
 export type Touched = Map<string, { clinicCodes: Set<string>; villageCodes: Set<string> }>;
@@ -92,6 +93,7 @@ export class PlatformReviews {
          written_by = EXCLUDED.written_by, written_at = EXCLUDED.written_at`,
       [collection, storedId, clinicCode, villageCode, revision(body), doc._deleted, body, PLATFORM_WRITER, this.now()],
     );
+    await writeFacts(tx, collection, [storedId]);
     const t = touched.get(collection) ?? { clinicCodes: new Set<string>(), villageCodes: new Set<string>() };
     t.clinicCodes.add(clinicCode);
     if (villageCode) t.villageCodes.add(villageCode);

@@ -1,177 +1,150 @@
 /**
- * The indicator records of one village's documents, read for the county report from `indicator_facts` (migration
- * 0120) where a row is still valid, and otherwise mapped from the document's body with the same shared/ functions the
- * clinic uses (from-documents.ts) and stored for the next report. A row is valid while its seq equals the document's
- * and its version is FACTS_VERSION, so no write path has to know about the table: a push, a move or an amendment
- * takes a new seq, and the next report maps that one document again. At county scale this is what makes a report
- * after a restart cheap: ~300 bytes and no form parsing per encounter instead of the whole body (~1.3 KB).
+ * The platform's indicator records (indicator_facts, platform migration 0130): one compact row per document of the
+ * three collections the indicators read, made with the same shared/ mapping the clinic uses (facts-record.ts) and kept
+ * current by every write in its own transaction (`writeFacts`), so the county report reads only these rows
+ * (`villageFacts`), never a document's body.
+ *
+ * Whatever a write path does not remake is still caught: the documents table's triggers mark every written document
+ * of the three collections stale in indicator_facts_stale, `writeFacts` clears the marks of what it remade, and
+ * `rebuildFacts` remakes what is left, in committed batches, before a report reads. A new FACTS_VERSION marks every
+ * document stale the same way (`ensureFactsVersion`), so a rebuild after an upgrade resumes where it stopped.
  */
-import { contractFields, encounterRecord, residentRecord, type ContractFields } from '../../shared/domain/indicators/from-documents';
-import type { EncounterRecord, EnrolmentFacts, ResidentRecord } from '../../shared/domain/indicators/types';
-import type { ContractDoc, EncounterDoc, ResidentDoc } from '../../shared/schemas/collections';
-import type { Queryable } from '../db';
+import type { Queryable, Sql } from '../db';
+import { PUSH_LOCK } from '../store';
+import { FACTS_COLLECTIONS, factsRecord, isFactsCollection, type FactsCollection } from './facts-record';
 
 /**
- * Raise whenever residentRecord, encounterRecord or contractFields (or the rules they call: the complete elderly
- * check, the complete TCM service) or the encoding below changes: every row is then mapped again on the next report.
+ * The SHA-256 of the mapping's sources: facts-record.ts and what it imports for its values within shared/domain,
+ * shared/schemas and platform/county (from-documents.ts and the rules it calls). test/unit/platform/facts-version.test.ts
+ * recomputes it and fails while it does not match the files, so a change to the mapping cannot land without changing
+ * FACTS_VERSION, and every record is then made again before the next report (`ensureFactsVersion`).
  */
-export const FACTS_VERSION = 1;
+export const FACTS_SOURCES_SHA256 = '20633a8299cc54e0d6f69c800c4e90d9a5106314e44b74f6b7509bfceba7def3';
 
-/** Documents read per query: one village is read page by page along the (collection, village_code, seq) index. */
-const PAGE = 2000;
+/** The stored records' version: the encoding's generation (0120's was 1) and the mapping's hash. */
+export const FACTS_VERSION = `2.${FACTS_SOURCES_SHA256.slice(0, 16)}`;
 
-export type FactsCollection = 'residents' | 'encounters' | 'contracts';
+/** Documents remade per transaction by `rebuildFacts`. */
+const REBUILD_BATCH = 2000;
+/** Rows per page when a report reads one village. */
+const READ_PAGE = 5000;
 
-interface FactsRecord {
-  residents: ResidentRecord;
-  /** null: a draft, which the indicators do not count. */
-  encounters: EncounterRecord | null;
-  contracts: ContractFields;
+interface StoredRow {
+  id: string;
+  seq: string | number;
+  village_code: string | null;
+  deleted: boolean;
+  body: string;
+}
+
+/** Stores the records of documents read from `documents`; never over a record made from a later seq. */
+async function storeRecords(q: Queryable, collection: FactsCollection, rows: readonly StoredRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const made = rows.map((r) => ({ r, f: factsRecord(collection, r.body, r.deleted) }));
+  await q.query(
+    `INSERT INTO indicator_facts (collection, id, seq, village_code, resident_id, record)
+     SELECT $1, u.id, u.seq, u.village_code, u.resident_id, u.record
+     FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[]) AS u(id, seq, village_code, resident_id, record)
+     ON CONFLICT (collection, id) DO UPDATE SET seq = EXCLUDED.seq, village_code = EXCLUDED.village_code,
+       resident_id = EXCLUDED.resident_id, record = EXCLUDED.record
+     WHERE indicator_facts.seq <= EXCLUDED.seq`,
+    [
+      collection,
+      made.map((m) => m.r.id),
+      made.map((m) => String(m.r.seq)),
+      made.map((m) => m.r.village_code),
+      made.map((m) => m.f.residentId),
+      made.map((m) => m.f.record),
+    ],
+  );
 }
 
 /**
- * An encounter as a positional array: a township holds ~220,000 of them, and an array parses about twice as fast as
- * the same object with its keys. Absent optional values come back as null, which the indicator types allow and the
- * functions treat alike.
+ * Remakes the records of the given documents of `collection` as they stand in this transaction and clears their
+ * stale marks: every write path calls it in its own transaction after writing (a collection without records is a
+ * no-op).
  */
-type EncodedEncounter = [
-  id: string,
-  residentId: string,
-  type: string,
-  date: string,
-  amends: string | null,
-  completedAt: number | null,
-  visitMode: number | null,
-  sbp: number | null,
-  dbp: number | null,
-  fastingGlucose: number | null,
-  weight: number | null,
-  enrolment: [disease: EnrolmentFacts['disease'], enrolledDate: string, status: EnrolmentFacts['status'], statusDate: string | null] | null,
-  serviceCode: string | null,
-  isServiceComplete: boolean | null,
-];
-
-export function encodeEncounter(e: EncounterRecord): string {
-  const en = e.enrolment;
-  const row: EncodedEncounter = [
-    e.id,
-    e.residentId,
-    e.type,
-    e.date,
-    e.amends ?? null,
-    e.completedAt ?? null,
-    e.visitMode ?? null,
-    e.sbp ?? null,
-    e.dbp ?? null,
-    e.fastingGlucose ?? null,
-    e.weight ?? null,
-    en ? [en.disease, en.enrolledDate, en.status, en.statusDate ?? null] : null,
-    e.serviceCode ?? null,
-    e.isServiceComplete ?? null,
-  ];
-  return JSON.stringify(row);
+export async function writeFacts(tx: Queryable, collection: string, ids: readonly string[]): Promise<void> {
+  if (!isFactsCollection(collection) || ids.length === 0) return;
+  const unique = [...new Set(ids)];
+  const rows = await tx.query<StoredRow>('SELECT id, seq, village_code, deleted, body FROM documents WHERE collection = $1 AND id = ANY($2::text[])', [collection, unique]);
+  await storeRecords(tx, collection, rows);
+  await tx.query('DELETE FROM indicator_facts_stale WHERE collection = $1 AND id = ANY($2::text[])', [collection, unique]);
 }
 
-/** Only completed encounters are stored with a record ('' marks a draft). */
-export function decodeEncounter(text: string): EncounterRecord {
-  const [id, residentId, type, date, amends, completedAt, visitMode, sbp, dbp, fastingGlucose, weight, en, serviceCode, isServiceComplete] = JSON.parse(text) as EncodedEncounter;
-  return {
-    id,
-    residentId,
-    type,
-    date,
-    status: 'completed',
-    amends,
-    completedAt,
-    visitMode,
-    sbp,
-    dbp,
-    fastingGlucose,
-    weight,
-    enrolment: en ? { disease: en[0], enrolledDate: en[1], status: en[2], statusDate: en[3] } : null,
-    serviceCode,
-    isServiceComplete,
-  };
+/**
+ * Marks every document stale when the records were made with another FACTS_VERSION (an upgrade that changed the
+ * mapping); `rebuildFacts` then remakes them. Returns whether it did.
+ */
+export async function ensureFactsVersion(sql: Sql): Promise<boolean> {
+  const [row] = await sql.query<{ version: string }>('SELECT version FROM indicator_facts_version');
+  if (row?.version === FACTS_VERSION) return false;
+  return sql.transaction(async (tx) => {
+    const [locked] = await tx.query<{ version: string }>('SELECT version FROM indicator_facts_version FOR UPDATE');
+    if (locked?.version === FACTS_VERSION) return false;
+    await tx.query(
+      `INSERT INTO indicator_facts_stale (collection, id) SELECT collection, id FROM documents WHERE collection = ANY($1::text[]) ON CONFLICT DO NOTHING`,
+      [FACTS_COLLECTIONS],
+    );
+    await tx.query('UPDATE indicator_facts_version SET version = $1', [FACTS_VERSION]);
+    return true;
+  });
 }
 
-/** A document body → the text stored in indicator_facts.record. */
-function encode(collection: FactsCollection, body: string): string {
-  switch (collection) {
-    case 'residents':
-      return JSON.stringify(residentRecord(JSON.parse(body) as ResidentDoc));
-    case 'encounters': {
-      const doc = JSON.parse(body) as EncounterDoc;
-      return doc.status === 'completed' ? encodeEncounter(encounterRecord(doc)) : '';
-    }
-    case 'contracts':
-      return JSON.stringify(contractFields(JSON.parse(body) as ContractDoc));
-    default: {
-      const never: never = collection;
-      throw new Error(`no indicator facts for ${String(never)}`);
-    }
+/**
+ * Remakes the records of every document marked stale, `REBUILD_BATCH` per transaction (each commits its records and
+ * clears its marks, so an interrupted rebuild resumes). Runs under the push lock, so a push never interleaves with a
+ * batch; the seq guard in storeRecords covers the other writers. Returns how many documents it remade.
+ */
+export async function rebuildFacts(sql: Sql, batch = REBUILD_BATCH): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await sql.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [PUSH_LOCK]);
+      const marks = await tx.query<{ collection: string; id: string }>(
+        `DELETE FROM indicator_facts_stale WHERE (collection, id) IN (SELECT collection, id FROM indicator_facts_stale LIMIT ${batch}) RETURNING collection, id`,
+      );
+      for (const collection of FACTS_COLLECTIONS) {
+        const ids = marks.filter((m) => m.collection === collection).map((m) => m.id);
+        if (ids.length === 0) continue;
+        const rows = await tx.query<StoredRow>('SELECT id, seq, village_code, deleted, body FROM documents WHERE collection = $1 AND id = ANY($2::text[])', [collection, ids]);
+        await storeRecords(tx, collection, rows);
+      }
+      return marks.length;
+    });
+    total += n;
+    if (n < batch) return total;
   }
 }
 
-function decode<C extends FactsCollection>(collection: C, record: string): FactsRecord[C] {
-  if (collection === 'encounters') return (record === '' ? null : decodeEncounter(record)) as FactsRecord[C];
-  return JSON.parse(record) as FactsRecord[C];
+/** Whether any record is stale (a report then runs `rebuildFacts` first). */
+export async function hasStaleFacts(sql: Queryable): Promise<boolean> {
+  return (await sql.query('SELECT 1 FROM indicator_facts_stale LIMIT 1')).length > 0;
 }
 
-export interface FactsReadCounts {
-  /** Rows served from indicator_facts. */
-  kept: number;
-  /** Documents mapped from their body (new, changed, or of an older FACTS_VERSION) and stored. */
-  mapped: number;
+export interface FactsRow {
+  collection: FactsCollection;
+  resident_id: string;
+  record: string;
 }
 
 /**
- * One collection's live documents of one village as indicator records, page by page. `counts` is increased as pages
- * are read (what the tests and the benchmark check: a second read maps nothing).
+ * One village's records that count (no '' rows), in resident order, page by page along indicator_facts_by_village:
+ * what a report reads, and all it reads.
  */
-export async function* villageRecords<C extends FactsCollection>(
-  sql: Queryable,
-  collection: C,
-  villageCode: string,
-  counts: FactsReadCounts = { kept: 0, mapped: 0 },
-): AsyncGenerator<Array<FactsRecord[C]>> {
-  let after = '0';
+export async function* villageFacts(sql: Queryable, villageCode: string, page = READ_PAGE): AsyncGenerator<FactsRow[]> {
+  let after: [string, string, string] = ['', '', ''];
   for (;;) {
-    // A nested loop from the village index into the facts' primary key: the body is sent only for a stale row.
-    const rows = await sql.query<{ seq: string | number; id: string; record: string | null; body: string | null }>(
-      `SELECT d.seq, d.id, f.record, CASE WHEN f.record IS NULL THEN d.body END AS body
-       FROM documents d LEFT JOIN indicator_facts f ON f.collection = d.collection AND f.id = d.id AND f.seq = d.seq AND f.version = $4
-       WHERE d.collection = $1 AND d.village_code = $2 AND d.seq > $3 AND d.deleted = false
-       ORDER BY d.seq LIMIT ${PAGE}`,
-      [collection, villageCode, after, FACTS_VERSION],
+    const rows = await sql.query<FactsRow & { id: string }>(
+      `SELECT collection, id, resident_id, record FROM indicator_facts
+       WHERE village_code = $1 AND (resident_id, collection, id) > ($2, $3, $4)
+       ORDER BY resident_id, collection, id LIMIT ${page}`,
+      [villageCode, ...after],
     );
-    const page: Array<FactsRecord[C]> = [];
-    const stale: { id: string[]; seq: string[]; record: string[] } = { id: [], seq: [], record: [] };
-    for (const r of rows) {
-      let record = r.record;
-      if (record === null) {
-        record = encode(collection, r.body ?? '');
-        stale.id.push(r.id);
-        stale.seq.push(String(r.seq));
-        stale.record.push(record);
-      }
-      const value = decode(collection, record);
-      if (value !== null) page.push(value);
-    }
-    if (stale.id.length > 0) {
-      // The document may have been written again since it was read: the stored seq is the one read, so such a row is
-      // simply stale at the next report.
-      await sql.query(
-        `INSERT INTO indicator_facts (collection, id, seq, version, record)
-         SELECT $1, u.id, u.seq, $2, u.record FROM unnest($3::text[], $4::bigint[], $5::text[]) AS u(id, seq, record)
-         JOIN documents d ON d.collection = $1 AND d.id = u.id
-         ON CONFLICT (collection, id) DO UPDATE SET seq = EXCLUDED.seq, version = EXCLUDED.version, record = EXCLUDED.record`,
-        [collection, FACTS_VERSION, stale.id, stale.seq, stale.record],
-      );
-    }
-    counts.kept += rows.length - stale.id.length;
-    counts.mapped += stale.id.length;
-    if (page.length > 0) yield page;
-    if (rows.length < PAGE) return;
-    after = String(rows[rows.length - 1]!.seq);
+    const last = rows[rows.length - 1];
+    const counting = rows.filter((r) => r.record !== '');
+    if (counting.length > 0) yield counting;
+    if (!last || rows.length < page) return;
+    after = [last.resident_id, last.collection, last.id];
   }
 }

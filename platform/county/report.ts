@@ -7,7 +7,7 @@
 import { indicatorWindow, periodDates, periodKey, type ReportPeriod } from '../../shared/domain/indicators/period';
 import { computeIndicators, INDICATOR_IDS, sumDenominators, type IndicatorValue } from '../../shared/domain/indicators/compute';
 import { contractRecordOf } from '../../shared/domain/indicators/from-documents';
-import type { ContractRecord, EncounterRecord, IndicatorInput, ResidentRecord, ScopeDenominators } from '../../shared/domain/indicators/types';
+import type { ContractRecord, EncounterRecord, IndicatorInput, ResidentGroup, ResidentRecord, ScopeDenominators } from '../../shared/domain/indicators/types';
 import { DEFAULT_PACKAGES } from '../../shared/domain/service-packages';
 import { ServicePackage } from '../../shared/schemas/contract';
 import { Denominator } from '../../shared/schemas/denominator';
@@ -15,7 +15,8 @@ import { rulesInForce, type RulesInForce, type RulesVersion } from '../../shared
 import { rulesVersionsOf } from '../../shared/schemas/indicator-rules';
 import type { Sql } from '../db';
 import type { Clinic, PlatformStore } from '../store';
-import { villageRecords, type FactsReadCounts } from './facts';
+import { ensureFactsVersion, hasStaleFacts, rebuildFacts, villageFacts } from './facts';
+import { decodeContract, decodeEncounter, decodeResident } from './facts-record';
 
 export interface CountyFigure {
   id: IndicatorValue['id'];
@@ -86,8 +87,8 @@ export class CountyReports {
   private readonly inputs = new Map<string, { seq: string; villages: string; loaded: Promise<Loaded> }>();
   private readonly reports = new Map<string, { seq: string; report: Promise<ClinicReport> }>();
   private readonly clinicsInMemory: number;
-  /** Indicator records read from indicator_facts and documents mapped from their body, since this instance began. */
-  readonly factsRead: FactsReadCounts = { kept: 0, mapped: 0 };
+  /** Since this instance began: indicator records read, and stale ones remade before reading (facts.ts rebuildFacts). */
+  readonly factsRead = { rows: 0, rebuilt: 0 };
 
   constructor(
     private readonly store: PlatformStore,
@@ -141,13 +142,39 @@ export class CountyReports {
     // A clinic that never changed its packages has the defaults, as the clinic itself does (teams-service.ts).
     const effective = packages.length > 0 ? packages : DEFAULT_PACKAGES.map((p) => ServicePackage.parse(p));
     effective.sort((a, b) => Number(b.isBasic) - Number(a.isBasic) || a.packageId.localeCompare(b.packageId));
-    const input: { residents: ResidentRecord[]; encounters: EncounterRecord[]; contracts: ContractRecord[] } = { residents: [], encounters: [], contracts: [] };
-    // Read as indicator records (facts.ts), village by village and page by page, so no document text is held.
+    // Only indicator records are read (facts.ts), village by village in resident order, page by page: no document
+    // text is held. A resident's encounters and contracts may sit in another village of the clinic (a move in
+    // progress), so they are grouped by resident over the whole clinic, as the clinic itself groups them.
+    await ensureFactsVersion(this.sql);
+    if (await hasStaleFacts(this.sql)) this.factsRead.rebuilt += await rebuildFacts(this.sql);
+    const groups = new Map<string, { resident: ResidentRecord | null; encounters: EncounterRecord[]; contracts: ContractRecord[] }>();
+    const groupOf = (id: string) => {
+      let g = groups.get(id);
+      if (!g) {
+        g = { resident: null, encounters: [], contracts: [] };
+        groups.set(id, g);
+      }
+      return g;
+    };
     for (const v of clinic.villages) {
-      for await (const page of villageRecords(this.sql, 'residents', v.code, this.factsRead)) for (const r of page) input.residents.push(r);
-      for await (const page of villageRecords(this.sql, 'encounters', v.code, this.factsRead)) for (const e of page) if (e) input.encounters.push(e);
-      for await (const page of villageRecords(this.sql, 'contracts', v.code, this.factsRead)) for (const c of page) input.contracts.push(contractRecordOf(c, effective));
+      for await (const page of villageFacts(this.sql, v.code)) {
+        this.factsRead.rows += page.length;
+        for (const row of page) {
+          const g = groupOf(row.resident_id);
+          if (row.collection === 'encounters') g.encounters.push(decodeEncounter(row.record));
+          else if (row.collection === 'residents') g.resident = decodeResident(row.record);
+          else g.contracts.push(contractRecordOf(decodeContract(row.record), effective));
+        }
+      }
     }
+    const residents: ResidentRecord[] = [];
+    const resolved: ResidentGroup[] = [];
+    for (const g of groups.values()) {
+      if (g.resident === null) continue;
+      residents.push(g.resident);
+      resolved.push({ resident: g.resident, encounters: g.encounters, contracts: g.contracts });
+    }
+    const input: IndicatorInput = { residents, encounters: [], contracts: [], groups: resolved };
     return { input, denominators, rules: rulesVersionsOf(docs) };
   }
 

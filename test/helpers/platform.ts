@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPlatform, type PlatformOptions, type RunningPlatform } from '../../platform';
 import { PlatformHttp } from '../../main/sync/platform-http';
+import { writeFacts } from '../../platform/county/facts';
 
 export interface TestPlatform extends RunningPlatform {
   dataDir: string;
@@ -101,18 +102,16 @@ export async function insertDocuments(
 ): Promise<void> {
   for (let i = 0; i < docs.length; i += 1000) {
     const page = docs.slice(i, i + 1000);
-    await sql.query(
-      `INSERT INTO documents (collection, id, seq, clinic_code, village_code, rev, deleted, body, written_by, written_at)
-       SELECT $1, w.id, nextval('document_seq'), w.clinic_code, w.village_code, 'r', false, w.body, $2, 0
-       FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS w(id, clinic_code, village_code, body, n) ORDER BY w.n`,
-      [
-        collection,
-        writtenBy,
-        page.map((d) => (collection === 'settings' ? `${field(d, 'clinicCode')}/${d.id}` : d.id)),
-        page.map((d) => field(d, 'clinicCode')),
-        page.map((d) => field(d, 'villageCode') || null),
-        page.map((d) => JSON.stringify(d)),
-      ],
-    );
+    const ids = page.map((d) => (collection === 'settings' ? `${field(d, 'clinicCode')}/${d.id}` : d.id));
+    await sql.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO documents (collection, id, seq, clinic_code, village_code, rev, deleted, body, written_by, written_at)
+         SELECT $1, w.id, nextval('document_seq'), w.clinic_code, w.village_code, 'r', false, w.body, $2, 0
+         FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS w(id, clinic_code, village_code, body, n) ORDER BY w.n`,
+        [collection, writtenBy, ids, page.map((d) => field(d, 'clinicCode')), page.map((d) => field(d, 'villageCode') || null), page.map((d) => JSON.stringify(d))],
+      );
+      // As every write path of the platform does: the indicator records in the same transaction.
+      await writeFacts(tx, collection, ids);
+    });
   }
 }

@@ -12,6 +12,7 @@ import type { PlatformHttp } from '../../../main/sync/platform-http';
 import { idNumber } from '../../helpers/api';
 import { CLINIC_A, enrolDevice, residentWire, startTestPlatform, type TestPlatform } from '../../helpers/platform';
 import { postgresUnavailable, startPostgres, type TestPostgres } from '../../helpers/postgres';
+import { expectFactsFromScratch } from '../../helpers/county-facts';
 
 const village = CLINIC_A.villages[0]!;
 /** 东光村卫生室: a village clinic (12-digit code) whose one village the township centre also holds. */
@@ -155,6 +156,13 @@ function scenario(name: string, start: () => Promise<{ platform: TestPlatform; s
         expect(await push(town, 'encounters', [{ newDocumentState: late }])).toEqual([]);
         const stored = (await pullAll(town, 'encounters')).find((e) => e['id'] === late['id']);
         expect(stored).toMatchObject({ residentId: newer.id, villageCode: village.code });
+      });
+
+      it('keeps the county indicator records through the merge: none stale, each equal to one made from scratch', async () => {
+        // Both residents, the moved encounters and the tombstone, written by pushes and by the merge (county/facts.ts).
+        expect(await expectFactsFromScratch(p.sql)).toBeGreaterThanOrEqual(5);
+        const gone = await p.sql.query<{ record: string }>("SELECT record FROM indicator_facts WHERE collection = 'residents' AND id = $1", [older.id]);
+        expect(gone).toEqual([{ record: '' }]);
       });
     });
 

@@ -18,6 +18,7 @@ import { main as platformCli } from '../../../platform/cli';
 import type { ParkedSettlement } from '../../../platform/parked';
 import { CLINIC_A, CLINIC_B, enrolDevice, residentWire, startTestPlatform, type TestPlatform } from '../../helpers/platform';
 import { postgresUnavailable, startPostgres, type TestPostgres } from '../../helpers/postgres';
+import { expectFactsFromScratch } from '../../helpers/county-facts';
 
 const A_VILLAGE = CLINIC_A.villages[0]!.code;
 const B_VILLAGE = CLINIC_B.villages[0]!.code;
@@ -165,6 +166,11 @@ function scenario(name: string, start: () => Promise<{ p: TestPlatform; stop?: (
       expect((await p.store.status()).parked).toBe(0);
       expect((await a.json('GET', '/parked', undefined, ParkedResponse)).parked).toEqual([]);
       console.log(`${name}: every settlement recorded on its parked row (who, which, why); platform status parked: 0; device A told 0`);
+
+      // The county report's indicator records were kept by every write above (pushes, the move, the applied edits):
+      // none stale, each equal to one made from scratch (county/facts.ts). Three documents: the discarded one was never stored.
+      expect(await expectFactsFromScratch(p.sql)).toBe(3);
+      console.log(`${name}: after the pushes, the move and the applied edits, the stored indicator records equal those made from scratch`);
     }, 120_000);
 
     it('answers the admin endpoint only with the operator token, and refuses a settlement that does not parse', async () => {
