@@ -172,13 +172,16 @@ export class SessionService {
       const vault = await KeyVault.open(this.options.dataDir, this.vaultOptions());
       // The password is checked before the open session is touched: a wrong guess on a second connection must
       // not sign out whoever is working.
-      const { dataKey, userId } = await vault.unlockWithPassword(username, password);
+      const { dataKey, userId, kdfUpgrade, kdfUpgradeError } = await vault.unlockWithPassword(username, password);
+      if (kdfUpgrade === 'failed') this.options.logger.error('could not rewrap the key slot with argon2id', { error: String(kdfUpgradeError) });
       // Read before the clinic opens: once it is open, the work list's background fill shares this thread, and each
       // step of a file read would wait for one of its slices (this read cost 1.2 s of a 3 s sign-in under load).
       const rotationDue = await vault.isRotationDue();
       if (this.unlocked) await this.closeSession('switchUser');
       this.lastUsername = username;
       await this.openAs(dataKey, userId, 'signIn');
+      // Recorded like a password change: the slot's key material was replaced (vault.ts, scrypt → argon2id).
+      if (kdfUpgrade === 'argon2id') await this.current().audit.record({ action: 'upgradeKeySlot', collection: 'settings', recordId: `user:${userId}`, detail: 'scrypt→argon2id' });
       if (rotationDue) await this.rotateNow((phase) => this.options.logger.info(`key rotation: ${phase}`));
       const keystore = this.options.keystore;
       if (remember && keystore?.isAvailable()) await vault.remember(username, dataKey, keystore);
