@@ -53,6 +53,8 @@ export interface SessionOptions {
   logger: Logger;
   keystore?: OsKeystore;
   kdfCost?: KdfCost;
+  /** Rebuild changed projections after sign-in answers, in slices (the app); otherwise before it answers (the CLI). */
+  deferRebuilds?: boolean;
   /** Called after the database opens, before anyone uses it (the services build their indexes here). */
   onUnlocked?: (u: Unlocked) => Promise<void>;
   onLocking?: () => Promise<void>;
@@ -356,7 +358,9 @@ export class SessionService {
     let db: ClinicDatabase;
     try {
       resumeRotation(this.options.dataDir, dataKey);
-      db = await openClinicDatabase(this.options.dataDir, dataKey, { projections: CLINIC_PROJECTIONS });
+      // A projection whose version changed (the first sign-in after an upgrade) is rebuilt after sign-in has
+      // answered, in slices, while the screens show the progress (app.dataUpdate), not before it (18 s at 30,000).
+      db = await openClinicDatabase(this.options.dataDir, dataKey, { projections: CLINIC_PROJECTIONS, deferRebuilds: this.options.deferRebuilds === true });
     } catch (e) {
       dataKey.fill(0);
       // The slot accepted the password, so the key is this clinic's: a file it cannot open was made by another.
@@ -374,6 +378,12 @@ export class SessionService {
       await db.close();
       dataKey.fill(0);
       throw e;
+    }
+    if (db.rebuilds.pending().length > 0) {
+      const opened = db;
+      setImmediate(() => {
+        opened.rebuilds.run().catch((e: unknown) => this.options.logger.error('projection rebuild failed', { error: String(e) }));
+      });
     }
   }
 

@@ -20,6 +20,7 @@ export const errorsEn: Record<ErrorCode, string> = {
   FORBIDDEN: 'Your account is not allowed to do this',
   DATA_DAMAGED: 'The data file is damaged; contact support. The file has been left exactly as it was',
   FOREIGN_DATABASE: "The data file belongs to another clinic and cannot be opened with this computer's keys",
+  DATA_UPDATING: 'Updating the data on this computer (once after an upgrade); this is available when it is done',
   DATA_FROM_NEWER_VERSION: 'The data was written by a newer version of Cunyi; please upgrade first',
   NOT_FOUND: 'The record was not found',
   CONFLICT: 'Someone else changed this record; reload and try again',

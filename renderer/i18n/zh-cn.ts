@@ -20,6 +20,7 @@ export const errorsZh: Record<ErrorCode, string> = {
   FORBIDDEN: '您的账户没有此操作的权限',
   DATA_DAMAGED: '数据文件已损坏，请联系技术支持；文件保持原样，未做任何修改',
   FOREIGN_DATABASE: '数据文件属于另一家机构，无法用本机的密钥打开',
+  DATA_UPDATING: '正在更新本机数据（升级后仅一次），完成后即可使用',
   DATA_FROM_NEWER_VERSION: '数据由更新版本的村医软件写入，请先升级本软件',
   NOT_FOUND: '没有找到该记录',
   CONFLICT: '该记录已被他人修改，请刷新后再试',

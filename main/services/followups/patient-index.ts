@@ -15,6 +15,7 @@ import type { AnyDocument, Projection } from '../../store/rx-storage-sqlcipher';
 import type { Database } from '../../store/sqlite-file';
 import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import type { EventBus } from '../event-bus';
+import { assertProjectionReady } from '../data-update';
 
 type Meta = { _deleted?: boolean; _meta?: { lwt: number } };
 
@@ -328,6 +329,8 @@ export class PatientIndex {
 
   /** The entries of these residents (the ones with stored rows), read synchronously in a few statements. */
   many(residentIds: readonly string[]): Map<string, PatientEntry> {
+    // After an upgrade the rows may still be rebuilding (projections.ts): incomplete entries would mislead.
+    assertProjectionReady(this.db, patientProjection.name);
     const out = new Map<string, PatientEntry>();
     for (let i = 0; i < residentIds.length; i += READ_CHUNK) {
       const ids = residentIds.slice(i, i + READ_CHUNK);
