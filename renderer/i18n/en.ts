@@ -58,6 +58,16 @@ export const en: Shape<typeof zhCN> = {
     amended: '{{by}} corrected this record at {{at}}; reopen the latest version before correcting it',
   },
   app: { name: 'Cunyi', disconnected: 'Lost the connection to the local service; reconnecting…', connecting: 'Connecting to the local service…' },
+  dataUpdate: {
+    title: 'Updating the data on this computer (once after an upgrade)… {{percent}}%',
+    eta: 'About {{time}} left',
+    estimating: 'Estimating the time left…',
+    seconds: '{{count}} s',
+    minutes: '{{count}} min',
+    worklist: 'The work list appears by itself when this is done; no need to refresh. Other screens can be used meanwhile.',
+    step: { rebuild: 'Updating data after the upgrade', worklist: "Preparing today's work list" },
+    retryLater: 'Updating the data on this computer (once after an upgrade)… {{percent}}%; available when it is done',
+  },
   noToken: {
     title: 'Missing access token',
     body: 'Open this page with the full address the local service printed when it started (it ends with #token=…).',

