@@ -83,7 +83,7 @@ export class ProjectionRegistry {
   private readonly byCollection = new Map<string, Projection[]>();
   private readonly registered = new Map<string, Projection>();
   private readonly pending: Pending[] = [];
-  private readonly waiters = new Map<string, { resolve: () => void; reject: () => void }[]>();
+  private readonly waiters = new Map<string, { resolve: () => void; reject: (failure?: Error) => void }[]>();
   private progressNow: RebuildProgress | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
@@ -150,7 +150,7 @@ export class ProjectionRegistry {
     if (this.stopped) return Promise.reject(stopped());
     return new Promise((resolve, reject) => {
       const list = this.waiters.get(name) ?? [];
-      list.push({ resolve, reject: () => reject(stopped()) });
+      list.push({ resolve, reject: (failure) => reject(failure ?? stopped()) });
       this.waiters.set(name, list);
     });
   }
@@ -170,10 +170,17 @@ export class ProjectionRegistry {
    * each one's version when it is complete. Calling it again while it runs returns the same promise.
    */
   rebuildPending(now: () => number = Date.now): Promise<void> {
-    this.running ??= this.runRebuilds(now).finally(() => {
-      this.running = null;
-      this.progressNow = null;
-    });
+    this.running ??= this.runRebuilds(now)
+      .catch((e: unknown) => {
+        // Whoever waits learns it now (INTERNAL at the API door) rather than waiting forever; the next open retries.
+        const failure = e instanceof Error ? e : new Error(String(e));
+        this.rejectWaiters(failure);
+        throw failure;
+      })
+      .finally(() => {
+        this.running = null;
+        this.progressNow = null;
+      });
     return this.running;
   }
 
@@ -181,7 +188,11 @@ export class ProjectionRegistry {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.running?.catch(() => undefined);
-    for (const list of this.waiters.values()) for (const w of list) w.reject();
+    this.rejectWaiters();
+  }
+
+  private rejectWaiters(failure?: Error): void {
+    for (const list of this.waiters.values()) for (const w of list) w.reject(failure);
     this.waiters.clear();
   }
 
