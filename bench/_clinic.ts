@@ -31,7 +31,7 @@ export async function openBenchClinic(): Promise<BenchClinic> {
   const dataDir = existing ?? mkdtempSync(join(tmpdir(), 'cunyi-bench-'));
   const quiet = { error: (m: string, meta?: unknown) => log(m, meta), warn: () => undefined, info: () => undefined };
   // A throw-away clinic uses a cheap KDF: the KDF has its own benchmark and is not what these measure.
-  const runtime = createRuntime({ dataDir, shell: 'headless', clock: systemClock, logger: quiet, ...(existing ? {} : { kdfCost: { N: 2 ** 10, r: 8, p: 1 } }) });
+  const runtime = createRuntime({ dataDir, shell: 'headless', clock: systemClock, logger: quiet, ...(existing ? {} : { kdfCost: { name: 'argon2id' as const, memoryKiB: 64, timeCost: 1, parallelism: 1 } }) });
   const call = async <T>(method: string, input: unknown): Promise<T> => {
     const r = (await runtime.dispatch(method, input, { transport: 'test', connectionId: 'bench' })) as ApiResult<T>;
     if (!r.ok) throw new Error(`${method}: ${JSON.stringify(r.error)}`);

@@ -134,7 +134,7 @@ async function latency(): Promise<Record<string, unknown>> {
   const socat = spawn('socat', [`pty,raw,echo=0,link=${app}`, `pty,raw,echo=0,link=${dev}`], { stdio: 'ignore' });
   const exited = new Promise<void>((r) => socat.once('exit', () => r()));
   const quiet = { error: () => undefined, warn: () => undefined, info: () => undefined };
-  const runtime = await startRuntimeWorker({ dataDir: join(dir, 'clinic'), shell: 'headless', kdfCost: { N: 2 ** 10, r: 8, p: 1 }, quiet: true }, { logger: quiet, deviceIo: serialDeviceIo });
+  const runtime = await startRuntimeWorker({ dataDir: join(dir, 'clinic'), shell: 'headless', kdfCost: { name: 'argon2id' as const, memoryKiB: 64, timeCost: 1, parallelism: 1 }, quiet: true }, { logger: quiet, deviceIo: serialDeviceIo });
   const host = await startHost({ dispatch: runtime.dispatch, bus: runtime, rendererDir: join(dir, 'no-renderer') });
   const client = await connect(host);
   try {

@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   const devices: Device[] = [];
   try {
     log(`seeding a clinic of ${residents} residents and uploading it…`);
-    const a0 = createRuntime({ dataDir: dirA, shell: 'headless', clock: systemClock, logger: quiet, kdfCost: { N: 2 ** 10, r: 8, p: 1 }, noAutoSync: true });
+    const a0 = createRuntime({ dataDir: dirA, shell: 'headless', clock: systemClock, logger: quiet, kdfCost: { name: 'argon2id' as const, memoryKiB: 64, timeCost: 1, parallelism: 1 }, noAutoSync: true });
     const callA0 = <T>(m: string, i: unknown = {}) => ok<T>(a0.dispatch(m, i, CTX), m);
     await callA0('session.setup', { clinicCode: '441521101', clinicName: '基准测试乡镇卫生院', villages: [], admin: { username: 'admin', displayName: '管理员', password: PASSWORD } });
     await seedClinic(a0.services.session.current(), { dataDir: dirA, clock: systemClock, seed: 'edits', profile: 'realistic', residents });
@@ -107,7 +107,7 @@ async function main(): Promise<void> {
     await callA0('sync.now');
     await a0.close();
 
-    const b0 = createRuntime({ dataDir: dirB, shell: 'headless', clock: systemClock, logger: quiet, kdfCost: { N: 2 ** 10, r: 8, p: 1 }, noAutoSync: true });
+    const b0 = createRuntime({ dataDir: dirB, shell: 'headless', clock: systemClock, logger: quiet, kdfCost: { name: 'argon2id' as const, memoryKiB: 64, timeCost: 1, parallelism: 1 }, noAutoSync: true });
     const callB0 = <T>(m: string, i: unknown = {}) => ok<T>(b0.dispatch(m, i, CTX), m);
     await callB0('session.setup', { clinicCode: clinic.code, clinicName: clinic.name, villages: clinic.villages, admin: { username: 'admin', displayName: '管理员', password: PASSWORD } });
     await callB0('sync.enroll', { url: platform.url, code: await platform.call<string>({ kind: 'addClinic', clinic }) });

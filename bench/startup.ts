@@ -25,7 +25,7 @@
  * with the cache complete for 31 December. With a clinic cached for an earlier day, the first sign-in is an advance.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, createReadStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -162,6 +162,22 @@ interface Sequence {
   firstPageItems: number;
   writeMs: number | null;
   stallMs: { signIn: number; firstPage: number; write: number | null; worst: number };
+  /** The KDF of the user's slot before this sign-in (a scrypt slot is rewrapped with argon2id by it). */
+  slotKdf: string;
+  /**
+   * Data work still under way when sign-in answered (app.dataUpdate: an upgrade's projection rebuild, the work list's
+   * pass), and when it was over, from the start of sign-in; null when there was none.
+   */
+  update: { atSignIn: unknown; doneMs: number; samples: number } | null;
+}
+
+function slotKdfOf(dataDir: string, username: string): string {
+  try {
+    const file = JSON.parse(readFileSync(join(dataDir, 'keyslots.json'), 'utf8')) as { users: { username: string; kdf: { name: string } }[] };
+    return file.users.find((u) => u.username.toLowerCase() === username.toLowerCase())?.kdf.name ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 /** sign-in → first work-list page → `writes` new residents, timing each step and the UI thread's stalls. */
@@ -170,7 +186,9 @@ async function sequence(
   writes: { count: number; firstResident: number; villageCode: string },
   username: string,
   password: string,
+  dataDir: string,
 ): Promise<Sequence> {
+  const slotKdf = slotKdfOf(dataDir, username);
   const { firstResident, villageCode } = writes;
   const call = async <T>(method: string, input: unknown): Promise<T> => {
     const r = (await dispatch(method, input, CTX)) as ApiResult<T>;
@@ -183,10 +201,25 @@ async function sequence(
   await call('session.signIn', { username, password });
   const signInMs = performance.now() - t0;
   const stallSignIn = probe.stop();
+  const atSignIn = await call<{ isUpdating: boolean }>('app.dataUpdate', {});
   probe.start();
   const page = await call<{ items: unknown[] }>('worklist.get', FIRST_PAGE);
   const firstPageMs = performance.now() - t0;
   const stallPage = probe.stop();
+  log(`sign-in ${ms(signInMs)} ms (${slotKdf} slot), first page ${ms(firstPageMs)} ms, load ${loadavg()[0]?.toFixed(1)}`);
+  // What 工作台 would show meanwhile: poll the progress until the data work is over (locking would stop it).
+  let update: Sequence['update'] = null;
+  if (atSignIn.isUpdating) {
+    let samples = 1;
+    for (;;) {
+      const now = await call<{ isUpdating: boolean; percent: number; etaMs: number | null }>('app.dataUpdate', {});
+      samples++;
+      if (!now.isUpdating) break;
+      if (samples % 20 === 0) log(`data update: ${now.percent}% (eta ${now.etaMs} ms), ${ms(performance.now() - t0)} ms since sign-in began`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    update = { atSignIn, doneMs: ms(performance.now() - t0), samples };
+  }
   let writeMs: number | null = null;
   let stallWrite: number | null = null;
   if (writes.count > 0) {
@@ -211,6 +244,8 @@ async function sequence(
     firstPageItems: page.items.length,
     writeMs: writeMs === null ? null : ms(writeMs),
     stallMs: { signIn: stallSignIn, firstPage: stallPage, write: stallWrite, worst: Math.max(stallSignIn, stallPage, stallWrite ?? 0) },
+    slotKdf,
+    update,
   };
 }
 
@@ -260,8 +295,8 @@ async function main(): Promise<void> {
     try {
       // The first sign-in may find the day's work-list rows not cached yet (cold: a seeded or new-day clinic); the
       // second finds them cached, less the residents the writes changed (warm: signing in again after the lock).
-      ours = await sequence(worker.dispatch, { count: writes, firstResident: 0, villageCode }, username, password);
-      oursWarm = await sequence(worker.dispatch, { count: 0, firstResident: 0, villageCode }, username, password);
+      ours = await sequence(worker.dispatch, { count: writes, firstResident: 0, villageCode }, username, password, dataDir);
+      oursWarm = await sequence(worker.dispatch, { count: 0, firstResident: 0, villageCode }, username, password, dataDir);
     } finally {
       await worker.close();
     }
@@ -275,14 +310,15 @@ async function main(): Promise<void> {
     const inline = createRuntime({
       dataDir,
       shell: 'headless',
+      deferRebuilds: true,
       logger: { error: log, warn: () => undefined, info: () => undefined },
       ...(on === undefined ? {} : { clock: fixedClock(on) }),
     });
     let raw: Sequence;
     let rawWarm: Sequence;
     try {
-      raw = await sequence(inline.dispatch, { count: writes, firstResident: 1000, villageCode }, username, password);
-      rawWarm = await sequence(inline.dispatch, { count: 0, firstResident: 0, villageCode }, username, password);
+      raw = await sequence(inline.dispatch, { count: writes, firstResident: 1000, villageCode }, username, password, dataDir);
+      rawWarm = await sequence(inline.dispatch, { count: 0, firstResident: 0, villageCode }, username, password, dataDir);
     } finally {
       await inline.close();
     }
@@ -343,7 +379,7 @@ async function nextDaySequences(dataDir: string, aheads: readonly number[], user
       log(`ours, on today + ${ahead} days (${due[i]} of ${residents} residents due) …`);
       const worker = await startRuntimeWorker({ dataDir: copy, shell: 'headless', quiet: true, fixedNow: now + ahead * DAY_MS });
       try {
-        const s = await sequence(worker.dispatch, { count: 0, firstResident: 0, villageCode: '' }, username, password);
+        const s = await sequence(worker.dispatch, { count: 0, firstResident: 0, villageCode: '' }, username, password, copy);
         log(`ours, today + ${ahead}: first page ${s.firstPageMs} ms (${s.pageAfterSignInMs} ms after sign-in), load ${loadavg()[0]?.toFixed(1)}`);
         days.push({
           ahead,

@@ -112,7 +112,7 @@ interface InitialSync {
 
 /** A new, empty encrypted client of the clinic enrols and pulls everything; with `profile`, a CPU profile of the pull. */
 async function initialSync(platform: RunningPlatform, clinic: Clinic, dir: string, profile?: string): Promise<InitialSync> {
-  const empty = createRuntime({ dataDir: dir, shell: 'headless', clock: systemClock, logger: quiet, kdfCost: { N: 2 ** 10, r: 8, p: 1 }, noAutoSync: true });
+  const empty = createRuntime({ dataDir: dir, shell: 'headless', clock: systemClock, logger: quiet, kdfCost: { name: 'argon2id' as const, memoryKiB: 64, timeCost: 1, parallelism: 1 }, noAutoSync: true });
   try {
     const call = <T>(m: string, i: unknown = {}) => ok<T>(empty.dispatch(m, i, CTX), m);
     await call('session.setup', { clinicCode: clinic.code, clinicName: clinic.name, villages: clinic.villages, admin: { username: 'admin', displayName: '管理员', password: PASSWORD } });

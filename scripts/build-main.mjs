@@ -16,6 +16,8 @@ const ALWAYS_EXTERNAL = [
   'better-sqlite3-multiple-ciphers',
   'serialport',
   '@serialport/*',
+  // The argon2 binding loads its prebuilt .node from a per-platform package (@node-rs/argon2-<platform>) at run time.
+  '@node-rs/*',
   // ws loads these optional native speed-ups inside try/catch; they are not installed, and must not be inlined.
   'bufferutil',
   'utf-8-validate',

@@ -31,6 +31,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'NOT_INITIALISED':
     case 'ALREADY_INITIALISED':
     case 'LOCKED':
+    case 'DATA_UPDATING':
     case 'LAST_USER':
     case 'USER_EXISTS':
     case 'FORBIDDEN':

@@ -23,6 +23,8 @@ export interface AppServicesOptions {
   logger: Logger;
   keystore?: OsKeystore | undefined;
   kdfCost?: KdfCost | undefined;
+  /** Rebuild changed projections after sign-in answers (runtime.ts). */
+  deferRebuilds?: boolean | undefined;
   /** False for bulk loaders (`cunyi seed`): no live indexes follow their writes; they catch up at the next sign-in. */
   clinicServices?: boolean | undefined;
   /** Serial I/O for the device manager (default real ports); null runs no device sessions (the CLI). */
@@ -62,6 +64,7 @@ export class AppServices {
       logger: options.logger,
       keystore: options.keystore,
       kdfCost: options.kdfCost,
+      deferRebuilds: options.deferRebuilds === true,
       onUnlocked: async (u) => {
         if (options.clinicServices === false) return;
         this.clinicServices = await ClinicServices.start({

@@ -22,6 +22,7 @@ import { ScreeningService } from './screening/screening-service';
 import { TcmService } from './screening/tcm-service';
 import { villagesVisibleTo } from '../../shared/domain/access-scope';
 import { VillageScope } from './village-scope';
+import { DataUpdateStatus } from './data-update';
 
 export class ClinicServices {
   readonly residents: ResidentsService;
@@ -39,6 +40,8 @@ export class ClinicServices {
   readonly tcm: TcmService;
   /** What the signed-in user may reach: checked by the dispatcher, used by lists to filter (issue 11 §1). */
   readonly scope: VillageScope;
+  /** 正在更新本机数据: the rebuild after an upgrade and the work list's pass, with progress (app.dataUpdate). */
+  readonly dataUpdate: DataUpdateStatus;
 
   private constructor(
     readonly ctx: ClinicContext,
@@ -48,6 +51,7 @@ export class ClinicServices {
   ) {
     this.devices = devices;
     this.scope = new VillageScope(ctx);
+    this.dataUpdate = new DataUpdateStatus(ctx);
     this.residents = new ResidentsService(ctx, index, patients);
     this.households = new HouseholdsService(ctx);
     const accepted = (readingId: string) => devices.acceptedReading(readingId);

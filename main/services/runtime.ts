@@ -26,6 +26,11 @@ export interface RuntimeOptions {
   /** KDF cost override for tests; production always uses the defaults. */
   kdfCost?: KdfCost;
   /**
+   * Rebuild changed projections after sign-in has answered, in slices, with the progress in `app.dataUpdate` (the
+   * app's runtime, main/runtime/server.ts); otherwise before sign-in answers (the CLI, in-process tests).
+   */
+  deferRebuilds?: boolean;
+  /**
    * Build the open clinic's services (search index, patient index, work list) at sign-in; default true. A bulk
    * loader (`cunyi seed`) turns them off: holding 200,000 residents' index in memory while writing them is what
    * made seeding peak at 4 GB, and the indexes catch up from their checkpoints at the next sign-in.
@@ -59,6 +64,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     keystore: options.keystore,
     logger,
     kdfCost: options.kdfCost,
+    deferRebuilds: options.deferRebuilds,
     clinicServices: options.clinicServices,
     deviceIo: options.deviceIo,
     noAutoSync: options.noAutoSync,

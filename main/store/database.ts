@@ -25,6 +25,7 @@ import {
   releaseConnection,
   type Connection,
   type Projection,
+  type RebuildProgress,
 } from './rx-storage-sqlcipher';
 import type { Database } from './sqlite-file';
 import { LATEST_STORE_VERSION, runSqlMigrations } from './sql-migrations';
@@ -56,7 +57,21 @@ export interface ClinicDatabase {
   readonly path: string;
   /** Where the replication's conflict handlers report true conflicts (the review queue, once the clinic is open). */
   readonly conflicts: ConflictRouting;
+  /** Projections whose rebuild was deferred at open (`deferRebuilds`): readiness, progress, and the rebuild itself. */
+  readonly rebuilds: ProjectionRebuilds;
   close(): Promise<void>;
+}
+
+export interface ProjectionRebuilds {
+  /** False while `name`'s deferred rebuild has not finished (its rows are incomplete). */
+  isReady(name: string): boolean;
+  /** Resolves when `name` is ready; rejects with LOCKED if the database closes first. */
+  whenReady(name: string): Promise<void>;
+  /** Names still to be rebuilt. */
+  pending(): string[];
+  progress(): RebuildProgress | null;
+  /** Runs the deferred rebuilds in slices (at most one run at a time); stopped by `close()`. */
+  run(now?: () => number): Promise<void>;
 }
 
 export function databasePath(dataDir: string): string {
@@ -71,6 +86,11 @@ export interface OpenClinicDatabaseOptions {
   create?: boolean;
   /** Derived tables kept in every write's transaction (registered, and rebuilt if their version changed, on open). */
   projections?: readonly Projection[];
+  /**
+   * Rebuild changed projections after the open, in slices (`rebuilds.run()`), instead of before it returns: the
+   * session's sign-in answers at once and the screens show the progress (issue 10 §4).
+   */
+  deferRebuilds?: boolean;
 }
 
 /**
@@ -114,7 +134,9 @@ export async function openClinicDatabase(dataDir: string, key: Buffer, opts: Ope
     });
     // The audit chain is kept in every write's transaction, for every opener (issue 11 §2, main/store/audit-chain.ts).
     registerProjection(connection, DATABASE_NAME, auditChainProjection);
-    for (const projection of opts.projections ?? []) registerProjection(connection, DATABASE_NAME, projection);
+    for (const projection of opts.projections ?? []) {
+      registerProjection(connection, DATABASE_NAME, projection, { deferRebuild: opts.deferRebuilds === true });
+    }
   } catch (e) {
     await rx?.close().catch(() => undefined);
     releaseConnection(connection);
@@ -122,15 +144,24 @@ export async function openClinicDatabase(dataDir: string, key: Buffer, opts: Ope
   }
   const opened = rx;
   let closed = false;
+  const registry = connection.projections;
   return {
     rx: opened,
     sql,
     connection,
     path,
     conflicts,
+    rebuilds: {
+      isReady: (name) => registry.isReady(name),
+      whenReady: (name) => registry.whenReady(name, () => new AppError('LOCKED')),
+      pending: () => registry.pendingNames(),
+      progress: () => registry.progress(),
+      run: (now) => registry.rebuildPending(now),
+    },
     async close() {
       if (closed) return;
       closed = true;
+      await registry.stop();
       await opened.close();
       releaseConnection(connection);
     },

@@ -15,6 +15,10 @@ export function errorText(e: unknown): string {
     const at = new Date(e.details.at).toLocaleString(i18next.language, { dateStyle: 'short', timeStyle: 'short' });
     return i18next.t(e.details.reason === 'amended' ? 'conflict.amended' : 'conflict.completed', { by: e.details.by, at });
   }
+  if (e.code === 'DATA_UPDATING' && typeof e.details.percent === 'number') {
+    // The same words as the 工作台's progress (DataUpdateNotice), with how far it has come.
+    return i18next.t('dataUpdate.retryLater', { percent: e.details.percent });
+  }
   if (e.code === 'FORBIDDEN' && (e.details.reason === 'village' || e.details.reason === 'clinicWide')) {
     // Out of the villages the user serves (issue 11): say why, and who can change it.
     return i18next.t(`scope.forbidden.${e.details.reason}`);

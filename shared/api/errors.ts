@@ -28,6 +28,8 @@ export const ERROR_CODES = [
   'DATA_DAMAGED',
   /** The key slots opened, but the database file was made with another key: another clinic's file. */
   'FOREIGN_DATABASE',
+  /** Derived data this call needs is being rebuilt after an upgrade (details: percent, etaMs); try again when done. */
+  'DATA_UPDATING',
   'DATA_FROM_NEWER_VERSION',
   'NOT_FOUND',
   'CONFLICT',

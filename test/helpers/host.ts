@@ -10,11 +10,12 @@ import type { ApiResult } from '../../shared/api';
 import { fixedClock } from '../../shared/domain/dates';
 import { startHost, type RunningHost } from '../../main/host/server';
 import type { DeviceIo } from '../../main/devices';
+import type { Argon2idCost } from '../../main/store/keys';
 import type { RuntimeClient } from '../../main/runtime/client';
 import { startRuntimeWorker } from '../../main/runtime/worker';
 
-/** Cheap scrypt for tests; production cost is measured by `npm run bench -- kdf`. */
-export const TEST_KDF_COST = { N: 2 ** 10, r: 8, p: 1 };
+/** Cheap argon2id for tests (64 KiB, one pass); production cost is measured by `npm run bench -- kdf`. */
+export const TEST_KDF_COST: Argon2idCost = { name: 'argon2id', memoryKiB: 64, timeCost: 1, parallelism: 1 };
 
 export interface TestHost {
   dataDir: string;

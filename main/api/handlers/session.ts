@@ -15,6 +15,7 @@ export function appHandlers(services: AppServices): HandlersFor<typeof appDomain
       timeZone: services.session.isUnlocked ? (await services.session.current().settings.clinic()).timeZone : 'Asia/Shanghai',
     }),
     status: async () => services.statusSnapshot(),
+    dataUpdate: async () => services.clinic().dataUpdate.snapshot(),
     ready: async () => ({ ok: true as const }),
   };
 }

@@ -15,6 +15,7 @@ import type { AnyDocument, Projection } from '../../store/rx-storage-sqlcipher';
 import type { Database } from '../../store/sqlite-file';
 import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import type { EventBus } from '../event-bus';
+import { assertProjectionReady } from '../data-update';
 
 type Meta = { _deleted?: boolean; _meta?: { lwt: number } };
 
@@ -330,6 +331,8 @@ export class PatientIndex {
 
   /** The entries of these residents (the ones with stored rows), read synchronously in a few statements. */
   many(residentIds: readonly string[]): Map<string, PatientEntry> {
+    // After an upgrade the rows may still be rebuilding (projections.ts): incomplete entries would mislead.
+    assertProjectionReady(this.db, patientProjection.name);
     const out = new Map<string, PatientEntry>();
     for (let i = 0; i < residentIds.length; i += READ_CHUNK) {
       const ids = residentIds.slice(i, i + READ_CHUNK);
@@ -343,6 +346,7 @@ export class PatientIndex {
    * resident index instead of a lookup per resident (a full pass of the work list over every resident).
    */
   next(after: string, count: number): { ids: string[]; entries: Map<string, PatientEntry> } {
+    assertProjectionReady(this.db, patientProjection.name);
     this.nextIds ??= this.db.sql.prepare(`SELECT DISTINCT resident_id FROM ${TABLE} WHERE resident_id > ? ORDER BY resident_id LIMIT ?`).pluck();
     this.range ??= this.db.sql.prepare(`SELECT resident_id, kind, lite FROM ${TABLE} WHERE resident_id > ? AND resident_id <= ? ORDER BY resident_id`).raw();
     const ids = this.nextIds.all(after, count) as string[];

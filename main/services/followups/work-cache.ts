@@ -138,6 +138,8 @@ export const workProjection: Projection = {
   // 4: the rows are kept as of one day with a per-resident changes_on, not per day (a new day recomputes only those due).
   version: 4,
   startsEmpty: true,
+  // Its apply reads a moved document's previous owner from the patient rows: emptied when they are rebuilt.
+  dependsOn: ['patients'],
   collections: ['residents', 'encounters', 'contracts'],
   create(db) {
     db.exec(`
@@ -532,4 +534,27 @@ export class WorkCache {
       return { total, counts, groups, items };
     })();
   }
+}
+
+/**
+ * How far the pass that brings the cache to `day` has come, for the progress the screens show (app.dataUpdate,
+ * main/services/data-update.ts); null when `day` is complete or no pass for it is under way. Reads only (the pass is
+ * `WorkCache.fill`): a full pass has computed `done` of `total` residents; an advance has `remaining` still due.
+ */
+export function workPassProgress(
+  db: Database,
+  day: CalendarDate,
+  /** The pass's resident count from an earlier call: counting them again costs a scan of the patient rows. */
+  knownTotal?: number,
+): { mode: 'full'; done: number; total: number } | { mode: 'advance'; remaining: number } | null {
+  const row = db.prepare(`SELECT day, mode, complete FROM ${DAYS} ORDER BY day DESC LIMIT 1`).get() as
+    | { day: CalendarDate; mode: PassMode; complete: number }
+    | undefined;
+  if (!row || row.day !== day || row.complete === 1) return null;
+  if (row.mode === 'advance') {
+    return { mode: 'advance', remaining: db.prepare(`SELECT count(*) FROM ${RESIDENTS} WHERE changes_on <= ?`).pluck().get(day) as number };
+  }
+  const done = db.prepare(`SELECT count(*) FROM ${RESIDENTS}`).pluck().get() as number;
+  const total = knownTotal ?? (db.prepare(`SELECT count(*) FROM (SELECT DISTINCT resident_id FROM ${PATIENT_DOCS})`).pluck().get() as number);
+  return { mode: 'full', done: Math.min(done, total), total };
 }

@@ -42,7 +42,11 @@ export class WorklistService {
    * residents whose rows change by today (work-cache.ts), so no day is filled ahead.
    */
   warmUp(): void {
-    void this.cache.ensure(clinicToday(this.ctx)).catch(() => undefined);
+    // After an upgrade the patient rows it computes from may still be rebuilding (projections.ts): after them.
+    void this.ctx.db.rebuilds
+      .whenReady('patients')
+      .then(() => this.cache.ensure(clinicToday(this.ctx)))
+      .catch(() => undefined);
   }
 
   stop(): void {
@@ -52,8 +56,11 @@ export class WorklistService {
   /** `visibleVillages`: the villages the caller may see (issue 11); rows of other villages are left out. */
   async get(filter: WorklistFilter, visibleVillages?: readonly string[]): Promise<Worklist> {
     const today = clinicToday(this.ctx);
-    // A complete day is served at once.
-    if (!this.cache.isComplete(today)) await this.cache.ensure(today, { awaited: true });
+    // A complete day is served at once. Meanwhile the 工作台 shows the progress (app.dataUpdate).
+    if (!this.cache.isComplete(today)) {
+      await this.ctx.db.rebuilds.whenReady('patients');
+      await this.cache.ensure(today, { awaited: true });
+    }
     const villages = await villageNames(this.ctx);
     const page = this.cache.query(today, {
       villageCode: filter.villageCode,

@@ -97,6 +97,8 @@ export const indicatorFactsProjection: Projection = {
   name: 'indicator_facts',
   version: 1,
   startsEmpty: true,
+  // Filled from the indicator projection's rows, whose previous owners its apply reads: emptied when they are rebuilt.
+  dependsOn: ['indicators'],
   collections: ['residents', 'encounters', 'contracts'],
   create(db) {
     db.exec(`

@@ -20,6 +20,8 @@ import type { PopulationTag } from '../../../shared/domain/population-tags';
 import type { ServicePackage } from '../../../shared/schemas/contract';
 import type { ClinicDatabase } from '../../store/database';
 import { contractFieldsOfFacts, eventRecord, IndicatorFacts, residentOfFacts, type FactsProgress, type FactsTuple } from './indicator-facts';
+import { assertProjectionReady } from '../data-update';
+import { indicatorProjection } from './indicator-projection';
 
 /** Residents above which nothing is preloaded after sign-in. */
 export const PRELOAD_LIMIT = 50_000;
@@ -63,7 +65,7 @@ export class LiveIndicatorInput {
   private stopped = false;
 
   constructor(
-    db: ClinicDatabase,
+    private readonly db: ClinicDatabase,
     private readonly packages: () => Promise<ServicePackage[]>,
     onProgress?: (p: FactsProgress) => void,
   ) {
@@ -100,6 +102,8 @@ export class LiveIndicatorInput {
   }
 
   private async preload(window: IndicatorWindow | null, rules?: IndicatorRules): Promise<void> {
+    // The facts are filled from the indicator rows: after an upgrade those may still be rebuilding (projections.ts).
+    await this.db.rebuilds.whenReady(indicatorProjection.name);
     await this.facts.ensure();
     if (this.stopped || this.held || !this.facts.isComplete() || this.facts.count() > PRELOAD_LIMIT) return;
     const generation = this.generation;
@@ -131,6 +135,8 @@ export class LiveIndicatorInput {
   }
 
   async get(): Promise<IndicatorInput> {
+    // Reports say the data is being updated (with the percentage) rather than wait out a rebuild or count too few.
+    assertProjectionReady(this.db, indicatorProjection.name);
     if (this.warming) {
       this.waiting += 1;
       try {

@@ -14,6 +14,7 @@ import type { ClinicDatabase } from '../../store/database';
 import type { AnyDocument, Projection } from '../../store/rx-storage-sqlcipher';
 import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import type { Database } from '../../store/sqlite-file';
+import { assertProjectionReady } from '../data-update';
 
 type Statement = BetterSqlite3.Statement<unknown[]>;
 
@@ -109,7 +110,7 @@ function writeStatements(db: Database): { remove: Statement; insert: Statement }
 export class ResidentSearchIndex {
   private readonly statements: Record<'exact' | 'prefix' | 'villageExact' | 'villagePrefix', Statement>;
 
-  constructor(db: ClinicDatabase) {
+  constructor(private readonly db: ClinicDatabase) {
     this.statements = {
       exact: db.sql.prepare(`SELECT resident_id AS id, key FROM ${TABLE} WHERE kind = ? AND key = ? LIMIT ?`),
       prefix: db.sql.prepare(`SELECT resident_id AS id, key FROM ${TABLE} WHERE kind = ? AND key >= ? AND key < ? ORDER BY key LIMIT ?`),
@@ -126,6 +127,8 @@ export class ResidentSearchIndex {
    * the lookups themselves, so the answer is the best matches among them however many better ones live elsewhere.
    */
   search(query: string, limit: number, villages: ReadonlySet<string> | null = null): string[] {
+    // After an upgrade the keys may still be rebuilding (projections.ts): a search would miss residents.
+    assertProjectionReady(this.db, searchProjection.name);
     if (villages !== null && villages.size === 0) return [];
     const found = new Map<string, number>();
     const parts = normaliseQuery(query);

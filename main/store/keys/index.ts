@@ -1,4 +1,4 @@
-export { DEFAULT_KDF_COST, deriveKey, newKdfParams, KdfParams, type KdfCost } from './kdf';
+export { DEFAULT_KDF_COST, deriveKey, newKdfParams, KdfParams, type Argon2idCost, type KdfCost, type ScryptCost } from './kdf';
 export {
   KEYSLOTS_FILE,
   KEYSLOTS_PREV_FILE,
@@ -18,4 +18,4 @@ export {
   MIN_PASSWORD_LENGTH,
   throttleDelayMs,
 } from './sign-in-policy';
-export { KeyVault, type KeyVaultOptions, type NewUser, type Unlocked } from './vault';
+export { KeyVault, type KeyVaultOptions, type NewUser, type PasswordUnlocked, type Unlocked } from './vault';

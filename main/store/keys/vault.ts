@@ -4,13 +4,13 @@
  * only its wrappings do. Pure Node: the session wires the returned key to the database.
  *
  * Every operation re-reads the sidecar and runs one at a time, so a CLI command and the app see each other's
- * changes, throttle counters cannot be raced by parallel attempts, and at most one scrypt runs at once.
+ * changes, throttle counters cannot be raced by parallel attempts, and at most one key derivation runs at once.
  */
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 
 import { AppError } from '../../../shared/api/errors';
-import { DEFAULT_KDF_COST, deriveKey, newKdfParams } from './kdf';
+import { costOf, DEFAULT_KDF_COST, deriveKey, isArgon2idCost, newKdfParams } from './kdf';
 import type { KdfCost } from './kdf';
 import {
   hasKeySlots,
@@ -52,6 +52,16 @@ export interface NewUser {
 export interface Unlocked {
   dataKey: Buffer;
   userId: string;
+}
+
+export interface PasswordUnlocked extends Unlocked {
+  /**
+   * 'argon2id' when this sign-in rewrapped the user's scrypt slot with argon2id (the caller audits it); 'failed'
+   * when that rewrap could not be done (the sign-in still succeeds with the old slot, and the next one tries again).
+   */
+  kdfUpgrade: 'argon2id' | 'failed' | null;
+  /** Why the rewrap failed, for the log. */
+  kdfUpgradeError?: unknown;
 }
 
 function keyCheckFor(dataKey: Buffer, vaultId: string): string {
@@ -132,11 +142,20 @@ export class KeyVault {
     return new KeyVault(dir, read.isFromPrevious, read.file, opts.now ?? Date.now, opts.kdfCost ?? DEFAULT_KDF_COST);
   }
 
-  /** Errors: WRONG_PASSWORD (unknown user too), TOO_MANY_ATTEMPTS { retryAfterMs }, KEYSLOTS_DAMAGED. */
-  unlockWithPassword(username: string, password: string): Promise<Unlocked> {
+  /**
+   * A scrypt slot (made before argon2id) is rewrapped with argon2id in the same sidecar write that clears the
+   * throttle, while the password and data key are at hand. Errors: WRONG_PASSWORD (unknown user too),
+   * TOO_MANY_ATTEMPTS { retryAfterMs }, KEYSLOTS_DAMAGED.
+   */
+  unlockWithPassword(username: string, password: string): Promise<PasswordUnlocked> {
     return this.exclusive(async () => {
-      const slot = await this.checkPassword(username, password);
-      return { dataKey: slot.dataKey, userId: slot.user.userId };
+      const slot = await this.checkPassword(username, password, { upgradeKdf: true });
+      return {
+        dataKey: slot.dataKey,
+        userId: slot.user.userId,
+        kdfUpgrade: slot.kdfUpgrade,
+        ...(slot.kdfUpgradeError === undefined ? {} : { kdfUpgradeError: slot.kdfUpgradeError }),
+      };
     });
   }
 
@@ -352,7 +371,11 @@ export class KeyVault {
    * Throttled password check shared by sign-in and password change. Unknown names run the same KDF and count
    * failures the same way, so neither timing nor the answer tells whether a name exists.
    */
-  private async checkPassword(username: string, password: string): Promise<{ user: UserSlot; dataKey: Buffer }> {
+  private async checkPassword(
+    username: string,
+    password: string,
+    opts: { upgradeKdf?: boolean } = {},
+  ): Promise<{ user: UserSlot; dataKey: Buffer; kdfUpgrade: PasswordUnlocked['kdfUpgrade']; kdfUpgradeError?: unknown }> {
     const state = await this.load();
     const key = throttleKey(username);
     const entry = findThrottle(state, key);
@@ -379,20 +402,33 @@ export class KeyVault {
       if (retryAfterMs > 0) throw new AppError('TOO_MANY_ATTEMPTS', { retryAfterMs });
     }
     const user = state.users[findUserIndex(state, username)];
-    const kdf = user?.kdf ?? newKdfParams(pickCost(state));
+    const kdf = user?.kdf ?? newKdfParams(pickCost(state, this.kdfCost));
     const kek = await deriveKey(password, kdf);
     try {
       if (!user) throw new AppError('WRONG_PASSWORD');
       const binding = { clinicCode: state.clinicCode, slotId: user.slotId };
       const dataKey = openSlot(user, kek, binding);
+      let upgraded: UserSlot | null = null;
+      let kdfUpgrade: PasswordUnlocked['kdfUpgrade'] = null;
+      let kdfUpgradeError: unknown;
+      if (opts.upgradeKdf && user.kdf.name === 'scrypt' && isArgon2idCost(this.kdfCost)) {
+        try {
+          upgraded = await rewrappedSlot(user, password, dataKey, this.kdfCost, binding, at);
+          kdfUpgrade = 'argon2id';
+        } catch (e) {
+          kdfUpgrade = 'failed';
+          kdfUpgradeError = e;
+        }
+      }
       // A format-1 slot gets its key pair now, while its key-encryption key is at hand, so rotation can reach it.
-      const upgraded = user.box ? null : { ...withoutKeys(user), ...boxedKeys(dataKey, kek, binding) };
+      if (!upgraded && !user.box) upgraded = { ...withoutKeys(user), ...boxedKeys(dataKey, kek, binding) };
       if (entry || clinicWide || upgraded) {
         const { clinicThrottle: _cleared, ...rest } = state;
-        const users = upgraded ? state.users.map((u) => (u === user ? upgraded : u)) : state.users;
+        const next = upgraded;
+        const users = next ? state.users.map((u) => (u === user ? next : u)) : state.users;
         await this.save({ ...rest, users, throttle: withoutThrottle(state, key) });
       }
-      return { user, dataKey };
+      return { user, dataKey, kdfUpgrade, ...(kdfUpgradeError === undefined ? {} : { kdfUpgradeError }) };
     } catch (e) {
       if (e instanceof AppError && e.code === 'WRONG_PASSWORD') {
         await this.save({ ...state, throttle: withFailure(state, key, at), clinicThrottle: withClinicFailure(state, at) });
@@ -462,9 +498,30 @@ function findUserIndex(state: KeySlotsFile, username: string): number {
 }
 
 /** An unknown name costs what a real one does: the parameters of an existing slot, with a throw-away salt. */
-function pickCost(state: KeySlotsFile): KdfCost {
+function pickCost(state: KeySlotsFile, current: KdfCost): KdfCost {
   const first = state.users[0];
-  return first ? { N: first.kdf.N, r: first.kdf.r, p: first.kdf.p } : DEFAULT_KDF_COST;
+  return first ? costOf(first.kdf) : current;
+}
+
+/**
+ * The slot anew under `cost` (fresh salt, fresh key pair, the same slot id and user), as `changePassword` makes it:
+ * done at sign-in for a slot whose KDF is older than the current one.
+ */
+async function rewrappedSlot(
+  user: UserSlot,
+  password: string,
+  dataKey: Buffer,
+  cost: KdfCost,
+  binding: SlotBinding,
+  at: number,
+): Promise<UserSlot> {
+  const kdf = newKdfParams(cost);
+  const kek = await deriveKey(password, kdf);
+  try {
+    return { ...withoutKeys(user), kdf, ...boxedKeys(dataKey, kek, binding), updatedAt: at };
+  } finally {
+    kek.fill(0);
+  }
 }
 
 async function makeUserSlot(

@@ -8,7 +8,7 @@ import { RXDB_VERSION, ensureRxStorageInstanceParamsAreCorrect } from 'rxdb/plug
 import type { RxStorage, RxStorageInstanceCreationParams } from 'rxdb/plugins/core';
 import { AppError } from '../../../shared/api/errors';
 import { acquireConnection, releaseConnection } from './connection-pool';
-import type { AnyDocument, Projection } from './projections';
+import type { Projection } from './projections';
 import type { Connection } from './connection-pool';
 import { RxStorageInstanceSqlcipher } from './rx-storage-instance-sqlcipher';
 import type { SqlcipherInstanceCreationOptions, SqlcipherInternals } from './rx-storage-instance-sqlcipher';
@@ -105,13 +105,30 @@ export function instanceFor(connection: Connection, databaseName: string, collec
   throw new Error(`no open storage instance for ${databaseName}/${collectionName}`);
 }
 
-/** Registers a projection on the connection, rebuilding it from the collections' documents when needed. */
-export function registerProjection(connection: Connection, databaseName: string, projection: Projection): void {
-  connection.projections.register(projection, (collection) => instanceFor(connection, databaseName, collection).liveDocuments() as Iterable<AnyDocument>);
+/**
+ * Registers a projection on the connection, rebuilding it from the collections' documents when needed: at once, or
+ * with `deferRebuild` later in slices (`connection.projections.rebuildPending()`, projections.ts).
+ */
+export function registerProjection(
+  connection: Connection,
+  databaseName: string,
+  projection: Projection,
+  opts: { deferRebuild?: boolean } = {},
+): void {
+  const instance = (collection: string) => instanceFor(connection, databaseName, collection);
+  connection.projections.register(
+    projection,
+    {
+      all: (collection) => instance(collection).liveDocuments(),
+      page: (collection, afterRowid, limit) => instance(collection).livePage(afterRowid, limit),
+      count: (collection) => instance(collection).liveCount(),
+    },
+    opts,
+  );
 }
 
 export { RxStorageInstanceSqlcipher, CLEANUP_BATCH_SIZE } from './rx-storage-instance-sqlcipher';
 export type { SqlcipherInternals, SqlcipherInstanceCreationOptions } from './rx-storage-instance-sqlcipher';
 export { acquireConnection, openConnectionPaths, releaseConnection, type Connection } from './connection-pool';
-export type { AnyDocument, Projection } from './projections';
+export type { AnyDocument, Projection, RebuildProgress } from './projections';
 export { toIndexKey, toPaddedIndexKey } from './index-key';

@@ -69,6 +69,7 @@ interface Statements {
   readonly changesAfter: AnyStatement;
   readonly scanAll: AnyStatement;
   readonly scanLive: AnyStatement;
+  readonly countLive: AnyStatement;
   readonly purgeTombstones: AnyStatement;
   readonly hasOldTombstone: AnyStatement;
 }
@@ -95,6 +96,7 @@ function prepareStatements(db: Connection['db'], layout: TableLayout): Statement
     changesAfter: db.prepare(`SELECT data FROM ${t} WHERE ${lwt} > ? ORDER BY ${lwt} LIMIT ?`).pluck(),
     scanAll: db.prepare(`SELECT data FROM ${t}`).pluck(),
     scanLive: db.prepare(`SELECT rowid, data FROM ${t} WHERE deleted = 0 AND rowid > ? ORDER BY rowid LIMIT ?`).raw(),
+    countLive: db.prepare(`SELECT count(*) FROM ${t} WHERE deleted = 0`).pluck(),
     purgeTombstones: db.prepare(
       `DELETE FROM ${t} WHERE rowid IN (SELECT rowid FROM ${t} WHERE deleted = 1 AND lwt <= ? ORDER BY lwt LIMIT ?)`,
     ),
@@ -158,6 +160,22 @@ export class RxStorageInstanceSqlcipher<RxDocType>
       if (page.length < LIVE_PAGE) return;
       after = page[page.length - 1]![0];
     }
+  }
+
+  /**
+   * Up to `limit` live documents after `afterRowid`, in rowid order, and the last rowid read: a projection rebuilt in
+   * slices (projections.ts) reads and applies one page in one transaction, then lets other calls run.
+   */
+  livePage(afterRowid: number, limit: number): { docs: RxDocumentData<RxDocType>[]; lastRowid: number } {
+    this.ensureOpen('livePage');
+    const page = this.statements.scanLive.all(afterRowid, limit) as [number, string][];
+    return { docs: page.map(([, data]) => JSON.parse(data) as RxDocumentData<RxDocType>), lastRowid: page[page.length - 1]?.[0] ?? afterRowid };
+  }
+
+  /** How many live documents the collection holds (a rebuild's progress). */
+  liveCount(): number {
+    this.ensureOpen('liveCount');
+    return this.statements.countLive.get() as number;
   }
 
   async bulkWrite(rows: BulkWriteRow<RxDocType>[], context: string): Promise<RxStorageBulkWriteResponse<RxDocType>> {

@@ -12,6 +12,7 @@ import '../followups/followups.css';
 import { CardReadButton } from '../devices/CardReadButton';
 import { selectableVillages } from '../../app/village-scope';
 import { coalescedRefresh } from '../../app/coalesced-refresh';
+import { DataUpdateNotice } from '../../app/DataUpdateNotice';
 
 /** Groups in the order a doctor works them (shared/domain/worklist-groups.ts). */
 const GROUPS: readonly WorkGroup[] = WorkGroup.options;
@@ -167,7 +168,8 @@ export function WorklistPage({ session }: SectionPageProps) {
       {mine && doctor === mine ? <p className="worklist-scope" data-testid="worklist-scope">{t('worklist.mine', { name: mine })}</p> : null}
       {fellBack && doctor === '' ? <p className="worklist-scope" data-testid="worklist-scope">{t('worklist.noneMine', { name: mine })}</p> : null}
       {failure ? <Alert type="error" showIcon title={errorText(failure)} action={<Button onClick={() => void load()}>{t('common.retry')}</Button>} /> : null}
-      {!list && !failure ? <Spin /> : null}
+      {/* After an upgrade or on a day's first full pass the first page waits: say how far the update has come. */}
+      {!list && !failure ? <DataUpdateNotice fallback={<Spin />} onDone={() => void load()} /> : null}
       {list ? (
         <>
           {totals ? (

@@ -42,3 +42,94 @@ describe('projection rebuild over an existing file', () => {
     expect(connection.db.prepare('SELECT count(*) FROM p_count').pluck().get()).toBe(2_500);
   });
 });
+
+describe('a deferred rebuild (the first sign-in after an upgrade, issue 10 §4)', () => {
+  function countProjection(name = 'count', dependsOn?: string[]): Projection & { applied: string[] } {
+    const applied: string[] = [];
+    const table = `p_${name}`;
+    return {
+      name,
+      version: 1,
+      collections: ['residents'],
+      ...(dependsOn ? { dependsOn, startsEmpty: true } : {}),
+      applied,
+      create: (db) => db.exec(`CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, family TEXT)`),
+      drop: (db) => db.exec(`DROP TABLE IF EXISTS ${table}`),
+      apply: (db, _collection, written) => {
+        for (const d of written) {
+          applied.push(String(d['id']));
+          if (d._deleted) db.prepare(`DELETE FROM ${table} WHERE id = ?`).run(String(d['id']));
+          else db.prepare(`INSERT OR REPLACE INTO ${table} (id, family) VALUES (?, ?)`).run(String(d['id']), String(d['name']));
+        }
+      },
+    };
+  }
+
+  it('registers at once with empty tables, follows writes meanwhile, fills in slices and is ready only at the end', async () => {
+    store = openTestStore();
+    const instance = await store.open<ResidentDoc>('residents', residentSchema());
+    const docs = Array.from({ length: 3_000 }, (_v, i) => residentDoc({ id: `r${String(i).padStart(5, '0')}` }));
+    expect((await instance.bulkWrite(docs.map((document) => ({ document })), 'test')).error).toEqual([]);
+    const connection = (instance as unknown as RxStorageInstanceSqlcipher<ResidentDoc>).internals.connection;
+    const projection = countProjection();
+    registerProjection(connection, 'clinic', projection, { deferRebuild: true });
+    const rows = () => connection.db.prepare('SELECT count(*) FROM p_count').pluck().get();
+    expect(rows()).toBe(0);
+    expect(connection.projections.isReady('count')).toBe(false);
+    expect(connection.projections.pendingNames()).toEqual(['count']);
+    expect(connection.projections.progress()).toBeNull();
+    let ready = false;
+    const waiting = connection.projections.whenReady('count', () => new Error('stopped')).then(() => (ready = true));
+
+    // A write before the rebuild reaches the document: applied by the write, and again (the same state) by the rebuild.
+    const last = docs[docs.length - 1]!;
+    const edited = residentDoc({ id: last.id, name: '改' }, { rev: '2-b', lwt: last._meta.lwt + 1 });
+    expect((await instance.bulkWrite([{ previous: last, document: edited }], 'test')).error).toEqual([]);
+    expect(rows()).toBe(1);
+
+    const progressSeen: number[] = [];
+    const run = connection.projections.rebuildPending();
+    // Other work runs between the slices: the progress is observable from outside while it goes.
+    while (!ready) {
+      const p = connection.projections.progress();
+      if (p) progressSeen.push(p.done);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    await run;
+    await waiting;
+    expect(progressSeen.length).toBeGreaterThan(0);
+    expect(progressSeen.some((d) => d > 0 && d < 3_000)).toBe(true);
+    expect(rows()).toBe(3_000);
+    expect(connection.db.prepare('SELECT family FROM p_count WHERE id = ?').pluck().get(last.id)).toBe('改');
+    expect(connection.projections.isReady('count')).toBe(true);
+    expect(connection.db.prepare("SELECT version FROM p__versions WHERE name = 'count'").pluck().get()).toBe(1);
+  });
+
+  it('a stopped rebuild records no version (the next open starts over) and rejects whoever waits', async () => {
+    store = openTestStore();
+    const instance = await store.open<ResidentDoc>('residents', residentSchema());
+    const docs = Array.from({ length: 2_000 }, (_v, i) => residentDoc({ id: `s${String(i).padStart(5, '0')}` }));
+    expect((await instance.bulkWrite(docs.map((document) => ({ document })), 'test')).error).toEqual([]);
+    const connection = (instance as unknown as RxStorageInstanceSqlcipher<ResidentDoc>).internals.connection;
+    registerProjection(connection, 'clinic', countProjection(), { deferRebuild: true });
+    const waiting = connection.projections.whenReady('count', () => new Error('stopped'));
+    const run = connection.projections.rebuildPending();
+    await connection.projections.stop();
+    await run;
+    await expect(waiting).rejects.toThrow('stopped');
+    expect(connection.projections.isReady('count')).toBe(false);
+    expect(connection.db.prepare("SELECT version FROM p__versions WHERE name = 'count'").pluck().get()).toBeUndefined();
+  });
+
+  it('a cache that reads a rebuilt projection is emptied with it', async () => {
+    store = openTestStore();
+    const instance = await store.open<ResidentDoc>('residents', residentSchema());
+    expect((await instance.bulkWrite([{ document: residentDoc({ id: 'a1' }) }], 'test')).error).toEqual([]);
+    const connection = (instance as unknown as RxStorageInstanceSqlcipher<ResidentDoc>).internals.connection;
+    const cache = countProjection('cache', ['count']);
+    registerProjection(connection, 'clinic', cache);
+    connection.db.prepare("INSERT INTO p_cache (id, family) VALUES ('stale', 'x')").run();
+    registerProjection(connection, 'clinic', countProjection(), { deferRebuild: true });
+    expect(connection.db.prepare('SELECT count(*) FROM p_cache').pluck().get()).toBe(0);
+  });
+});

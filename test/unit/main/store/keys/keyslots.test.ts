@@ -15,7 +15,7 @@ import {
 } from '../../../../../main/store/keys/keyslots';
 import { KeyVault } from '../../../../../main/store/keys/vault';
 
-const cheap = { N: 2 ** 10, r: 8, p: 1 };
+const cheap = { name: 'argon2id' as const, memoryKiB: 64, timeCost: 1, parallelism: 1 };
 let dir: string;
 
 beforeEach(async () => {

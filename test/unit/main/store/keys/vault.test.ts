@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -11,9 +11,11 @@ import {
   type KeySlotsFile,
 } from '../../../../../main/store/keys/keyslots';
 import { FakeOsKeystore } from '../../../../../main/store/keys/os-keystore';
+import type { KdfCost } from '../../../../../main/store/keys/kdf';
 import { KeyVault, type KeyVaultOptions } from '../../../../../main/store/keys/vault';
 
-const cheap = { N: 2 ** 10, r: 8, p: 1 };
+const cheap: KdfCost = { name: 'argon2id', memoryKiB: 64, timeCost: 1, parallelism: 1 };
+const cheapScrypt: KdfCost = { name: 'scrypt', N: 2 ** 10, r: 8, p: 1 };
 const T0 = Date.UTC(2026, 10, 23, 8, 0, 0);
 let dir: string;
 let clockAt: number;
@@ -387,4 +389,100 @@ describe('remember on this computer', () => {
     await vault.remember('admin', dataKey, keystore);
     expect((await sidecar()).remembered).toHaveLength(1);
   });
+});
+
+describe('scrypt slots of earlier releases', () => {
+  /** Slots made the way releases before argon2id made them; the vault that opens them later makes argon2id. */
+  async function setupWithScrypt() {
+    const made = await KeyVault.create(dir, { clinicCode: '110101001', admin }, { ...opts, kdfCost: cheapScrypt });
+    await made.vault.addUser(doctor, made.dataKey);
+    return { ...made, vault: await KeyVault.open(dir, opts) };
+  }
+
+  it('a sign-in opens the scrypt slot and rewraps it with argon2id in one sidecar write; other slots stay as they were', async () => {
+    const { vault, dataKey, recoveryKey } = await setupWithScrypt();
+    const before = await sidecar();
+    expect(before.users.map((u) => u.kdf.name)).toEqual(['scrypt', 'scrypt']);
+    const beforePrev = await readFile(path.join(dir, 'keyslots.json'), 'utf8');
+    clockAt += 60_000;
+    const unlocked = await vault.unlockWithPassword('admin', admin.password);
+    expect(unlocked.dataKey.equals(dataKey)).toBe(true);
+    expect(unlocked.kdfUpgrade).toBe('argon2id');
+    const after = await sidecar();
+    const [a, b] = [after.users[0], before.users[0]];
+    expect(a?.kdf).toMatchObject({ name: 'argon2id', memoryKiB: 64, timeCost: 1, parallelism: 1 });
+    expect(a?.slotId).toBe(b?.slotId);
+    expect(a?.box?.publicKey).not.toBe(b?.box?.publicKey);
+    expect(a?.updatedAt).toBe(clockAt);
+    expect(JSON.stringify(after.users[1])).toBe(JSON.stringify(before.users[1]));
+    expect(JSON.stringify(after.recovery)).toBe(JSON.stringify(before.recovery));
+    // One write: the previous copy is the sidecar as it was before this sign-in.
+    expect(await readFile(path.join(dir, 'keyslots.prev.json'), 'utf8')).toBe(beforePrev);
+    const again = await vault.unlockWithPassword('ADMIN', admin.password);
+    expect(again.kdfUpgrade).toBeNull();
+    expect(again.dataKey.equals(dataKey)).toBe(true);
+    expect(JSON.stringify((await sidecar()).users[0])).toBe(JSON.stringify(a));
+    expect((await vault.unlockWithRecoveryKey(recoveryKey)).equals(dataKey)).toBe(true);
+    expect((await vault.unlockWithPassword('李医生', doctor.password)).kdfUpgrade).toBe('argon2id');
+    expect((await sidecar()).users.map((u) => u.kdf.name)).toEqual(['argon2id', 'argon2id']);
+  });
+
+  it('a wrong password on a scrypt slot is WRONG_PASSWORD as before, counted, and upgrades nothing', async () => {
+    const { vault } = await setupWithScrypt();
+    const before = await sidecar();
+    const wrong = await caught(vault.unlockWithPassword('admin', 'not-the-password'));
+    expect(wrong.code).toBe('WRONG_PASSWORD');
+    const after = await sidecar();
+    expect(JSON.stringify(after.users)).toBe(JSON.stringify(before.users));
+    expect(after.throttle).toEqual([{ username: 'admin', failures: 1, lastFailureAt: T0 }]);
+    // The success that follows clears the count in the same write that rewraps the slot.
+    const ok = await vault.unlockWithPassword('admin', admin.password);
+    expect(ok.kdfUpgrade).toBe('argon2id');
+    expect((await sidecar()).throttle).toEqual([]);
+  });
+
+  it('the throttle holds for a scrypt slot too: no KDF and no rewrap while waiting', async () => {
+    const { vault } = await setupWithScrypt();
+    for (let i = 0; i < 3; i++) expect((await caught(vault.unlockWithPassword('admin', 'wrong-pass'))).code).toBe('WRONG_PASSWORD');
+    const refused = await caught(vault.unlockWithPassword('admin', admin.password));
+    expect(refused.code).toBe('TOO_MANY_ATTEMPTS');
+    expect((await sidecar()).users[0]?.kdf.name).toBe('scrypt');
+  });
+
+  it('changing the password of a scrypt slot makes an argon2id one', async () => {
+    const { vault, dataKey } = await setupWithScrypt();
+    await vault.changePassword('李医生', doctor.password, 'new-doctor-pass', dataKey);
+    expect((await sidecar()).users[1]?.kdf.name).toBe('argon2id');
+    expect((await vault.unlockWithPassword('李医生', 'new-doctor-pass')).kdfUpgrade).toBeNull();
+  });
+
+  it('a vault given a scrypt cost (a caller of an earlier release) never rewraps an argon2id slot back to scrypt', async () => {
+    const { dataKey } = await setup();
+    await KeyVault.open(dir, opts).then((v) => v.addUser(doctor, dataKey));
+    const old = await KeyVault.open(dir, { ...opts, kdfCost: cheapScrypt });
+    expect((await old.unlockWithPassword('admin', admin.password)).kdfUpgrade).toBeNull();
+    expect((await sidecar()).users.map((u) => u.kdf.name)).toEqual(['argon2id', 'argon2id']);
+  });
+
+  it('the stored sidecar of release 0.1.0 (test/fixtures/store-v1: format 1, scrypt) opens and is upgraded on sign-in', async () => {
+    await copyFile(path.resolve(import.meta.dirname, '../../../../fixtures/store-v1/keyslots.json'), path.join(dir, 'keyslots.json'));
+    const vault = await KeyVault.open(dir, opts);
+    const before = await sidecar();
+    expect(before.format).toBe(1);
+    expect(before.users[0]?.kdf.name).toBe('scrypt');
+    expect((await caught(vault.unlockWithPassword('admin', 'correct horse 2'))).code).toBe('WRONG_PASSWORD');
+    clockAt += 5_000;
+    const unlocked = await vault.unlockWithPassword('admin', 'correct horse 1');
+    expect(unlocked.kdfUpgrade).toBe('argon2id');
+    const after = await sidecar();
+    expect(after.format).toBe(2);
+    expect(after.users[0]?.kdf.name).toBe('argon2id');
+    expect(after.users[0]?.wrapped).toBeUndefined();
+    expect(after.users[0]?.box).toBeDefined();
+    expect(after.throttle).toEqual([]);
+    const again = await vault.unlockWithPassword('admin', 'correct horse 1');
+    expect(again.dataKey.equals(unlocked.dataKey)).toBe(true);
+    expect(again.kdfUpgrade).toBeNull();
+  });
+
 });
