@@ -114,18 +114,42 @@ async function replicationKeys(collection: RxCollection<Doc>, replication: RxRep
  * Throws what the pull throws (the caller then lets RxDB's replication take over from the stored checkpoint).
  */
 export async function bootstrapCollection(o: BootstrapOptions): Promise<BootstrapResult> {
-  const fork = forkOf(o.collection);
+  const storage = forkOf(o.collection);
   const result: BootstrapResult = { documents: 0, pages: 0, ended: 'aborted' };
-  if (!fork) return { ...result, ended: 'known-document' };
+  if (!storage) return { ...result, ended: 'known-document' };
+  const fork = storage;
   const { checkpointKey } = await replicationKeys(o.collection, o.replication);
   const token = o.collection.database.token;
   const jsonSchema = o.collection.schema.jsonSchema;
   const primaryPath = o.collection.schema.primaryPath;
   const connection = fork.internals.connection;
   let checkpoint = o.meta.checkpoint<Checkpoint>('down');
-  while (!o.signal.aborted) {
-    const page = await o.pull(checkpoint, o.batchSize, o.signal);
-    if (o.signal.aborted) break;
+  let next: Promise<Awaited<ReturnType<PullPage>>> | null = null;
+  try {
+    while (!o.signal.aborted) {
+      const page = await (next ?? o.pull(checkpoint, o.batchSize, o.signal));
+      next = null;
+      if (o.signal.aborted) break;
+      // The next page is asked for while this one is written, as RxDB's downstream does (downstreamResyncOnce).
+      if (page.documents.length >= o.batchSize) {
+        next = o.pull(page.checkpoint, o.batchSize, o.signal);
+        next.catch(() => undefined);
+        // One turn of the event loop lets the request go out before the synchronous write below holds the thread.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const done = write(page);
+      if (done !== 'written') return { ...result, ended: done };
+      // RxDB's downstream stops at a page smaller than the batch: the platform has nothing more.
+      if (page.documents.length < o.batchSize) return { ...result, ended: 'complete' };
+    }
+    return result;
+  } finally {
+    // A page asked for ahead and not written: its answer (or failure) is dropped; RxDB's replication asks again.
+    await next?.catch(() => undefined);
+  }
+
+  /** Writes one page with its meta rows and checkpoints, or nothing when the page holds a document already here. */
+  function write(page: Awaited<ReturnType<PullPage>>): 'written' | 'complete' | 'known-document' {
     // RxDB's handlePulledDocuments and persistFromMaster: `_deleted` a boolean, the composed primary key filled in,
     // one state per id (the last one of the page wins).
     const byId = new Map<string, Doc>();
@@ -134,8 +158,8 @@ export async function bootstrapCollection(o: BootstrapOptions): Promise<Bootstra
       doc[primaryPath] = getComposedPrimaryKeyOfDocumentData(jsonSchema, doc);
       byId.set(String(doc[primaryPath]), doc);
     }
-    if (byId.size === 0) return { ...result, ended: 'complete' };
-    const written = connection.transaction(() => {
+    if (byId.size === 0) return 'complete';
+    const written = connection.refetchableTransaction(() => {
       const ids = [...byId.keys()];
       if (fork.findManySync(ids, true).length > 0) return false;
       if (o.meta.instance.findManySync(ids.map((id) => `${id}|0`), true).length > 0) return false;
@@ -167,14 +191,12 @@ export async function bootstrapCollection(o: BootstrapOptions): Promise<Bootstra
       if (metaErrors.length > 0) throw new Error(`bootstrap: the meta rows were refused (first: ${metaErrors[0]!.documentId}, ${metaErrors[0]!.status})`);
       return true;
     });
-    if (!written) return { ...result, ended: 'known-document' };
+    if (!written) return 'known-document';
     result.documents += byId.size;
     result.pages += 1;
     checkpoint = page.checkpoint;
-    // RxDB's downstream stops at a page smaller than the batch: the platform has nothing more.
-    if (page.documents.length < o.batchSize) return { ...result, ended: 'complete' };
+    return 'written';
   }
-  return result;
 
   /** A checkpoint row as setCheckpoint writes it: stacked on the stored one, its revision one higher. */
   function checkpointRow(direction: 'down' | 'up', next: AnyCheckpoint, key: string): { previous?: MetaDoc; document: MetaDoc } {
