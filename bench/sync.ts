@@ -13,7 +13,8 @@
  *   (its runtime in another worker thread, replicating live) is watched until it shows all 100. Reported per document
  *   (its save answered → on the platform → shown by the other device: p50/p95/max) and in total (first save started
  *   → last shown, which includes the 100 saves themselves).
- * `--cpu-profile F` writes a V8 CPU profile of the first initial sync to F. A clinic given with `--data-dir` is
+ * `--no-bootstrap` leaves every page of the initial syncs to RxDB's replication (main/sync/bootstrap.ts is skipped), to
+ * compare. `--cpu-profile F` writes a V8 CPU profile of the first initial sync to F. A clinic given with `--data-dir` is
  * signed in to and read, never enrolled (use a copy all the same). Progress goes to stderr.
  */
 import { randomBytes } from 'node:crypto';
@@ -141,6 +142,7 @@ async function initialSync(platform: RunningPlatform, clinic: Clinic, dir: strin
     }
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
+    empty.services.sync().bootstrap = !process.argv.includes('--no-bootstrap');
     // The engine's own "sync now" with a time limit a 30,000-resident township fits in on a loaded machine (the
     // API's 5 minutes did not at load 18): one round, as `sync.now` does it, not restarted half-way.
     await empty.services.sync().syncNow(60 * 60_000);
@@ -246,6 +248,7 @@ async function main(): Promise<void> {
         meetsTargets: ours >= 5_000 && ours / ceiling >= 0.5,
         ...(endToEnd ? { secondInitialSync: endToEnd.initial, endToEnd100: endToEnd.result } : {}),
         pullBatch: PULL_BATCH,
+        bootstrap: !process.argv.includes('--no-bootstrap'),
         loadBefore,
         load: loadavg().map((l) => round(l)),
         cores: availableParallelism(),

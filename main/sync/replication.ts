@@ -24,6 +24,11 @@ export function checkPullBatch(n: number): number {
   return n;
 }
 
+/** The pull batch of these options (checked). */
+export function pullBatchOf(o: { pullBatch?: number | undefined }): number {
+  return o.pullBatch === undefined ? PULL_BATCH : checkPullBatch(o.pullBatch);
+}
+
 export interface PlatformReplicationOptions {
   http: PlatformHttp;
   collection: RxCollection<Doc>;
@@ -41,30 +46,47 @@ export interface PlatformReplicationOptions {
   onDeparted?: ((departed: string[], pulledIds: string[]) => void) | undefined;
   /** Documents per pull request (checked by `checkPullBatch`; default PULL_BATCH). */
   pullBatch?: number | undefined;
+  /** Start at once (default); the engine starts it itself after the bootstrap. */
+  autoStart?: boolean;
 }
 
+/**
+ * One pull page from the platform, checked and accepted document by document: what both RxDB's pull handler and the
+ * initial-sync bootstrap (bootstrap.ts) store.
+ */
+export async function pullPage(
+  o: Pick<PlatformReplicationOptions, 'http' | 'name' | 'accept' | 'onPulled' | 'onDeparted'>,
+  checkpoint: Checkpoint | undefined,
+  batchSize: number,
+  signal?: AbortSignal,
+): Promise<{ documents: Doc[]; checkpoint: Checkpoint }> {
+  const seq = checkpoint?.seq ?? 0;
+  const r = await o.http.json('GET', `/${o.name}/pull?seq=${seq}&limit=${batchSize}`, undefined, PullResponse, signal);
+  if (r.checkpoint.seq < seq) throw syncError('PLATFORM_BAD_RESPONSE', { reason: 'checkpoint went backwards' });
+  if (r.documents.length > batchSize) throw syncError('PLATFORM_BAD_RESPONSE', { reason: 'more documents than asked for' });
+  const documents = r.documents.map(o.accept);
+  // Recorded before the page is stored: a crash in between pulls the same departure again, which is harmless.
+  if (o.onDeparted && (documents.length > 0 || (r.departed?.length ?? 0) > 0)) o.onDeparted(r.departed ?? [], documents.map((d) => String(d['id'])));
+  o.onPulled?.(documents.length);
+  return { documents, checkpoint: r.checkpoint };
+}
+
+/**
+ * The collection's replication; with `autoStart: false` the engine starts it (`start()`) after the initial-sync
+ * bootstrap (bootstrap.ts), whose writes it then continues from.
+ */
 export function replicateWithPlatform(o: PlatformReplicationOptions): RxReplicationState<Doc, Checkpoint> {
   return replicateRxCollection<Doc, Checkpoint>({
     replicationIdentifier: o.identifier,
     collection: o.collection,
     live: o.live,
     retryTime: o.retryTime,
-    autoStart: true,
+    autoStart: o.autoStart ?? true,
     waitForLeadership: false,
     pull: {
-      batchSize: o.pullBatch === undefined ? PULL_BATCH : checkPullBatch(o.pullBatch),
+      batchSize: pullBatchOf(o),
       ...(o.stream$ ? { stream$: o.stream$ } : {}),
-      handler: async (checkpoint, batchSize) => {
-        const seq = checkpoint?.seq ?? 0;
-        const r = await o.http.json('GET', `/${o.name}/pull?seq=${seq}&limit=${batchSize}`, undefined, PullResponse);
-        if (r.checkpoint.seq < seq) throw syncError('PLATFORM_BAD_RESPONSE', { reason: 'checkpoint went backwards' });
-        if (r.documents.length > batchSize) throw syncError('PLATFORM_BAD_RESPONSE', { reason: 'more documents than asked for' });
-        const documents = r.documents.map(o.accept);
-        // Recorded before RxDB stores the page: a crash in between pulls the same departure again, which is harmless.
-        if (o.onDeparted && (documents.length > 0 || (r.departed?.length ?? 0) > 0)) o.onDeparted(r.departed ?? [], documents.map((d) => String(d['id'])));
-        o.onPulled?.(documents.length);
-        return { documents: documents as never, checkpoint: r.checkpoint };
-      },
+      handler: async (checkpoint, batchSize) => (await pullPage(o, checkpoint, batchSize)) as never,
     },
     push: {
       batchSize: MAX_PUSH_BATCH,

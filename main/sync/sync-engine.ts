@@ -28,7 +28,8 @@ import type { ClinicDatabase } from '../store/database';
 import { Departures } from './departures';
 import { EnrolmentStore, type Enrolment } from './enrolment-store';
 import { PlatformHttp, syncError } from './platform-http';
-import { checkPullBatch, replicateWithPlatform } from './replication';
+import { bootstrapCollection, openMetaStore, type MetaStore } from './bootstrap';
+import { checkPullBatch, pullBatchOf, pullPage, replicateWithPlatform, type PlatformReplicationOptions } from './replication';
 
 
 const MIN_RETRY_MS = 5_000;
@@ -60,6 +61,10 @@ interface Running {
   streams: Map<SyncedCollection, Subject<RxReplicationPullStreamItem<Doc, Checkpoint>>>;
   events: AbortController;
   subs: Subscription[];
+  /** Each collection's replication meta rows, open for the bootstrap and for reading checkpoints meanwhile. */
+  metas: Map<SyncedCollection, Promise<MetaStore | null>>;
+  /** Per collection: the bootstrap, then the replication's start. */
+  starting: Promise<void>[];
 }
 
 function errorOf(e: unknown): { code: ErrorCode; message: string } {
@@ -93,6 +98,11 @@ export class SyncEngine {
   private pending = 0;
   private progress: SyncStatus['progress'] = null;
   private retryMs: number;
+  /**
+   * Whether a first sync (or a pull far behind) is written by the bootstrap (bootstrap.ts); `false` leaves every page
+   * to RxDB's replication (tests compare the two; `bench sync --no-bootstrap`). Read when a collection starts.
+   */
+  bootstrap = true;
 
   constructor(private readonly opts: SyncEngineOptions) {
     this.enrolments = new EnrolmentStore(opts.db.sql);
@@ -144,7 +154,7 @@ export class SyncEngine {
     const enrolment = this.enrolments.enrolment();
     if (!enrolment || this.running) return;
     const http = new PlatformHttp({ url: enrolment.url, fingerprint256: enrolment.fingerprint256, credential: enrolment.credential });
-    const run: Running = { http, replications: new Map(), streams: new Map(), events: new AbortController(), subs: [] };
+    const run: Running = { http, replications: new Map(), streams: new Map(), events: new AbortController(), subs: [], metas: new Map(), starting: [] };
     this.running = run;
     this.state = 'syncing';
     for (const name of this.collections) this.replicate(run, enrolment, name);
@@ -157,7 +167,7 @@ export class SyncEngine {
     const stream = new Subject<RxReplicationPullStreamItem<Doc, Checkpoint>>();
     run.streams.set(name, stream);
     const accept = (doc: WireDocument): Doc => this.acceptFromPlatform(enrolment, name, doc);
-    const state = replicateWithPlatform({
+    const options: PlatformReplicationOptions = {
       http: run.http,
       collection,
       name,
@@ -167,6 +177,7 @@ export class SyncEngine {
       pullBatch: this.opts.pullBatch,
       stream$: stream.asObservable(),
       accept,
+      autoStart: false,
       skipPush: (doc) => (name === 'settings' && isLocalOnlySetting(doc)) || this.departures.isPurgeTombstone(name, doc),
       onDeparted:
         name === 'residents'
@@ -184,8 +195,12 @@ export class SyncEngine {
         this.progress = { ...this.progress, received, etaSeconds: this.eta(received, this.progress.total) };
         this.publish();
       },
-    });
+    };
+    const state = replicateWithPlatform(options);
     run.replications.set(name, state);
+    const meta = openMetaStore(collection, state);
+    run.metas.set(name, meta);
+    run.starting.push(this.bootstrapThenStart(run, name, state, meta, options));
     run.subs.push(
       state.error$.subscribe((e) => {
         this.retryMs = Math.min(this.retryMs * 2, MAX_RETRY_MS);
@@ -194,6 +209,50 @@ export class SyncEngine {
         this.setError(e);
       }),
     );
+  }
+
+  /**
+   * A first sync, or a pull far behind, is written page by page by the bootstrap (bootstrap.ts); then the collection's
+   * replication starts from what it wrote. Whatever stops the bootstrap, the replication takes over from the stored
+   * checkpoint, with its own retries and error reports.
+   */
+  private async bootstrapThenStart(
+    run: Running,
+    name: SyncedCollection,
+    state: RxReplicationState<Doc, Checkpoint>,
+    metaOpening: Promise<MetaStore | null>,
+    options: PlatformReplicationOptions,
+  ): Promise<void> {
+    const signal = run.events.signal;
+    try {
+      const meta = await metaOpening;
+      const batchSize = pullBatchOf(options);
+      const down = meta?.checkpoint<Checkpoint>('down');
+      const farBehind =
+        meta !== null &&
+        this.bootstrap &&
+        !signal.aborted &&
+        (down === undefined ||
+          (await run.http.json('GET', `/${name}/remaining?seq=${down.seq}`, undefined, z.object({ remaining: z.number().int().min(0) }), signal)).remaining >= batchSize);
+      if (meta && this.bootstrap && farBehind) {
+        const r = await bootstrapCollection({ collection: options.collection, replication: state, meta, batchSize, signal, pull: (cp, n, s) => pullPage(options, cp, n, s) });
+        if (r.documents > 0) this.opts.logger.info('sync: initial sync written directly', { collection: name, documents: r.documents, pages: r.pages, ended: r.ended });
+      }
+    } catch (e) {
+      if (!signal.aborted) this.opts.logger.warn('sync: initial sync handed over to the replication', { collection: name, error: errorOf(e) });
+    }
+    if (signal.aborted || this.running !== run) return;
+    await state.start().catch(() => undefined);
+  }
+
+  /** The stored checkpoint of one direction of a collection's replication, readable while it bootstraps. */
+  private async checkpointOf<C>(run: Running, name: SyncedCollection, direction: 'down' | 'up'): Promise<C | undefined> {
+    const meta = await run.metas.get(name);
+    if (meta) return meta.checkpoint(direction) as C | undefined;
+    const r = run.replications.get(name)!;
+    await r.startPromise;
+    const internal = r.internalReplicationState;
+    return internal ? await getLastCheckpointDoc<Doc, C>(internal, direction) : undefined;
   }
 
   private roundStartedAt = 0;
@@ -252,12 +311,7 @@ export class SyncEngine {
     const run = this.running;
     if (!run) return {};
     const out: Partial<Record<SyncedCollection, number>> = {};
-    for (const [name, r] of run.replications) {
-      await r.startPromise;
-      const internal = r.internalReplicationState;
-      const cp = internal ? await getLastCheckpointDoc<Doc, Checkpoint>(internal, 'down') : undefined;
-      out[name] = cp?.seq ?? 0;
-    }
+    for (const name of run.replications.keys()) out[name] = (await this.checkpointOf<Checkpoint>(run, name, 'down'))?.seq ?? 0;
     return out;
   }
 
@@ -271,14 +325,18 @@ export class SyncEngine {
     const run = this.running;
     if (!run) return [];
     const ids: string[] = [];
-    for (const [name, r] of run.replications) {
-      await r.startPromise;
-      const internal = r.internalReplicationState;
-      if (!internal) continue;
-      const cp = await getLastCheckpointDoc(internal, 'up');
+    for (const name of run.replications.keys()) {
+      const cp = await this.checkpointOf(run, name, 'up');
       const collection = this.opts.db.rx[name] as unknown as RxCollection<Doc>;
       const changed = await getChangedDocumentsSince(collection.storageInstance, 10_000, cp as never);
+      const meta = await run.metas.get(name);
+      // A document the bootstrap wrote and nobody changed since is the platform's state, not a local change: its meta
+      // row carries the same write time (a later local write gets a newer one).
+      const bootstrapped = new Map(
+        meta ? meta.instance.findManySync(changed.documents.map((d) => `${String((d as Doc)['id'])}|0`), false).map((m) => [m.itemId, m._meta.lwt]) : [],
+      );
       for (const d of changed.documents) {
+        if (bootstrapped.get(String((d as Doc)['id'])) === (d as { _meta: { lwt: number } })._meta.lwt) continue;
         if (name === 'settings' && isLocalOnlySetting(d)) continue;
         if (this.departures.isPurgeTombstone(name, d)) continue;
         ids.push(String((d as Doc)['id']));
@@ -399,10 +457,8 @@ export class SyncEngine {
 
   private async pullTotals(run: Running): Promise<SyncStatus['progress']> {
     let total = 0;
-    for (const [name, r] of run.replications) {
-      await r.startPromise;
-      const internal = r.internalReplicationState;
-      const cp = internal ? await getLastCheckpointDoc<Doc, Checkpoint>(internal, 'down') : undefined;
+    for (const name of run.replications.keys()) {
+      const cp = await this.checkpointOf<Checkpoint>(run, name, 'down');
       total += (await run.http.json('GET', `/${name}/remaining?seq=${cp?.seq ?? 0}`, undefined, z.object({ remaining: z.number().int().min(0) }))).remaining;
     }
     return total > 0 ? { received: 0, total, etaSeconds: null } : null;
@@ -414,7 +470,9 @@ export class SyncEngine {
     if (!run) return;
     run.events.abort();
     run.subs.forEach((s) => s.unsubscribe());
+    await Promise.all(run.starting);
     await Promise.all([...run.replications.values()].map((r) => r.cancel()));
+    await Promise.all([...run.metas.values()].map(async (m) => (await m.catch(() => null))?.close()));
     run.streams.forEach((s) => s.complete());
     await run.http.close();
   }

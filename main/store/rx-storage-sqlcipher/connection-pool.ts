@@ -43,6 +43,14 @@ export interface Connection {
   readonly projections: ProjectionRegistry;
   /** Runs `fn` in one IMMEDIATE transaction (a savepoint when one is open); events wait for the outer commit. */
   transaction<T>(fn: () => T): T;
+  /**
+   * `transaction` for a write that can be fetched again after a power loss (a first sync's page with its checkpoint,
+   * main/sync/bootstrap.ts): its commit does not wait for the disk (synchronous = NORMAL for that commit only). It
+   * stays atomic, and an application crash or `kill -9` loses nothing (the commit is in the WAL); only a power loss
+   * before the next ordinary commit or checkpoint (each of which syncs the WAL, this commit included) can roll it
+   * back, page and checkpoint together, and the page is then pulled again. Inside an open transaction it joins it.
+   */
+  refetchableTransaction<T>(fn: () => T): T;
   /** Queues `emit` until the outermost transaction commits (now, when none is open); dropped on rollback. */
   afterCommit(emit: () => void): void;
   readonly inTransaction: boolean;
@@ -100,6 +108,16 @@ function makeConnection(db: Database, path: string, keyDigest: Buffer): PooledCo
       }
       for (const emit of queued) emit();
       return result;
+    },
+    refetchableTransaction<T>(fn: () => T): T {
+      if (pending) return connection.transaction(fn);
+      const normal = Number(db.pragma('synchronous', { simple: true }));
+      db.pragma('synchronous = NORMAL');
+      try {
+        return connection.transaction(fn);
+      } finally {
+        db.pragma(`synchronous = ${normal}`);
+      }
     },
     afterCommit(emit: () => void): void {
       if (pending) pending.push(emit);

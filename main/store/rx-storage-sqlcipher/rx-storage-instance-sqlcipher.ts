@@ -72,6 +72,7 @@ interface Statements {
   readonly countLive: AnyStatement;
   readonly purgeTombstones: AnyStatement;
   readonly hasOldTombstone: AnyStatement;
+  readonly newest: AnyStatement;
 }
 
 function prepareStatements(db: Connection['db'], layout: TableLayout): Statements {
@@ -101,6 +102,7 @@ function prepareStatements(db: Connection['db'], layout: TableLayout): Statement
       `DELETE FROM ${t} WHERE rowid IN (SELECT rowid FROM ${t} WHERE deleted = 1 AND lwt <= ? ORDER BY lwt LIMIT ?)`,
     ),
     hasOldTombstone: db.prepare(`SELECT 1 FROM ${t} WHERE deleted = 1 AND lwt <= ? LIMIT 1`).pluck(),
+    newest: db.prepare(`SELECT data FROM ${t} ORDER BY ${lwt} DESC LIMIT 1`).pluck(),
   };
 }
 
@@ -280,6 +282,31 @@ export class RxStorageInstanceSqlcipher<RxDocType>
     limit: number,
     checkpoint?: RxStorageDefaultCheckpoint,
   ): Promise<{ documents: RxDocumentData<RxDocType>[]; checkpoint: RxStorageDefaultCheckpoint }> {
+    return this.changedSinceSync(limit, checkpoint);
+  }
+
+  /** Documents by id inside the caller's transaction (tombstones only with `withDeleted`), in no particular order. */
+  findManySync(ids: readonly string[], withDeleted: boolean): RxDocumentData<RxDocType>[] {
+    this.ensureOpen('findDocumentsById');
+    if (ids.length === 0) return [];
+    const statement = withDeleted ? this.statements.byIds : this.statements.byIdsLive;
+    return (statement.all(JSON.stringify(ids)) as [string, string][]).map((row) => JSON.parse(row[1]) as RxDocumentData<RxDocType>);
+  }
+
+  /** The checkpoint of the newest write in the table (what `getChangedDocumentsSince` ends at), if any. */
+  newestCheckpointSync(): RxStorageDefaultCheckpoint | undefined {
+    this.ensureOpen('getChangedDocumentsSince');
+    const data: unknown = this.statements.newest.get();
+    if (typeof data !== 'string') return undefined;
+    const doc = JSON.parse(data) as RxDocumentData<RxDocType>;
+    return { id: this.idOf(doc), lwt: doc._meta.lwt };
+  }
+
+  /** `getChangedDocumentsSince` inside the caller's transaction. */
+  changedSinceSync(
+    limit: number,
+    checkpoint?: RxStorageDefaultCheckpoint,
+  ): { documents: RxDocumentData<RxDocType>[]; checkpoint: RxStorageDefaultCheckpoint } {
     this.ensureOpen('getChangedDocumentsSince');
     // SQLite's LIMIT takes an integer; -1 means none (a caller may pass Infinity).
     const sqlLimit = Number.isFinite(limit) ? limit : -1;
