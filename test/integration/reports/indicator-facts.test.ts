@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { IndicatorFigure, ListedResident, Report } from '../../../shared/api/reports';
 import {
   computeIndicators,
@@ -26,6 +26,7 @@ import type { ContractDoc, EncounterDoc, ResidentDoc } from '../../../shared/sch
 import { seedClinic } from '../../../main/seed';
 import { readAll } from '../../../main/services/reports/indicator-input';
 import { IndicatorFacts, type FactsProgress } from '../../../main/services/reports/indicator-facts';
+import { LiveIndicatorInput } from '../../../main/services/reports/live-indicator-input';
 import type { ClinicServices } from '../../../main/services/clinic-services';
 import { villageNames } from '../../../main/services/clinic-context';
 import { clinicHarness, type ApiHarness } from '../../helpers/api';
@@ -303,6 +304,30 @@ describe('stored indicator facts (real encrypted database)', () => {
     expect(sql.prepare('SELECT count(*) FROM p_indicator_facts_dirty').pluck().get()).toBe(0);
     await expectReportsAsScratch([may]);
   });
+
+  it('after a restart a report only sums the set an earlier session stored; a set of another version is computed again', async () => {
+    const sql = () => clinic().ctx.db.sql;
+    const period = PERIODS[1]!;
+    await h.ok<Report>('reports.get', { period });
+    expect(await clinic().reports.isStored(period)).toBe(true);
+    await h.restart();
+    await clinic().reports.warmUp();
+    const read = vi.spyOn(LiveIndicatorInput.prototype, 'get');
+    try {
+      expect(await clinic().reports.isStored(period)).toBe(true);
+      await expectReportsAsScratch([period]);
+      // The report and the lists behind it never read the clinic's whole input: they summed the stored rows.
+      expect(read).not.toHaveBeenCalled();
+      // Stored under an older version of the shared rules: not used, computed again from the input, then stored.
+      sql().prepare(`UPDATE p_indicator_sets SET key = '[0' || substr(key, instr(key, ','))`).run();
+      expect(await clinic().reports.isStored(period)).toBe(false);
+      await expectReportsAsScratch([period]);
+      expect(read).toHaveBeenCalled();
+      expect(await clinic().reports.isStored(period)).toBe(true);
+    } finally {
+      read.mockRestore();
+    }
+  }, 120_000);
 
   it('a new version of the facts starts empty at sign-in and is filled again, resuming an interrupted pass', async () => {
     const sql = () => clinic().ctx.db.sql;
