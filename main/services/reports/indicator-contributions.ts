@@ -39,6 +39,10 @@ import { DIRTY, ROWS, SETS } from './contribution-tables';
 const MAX_SETS = 12;
 /** Dirty residents recomputed per transaction. */
 const CHUNK = 1_000;
+/** Residents per slice when a new set is computed from the input. */
+const SLICE = 2_000;
+
+const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 
 /** What a set is computed for. */
@@ -182,15 +186,25 @@ export class IndicatorContributions {
       return id;
     })();
     const input = await this.input();
-    // Synchronous from here: the rows are the input's as read, and any write after that read is marked dirty.
-    const groups = new Map((input.groups ?? []).map((g) => [g.resident.id, g]));
-    this.withoutSync(() =>
-      this.db.transaction(() => {
-        if (this.prepare(`SELECT 1 FROM ${SETS} WHERE set_id = ?`).get(setId) === undefined) return;
-        this.store(setId, indicatorContributions(input, key.window, key.rules), groups, key.dates);
-        this.prepare(`UPDATE ${SETS} SET complete = 1 WHERE set_id = ?`).run(setId);
-      })(),
-    );
+    // The rows are the input's as read: a write after that read has marked its residents dirty in this set. Computed
+    // and stored in slices that let other calls through (the input's arrays do not change under us).
+    const groups = input.groups ?? [];
+    for (let from = 0; from < groups.length; from += SLICE) {
+      const slice = groups.slice(from, from + SLICE);
+      const part: IndicatorInput = { residents: slice.map((g) => g.resident), encounters: [], contracts: [], groups: slice };
+      const byId = new Map(slice.map((g) => [g.resident.id, g]));
+      const gone = this.withoutSync(() =>
+        this.db.transaction(() => {
+          if (this.prepare(`SELECT 1 FROM ${SETS} WHERE set_id = ?`).get(setId) === undefined) return true;
+          this.store(setId, indicatorContributions(part, key.window, key.rules), byId, key.dates);
+          return false;
+        })(),
+      );
+      // Dropped meanwhile (MAX_SETS newer sets were made): made again.
+      if (gone) return this.make(k, key);
+      await yieldToOthers();
+    }
+    this.prepare(`UPDATE ${SETS} SET complete = 1 WHERE set_id = ?`).run(setId);
     return setId;
   }
 

@@ -110,8 +110,12 @@ export class ReportsService {
       .inForce(window.end)
       .then(async (inForce) => {
         await this.live.warmUp(window, inForce.rules);
-        // This month's contributions, stored for the next session too (only a new period or 口径 has work to do).
+        // This month's contributions, stored for the next session too, and next month's: no indicator depends on
+        // "today" (the window runs to the period's end) and writes mark both sets, so the report asked on the 1st is
+        // already stored. Only a new period or 口径 has work to do.
         await this.contributions.ensure(await this.contributionKey(month, inForce.rules));
+        const next: ReportPeriod = month.index === 12 ? { kind: 'month', year: month.year + 1, index: 1 } : { ...month, index: month.index + 1 };
+        await this.contributions.ensure(await this.contributionKey(next, (await this.rules.inForce(indicatorWindow(next).end)).rules));
       })
       .catch(() => undefined);
   }

@@ -7,6 +7,7 @@
  * their numbers, which only sum the stored contributions.
  */
 import { randomUUID } from 'node:crypto';
+import { dateInZone } from '../../../shared/domain/dates';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { IndicatorFigure, ListedResident, Report } from '../../../shared/api/reports';
@@ -324,6 +325,28 @@ describe('stored indicator facts (real encrypted database)', () => {
       await expectReportsAsScratch([period]);
       expect(read).toHaveBeenCalled();
       expect(await clinic().reports.isStored(period)).toBe(true);
+    } finally {
+      read.mockRestore();
+    }
+  }, 120_000);
+
+  it('the warm-up stores this month and next month, so on the 1st the report asked at once is already stored', async () => {
+    const today = dateInZone(h.clock.now(), clinic().ctx.timeZone);
+    const month: ReportPeriod = { kind: 'month', year: Number(today.slice(0, 4)), index: Number(today.slice(5, 7)) };
+    const next: ReportPeriod = month.index === 12 ? { kind: 'month', year: month.year + 1, index: 1 } : { ...month, index: month.index + 1 };
+    await clinic().reports.warmUp();
+    expect(await clinic().reports.isStored(month)).toBe(true);
+    expect(await clinic().reports.isStored(next)).toBe(true);
+    // A write before the month ends is counted in next month's stored set too.
+    const someone = (await clinic().ctx.db.rx.residents.find({ selector: { status: 'active' } }).exec())[0]!;
+    await someone.incrementalPatch({ status: 'movedOut', data: { ...someone.data, statusDate: today }, updatedAt: h.clock.now() });
+    h.clock.set(Date.parse(`${periodDates(next).start}T02:00:00Z`));
+    await h.restart();
+    await clinic().reports.warmUp();
+    const read = vi.spyOn(LiveIndicatorInput.prototype, 'get');
+    try {
+      await expectReportsAsScratch([next]);
+      expect(read).not.toHaveBeenCalled();
     } finally {
       read.mockRestore();
     }
