@@ -206,8 +206,16 @@ function isManaged(p: Patient, disease: 'htn' | 't2dm', w: IndicatorWindow): boo
   return true;
 }
 
+/** Quarter ends by date: a township's reports ask for the same few quarters 100,000 times. */
+const quarterEnds = new Map<CalendarDate, CalendarDate>();
+
 function quarterEnd(d: CalendarDate): CalendarDate {
-  return addDays(addMonths(startOfQuarter(d), 3), -1);
+  let end = quarterEnds.get(d);
+  if (end === undefined) {
+    end = addDays(addMonths(startOfQuarter(d), 3), -1);
+    if (quarterEnds.size < 10_000) quarterEnds.set(d, end);
+  }
+  return end;
 }
 
 /**
