@@ -93,6 +93,11 @@ export class LiveIndicatorInput {
     return this.warming;
   }
 
+  /** True when the input is held in memory (after a preload or a report), so computing from it reads nothing more. */
+  isHeld(): boolean {
+    return this.held !== null;
+  }
+
   stop(): void {
     this.stopped = true;
     this.facts.stop();

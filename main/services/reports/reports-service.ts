@@ -110,6 +110,8 @@ export class ReportsService {
       .inForce(window.end)
       .then(async (inForce) => {
         await this.live.warmUp(window, inForce.rules);
+        // A clinic too large to preload pays for its input only when it asks for a report (PRELOAD_LIMIT).
+        if (!this.live.isHeld()) return;
         // This month's contributions, stored for the next session too, and next month's: no indicator depends on
         // "today" (the window runs to the period's end) and writes mark both sets, so the report asked on the 1st is
         // already stored. Only a new period or 口径 has work to do.
