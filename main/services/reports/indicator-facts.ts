@@ -20,6 +20,7 @@ import type { ContractFields } from '../../../shared/domain/indicators/from-docu
 import type { EncounterRecord, EnrolmentFacts, ResidentRecord } from '../../../shared/domain/indicators/types';
 import type { AnyDocument, Projection } from '../../store/rx-storage-sqlcipher';
 import type { Database } from '../../store/sqlite-file';
+import { createContributionTables, dropContributionTables, markContributionsDirty } from './contribution-tables';
 import { indicatorOwnerOf, indicatorProjection, readIndicatorRowsOf } from './indicator-projection';
 
 const ROWS = 'p_indicator_facts';
@@ -32,7 +33,8 @@ const RESIDENTS = 'p_indicator_residents';
  * The rows were computed from this build of the indicator projection: a rebuild of it (a new version) may change any
  * row, so the stored facts are then dropped and filled again.
  */
-const BUILD = `indicators/${indicatorProjection.version}`;
+export const FACTS_BUILD = `indicators/${indicatorProjection.version}`;
+const BUILD = FACTS_BUILD;
 
 /** Residents per transaction while a report waits for the pass, and per dirty-clean step. */
 const AWAITED_CHUNK = 1_000;
@@ -108,9 +110,13 @@ export const indicatorFactsProjection: Projection = {
         k INTEGER PRIMARY KEY CHECK (k = 1), build TEXT NOT NULL, cursor TEXT NOT NULL, complete INTEGER NOT NULL
       );
     `);
+    // The stored per-period contributions (indicator-contributions.ts) are kept by the same dirty marks. Made with
+    // IF NOT EXISTS on every open, so a file at this version gets them without its facts being filled again.
+    createContributionTables(db);
   },
   drop(db) {
     db.exec(`DROP TABLE IF EXISTS ${ROWS}; DROP TABLE IF EXISTS ${DIRTY}; DROP TABLE IF EXISTS ${FILL};`);
+    dropContributionTables(db);
   },
   /** Registered BEFORE the indicator projection (services/projections.ts): a moved document's owner is still the old one there. */
   apply(db, collection, docs) {
@@ -128,6 +134,7 @@ export const indicatorFactsProjection: Projection = {
     }
     const mark = dirtyStatement(db);
     for (const id of residents) mark.run(id);
+    markContributionsDirty(db, residents);
   },
 };
 

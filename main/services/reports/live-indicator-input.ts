@@ -39,17 +39,23 @@ interface Held {
   items: Map<string, ContractItem[]>;
 }
 
-function groupOf(held: Held, t: FactsTuple): ResidentGroup {
+/**
+ * A resident's stored facts as the shared functions' group. `items` caches the contract items per package ids and
+ * population tags (a township has only a handful of combinations).
+ */
+export function residentGroupOf(t: FactsTuple, packages: readonly ServicePackage[], items: Map<string, ContractItem[]>): ResidentGroup {
   const id = t[0];
   const contracts = t[7].map((c): ContractRecord => {
     const { packageIds, populationTags, ...rest } = contractFieldsOfFacts(id, c);
     const key = `${packageIds.join(',')}|${populationTags.join(',')}`;
-    let items = held.items.get(key);
-    if (!items) held.items.set(key, (items = contractItems(packageIds, held.packages, populationTags as PopulationTag[])));
-    return { ...rest, items };
+    let found = items.get(key);
+    if (!found) items.set(key, (found = contractItems(packageIds, packages, populationTags as PopulationTag[])));
+    return { ...rest, items: found };
   });
   return { resident: residentOfFacts(t), encounters: t[6].map((e, i) => eventRecord(id, e, i)), contracts };
 }
+
+const groupOf = (held: Held, t: FactsTuple): ResidentGroup => residentGroupOf(t, held.packages, held.items);
 
 export class LiveIndicatorInput {
   private held: Held | null = null;
@@ -87,6 +93,11 @@ export class LiveIndicatorInput {
       this.warming = null;
     });
     return this.warming;
+  }
+
+  /** True when the input is held in memory (after a preload or a report), so computing from it reads nothing more. */
+  isHeld(): boolean {
+    return this.held !== null;
   }
 
   stop(): void {

@@ -9,7 +9,10 @@ import { AppError } from '../../../shared/api/errors';
 import { compareDates } from '../../../shared/domain/dates';
 import {
   computeIndicators,
-  currentEvents,
+  COUNTS,
+  emptyCounts,
+  indicatorsFromCounts,
+  INDICATOR_PARTS,
   indicatorWindow,
   INDICATOR_IDS,
   latestVersions,
@@ -18,11 +21,12 @@ import {
   periodKey,
   sumDenominators,
   trailingPeriods,
+  type IndicatorCounts,
   type IndicatorId,
   type IndicatorInput,
   type IndicatorScope,
   type IndicatorSet,
-  type IndicatorValue,
+  type IndicatorFigureValue,
   type ReportPeriod,
   type RulesInForce,
   type ScopeDenominators,
@@ -34,6 +38,7 @@ import type { TeamsService } from '../contracting/teams-service';
 import { DenominatorsRepo } from './denominators-repo';
 import { IndicatorRulesRepo } from './indicator-rules-repo';
 import { encounterRecord } from '../../../shared/domain/indicators/from-documents';
+import { IndicatorContributions, type ContributionKey, type PeriodActivity, type VillageSums } from './indicator-contributions';
 import { LiveIndicatorInput } from './live-indicator-input';
 import { reportWorkbook, residentsWorkbook } from './report-xlsx';
 
@@ -43,7 +48,7 @@ export interface ResolvedScope {
   villageCodes: string[];
 }
 
-const figure = (v: IndicatorValue): IndicatorFigure => ({
+const figure = (v: Omit<IndicatorFigureValue, 'denominatorFromRecords'>): IndicatorFigure => ({
   id: v.id,
   numerator: v.numerator,
   denominator: v.denominator,
@@ -52,7 +57,25 @@ const figure = (v: IndicatorValue): IndicatorFigure => ({
   denominatorSource: v.denominatorSource,
   enteredAsOf: v.enteredAsOf,
 });
-const figures = (set: IndicatorSet): IndicatorFigure[] => INDICATOR_IDS.map((id) => figure(set[id]));
+const figures = (set: IndicatorSet | Record<IndicatorId, IndicatorFigureValue>): IndicatorFigure[] => INDICATOR_IDS.map((id) => figure(set[id]));
+
+/** The sums of the villages in `codes` (null: every resident of the clinic, whatever their village). */
+function sumOver(sums: ReadonlyMap<string, VillageSums>, codes: readonly string[] | null): VillageSums {
+  const counts: IndicatorCounts = emptyCounts();
+  const activity: PeriodActivity = { newRecords: 0, followups: 0, faceToFaceFollowups: 0, healthChecks: 0 };
+  for (const [code, v] of sums) {
+    if (codes !== null && !codes.includes(code)) continue;
+    for (const c of COUNTS) counts[c] += v.counts[c];
+    activity.newRecords += v.activity.newRecords;
+    activity.followups += v.activity.followups;
+    activity.faceToFaceFollowups += v.activity.faceToFaceFollowups;
+    activity.healthChecks += v.activity.healthChecks;
+  }
+  return { counts, activity };
+}
+
+/** The villages whose residents a scope counts; null for the clinic (every resident, as the shared inScope). */
+const scopeVillages = (r: ResolvedScope): readonly string[] | null => (r.scope.kind === 'clinic' ? null : r.scope.kind === 'village' ? [r.scope.villageCode] : r.scope.villageCodes);
 const reportRules = ({ rules, version }: RulesInForce): ReportRules => ({ ...rules, versionId: version?.id ?? null, from: version?.from ?? null, issuedBy: version?.issuedBy ?? null });
 
 export class ReportsService {
@@ -61,6 +84,8 @@ export class ReportsService {
   readonly rules: IndicatorRulesRepo;
   /** The input, read once and kept current from the change events: one screen asks for a report, its trend and lists in a row. */
   private readonly live: LiveIndicatorInput;
+  /** What each resident counts towards per period, stored: a report and the lists behind it sum these rows. */
+  private readonly contributions: IndicatorContributions;
 
   constructor(
     private readonly ctx: ClinicContext,
@@ -69,6 +94,7 @@ export class ReportsService {
     this.denominators = new DenominatorsRepo(ctx);
     this.rules = new IndicatorRulesRepo(ctx);
     this.live = new LiveIndicatorInput(ctx.db, () => this.teams.listPackages());
+    this.contributions = new IndicatorContributions(ctx.db.sql, () => this.live.get());
   }
 
   /**
@@ -82,7 +108,17 @@ export class ReportsService {
     // With the 口径 in force for this month, so the facts it keeps are the ones the month's report asks for.
     return this.rules
       .inForce(window.end)
-      .then((inForce) => this.live.warmUp(window, inForce.rules))
+      .then(async (inForce) => {
+        await this.live.warmUp(window, inForce.rules);
+        // A clinic too large to preload pays for its input only when it asks for a report (PRELOAD_LIMIT).
+        if (!this.live.isHeld()) return;
+        // This month's contributions, stored for the next session too, and next month's: no indicator depends on
+        // "today" (the window runs to the period's end) and writes mark both sets, so the report asked on the 1st is
+        // already stored. Only a new period or 口径 has work to do.
+        await this.contributions.ensure(await this.contributionKey(month, inForce.rules));
+        const next: ReportPeriod = month.index === 12 ? { kind: 'month', year: month.year + 1, index: 1 } : { ...month, index: month.index + 1 };
+        await this.contributions.ensure(await this.contributionKey(next, (await this.rules.inForce(indicatorWindow(next).end)).rules));
+      })
       .catch(() => undefined);
   }
 
@@ -119,17 +155,29 @@ export class ReportsService {
     return { population: of('population'), htnPatients: of('htnPatients'), t2dmPatients: of('t2dmPatients') };
   }
 
+  private async contributionKey(p: ReportPeriod, rules: RulesInForce['rules']): Promise<ContributionKey> {
+    return { window: indicatorWindow(p), dates: periodDates(p), rules, packages: await this.teams.listPackages() };
+  }
+
+  /** True when `period`'s contributions under the 口径 in force are stored (the bench reports which case it timed). */
+  async isStored(period: ReportPeriodInput): Promise<boolean> {
+    const inForce = await this.rules.inForce(indicatorWindow(period).end);
+    return this.contributions.isStored(await this.contributionKey(period, inForce.rules));
+  }
+
   async report(period: ReportPeriodInput, scope: ReportScope): Promise<Report> {
     const resolved = await this.resolveScope(scope);
     const p: ReportPeriod = period;
     const w = indicatorWindow(p);
-    const [input, entries, villages, clinic, inForce] = await Promise.all([this.indicatorInput(), this.denominators.list(), villageNames(this.ctx), this.ctx.settings.clinic(), this.rules.inForce(w.end)]);
+    const [entries, villages, clinic, inForce] = await Promise.all([this.denominators.list(), villageNames(this.ctx), this.ctx.settings.clinic(), this.rules.inForce(w.end)]);
     const dates = periodDates(p);
-    const indicators = computeIndicators(input, w, resolved.scope, this.denominatorsFor(entries, resolved.villageCodes, w.end), inForce.rules);
+    // The stored contributions summed per village: the same numbers computeIndicators gives (indicator-contributions.test.ts).
+    const sums = await this.contributions.sums(await this.contributionKey(p, inForce.rules));
+    const inScope = sumOver(sums, scopeVillages(resolved));
     const perVillage = resolved.villageCodes.map((code) => ({
       villageCode: code,
       villageName: villages.get(code) ?? code,
-      indicators: figures(computeIndicators(input, w, { kind: 'village', villageCode: code }, this.denominatorsFor(entries, [code], w.end), inForce.rules)),
+      indicators: figures(indicatorsFromCounts(sumOver(sums, [code]).counts, this.denominatorsFor(entries, [code], w.end))),
     }));
     return {
       period: { ...p, key: periodKey(p) },
@@ -142,31 +190,10 @@ export class ReportsService {
       clinic: { code: clinic.clinicCode, name: clinic.clinicName },
       generatedAt: this.ctx.clock.now(),
       generatedBy: this.ctx.user.displayName || this.ctx.user.username,
-      indicators: figures(indicators),
+      indicators: figures(indicatorsFromCounts(inScope.counts, this.denominatorsFor(entries, resolved.villageCodes, w.end))),
       villages: perVillage,
       rules: reportRules(inForce),
-      activity: this.activity(input, new Set(indicators.recordCoverageRate.numeratorIds), dates),
-    };
-  }
-
-  /** Counts of the period itself, for the residents of the scope (one pass over the events, the date tested first). */
-  private activity(input: IndicatorInput, inScope: ReadonlySet<string>, dates: { start: string; end: string }): Report['activity'] {
-    const within = (d: string) => compareDates(d, dates.start) >= 0 && compareDates(d, dates.end) <= 0;
-    let followups = 0;
-    let faceToFaceFollowups = 0;
-    let healthChecks = 0;
-    for (const e of currentEvents(input)) {
-      if (!within(e.date) || !inScope.has(e.residentId)) continue;
-      if (e.type === 'htnFollowup' || e.type === 't2dmFollowup') {
-        followups += 1;
-        if (e.visitMode === 1 || e.visitMode === 2) faceToFaceFollowups += 1;
-      } else if (e.type === 'healthCheck') healthChecks += 1;
-    }
-    return {
-      newRecords: input.residents.filter((r) => inScope.has(r.id) && within(r.createdDate)).length,
-      followups,
-      faceToFaceFollowups,
-      healthChecks,
+      activity: inScope.activity,
     };
   }
 
@@ -181,17 +208,19 @@ export class ReportsService {
     });
   }
 
+  /** The residents behind a number, from the stored contributions of the period (in id order). */
   private async idsBehind(period: ReportPeriodInput, scope: ReportScope, indicator: IndicatorId, side: ListSide): Promise<string[]> {
     const resolved = await this.resolveScope(scope);
     const w = indicatorWindow(period);
-    const [input, entries, inForce] = await Promise.all([this.indicatorInput(), this.denominators.list(), this.rules.inForce(w.end)]);
-    const v = computeIndicators(input, w, resolved.scope, this.denominatorsFor(entries, resolved.villageCodes, w.end), inForce.rules)[indicator];
-    if (side === 'numerator') return v.numeratorIds;
+    const [entries, inForce] = await Promise.all([this.denominators.list(), this.rules.inForce(w.end)]);
+    const key = await this.contributionKey(period, inForce.rules);
+    const parts = INDICATOR_PARTS[indicator];
+    if (side === 'numerator') return this.contributions.ids(key, scopeVillages(resolved), parts.numerator);
     // An entered denominator (census, estimate) is a number, not a list of residents.
-    if (!v.denominatorIds) throw new AppError('NOT_SUPPORTED', { indicator, side });
-    if (side === 'denominator') return v.denominatorIds;
-    const counted = new Set(v.numeratorIds);
-    return v.denominatorIds.filter((id) => !counted.has(id));
+    const denominator = indicatorsFromCounts(emptyCounts(), this.denominatorsFor(entries, resolved.villageCodes, w.end))[indicator].denominatorFromRecords;
+    if (denominator === null) throw new AppError('NOT_SUPPORTED', { indicator, side });
+    if (side === 'denominator') return this.contributions.ids(key, scopeVillages(resolved), denominator);
+    return this.contributions.ids(key, scopeVillages(resolved), denominator, parts.numerator);
   }
 
   private async listed(ids: readonly string[]): Promise<ListedResident[]> {

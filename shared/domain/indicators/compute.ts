@@ -199,35 +199,6 @@ function inWindow(date: CalendarDate, w: IndicatorWindow): boolean {
   return compareDates(date, w.start) >= 0 && compareDates(date, w.end) <= 0;
 }
 
-function fromRecords(id: IndicatorId, num: readonly string[], den: readonly string[]): IndicatorValue {
-  return {
-    id,
-    numerator: num.length,
-    denominator: den.length,
-    rate: den.length === 0 ? null : num.length / den.length,
-    reason: den.length === 0 ? 'noDenominator' : null,
-    numeratorIds: [...num].sort(),
-    denominatorIds: [...den].sort(),
-    denominatorSource: 'records',
-    enteredAsOf: null,
-  };
-}
-
-function fromEntered(id: IndicatorId, num: readonly string[], entered: EnteredDenominator | null | undefined): IndicatorValue {
-  const value = entered?.value ?? null;
-  return {
-    id,
-    numerator: num.length,
-    denominator: value,
-    rate: value === null ? null : value === 0 ? null : num.length / value,
-    reason: value === null ? 'denominatorNotEntered' : value === 0 ? 'noDenominator' : null,
-    numeratorIds: [...num].sort(),
-    denominatorIds: null,
-    denominatorSource: 'entered',
-    enteredAsOf: entered?.asOf ?? null,
-  };
-}
-
 function isManaged(p: Patient, disease: 'htn' | 't2dm', w: IndicatorWindow): boolean {
   const en = p.enrolments[disease];
   if (!en || compareDates(en.enrolledDate, w.end) > 0 || en.status === 'excluded') return false;
@@ -235,8 +206,16 @@ function isManaged(p: Patient, disease: 'htn' | 't2dm', w: IndicatorWindow): boo
   return true;
 }
 
+/** Quarter ends by date: a township's reports ask for the same few quarters 100,000 times. */
+const quarterEnds = new Map<CalendarDate, CalendarDate>();
+
 function quarterEnd(d: CalendarDate): CalendarDate {
-  return addDays(addMonths(startOfQuarter(d), 3), -1);
+  let end = quarterEnds.get(d);
+  if (end === undefined) {
+    end = addDays(addMonths(startOfQuarter(d), 3), -1);
+    if (quarterEnds.size < 10_000) quarterEnds.set(d, end);
+  }
+  return end;
 }
 
 /**
@@ -403,6 +382,139 @@ function factsOfPatient(p: Patient, w: IndicatorWindow, rules: IndicatorRules): 
 }
 
 /**
+ * What one resident present in a window can count towards (indicators.md): bit i of a contribution mask is
+ * `COUNTS[i]`. Summed over a scope these are the plain counts behind every indicator; `INDICATOR_PARTS` says which
+ * count is each indicator's numerator and denominator. Append only: stored masks (the clinic's per-resident
+ * contributions) are read by position.
+ */
+export const COUNTS = [
+  'records',
+  'dynamicBase',
+  'dynamic',
+  'elderly',
+  'elderlyChecked',
+  'elderlyTcm',
+  'age35',
+  'screened',
+  'contracted',
+  'fulfilled',
+  'htnManaged',
+  'htnStandard',
+  'htnControlled',
+  't2dmManaged',
+  't2dmStandard',
+  't2dmControlled',
+] as const;
+export type CountId = (typeof COUNTS)[number];
+/**
+ * Raise whenever what a resident counts towards changes (any rule of this file, of rules.ts or of the contract rules
+ * it calls): contributions stored under an older version are then computed again.
+ */
+export const CONTRIBUTIONS_VERSION = 1;
+export type IndicatorCounts = Record<CountId, number>;
+/** The bit of each count in a contribution mask. */
+export const COUNT_BIT = Object.fromEntries(COUNTS.map((c, i) => [c, 1 << i])) as Record<CountId, number>;
+
+/** A denominator that is an entered figure; `populationOrRecords`: the entered population if any, else the records. */
+type EnteredPart = 'population' | 'htnPatients' | 't2dmPatients' | 'populationOrRecords';
+
+/** Each indicator's numerator and denominator: the single definition both the id lists and the stored sums use. */
+export const INDICATOR_PARTS: Record<IndicatorId, { numerator: CountId; denominator: CountId | EnteredPart }> = {
+  recordCoverageRate: { numerator: 'records', denominator: 'population' },
+  eRecordDynamicUseRate: { numerator: 'dynamic', denominator: 'dynamicBase' },
+  htnManagementRate: { numerator: 'htnManaged', denominator: 'htnPatients' },
+  htnStandardManagementRate: { numerator: 'htnStandard', denominator: 'htnManaged' },
+  htnControlRate: { numerator: 'htnControlled', denominator: 'htnManaged' },
+  t2dmManagementRate: { numerator: 't2dmManaged', denominator: 't2dmPatients' },
+  t2dmStandardManagementRate: { numerator: 't2dmStandard', denominator: 't2dmManaged' },
+  t2dmControlRate: { numerator: 't2dmControlled', denominator: 't2dmManaged' },
+  elderlyManagementRate: { numerator: 'elderlyChecked', denominator: 'elderly' },
+  elderlyTcmRate: { numerator: 'elderlyTcm', denominator: 'elderly' },
+  contractCoverageRate: { numerator: 'contracted', denominator: 'populationOrRecords' },
+  contractFulfilmentRate: { numerator: 'fulfilled', denominator: 'contracted' },
+  screeningCoverage35: { numerator: 'screened', denominator: 'age35' },
+};
+
+function maskOf(f: Facts, rules: IndicatorRules): number {
+  const b = COUNT_BIT;
+  let m = b.records;
+  if (rules.dynamicUseDenominator !== 'persons' || f.livingAtEnd) {
+    m |= b.dynamicBase;
+    if (f.dynamic) m |= b.dynamic;
+  }
+  if (f.elderly) m |= b.elderly;
+  if (f.elderlyChecked) m |= b.elderlyChecked;
+  if (f.elderlyTcm) m |= b.elderlyTcm;
+  if (f.age35) m |= b.age35;
+  if (f.screened) m |= b.screened;
+  if (f.contracted) m |= b.contracted;
+  if (f.fulfilled) m |= b.fulfilled;
+  if (f.htn) m |= b.htnManaged | (f.htn.standard ? b.htnStandard : 0) | (f.htn.controlled ? b.htnControlled : 0);
+  if (f.t2dm) m |= b.t2dmManaged | (f.t2dm.standard ? b.t2dmStandard : 0) | (f.t2dm.controlled ? b.t2dmControlled : 0);
+  return m;
+}
+
+/** One resident present in a window, with the counts they are in (a mask over `COUNTS`). */
+export interface Contribution {
+  id: string;
+  villageCode: string;
+  mask: number;
+}
+
+/**
+ * Every resident present during the window with what they count towards, in id order: summing the masks over a
+ * scope's residents gives `computeIndicators`' numbers for that scope (`indicatorsFromCounts`).
+ */
+export function indicatorContributions(input: IndicatorInput, window: IndicatorWindow, rules: IndicatorRules = DEFAULT_INDICATOR_RULES): Contribution[] {
+  return factsOf(input, window, rules).map((f) => ({ id: f.id, villageCode: f.villageCode, mask: maskOf(f, rules) }));
+}
+
+/** Adds `times` residents with contribution `mask` to `counts`. */
+export function addContribution(counts: IndicatorCounts, mask: number, times = 1): void {
+  for (let i = 0; i < COUNTS.length; i += 1) if (mask & (1 << i)) counts[COUNTS[i] as CountId] += times;
+}
+
+export function emptyCounts(): IndicatorCounts {
+  return Object.fromEntries(COUNTS.map((c) => [c, 0])) as IndicatorCounts;
+}
+
+/** An indicator's numbers without the lists of residents behind them. */
+export type IndicatorFigureValue = Omit<IndicatorValue, 'numeratorIds' | 'denominatorIds'> & { denominatorFromRecords: CountId | null };
+
+const isCount = (part: CountId | EnteredPart): part is CountId => part in COUNT_BIT;
+
+function figureOf(id: IndicatorId, counts: IndicatorCounts, denominators: ScopeDenominators): IndicatorFigureValue {
+  const { numerator, denominator: part } = INDICATOR_PARTS[id];
+  const num = counts[numerator];
+  // 签约覆盖率: over the entered population when there is one, else over the records.
+  const fromRecords = isCount(part) ? part : part === 'populationOrRecords' && !denominators.population ? 'records' : null;
+  if (fromRecords !== null) {
+    const den = counts[fromRecords];
+    return { id, numerator: num, denominator: den, rate: den === 0 ? null : num / den, reason: den === 0 ? 'noDenominator' : null, denominatorSource: 'records', enteredAsOf: null, denominatorFromRecords: fromRecords };
+  }
+  const entered = denominators[part === 'populationOrRecords' ? 'population' : (part as Exclude<EnteredPart, 'populationOrRecords'>)];
+  const value = entered?.value ?? null;
+  return {
+    id,
+    numerator: num,
+    denominator: value,
+    rate: value === null ? null : value === 0 ? null : num / value,
+    reason: value === null ? 'denominatorNotEntered' : value === 0 ? 'noDenominator' : null,
+    denominatorSource: 'entered',
+    enteredAsOf: entered?.asOf ?? null,
+    denominatorFromRecords: null,
+  };
+}
+
+/**
+ * All indicators of one scope from its summed counts (the stored contributions): the numbers `computeIndicators`
+ * gives for the same residents, without the lists.
+ */
+export function indicatorsFromCounts(counts: IndicatorCounts, denominators: ScopeDenominators = {}): Record<IndicatorId, IndicatorFigureValue> {
+  return Object.fromEntries(INDICATOR_IDS.map((id) => [id, figureOf(id, counts, denominators)])) as Record<IndicatorId, IndicatorFigureValue>;
+}
+
+/**
  * All indicators of one scope over one window. `denominators` are the entered figures for that scope, `rules` the
  * 口径 in force for the window (rules.ts `rulesInForce`).
  */
@@ -413,62 +525,25 @@ export function computeIndicators(
   denominators: ScopeDenominators = input.denominators ?? {},
   rules: IndicatorRules = DEFAULT_INDICATOR_RULES,
 ): IndicatorSet {
-  const byPersons = rules.dynamicUseDenominator === 'persons';
-  const ids = {
-    records: [] as string[],
-    dynamicBase: [] as string[],
-    dynamic: [] as string[],
-    elderly: [] as string[],
-    elderlyChecked: [] as string[],
-    elderlyTcm: [] as string[],
-    age35: [] as string[],
-    screened: [] as string[],
-    contracted: [] as string[],
-    fulfilled: [] as string[],
-  };
-  const chronic = {
-    htn: { managed: [] as string[], standard: [] as string[], controlled: [] as string[] },
-    t2dm: { managed: [] as string[], standard: [] as string[], controlled: [] as string[] },
-  };
+  const lists = COUNTS.map(() => [] as string[]);
   for (const f of factsOf(input, window, rules)) {
     if (!inScope(f.villageCode, scope)) continue;
-    ids.records.push(f.id);
-    if (!byPersons || f.livingAtEnd) {
-      ids.dynamicBase.push(f.id);
-      if (f.dynamic) ids.dynamic.push(f.id);
-    }
-    if (f.elderly) ids.elderly.push(f.id);
-    if (f.elderlyChecked) ids.elderlyChecked.push(f.id);
-    if (f.elderlyTcm) ids.elderlyTcm.push(f.id);
-    if (f.age35) ids.age35.push(f.id);
-    if (f.screened) ids.screened.push(f.id);
-    if (f.contracted) ids.contracted.push(f.id);
-    if (f.fulfilled) ids.fulfilled.push(f.id);
-    for (const disease of ['htn', 't2dm'] as const) {
-      const c = f[disease];
-      if (!c) continue;
-      chronic[disease].managed.push(f.id);
-      if (c.standard) chronic[disease].standard.push(f.id);
-      if (c.controlled) chronic[disease].controlled.push(f.id);
-    }
+    const mask = maskOf(f, rules);
+    for (let i = 0; i < COUNTS.length; i += 1) if (mask & (1 << i)) (lists[i] as string[]).push(f.id);
   }
-  const population = denominators.population;
-  const coverage = population ? fromEntered('contractCoverageRate', ids.contracted, population) : fromRecords('contractCoverageRate', ids.contracted, ids.records);
-  return {
-    recordCoverageRate: fromEntered('recordCoverageRate', ids.records, population),
-    eRecordDynamicUseRate: fromRecords('eRecordDynamicUseRate', ids.dynamic, ids.dynamicBase),
-    htnManagementRate: fromEntered('htnManagementRate', chronic.htn.managed, denominators.htnPatients),
-    htnStandardManagementRate: fromRecords('htnStandardManagementRate', chronic.htn.standard, chronic.htn.managed),
-    htnControlRate: fromRecords('htnControlRate', chronic.htn.controlled, chronic.htn.managed),
-    t2dmManagementRate: fromEntered('t2dmManagementRate', chronic.t2dm.managed, denominators.t2dmPatients),
-    t2dmStandardManagementRate: fromRecords('t2dmStandardManagementRate', chronic.t2dm.standard, chronic.t2dm.managed),
-    t2dmControlRate: fromRecords('t2dmControlRate', chronic.t2dm.controlled, chronic.t2dm.managed),
-    elderlyManagementRate: fromRecords('elderlyManagementRate', ids.elderlyChecked, ids.elderly),
-    elderlyTcmRate: fromRecords('elderlyTcmRate', ids.elderlyTcm, ids.elderly),
-    contractCoverageRate: coverage,
-    contractFulfilmentRate: fromRecords('contractFulfilmentRate', ids.fulfilled, ids.contracted),
-    screeningCoverage35: fromRecords('screeningCoverage35', ids.screened, ids.age35),
-  };
+  const listOf = (c: CountId) => lists[COUNTS.indexOf(c)] as string[];
+  const counts = Object.fromEntries(COUNTS.map((c, i) => [c, (lists[i] as string[]).length])) as IndicatorCounts;
+  return Object.fromEntries(
+    INDICATOR_IDS.map((id) => {
+      const { denominatorFromRecords, ...figure } = figureOf(id, counts, denominators);
+      const value: IndicatorValue = {
+        ...figure,
+        numeratorIds: [...listOf(INDICATOR_PARTS[id].numerator)].sort(),
+        denominatorIds: denominatorFromRecords === null ? null : [...listOf(denominatorFromRecords)].sort(),
+      };
+      return [id, value];
+    }),
+  ) as IndicatorSet;
 }
 
 /**

@@ -1,20 +1,35 @@
 /**
- * The stored per-resident facts (main/services/reports/indicator-facts.ts) against a from-scratch computation: after
- * any sequence of writes (deaths, moves, amendments, documents moved to another resident as a merge does, deleted
- * records, contracts, drafts) the input the reports use gives exactly the indicators (ids behind every number
- * included) that the same shared functions give over every live document read again.
+ * The stored per-resident facts (main/services/reports/indicator-facts.ts) and the stored per-period contributions
+ * (indicator-contributions.ts) against a from-scratch computation: after any sequence of writes (deaths, moves,
+ * amendments, documents moved to another resident as a merge does, deleted records, contracts, drafts), a new 口径
+ * and days passing, the input the reports use gives exactly the indicators (ids behind every number included) that
+ * the same shared functions give over every live document read again, and so do the reports and the lists behind
+ * their numbers, which only sum the stored contributions.
  */
 import { randomUUID } from 'node:crypto';
+import { dateInZone } from '../../../shared/domain/dates';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Report } from '../../../shared/api/reports';
-import { computeIndicators, currentEvents, indicatorWindow, type IndicatorInput, type ReportPeriod } from '../../../shared/domain/indicators';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { IndicatorFigure, ListedResident, Report } from '../../../shared/api/reports';
+import {
+  computeIndicators,
+  currentEvents,
+  indicatorWindow,
+  INDICATOR_IDS,
+  periodDates,
+  sumDenominators,
+  type IndicatorInput,
+  type IndicatorScope,
+  type ReportPeriod,
+} from '../../../shared/domain/indicators';
 import { indicatorInputFromDocuments } from '../../../shared/domain/indicators/from-documents';
 import type { ContractDoc, EncounterDoc, ResidentDoc } from '../../../shared/schemas/collections';
 import { seedClinic } from '../../../main/seed';
 import { readAll } from '../../../main/services/reports/indicator-input';
 import { IndicatorFacts, type FactsProgress } from '../../../main/services/reports/indicator-facts';
+import { LiveIndicatorInput } from '../../../main/services/reports/live-indicator-input';
 import type { ClinicServices } from '../../../main/services/clinic-services';
+import { villageNames } from '../../../main/services/clinic-context';
 import { clinicHarness, type ApiHarness } from '../../helpers/api';
 
 const PERIODS: ReportPeriod[] = [
@@ -58,6 +73,61 @@ describe('stored indicator facts (real encrypted database)', () => {
     expect(everything(stored, villages)).toEqual(everything(scratch, villages));
   };
 
+  /** A report's figures as the shared functions give them from scratch, with the 口径 and entered figures in force. */
+  const scratchFigures = async (scratch: IndicatorInput, p: ReportPeriod, scope: IndicatorScope, villageCodes: readonly string[]) => {
+    const w = indicatorWindow(p);
+    const entries = await clinic().reports.denominators.list();
+    const of = (kind: string) => sumDenominators(entries.filter((e) => e.kind === kind), villageCodes, w.end);
+    const rules = (await clinic().reports.rules.inForce(w.end)).rules;
+    const set = computeIndicators(scratch, w, scope, { population: of('population'), htnPatients: of('htnPatients'), t2dmPatients: of('t2dmPatients') }, rules);
+    const figures: IndicatorFigure[] = INDICATOR_IDS.map((id) => {
+      const { numeratorIds: _n, denominatorIds: _d, ...figure } = set[id];
+      return figure;
+    });
+    return { set, figures };
+  };
+
+  /** The period counts as the report defined them before they were stored: the scope's present residents' events. */
+  const scratchActivity = (scratch: IndicatorInput, p: ReportPeriod, present: ReadonlySet<string>): Report['activity'] => {
+    const { start, end } = periodDates(p);
+    const within = (d: string) => d >= start && d <= end;
+    const events = currentEvents(scratch).filter((e) => within(e.date) && present.has(e.residentId));
+    const followups = events.filter((e) => e.type === 'htnFollowup' || e.type === 't2dmFollowup');
+    return {
+      newRecords: scratch.residents.filter((r) => present.has(r.id) && within(r.createdDate)).length,
+      followups: followups.length,
+      faceToFaceFollowups: followups.filter((e) => e.visitMode === 1 || e.visitMode === 2).length,
+      healthChecks: events.filter((e) => e.type === 'healthCheck').length,
+    };
+  };
+
+  /** Every period's report (clinic and each village) and some lists behind numbers, against the from-scratch numbers. */
+  const expectReportsAsScratch = async (periods: readonly ReportPeriod[] = PERIODS) => {
+    const scratch = await fromScratch();
+    const settingsVillages = [...(await villageNames(clinic().ctx)).keys()];
+    for (const p of periods) {
+      const report = await h.ok<Report>('reports.get', { period: p });
+      const clinicWide = await scratchFigures(scratch, p, { kind: 'clinic' }, settingsVillages);
+      expect(report.indicators).toEqual(clinicWide.figures);
+      expect(report.activity).toEqual(scratchActivity(scratch, p, new Set(clinicWide.set.recordCoverageRate.numeratorIds)));
+      for (const v of report.villages) expect(v.indicators).toEqual((await scratchFigures(scratch, p, { kind: 'village', villageCode: v.villageCode }, [v.villageCode])).figures);
+    }
+    // The residents behind the numbers, one click away: from the stored rows, the same ids as the shared functions'.
+    const p = periods[0]!;
+    const village = settingsVillages[0]!;
+    const listed = async (indicator: string, side: string, scope?: unknown) =>
+      (await h.ok<{ rows: ListedResident[] }>('reports.residents', { period: p, indicator, side, ...(scope ? { scope } : {}) })).rows.map((r) => r.id).sort();
+    const all = (await scratchFigures(scratch, p, { kind: 'clinic' }, settingsVillages)).set;
+    const one = (await scratchFigures(scratch, p, { kind: 'village', villageCode: village }, [village])).set;
+    for (const id of ['htnControlRate', 'elderlyManagementRate', 'contractFulfilmentRate'] as const) {
+      const gap = (v: typeof all.htnControlRate) => v.denominatorIds!.filter((x) => !v.numeratorIds.includes(x));
+      expect(await listed(id, 'numerator')).toEqual(all[id].numeratorIds);
+      expect(await listed(id, 'denominator')).toEqual(all[id].denominatorIds);
+      expect(await listed(id, 'gap')).toEqual(gap(all[id]));
+      expect(await listed(id, 'gap', { kind: 'village', villageCode: village })).toEqual(gap(one[id]));
+    }
+  };
+
   beforeAll(async () => {
     h = await clinicHarness('2026-05-20T02:00:00Z');
     await seedClinic(h.runtime.services.session.current(), { dataDir: h.dataDir, clock: h.clock, seed: 'facts', profile: 'realistic', residents: 300 });
@@ -82,11 +152,29 @@ describe('stored indicator facts (real encrypted database)', () => {
       fc.record({ kind: fc.constant('enrolmentStatus'), which: fc.nat(), status: fc.constantFrom('lostToFollowUp', 'died', 'excluded', 'active'), date }),
       fc.record({ kind: fc.constant('contract'), who: fc.nat(), start: date, signed: fc.boolean(), terminated: fc.option(date, { nil: undefined }) }),
       fc.record({ kind: fc.constant('draft'), who: fc.nat(), date }),
+      fc.record({
+        kind: fc.constant('rules'),
+        from: fc.constantFrom('2025-01-01', '2026-01-01', '2026-04-01'),
+        standardRule: fc.constantFrom('ONE_PER_QUARTER', 'FOUR_PER_YEAR'),
+        annualCheck: fc.boolean(),
+        dynamicUseDenominator: fc.constantFrom('records', 'persons'),
+        elderlyAgeRule: fc.constantFrom('atPeriodEnd', 'turnsInYear'),
+      }),
+      // No indicator depends on "today" (the window runs to the period's last day): days passing change nothing.
+      fc.record({ kind: fc.constant('days'), days: fc.integer({ min: 1, max: 40 }) }),
     );
 
     const apply = async (s: typeof step extends fc.Arbitrary<infer T> ? T : never) => {
       const now = h.clock.now();
       switch (s.kind) {
+        case 'rules': {
+          const { kind: _k, ...rules } = s;
+          await h.ok('indicatorRules.save', rules);
+          return;
+        }
+        case 'days':
+          h.clock.advance(s.days * 86_400_000);
+          return;
         case 'died':
         case 'movedOut':
         case 'active': {
@@ -182,10 +270,12 @@ describe('stored indicator facts (real encrypted database)', () => {
       }
     };
 
+    await expectReportsAsScratch();
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 4 }), async (steps) => {
         for (const s of steps) await apply(s);
         await expectSameAsScratch();
+        await expectReportsAsScratch();
       }),
       { numRuns: 12, seed: 15 },
     );
@@ -198,14 +288,69 @@ describe('stored indicator facts (real encrypted database)', () => {
     const before = await h.ok<Report>('reports.get', { period: may });
     const records = (r: Report) => r.indicators.find((f) => f.id === 'recordCoverageRate')!.numerator;
     const someone = (await rx.residents.find({ selector: { status: 'active' } }).exec())[0]!;
+    const sets = sql.prepare('SELECT count(*) FROM p_indicator_sets WHERE complete = 1').pluck().get() as number;
+    expect(sets).toBeGreaterThan(0);
     await someone.incrementalPatch({ status: 'died', data: { ...someone.data, statusDate: '2023-01-01' }, updatedAt: h.clock.now() });
-    // Committed with the document: the resident is dirty before anyone reads.
+    // Committed with the document: the resident is dirty before anyone reads, in the facts and in every stored set.
     expect(sql.prepare('SELECT count(*) FROM p_indicator_facts_dirty WHERE resident_id = ?').pluck().get(someone.id)).toBe(1);
+    expect(sql.prepare('SELECT count(*) FROM p_indicator_contrib_dirty WHERE resident_id = ?').pluck().get(someone.id)).toBe(sets);
     const after = await h.ok<Report>('reports.get', { period: may });
     expect(records(after)).toBe(records(before) - 1);
-    expect(sql.prepare('SELECT count(*) FROM p_indicator_facts_dirty').pluck().get()).toBe(0);
+    // The report recomputed the resident in its own set; the facts are cleaned by whoever reads them next.
+    const mayWindow = JSON.stringify(indicatorWindow(may).end);
+    const maySet = sql.prepare(`SELECT set_id FROM p_indicator_sets WHERE instr(key, ?) > 0 AND complete = 1`).pluck().all(mayWindow) as number[];
+    expect(maySet.length).toBeGreaterThan(0);
+    for (const id of maySet) expect(sql.prepare('SELECT count(*) FROM p_indicator_contrib_dirty WHERE set_id = ?').pluck().get(id)).toBe(0);
     await expectSameAsScratch();
+    expect(sql.prepare('SELECT count(*) FROM p_indicator_facts_dirty').pluck().get()).toBe(0);
+    await expectReportsAsScratch([may]);
   });
+
+  it('after a restart a report only sums the set an earlier session stored; a set of another version is computed again', async () => {
+    const sql = () => clinic().ctx.db.sql;
+    const period = PERIODS[1]!;
+    await h.ok<Report>('reports.get', { period });
+    expect(await clinic().reports.isStored(period)).toBe(true);
+    await h.restart();
+    await clinic().reports.warmUp();
+    const read = vi.spyOn(LiveIndicatorInput.prototype, 'get');
+    try {
+      expect(await clinic().reports.isStored(period)).toBe(true);
+      await expectReportsAsScratch([period]);
+      // The report and the lists behind it never read the clinic's whole input: they summed the stored rows.
+      expect(read).not.toHaveBeenCalled();
+      // Stored under an older version of the shared rules: not used, computed again from the input, then stored.
+      sql().prepare(`UPDATE p_indicator_sets SET key = '[0' || substr(key, instr(key, ','))`).run();
+      expect(await clinic().reports.isStored(period)).toBe(false);
+      await expectReportsAsScratch([period]);
+      expect(read).toHaveBeenCalled();
+      expect(await clinic().reports.isStored(period)).toBe(true);
+    } finally {
+      read.mockRestore();
+    }
+  }, 120_000);
+
+  it('the warm-up stores this month and next month, so on the 1st the report asked at once is already stored', async () => {
+    const today = dateInZone(h.clock.now(), clinic().ctx.timeZone);
+    const month: ReportPeriod = { kind: 'month', year: Number(today.slice(0, 4)), index: Number(today.slice(5, 7)) };
+    const next: ReportPeriod = month.index === 12 ? { kind: 'month', year: month.year + 1, index: 1 } : { ...month, index: month.index + 1 };
+    await clinic().reports.warmUp();
+    expect(await clinic().reports.isStored(month)).toBe(true);
+    expect(await clinic().reports.isStored(next)).toBe(true);
+    // A write before the month ends is counted in next month's stored set too.
+    const someone = (await clinic().ctx.db.rx.residents.find({ selector: { status: 'active' } }).exec())[0]!;
+    await someone.incrementalPatch({ status: 'movedOut', data: { ...someone.data, statusDate: today }, updatedAt: h.clock.now() });
+    h.clock.set(Date.parse(`${periodDates(next).start}T02:00:00Z`));
+    await h.restart();
+    await clinic().reports.warmUp();
+    const read = vi.spyOn(LiveIndicatorInput.prototype, 'get');
+    try {
+      await expectReportsAsScratch([next]);
+      expect(read).not.toHaveBeenCalled();
+    } finally {
+      read.mockRestore();
+    }
+  }, 120_000);
 
   it('a new version of the facts starts empty at sign-in and is filled again, resuming an interrupted pass', async () => {
     const sql = () => clinic().ctx.db.sql;
