@@ -170,6 +170,25 @@ function verifyKey(db: Database, path: string): void {
 }
 
 /**
+ * Runs `run` (one or more transactions) with commits that do not wait for the disk: WAL with synchronous = NORMAL.
+ * The file stays consistent; a power cut can lose only the newest such commits, and the next FULL commit (or
+ * checkpoint) makes them durable. For writes that can always be redone: caches a pass recomputes, rebuilt
+ * projections whose version is recorded last, pulled pages whose checkpoint commits with them. Only WAL keeps the
+ * file consistent without the fsync, so a rollback journal keeps the connection's setting. better-sqlite3 is
+ * synchronous, so no other transaction on this connection runs before the setting is restored.
+ */
+export function withoutSync<T>(db: Database, run: () => T): T {
+  if (String(db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') return run();
+  const previous = Number(db.pragma('synchronous', { simple: true }));
+  db.pragma('synchronous = NORMAL');
+  try {
+    return run();
+  } finally {
+    db.pragma(`synchronous = ${previous}`);
+  }
+}
+
+/**
  * Runs `PRAGMA integrity_check` (every page is decrypted and its HMAC checked). SQLite throws instead of listing
  * problems when a page cannot be read at all; that is reported as a failed check, not an exception.
  */

@@ -27,7 +27,7 @@ import { addDays, compareDates, type CalendarDate } from '../../../shared/domain
 import { floatsWithToday } from '../../../shared/domain/worklist-changes';
 import { WORK_GROUPS, workGroup } from '../../../shared/domain/worklist-groups';
 import type { AnyDocument, Projection } from '../../store/rx-storage-sqlcipher';
-import type { Database } from '../../store/sqlite-file';
+import { withoutSync, type Database } from '../../store/sqlite-file';
 import type { PatientEntry, PatientIndex } from './patient-index';
 import { patientWork, type PatientWork } from './patient-work';
 
@@ -334,7 +334,7 @@ export class WorkCache {
       if (this.stopped) return false;
       const size = this.waiting > 0 ? (mode === 'advance' ? AWAITED_ADVANCE : AWAITED_CHUNK) : slice;
       const started = performance.now();
-      const count = this.withoutSync(() =>
+      const count = withoutSync(this.db, () =>
         this.db.transaction(() => {
           if (mode === 'advance') {
             // An advance takes whoever is still due (a computed resident's date is later).
@@ -395,24 +395,6 @@ export class WorkCache {
     return 'full';
   }
 
-  /**
-   * Runs a fill's transaction without waiting for the disk. Its rows are a cache the fill can always recompute, so
-   * their commits skip the fsync (WAL with synchronous = NORMAL: the file stays consistent, a power cut can lose only
-   * the newest such transactions, and the next FULL commit makes them durable). Every other write keeps the
-   * connection's own setting, restored before this returns: better-sqlite3 is synchronous, so no other transaction
-   * on this connection can run in between.
-   */
-  private withoutSync<T>(run: () => T): T {
-    // Only WAL keeps the file consistent without the fsync; a rollback journal keeps the connection's setting.
-    if (String(this.db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') return run();
-    const previous = Number(this.db.pragma('synchronous', { simple: true }));
-    this.db.pragma('synchronous = NORMAL');
-    try {
-      return run();
-    } finally {
-      this.db.pragma(`synchronous = ${previous}`);
-    }
-  }
 
   /**
    * Recomputes up to `limit` dirty residents for the cache's day, complete or under way (a pass that has not reached a

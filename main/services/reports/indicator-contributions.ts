@@ -30,7 +30,7 @@ import {
 import { rulesKey, type IndicatorRules } from '../../../shared/domain/indicators/rules';
 import type { IndicatorInput, IndicatorWindow, ResidentGroup } from '../../../shared/domain/indicators/types';
 import type { ServicePackage } from '../../../shared/schemas/contract';
-import type { Database } from '../../store/sqlite-file';
+import { withoutSync, type Database } from '../../store/sqlite-file';
 import { computeFacts, FACTS_BUILD } from './indicator-facts';
 import { residentGroupOf } from './live-indicator-input';
 import { DIRTY, ROWS, SETS } from './contribution-tables';
@@ -121,7 +121,7 @@ export class IndicatorContributions {
   /** Per village: the summed counts of the residents present in the window, and their period counts. */
   async sums(key: ContributionKey): Promise<Map<string, VillageSums>> {
     const setId = await this.ensure(key);
-    return this.withoutSync(() =>
+    return withoutSync(this.db, () =>
       this.db.transaction(() => {
       this.refresh(setId, key);
       const rows = this.prepare(
@@ -152,7 +152,7 @@ export class IndicatorContributions {
     const setId = await this.ensure(key);
     const care = COUNT_BIT[count] | (not ? COUNT_BIT[not] : 0);
     const want = COUNT_BIT[count];
-    return this.withoutSync(() =>
+    return withoutSync(this.db, () =>
       this.db.transaction(() => {
       this.refresh(setId, key);
       const inVillages = villages === null ? '' : 'AND village_code IN (SELECT value FROM json_each(?))';
@@ -193,7 +193,7 @@ export class IndicatorContributions {
       const slice = groups.slice(from, from + SLICE);
       const part: IndicatorInput = { residents: slice.map((g) => g.resident), encounters: [], contracts: [], groups: slice };
       const byId = new Map(slice.map((g) => [g.resident.id, g]));
-      const gone = this.withoutSync(() =>
+      const gone = withoutSync(this.db, () =>
         this.db.transaction(() => {
           if (this.prepare(`SELECT 1 FROM ${SETS} WHERE set_id = ?`).get(setId) === undefined) return true;
           this.store(setId, indicatorContributions(part, key.window, key.rules), byId, key.dates);
@@ -237,15 +237,4 @@ export class IndicatorContributions {
     }
   }
 
-  /** The rows are a cache a reader can always recompute, so their commits skip the fsync (as IndicatorFacts'). */
-  private withoutSync<T>(run: () => T): T {
-    if (String(this.db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') return run();
-    const previous = Number(this.db.pragma('synchronous', { simple: true }));
-    this.db.pragma('synchronous = NORMAL');
-    try {
-      return run();
-    } finally {
-      this.db.pragma(`synchronous = ${previous}`);
-    }
-  }
 }

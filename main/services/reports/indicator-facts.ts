@@ -19,7 +19,7 @@ import { latestVersions } from '../../../shared/domain/indicators/compute';
 import type { ContractFields } from '../../../shared/domain/indicators/from-documents';
 import type { EncounterRecord, EnrolmentFacts, ResidentRecord } from '../../../shared/domain/indicators/types';
 import type { AnyDocument, Projection } from '../../store/rx-storage-sqlcipher';
-import type { Database } from '../../store/sqlite-file';
+import { withoutSync, type Database } from '../../store/sqlite-file';
 import { createContributionTables, dropContributionTables, markContributionsDirty } from './contribution-tables';
 import { indicatorOwnerOf, indicatorProjection, readIndicatorRowsOf } from './indicator-projection';
 
@@ -311,7 +311,7 @@ export class IndicatorFacts {
       if (this.stopped) return;
       const size = this.waiting > 0 ? AWAITED_CHUNK : slice;
       const started = performance.now();
-      const count = this.withoutSync(() =>
+      const count = withoutSync(this.db, () =>
         this.db.transaction(() => {
           const ids = next.all(cursorOf.get(), size) as string[];
           const last = ids[ids.length - 1];
@@ -355,7 +355,7 @@ export class IndicatorFacts {
     if (this.prepare(`SELECT 1 FROM ${DIRTY} LIMIT 1`).get() === undefined) return changed;
     const dirty = this.prepare(`SELECT resident_id FROM ${DIRTY} ORDER BY resident_id LIMIT ?`).pluck();
     for (;;) {
-      const n = this.withoutSync(() =>
+      const n = withoutSync(this.db, () =>
         this.db.transaction(() => {
           const ids = dirty.all(AWAITED_CHUNK) as string[];
           if (ids.length === 0) return 0;
@@ -393,15 +393,4 @@ export class IndicatorFacts {
     return this.prepare(`SELECT count(*) FROM ${ROWS}`).pluck().get() as number;
   }
 
-  /** See WorkCache.withoutSync: the rows are a cache the pass can always recompute, so their commits skip the fsync. */
-  private withoutSync<T>(run: () => T): T {
-    if (String(this.db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') return run();
-    const previous = Number(this.db.pragma('synchronous', { simple: true }));
-    this.db.pragma('synchronous = NORMAL');
-    try {
-      return run();
-    } finally {
-      this.db.pragma(`synchronous = ${previous}`);
-    }
-  }
 }

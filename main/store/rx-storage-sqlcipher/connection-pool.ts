@@ -16,7 +16,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { resolve } from 'node:path';
 import { AppError } from '../../../shared/api/errors';
-import { openEncryptedFile } from '../sqlite-file';
+import { openEncryptedFile, withoutSync } from '../sqlite-file';
 import type { Database } from '../sqlite-file';
 import { ProjectionRegistry } from './projections';
 
@@ -111,13 +111,7 @@ function makeConnection(db: Database, path: string, keyDigest: Buffer): PooledCo
     },
     refetchableTransaction<T>(fn: () => T): T {
       if (pending) return connection.transaction(fn);
-      const normal = Number(db.pragma('synchronous', { simple: true }));
-      db.pragma('synchronous = NORMAL');
-      try {
-        return connection.transaction(fn);
-      } finally {
-        db.pragma(`synchronous = ${normal}`);
-      }
+      return withoutSync(db, () => connection.transaction(fn));
     },
     afterCommit(emit: () => void): void {
       if (pending) pending.push(emit);

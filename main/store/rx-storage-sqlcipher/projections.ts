@@ -19,7 +19,7 @@
  * the data is being updated. A rebuild interrupted by a lock or a crash starts over at the next open.
  */
 import type { RxDocumentData } from 'rxdb/plugins/core';
-import type { Database } from '../sqlite-file';
+import { withoutSync, type Database } from '../sqlite-file';
 
 export type AnyDocument = RxDocumentData<Record<string, unknown>>;
 
@@ -216,7 +216,7 @@ export class ProjectionRegistry {
         for (;;) {
           if (this.stopped) return;
           const started = performance.now();
-          const read = this.withoutSync(() =>
+          const read = withoutSync(this.db, () =>
             this.db.transaction(() => {
               const page = source.page(collection, after, size);
               if (page.docs.length > 0) projection.apply(this.db, collection, page.docs);
@@ -242,22 +242,6 @@ export class ProjectionRegistry {
     }
   }
 
-  /**
-   * A rebuild's pages commit without waiting for the disk (WAL, synchronous = NORMAL, as the work list's fill does):
-   * a power cut can lose only the newest pages, and the version, recorded last with the connection's own setting,
-   * is what says the rebuild is complete, so a lost page means the next open starts over. better-sqlite3 is
-   * synchronous, so no other transaction runs before the setting is restored.
-   */
-  private withoutSync<T>(run: () => T): T {
-    if (String(this.db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') return run();
-    const previous = Number(this.db.pragma('synchronous', { simple: true }));
-    this.db.pragma('synchronous = NORMAL');
-    try {
-      return run();
-    } finally {
-      this.db.pragma(`synchronous = ${previous}`);
-    }
-  }
 
   /** Empties the registered caches that read `name`'s rows (their owners fill them again). */
   private emptyDependents(name: string): void {
