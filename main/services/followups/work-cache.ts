@@ -395,7 +395,6 @@ export class WorkCache {
     return 'full';
   }
 
-
   /**
    * Recomputes up to `limit` dirty residents for the cache's day, complete or under way (a pass that has not reached a
    * resident yet computes it again when it does); returns how many it took.

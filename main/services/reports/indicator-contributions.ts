@@ -44,7 +44,6 @@ const SLICE = 2_000;
 
 const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-
 /** What a set is computed for. */
 export interface ContributionKey {
   window: IndicatorWindow;

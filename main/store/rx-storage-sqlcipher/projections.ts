@@ -242,7 +242,6 @@ export class ProjectionRegistry {
     }
   }
 
-
   /** Empties the registered caches that read `name`'s rows (their owners fill them again). */
   private emptyDependents(name: string): void {
     for (const other of this.registered.values()) {
