@@ -6,15 +6,14 @@
  *   the other changes with the village unchanged and files the 迁出申请 (the resident page then says it waits).
  * Screenshots of the dialog and the form's prompt (normal and large text) go to test-results/screenshots/.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, expect, type Page, test } from '@playwright/test';
-import { startTestPlatform, type TestPlatform } from '../helpers/platform';
-import { apiCall, CLINIC, type E2eHost, idNumber, initClinic, makeDataDir, ROOT, setLargeText, shootBothSizes, signIn, startHost } from './fixtures';
+import { expect, type Page, test } from '@playwright/test';
+import type { TestPlatform } from '../helpers/platform';
+import { apiCall, CLINIC, type E2eHost, idNumber, setLargeText, shootBothSizes, signIn } from './fixtures';
+import { platformClinicSuite, SHOTS } from './platform-clinic';
 
 test.describe.configure({ mode: 'serial' });
 
-const SHOTS = join(ROOT, 'test-results', 'screenshots');
 const VILLAGE = { code: '441521101201', name: '东光村' };
 const DAHU = { code: '441521102', name: '海丰县大湖镇卫生院', villages: [{ code: '441521102201', name: '大湖村' }, { code: '441521102202', name: '新塘村' }] };
 const GONGPING = { code: '441521103', name: '海丰县公平镇卫生院', villages: [{ code: '441521103201', name: '长沙村' }] };
@@ -22,21 +21,7 @@ let platform: TestPlatform;
 let host: E2eHost;
 let page: Page;
 
-test.beforeAll(async ({ browser }: { browser: Browser }) => {
-  test.setTimeout(120_000);
-  mkdirSync(SHOTS, { recursive: true });
-  platform = await startTestPlatform();
-  const dataDir = makeDataDir();
-  initClinic(dataDir);
-  host = await startHost(dataDir);
-  page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-});
-
-test.afterAll(async () => {
-  if (page) await page.close();
-  if (host) await host.stop();
-  if (platform) await platform.dispose();
-});
+platformClinicSuite((s) => ({ platform, host, page } = s));
 
 async function newResident(name: string, seq: number): Promise<{ id: string; input: Record<string, unknown> }> {
   const birth = '1952-06-07';

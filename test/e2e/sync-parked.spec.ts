@@ -5,37 +5,21 @@
  * changes were handed to the platform, that nothing was lost and that nothing more is needed here; once the operator
  * settles the edit the notice goes. Screenshots (normal and large text) go to test-results/screenshots/.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { type Browser, expect, type Page, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 import { main as platformCli } from '../../platform/cli';
-import { startTestPlatform, type TestPlatform } from '../helpers/platform';
-import { apiCall, CLINIC, type E2eHost, idNumber, initClinic, makeDataDir, ROOT, shootBothSizes, signIn, startHost } from './fixtures';
+import type { TestPlatform } from '../helpers/platform';
+import { apiCall, CLINIC, type E2eHost, idNumber, shootBothSizes, signIn } from './fixtures';
+import { platformClinicSuite, SHOTS } from './platform-clinic';
 
 test.describe.configure({ mode: 'serial' });
 
-const SHOTS = join(ROOT, 'test-results', 'screenshots');
 const VILLAGE = { code: '441521101201', name: '东光村' };
 const OTHER = { code: '441521102', name: '海丰县大湖镇卫生院', villages: [{ code: '441521102201', name: '大湖村' }] };
 let platform: TestPlatform;
 let host: E2eHost;
 let page: Page;
 
-test.beforeAll(async ({ browser }: { browser: Browser }) => {
-  test.setTimeout(120_000);
-  mkdirSync(SHOTS, { recursive: true });
-  platform = await startTestPlatform();
-  const dataDir = makeDataDir();
-  initClinic(dataDir);
-  host = await startHost(dataDir);
-  page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-});
-
-test.afterAll(async () => {
-  if (page) await page.close();
-  if (host) await host.stop();
-  if (platform) await platform.dispose();
-});
+platformClinicSuite((s) => ({ platform, host, page } = s));
 
 test('an edit uploaded after the resident moved away is shown as handed to the platform, and goes once settled', async () => {
   test.setTimeout(120_000);

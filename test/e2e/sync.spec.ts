@@ -4,35 +4,19 @@
  * with 立即同步, the platform holds it, and the screen shows what the platform acknowledged. Screenshots of the
  * enrolment form and the status (normal and large text) go to test-results/screenshots/.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { type Browser, expect, type Page, test } from '@playwright/test';
-import { startTestPlatform, type TestPlatform } from '../helpers/platform';
-import { apiCall, CLINIC, type E2eHost, idNumber, initClinic, makeDataDir, ROOT, signIn, startHost, shootBothSizes } from './fixtures';
+import { expect, type Page, test } from '@playwright/test';
+import type { TestPlatform } from '../helpers/platform';
+import { apiCall, CLINIC, type E2eHost, idNumber, signIn, shootBothSizes } from './fixtures';
+import { platformClinicSuite, SHOTS } from './platform-clinic';
 
 test.describe.configure({ mode: 'serial' });
 
-const SHOTS = join(ROOT, 'test-results', 'screenshots');
 const VILLAGE = { code: '441521101201', name: '东光村' };
 let platform: TestPlatform;
 let host: E2eHost;
 let page: Page;
 
-test.beforeAll(async ({ browser }: { browser: Browser }) => {
-  test.setTimeout(120_000);
-  mkdirSync(SHOTS, { recursive: true });
-  platform = await startTestPlatform();
-  const dataDir = makeDataDir();
-  initClinic(dataDir);
-  host = await startHost(dataDir);
-  page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-});
-
-test.afterAll(async () => {
-  if (page) await page.close();
-  if (host) await host.stop();
-  if (platform) await platform.dispose();
-});
+platformClinicSuite((s) => ({ platform, host, page } = s));
 
 async function shoot(name: string): Promise<void> {
   await shootBothSizes(page, SHOTS, `sync-${name}`);
