@@ -170,6 +170,22 @@ function verifyKey(db: Database, path: string): void {
 }
 
 /**
+ * Prepares each SQL text once and keeps it: `private readonly prepare = statementCache(() => this.db)` in a class
+ * that runs the same few statements over and over (caches filled in slices, their dirty lists).
+ */
+export function statementCache(db: () => Database): (sql: string) => BetterSqlite3.Statement<unknown[]> {
+  const statements = new Map<string, BetterSqlite3.Statement<unknown[]>>();
+  return (sql) => {
+    let s = statements.get(sql);
+    if (!s) {
+      s = db().prepare(sql);
+      statements.set(sql, s);
+    }
+    return s;
+  };
+}
+
+/**
  * Runs `run` (one or more transactions) with commits that do not wait for the disk: WAL with synchronous = NORMAL.
  * The file stays consistent; a power cut can lose only the newest such commits, and the next FULL commit (or
  * checkpoint) makes them durable. For writes that can always be redone: caches a pass recomputes, rebuilt

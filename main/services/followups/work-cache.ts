@@ -27,7 +27,7 @@ import { addDays, compareDates, type CalendarDate } from '../../../shared/domain
 import { floatsWithToday } from '../../../shared/domain/worklist-changes';
 import { WORK_GROUPS, workGroup } from '../../../shared/domain/worklist-groups';
 import type { AnyDocument, Projection } from '../../store/rx-storage-sqlcipher';
-import { withoutSync, type Database } from '../../store/sqlite-file';
+import { statementCache, withoutSync, type Database } from '../../store/sqlite-file';
 import type { PatientEntry, PatientIndex } from './patient-index';
 import { patientWork, type PatientWork } from './patient-work';
 
@@ -258,7 +258,7 @@ export class WorkCache {
   /** Callers waiting for a fill to finish (`ensure(day, { awaited: true })`). */
   private waiting = 0;
   private stopped = false;
-  private readonly statements = new Map<string, Statement>();
+  private readonly prepare = statementCache(() => this.db);
   /** Counters for tests and the bench (no timing): residents computed, passes of each kind. */
   readonly stats = { computed: 0, full: 0, advance: 0 };
 
@@ -277,15 +277,6 @@ export class WorkCache {
   /** Stops background fills between chunks (the session is locking). */
   stop(): void {
     this.stopped = true;
-  }
-
-  private prepare(sql: string): Statement {
-    let s = this.statements.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s;
   }
 
   /** True when every resident's rows for `day` are cached (apart from dirty ones, which `query` computes first). */

@@ -15,7 +15,6 @@
  * (LiveIndicatorInput): it is registered first, so a write while it is being computed leaves its mark in it.
  */
 import { createHash } from 'node:crypto';
-import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import type { ContractItem } from '../../../shared/domain/contract-rules';
 import { compareDates } from '../../../shared/domain/dates';
 import {
@@ -30,7 +29,7 @@ import {
 import { rulesKey, type IndicatorRules } from '../../../shared/domain/indicators/rules';
 import type { IndicatorInput, IndicatorWindow, ResidentGroup } from '../../../shared/domain/indicators/types';
 import type { ServicePackage } from '../../../shared/schemas/contract';
-import { withoutSync, type Database } from '../../store/sqlite-file';
+import { statementCache, withoutSync, type Database } from '../../store/sqlite-file';
 import { computeFacts, FACTS_BUILD } from './indicator-facts';
 import { residentGroupOf } from './live-indicator-input';
 import { DIRTY, ROWS, SETS } from './contribution-tables';
@@ -91,10 +90,9 @@ function keyOf(k: ContributionKey): string {
   return JSON.stringify([CONTRIBUTIONS_VERSION, FACTS_BUILD, k.window.start, k.window.end, k.dates.start, k.dates.end, rulesKey(k.rules), packages]);
 }
 
-type Statement = BetterSqlite3.Statement<unknown[]>;
 
 export class IndicatorContributions {
-  private readonly statements = new Map<string, Statement>();
+  private readonly prepare = statementCache(() => this.db);
   private readonly making = new Map<string, Promise<number>>();
 
   constructor(
@@ -102,15 +100,6 @@ export class IndicatorContributions {
     /** The clinic's whole input, current (LiveIndicatorInput.get): a new set is computed from it. */
     private readonly input: () => Promise<IndicatorInput>,
   ) {}
-
-  private prepare(sql: string): Statement {
-    let s = this.statements.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s;
-  }
 
   /** True when the set of `key` is stored complete (its dirty residents are recomputed when read). */
   isStored(key: ContributionKey): boolean {

@@ -19,7 +19,7 @@ import { latestVersions } from '../../../shared/domain/indicators/compute';
 import type { ContractFields } from '../../../shared/domain/indicators/from-documents';
 import type { EncounterRecord, EnrolmentFacts, ResidentRecord } from '../../../shared/domain/indicators/types';
 import type { AnyDocument, Projection } from '../../store/rx-storage-sqlcipher';
-import { withoutSync, type Database } from '../../store/sqlite-file';
+import { statementCache, withoutSync, type Database } from '../../store/sqlite-file';
 import { createContributionTables, dropContributionTables, markContributionsDirty } from './contribution-tables';
 import { indicatorOwnerOf, indicatorProjection, readIndicatorRowsOf } from './indicator-projection';
 
@@ -231,7 +231,6 @@ export function contractFieldsOfFacts(residentId: string, c: ContractTuple): Con
   return { id: c[0], residentId, teamId: c[1], startDate: c[2], endDate: c[3], signDate: c[4], terminatedDate: c[5], packageIds: c[6], populationTags: c[7] };
 }
 
-type Statement = BetterSqlite3.Statement<unknown[]>;
 const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Progress of the pass, for the log and the tests. */
@@ -245,7 +244,7 @@ export class IndicatorFacts {
   private running: Promise<void> = Promise.resolve();
   private waiting = 0;
   private stopped = false;
-  private readonly statements = new Map<string, Statement>();
+  private readonly prepare = statementCache(() => this.db);
 
   constructor(
     private readonly db: Database,
@@ -255,15 +254,6 @@ export class IndicatorFacts {
   /** Stops a pass between chunks (the session is locking). */
   stop(): void {
     this.stopped = true;
-  }
-
-  private prepare(sql: string): Statement {
-    let s = this.statements.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s;
   }
 
   /** True when every resident's row has been computed once (dirty ones are recomputed by `clean`). */
