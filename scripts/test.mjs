@@ -17,6 +17,8 @@ const wanted = (part) => !only || only === part;
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const lines = [];
+// The names of what failed, printed again just above the totals: a CI log is often read from its tail only.
+const failures = [];
 
 function run(label, cmd, args, env = {}) {
   console.log(`\n=== ${label} ===`);
@@ -50,8 +52,19 @@ if (wanted('unit')) {
   const out = join(results, 'vitest.json');
   run('unit + integration (vitest)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile=${out}`], { TZ: 'UTC' });
   const report = readJson(out);
+  for (const file of report?.testResults ?? []) {
+    const where = file.name.startsWith(root) ? file.name.slice(root.length + 1) : file.name;
+    const failedTests = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
+    for (const t of failedTests) failures.push(`vitest ${where} › ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`);
+    if (file.status === 'failed' && failedTests.length === 0) failures.push(`vitest ${where}: ${firstLine(file.message)}`);
+  }
   if (report) add('vitest', report.numPassedTests, report.numFailedTests + (report.numRuntimeErrorTestSuites ?? 0) + failedSuites(report), report.numPendingTests + report.numTodoTests);
   else add('vitest', 0, 1, 0);
+}
+
+function firstLine(text) {
+  // eslint-disable-next-line no-control-regex -- the colour codes of a reporter's message
+  return String(text ?? '').replace(/\u001b\[[0-9;]*m/g, '').split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 300) ?? '';
 }
 
 function failedSuites(report) {
@@ -71,11 +84,27 @@ if (wanted('e2e')) {
     const report = readJson(out);
     if (report?.stats) {
       const s = report.stats;
+      collectE2eFailures(report.suites ?? []);
+      for (const e of report.errors ?? []) failures.push(`e2e error: ${firstLine(e.message)}`);
       add('e2e', s.expected + s.flaky, s.unexpected + (report.errors?.length ?? 0), s.skipped);
     } else add('e2e', 0, 1, 0);
   }
 }
 
+function collectE2eFailures(suites) {
+  for (const suite of suites) {
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests ?? []) {
+        if (t.status !== 'unexpected') continue;
+        const last = t.results?.[t.results.length - 1];
+        failures.push(`e2e ${spec.file}:${spec.line} › ${spec.title}: ${firstLine(last?.error?.message)}`);
+      }
+    }
+    collectE2eFailures(suite.suites ?? []);
+  }
+}
+
+if (failures.length > 0) console.log('\nfailed:\n' + failures.map((f) => `  ${f}`).join('\n'));
 console.log('\n' + lines.join('\n'));
 const summary = `${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`;
 writeFileSync(join(results, 'summary.txt'), summary + '\n');

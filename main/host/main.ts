@@ -26,7 +26,12 @@ async function main(): Promise<void> {
   // Only this OS user may list or read the clinic's files (the database is encrypted; the sidecars are not secret, but private).
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const runtime = await startRuntimeWorker(
-    { dataDir, shell: 'headless' },
+    {
+      dataDir,
+      shell: 'headless',
+      // The e2e test of the upgrade's progress screen holds the rebuild while it looks (RuntimeOptions.holdRebuildWhile).
+      ...(process.env['CUNYI_TEST_HOLD_REBUILD'] ? { holdRebuildWhile: process.env['CUNYI_TEST_HOLD_REBUILD'] } : {}),
+    },
     {
       // Serial ports are opened on this thread and their bytes forwarded (main/runtime/device-link.ts).
       deviceIo: serialDeviceIo,

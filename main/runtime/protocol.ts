@@ -34,6 +34,8 @@ export interface RuntimeStartOptions {
   fixedNow?: number;
   /** Tests: no log lines from the runtime. */
   quiet?: boolean;
+  /** Tests: a deferred rebuild waits between its pages while this file exists (RuntimeOptions). */
+  holdRebuildWhile?: string;
   /** The UI side answers `keystore` requests (Electron's safeStorage lives in the main process only). */
   keystore?: { available: boolean };
   /** The UI side answers `port` requests (device-link.ts); without it the runtime opens no serial port. */

@@ -100,6 +100,7 @@ export function serveRuntime(options: ServeRuntimeOptions): void {
         deviceIo: devicePorts,
         ...(o.checkOutputs ? { checkOutputs: true } : {}),
         ...(o.kdfCost ? { kdfCost: o.kdfCost } : {}),
+        ...(o.holdRebuildWhile ? { holdRebuildWhile: o.holdRebuildWhile } : {}),
         // The app's runtime: sign-in answers at once after an upgrade and the screens show the rebuild's progress.
         deferRebuilds: true,
       });

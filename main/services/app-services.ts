@@ -25,6 +25,8 @@ export interface AppServicesOptions {
   kdfCost?: KdfCost | undefined;
   /** Rebuild changed projections after sign-in answers (runtime.ts). */
   deferRebuilds?: boolean | undefined;
+  /** Tests: a deferred rebuild waits between its pages while this file exists (runtime.ts). */
+  holdRebuildWhile?: string | undefined;
   /** False for bulk loaders (`cunyi seed`): no live indexes follow their writes; they catch up at the next sign-in. */
   clinicServices?: boolean | undefined;
   /** Serial I/O for the device manager (default real ports); null runs no device sessions (the CLI). */
@@ -65,6 +67,7 @@ export class AppServices {
       keystore: options.keystore,
       kdfCost: options.kdfCost,
       deferRebuilds: options.deferRebuilds === true,
+      ...(options.holdRebuildWhile ? { holdRebuildWhile: options.holdRebuildWhile } : {}),
       onUnlocked: async (u) => {
         if (options.clinicServices === false) return;
         this.clinicServices = await ClinicServices.start({

@@ -31,6 +31,11 @@ export interface RuntimeOptions {
    */
   deferRebuilds?: boolean;
   /**
+   * Tests only (`CUNYI_TEST_HOLD_REBUILD` of the headless host): a deferred rebuild waits between its pages while
+   * this file exists, so the e2e test of the progress screen sees it under way however fast the machine is.
+   */
+  holdRebuildWhile?: string;
+  /**
    * Build the open clinic's services (search index, patient index, work list) at sign-in; default true. A bulk
    * loader (`cunyi seed`) turns them off: holding 200,000 residents' index in memory while writing them is what
    * made seeding peak at 4 GB, and the indexes catch up from their checkpoints at the next sign-in.
@@ -65,6 +70,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     logger,
     kdfCost: options.kdfCost,
     deferRebuilds: options.deferRebuilds,
+    holdRebuildWhile: options.holdRebuildWhile,
     clinicServices: options.clinicServices,
     deviceIo: options.deviceIo,
     noAutoSync: options.noAutoSync,

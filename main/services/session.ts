@@ -13,6 +13,7 @@ import type { Logger } from '../api/dispatch';
 import { databaseExists, openClinicDatabase, type ClinicDatabase } from '../store/database';
 import { CLINIC_PROJECTIONS } from './projections';
 import { prepareRotatedFile, resumeRotation, swapInRotatedFile, type RotationPhase } from '../store/key-rotation';
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KeyVault, type KdfCost } from '../store/keys';
@@ -55,6 +56,8 @@ export interface SessionOptions {
   kdfCost?: KdfCost;
   /** Rebuild changed projections after sign-in answers, in slices (the app); otherwise before it answers (the CLI). */
   deferRebuilds?: boolean;
+  /** Tests: a deferred rebuild waits between its pages while this file exists (`RuntimeOptions.holdRebuildWhile`). */
+  holdRebuildWhile?: string;
   /** Called after the database opens, before anyone uses it (the services build their indexes here). */
   onUnlocked?: (u: Unlocked) => Promise<void>;
   onLocking?: () => Promise<void>;
@@ -382,7 +385,8 @@ export class SessionService {
     if (db.rebuilds.pending().length > 0) {
       const opened = db;
       setImmediate(() => {
-        opened.rebuilds.run().catch((e: unknown) => this.options.logger.error('projection rebuild failed', { error: String(e) }));
+        const hold = this.options.holdRebuildWhile;
+        opened.rebuilds.run(hold ? { holdWhile: () => existsSync(hold) } : {}).catch((e: unknown) => this.options.logger.error('projection rebuild failed', { error: String(e) }));
       });
     }
   }

@@ -25,6 +25,7 @@ import {
   releaseConnection,
   type Connection,
   type Projection,
+  type RebuildOptions,
   type RebuildProgress,
 } from './rx-storage-sqlcipher';
 import type { Database } from './sqlite-file';
@@ -71,7 +72,7 @@ export interface ProjectionRebuilds {
   pending(): string[];
   progress(): RebuildProgress | null;
   /** Runs the deferred rebuilds in slices (at most one run at a time); stopped by `close()`. */
-  run(now?: () => number): Promise<void>;
+  run(opts?: RebuildOptions): Promise<void>;
 }
 
 export function databasePath(dataDir: string): string {
@@ -156,7 +157,7 @@ export async function openClinicDatabase(dataDir: string, key: Buffer, opts: Ope
       whenReady: (name) => registry.whenReady(name, () => new AppError('LOCKED')),
       pending: () => registry.pendingNames(),
       progress: () => registry.progress(),
-      run: (now) => registry.rebuildPending(now),
+      run: (opts) => registry.rebuildPending(opts),
     },
     async close() {
       if (closed) return;

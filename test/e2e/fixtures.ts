@@ -50,11 +50,12 @@ export function initClinic(dataDir: string): void {
   }
 }
 
-export async function startHost(dataDir: string = makeDataDir()): Promise<E2eHost> {
+export async function startHost(dataDir: string = makeDataDir(), env: Record<string, string> = {}): Promise<E2eHost> {
   assertRendererBuilt();
   const child: ChildProcess = spawn(TSX, ['main/host/main.ts', '--data-dir', dataDir, '--port', '0'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   let output = '';
   const printed = new Promise<string>((resolveUrl, reject) => {

@@ -5,10 +5,10 @@
  * search said the same meanwhile. Screenshots (normal and large text) go to test-results/screenshots/upgrade-progress*.png.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
-import { type E2eHost, makeDataDir, ROOT, setLargeText, shootBothSizes, startHost } from './fixtures';
+import { apiCall, type E2eHost, makeDataDir, ROOT, setLargeText, shootBothSizes, startHost } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -17,6 +17,9 @@ const ADMIN = { username: 'admin', password: 'demo-admin-2026' };
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 let host: E2eHost;
 let page: Page;
+// While this file exists the rebuild waits between its pages (CUNYI_TEST_HOLD_REBUILD): the demo clinic's rebuild
+// takes a second or two, over before the first look on a fast machine.
+let hold: string;
 
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(300_000);
@@ -32,13 +35,16 @@ test.beforeAll(async ({ browser }) => {
     env: { ...process.env, CUNYI_PASSWORD: ADMIN.password },
   });
   if (stale.status !== 0) throw new Error(`stale-projections failed (${stale.status}): ${stale.stderr}`);
-  host = await startHost(dataDir);
+  hold = join(dataDir, '..', `hold-rebuild-${process.pid}`);
+  writeFileSync(hold, '');
+  host = await startHost(dataDir, { CUNYI_TEST_HOLD_REBUILD: hold });
   page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
 });
 
 test.afterAll(async () => {
   if (page) await page.close();
   if (host) await host.stop();
+  if (hold) rmSync(hold, { force: true });
 });
 
 test('sign-in answers at once, the 工作台 shows the update with its progress, then the list', async () => {
@@ -55,11 +61,14 @@ test('sign-in answers at once, the 工作台 shows the update with its progress,
   await expect(notice).toBeVisible({ timeout: 30_000 });
   await expect(notice).toContainText(/正在更新本机数据（升级后仅一次）… \d{1,3}%/);
   await expect(notice.getByRole('progressbar')).toBeVisible();
-  // Large text first, at once, while the update surely still runs (it may be over by the second shot).
+  // Large text first, then normal: the rebuild is held until both shots (and the search below) are taken.
   await expect(page.locator('html')).toHaveClass(/large-text/);
   await page.screenshot({ path: join(SHOTS, 'upgrade-progress-large.png') });
   await setLargeText(page, false);
   await page.screenshot({ path: join(SHOTS, 'upgrade-progress.png') });
+  // Meanwhile search says the same (DATA_UPDATING with the percentage), not a short or empty answer.
+  await expect(apiCall(host, 'residents.search', { query: 'zh' })).rejects.toThrow(/"code":"DATA_UPDATING".*"percent":\d{1,2}[,}]/);
+  rmSync(hold, { force: true });
   // Then the list, by itself (no reload): the groups and the cards.
   await expect(page.getByTestId('worklist-totals')).toBeVisible({ timeout: 150_000 });
   await expect(notice).toHaveCount(0);

@@ -79,6 +79,16 @@ interface Pending {
   source: DocumentSource;
 }
 
+export interface RebuildOptions {
+  /** The clock of the progress's `startedAt` (tests). */
+  now?: () => number;
+  /**
+   * Asked before every page after the first; while it says true the rebuild waits (50 ms at a time, ended by `stop`).
+   * The e2e test of the progress screen holds the rebuild with it.
+   */
+  holdWhile?: () => boolean;
+}
+
 export class ProjectionRegistry {
   private readonly byCollection = new Map<string, Projection[]>();
   private readonly registered = new Map<string, Projection>();
@@ -169,8 +179,8 @@ export class ProjectionRegistry {
    * Applies the live documents to every deferred projection, a page per transaction, yielding between pages; records
    * each one's version when it is complete. Calling it again while it runs returns the same promise.
    */
-  rebuildPending(now: () => number = Date.now): Promise<void> {
-    this.running ??= this.runRebuilds(now)
+  rebuildPending(opts: RebuildOptions = {}): Promise<void> {
+    this.running ??= this.runRebuilds(opts.now ?? Date.now, opts.holdWhile)
       .catch((e: unknown) => {
         // Whoever waits learns it now (INTERNAL at the API door) rather than waiting forever; the next open retries.
         const failure = e instanceof Error ? e : new Error(String(e));
@@ -204,16 +214,18 @@ export class ProjectionRegistry {
     for (const projection of projections) projection.apply(this.db, collection, docs);
   }
 
-  private async runRebuilds(now: () => number): Promise<void> {
+  private async runRebuilds(now: () => number, holdWhile?: () => boolean): Promise<void> {
     if (this.pending.length === 0) return;
     const total = this.pending.reduce((sum, p) => sum + p.projection.collections.reduce((n, c) => n + p.source.count(c), 0), 0);
     this.progressNow = { projections: this.pendingNames(), done: 0, total, startedAt: now() };
     let size = FIRST_PAGE;
+    let pages = 0;
     while (this.pending.length > 0) {
       const { projection, source } = this.pending[0] as Pending;
       for (const collection of projection.collections) {
         let after = 0;
         for (;;) {
+          if (pages++ > 0) while (holdWhile?.() && !this.stopped) await new Promise<void>((resolve) => setTimeout(resolve, 50));
           if (this.stopped) return;
           const started = performance.now();
           const read = withoutSync(this.db, () =>

@@ -121,6 +121,36 @@ describe('a deferred rebuild (the first sign-in after an upgrade, issue 10 §4)'
     expect(connection.db.prepare("SELECT version FROM p__versions WHERE name = 'count'").pluck().get()).toBeUndefined();
   });
 
+  it('held (holdWhile), it stops after its first page until released, and a stop ends the hold', async () => {
+    store = openTestStore();
+    const instance = await store.open<ResidentDoc>('residents', residentSchema());
+    const docs = Array.from({ length: 1_200 }, (_v, i) => residentDoc({ id: `h${String(i).padStart(5, '0')}` }));
+    expect((await instance.bulkWrite(docs.map((document) => ({ document })), 'test')).error).toEqual([]);
+    const connection = (instance as unknown as RxStorageInstanceSqlcipher<ResidentDoc>).internals.connection;
+    const projection = countProjection();
+    registerProjection(connection, 'clinic', projection, { deferRebuild: true });
+    let held = true;
+    const run = connection.projections.rebuildPending({ holdWhile: () => held });
+    await new Promise<void>((resolve) => setTimeout(resolve, 300));
+    const first = projection.applied.length;
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(1_200);
+    expect(connection.projections.progress()?.done).toBe(first);
+    expect(connection.projections.isReady('count')).toBe(false);
+    held = false;
+    await run;
+    expect(connection.projections.isReady('count')).toBe(true);
+    expect(connection.db.prepare('SELECT count(*) FROM p_count').pluck().get()).toBe(1_200);
+
+    // Held again (another projection's rebuild), a stop (the database closing) does not wait for the release.
+    registerProjection(connection, 'clinic', countProjection('again'), { deferRebuild: true });
+    const again = connection.projections.rebuildPending({ holdWhile: () => true });
+    await new Promise<void>((resolve) => setTimeout(resolve, 100));
+    await connection.projections.stop();
+    await again;
+    expect(connection.projections.isReady('again')).toBe(false);
+  });
+
   it('a cache that reads a rebuilt projection is emptied with it', async () => {
     store = openTestStore();
     const instance = await store.open<ResidentDoc>('residents', residentSchema());
