@@ -9,9 +9,23 @@ const POLL_MS = 1_000;
 /**
  * 正在更新本机数据: while the runtime rebuilds derived data after an upgrade or brings the work list to today
  * (app.dataUpdate), a plain progress bar with an estimate; nothing once it is done. `onDone` runs when an update it
- * saw is over. The runtime does the work on its own thread, so this only asks once a second.
+ * saw is over; with `expectUpdate` (the caller was just answered DATA_UPDATING) also when the first answer already
+ * says it is over. `compact`: one line, under a search box. `note`: what appears by itself afterwards (default: the
+ * 工作台). The runtime does the work on its own thread, so this only asks once a second.
  */
-export function DataUpdateNotice({ onDone, fallback = null }: { onDone?: () => void; fallback?: React.ReactNode }) {
+export function DataUpdateNotice({
+  onDone,
+  fallback = null,
+  expectUpdate = false,
+  compact = false,
+  note,
+}: {
+  onDone?: () => void;
+  fallback?: React.ReactNode;
+  expectUpdate?: boolean;
+  compact?: boolean;
+  note?: string;
+}) {
   const { t } = useTranslation();
   const [update, setUpdate] = useState<DataUpdate | null>(null);
   const done = useRef(onDone);
@@ -22,7 +36,7 @@ export function DataUpdateNotice({ onDone, fallback = null }: { onDone?: () => v
   useEffect(() => {
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    let sawUpdate = false;
+    let sawUpdate = expectUpdate;
     const ask = async () => {
       try {
         const got = await api.app.dataUpdate({});
@@ -43,6 +57,8 @@ export function DataUpdateNotice({ onDone, fallback = null }: { onDone?: () => v
       stopped = true;
       clearTimeout(timer);
     };
+    // `expectUpdate` counts at mount only.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   if (!update?.isUpdating) return <>{fallback}</>;
@@ -50,6 +66,14 @@ export function DataUpdateNotice({ onDone, fallback = null }: { onDone?: () => v
     const seconds = Math.max(1, Math.round(ms / 1000));
     return seconds < 90 ? t('dataUpdate.seconds', { count: seconds }) : t('dataUpdate.minutes', { count: Math.round(seconds / 60) });
   };
+  const eta = update.etaMs === null ? t('dataUpdate.estimating') : t('dataUpdate.eta', { time: time(update.etaMs) });
+  if (compact) {
+    return (
+      <div className="data-update-line" data-testid="data-update" role="status">
+        {t('dataUpdate.title', { percent: update.percent })} · {eta}
+      </div>
+    );
+  }
   return (
     <Alert
       type="info"
@@ -64,9 +88,9 @@ export function DataUpdateNotice({ onDone, fallback = null }: { onDone?: () => v
           <p>
             {update.steps.map((s) => t(`dataUpdate.step.${s.kind}`)).join('、')}
             {' · '}
-            {update.etaMs === null ? t('dataUpdate.estimating') : t('dataUpdate.eta', { time: time(update.etaMs) })}
+            {eta}
           </p>
-          <p>{t('dataUpdate.worklist')}</p>
+          <p>{note ?? t('dataUpdate.worklist')}</p>
         </>
       }
     />

@@ -2,10 +2,9 @@
  * One way for a screen part to load its data: a spinner while loading, the error (with 重试) if it failed, the data
  * once it came. The resident tabs (筛查, 慢病, 签约) each repeated this by hand (review of issue 16).
  */
-import { Alert, Button, Spin } from 'antd';
+import { Spin } from 'antd';
 import { type DependencyList, type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
-import { useTranslation } from 'react-i18next';
-import { errorText } from './api-errors';
+import { LoadFailure } from './LoadFailure';
 
 /**
  * Runs loads so that only the latest one started may deliver: an answer for a resident the screen has left (a
@@ -39,7 +38,6 @@ export interface Load<T> {
 
 /** Loads `fetch()` when the component mounts and whenever `deps` change. */
 export function useLoad<T>(fetch: () => Promise<T>, deps: DependencyList): Load<T> {
-  const { t } = useTranslation();
   const [data, setData] = useState<T | null>(null);
   const [failure, setFailure] = useState<unknown>(null);
   const run = useRef(latestOnly());
@@ -62,6 +60,8 @@ export function useLoad<T>(fetch: () => Promise<T>, deps: DependencyList): Load<
     [],
   );
 
+  const retry = useCallback(() => void reload(), [reload]);
+
   useEffect(() => {
     mounted.current = true;
     void reload();
@@ -74,7 +74,7 @@ export function useLoad<T>(fetch: () => Promise<T>, deps: DependencyList): Load<
 
   let placeholder: ReactNode = null;
   if (failure) {
-    placeholder = <Alert type="error" showIcon title={errorText(failure)} action={<Button onClick={() => void reload()}>{t('common.retry')}</Button>} />;
+    placeholder = <LoadFailure error={failure} onRetry={retry} />;
   } else if (data === null) placeholder = <Spin />;
   return { data, placeholder, reload, setData };
 }

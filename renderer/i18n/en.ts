@@ -66,6 +66,7 @@ export const en: Shape<typeof zhCN> = {
     seconds: '{{count}} s',
     minutes: '{{count}} min',
     worklist: 'The work list appears by itself when this is done; no need to refresh. Other screens can be used meanwhile.',
+    thisScreen: 'This screen fills in by itself when this is done; no need to refresh.',
     step: { rebuild: 'Updating data after the upgrade', worklist: "Preparing today's work list" },
     retryLater: 'Updating the data on this computer (once after an upgrade)… {{percent}}%; available when it is done',
   },

@@ -63,6 +63,7 @@ export const zhCN = {
     seconds: '{{count}} 秒',
     minutes: '{{count}} 分钟',
     worklist: '完成后工作台会自动显示，无需刷新。这期间可以继续使用其他功能。',
+    thisScreen: '完成后本页会自动显示，无需刷新。',
     step: { rebuild: '更新升级后的数据', worklist: '整理今天的工作台' },
     retryLater: '正在更新本机数据（升级后仅一次）… {{percent}}%，完成后即可使用',
   },

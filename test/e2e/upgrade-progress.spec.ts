@@ -66,11 +66,35 @@ test('sign-in answers at once, the 工作台 shows the update with its progress,
   await page.screenshot({ path: join(SHOTS, 'upgrade-progress-large.png') });
   await setLargeText(page, false);
   await page.screenshot({ path: join(SHOTS, 'upgrade-progress.png') });
-  // Meanwhile search says the same (DATA_UPDATING with the percentage), not a short or empty answer.
+  // Meanwhile search says the same (DATA_UPDATING with the percentage), not a short or empty answer ...
   await expect(apiCall(host, 'residents.search', { query: 'zh' })).rejects.toThrow(/"code":"DATA_UPDATING".*"percent":\d{1,2}[,}]/);
+  // ... and so do the screens that need the data: the same progress bar, not an error.
+  await page.keyboard.press('Alt+Digit2');
+  await expect(page.locator('main h1')).toHaveText('居民档案');
+  await page.getByRole('combobox', { name: '查找居民' }).fill('zh');
+  // The search's line and the list's block: both say it, neither is an error or an empty list.
+  await expect(page.locator('.resident-search').getByTestId('data-update')).toContainText(/正在更新本机数据（升级后仅一次）… \d{1,3}%/);
+  await expect(page.locator('.resident-list').getByTestId('data-update')).toContainText('完成后本页会自动显示');
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await shootBothSizes(page, SHOTS, 'upgrade-progress-search');
+  await page.keyboard.press('Alt+Digit8');
+  await expect(page.locator('main h1')).toHaveText('报表');
+  await expect(page.getByTestId('data-update')).toBeVisible();
+  await expect(page.getByTestId('report-window')).toHaveCount(0);
+  await shootBothSizes(page, SHOTS, 'upgrade-progress-reports');
   rmSync(hold, { force: true });
-  // Then the list, by itself (no reload): the groups and the cards.
-  await expect(page.getByTestId('worklist-totals')).toBeVisible({ timeout: 150_000 });
+  // Then the report, by itself (no reload), once the update is over ...
+  await expect(page.getByTestId('report-window')).toBeVisible({ timeout: 150_000 });
+  await expect(page.getByTestId('data-update')).toHaveCount(0);
+  // ... and the 工作台's list: the groups and the cards.
+  await page.keyboard.press('Alt+Digit1');
+  await expect(page.getByTestId('worklist-totals')).toBeVisible({ timeout: 30_000 });
   await expect(notice).toHaveCount(0);
   await shootBothSizes(page, SHOTS, 'upgrade-progress-done');
+  // Search answers again, found by the update's search keys.
+  await page.keyboard.press('Alt+Digit2');
+  await expect(page.locator('.resident-list').getByTestId('data-update')).toHaveCount(0);
+  await expect(page.locator('.resident-list .ant-table-row').first()).toBeVisible();
+  await page.getByRole('combobox', { name: '查找居民' }).fill('zh');
+  await expect(page.getByRole('listbox', { name: '查找结果' }).getByRole('option').first()).toBeVisible();
 });

@@ -15,6 +15,7 @@ import { rulesLines, rulesSource } from '../../../shared/domain/indicators/rules
 import type { DoctorTeam } from '../../../shared/schemas/contract';
 import { api } from '../../api-client';
 import { errorText } from '../../app/api-errors';
+import { LoadFailure } from '../../app/LoadFailure';
 import { useClinicToday } from '../followups/use-clinic-today';
 import { saveExport, stampText } from './download';
 import { EChart } from './EChart';
@@ -88,6 +89,7 @@ export function ReportsPage({ session }: { session?: { user: SessionUser } }) {
   useEffect(() => {
     void load();
   }, [load]);
+  const retry = useCallback(() => void load(), [load]);
 
   const open = useCallback((indicator: IndicatorId, side: ListSide, s: ReportScope = scope) => setList({ period, scope: s, indicator, side }), [period, scope]);
 
@@ -197,7 +199,7 @@ export function ReportsPage({ session }: { session?: { user: SessionUser } }) {
         </Button>
       </Space>
 
-      {failure ? <Alert type="error" showIcon title={errorText(failure)} action={<Button onClick={() => void load()}>{t('common.retry')}</Button>} /> : null}
+      {failure ? <LoadFailure error={failure} onRetry={retry} /> : null}
       {!report && !failure ? <Spin /> : null}
       {report ? (
         <Spin spinning={loading}>

@@ -1,4 +1,4 @@
-import { Alert, Button, Select, Space, Table } from 'antd';
+import { Button, Select, Space, Table } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ResidentSummary } from '../../../shared/api/residents';
@@ -6,7 +6,7 @@ import type { Village } from '../../../shared/api/session';
 import * as cs from '../../../shared/domain/code-sets';
 import { POPULATION_TAGS } from '../../../shared/domain/population-tags';
 import { api } from '../../api-client';
-import { errorText } from '../../app/api-errors';
+import { isDataUpdating, LoadFailure } from '../../app/LoadFailure';
 import { codeLabel, useLang } from './code-options';
 import { SummaryBadges } from './SummaryBadges';
 
@@ -48,6 +48,8 @@ export function ResidentList(props: { villages: readonly Village[]; onOpen: (id:
   useEffect(() => {
     void load(0);
   }, [load]);
+  const retry = useCallback(() => void load(0), [load]);
+  const updating = isDataUpdating(failure);
 
   return (
     <div className="resident-list">
@@ -70,11 +72,11 @@ export function ResidentList(props: { villages: readonly Village[]; onOpen: (id:
           onChange={setTag}
           options={POPULATION_TAGS.map((x) => ({ value: x, label: t(`residents.tag.${x}`) }))}
         />
-        <span className="resident-muted">{t('residents.list.count', { shown: rows.length, total })}</span>
+        {!updating && <span className="resident-muted">{t('residents.list.count', { shown: rows.length, total })}</span>}
       </Space>
-      {failure !== null && (
-        <Alert type="error" showIcon title={errorText(failure)} action={<Button onClick={() => void load(0)}>{t('common.retry')}</Button>} />
-      )}
+      {failure !== null && <LoadFailure error={failure} onRetry={retry} />}
+      {/* While the data is being updated there is no list yet: no empty table that would read as 暂无数据. */}
+      {!updating && (
       <Table<ResidentSummary>
         virtual
         size="small"
@@ -103,7 +105,8 @@ export function ResidentList(props: { villages: readonly Village[]; onOpen: (id:
           { title: t('residents.field.recordNo'), dataIndex: 'recordNo', width: 220, className: 'monospace nowrap' },
         ]}
       />
-      {rows.length < total && (
+      )}
+      {!updating && rows.length < total && (
         <Button className="load-more" onClick={() => void load(rows.length)} loading={loading}>
           {t('residents.list.more')}
         </Button>

@@ -1,9 +1,10 @@
 import { Input, type InputRef, Spin } from 'antd';
-import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
+import { type KeyboardEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ResidentSummary } from '../../../shared/api/residents';
 import { api } from '../../api-client';
 import { errorText } from '../../app/api-errors';
+import { isDataUpdating, LoadFailure } from '../../app/LoadFailure';
 import { codeLabel, useLang } from './code-options';
 import * as cs from '../../../shared/domain/code-sets';
 import { SummaryBadges } from './SummaryBadges';
@@ -22,6 +23,7 @@ export function ResidentSearch(props: { onOpen: (r: ResidentSummary) => void; au
   const [active, setActive] = useState(0);
   const [loading, setLoading] = useState(false);
   const [failure, setFailure] = useState<unknown>(null);
+  const [attempt, setAttempt] = useState(0);
   const latest = useRef('');
   const input = useRef<InputRef>(null);
   const listId = useId();
@@ -56,7 +58,9 @@ export function ResidentSearch(props: { onOpen: (r: ResidentSummary) => void; au
         .finally(() => setLoading(false));
     }, DEBOUNCE_MS);
     return () => clearTimeout(timer);
-  }, [query]);
+  }, [query, attempt]);
+  // After DATA_UPDATING: the same query once more when the update is over (LoadFailure).
+  const retry = useCallback(() => setAttempt((n) => n + 1), []);
 
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
     if (!results || results.length === 0) return;
@@ -91,7 +95,14 @@ export function ResidentSearch(props: { onOpen: (r: ResidentSummary) => void; au
         suffix={loading ? <Spin size="small" /> : <span />}
         maxLength={40}
       />
-      {failure !== null && <div className="search-error" role="alert">{errorText(failure)}</div>}
+      {failure !== null &&
+        (isDataUpdating(failure) ? (
+          <LoadFailure error={failure} onRetry={retry} compact />
+        ) : (
+          <div className="search-error" role="alert">
+            {errorText(failure)}
+          </div>
+        ))}
       {results !== null && (
         <ul id={listId} role="listbox" aria-label={t('residents.search.results')} className="search-results">
           {results.length === 0 && <li className="search-empty">{t('residents.search.none')}</li>}
