@@ -95,16 +95,17 @@ function collectE2eFailures(suites) {
   for (const suite of suites) {
     for (const spec of suite.specs ?? []) {
       for (const t of spec.tests ?? []) {
-        if (t.status !== 'unexpected') continue;
-        const last = t.results?.[t.results.length - 1];
-        failures.push(`e2e ${spec.file}:${spec.line} › ${spec.title}: ${firstLine(last?.error?.message)}`);
+        if (t.status !== 'unexpected' && t.status !== 'flaky') continue;
+        const failed = (t.results ?? []).find((r) => r.status !== 'passed' && r.status !== 'skipped');
+        const kind = t.status === 'flaky' ? 'flaky (passed on retry)' : 'e2e';
+        failures.push(`${kind} ${spec.file}:${spec.line} › ${spec.title}: ${firstLine(failed?.error?.message)}`);
       }
     }
     collectE2eFailures(suite.suites ?? []);
   }
 }
 
-if (failures.length > 0) console.log('\nfailed:\n' + failures.map((f) => `  ${f}`).join('\n'));
+if (failures.length > 0) console.log('\nfailed or flaky:\n' + failures.map((f) => `  ${f}`).join('\n'));
 console.log('\n' + lines.join('\n'));
 const summary = `${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`;
 writeFileSync(join(results, 'summary.txt'), summary + '\n');
