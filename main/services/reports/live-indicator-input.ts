@@ -146,6 +146,11 @@ export class LiveIndicatorInput {
   }
 
   async get(): Promise<IndicatorInput> {
+    return (await this.current()).input;
+  }
+
+  /** The input with the service packages its contracts' items were worked out with (a stored set is keyed by them). */
+  async current(): Promise<{ input: IndicatorInput; packages: readonly ServicePackage[] }> {
     // Reports say the data is being updated (with the percentage) rather than wait out a rebuild or count too few.
     assertProjectionReady(this.db, indicatorProjection.name);
     if (this.warming) {
@@ -184,6 +189,6 @@ export class LiveIndicatorInput {
       }
       this.snapshot = { residents: groups.map((g) => g.resident), encounters, contracts, groups };
     }
-    return this.snapshot;
+    return { input: this.snapshot, packages: this.held.packages };
   }
 }

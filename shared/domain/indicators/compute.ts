@@ -406,11 +406,6 @@ export const COUNTS = [
   't2dmControlled',
 ] as const;
 export type CountId = (typeof COUNTS)[number];
-/**
- * Raise whenever what a resident counts towards changes (any rule of this file, of rules.ts or of the contract rules
- * it calls): contributions stored under an older version are then computed again.
- */
-export const CONTRIBUTIONS_VERSION = 1;
 export type IndicatorCounts = Record<CountId, number>;
 /** The bit of each count in a contribution mask. */
 export const COUNT_BIT = Object.fromEntries(COUNTS.map((c, i) => [c, 1 << i])) as Record<CountId, number>;

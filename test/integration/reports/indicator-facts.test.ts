@@ -313,7 +313,7 @@ describe('stored indicator facts (real encrypted database)', () => {
     expect(await clinic().reports.isStored(period)).toBe(true);
     await h.restart();
     await clinic().reports.warmUp();
-    const read = vi.spyOn(LiveIndicatorInput.prototype, 'get');
+    const read = vi.spyOn(LiveIndicatorInput.prototype, 'current');
     try {
       expect(await clinic().reports.isStored(period)).toBe(true);
       await expectReportsAsScratch([period]);
@@ -343,7 +343,7 @@ describe('stored indicator facts (real encrypted database)', () => {
     h.clock.set(Date.parse(`${periodDates(next).start}T02:00:00Z`));
     await h.restart();
     await clinic().reports.warmUp();
-    const read = vi.spyOn(LiveIndicatorInput.prototype, 'get');
+    const read = vi.spyOn(LiveIndicatorInput.prototype, 'current');
     try {
       await expectReportsAsScratch([next]);
       expect(read).not.toHaveBeenCalled();
