@@ -42,8 +42,6 @@ import { CONTRIBUTIONS_VERSION } from './contributions-version';
  * in each of them, so this also bounds a write's extra rows.
  */
 export const MAX_SETS = 30;
-/** Rows per multi-row INSERT (8 values each, well under SQLite's 32,766 parameters). */
-const INSERT_BATCH = 250;
 /** Dirty residents recomputed per transaction. */
 const CHUNK = 1_000;
 /** Residents per slice when a new set is computed from the input. */
@@ -285,21 +283,9 @@ export class IndicatorContributions {
     this.prepare(`DELETE FROM ${SETS} WHERE set_id = ?`).run(setId);
   }
 
-  /** Stores the rows in multi-row INSERTs (a new set's 30,000 rows cost a third of one INSERT per row). */
   private store(setId: number, rows: readonly { id: string; villageCode: string; mask: number }[], groups: ReadonlyMap<string, ResidentGroup>, dates: IndicatorWindow): void {
-    const values = (n: number) => Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
-    const insert = (n: number) => this.prepare(`INSERT OR REPLACE INTO ${ROWS} (set_id, resident_id, village_code, mask, created, followups, f2f, checks) VALUES ${values(n)}`);
-    const batch = insert(INSERT_BATCH);
-    const params: unknown[] = [];
-    for (let i = 0; i < rows.length; i += 1) {
-      const r = rows[i] as (typeof rows)[number];
-      params.push(setId, r.id, r.villageCode, r.mask, ...activityOf(groups.get(r.id), dates));
-      if ((i + 1) % INSERT_BATCH === 0) {
-        batch.run(params);
-        params.length = 0;
-      }
-    }
-    if (params.length > 0) insert(params.length / 8).run(params);
+    const put = this.prepare(`INSERT OR REPLACE INTO ${ROWS} (set_id, resident_id, village_code, mask, created, followups, f2f, checks) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+    for (const r of rows) put.run(setId, r.id, r.villageCode, r.mask, ...activityOf(groups.get(r.id), dates));
   }
 
   /**

@@ -52,7 +52,8 @@ export function residentGroupOf(t: FactsTuple, packages: readonly ServicePackage
     if (!found) items.set(key, (found = contractItems(packageIds, packages, populationTags as PopulationTag[])));
     return { ...rest, items: found };
   });
-  return { resident: residentOfFacts(t), encounters: t[6].map((e, i) => eventRecord(id, e, i)), contracts };
+  // Stored as each event's latest completed version in date order (indicator-facts.ts computeFacts).
+  return { resident: residentOfFacts(t), encounters: t[6].map((e, i) => eventRecord(id, e, i)), contracts, current: true };
 }
 
 const groupOf = (held: Held, t: FactsTuple): ResidentGroup => residentGroupOf(t, held.packages, held.items);

@@ -118,9 +118,9 @@ const prepared = new WeakMap<readonly ResidentRecord[], { encounters: unknown; c
 /** A group passed again unchanged keeps its patient, and with it the facts worked out per window (factsOf). */
 const patientOfGroup = new WeakMap<ResidentGroup, Patient>();
 
-function newPatient(resident: ResidentRecord, events: EncounterRecord[], contracts: ContractRecord[]): Patient {
+function newPatient(resident: ResidentRecord, events: EncounterRecord[], contracts: ContractRecord[], sorted = false): Patient {
   const p: Patient = { resident, events, enrolments: {}, contracts };
-  p.events.sort((a, b) => compareDates(a.date, b.date) || (a.completedAt ?? 0) - (b.completedAt ?? 0));
+  if (!sorted) p.events.sort((a, b) => compareDates(a.date, b.date) || (a.completedAt ?? 0) - (b.completedAt ?? 0));
   for (const e of p.events) {
     const en = e.enrolment;
     if (!en || (e.type !== 'htnEnrolment' && e.type !== 't2dmEnrolment')) continue;
@@ -134,7 +134,7 @@ function newPatient(resident: ResidentRecord, events: EncounterRecord[], contrac
 function patientOf(g: ResidentGroup): Patient {
   let p = patientOfGroup.get(g);
   if (!p) {
-    p = newPatient(g.resident, latestVersions(g.encounters), [...g.contracts]);
+    p = g.current ? newPatient(g.resident, g.encounters as EncounterRecord[], [...g.contracts], true) : newPatient(g.resident, latestVersions(g.encounters), [...g.contracts]);
     patientOfGroup.set(g, p);
   }
   return p;
@@ -319,31 +319,31 @@ const factsCache = new WeakMap<Patient[], Map<string, Facts[]>>();
 /** Per patient and window: what the patient counts towards (null: not present in the window). */
 const patientFacts = new WeakMap<Patient, Map<string, Facts | null>>();
 
-function factsOf(input: IndicatorInput, w: IndicatorWindow, rules: IndicatorRules): Facts[] {
+/** `keep`: kept for the next call with this input or group (false: used once, e.g. stored by the caller). */
+function factsOf(input: IndicatorInput, w: IndicatorWindow, rules: IndicatorRules, keep = true): Facts[] {
   const patients = patientsOf(input);
   let perWindow = factsCache.get(patients);
-  if (!perWindow) {
+  if (!perWindow && keep) {
     perWindow = new Map();
     factsCache.set(patients, perWindow);
   }
   const key = `${w.start}/${w.end}/${rulesKey(rules)}`;
-  const cached = perWindow.get(key);
+  const cached = perWindow?.get(key);
   if (cached) return cached;
   const out: Facts[] = [];
   for (const p of patients) {
     let mine = patientFacts.get(p);
-    if (!mine) {
-      mine = new Map();
-      patientFacts.set(p, mine);
-    }
-    let f = mine.get(key);
+    let f = mine?.get(key);
     if (f === undefined) {
       f = factsOfPatient(p, w, rules);
-      mine.set(key, f);
+      if (keep) {
+        if (!mine) patientFacts.set(p, (mine = new Map<string, Facts | null>()));
+        mine.set(key, f);
+      }
     }
     if (f) out.push(f);
   }
-  perWindow.set(key, out);
+  perWindow?.set(key, out);
   return out;
 }
 
@@ -461,7 +461,8 @@ export interface Contribution {
  * scope's residents gives `computeIndicators`' numbers for that scope (`indicatorsFromCounts`).
  */
 export function indicatorContributions(input: IndicatorInput, window: IndicatorWindow, rules: IndicatorRules = DEFAULT_INDICATOR_RULES): Contribution[] {
-  return factsOf(input, window, rules).map((f) => ({ id: f.id, villageCode: f.villageCode, mask: maskOf(f, rules) }));
+  // Stored or summed by the caller: the facts behind them are not kept per group (a trend's 12 windows × 30,000).
+  return factsOf(input, window, rules, false).map((f) => ({ id: f.id, villageCode: f.villageCode, mask: maskOf(f, rules) }));
 }
 
 /** Adds `times` residents with contribution `mask` to `counts`. */
