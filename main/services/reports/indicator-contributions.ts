@@ -44,8 +44,9 @@ import { CONTRIBUTIONS_VERSION } from './contributions-version';
 export const MAX_SETS = 30;
 /** Dirty residents recomputed per transaction. */
 const CHUNK = 1_000;
-/** Residents per slice when a new set is computed from the input. */
+/** Residents per slice when a new set is computed from the input (divided among sets made together). */
 const SLICE = 2_000;
+const MIN_SLICE = 100;
 
 const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -232,8 +233,10 @@ export class IndicatorContributions {
       // The rows are the input's as read: a write after that read has marked its residents dirty in these sets.
       // Computed and stored in slices that let other calls through (the input's arrays do not change under us).
       const groups = input.groups ?? [];
-      for (let from = 0; from < groups.length; from += SLICE) {
-        const slice = groups.slice(from, from + SLICE);
+      // About one set's slice of work per transaction, however many sets are made together.
+      const step = Math.max(MIN_SLICE, Math.round(SLICE / sets.length));
+      for (let from = 0; from < groups.length; from += step) {
+        const slice = groups.slice(from, from + step);
         const part: IndicatorInput = { residents: slice.map((g) => g.resident), encounters: [], contracts: [], groups: slice };
         const byId = new Map(slice.map((g) => [g.resident.id, g]));
         withoutSync(this.db, () =>

@@ -182,13 +182,19 @@ export class LiveIndicatorInput {
     }
     if (!this.snapshot) {
       const groups = [...this.held.groups.values()];
-      const encounters: EncounterRecord[] = [];
-      const contracts: ContractRecord[] = [];
-      for (const g of groups) {
-        for (const e of g.encounters) encounters.push(e);
-        for (const c of g.contracts) contracts.push(c);
-      }
-      this.snapshot = { residents: groups.map((g) => g.resident), encounters, contracts, groups };
+      let encounters: EncounterRecord[] | null = null;
+      let contracts: ContractRecord[] | null = null;
+      // The shared functions read the groups: the flat lists (some 240,000 events) are made only if someone asks.
+      this.snapshot = {
+        residents: groups.map((g) => g.resident),
+        get encounters() {
+          return (encounters ??= groups.flatMap((g) => g.encounters));
+        },
+        get contracts() {
+          return (contracts ??= groups.flatMap((g) => g.contracts));
+        },
+        groups,
+      };
     }
     return { input: this.snapshot, packages: this.held.packages };
   }

@@ -144,7 +144,9 @@ const byId = (a: Patient, b: Patient) => (a.resident.id < b.resident.id ? -1 : a
 
 function patientsOf(input: IndicatorInput): Patient[] {
   const cached = prepared.get(input.residents);
-  if (cached && cached.encounters === input.encounters && cached.contracts === input.contracts && cached.groups === input.groups) return cached.patients;
+  // With groups, only they are read (an input may then flatten its encounters and contracts only when asked).
+  const same = (c: NonNullable<typeof cached>) => (input.groups ? c.groups === input.groups : c.groups === undefined && c.encounters === input.encounters && c.contracts === input.contracts);
+  if (cached && same(cached)) return cached.patients;
   let patients: Patient[];
   if (input.groups) {
     patients = input.groups.map(patientOf);
@@ -163,7 +165,7 @@ function patientsOf(input: IndicatorInput): Patient[] {
   }
   // In id order, so the id lists behind every number are built sorted (fromRecords' sort then costs one pass).
   patients.sort(byId);
-  prepared.set(input.residents, { encounters: input.encounters, contracts: input.contracts, groups: input.groups, patients });
+  prepared.set(input.residents, input.groups ? { encounters: null, contracts: null, groups: input.groups, patients } : { encounters: input.encounters, contracts: input.contracts, groups: undefined, patients });
   return patients;
 }
 
