@@ -180,7 +180,7 @@ async function firstInFreshProcess(): Promise<void> {
   try {
     // Before the warm-up after sign-in starts (it is queued with setImmediate; this runs in the same turn).
     const sql = clinic.runtime.services.clinic().ctx.db.sql;
-    if (process.argv.includes('--forget')) sql.exec('DELETE FROM p_indicator_contrib; DELETE FROM p_indicator_contrib_dirty; DELETE FROM p_indicator_sets;');
+    if (process.argv.includes('--forget')) sql.exec('DELETE FROM p_indicator_contrib; DELETE FROM p_indicator_contrib_dirty; DELETE FROM p_indicator_contrib_sums; DELETE FROM p_indicator_sets;');
     const storedSets = sql.prepare('SELECT count(*) FROM p_indicator_sets WHERE complete = 1').pluck().get() as number;
     const warmUp = process.argv.includes('--after-warm-up') ? await timed(() => clinic.runtime.services.clinic().reports.warmUp()) : null;
     const first = process.argv.includes('--trend')

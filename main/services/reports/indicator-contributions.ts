@@ -34,7 +34,7 @@ import type { ServicePackage } from '../../../shared/schemas/contract';
 import { statementCache, withoutSync, type Database } from '../../store/sqlite-file';
 import { computeFacts, FACTS_BUILD, type FactsTuple } from './indicator-facts';
 import { residentGroupOf } from './live-indicator-input';
-import { DIRTY, ROWS, SETS } from './contribution-tables';
+import { DIRTY, ROWS, SETS, SUMS } from './contribution-tables';
 import { CONTRIBUTIONS_VERSION } from './contributions-version';
 
 /**
@@ -143,12 +143,17 @@ export class IndicatorContributions {
     return withoutSync(this.db, () =>
       this.db.transaction(() => {
         this.refresh(sets);
-        const sum = this.prepare(
-          `SELECT village_code, mask, count(*), sum(created), sum(followups), sum(f2f), sum(checks) FROM ${ROWS} WHERE set_id = ? GROUP BY village_code, mask`,
-        ).raw();
+        // The rows' sums are kept per set until one of its residents is recomputed (refresh drops them then).
+        const kept = this.prepare(`SELECT village_code, mask, n, created, followups, f2f, checks FROM ${SUMS} WHERE set_id = ?`).raw();
+        const keep = this.prepare(
+          `INSERT INTO ${SUMS} (set_id, village_code, mask, n, created, followups, f2f, checks)
+           SELECT set_id, village_code, mask, count(*), sum(created), sum(followups), sum(f2f), sum(checks) FROM ${ROWS} WHERE set_id = ? GROUP BY village_code, mask`,
+        );
+        const hasKept = this.prepare(`SELECT 1 FROM ${SUMS} WHERE set_id = ? LIMIT 1`);
         return sets.map((s) => {
+          if (hasKept.get(s.setId) === undefined) keep.run(s.setId);
           const out = new Map<string, VillageSums>();
-          for (const [village, mask, n, created, followups, f2f, checks] of sum.all(s.setId) as [string, number, number, number, number, number, number][]) {
+          for (const [village, mask, n, created, followups, f2f, checks] of kept.all(s.setId) as [string, number, number, number, number, number, number][]) {
             let v = out.get(village);
             if (!v) out.set(village, (v = { counts: emptyCounts(), activity: emptyActivity() }));
             addContribution(v.counts, mask, n);
@@ -276,6 +281,10 @@ export class IndicatorContributions {
   private register(k: string): number {
     this.release(k);
     const id = Number(this.prepare(`INSERT INTO ${SETS} (key, complete) VALUES (?, 0)`).run(k).lastInsertRowid);
+    // A reused id: whatever was left under it (sets dropped by hand) is not this set's.
+    this.prepare(`DELETE FROM ${SUMS} WHERE set_id = ?`).run(id);
+    this.prepare(`DELETE FROM ${ROWS} WHERE set_id = ?`).run(id);
+    this.prepare(`DELETE FROM ${DIRTY} WHERE set_id = ?`).run(id);
     this.inProgress.add(id);
     return id;
   }
@@ -283,6 +292,7 @@ export class IndicatorContributions {
   private forget(setId: number): void {
     this.prepare(`DELETE FROM ${ROWS} WHERE set_id = ?`).run(setId);
     this.prepare(`DELETE FROM ${DIRTY} WHERE set_id = ?`).run(setId);
+    this.prepare(`DELETE FROM ${SUMS} WHERE set_id = ?`).run(setId);
     this.prepare(`DELETE FROM ${SETS} WHERE set_id = ?`).run(setId);
   }
 
@@ -306,6 +316,7 @@ export class IndicatorContributions {
       for (;;) {
         const ids = next.all(s.setId, CHUNK) as string[];
         if (ids.length === 0) break;
+        this.prepare(`DELETE FROM ${SUMS} WHERE set_id = ?`).run(s.setId);
         const unread = ids.filter((id) => !facts.has(id));
         if (unread.length > 0) for (const [id, t] of computeFacts(this.db, unread)) facts.set(id, t);
         const groups = new Map<string, ResidentGroup>();

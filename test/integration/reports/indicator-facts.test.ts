@@ -316,6 +316,8 @@ describe('stored indicator facts (real encrypted database)', () => {
     const maySet = sql.prepare(`SELECT set_id FROM p_indicator_sets WHERE instr(key, ?) > 0 AND complete = 1`).pluck().all(mayWindow) as number[];
     expect(maySet.length).toBeGreaterThan(0);
     for (const id of maySet) expect(sql.prepare('SELECT count(*) FROM p_indicator_contrib_dirty WHERE set_id = ?').pluck().get(id)).toBe(0);
+    // Its sums are kept again for the next read (and were dropped when the resident was recomputed: the count fell).
+    for (const id of maySet) expect(sql.prepare('SELECT count(*) FROM p_indicator_contrib_sums WHERE set_id = ?').pluck().get(id)).toBeGreaterThan(0);
     await expectSameAsScratch();
     expect(sql.prepare('SELECT count(*) FROM p_indicator_facts_dirty').pluck().get()).toBe(0);
     await expectReportsAsScratch([may]);
@@ -373,7 +375,7 @@ describe('stored indicator facts (real encrypted database)', () => {
 
   it("fills a trend's missing sets in one pass over the input, each as its own report", async () => {
     const sql = clinic().ctx.db.sql;
-    sql.exec('DELETE FROM p_indicator_contrib; DELETE FROM p_indicator_contrib_dirty; DELETE FROM p_indicator_sets;');
+    sql.exec('DELETE FROM p_indicator_contrib; DELETE FROM p_indicator_contrib_dirty; DELETE FROM p_indicator_contrib_sums; DELETE FROM p_indicator_sets;');
     const last: ReportPeriod = { kind: 'month', year: 2026, index: 3 };
     const read = vi.spyOn(LiveIndicatorInput.prototype, 'current');
     try {
@@ -408,7 +410,7 @@ describe('stored indicator facts (real encrypted database)', () => {
       expect(contributions.isStored(stale)).toBe(false);
       expect(contributions.isStored({ ...stale, packages })).toBe(true);
       // What it holds is what a report under the current packages sums.
-      sql.exec('DELETE FROM p_indicator_contrib; DELETE FROM p_indicator_contrib_dirty; DELETE FROM p_indicator_sets;');
+      sql.exec('DELETE FROM p_indicator_contrib; DELETE FROM p_indicator_contrib_dirty; DELETE FROM p_indicator_contrib_sums; DELETE FROM p_indicator_sets;');
       await contributions.ensure(stale);
       const read = vi.spyOn(LiveIndicatorInput.prototype, 'current');
       try {
