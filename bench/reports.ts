@@ -17,7 +17,12 @@
  *   facts, read in slices) has finished, as when a doctor opens 报表 a few seconds after signing in;
  * - `afterWrite`: the report after a resident was saved (only that resident's facts worked out again);
  * - `warm`: asked again with nothing changed;
- * - raw `cold`: the queries' first run on a newly opened connection; raw `warm`: run again.
+ * - `trend.firstEver`: a fresh process signs in and at once asks for the 12-month trend the 报表 screen asks beside the
+ *   report, with nothing stored (the 12 sets computed together in one pass and stored); `trend.atOnceAfterRestart`:
+ *   the same when an earlier session stored them (the warm-up after sign-in stores them);
+ * - raw `cold`: the queries' first run on a newly opened connection; raw `warm`: run again; raw `trendCold`: the
+ *   queries for each of the trend's 12 windows on a newly opened connection.
+ * The warm-up after sign-in stores this month, next month and the rest of the 12-month trend: `warmUpMs` includes all.
  * CPU milliseconds are printed beside wall times: on a loaded machine they say more. The load average is printed too.
  *
  * Usage: `npm run bench -- reports [--data-dir D] [--runs N] [--cold-runs N] [--residents N]`. Prints one JSON object.
@@ -37,6 +42,8 @@ import { arg, log, openBenchClinic, percentile, round, type BenchClinic } from '
 
 const TARGET_MS = 1000;
 const TARGET_RATIO = 2;
+/** The trend the 报表 screen asks beside the report. */
+const TREND_POINTS = 12;
 
 /**
  * The same conventions as shared/domain/indicators/compute.ts, as tables a plain SQLite app would keep: `enc` holds
@@ -173,10 +180,12 @@ async function firstInFreshProcess(): Promise<void> {
   try {
     // Before the warm-up after sign-in starts (it is queued with setImmediate; this runs in the same turn).
     const sql = clinic.runtime.services.clinic().ctx.db.sql;
-    if (process.argv.includes('--forget')) sql.exec('DELETE FROM p_indicator_contrib; DELETE FROM p_indicator_contrib_dirty; DELETE FROM p_indicator_sets;');
+    if (process.argv.includes('--forget')) sql.exec('DELETE FROM p_indicator_contrib; DELETE FROM p_indicator_contrib_dirty; DELETE FROM p_indicator_contrib_sums; DELETE FROM p_indicator_sets;');
     const storedSets = sql.prepare('SELECT count(*) FROM p_indicator_sets WHERE complete = 1').pluck().get() as number;
     const warmUp = process.argv.includes('--after-warm-up') ? await timed(() => clinic.runtime.services.clinic().reports.warmUp()) : null;
-    const first = await timed(() => clinic.call<Report>('reports.get', { period: thisMonth(clinic) }));
+    const first = process.argv.includes('--trend')
+      ? await timed(() => clinic.call<unknown>('reports.trend', { period: thisMonth(clinic), count: TREND_POINTS }))
+      : await timed(() => clinic.call<Report>('reports.get', { period: thisMonth(clinic) }));
     process.stdout.write(`${JSON.stringify({ ms: first.ms, cpuMs: first.cpuMs, warmUpMs: warmUp?.ms ?? null, storedSets })}\n`);
   } finally {
     await clinic.runtime.close();
@@ -191,9 +200,9 @@ interface FreshRun {
   storedSets: number;
 }
 
-function coldFirstReport(dataDir: string, password: string, mode: 'forget' | 'atOnce' | 'afterWarmUp'): FreshRun {
+function coldFirstReport(dataDir: string, password: string, mode: 'forget' | 'atOnce' | 'afterWarmUp' | 'trendForget' | 'trendAtOnce'): FreshRun {
   const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-  const flags = { forget: ['--forget'], atOnce: [], afterWarmUp: ['--after-warm-up'] }[mode];
+  const flags = { forget: ['--forget'], atOnce: [], afterWarmUp: ['--after-warm-up'], trendForget: ['--forget', '--trend'], trendAtOnce: ['--trend'] }[mode];
   const args = [join(root, 'bench', 'reports.ts'), '--phase', 'first', '--data-dir', dataDir, ...flags];
   const r = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), args, {
     cwd: root,
@@ -231,6 +240,8 @@ async function main(): Promise<void> {
     const firstEver: FreshRun[] = [];
     const cold: FreshRun[] = [];
     const afterWarmUp: FreshRun[] = [];
+    const trendFirstEver: FreshRun[] = [];
+    const trendAtOnce: FreshRun[] = [];
     for (let i = 0; i < coldRuns; i += 1) {
       const e = coldFirstReport(dataDir, password, 'forget');
       firstEver.push(e);
@@ -241,6 +252,12 @@ async function main(): Promise<void> {
       const a = coldFirstReport(dataDir, password, 'afterWarmUp');
       afterWarmUp.push(a);
       log(`first report after the warm-up (${Math.round(a.warmUpMs ?? 0)} ms), fresh process: ${Math.round(a.ms)} ms (cpu ${Math.round(a.cpuMs)} ms)`);
+      const tf = coldFirstReport(dataDir, password, 'trendForget');
+      trendFirstEver.push(tf);
+      log(`12-month trend, nothing stored, fresh process: ${Math.round(tf.ms)} ms (cpu ${Math.round(tf.cpuMs)} ms), load ${load().join(' ')}`);
+      const ta = coldFirstReport(dataDir, password, 'trendAtOnce');
+      trendAtOnce.push(ta);
+      log(`12-month trend at once after a restart (${ta.storedSets} sets stored), fresh process: ${Math.round(ta.ms)} ms (cpu ${Math.round(ta.cpuMs)} ms), load ${load().join(' ')}`);
     }
 
     log('signing in again for the reports after a write …');
@@ -288,6 +305,21 @@ async function main(): Promise<void> {
       counts = r.value;
       log(`raw cold ${Math.round(r.ms)} ms`);
     }
+    // The trend's 12 windows (each 1 January to its month's end), each with every query, on a new connection.
+    const trendWindows = Array.from({ length: TREND_POINTS }, (_, i) => {
+      const n = period.year * 12 + period.index - 1 - (TREND_POINTS - 1 - i);
+      const year = Math.floor(n / 12);
+      const month = (n % 12) + 1;
+      return { start: `${year}-01-01`, end: new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10) };
+    });
+    const rawTrendCold: { ms: number; cpuMs: number }[] = [];
+    for (let i = 0; i < coldRuns; i += 1) {
+      rawDb?.close();
+      rawDb = new Database(rawFile, { readonly: true });
+      const r = await timed(() => trendWindows.map((w) => runRaw(rawDb!, w)));
+      rawTrendCold.push(r);
+      log(`raw trend cold ${Math.round(r.ms)} ms`);
+    }
     const rawWarm: { ms: number; cpuMs: number }[] = [];
     for (let i = 0; i < runs; i += 1) {
       const r = await timed(() => runRaw(rawDb!, params));
@@ -334,11 +366,17 @@ async function main(): Promise<void> {
         },
         afterWrite: stats(afterWrite),
         warm: stats(warm),
+        trend: {
+          points: TREND_POINTS,
+          firstEver: { ...stats(trendFirstEver), what: 'a fresh process signs in and at once asks for the 12-month trend with nothing stored (12 sets computed in one pass, stored)' },
+          atOnceAfterRestart: { ...stats(trendAtOnce), storedSets: Math.min(...trendAtOnce.map((c) => c.storedSets)), what: 'the same with the 12 sets stored by an earlier session' },
+        },
       },
       raw: {
         what: 'one indexed query per count, per village, over typed tables of the latest versions in a plain SQLite file',
         cold: stats(rawCold),
         warm: stats(rawWarm),
+        trendCold: { ...stats(rawTrendCold), what: 'every query for each of the 12 windows, on a new connection' },
       },
       ratio: {
         firstEverToRawCold: round(p50(firstEver.map((e) => e.ms)) / rawColdP50, 3),
@@ -346,6 +384,8 @@ async function main(): Promise<void> {
         firstAfterWarmUpToRawCold: round(p50(afterWarmUp.map((a) => a.ms)) / rawColdP50, 3),
         afterWriteToRawWarm: round(p50(afterWrite.map((x) => x.ms)) / rawWarmP50, 3),
         warmToRawWarm: round(p50(warm.map((x) => x.ms)) / rawWarmP50, 3),
+        trendFirstEverToRawTrendCold: round(p50(trendFirstEver.map((x) => x.ms)) / p50(rawTrendCold.map((x) => x.ms)), 3),
+        trendAtOnceAfterRestartToRawTrendCold: round(p50(trendAtOnce.map((x) => x.ms)) / p50(rawTrendCold.map((x) => x.ms)), 3),
       },
       targetMs: TARGET_MS,
       targetRatio: TARGET_RATIO,

@@ -9,6 +9,8 @@ import type { Database } from '../../store/sqlite-file';
 export const SETS = 'p_indicator_sets';
 export const ROWS = 'p_indicator_contrib';
 export const DIRTY = 'p_indicator_contrib_dirty';
+/** A set's rows summed per village and mask, kept while no resident of it is dirty (a stored trend's 12 reads). */
+export const SUMS = 'p_indicator_contrib_sums';
 
 /** Called from indicatorFactsProjection.create: the tables live and die with the stored facts. */
 export function createContributionTables(db: Database): void {
@@ -20,11 +22,16 @@ export function createContributionTables(db: Database): void {
       PRIMARY KEY (set_id, resident_id)
     ) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS ${DIRTY} (set_id INTEGER NOT NULL, resident_id TEXT NOT NULL, PRIMARY KEY (set_id, resident_id)) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS ${SUMS} (
+      set_id INTEGER NOT NULL, village_code TEXT NOT NULL, mask INTEGER NOT NULL, n INTEGER NOT NULL,
+      created INTEGER NOT NULL, followups INTEGER NOT NULL, f2f INTEGER NOT NULL, checks INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS ${SUMS}_set ON ${SUMS} (set_id);
   `);
 }
 
 export function dropContributionTables(db: Database): void {
-  db.exec(`DROP TABLE IF EXISTS ${SETS}; DROP TABLE IF EXISTS ${ROWS}; DROP TABLE IF EXISTS ${DIRTY};`);
+  db.exec(`DROP TABLE IF EXISTS ${SETS}; DROP TABLE IF EXISTS ${ROWS}; DROP TABLE IF EXISTS ${DIRTY}; DROP TABLE IF EXISTS ${SUMS};`);
 }
 
 const markStatements = new WeakMap<Database, BetterSqlite3.Statement<unknown[]>>();

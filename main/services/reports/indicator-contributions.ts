@@ -6,13 +6,16 @@
  * (one GROUP BY), and the residents behind any number are the rows whose mask has its bit: a fresh process asking
  * this month's report after an earlier session reads no resident's records at all.
  *
- * A stored set is valid for exactly one key (CONTRIBUTIONS_VERSION of the shared rules, the facts' build, window,
- * period dates, rules, packages), so other rules, another period or a changed package make a new set; at most
- * MAX_SETS are kept. Every write marks the written residents (and a moved document's previous owner) dirty in every
+ * A stored set is valid for exactly one key (CONTRIBUTIONS_VERSION, a hash of the rules' and this code's sources,
+ * the facts' build, window, period dates, rules, packages), so other rules, another period or a changed package make
+ * a new set; at most MAX_SETS are kept. A set is keyed by the packages its input was actually built with: a package
+ * change between a caller's read of the packages and the input's read files the set under the new packages. Every write marks the written residents (and a moved document's previous owner) dirty in every
  * stored set, in the write's own transaction (indicatorFactsProjection.apply calls `markContributionsDirty`); a
  * reader recomputes a set's dirty residents from the indicator projection before summing, in the same synchronous
  * transaction, so a sum is never behind the documents. A new set is made from the clinic's whole input
- * (LiveIndicatorInput): it is registered first, so a write while it is being computed leaves its mark in it.
+ * (LiveIndicatorInput): it is registered first, so a write while it is being computed leaves its mark in it. Several
+ * missing sets (a trend's 12 months) are computed together in one pass over the input, and read together in one
+ * transaction that recomputes each dirty resident's facts once for all of them.
  */
 import { createHash } from 'node:crypto';
 import type { ContractItem } from '../../../shared/domain/contract-rules';
@@ -20,7 +23,6 @@ import { compareDates } from '../../../shared/domain/dates';
 import {
   addContribution,
   COUNT_BIT,
-  CONTRIBUTIONS_VERSION,
   emptyCounts,
   indicatorContributions,
   type CountId,
@@ -30,16 +32,21 @@ import { rulesKey, type IndicatorRules } from '../../../shared/domain/indicators
 import type { IndicatorInput, IndicatorWindow, ResidentGroup } from '../../../shared/domain/indicators/types';
 import type { ServicePackage } from '../../../shared/schemas/contract';
 import { statementCache, withoutSync, type Database } from '../../store/sqlite-file';
-import { computeFacts, FACTS_BUILD } from './indicator-facts';
+import { computeFacts, FACTS_BUILD, type FactsTuple } from './indicator-facts';
 import { residentGroupOf } from './live-indicator-input';
-import { DIRTY, ROWS, SETS } from './contribution-tables';
+import { DIRTY, ROWS, SETS, SUMS } from './contribution-tables';
+import { CONTRIBUTIONS_VERSION } from './contributions-version';
 
-/** Sets kept: this month's, quarter's and year's under a few 口径 or periods looked back at. */
-const MAX_SETS = 12;
+/**
+ * Sets kept: a 12-month trend with next month's, a 12-quarter trend and a few more. Every write marks its residents
+ * in each of them, so this also bounds a write's extra rows.
+ */
+export const MAX_SETS = 30;
 /** Dirty residents recomputed per transaction. */
 const CHUNK = 1_000;
-/** Residents per slice when a new set is computed from the input. */
+/** Residents per slice when a new set is computed from the input (divided among sets made together). */
 const SLICE = 2_000;
+const MIN_SLICE = 100;
 
 const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -86,19 +93,38 @@ function activityOf(g: ResidentGroup | undefined, dates: IndicatorWindow): [crea
 }
 
 function keyOf(k: ContributionKey): string {
-  const packages = createHash('sha256').update(JSON.stringify(k.packages)).digest('base64url');
-  return JSON.stringify([CONTRIBUTIONS_VERSION, FACTS_BUILD, k.window.start, k.window.end, k.dates.start, k.dates.end, rulesKey(k.rules), packages]);
+  return JSON.stringify([CONTRIBUTIONS_VERSION, FACTS_BUILD, k.window.start, k.window.end, k.dates.start, k.dates.end, rulesKey(k.rules), packagesHash(k.packages)]);
 }
 
+const packagesHash = (packages: readonly ServicePackage[]) => createHash('sha256').update(JSON.stringify(packages)).digest('base64url');
+
+/** The clinic's input with the service packages its contracts' items were worked out with. */
+export interface ContributionInput {
+  input: IndicatorInput;
+  packages: readonly ServicePackage[];
+}
+
+/** A complete stored set and the key it holds (its packages may be newer than the caller's). */
+export interface StoredSet {
+  setId: number;
+  key: ContributionKey;
+}
+
+interface Wanted {
+  k: string;
+  key: ContributionKey;
+}
 
 export class IndicatorContributions {
   private readonly prepare = statementCache(() => this.db);
-  private readonly making = new Map<string, Promise<number>>();
+  private readonly making = new Map<string, Promise<StoredSet>>();
+  /** Sets this process is computing: never dropped to make room. */
+  private readonly inProgress = new Set<number>();
 
   constructor(
     private readonly db: Database,
-    /** The clinic's whole input, current (LiveIndicatorInput.get): a new set is computed from it. */
-    private readonly input: () => Promise<IndicatorInput>,
+    /** The clinic's whole input, current (LiveIndicatorInput.current): a new set is computed from it. */
+    private readonly input: () => Promise<ContributionInput>,
   ) {}
 
   /** True when the set of `key` is stored complete (its dirty residents are recomputed when read). */
@@ -108,27 +134,37 @@ export class IndicatorContributions {
 
   /** Per village: the summed counts of the residents present in the window, and their period counts. */
   async sums(key: ContributionKey): Promise<Map<string, VillageSums>> {
-    const setId = await this.ensure(key);
+    return (await this.sumsOf([key]))[0] as Map<string, VillageSums>;
+  }
+
+  /** `sums` of several keys (a trend): missing sets are computed in one pass, all are read in one transaction. */
+  async sumsOf(keys: readonly ContributionKey[]): Promise<Map<string, VillageSums>[]> {
+    const sets = await this.ensureAll(keys);
     return withoutSync(this.db, () =>
       this.db.transaction(() => {
-      this.refresh(setId, key);
-      const rows = this.prepare(
-        `SELECT village_code, mask, count(*), sum(created), sum(followups), sum(f2f), sum(checks) FROM ${ROWS} WHERE set_id = ? GROUP BY village_code, mask`,
-      )
-        .raw()
-        .all(setId) as [string, number, number, number, number, number, number][];
-      const out = new Map<string, VillageSums>();
-      for (const [village, mask, n, created, followups, f2f, checks] of rows) {
-        let v = out.get(village);
-        if (!v) out.set(village, (v = { counts: emptyCounts(), activity: emptyActivity() }));
-        addContribution(v.counts, mask, n);
-        v.activity.newRecords += created;
-        v.activity.followups += followups;
-        v.activity.faceToFaceFollowups += f2f;
-        v.activity.healthChecks += checks;
-      }
-      return out;
-    })(),
+        this.refresh(sets);
+        // The rows' sums are kept per set until one of its residents is recomputed (refresh drops them then).
+        const kept = this.prepare(`SELECT village_code, mask, n, created, followups, f2f, checks FROM ${SUMS} WHERE set_id = ?`).raw();
+        const keep = this.prepare(
+          `INSERT INTO ${SUMS} (set_id, village_code, mask, n, created, followups, f2f, checks)
+           SELECT set_id, village_code, mask, count(*), sum(created), sum(followups), sum(f2f), sum(checks) FROM ${ROWS} WHERE set_id = ? GROUP BY village_code, mask`,
+        );
+        const hasKept = this.prepare(`SELECT 1 FROM ${SUMS} WHERE set_id = ? LIMIT 1`);
+        return sets.map((s) => {
+          if (hasKept.get(s.setId) === undefined) keep.run(s.setId);
+          const out = new Map<string, VillageSums>();
+          for (const [village, mask, n, created, followups, f2f, checks] of kept.all(s.setId) as [string, number, number, number, number, number, number][]) {
+            let v = out.get(village);
+            if (!v) out.set(village, (v = { counts: emptyCounts(), activity: emptyActivity() }));
+            addContribution(v.counts, mask, n);
+            v.activity.newRecords += created;
+            v.activity.followups += followups;
+            v.activity.faceToFaceFollowups += f2f;
+            v.activity.healthChecks += checks;
+          }
+          return out;
+        });
+      })(),
     );
   }
 
@@ -137,68 +173,126 @@ export class IndicatorContributions {
    * the lists behind a number (the denominator's residents not in the numerator with both).
    */
   async ids(key: ContributionKey, villages: readonly string[] | null, count: CountId, not?: CountId): Promise<string[]> {
-    const setId = await this.ensure(key);
+    const set = await this.ensure(key);
     const care = COUNT_BIT[count] | (not ? COUNT_BIT[not] : 0);
     const want = COUNT_BIT[count];
     return withoutSync(this.db, () =>
       this.db.transaction(() => {
-      this.refresh(setId, key);
-      const inVillages = villages === null ? '' : 'AND village_code IN (SELECT value FROM json_each(?))';
-      const s = this.prepare(`SELECT resident_id FROM ${ROWS} WHERE set_id = ? AND (mask & ?) = ? ${inVillages} ORDER BY resident_id`).pluck();
-      return (villages === null ? s.all(setId, care, want) : s.all(setId, care, want, JSON.stringify(villages))) as string[];
-    })(),
+        this.refresh([set]);
+        const inVillages = villages === null ? '' : 'AND village_code IN (SELECT value FROM json_each(?))';
+        const s = this.prepare(`SELECT resident_id FROM ${ROWS} WHERE set_id = ? AND (mask & ?) = ? ${inVillages} ORDER BY resident_id`).pluck();
+        return (villages === null ? s.all(set.setId, care, want) : s.all(set.setId, care, want, JSON.stringify(villages))) as string[];
+      })(),
     );
   }
 
-  /** The set's id, computing the set first when it is not stored (concurrent callers share one computation). */
-  ensure(key: ContributionKey): Promise<number> {
-    const k = keyOf(key);
-    const stored = this.prepare(`SELECT set_id FROM ${SETS} WHERE key = ? AND complete = 1`).pluck().get(k) as number | undefined;
-    if (stored !== undefined) return Promise.resolve(stored);
-    let making = this.making.get(k);
-    if (!making) {
-      making = this.make(k, key).finally(() => this.making.delete(k));
-      this.making.set(k, making);
-    }
-    return making;
+  /** The set of `key`, computed first when it is not stored (concurrent callers share one computation). */
+  async ensure(key: ContributionKey): Promise<StoredSet> {
+    return (await this.ensureAll([key]))[0] as StoredSet;
   }
 
-  private async make(k: string, key: ContributionKey): Promise<number> {
-    // Registered before the input is read: a write from now on marks its residents dirty in this set too.
-    const setId = this.db.transaction(() => {
-      const old = this.prepare(`SELECT set_id FROM ${SETS} WHERE key = ?`).pluck().get(k) as number | undefined;
-      if (old !== undefined) this.forget(old);
-      const id = Number(this.prepare(`INSERT INTO ${SETS} (key, complete) VALUES (?, 0)`).run(k).lastInsertRowid);
-      const stale = this.prepare(`SELECT set_id FROM ${SETS} ORDER BY set_id DESC LIMIT -1 OFFSET ?`).pluck().all(MAX_SETS) as number[];
-      for (const s of stale) this.forget(s);
-      return id;
-    })();
-    const input = await this.input();
-    // The rows are the input's as read: a write after that read has marked its residents dirty in this set. Computed
-    // and stored in slices that let other calls through (the input's arrays do not change under us).
-    const groups = input.groups ?? [];
-    for (let from = 0; from < groups.length; from += SLICE) {
-      const slice = groups.slice(from, from + SLICE);
-      const part: IndicatorInput = { residents: slice.map((g) => g.resident), encounters: [], contracts: [], groups: slice };
-      const byId = new Map(slice.map((g) => [g.resident.id, g]));
-      const gone = withoutSync(this.db, () =>
-        this.db.transaction(() => {
-          if (this.prepare(`SELECT 1 FROM ${SETS} WHERE set_id = ?`).get(setId) === undefined) return true;
-          this.store(setId, indicatorContributions(part, key.window, key.rules), byId, key.dates);
-          return false;
-        })(),
-      );
-      // Dropped meanwhile (MAX_SETS newer sets were made): made again.
-      if (gone) return this.make(k, key);
-      await yieldToOthers();
+  /** The sets of `keys`, in order; those not stored are computed together in one pass over the input. */
+  ensureAll(keys: readonly ContributionKey[]): Promise<StoredSet[]> {
+    const stored = this.prepare(`SELECT set_id FROM ${SETS} WHERE key = ? AND complete = 1`).pluck();
+    const missing = new Map<string, Wanted>();
+    const sets = keys.map((key): StoredSet | string => {
+      const k = keyOf(key);
+      const setId = stored.get(k) as number | undefined;
+      if (setId !== undefined) return { setId, key };
+      if (!this.making.has(k)) missing.set(k, { k, key });
+      return k;
+    });
+    if (missing.size > 0) {
+      const wanted = [...missing.values()];
+      const batch = this.make(wanted);
+      wanted.forEach((w, i) => {
+        const one = batch.then((made) => made[i] as StoredSet);
+        this.making.set(w.k, one);
+        const done = () => this.making.delete(w.k);
+        one.then(done, done);
+      });
     }
-    this.prepare(`UPDATE ${SETS} SET complete = 1 WHERE set_id = ?`).run(setId);
-    return setId;
+    return Promise.all(sets.map((s) => (typeof s === 'string' ? (this.making.get(s) as Promise<StoredSet>) : Promise.resolve(s))));
+  }
+
+  private async make(wanted: readonly Wanted[]): Promise<StoredSet[]> {
+    // Registered before the input is read: a write from now on marks its residents dirty in these sets too.
+    const ids = this.db.transaction(() => {
+      const made = wanted.map((w) => this.register(w.k));
+      const stale = this.prepare(`SELECT set_id FROM ${SETS} ORDER BY set_id DESC LIMIT -1 OFFSET ?`).pluck().all(MAX_SETS) as number[];
+      for (const s of stale) if (!this.inProgress.has(s)) this.forget(s);
+      return made;
+    })();
+    try {
+      const { input, packages } = await this.input();
+      // Keyed by the packages the input was built with (a package change after the caller read them is in the input).
+      const sets = wanted.map((w, i): StoredSet => ({ setId: ids[i] as number, key: { ...w.key, packages } }));
+      this.db.transaction(() => {
+        for (const [i, s] of sets.entries()) {
+          const k = keyOf(s.key);
+          if (k === wanted[i]?.k) continue;
+          this.release(k);
+          this.prepare(`UPDATE ${SETS} SET key = ? WHERE set_id = ?`).run(k, s.setId);
+        }
+      })();
+      // The rows are the input's as read: a write after that read has marked its residents dirty in these sets.
+      // Computed and stored in slices that let other calls through (the input's arrays do not change under us).
+      const groups = input.groups ?? [];
+      // About one set's slice of work per transaction, however many sets are made together.
+      const step = Math.max(MIN_SLICE, Math.round(SLICE / sets.length));
+      for (let from = 0; from < groups.length; from += step) {
+        const slice = groups.slice(from, from + step);
+        const part: IndicatorInput = { residents: slice.map((g) => g.resident), encounters: [], contracts: [], groups: slice };
+        const byId = new Map(slice.map((g) => [g.resident.id, g]));
+        withoutSync(this.db, () =>
+          this.db.transaction(() => {
+            for (const s of sets) this.store(s.setId, indicatorContributions(part, s.key.window, s.key.rules), byId, s.key.dates);
+          })(),
+        );
+        await yieldToOthers();
+      }
+      const complete = this.prepare(`UPDATE ${SETS} SET complete = 1 WHERE set_id = ?`);
+      this.db.transaction(() => {
+        for (const s of sets) complete.run(s.setId);
+      })();
+      return sets;
+    } catch (e) {
+      this.db.transaction(() => {
+        for (const id of ids) this.forget(id);
+      })();
+      throw e;
+    } finally {
+      for (const id of ids) this.inProgress.delete(id);
+    }
+  }
+
+  /**
+   * Frees key `k`: its set is dropped, or, while this process still computes it (for a caller that gets it when
+   * done), given a key nobody asks for, to be dropped later to make room. Call inside a transaction.
+   */
+  private release(k: string): void {
+    const old = this.prepare(`SELECT set_id FROM ${SETS} WHERE key = ?`).pluck().get(k) as number | undefined;
+    if (old === undefined) return;
+    if (this.inProgress.has(old)) this.prepare(`UPDATE ${SETS} SET key = ? WHERE set_id = ?`).run(`${k}#${old}`, old);
+    else this.forget(old);
+  }
+
+  /** A new, empty set for `k`; call inside a transaction. */
+  private register(k: string): number {
+    this.release(k);
+    const id = Number(this.prepare(`INSERT INTO ${SETS} (key, complete) VALUES (?, 0)`).run(k).lastInsertRowid);
+    // A reused id: whatever was left under it (sets dropped by hand) is not this set's.
+    this.prepare(`DELETE FROM ${SUMS} WHERE set_id = ?`).run(id);
+    this.prepare(`DELETE FROM ${ROWS} WHERE set_id = ?`).run(id);
+    this.prepare(`DELETE FROM ${DIRTY} WHERE set_id = ?`).run(id);
+    this.inProgress.add(id);
+    return id;
   }
 
   private forget(setId: number): void {
     this.prepare(`DELETE FROM ${ROWS} WHERE set_id = ?`).run(setId);
     this.prepare(`DELETE FROM ${DIRTY} WHERE set_id = ?`).run(setId);
+    this.prepare(`DELETE FROM ${SUMS} WHERE set_id = ?`).run(setId);
     this.prepare(`DELETE FROM ${SETS} WHERE set_id = ?`).run(setId);
   }
 
@@ -207,22 +301,40 @@ export class IndicatorContributions {
     for (const r of rows) put.run(setId, r.id, r.villageCode, r.mask, ...activityOf(groups.get(r.id), dates));
   }
 
-  /** Recomputes the set's dirty residents from the indicator projection; call inside the reading transaction. */
-  private refresh(setId: number, key: ContributionKey): void {
+  /**
+   * Recomputes the sets' dirty residents from the indicator projection, each resident's facts read once for all the
+   * sets; call inside the reading transaction.
+   */
+  private refresh(sets: readonly StoredSet[]): void {
     const next = this.prepare(`SELECT resident_id FROM ${DIRTY} WHERE set_id = ? ORDER BY resident_id LIMIT ?`).pluck();
-    const items = new Map<string, ContractItem[]>();
-    for (;;) {
-      const ids = next.all(setId, CHUNK) as string[];
-      if (ids.length === 0) return;
-      const json = JSON.stringify(ids);
-      const groups = new Map<string, ResidentGroup>();
-      for (const t of computeFacts(this.db, ids).values()) if (t) groups.set(t[0], residentGroupOf(t, key.packages, items));
-      const list = [...groups.values()];
-      const input: IndicatorInput = { residents: list.map((g) => g.resident), encounters: [], contracts: [], groups: list };
-      this.prepare(`DELETE FROM ${ROWS} WHERE set_id = ? AND resident_id IN (SELECT value FROM json_each(?))`).run(setId, json);
-      this.store(setId, indicatorContributions(input, key.window, key.rules), groups, key.dates);
-      this.prepare(`DELETE FROM ${DIRTY} WHERE set_id = ? AND resident_id IN (SELECT value FROM json_each(?))`).run(setId, json);
+    const facts = new Map<string, FactsTuple | null>();
+    // Per packages: the same group object for every set, so the shared functions prepare each resident once.
+    const groupsByPackages = new Map<readonly ServicePackage[], { groups: Map<string, ResidentGroup | null>; items: Map<string, ContractItem[]> }>();
+    for (const s of sets) {
+      let cache = groupsByPackages.get(s.key.packages);
+      if (!cache) groupsByPackages.set(s.key.packages, (cache = { groups: new Map(), items: new Map() }));
+      for (;;) {
+        const ids = next.all(s.setId, CHUNK) as string[];
+        if (ids.length === 0) break;
+        this.prepare(`DELETE FROM ${SUMS} WHERE set_id = ?`).run(s.setId);
+        const unread = ids.filter((id) => !facts.has(id));
+        if (unread.length > 0) for (const [id, t] of computeFacts(this.db, unread)) facts.set(id, t);
+        const groups = new Map<string, ResidentGroup>();
+        for (const id of ids) {
+          let g = cache.groups.get(id);
+          if (g === undefined) {
+            const t = facts.get(id) ?? null;
+            cache.groups.set(id, (g = t ? residentGroupOf(t, s.key.packages, cache.items) : null));
+          }
+          if (g) groups.set(id, g);
+        }
+        const list = [...groups.values()];
+        const input: IndicatorInput = { residents: list.map((g) => g.resident), encounters: [], contracts: [], groups: list };
+        const json = JSON.stringify(ids);
+        this.prepare(`DELETE FROM ${ROWS} WHERE set_id = ? AND resident_id IN (SELECT value FROM json_each(?))`).run(s.setId, json);
+        this.store(s.setId, indicatorContributions(input, s.key.window, s.key.rules), groups, s.key.dates);
+        this.prepare(`DELETE FROM ${DIRTY} WHERE set_id = ? AND resident_id IN (SELECT value FROM json_each(?))`).run(s.setId, json);
+      }
     }
   }
-
 }

@@ -52,7 +52,8 @@ export function residentGroupOf(t: FactsTuple, packages: readonly ServicePackage
     if (!found) items.set(key, (found = contractItems(packageIds, packages, populationTags as PopulationTag[])));
     return { ...rest, items: found };
   });
-  return { resident: residentOfFacts(t), encounters: t[6].map((e, i) => eventRecord(id, e, i)), contracts };
+  // Stored as each event's latest completed version in date order (indicator-facts.ts computeFacts).
+  return { resident: residentOfFacts(t), encounters: t[6].map((e, i) => eventRecord(id, e, i)), contracts, current: true };
 }
 
 const groupOf = (held: Held, t: FactsTuple): ResidentGroup => residentGroupOf(t, held.packages, held.items);
@@ -146,6 +147,11 @@ export class LiveIndicatorInput {
   }
 
   async get(): Promise<IndicatorInput> {
+    return (await this.current()).input;
+  }
+
+  /** The input with the service packages its contracts' items were worked out with (a stored set is keyed by them). */
+  async current(): Promise<{ input: IndicatorInput; packages: readonly ServicePackage[] }> {
     // Reports say the data is being updated (with the percentage) rather than wait out a rebuild or count too few.
     assertProjectionReady(this.db, indicatorProjection.name);
     if (this.warming) {
@@ -176,14 +182,20 @@ export class LiveIndicatorInput {
     }
     if (!this.snapshot) {
       const groups = [...this.held.groups.values()];
-      const encounters: EncounterRecord[] = [];
-      const contracts: ContractRecord[] = [];
-      for (const g of groups) {
-        for (const e of g.encounters) encounters.push(e);
-        for (const c of g.contracts) contracts.push(c);
-      }
-      this.snapshot = { residents: groups.map((g) => g.resident), encounters, contracts, groups };
+      let encounters: EncounterRecord[] | null = null;
+      let contracts: ContractRecord[] | null = null;
+      // The shared functions read the groups: the flat lists (some 240,000 events) are made only if someone asks.
+      this.snapshot = {
+        residents: groups.map((g) => g.resident),
+        get encounters() {
+          return (encounters ??= groups.flatMap((g) => g.encounters));
+        },
+        get contracts() {
+          return (contracts ??= groups.flatMap((g) => g.contracts));
+        },
+        groups,
+      };
     }
-    return this.snapshot;
+    return { input: this.snapshot, packages: this.held.packages };
   }
 }

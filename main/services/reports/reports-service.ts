@@ -8,7 +8,6 @@ import type { IndicatorFigure, ListedResident, ListSide, MeasurementPoint, Repor
 import { AppError } from '../../../shared/api/errors';
 import { compareDates } from '../../../shared/domain/dates';
 import {
-  computeIndicators,
   COUNTS,
   emptyCounts,
   indicatorsFromCounts,
@@ -41,6 +40,9 @@ import { encounterRecord } from '../../../shared/domain/indicators/from-document
 import { IndicatorContributions, type ContributionKey, type PeriodActivity, type VillageSums } from './indicator-contributions';
 import { LiveIndicatorInput } from './live-indicator-input';
 import { reportWorkbook, residentsWorkbook } from './report-xlsx';
+
+/** Points of the trend the 报表 screen asks with a report (renderer/features/reports/ReportsPage.tsx). */
+const TREND_POINTS = 12;
 
 export interface ResolvedScope {
   scope: IndicatorScope;
@@ -94,7 +96,7 @@ export class ReportsService {
     this.denominators = new DenominatorsRepo(ctx);
     this.rules = new IndicatorRulesRepo(ctx);
     this.live = new LiveIndicatorInput(ctx.db, () => this.teams.listPackages());
-    this.contributions = new IndicatorContributions(ctx.db.sql, () => this.live.get());
+    this.contributions = new IndicatorContributions(ctx.db.sql, () => this.live.current());
   }
 
   /**
@@ -114,10 +116,12 @@ export class ReportsService {
         if (!this.live.isHeld()) return;
         // This month's contributions, stored for the next session too, and next month's: no indicator depends on
         // "today" (the window runs to the period's end) and writes mark both sets, so the report asked on the 1st is
-        // already stored. Only a new period or 口径 has work to do.
+        // already stored. Then the rest of the 12-month trend the 报表 screen asks with this month's report, in one
+        // pass (stored once, those past months only have written residents to recompute in later sessions).
         await this.contributions.ensure(await this.contributionKey(month, inForce.rules));
         const next: ReportPeriod = month.index === 12 ? { kind: 'month', year: month.year + 1, index: 1 } : { ...month, index: month.index + 1 };
         await this.contributions.ensure(await this.contributionKey(next, (await this.rules.inForce(indicatorWindow(next).end)).rules));
+        await this.contributions.ensureAll(await this.trendKeys(month, TREND_POINTS));
       })
       .catch(() => undefined);
   }
@@ -197,14 +201,27 @@ export class ReportsService {
     };
   }
 
+  /** The contribution keys of the `count` periods ending with `period`, each under the 口径 in force for its window end. */
+  private async trendKeys(period: ReportPeriod, count: number): Promise<ContributionKey[]> {
+    const [versions, packages] = await Promise.all([this.rules.list(), this.teams.listPackages()]);
+    return trailingPeriods(period, count).map((p) => {
+      const window = indicatorWindow(p);
+      return { window, dates: periodDates(p), rules: rulesInForce(versions.map(rulesVersion), window.end).rules, packages };
+    });
+  }
+
+  /**
+   * The indicators of `count` periods ending with `period`, each as its own report gives them: from the periods'
+   * stored contributions, the missing ones computed together in one pass.
+   */
   async trend(period: ReportPeriodInput, scope: ReportScope, count: number): Promise<{ key: string; periodEnd: string; indicators: IndicatorFigure[] }[]> {
     const resolved = await this.resolveScope(scope);
-    const [input, entries, versions] = await Promise.all([this.indicatorInput(), this.denominators.list(), this.rules.list()]);
-    // Each point of the trend uses the 口径 in force for its own window end, as its own report does.
-    const inForce = (on: string) => rulesInForce(versions.map(rulesVersion), on).rules;
-    return trailingPeriods(period, count).map((p) => {
-      const w = indicatorWindow(p);
-      return { key: periodKey(p), periodEnd: w.end, indicators: figures(computeIndicators(input, w, resolved.scope, this.denominatorsFor(entries, resolved.villageCodes, w.end), inForce(w.end))) };
+    const [keys, entries] = await Promise.all([this.trendKeys(period, count), this.denominators.list()]);
+    const sums = await this.contributions.sumsOf(keys);
+    return trailingPeriods(period, count).map((p, i) => {
+      const end = indicatorWindow(p).end;
+      const counts = sumOver(sums[i] as Map<string, VillageSums>, scopeVillages(resolved)).counts;
+      return { key: periodKey(p), periodEnd: end, indicators: figures(indicatorsFromCounts(counts, this.denominatorsFor(entries, resolved.villageCodes, end))) };
     });
   }
 

@@ -118,9 +118,9 @@ const prepared = new WeakMap<readonly ResidentRecord[], { encounters: unknown; c
 /** A group passed again unchanged keeps its patient, and with it the facts worked out per window (factsOf). */
 const patientOfGroup = new WeakMap<ResidentGroup, Patient>();
 
-function newPatient(resident: ResidentRecord, events: EncounterRecord[], contracts: ContractRecord[]): Patient {
+function newPatient(resident: ResidentRecord, events: EncounterRecord[], contracts: ContractRecord[], sorted = false): Patient {
   const p: Patient = { resident, events, enrolments: {}, contracts };
-  p.events.sort((a, b) => compareDates(a.date, b.date) || (a.completedAt ?? 0) - (b.completedAt ?? 0));
+  if (!sorted) p.events.sort((a, b) => compareDates(a.date, b.date) || (a.completedAt ?? 0) - (b.completedAt ?? 0));
   for (const e of p.events) {
     const en = e.enrolment;
     if (!en || (e.type !== 'htnEnrolment' && e.type !== 't2dmEnrolment')) continue;
@@ -134,7 +134,7 @@ function newPatient(resident: ResidentRecord, events: EncounterRecord[], contrac
 function patientOf(g: ResidentGroup): Patient {
   let p = patientOfGroup.get(g);
   if (!p) {
-    p = newPatient(g.resident, latestVersions(g.encounters), [...g.contracts]);
+    p = g.current ? newPatient(g.resident, g.encounters as EncounterRecord[], [...g.contracts], true) : newPatient(g.resident, latestVersions(g.encounters), [...g.contracts]);
     patientOfGroup.set(g, p);
   }
   return p;
@@ -144,7 +144,9 @@ const byId = (a: Patient, b: Patient) => (a.resident.id < b.resident.id ? -1 : a
 
 function patientsOf(input: IndicatorInput): Patient[] {
   const cached = prepared.get(input.residents);
-  if (cached && cached.encounters === input.encounters && cached.contracts === input.contracts && cached.groups === input.groups) return cached.patients;
+  // With groups, only they are read (an input may then flatten its encounters and contracts only when asked).
+  const same = (c: NonNullable<typeof cached>) => (input.groups ? c.groups === input.groups : c.groups === undefined && c.encounters === input.encounters && c.contracts === input.contracts);
+  if (cached && same(cached)) return cached.patients;
   let patients: Patient[];
   if (input.groups) {
     patients = input.groups.map(patientOf);
@@ -163,7 +165,7 @@ function patientsOf(input: IndicatorInput): Patient[] {
   }
   // In id order, so the id lists behind every number are built sorted (fromRecords' sort then costs one pass).
   patients.sort(byId);
-  prepared.set(input.residents, { encounters: input.encounters, contracts: input.contracts, groups: input.groups, patients });
+  prepared.set(input.residents, input.groups ? { encounters: null, contracts: null, groups: input.groups, patients } : { encounters: input.encounters, contracts: input.contracts, groups: undefined, patients });
   return patients;
 }
 
@@ -319,31 +321,31 @@ const factsCache = new WeakMap<Patient[], Map<string, Facts[]>>();
 /** Per patient and window: what the patient counts towards (null: not present in the window). */
 const patientFacts = new WeakMap<Patient, Map<string, Facts | null>>();
 
-function factsOf(input: IndicatorInput, w: IndicatorWindow, rules: IndicatorRules): Facts[] {
+/** `keep`: kept for the next call with this input or group (false: used once, e.g. stored by the caller). */
+function factsOf(input: IndicatorInput, w: IndicatorWindow, rules: IndicatorRules, keep = true): Facts[] {
   const patients = patientsOf(input);
   let perWindow = factsCache.get(patients);
-  if (!perWindow) {
+  if (!perWindow && keep) {
     perWindow = new Map();
     factsCache.set(patients, perWindow);
   }
   const key = `${w.start}/${w.end}/${rulesKey(rules)}`;
-  const cached = perWindow.get(key);
+  const cached = perWindow?.get(key);
   if (cached) return cached;
   const out: Facts[] = [];
   for (const p of patients) {
     let mine = patientFacts.get(p);
-    if (!mine) {
-      mine = new Map();
-      patientFacts.set(p, mine);
-    }
-    let f = mine.get(key);
+    let f = mine?.get(key);
     if (f === undefined) {
       f = factsOfPatient(p, w, rules);
-      mine.set(key, f);
+      if (keep) {
+        if (!mine) patientFacts.set(p, (mine = new Map<string, Facts | null>()));
+        mine.set(key, f);
+      }
     }
     if (f) out.push(f);
   }
-  perWindow.set(key, out);
+  perWindow?.set(key, out);
   return out;
 }
 
@@ -406,11 +408,6 @@ export const COUNTS = [
   't2dmControlled',
 ] as const;
 export type CountId = (typeof COUNTS)[number];
-/**
- * Raise whenever what a resident counts towards changes (any rule of this file, of rules.ts or of the contract rules
- * it calls): contributions stored under an older version are then computed again.
- */
-export const CONTRIBUTIONS_VERSION = 1;
 export type IndicatorCounts = Record<CountId, number>;
 /** The bit of each count in a contribution mask. */
 export const COUNT_BIT = Object.fromEntries(COUNTS.map((c, i) => [c, 1 << i])) as Record<CountId, number>;
@@ -466,7 +463,8 @@ export interface Contribution {
  * scope's residents gives `computeIndicators`' numbers for that scope (`indicatorsFromCounts`).
  */
 export function indicatorContributions(input: IndicatorInput, window: IndicatorWindow, rules: IndicatorRules = DEFAULT_INDICATOR_RULES): Contribution[] {
-  return factsOf(input, window, rules).map((f) => ({ id: f.id, villageCode: f.villageCode, mask: maskOf(f, rules) }));
+  // Stored or summed by the caller: the facts behind them are not kept per group (a trend's 12 windows × 30,000).
+  return factsOf(input, window, rules, false).map((f) => ({ id: f.id, villageCode: f.villageCode, mask: maskOf(f, rules) }));
 }
 
 /** Adds `times` residents with contribution `mask` to `counts`. */

@@ -108,6 +108,11 @@ export interface ResidentGroup {
   resident: ResidentRecord;
   encounters: readonly EncounterRecord[];
   contracts: readonly ContractRecord[];
+  /**
+   * True when `encounters` are already each event's latest completed version in date order (the clinic's stored
+   * facts): they are then not deduplicated and sorted again.
+   */
+  current?: boolean;
 }
 
 export interface IndicatorInput {

@@ -10,14 +10,16 @@ import { randomUUID } from 'node:crypto';
 import { dateInZone } from '../../../shared/domain/dates';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { IndicatorFigure, ListedResident, Report } from '../../../shared/api/reports';
+import type { IndicatorFigure, ListedResident, Report, TrendPoint } from '../../../shared/api/reports';
 import {
   computeIndicators,
   currentEvents,
   indicatorWindow,
   INDICATOR_IDS,
   periodDates,
+  periodKey,
   sumDenominators,
+  trailingPeriods,
   type IndicatorInput,
   type IndicatorScope,
   type ReportPeriod,
@@ -28,9 +30,13 @@ import { seedClinic } from '../../../main/seed';
 import { readAll } from '../../../main/services/reports/indicator-input';
 import { IndicatorFacts, type FactsProgress } from '../../../main/services/reports/indicator-facts';
 import { LiveIndicatorInput } from '../../../main/services/reports/live-indicator-input';
+import { IndicatorContributions } from '../../../main/services/reports/indicator-contributions';
 import type { ClinicServices } from '../../../main/services/clinic-services';
 import { villageNames } from '../../../main/services/clinic-context';
 import { clinicHarness, type ApiHarness } from '../../helpers/api';
+
+/** Points of each trend checked: a month's reaches into the year before, a quarter's over a year's end. */
+const TREND_COUNT = 7;
 
 const PERIODS: ReportPeriod[] = [
   { kind: 'month', year: 2026, index: 5 },
@@ -111,6 +117,15 @@ describe('stored indicator facts (real encrypted database)', () => {
       expect(report.indicators).toEqual(clinicWide.figures);
       expect(report.activity).toEqual(scratchActivity(scratch, p, new Set(clinicWide.set.recordCoverageRate.numeratorIds)));
       for (const v of report.villages) expect(v.indicators).toEqual((await scratchFigures(scratch, p, { kind: 'village', villageCode: v.villageCode }, [v.villageCode])).figures);
+    }
+    // The trends (stored sets, the missing ones computed together in one pass): each point as its own report.
+    const village0 = settingsVillages[0]!;
+    for (const last of periods.slice(0, 2)) {
+      for (const [scope, codes] of [[{ kind: 'clinic' }, settingsVillages], [{ kind: 'village', villageCode: village0 }, [village0]]] as const) {
+        const trend = await h.ok<TrendPoint[]>('reports.trend', { period: last, scope, count: TREND_COUNT });
+        const expected = await Promise.all(trailingPeriods(last, TREND_COUNT).map(async (tp) => ({ key: periodKey(tp), periodEnd: indicatorWindow(tp).end, indicators: (await scratchFigures(scratch, tp, scope, codes)).figures })));
+        expect(trend).toEqual(expected);
+      }
     }
     // The residents behind the numbers, one click away: from the stored rows, the same ids as the shared functions'.
     const p = periods[0]!;
@@ -301,6 +316,8 @@ describe('stored indicator facts (real encrypted database)', () => {
     const maySet = sql.prepare(`SELECT set_id FROM p_indicator_sets WHERE instr(key, ?) > 0 AND complete = 1`).pluck().all(mayWindow) as number[];
     expect(maySet.length).toBeGreaterThan(0);
     for (const id of maySet) expect(sql.prepare('SELECT count(*) FROM p_indicator_contrib_dirty WHERE set_id = ?').pluck().get(id)).toBe(0);
+    // Its sums are kept again for the next read (and were dropped when the resident was recomputed: the count fell).
+    for (const id of maySet) expect(sql.prepare('SELECT count(*) FROM p_indicator_contrib_sums WHERE set_id = ?').pluck().get(id)).toBeGreaterThan(0);
     await expectSameAsScratch();
     expect(sql.prepare('SELECT count(*) FROM p_indicator_facts_dirty').pluck().get()).toBe(0);
     await expectReportsAsScratch([may]);
@@ -313,7 +330,7 @@ describe('stored indicator facts (real encrypted database)', () => {
     expect(await clinic().reports.isStored(period)).toBe(true);
     await h.restart();
     await clinic().reports.warmUp();
-    const read = vi.spyOn(LiveIndicatorInput.prototype, 'get');
+    const read = vi.spyOn(LiveIndicatorInput.prototype, 'current');
     try {
       expect(await clinic().reports.isStored(period)).toBe(true);
       await expectReportsAsScratch([period]);
@@ -343,12 +360,68 @@ describe('stored indicator facts (real encrypted database)', () => {
     h.clock.set(Date.parse(`${periodDates(next).start}T02:00:00Z`));
     await h.restart();
     await clinic().reports.warmUp();
-    const read = vi.spyOn(LiveIndicatorInput.prototype, 'get');
+    const read = vi.spyOn(LiveIndicatorInput.prototype, 'current');
     try {
       await expectReportsAsScratch([next]);
+      // The 报表 screen's 12-month trend beside the report: stored by the warm-up too, only summed.
+      for (const p of trailingPeriods(next, 12)) expect(await clinic().reports.isStored(p)).toBe(true);
+      const trend = await h.ok<TrendPoint[]>('reports.trend', { period: next, count: 12 });
+      expect(trend.map((t) => t.key)).toEqual(trailingPeriods(next, 12).map(periodKey));
       expect(read).not.toHaveBeenCalled();
     } finally {
       read.mockRestore();
+    }
+  }, 120_000);
+
+  it("fills a trend's missing sets in one pass over the input, each as its own report", async () => {
+    const sql = clinic().ctx.db.sql;
+    sql.exec('DELETE FROM p_indicator_contrib; DELETE FROM p_indicator_contrib_dirty; DELETE FROM p_indicator_contrib_sums; DELETE FROM p_indicator_sets;');
+    const last: ReportPeriod = { kind: 'month', year: 2026, index: 3 };
+    const read = vi.spyOn(LiveIndicatorInput.prototype, 'current');
+    try {
+      const trend = await h.ok<TrendPoint[]>('reports.trend', { period: last, count: 12 });
+      // Twelve sets, one read of the input.
+      expect(read).toHaveBeenCalledTimes(1);
+      expect(sql.prepare('SELECT count(*) FROM p_indicator_sets WHERE complete = 1').pluck().get()).toBe(12);
+      for (const [i, p] of trailingPeriods(last, 12).entries()) {
+        const report = await h.ok<Report>('reports.get', { period: p });
+        expect(trend[i]!.indicators).toEqual(report.indicators);
+      }
+      expect(read).toHaveBeenCalledTimes(1);
+    } finally {
+      read.mockRestore();
+    }
+    await expectReportsAsScratch([last]);
+  }, 120_000);
+
+  it('stores a set under the packages its input was built with, not those a caller read before a package change', async () => {
+    const sql = clinic().ctx.db.sql;
+    const live = new LiveIndicatorInput(clinic().ctx.db, () => clinic().teams.listPackages());
+    try {
+      const contributions = new IndicatorContributions(sql, () => live.current());
+      const p: ReportPeriod = { kind: 'month', year: 2026, index: 2 };
+      const packages = await clinic().teams.listPackages();
+      expect(packages.length).toBeGreaterThan(0);
+      const rules = (await clinic().reports.rules.inForce(indicatorWindow(p).end)).rules;
+      // The caller read the packages before a change (here: before any package existed); the input has the current ones.
+      const stale = { window: indicatorWindow(p), dates: periodDates(p), rules, packages: [] };
+      const set = await contributions.ensure(stale);
+      expect(set.key.packages).toEqual(packages);
+      expect(contributions.isStored(stale)).toBe(false);
+      expect(contributions.isStored({ ...stale, packages })).toBe(true);
+      // What it holds is what a report under the current packages sums.
+      sql.exec('DELETE FROM p_indicator_contrib; DELETE FROM p_indicator_contrib_dirty; DELETE FROM p_indicator_contrib_sums; DELETE FROM p_indicator_sets;');
+      await contributions.ensure(stale);
+      const read = vi.spyOn(LiveIndicatorInput.prototype, 'current');
+      try {
+        await h.ok<Report>('reports.get', { period: p });
+        expect(read).not.toHaveBeenCalled();
+      } finally {
+        read.mockRestore();
+      }
+      await expectReportsAsScratch([p]);
+    } finally {
+      live.stop();
     }
   }, 120_000);
 

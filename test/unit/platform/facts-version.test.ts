@@ -6,48 +6,14 @@
  * contracts and texts, no part of the mapping, and is not followed). This test recomputes that hash from the files:
  * a change to any of them fails here until FACTS_SOURCES_SHA256 is updated, which is what changes the version.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FACTS_SOURCES_SHA256, FACTS_VERSION } from '../../../platform/county/facts';
+import { sourcesHash, valueImportClosure } from '../../helpers/source-hash';
 
-const ROOT = resolve(__dirname, '../../..');
 const ENTRY = 'platform/county/facts-record.ts';
 const FOLLOWED = ['shared/domain/', 'shared/schemas/', 'platform/county/'];
 
-/** The files `file` imports for values (not `import type`), relative to the repository root. */
-function valueImports(file: string): string[] {
-  const text = readFileSync(join(ROOT, file), 'utf8');
-  const out: string[] = [];
-  for (const m of text.matchAll(/^import\s+(?!type\s)[^;]*?from\s+'(\.[^']+)';/gms)) {
-    const target = join(dirname(file), m[1]!);
-    const path = [`${target}.ts`, join(target, 'index.ts')].find((p) => existsSync(join(ROOT, p)));
-    if (!path) throw new Error(`${file}: cannot resolve ${m[1]!}`);
-    const rel = relative(ROOT, join(ROOT, path));
-    if (FOLLOWED.some((d) => rel.startsWith(d))) out.push(rel);
-  }
-  return out;
-}
-
-export function mappingSources(): string[] {
-  const seen = new Set<string>([ENTRY]);
-  const queue = [ENTRY];
-  while (queue.length > 0) {
-    for (const next of valueImports(queue.shift()!)) {
-      if (seen.has(next)) continue;
-      seen.add(next);
-      queue.push(next);
-    }
-  }
-  return [...seen].sort();
-}
-
-function sourcesHash(files: readonly string[]): string {
-  const h = createHash('sha256');
-  for (const f of files) h.update(`${f}\n${readFileSync(join(ROOT, f), 'utf8').replace(/\r\n/g, '\n')}\n`);
-  return h.digest('hex');
-}
+export const mappingSources = (): string[] => valueImportClosure([ENTRY], FOLLOWED);
 
 describe('FACTS_VERSION', () => {
   const files = mappingSources();
