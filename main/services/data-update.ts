@@ -17,6 +17,8 @@ import { workPassProgress } from './followups/work-cache';
 const MIN_ESTIMATE_MS = 1_000;
 /** A rebuild is assumed to get at least this share of the time, however little it had so far (held, paused). */
 const MIN_SHARE = 0.05;
+/** The recent share (RebuildProgress.recentBusyMs) is read once it covers this long; the whole run's before. */
+const MIN_SHARE_WINDOW_MS = 5_000;
 
 function percentOf(done: number, total: number): number {
   if (total <= 0) return 0;
@@ -37,7 +39,8 @@ function estimate(elapsedMs: number, done: number, total: number): number | null
  * has run only its first page (every step's first page comes first) is scaled down by how much the first pages of
  * the steps under way overstated their later rate (a cold start, shared by all steps), never up (a step whose tables
  * grow gets dearer per document, as the search keys do: that is its own). The work time left is then divided by the
- * share of the elapsed time the rebuild had (other work runs between its pages: the work list's pass).
+ * share of the time the rebuild had lately (other work runs between its pages: the work list's first pass, which
+ * ends, so the share over the whole run would keep the estimate long).
  */
 export function rebuildEstimate(p: RebuildProgress, now: number): { percent: number; etaMs: number | null } {
   const ratios = p.steps.flatMap((s) => (s.recentMsPerDoc !== null && s.firstMsPerDoc !== null && s.firstMsPerDoc > 0 ? [s.recentMsPerDoc / s.firstMsPerDoc] : []));
@@ -52,7 +55,10 @@ export function rebuildEstimate(p: RebuildProgress, now: number): { percent: num
   const percent = cost > 0 ? percentOf(cost - left, cost) : percentOf(p.done, p.total);
   const elapsed = now - p.startedAt;
   if (meanRate === null || elapsed < MIN_ESTIMATE_MS || p.busyMs <= 0) return { percent, etaMs: null };
-  const share = Math.min(1, Math.max(MIN_SHARE, p.busyMs / elapsed));
+  // The share over the latest seconds once there are a few of them: it changes (the work list's pass ends).
+  const recent = now - p.recentSince;
+  const busyShare = recent >= MIN_SHARE_WINDOW_MS ? p.recentBusyMs / recent : p.busyMs / elapsed;
+  const share = Math.min(1, Math.max(MIN_SHARE, busyShare));
   return { percent, etaMs: Math.max(0, Math.round(left / share)) };
 }
 

@@ -81,6 +81,12 @@ export interface RebuildProgress {
   startedAt: number;
   /** Milliseconds spent applying pages in this run; the rest of the time since `startedAt` went to other work. */
   busyMs: number;
+  /**
+   * The same over the latest SHARE_WINDOW_MS only: pages applied since `recentSince` (epoch ms) took `recentBusyMs`.
+   * The share of time the rebuild gets changes (the work list's first pass ends), so the estimate reads this one.
+   */
+  recentSince: number;
+  recentBusyMs: number;
   steps: RebuildStep[];
 }
 
@@ -102,6 +108,8 @@ const SLICE_MS = 50;
 const AWAITED_SLICE_MS = 250;
 /** A step's recent rate covers its latest pages worth this much work (the first pages are slower than later ones). */
 const RATE_WINDOW_MS = 2_000;
+/** The window of the rebuild's recent share of time (RebuildProgress.recentBusyMs). */
+const SHARE_WINDOW_MS = 15_000;
 /** Documents per transaction of a rebuild done at registration (not deferred). */
 const SYNC_PAGE = 1000;
 
@@ -144,6 +152,9 @@ export class ProjectionRegistry {
   private readonly pending: Pending[] = [];
   private readonly waiters = new Map<string, { resolve: () => void; reject: (failure?: Error) => void }[]>();
   private progressNow: RebuildProgress | null = null;
+  /** The current run's pages as [ended at (epoch ms), took ms], the latest SHARE_WINDOW_MS of them. */
+  private recentPages: [number, number][] = [];
+  private clock: () => number = Date.now;
   private running: Promise<void> | null = null;
   private stopped = false;
 
@@ -235,7 +246,11 @@ export class ProjectionRegistry {
   /** The rebuild under way, or null when none is (nothing pending, or not started yet). */
   progress(): RebuildProgress | null {
     const p = this.progressNow;
-    return p ? { ...p, projections: [...p.projections], steps: p.steps.map((s) => ({ ...s })) } : null;
+    if (!p) return null;
+    const since = Math.max(p.startedAt, this.clock() - SHARE_WINDOW_MS);
+    this.recentPages = this.recentPages.filter(([end]) => end >= since);
+    const recentBusyMs = this.recentPages.reduce((sum, [, ms]) => sum + ms, 0);
+    return { ...p, recentSince: since, recentBusyMs, projections: [...p.projections], steps: p.steps.map((s) => ({ ...s })) };
   }
 
   /**
@@ -303,12 +318,16 @@ export class ProjectionRegistry {
         },
       })),
     );
+    this.clock = now;
+    this.recentPages = [];
     const progress: RebuildProgress = {
       projections: this.pendingNames(),
       done: 0,
       total: 0,
       startedAt: now(),
       busyMs: 0,
+      recentSince: now(),
+      recentBusyMs: 0,
       steps: runs.map((r) => r.step),
     };
     const sum = () => {
@@ -330,6 +349,8 @@ export class ProjectionRegistry {
         const applied = withoutSync(this.db, () => this.db.transaction(() => this.applyPage(run.pending, run.cursor, run.size)).immediate());
         const took = Math.max(performance.now() - started, 0.01);
         progress.busyMs += took;
+        this.recentPages.push([now(), took]);
+        if (this.recentPages.length > 1_000) this.recentPages = this.recentPages.filter(([end]) => end >= now() - SHARE_WINDOW_MS);
         this.measure(run, applied, took);
         run.step.done = run.cursor.done;
         // Written meanwhile beyond the count taken at the start; a step done is done.

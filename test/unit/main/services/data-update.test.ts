@@ -48,6 +48,8 @@ function steady(done: number, total: number, elapsed: number, projection = 'indi
     total,
     startedAt: now - elapsed,
     busyMs: elapsed,
+    recentSince: now - elapsed,
+    recentBusyMs: elapsed,
     steps: [{ projection, collection: 'residents', total, done, firstMsPerDoc: rate, recentMsPerDoc: rate }],
   };
 }
@@ -156,6 +158,8 @@ describe('the rebuild\'s estimate weighs each collection by its measured cost (r
     total: steps.reduce((n, x) => n + x.total, 0),
     startedAt: now - elapsed,
     busyMs,
+    recentSince: now - elapsed,
+    recentBusyMs: busyMs,
     steps,
   });
 
@@ -179,6 +183,15 @@ describe('the rebuild\'s estimate weighs each collection by its measured cost (r
     expect(rebuildEstimate(progressOf([step('residents', 1_000, 500, 1, 1)], 900, 500), now).etaMs).toBeNull();
     // Held for a minute after 100 ms of work (the e2e's hold): 900 ms of work left is 18 s, not 9 minutes.
     expect(rebuildEstimate(progressOf([step('residents', 1_000, 100, 1, 1)], 60_000, 100), now).etaMs).toBe(18_000);
+  });
+
+  it('reads the share of time it had lately: 20 % while the work list\'s first pass ran, all of it since', () => {
+    // 60 s elapsed, 24 s of work: 9 s in the first 45 s, then the last 15 s were all the rebuild's.
+    const p = { ...progressOf([step('residents', 10_000, 5_000, 1, 1)], 60_000, 24_000), recentSince: now - 15_000, recentBusyMs: 15_000 };
+    // 5,000 ms of work left at the recent share (1), not at the whole run's (0.4): 5 s, not 12.5 s.
+    expect(rebuildEstimate(p, now).etaMs).toBe(5_000);
+    // A window shorter than 5 s is too short to judge: the whole run's share.
+    expect(rebuildEstimate({ ...p, recentSince: now - 2_000, recentBusyMs: 2_000 }, now).etaMs).toBe(12_500);
   });
 
   it('a resumed rebuild: a collection done in an earlier run counts at the measured rate, its time is not in this run', () => {
@@ -217,7 +230,7 @@ describe('the rebuild\'s estimate weighs each collection by its measured cost (r
       s.done += docs;
       if (cold) s.firstMsPerDoc = ms / docs;
       else s.recentMsPerDoc = plan[i]!.ms;
-      seen.push({ busy, progress: { projections: [], done: 0, total: 0, startedAt: T0, busyMs: busy, steps: steps.map((x) => ({ ...x })) } });
+      seen.push({ busy, progress: { projections: [], done: 0, total: 0, startedAt: T0, busyMs: busy, recentSince: T0, recentBusyMs: busy, steps: steps.map((x) => ({ ...x })) } });
     };
     steps.forEach((_s, i) => page(i));
     steps.forEach((s, i) => {
