@@ -12,11 +12,25 @@
  * The session defers such rebuilds (`deferRebuild`): the first sign-in after an upgrade must answer at once, not
  * after 18 s of rebuilding a 30,000-resident clinic. A deferred projection is emptied and follows every write at
  * once, and `rebuildPending()` then applies the live documents page by page in rowid order, one short transaction
- * per page, letting other calls run between pages. A document written meanwhile is applied by its write; when the
- * rebuild's page reaches it, it applies the stored state again, which is the same (every `apply` replaces a
- * document's rows). A page is read and applied in one synchronous transaction, so no write slips in between. Until
- * its version is recorded at the end, the projection is not ready (`isReady`, `whenReady`): its readers wait or say
- * the data is being updated. A rebuild interrupted by a lock or a crash starts over at the next open.
+ * per page, letting other calls run between pages. A page is read and applied in one synchronous transaction, so no
+ * write slips in between. Until its version is recorded at the end, the projection is not ready (`isReady`,
+ * `whenReady`): its readers wait or say the data is being updated.
+ *
+ * Resumable: each page's transaction also records the rebuild's position (`p__rebuilds`, one row per collection of
+ * the projection: version, last rowid applied, documents done, complete). A lock, a crash or a `kill -9` loses at
+ * most the page under way; the next open finds "version V in progress at …", keeps the tables and continues from
+ * there. A version changed again starts over. When a rebuild starts, the projection's `p__versions` row is removed
+ * in the same transaction as the drop, so an older build finds no version and rebuilds rather than trusting
+ * half-built tables. Writes are applied whatever the position (the projection is registered and maintained while
+ * pending): a document written beyond the position is applied by its write and again when a page reaches it, and
+ * one behind it only by its write. So every `apply` must be idempotent: it replaces a document's own rows (a
+ * tombstone removes them), whatever else is there; applying documents of one collection before another's is what
+ * writes do anyway. test/integration/store/projection-resume-clinic.test.ts checks this for the clinic's projections.
+ *
+ * The estimate (main/services/data-update.ts) needs each collection's cost, which differs several times between
+ * residents and encounters: every step's (a collection of a projection) first page runs before any step goes on,
+ * and each step reports its rate over its first page and over its latest pages (`RebuildStep`), with the time spent
+ * in pages overall and lately (`busyMs`, `recentBusyMs`).
  */
 import type { RxDocumentData } from 'rxdb/plugins/core';
 import { withoutSync, type Database } from '../sqlite-file';
