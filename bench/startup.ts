@@ -168,7 +168,37 @@ interface Sequence {
    * Data work still under way when sign-in answered (app.dataUpdate: an upgrade's projection rebuild, the work list's
    * pass), and when it was over, from the start of sign-in; null when there was none.
    */
-  update: { atSignIn: unknown; doneMs: number; samples: number } | null;
+  update: { atSignIn: unknown; doneMs: number; samples: number; rebuild: ReturnType<typeof rebuildEstimates> } | null;
+}
+
+interface DataUpdateSample {
+  isUpdating: boolean;
+  percent: number;
+  etaMs: number | null;
+  steps: { kind: string; percent: number; etaMs: number | null }[];
+}
+
+/**
+ * The rebuild's estimate when it first showed 10, 25, 50 and 75 %, against the time it really had left (its end,
+ * from sign-in), with the load then: `ratio` 1 is exact, 2 twice too long (issue 10 §4: within ±50 % after 10 %).
+ */
+function rebuildEstimates(seen: readonly { atMs: number; percent: number; etaMs: number | null; load1m: number }[], endMs: number | null) {
+  if (seen.length === 0 || endMs === null) return null;
+  const at = [10, 25, 50, 75].map((threshold) => {
+    const s = seen.find((x) => x.percent >= threshold);
+    if (!s) return { threshold, seen: false };
+    const leftMs = endMs - s.atMs;
+    return {
+      threshold,
+      percent: s.percent,
+      atMs: ms(s.atMs),
+      etaMs: s.etaMs,
+      actualLeftMs: ms(leftMs),
+      ratio: s.etaMs === null || leftMs <= 0 ? null : Math.round((s.etaMs / leftMs) * 100) / 100,
+      load1m: s.load1m,
+    };
+  });
+  return { endMs: ms(endMs), at };
 }
 
 function slotKdfOf(dataDir: string, username: string): string {
@@ -211,14 +241,21 @@ async function sequence(
   let update: Sequence['update'] = null;
   if (atSignIn.isUpdating) {
     let samples = 1;
+    // The rebuild's own step (an upgrade's projections): its estimate is judged against when it really ended.
+    const rebuildSeen: { atMs: number; percent: number; etaMs: number | null; load1m: number }[] = [];
+    let rebuildEndMs: number | null = null;
     for (;;) {
-      const now = await call<{ isUpdating: boolean; percent: number; etaMs: number | null }>('app.dataUpdate', {});
+      const now = await call<DataUpdateSample>('app.dataUpdate', {});
+      const at = performance.now() - t0;
       samples++;
+      const rebuild = now.steps.find((s) => s.kind === 'rebuild');
+      if (rebuild) rebuildSeen.push({ atMs: at, percent: rebuild.percent, etaMs: rebuild.etaMs, load1m: Math.round((loadavg()[0] ?? 0) * 100) / 100 });
+      else if (rebuildSeen.length > 0) rebuildEndMs ??= at;
       if (!now.isUpdating) break;
-      if (samples % 20 === 0) log(`data update: ${now.percent}% (eta ${now.etaMs} ms), ${ms(performance.now() - t0)} ms since sign-in began`);
+      if (samples % 20 === 0) log(`data update: ${now.percent}% (eta ${now.etaMs} ms), ${ms(at)} ms since sign-in began, load ${loadavg()[0]?.toFixed(1)}`);
       await new Promise((r) => setTimeout(r, 250));
     }
-    update = { atSignIn, doneMs: ms(performance.now() - t0), samples };
+    update = { atSignIn, doneMs: ms(performance.now() - t0), samples, rebuild: rebuildEstimates(rebuildSeen, rebuildEndMs) };
   }
   let writeMs: number | null = null;
   let stallWrite: number | null = null;

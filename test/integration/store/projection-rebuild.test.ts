@@ -3,10 +3,16 @@
  * writes its rows between pages of the documents on the same connection, which an open cursor would refuse
  * ("This database connection is busy executing a query"), as it did at the first 1,000 of a township's documents.
  */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { registerProjection, type Projection } from '../../../main/store/rx-storage-sqlcipher';
+import { registerProjection, type Connection, type Projection } from '../../../main/store/rx-storage-sqlcipher';
 import type { RxStorageInstanceSqlcipher } from '../../../main/store/rx-storage-sqlcipher/rx-storage-instance-sqlcipher';
-import { openTestStore, residentDoc, residentSchema, type ResidentDoc, type TestStore } from '../../helpers/store';
+import { makeTempDir, nextRevision, openTestStore, residentDoc, residentSchema, type ResidentDoc, type TestStore } from '../../helpers/store';
+import { openResidentsAt, rebuildProjection, type OpenResidents } from './rebuild-child';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
 
 let store: TestStore | null = null;
 afterEach(async () => {
@@ -105,7 +111,7 @@ describe('a deferred rebuild (the first sign-in after an upgrade, issue 10 §4)'
     expect(connection.db.prepare("SELECT version FROM p__versions WHERE name = 'count'").pluck().get()).toBe(1);
   });
 
-  it('a stopped rebuild records no version (the next open starts over) and rejects whoever waits', async () => {
+  it('a stopped rebuild records no version (the next open continues it) and rejects whoever waits', async () => {
     store = openTestStore();
     const instance = await store.open<ResidentDoc>('residents', residentSchema());
     const docs = Array.from({ length: 2_000 }, (_v, i) => residentDoc({ id: `s${String(i).padStart(5, '0')}` }));
@@ -162,4 +168,171 @@ describe('a deferred rebuild (the first sign-in after an upgrade, issue 10 §4)'
     registerProjection(connection, 'clinic', countProjection(), { deferRebuild: true });
     expect(connection.db.prepare('SELECT count(*) FROM p_cache').pluck().get()).toBe(0);
   });
+});
+
+describe('a resumable rebuild (issue 10 §4: a lock, a crash or closing the app no longer restarts it)', () => {
+  const RESIDENTS = 3_000;
+  const docsOf = (prefix: string) =>
+    Array.from({ length: RESIDENTS }, (_v, i) => residentDoc({ id: `${prefix}${String(i).padStart(5, '0')}`, name: `居民${i}`, age: 20 + (i % 70) }));
+  const rowsOf = (connection: Connection, table: string) => connection.db.prepare(`SELECT id, family, age FROM ${table} ORDER BY id`).raw().all();
+  const cursorRows = (connection: Connection, name: string) =>
+    connection.db.prepare('SELECT collection, version, after_rowid AS afterRowid, done, complete FROM p__rebuilds WHERE name = ?').all(name) as {
+      collection: string;
+      version: number;
+      afterRowid: number;
+      done: number;
+      complete: number;
+    }[];
+  const until = async (condition: () => boolean) => {
+    const deadline = Date.now() + 30_000;
+    while (!condition()) {
+      if (Date.now() > deadline) throw new Error('timed out waiting');
+      await new Promise<void>((r) => setTimeout(r, 5));
+    }
+  };
+  /** Writes one edit, one delete and one new document through the storage (their projections follow them). */
+  const writeSome = async (open: OpenResidents, docs: ReturnType<typeof docsOf>, edit: number, remove: number, added: string) => {
+    const rows = [
+      { previous: docs[edit]!, document: nextRevision(docs[edit]!, { name: `改${edit}`, age: 99 }) },
+      { previous: docs[remove]!, document: nextRevision(docs[remove]!, { _deleted: true }) },
+      { document: residentDoc({ id: added, name: '新', age: 1 }) },
+    ];
+    expect((await open.instance.bulkWrite(rows, 'test')).error).toEqual([]);
+  };
+
+  it('stopped after some pages, the next open continues from the last page; with writes on both sides of its position the rows equal a one-go rebuild', async () => {
+    const temp = makeTempDir('cunyi-rebuild-');
+    let open: OpenResidents | null = await openResidentsAt(temp.dir);
+    try {
+      const docs = docsOf('r');
+      expect((await open.instance.bulkWrite(docs.map((document) => ({ document })), 'test')).error).toEqual([]);
+      const first = open.connection;
+      registerProjection(first, 'clinic', rebuildProjection('resumed'), { deferRebuild: true });
+      // Held after its first page (500 documents; later pages grow to take 50 ms each and could finish it).
+      const run = first.projections.rebuildPending({ holdWhile: () => (first.projections.progress()?.done ?? 0) >= 500 });
+      await until(() => (first.projections.progress()?.done ?? 0) >= 500);
+      // Between pages: an edit behind the position, a removal ahead of it, a new document (the end of the rowids).
+      await writeSome(open, docs, 10, 2_900, 'z-new-1');
+      await first.projections.stop();
+      await run;
+      const [stopped] = cursorRows(first, 'resumed');
+      expect(stopped).toMatchObject({ collection: 'residents', version: 1, complete: 0 });
+      expect(stopped!.done).toBe(500);
+      expect(stopped!.done).toBeLessThan(RESIDENTS);
+      expect(first.db.prepare("SELECT version FROM p__versions WHERE name = 'resumed'").pluck().get()).toBeUndefined();
+      await open.close();
+      open = null;
+
+      open = await openResidentsAt(temp.dir);
+      const second = open.connection;
+      expect(second).not.toBe(first);
+      // Before the rebuild resumes, another edit ahead of the position and one behind it (it is maintained meanwhile).
+      const applied: string[] = [];
+      registerProjection(second, 'clinic', rebuildProjection('resumed', (id) => applied.push(id)), { deferRebuild: true });
+      expect(second.projections.pendingNames()).toEqual(['resumed']);
+      expect(second.db.prepare('SELECT count(*) FROM p_resumed').pluck().get()).toBeGreaterThanOrEqual(stopped!.done - 1);
+      await writeSome(open, docs, 2_950, 5, 'z-new-2');
+      const seenAtStart: number[] = [];
+      const resumed = second.projections.rebuildPending();
+      seenAtStart.push(second.projections.progress()?.done ?? -1);
+      await resumed;
+      // It went on from its position: the documents before it were not applied again (only the writes reached them).
+      // (Its first page runs before rebuildPending returns.)
+      expect(seenAtStart[0]).toBeGreaterThan(stopped!.done);
+      expect(seenAtStart[0]).toBeLessThanOrEqual(stopped!.done + 500);
+      expect(applied).not.toContain(docs[0]!.id);
+      expect(applied.length).toBeLessThan(RESIDENTS - stopped!.done + 10);
+      expect(second.projections.isReady('resumed')).toBe(true);
+      expect(second.db.prepare("SELECT version FROM p__versions WHERE name = 'resumed'").pluck().get()).toBe(1);
+      expect(cursorRows(second, 'resumed')).toEqual([]);
+
+      registerProjection(second, 'clinic', rebuildProjection('fresh'));
+      const fresh = rowsOf(second, 'p_fresh');
+      expect(fresh.length).toBe(RESIDENTS);
+      expect(rowsOf(second, 'p_resumed')).toEqual(fresh);
+    } finally {
+      await open?.close();
+      temp.remove();
+    }
+  });
+
+  it('a version changed again starts over, and a half-built projection never passes for its previous version', async () => {
+    const temp = makeTempDir('cunyi-rebuild-');
+    let open: OpenResidents | null = await openResidentsAt(temp.dir);
+    try {
+      const docs = docsOf('v');
+      expect((await open.instance.bulkWrite(docs.map((document) => ({ document })), 'test')).error).toEqual([]);
+      registerProjection(open.connection, 'clinic', rebuildProjection('resumed'));
+      await open.close();
+
+      open = await openResidentsAt(temp.dir);
+      const v2 = open.connection;
+      registerProjection(v2, 'clinic', { ...rebuildProjection('resumed'), version: 2 }, { deferRebuild: true });
+      // An older build opening the file now finds no version and rebuilds, rather than trusting half-built tables.
+      expect(v2.db.prepare("SELECT version FROM p__versions WHERE name = 'resumed'").pluck().get()).toBeUndefined();
+      const run = v2.projections.rebuildPending({ holdWhile: () => true });
+      await until(() => (v2.projections.progress()?.done ?? 0) > 0);
+      await v2.projections.stop();
+      await run;
+      expect(cursorRows(v2, 'resumed')[0]).toMatchObject({ version: 2, complete: 0 });
+      await open.close();
+
+      open = await openResidentsAt(temp.dir);
+      const v3 = open.connection;
+      registerProjection(v3, 'clinic', { ...rebuildProjection('resumed'), version: 3 }, { deferRebuild: true });
+      expect(v3.db.prepare('SELECT count(*) FROM p_resumed').pluck().get()).toBe(0);
+      expect(cursorRows(v3, 'resumed')).toEqual([{ collection: 'residents', version: 3, afterRowid: 0, done: 0, complete: 0 }]);
+      await v3.projections.rebuildPending();
+      expect(v3.db.prepare("SELECT version FROM p__versions WHERE name = 'resumed'").pluck().get()).toBe(3);
+      expect(v3.db.prepare('SELECT count(*) FROM p_resumed').pluck().get()).toBe(RESIDENTS);
+    } finally {
+      await open?.close();
+      temp.remove();
+    }
+  });
+
+  it('kill -9 in the middle of a page: the reopened file holds the committed pages and their position, and the rebuild ends as a one-go one', async () => {
+    const temp = makeTempDir('cunyi-rebuild-');
+    let open: OpenResidents | null = await openResidentsAt(temp.dir);
+    try {
+      const docs = docsOf('k');
+      expect((await open.instance.bulkWrite(docs.map((document) => ({ document })), 'test')).error).toEqual([]);
+      await open.close();
+      open = null;
+
+      // node itself with tsx's loader: the `tsx` binary would run the script in a grandchild that outlives the kill.
+      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/integration/store/rebuild-child.ts'), temp.dir, '1700'], {
+        cwd: ROOT,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+      const deadline = Date.now() + 60_000;
+      while (!existsSync(join(temp.dir, 'child-stalled'))) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the child never reached its stall: ${stderr}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      child.kill('SIGKILL');
+      expect(await exited).toBe('SIGKILL');
+
+      open = await openResidentsAt(temp.dir);
+      const after = open.connection;
+      expect(after.db.prepare('PRAGMA integrity_check').pluck().get()).toBe('ok');
+      const [position] = cursorRows(after, 'resumed');
+      // The first page (500) committed; the page that stalled at the 1,700th document did not.
+      expect(position!.done).toBeGreaterThanOrEqual(500);
+      expect(position!.done).toBeLessThan(1_700);
+      expect(after.db.prepare('SELECT count(*) FROM p_resumed').pluck().get()).toBe(position!.done);
+      const applied: string[] = [];
+      registerProjection(after, 'clinic', rebuildProjection('resumed', (id) => applied.push(id)), { deferRebuild: true });
+      await after.projections.rebuildPending();
+      expect(applied.length).toBe(RESIDENTS - position!.done);
+      registerProjection(after, 'clinic', rebuildProjection('fresh'));
+      expect(rowsOf(after, 'p_resumed')).toEqual(rowsOf(after, 'p_fresh'));
+    } finally {
+      await open?.close();
+      temp.remove();
+    }
+  }, 90_000);
 });
