@@ -1,6 +1,7 @@
 /**
  * `npm run demo -- --data-dir D` opens the demo clinic in D (issue 16: the demo's own temporary `--data-dir` came
- * after the user's, so the host opened D empty, on the set-up wizard). Runs the real start script with `--web`.
+ * after the user's, so the host opened D empty, on the set-up wizard). Runs the real start script with `--web`; it
+ * builds the renderer first if `dist/renderer` is missing (`npm test` builds it before this runs), hence the long limit.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -54,7 +55,7 @@ describe('npm run demo -- --data-dir D', () => {
     expect(out).toContain(`Demo data: ${dir}`);
     expect(out).not.toContain('cunyi-demo-');
     await stopAll();
-  }, 90_000);
+  }, 240_000);
 
   it('opens D again without seeding when D already holds the clinic', async () => {
     const dir = join(root, 'demo');
