@@ -24,9 +24,11 @@
  * the longest at full size).
  *
  * Usage: `npm run bench -- county [--townships 10] [--residents 30000] [--runs 3] [--periods month,quarter,year]
- *   [--pull-batches 30] [--no-report] [--postgres | --database-url URL]`.
+ *   [--pull-batches 30] [--no-report] [--cpu-profile F] [--postgres | --database-url URL]`; `--cpu-profile` writes
+ *   the CPU profile of the first period's first cold overview to F.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -155,6 +157,21 @@ function memoryPeak(): { take(): number; stop(): void } {
 }
 
 const load1 = () => round(loadavg()[0]!, 1);
+
+/** With a file name, starts a CPU profile of this thread and answers the function that stops it and writes the file. */
+async function startProfile(file: string | undefined): Promise<(() => Promise<void>) | null> {
+  if (!file) return null;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+    log(`CPU profile of the first cold overview written to ${file}`);
+  };
+}
 
 /** Every township's report, one after another as the overview asks for them, timed each. */
 async function overview(reports: CountyReports, clinics: readonly Clinic[], period: ReportPeriod): Promise<{ total: number; each: number[]; reports: ClinicReport[] }> {
@@ -322,7 +339,9 @@ async function reportPart(platform: RunningPlatform, clinics: readonly Clinic[],
     for (let r = 0; r < runs; r += 1) {
       // A new instance holds nothing: what the overview costs after a restart, or after a push anywhere.
       const reports = new CountyReports(platform.store);
+      const profiled = period === periods[0] && r === 0 ? await startProfile(arg('cpu-profile')) : null;
       const c = await overview(reports, clinics, period);
+      await profiled?.();
       cold.push(c.total);
       coldEach.push(...c.each);
       rebuiltInCold += reports.factsRead.rebuilt;

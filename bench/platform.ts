@@ -76,17 +76,22 @@ async function main(): Promise<void> {
     const list = Array.from({ length: clinics }, (_, i) => clinicOf(i));
     log(`seeding ${clinics} clinics × ${perClinic} residents…`);
     const seedStarted = performance.now();
-    await Promise.all(
-      list.map(async (c) => {
-        const http = https(await enrol(c, `seed-${c.code}`));
-        for (let n = 0; n < perClinic; n += 200) {
-          const rows = Array.from({ length: Math.min(200, perClinic - n) }, (_, k) => ({ newDocumentState: residentDoc(c, n + k) }));
-          const conflicts = await http.json('POST', '/residents/push', rows, PushResponse);
-          if (conflicts.length > 0) throw new Error(`seeding ${c.code}: ${conflicts.length} conflicts`);
-        }
-        await http.close();
-      }),
-    );
+    // Four clinics push at a time: seeding is not what is measured, and twenty pushing at once onto PGlite (one
+    // thread) held the platform's event loop long enough for new connections to time out (UND_ERR_CONNECT_TIMEOUT).
+    const queue = [...list];
+    const pusher = async (): Promise<void> => {
+      for (let c = queue.shift(); c; c = queue.shift()) await seedClinic(c);
+    };
+    const seedClinic = async (c: Clinic): Promise<void> => {
+      const http = https(await enrol(c, `seed-${c.code}`));
+      for (let n = 0; n < perClinic; n += 200) {
+        const rows = Array.from({ length: Math.min(200, perClinic - n) }, (_, k) => ({ newDocumentState: residentDoc(c, n + k) }));
+        const conflicts = await http.json('POST', '/residents/push', rows, PushResponse);
+        if (conflicts.length > 0) throw new Error(`seeding ${c.code}: ${conflicts.length} conflicts`);
+      }
+      await http.close();
+    };
+    await Promise.all(Array.from({ length: 4 }, pusher));
     const seedMs = performance.now() - seedStarted;
     log(`seeded ${clinics * perClinic} documents in ${Math.round(seedMs)} ms, load ${round(loadavg()[0]!)}; ${clinics} clinics initial-sync at once…`);
 
