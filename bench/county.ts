@@ -18,13 +18,17 @@
  * from the bodies for the raw side only (`raw.tablesBuiltMs`); `raw.first` is each period's first run, `raw.warm`
  * the others (no cache is dropped in between). The JSON says whether both agree on every township's counts.
  *
- * Then `pullLatencyPerBatchMs` (issue 13): one new device per township pulls its residents and encounters over HTTPS
- * at once, in batches of 500, up to `--pull-batches` per collection, from the whole county's table.
+ * Before the report part, right after seeding, `pullLatencyPerBatchMs` (issue 13): one new device per township pulls
+ * its residents and encounters over HTTPS at once, in batches of 500, up to `--pull-batches` per collection (0: no
+ * pull), from the whole county's table. `--no-report` stops after the pull (the report part and its raw tables take
+ * the longest at full size).
  *
  * Usage: `npm run bench -- county [--townships 10] [--residents 30000] [--runs 3] [--periods month,quarter,year]
- *   [--pull-batches 30] [--postgres | --database-url URL]`.
+ *   [--pull-batches 30] [--no-report] [--cpu-profile F] [--postgres | --database-url URL]`; `--cpu-profile` writes
+ *   the CPU profile of the first period's first cold overview to F.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -41,11 +45,19 @@ import { startPostgres, type TestPostgres } from '../test/helpers/postgres';
 import { arg, log, round, stats } from './_clinic';
 
 const TARGET_RATIO = 2;
+
+/**
+ * The bench cluster's settings for a county-sized table (2.7 million documents, ~5 GB): a county's server is tuned
+ * so, not left at Debian's 128 MB of buffers; max_wal_size keeps the bulk load from checkpointing every few seconds.
+ */
+const BENCH_POSTGRES_SETTINGS = { shared_buffers: '1GB', max_wal_size: '8GB', work_mem: '32MB', maintenance_work_mem: '256MB', synchronous_commit: 'off' };
 const PULL_BATCH = 500;
 
 /**
  * Typed, indexed columns for the raw side only, built from the bodies once: what a plain-SQL report would keep. The
- * platform itself stores JSON bodies and the indicator records (indicator_facts), not these.
+ * platform itself stores JSON bodies and the indicator records (indicator_facts), not these. One statement per table;
+ * `OFFSET 0` keeps PostgreSQL from flattening the subquery, which would put `body::jsonb` into every column's
+ * expression and parse each body once per column (a dozen times per encounter: over 20 minutes at 10 × 30,000).
  */
 const RAW_TABLES = [
   'DROP TABLE IF EXISTS raw_residents',
@@ -53,13 +65,13 @@ const RAW_TABLES = [
   `CREATE TABLE raw_residents AS
    SELECT village_code, b->>'id' AS rid, (b->>'birthDate')::date AS birth, b->>'status' AS st, NULLIF(b#>>'{data,statusDate}', '')::date AS sd,
           COALESCE(NULLIF(b#>>'{data,createdDate}', ''), b->>'birthDate')::date AS cd
-   FROM (SELECT village_code, body::jsonb AS b FROM documents WHERE collection = 'residents' AND deleted = false) r`,
+   FROM (SELECT village_code, body::jsonb AS b FROM documents WHERE collection = 'residents' AND deleted = false OFFSET 0) r`,
   `CREATE TABLE raw_encounters AS
    SELECT village_code, COALESCE(NULLIF(b->>'amends', ''), b->>'id') AS event, b->>'residentId' AS rid, b->>'type' AS type, (b->>'date')::date AS date,
           (b->>'completedAt')::bigint AS completed_at, (b#>>'{data,form,sbp}')::float8 AS sbp, (b#>>'{data,form,dbp}')::float8 AS dbp,
           (b#>>'{data,form,fastingGlucose}')::float8 AS glu, NULLIF(b#>>'{data,form,status}', '') AS reg_status, NULLIF(b#>>'{data,form,statusDate}', '')::date AS reg_status_date,
           NULLIF(b#>>'{data,form,enrolledDate}', '')::date AS enrolled
-   FROM (SELECT village_code, body::jsonb AS b FROM documents WHERE collection = 'encounters' AND deleted = false) d
+   FROM (SELECT village_code, body::jsonb AS b FROM documents WHERE collection = 'encounters' AND deleted = false OFFSET 0) d
    WHERE b->>'status' = 'completed' AND b->>'type' IN ('htnEnrolment', 't2dmEnrolment', 'htnFollowup', 't2dmFollowup')`,
   'CREATE INDEX raw_residents_by_village ON raw_residents (village_code, rid)',
   'CREATE INDEX raw_encounters_by_village ON raw_encounters (village_code, type, event)',
@@ -146,6 +158,21 @@ function memoryPeak(): { take(): number; stop(): void } {
 
 const load1 = () => round(loadavg()[0]!, 1);
 
+/** With a file name, starts a CPU profile of this thread and answers the function that stops it and writes the file. */
+async function startProfile(file: string | undefined): Promise<(() => Promise<void>) | null> {
+  if (!file) return null;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+    log(`CPU profile of the first cold overview written to ${file}`);
+  };
+}
+
 /** Every township's report, one after another as the overview asks for them, timed each. */
 async function overview(reports: CountyReports, clinics: readonly Clinic[], period: ReportPeriod): Promise<{ total: number; each: number[]; reports: ClinicReport[] }> {
   const each: number[] = [];
@@ -186,7 +213,14 @@ const COPY_FACTS = [
      AND d.clinic_code = $2 AND $1::text IS NOT NULL AND $3::text IS NOT NULL`,
 ];
 
-async function seed(platform: RunningPlatform, townships: number, perTownship: number, now: number, today: string): Promise<{ clinics: Clinic[]; documents: number }> {
+interface Seeded {
+  clinics: Clinic[];
+  documents: number;
+  /** Township 1 generated and written through `insertDocuments` (with `writeFacts`), then each SQL copy. */
+  phasesMs: { firstTownship: number; copies: number[]; analyze: number };
+}
+
+async function seed(platform: RunningPlatform, townships: number, perTownship: number, now: number, today: string): Promise<Seeded> {
   const clinics: Clinic[] = [];
   let documents = 0;
   const started = performance.now();
@@ -219,22 +253,27 @@ async function seed(platform: RunningPlatform, townships: number, perTownship: n
   await insertDocuments(platform.sql, 'encounters', batch, 'bench');
   documents += batch.length;
   const perCopy = documents;
+  const firstTownship = performance.now() - started;
+  const copies: number[] = [];
   log(`township 1/${townships} generated: ${t.residentCount} residents, ${documents} documents, ${Math.round((performance.now() - started) / 1000)} s, load ${load1()}`);
   for (let i = 1; i < townships; i += 1) {
     const code = `441521${String(101 + i).padStart(3, '0')}`;
     const clinic: Clinic = { code, name: `基准乡镇${i + 1}`, villages: villages.map((v) => ({ code: `${code}${v.code.slice(9)}`, name: v.name })) };
     await platform.store.addClinic(clinic);
     clinics.push(clinic);
+    const copyStarted = performance.now();
     for (const collection of ['residents', 'encounters']) {
       const params = [first, code, (0xa0 + i).toString(16), collection];
       await platform.sql.query(COPY_TOWNSHIP, params);
       for (const q of COPY_FACTS) await platform.sql.query(q, params);
     }
     documents += perCopy;
+    copies.push(round(performance.now() - copyStarted, 0));
     log(`township ${i + 1}/${townships} copied: ${documents} documents so far, ${Math.round((performance.now() - started) / 1000)} s, load ${load1()}`);
   }
+  const analyzeStarted = performance.now();
   await platform.sql.query('ANALYZE documents');
-  return { clinics, documents };
+  return { clinics, documents, phasesMs: { firstTownship: round(firstTownship, 0), copies, analyze: round(performance.now() - analyzeStarted, 0) } };
 }
 
 /** One device per township pulls its residents and encounters at once over HTTPS, `maxBatches` pages each. */
@@ -271,18 +310,110 @@ async function pullLatency(platform: RunningPlatform, clinics: readonly Clinic[]
   return { batch: PULL_BATCH, devices: clinics.length, p50: s.p50, p95: s.p95, max: s.max, batches: s.n, documents, ms: Math.round(performance.now() - t0), failures, loadAtEnd: load1() };
 }
 
+/** The county report part: the first report after seeding, then cold and kept per period beside the raw SQL. */
+async function reportPart(platform: RunningPlatform, clinics: readonly Clinic[], periods: readonly ReportPeriod[], runs: number): Promise<Record<string, unknown>> {
+  const stale = Number((await platform.sql.query<{ n: string }>('SELECT count(*) AS n FROM indicator_facts_stale'))[0]!.n);
+  log(`first report after seeding (${stale} stale indicator records)…`);
+  const first = new CountyReports(platform.store);
+  const firstRun = await overview(first, clinics, periods[0]!);
+  const firstAfterSeed = { ms: round(firstRun.total, 0), perTownship: stats(firstRun.each), rebuilt: first.factsRead.rebuilt, staleBefore: stale, load: load1() };
+  log(`first report ${Math.round(firstRun.total)} ms, ${first.factsRead.rebuilt} records remade, load ${load1()}`);
+
+  log('raw side: typed columns from the bodies…');
+  const built = await timed(async () => {
+    for (const q of RAW_TABLES) await platform.sql.query(q);
+  });
+  log(`raw tables built in ${Math.round(built.ms / 1000)} s, load ${load1()}`);
+
+  const results: Record<string, unknown> = {};
+  let agrees = true;
+  const coldEach: number[] = [];
+  for (const period of periods) {
+    const cold: number[] = [];
+    const kept: number[] = [];
+    const raw: number[] = [];
+    let rawFirst = 0;
+    let ours: Counts[] = [];
+    let theirs: Counts[] = [];
+    let rebuiltInCold = 0;
+    for (let r = 0; r < runs; r += 1) {
+      // A new instance holds nothing: what the overview costs after a restart, or after a push anywhere.
+      const reports = new CountyReports(platform.store);
+      const profiled = period === periods[0] && r === 0 ? await startProfile(arg('cpu-profile')) : null;
+      const c = await overview(reports, clinics, period);
+      await profiled?.();
+      cold.push(c.total);
+      coldEach.push(...c.each);
+      rebuiltInCold += reports.factsRead.rebuilt;
+      ours = c.reports.map(countsOf);
+      kept.push((await overview(reports, clinics, period)).total);
+      const w = indicatorWindow(period);
+      const q = await timed(async () => {
+        const out: Counts[] = [];
+        for (const clinic of clinics) {
+          const row = (await platform.sql.query<Record<string, string | number>>(RAW_SQL, [clinic.villages.map((v) => v.code), w.start, w.end]))[0]!;
+          out.push({
+            records: Number(row['records']),
+            htnManaged: Number(row['htn_managed']),
+            htnControlled: Number(row['htn_controlled']),
+            t2dmManaged: Number(row['t2dm_managed']),
+            t2dmControlled: Number(row['t2dm_controlled']),
+          });
+        }
+        return out;
+      });
+      if (r === 0) rawFirst = q.ms;
+      else raw.push(q.ms);
+      theirs = q.value;
+      log(`${period.kind}: county report ${Math.round(c.total)} ms cold, kept ${Math.round(kept[kept.length - 1]!)} ms; raw SQL ${Math.round(q.ms)} ms; load ${load1()}`);
+    }
+    const same = JSON.stringify(ours) === JSON.stringify(theirs);
+    agrees &&= same;
+    const coldStats = stats(cold);
+    const warm = raw.length > 0 ? stats(raw) : null;
+    const rawRef = warm?.p50 ?? rawFirst;
+    results[period.kind] = {
+      cold: coldStats,
+      kept: stats(kept),
+      raw: { first: round(rawFirst, 0), warm },
+      ratioColdToRawWarm: rawRef > 0 ? round(coldStats.p50 / rawRef, 2) : null,
+      meetsRatio: coldStats.p50 <= TARGET_RATIO * rawRef,
+      recordsRemadeInColdRuns: rebuiltInCold,
+      agrees: same,
+      ...(same ? {} : { ours, rawCounts: theirs }),
+      load: load1(),
+    };
+  }
+  return {
+    runs,
+    what: "the county overview: every township's 13 indicators for the township and each village, one township after another",
+    firstAfterSeed,
+    coldPerTownshipMs: stats(coldEach),
+    periods: results,
+    raw: {
+      what: 'one PostgreSQL query per township for the key counts, over typed and indexed columns',
+      tables: 'raw_residents / raw_encounters, built by this bench for the raw side only: the platform stores JSON bodies and indicator_facts',
+      tablesBuiltMs: round(built.ms, 0),
+      caches: "no cache is dropped between runs (PostgreSQL buffers and the OS page cache stay warm); first = each period's first run",
+    },
+    targetRatio: TARGET_RATIO,
+    agrees,
+  };
+}
+
 async function main(): Promise<void> {
   const townships = Number(arg('townships') ?? 10);
   const perTownship = Number(arg('residents') ?? 30_000);
   const runs = Math.max(1, Number(arg('runs') ?? 3));
   const pullBatches = Number(arg('pull-batches') ?? 30);
+  const withReport = !process.argv.includes('--no-report');
   const periodKinds = (arg('periods') ?? 'month,quarter,year').split(',');
   const loadAtStart = loadavg().map((x) => round(x, 2));
   const memory = memoryPeak();
   let pg: TestPostgres | null = null;
   let databaseUrl = arg('database-url');
   if (process.argv.includes('--postgres')) {
-    pg = startPostgres();
+    pg = startPostgres(BENCH_POSTGRES_SETTINGS);
     databaseUrl = pg.url;
     log(`PostgreSQL cluster started at ${pg.url}`);
   }
@@ -293,9 +424,10 @@ async function main(): Promise<void> {
     const now = Date.now();
     const today = dateInZone(now, 'Asia/Shanghai');
     const seedStarted = performance.now();
-    const { clinics, documents } = await seed(platform, townships, perTownship, now, today);
+    const { clinics, documents, phasesMs } = await seed(platform, townships, perTownship, now, today);
     const seedMs = performance.now() - seedStarted;
     const seedPeakMb = memory.take();
+    log(`seeded ${documents} documents in ${Math.round(seedMs / 1000)} s, load ${load1()}`);
     const year = Number(today.slice(0, 4));
     const month = Number(today.slice(5, 7));
     const periods = (
@@ -306,100 +438,26 @@ async function main(): Promise<void> {
       ] as ReportPeriod[]
     ).filter((p) => periodKinds.includes(p.kind));
 
-    const stale = Number((await platform.sql.query<{ n: string }>('SELECT count(*) AS n FROM indicator_facts_stale'))[0]!.n);
-    log(`first report after seeding (${stale} stale indicator records)…`);
-    const first = new CountyReports(platform.store);
-    const firstRun = await overview(first, clinics, periods[0]!);
-    const firstAfterSeed = { ms: round(firstRun.total, 0), perTownship: stats(firstRun.each), rebuilt: first.factsRead.rebuilt, staleBefore: stale, load: load1() };
-    log(`first report ${Math.round(firstRun.total)} ms, ${first.factsRead.rebuilt} records remade, load ${load1()}`);
-
-    log('raw side: typed columns from the bodies…');
-    const built = await timed(async () => {
-      for (const q of RAW_TABLES) await platform!.sql.query(q);
-    });
-
-    const results: Record<string, unknown> = {};
-    let agrees = true;
-    const coldEach: number[] = [];
-    for (const period of periods) {
-      const cold: number[] = [];
-      const kept: number[] = [];
-      const raw: number[] = [];
-      let rawFirst = 0;
-      let ours: Counts[] = [];
-      let theirs: Counts[] = [];
-      let rebuiltInCold = 0;
-      for (let r = 0; r < runs; r += 1) {
-        // A new instance holds nothing: what the overview costs after a restart, or after a push anywhere.
-        const reports = new CountyReports(platform.store);
-        const c = await overview(reports, clinics, period);
-        cold.push(c.total);
-        coldEach.push(...c.each);
-        rebuiltInCold += reports.factsRead.rebuilt;
-        ours = c.reports.map(countsOf);
-        kept.push((await overview(reports, clinics, period)).total);
-        const w = indicatorWindow(period);
-        const q = await timed(async () => {
-          const out: Counts[] = [];
-          for (const clinic of clinics) {
-            const row = (await platform!.sql.query<Record<string, string | number>>(RAW_SQL, [clinic.villages.map((v) => v.code), w.start, w.end]))[0]!;
-            out.push({
-              records: Number(row['records']),
-              htnManaged: Number(row['htn_managed']),
-              htnControlled: Number(row['htn_controlled']),
-              t2dmManaged: Number(row['t2dm_managed']),
-              t2dmControlled: Number(row['t2dm_controlled']),
-            });
-          }
-          return out;
-        });
-        if (r === 0) rawFirst = q.ms;
-        else raw.push(q.ms);
-        theirs = q.value;
-        log(`${period.kind}: county report ${Math.round(c.total)} ms cold, kept ${Math.round(kept[kept.length - 1]!)} ms; raw SQL ${Math.round(q.ms)} ms; load ${load1()}`);
-      }
-      const same = JSON.stringify(ours) === JSON.stringify(theirs);
-      agrees &&= same;
-      const coldStats = stats(cold);
-      const warm = raw.length > 0 ? stats(raw) : null;
-      const rawRef = warm?.p50 ?? rawFirst;
-      results[period.kind] = {
-        cold: coldStats,
-        kept: stats(kept),
-        raw: { first: round(rawFirst, 0), warm },
-        ratioColdToRawWarm: rawRef > 0 ? round(coldStats.p50 / rawRef, 2) : null,
-        meetsRatio: coldStats.p50 <= TARGET_RATIO * rawRef,
-        recordsRemadeInColdRuns: rebuiltInCold,
-        agrees: same,
-        ...(same ? {} : { ours, rawCounts: theirs }),
-        load: load1(),
-      };
+    // Pull first: it is the figure the sync issue asks for, and it needs nothing the report part builds.
+    let pull: Record<string, unknown> | null = null;
+    if (pullBatches > 0) {
+      log('pull latency per batch: one device per township at once…');
+      pull = await pullLatency(platform, clinics, pullBatches);
+      log(`pull: ${JSON.stringify(pull)}`);
     }
-    const reportPeakMb = memory.take();
-    log('pull latency per batch: one device per township at once…');
-    const pull = await pullLatency(platform, clinics, pullBatches);
+    const pullPeakMb = memory.take();
+    const report = withReport ? await reportPart(platform, clinics, periods, runs) : { skipped: '--no-report' };
     const result = {
       bench: 'county',
       database: platform.sql.kind,
       townships,
       residentsPerTownship: perTownship,
       documents,
-      seed: { ms: round(seedMs, 0), docsPerSecond: Math.round(documents / (seedMs / 1000)), peakRssMb: seedPeakMb },
-      runs,
-      what: "the county overview: every township's 13 indicators for the township and each village, one township after another",
-      firstAfterSeed,
-      coldPerTownshipMs: stats(coldEach),
-      periods: results,
-      raw: {
-        what: 'one PostgreSQL query per township for the key counts, over typed and indexed columns',
-        tables: 'raw_residents / raw_encounters, built by this bench for the raw side only: the platform stores JSON bodies and indicator_facts',
-        tablesBuiltMs: round(built.ms, 0),
-        caches: 'no cache is dropped between runs (PostgreSQL buffers and the OS page cache stay warm); first = each period\'s first run',
-      },
-      targetRatio: TARGET_RATIO,
-      agrees,
-      reportPeakRssMb: reportPeakMb,
+      seed: { ms: round(seedMs, 0), docsPerSecond: Math.round(documents / (seedMs / 1000)), phasesMs, peakRssMb: seedPeakMb },
       pullLatencyPerBatchMs: pull,
+      pullPeakRssMb: pullPeakMb,
+      report,
+      reportPeakRssMb: withReport ? memory.take() : null,
       loadAverage: { atStart: loadAtStart, atEnd: loadavg().map((x) => round(x, 2)) },
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);

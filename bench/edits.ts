@@ -21,7 +21,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { Agent, fetch } from 'undici';
 import type { ApiResult } from '../shared/api';
@@ -34,8 +33,7 @@ import { seedClinic } from '../main/seed';
 import { createRuntime } from '../main/services/runtime';
 import { startRuntimeWorker } from '../main/runtime/worker';
 import type { RuntimeClient } from '../main/runtime/client';
-import { workerBootstrap } from '../main/runtime/worker';
-import type { FromPlatformThread, ToPlatformThread } from './_platform-thread';
+import { platformThread } from './_platform-client';
 import { arg, log, round, stats } from './_clinic';
 
 const PASSWORD = 'bench password';
@@ -285,46 +283,6 @@ async function main(): Promise<void> {
     await platform.close();
     for (const d of [platformDir, dirA, dirB, rawDir]) rmSync(d, { recursive: true, force: true });
   }
-}
-
-type Stamp = Extract<FromPlatformThread, { kind: 'push' | 'pull' }>;
-type Ask = ToPlatformThread extends infer T ? (T extends { id: number } ? Omit<T, 'id'> : never) : never;
-
-/** The platform in its own thread (bench/_platform-thread.ts): its URL, its stamps, and a call for what it is asked. */
-async function platformThread(dataDir: string): Promise<{ url: string; onStamp: (s: Stamp) => void; call<T>(m: Ask): Promise<T>; close(): Promise<void> }> {
-  const worker = new Worker(workerBootstrap(new URL('./_platform-thread.ts', import.meta.url)), { workerData: { dataDir }, execArgv: [] });
-  const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  let nextId = 1;
-  let ready: (url: string) => void = () => undefined;
-  const url = new Promise<string>((r) => (ready = r));
-  const thread = {
-    url: '',
-    onStamp: (_s: Stamp): void => undefined,
-    call<T>(m: Ask): Promise<T> {
-      const id = nextId++;
-      return new Promise<T>((resolve, reject) => {
-        waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
-        worker.postMessage({ ...m, id });
-      });
-    },
-    async close(): Promise<void> {
-      await thread.call({ kind: 'close' });
-      await worker.terminate();
-    },
-  };
-  worker.on('message', (m: FromPlatformThread) => {
-    if (m.kind === 'ready') ready(m.url);
-    else if (m.kind === 'reply') {
-      const w = waiting.get(m.id);
-      waiting.delete(m.id);
-      if (m.error !== undefined) w?.reject(new Error(m.error));
-      else w?.resolve(m.value);
-    } else thread.onStamp(m);
-  });
-  const failed = new Promise<never>((_, reject) => worker.once('error', reject));
-  void failed.catch(() => undefined);
-  thread.url = await Promise.race([url, failed]);
-  return thread;
 }
 
 /**

@@ -27,7 +27,8 @@ export interface TestPostgres {
   stop(): void;
 }
 
-export function startPostgres(): TestPostgres {
+/** `settings` are extra server settings (`-c name=value`), e.g. a benchmark's larger buffers; tests use the defaults. */
+export function startPostgres(settings: Readonly<Record<string, string>> = {}): TestPostgres {
   const bin = binDir();
   if (!bin) throw new Error(postgresUnavailable() ?? 'no postgres');
   const dir = mkdtempSync(join(tmpdir(), 'cunyi-pg-'));
@@ -39,8 +40,11 @@ export function startPostgres(): TestPostgres {
     else execFileSync('/bin/sh', ['-c', cmd], { stdio: 'pipe' });
   };
   if (asRoot) execFileSync('chown', ['postgres:postgres', dir]);
+  const extra = Object.entries(settings)
+    .map(([k, v]) => ` -c ${k}=${v}`)
+    .join('');
   run(`${bin}/initdb -D ${data} -A trust -U postgres --no-sync > ${dir}/initdb.log 2>&1`);
-  run(`${bin}/pg_ctl -D ${data} -l ${dir}/server.log -w -o "-c listen_addresses=127.0.0.1 -p ${POSTGRES_PORT} -c unix_socket_directories='' -c fsync=off" start > /dev/null`);
+  run(`${bin}/pg_ctl -D ${data} -l ${dir}/server.log -w -o "-c listen_addresses=127.0.0.1 -p ${POSTGRES_PORT} -c unix_socket_directories='' -c fsync=off${extra}" start > /dev/null`);
   return {
     url: `postgres://postgres@127.0.0.1:${POSTGRES_PORT}/postgres`,
     stop() {
