@@ -148,7 +148,7 @@ test('the edit form turns a village of another clinic into a 迁出申请 and sa
 
 test('a move request the platform refused as timed out says on the resident page what to do', async () => {
   test.setTimeout(120_000);
-  const { id } = await newResident('超时迁出', 64);
+  const { id } = await newResident('超时迁出', 65);
   await expect.poll(() => platformResident(id)).toMatchObject({ villageCode: VILLAGE.code });
   // As if this computer had sent the request and was wiped before the edit saved with it was pushed: the platform
   // holds a pending request naming a version it never receives; after its wait it refuses it as timed out.
