@@ -4,7 +4,8 @@
  * - a request applied, then a later ordinary edit from the requesting clinic (made before it heard of the move):
  *   forwarded to the new clinic by a three-way merge on the version the move carried, recorded as settled in
  *   `parked`, nothing left for review; delivered twice it is forwarded once; a field the new clinic changed since
- *   parks the edit with the fields named; a move the operator made without a request parks as before;
+ *   parks the edit with the fields named (applied by the operator, a review at the new clinic, not a silent loss); a
+ *   move the operator made without a request parks as before;
  * - a request whose resident version never arrives waits, is listed in the status with its expiry, and on a fake
  *   clock is refused as timed out (`timedOut`) after the platform's wait, once; its clinic's device pulls the answer.
  */
@@ -127,8 +128,12 @@ function scenario(name: string, start: (now: () => number) => Promise<{ p: TestP
       const parked = await p.store.parkedEdits();
       expect(parked.map((x) => [x.documentId, x.reason])).toEqual([[r.id, `resident ${r.id} moved to clinic ${CLINIC_B.code} at this clinic's request; that clinic has since changed the same fields (data.note): kept for review`]]);
       expect(await onB('residents', r.id)).toMatchObject({ data: { note: '大湖村三巷5号' } });
-      expect(await p.store.settleParked({ id: parked[0]!.id, action: 'discard', reason: 'B 的地址为准', by: 'op' })).toMatchObject({ outcome: 'discarded' });
-      console.log(`${name}: an edit of a field clinic B also changed was parked with the field named`);
+      // Applied by the operator: B's value is newer and stays, A's is not lost but queued for review at B.
+      expect(await p.store.settleParked({ id: parked[0]!.id, action: 'apply', by: 'op' })).toMatchObject({ outcome: 'conflict', conflicts: ['data.note'], reviewClinics: [CLINIC_B.code] });
+      expect(await onB('residents', r.id)).toMatchObject({ data: { note: '大湖村三巷5号' } });
+      const review = (await onB('settings', `conflict:${r.id}`))['data'] as { fields: Array<{ path: string; setAside: { value: unknown } }> };
+      expect(review.fields.map((f) => [f.path, f.setAside.value])).toEqual([['data.note', '东光村9号']]);
+      console.log(`${name}: an edit of a field clinic B also changed was parked with the field named; applied, it became a review at B`);
 
       // A move the operator made without A's request: A's late edit is parked as before.
       const other = residentWire(A_VILLAGE, { phone: '13800000001' });
