@@ -21,9 +21,10 @@ import { countyPolicy, setCountyPolicy } from './policy';
 
 const USAGE = `Cunyi county platform
 
-  platform [serve] --data-dir D [--port P] [--host H] [--cert F --key F]
+  platform [serve] --data-dir D [--port P] [--host H] [--cert F --key F] [--move-wait-days N]
         serves the sync API over HTTPS (PGlite in D, or PostgreSQL with DATABASE_URL); a self-signed certificate
-        is made on first start and its SHA-256 fingerprint printed
+        is made on first start and its SHA-256 fingerprint printed; a 迁出申请 waiting for the resident's version it
+        names is refused as timed out after N days (default 14), and the requesting device says what to do
   platform clinic add --data-dir D --code C --name N --villages CODE=NAME[,CODE=NAME…] [--device-villages V[,V…]]
         registers (or updates) a clinic and prints a one-time enrolment code for one device; with
         --device-villages that device holds only those of the clinic's villages (a village doctor's device)
@@ -44,7 +45,9 @@ const USAGE = `Cunyi county platform
   platform parked discard --data-dir D --id N --reason TEXT
         settles parked edit N without applying it; the reason is kept with it
   platform device revoke --data-dir D --device ID
-  platform status --data-dir D          each clinic's and device's last contact and pending counts (JSON)
+  platform status --data-dir D          each clinic's and device's last contact and pending counts, and the
+                                        迁出申请 waiting for their resident's version with when each times out
+                                        (JSON; --move-wait-days N as given to serve, when it is not running)
   platform operator add --data-dir D --user U [--name N]
         adds a county operator for the county view (https://HOST:PORT/county/), or sets a new password;
         the password comes from PLATFORM_OPERATOR_PASSWORD (at least 10 characters), never from argv
@@ -148,6 +151,14 @@ async function offline<T>(dataDir: string, fn: (store: Awaited<ReturnType<typeof
   }
 }
 
+function moveWaitMs(f: Map<string, string>): number | undefined {
+  const v = f.get('move-wait-days');
+  if (v === undefined) return undefined;
+  const days = Number(v);
+  if (!Number.isFinite(days) || days <= 0 || days > 365) throw new Usage('--move-wait-days expects a number of days from more than 0 to 365');
+  return days * 24 * 60 * 60_000;
+}
+
 async function serve(f: Map<string, string>): Promise<void> {
   const port = Number(f.get('port') ?? 8443);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Usage(`--port expects a port number`);
@@ -158,6 +169,7 @@ async function serve(f: Map<string, string>): Promise<void> {
     databaseUrl: process.env['DATABASE_URL'],
     certFile: f.get('cert'),
     keyFile: f.get('key'),
+    moveRequestWaitMs: moveWaitMs(f),
   });
   console.log(`Cunyi platform on ${p.url} (${p.sql.kind})`);
   console.log(`certificate ${p.tls.generated ? 'made now (self-signed)' : 'loaded'}; SHA-256 fingerprint:`);
@@ -274,7 +286,13 @@ export async function main(argv: string[]): Promise<number> {
       const f = flags([b, ...rest].filter((x): x is string => x !== undefined));
       const dataDir = resolve(need(f, 'data-dir'));
       const server = runningServer(dataDir);
-      const status = server ? await adminCall(dataDir, server, 'GET', '/status') : await offline(dataDir, (s) => s.status());
+      const waitMs = moveWaitMs(f);
+      const status = server
+        ? await adminCall(dataDir, server, 'GET', '/status')
+        : await offline(dataDir, (s) => {
+            if (waitMs !== undefined) s.moveRequestWaitMs = waitMs;
+            return s.status();
+          });
       console.log(JSON.stringify(status, null, 2));
       return 0;
     }

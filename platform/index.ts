@@ -30,7 +30,12 @@ export interface PlatformOptions {
   extraCollections?: Record<string, { rule: CollectionRule; schema: z.ZodType<WireDocument> }>;
   bodyLimit?: number;
   now?: () => number;
+  /** How long a 迁出申请 waits for its resident's version before it is refused as timed out (default 14 days). */
+  moveRequestWaitMs?: number | undefined;
 }
+
+/** How often the running platform looks for 迁出申请 that waited too long (and once at start). */
+const MOVE_EXPIRY_CHECK_MS = 60 * 60_000;
 
 export interface RunningPlatform {
   url: string;
@@ -90,7 +95,7 @@ export async function readAdminToken(dataDir: string): Promise<string> {
 }
 
 /** Opens the database and store without serving (the CLI's offline commands). */
-export async function openStore(opts: Pick<PlatformOptions, 'dataDir' | 'databaseUrl' | 'extraCollections' | 'now'>): Promise<PlatformStore> {
+export async function openStore(opts: Pick<PlatformOptions, 'dataDir' | 'databaseUrl' | 'extraCollections' | 'now' | 'moveRequestWaitMs'>): Promise<PlatformStore> {
   await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
   const unlock = opts.databaseUrl ? async () => undefined : await lockDataDir(opts.dataDir);
   let sql: Sql;
@@ -118,7 +123,9 @@ export async function openStore(opts: Pick<PlatformOptions, 'dataDir' | 'databas
     throw e;
   }
   const rules = { ...clinicRules(), ...Object.fromEntries(Object.entries(opts.extraCollections ?? {}).map(([k, v]) => [k, v.rule])) };
-  return new PlatformStore(sql, rules, opts.now);
+  const store = new PlatformStore(sql, rules, opts.now);
+  if (opts.moveRequestWaitMs !== undefined) store.moveRequestWaitMs = opts.moveRequestWaitMs;
+  return store;
 }
 
 export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatform> {
@@ -139,6 +146,15 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
   const host = opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1';
   const running = join(opts.dataDir, RUNNING_FILE);
   await writeFile(running, JSON.stringify({ pid: process.pid, port, host }));
+  // 迁出申请 that waited too long are answered (refused as timed out) at start and then hourly; a failure is logged and
+  // tried again at the next check (the requests stay pending, nothing is lost).
+  const expire = (): void =>
+    void store.expireMoveRequests().then(
+      (n) => n > 0 && app.log.info({ expired: n }, 'move requests refused as timed out'),
+      (e: unknown) => app.log.error({ err: e }, 'expiring waiting move requests failed'),
+    );
+  expire();
+  const expiry = setInterval(expire, MOVE_EXPIRY_CHECK_MS).unref();
   let closed = false;
   return {
     url: `https://${host}:${port}`,
@@ -150,6 +166,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(expiry);
       await app.close();
       await store.sql.close();
       await rm(running, { force: true });

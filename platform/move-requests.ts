@@ -106,17 +106,114 @@ async function answer<R extends { documents: number; toClinic: string }>(
       result = { ...request, status: 'refused', refusal: e.message.slice(0, 500), decidedAt: now };
     }
   }
+  await writeAnswer(tx, device.clinic.code, doc, result, now);
+  return true;
+}
+
+/** Writes the platform's answer into the clinic's copy of the request, at a new change sequence (its devices pull it). */
+async function writeAnswer(tx: Queryable, clinicCode: string, doc: WireDocument, result: MoveRequest, now: number): Promise<void> {
   const body = { ...doc, data: MoveRequest.parse(result), updatedAt: Math.max(now, Number(doc['updatedAt'] ?? 0) + 1) };
   const text = canonicalJson(body);
   await tx.query('UPDATE documents SET seq = nextval(\'document_seq\'), rev = $3, body = $4, written_by = $5, written_at = $6 WHERE collection = \'settings\' AND id = $1 AND clinic_code = $2', [
-    `${device.clinic.code}/${String(doc['id'])}`,
-    device.clinic.code,
+    `${clinicCode}/${String(doc['id'])}`,
+    clinicCode,
     createHash('sha256').update(text).digest('hex'),
     text,
     WRITER,
     now,
   ]);
-  return true;
+}
+
+/**
+ * How long a request may wait for the resident's version it names (`residentUpdatedAt`) before the platform gives up
+ * on it: 14 days by default (`platform serve --move-wait-days`). The version normally arrives in the same sync round
+ * as the request, since the device pushes its collections one after another; one that has not come after two weeks
+ * will not come (the device was wiped or replaced before pushing it), and a request left pending would hold the
+ * resident in limbo with nobody told.
+ */
+export const MOVE_REQUEST_WAIT_MS = 14 * 24 * 60 * 60_000;
+
+/** A 迁出申请 the platform holds unanswered, for `platform status`. */
+export interface WaitingMoveRequest {
+  clinicCode: string;
+  residentId: string;
+  fromVillageCode: string;
+  toVillageCode: string;
+  requestedBy: string;
+  requestedAt: number;
+  /** When the request reached the platform (it waits from then). */
+  waitingSince: number;
+  /** When it is refused as timed out if the resident's version has not arrived by then. */
+  expiresAt: number;
+  /** Whether the platform holds the resident at all (false: the record itself never arrived). */
+  residentOnPlatform: boolean;
+}
+
+interface StoredRequest {
+  clinicCode: string;
+  doc: WireDocument;
+  request: MoveRequest;
+  writtenAt: number;
+}
+
+async function storedRequests(q: Queryable): Promise<StoredRequest[]> {
+  // Requests are typed settings documents stored as `<clinic>/moveRequest:<residentId>` (few per clinic).
+  const rows = await q.query<{ clinic_code: string; body: string; written_at: string | number }>(
+    "SELECT clinic_code, body, written_at FROM documents WHERE collection = 'settings' AND id LIKE '%/moveRequest:%' AND NOT deleted ORDER BY written_at, id",
+  );
+  const out: StoredRequest[] = [];
+  for (const r of rows) {
+    const doc = JSON.parse(r.body) as WireDocument;
+    const parsed = MoveRequest.safeParse(doc['data']);
+    if (parsed.success) out.push({ clinicCode: r.clinic_code, doc, request: parsed.data, writtenAt: Number(r.written_at) });
+  }
+  return out;
+}
+
+/** The requests waiting for their resident's version, oldest first, and how many were refused as timed out. */
+export async function moveRequestsStatus(q: Queryable, now: number, waitMs: number): Promise<{ waitDays: number; waiting: WaitingMoveRequest[]; timedOut: number }> {
+  const all = await storedRequests(q);
+  const pending = all.filter((s) => s.request.status === 'pending');
+  const held = new Set(
+    pending.length === 0
+      ? []
+      : (await q.query<{ id: string }>("SELECT id FROM documents WHERE collection = 'residents' AND id = ANY($1::text[]) AND NOT deleted", [pending.map((s) => s.request.residentId)])).map((r) => r.id),
+  );
+  return {
+    waitDays: waitMs / (24 * 60 * 60_000),
+    waiting: pending.map((s) => ({
+      clinicCode: s.clinicCode,
+      residentId: s.request.residentId,
+      fromVillageCode: s.request.fromVillageCode,
+      toVillageCode: s.request.toVillageCode,
+      requestedBy: s.request.requestedBy,
+      requestedAt: s.request.requestedAt,
+      waitingSince: s.writtenAt,
+      expiresAt: s.writtenAt + waitMs,
+      residentOnPlatform: held.has(s.request.residentId),
+    })),
+    timedOut: all.filter((s) => s.request.status === 'refused' && s.request.timedOut === true).length,
+  };
+}
+
+/**
+ * Refuses, as timed out, every request that has waited `waitMs` or longer (the caller holds the push lock, so a push
+ * bringing the version cannot interleave). The answer says so in the request (`timedOut`), so the requesting device's
+ * resident page tells its user what to do: check the record and file the request again. Answered once: a refused
+ * request is never pending again. Returns the clinics whose requests were answered (their devices are told to pull).
+ */
+export async function expireWaitingMoveRequests(tx: Queryable, now: number, waitMs: number): Promise<{ expired: number; clinics: string[] }> {
+  const clinics = new Set<string>();
+  let expired = 0;
+  for (const s of await storedRequests(tx)) {
+    if (s.request.status !== 'pending' || now - s.writtenAt < waitMs) continue;
+    const days = Math.floor(waitMs / (24 * 60 * 60_000));
+    const refusal = `Timed out: the platform waited ${days} days for the version of resident ${s.request.residentId} this request was made with, and it never arrived (was the requesting computer reinstalled before it synced?). Check the record and file the request again.`;
+    await writeAnswer(tx, s.clinicCode, s.doc, { ...s.request, status: 'refused', refusal, timedOut: true, decidedAt: now }, now);
+    clinics.add(s.clinicCode);
+    expired++;
+  }
+  return { expired, clinics: [...clinics] };
 }
 
 function residentUpdatedAt(body: string): number {

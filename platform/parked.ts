@@ -56,7 +56,7 @@ const REVIEW_TYPE = 'syncReview';
 /** Ownership fields a late edit never changes: the move decided them (residents also leave their household). */
 const OWNERSHIP = ['villageCode', 'clinicCode'];
 
-type Body = WireDocument & Record<string, unknown>;
+export type Body = WireDocument & Record<string, unknown>;
 
 const revision = (body: string): string => createHash('sha256').update(body).digest('hex');
 
@@ -120,7 +120,8 @@ async function body(tx: Queryable, collection: string, id: string): Promise<Body
   return rows[0] ? (JSON.parse(rows[0].body) as Body) : null;
 }
 
-async function write(tx: Queryable, collection: string, storedId: string, doc: Body, now: number, by: string): Promise<TouchedScope> {
+/** Writes one document at a new change sequence, with its county indicator records; `by` goes into `written_by`. */
+export async function writeDocument(tx: Queryable, collection: string, storedId: string, doc: Body, now: number, by: string): Promise<TouchedScope> {
   const text = canonicalJson(doc);
   const clinicCode = String(doc['clinicCode']);
   const villageCode = typeof doc['villageCode'] === 'string' ? doc['villageCode'] : null;
@@ -136,6 +137,46 @@ async function write(tx: Queryable, collection: string, storedId: string, doc: B
   return { collection, clinicCodes: [clinicCode], villageCodes: villageCode ? [villageCode] : [] };
 }
 
+/**
+ * A late edit merged into the record as it is now: the edit's assumed master state as the base of a field-level
+ * three-way merge (`shared/sync/merge.ts`), the record's current village, clinic (and household) kept whatever the edit
+ * said. `doc` is what to write (null: the record already says the same); `conflicts` the fields changed both ways.
+ * A document first made on the device after the move (nothing stored yet) takes the resident's home. Null when the
+ * platform does not hold the resident.
+ */
+export async function mergeLateEdit(
+  tx: Queryable,
+  input: { collection: string; documentId: string; edit: Body; assumed: Body | undefined; now: number },
+): Promise<{ resident: Body; current: Body | null; doc: Body | null; conflicts: FieldConflict[] } | null> {
+  const { collection, edit } = input;
+  const residentId = collection === 'residents' ? input.documentId : typeof edit['residentId'] === 'string' ? edit['residentId'] : '';
+  const resident = residentId ? await body(tx, 'residents', residentId) : null;
+  if (!resident) return null;
+  const current = await body(tx, collection, input.documentId);
+  if (!current) {
+    const doc: Body = { ...edit, villageCode: resident['villageCode'], clinicCode: resident['clinicCode'], updatedAt: Math.max(input.now, Number(edit['updatedAt'] ?? 0)) };
+    return { resident, current, doc, conflicts: [] };
+  }
+  const { resolved, conflicts } = resolveConflict(collection, {
+    assumedMasterState: input.assumed as SyncDoc | undefined,
+    realMasterState: current as SyncDoc,
+    newDocumentState: edit as SyncDoc,
+  });
+  const owned = collection === 'residents' ? [...OWNERSHIP, 'householdId'] : OWNERSHIP;
+  const doc: Body = { ...(resolved as Body) };
+  for (const f of owned) {
+    if (f in current) doc[f] = current[f];
+    else delete doc[f];
+  }
+  const kept = conflicts.filter((c) => !owned.includes(c.path));
+  // The record may already say what the merge decided while a field changed both ways was kept as the record has it
+  // (the newer side wins the value): the edit's value is then only in the conflict, which must not be lost.
+  if (canonicalJson(doc) === canonicalJson(current)) return { resident, current, doc: null, conflicts: kept };
+  // Later than both sides, so every device that holds the record takes this version over the one it has.
+  doc['updatedAt'] = Math.max(input.now, Number(current['updatedAt'] ?? 0) + 1);
+  return { resident, current, doc, conflicts: kept };
+}
+
 async function apply(
   tx: Queryable,
   row: { id: string | number; device_id: string; collection: string; document_id: string; body: string; assumed: string | null },
@@ -145,38 +186,18 @@ async function apply(
 ): Promise<ParkedSettlement> {
   const edit = JSON.parse(row.body) as Body;
   const assumed = row.assumed === null ? undefined : (JSON.parse(row.assumed) as Body);
-  const residentId = row.collection === 'residents' ? row.document_id : (typeof edit['residentId'] === 'string' ? edit['residentId'] : '');
-  const resident = residentId ? await body(tx, 'residents', residentId) : null;
-  if (!resident) throw new ParkedRefusal('BAD_REQUEST', `Parked edit ${base.id}: resident ${residentId || '(none)'} is not on the platform; discard it with a reason instead.`);
-  const current = await body(tx, row.collection, row.document_id);
-  // The record's home now: the current copy's, or (a document first made on the device after the move) the resident's.
-  const home = current ?? resident;
+  const merged = await mergeLateEdit(tx, { collection: row.collection, documentId: row.document_id, edit, assumed, now });
+  if (!merged) {
+    const residentId = row.collection === 'residents' ? row.document_id : typeof edit['residentId'] === 'string' ? edit['residentId'] : '';
+    throw new ParkedRefusal('BAD_REQUEST', `Parked edit ${base.id}: resident ${residentId || '(none)'} is not on the platform; discard it with a reason instead.`);
+  }
   const by = `${WRITER}:${String(row.id)}:${base.settledBy}`;
-  if (!current) {
-    const doc: Body = { ...edit, villageCode: home['villageCode'], clinicCode: home['clinicCode'], updatedAt: Math.max(now, Number(edit['updatedAt'] ?? 0)) };
-    touched.push(await write(tx, row.collection, row.document_id, doc, now, by));
-    return { ...base, outcome: 'merged', conflicts: [] };
-  }
-  const { resolved, conflicts } = resolveConflict(row.collection, {
-    assumedMasterState: assumed as SyncDoc | undefined,
-    realMasterState: current as SyncDoc,
-    newDocumentState: edit as SyncDoc,
-  });
-  const owned = row.collection === 'residents' ? [...OWNERSHIP, 'householdId'] : OWNERSHIP;
-  const doc: Body = { ...(resolved as Body) };
-  for (const f of owned) {
-    if (f in current) doc[f] = current[f];
-    else delete doc[f];
-  }
-  const kept = conflicts.filter((c) => !owned.includes(c.path));
-  if (canonicalJson(doc) === canonicalJson(current)) return { ...base, outcome: 'unchanged', conflicts: [] };
-  // Later than both sides, so every device that holds the record takes this version over the one it has.
-  doc['updatedAt'] = Math.max(now, Number(current['updatedAt'] ?? 0) + 1);
-  touched.push(await write(tx, row.collection, row.document_id, doc, now, by));
-  if (kept.length === 0) return { ...base, outcome: 'merged', conflicts: [] };
-  const review = await queueReview(tx, { conflicts: kept, collection: row.collection, docId: row.document_id, resident, edit, deviceId: row.device_id, parkedId: Number(row.id), now });
+  if (!merged.doc && merged.conflicts.length === 0) return { ...base, outcome: 'unchanged', conflicts: [] };
+  if (merged.doc) touched.push(await writeDocument(tx, row.collection, row.document_id, merged.doc, now, by));
+  if (merged.conflicts.length === 0) return { ...base, outcome: 'merged', conflicts: [] };
+  const review = await queueReview(tx, { conflicts: merged.conflicts, collection: row.collection, docId: row.document_id, resident: merged.resident, edit, deviceId: row.device_id, parkedId: Number(row.id), now });
   touched.push(...review.touched);
-  return { ...base, outcome: 'conflict', conflicts: kept.map((c) => c.path), reviewId: review.id, reviewClinics: review.clinics };
+  return { ...base, outcome: 'conflict', conflicts: merged.conflicts.map((c) => c.path), reviewId: review.id, reviewClinics: review.clinics };
 }
 
 /**
@@ -217,7 +238,7 @@ async function queueReview(
       fields: [...merged.values()].sort((a, b) => (a.path < b.path ? -1 : 1)),
       status: 'open',
     });
-    touched.push(await write(tx, 'settings', `${clinicCode}/${id}`, { id, type: REVIEW_TYPE, clinicCode, data: item, updatedAt: c.now, _deleted: false }, c.now, `${WRITER}:${c.parkedId}`));
+    touched.push(await writeDocument(tx, 'settings', `${clinicCode}/${id}`, { id, type: REVIEW_TYPE, clinicCode, data: item, updatedAt: c.now, _deleted: false }, c.now, `${WRITER}:${c.parkedId}`));
   }
   return { id, clinics, touched };
 }

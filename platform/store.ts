@@ -11,8 +11,9 @@ import { canonicalJson, type ParkedEdit, type PlatformStatus, type PushRow, type
 import { rehome, type CollectionDoc, type ScopedDoc, type SyncCollection } from '../shared/sync/moves';
 import type { Queryable, Sql } from './db';
 import { writeFacts } from './county/facts';
-import { applyMoveRequests, applyWaitingMoveRequests } from './move-requests';
-import { ParkedRefusal, settleParked, type ParkedAction, type ParkedSettlement } from './parked';
+import { applyMoveRequests, applyWaitingMoveRequests, expireWaitingMoveRequests, MOVE_REQUEST_WAIT_MS, moveRequestsStatus } from './move-requests';
+import { forwardRequesterEdit } from './moved-edits';
+import { ParkedRefusal, settleParked, type ParkedAction, type ParkedSettlement, type TouchedScope } from './parked';
 import { PlatformReviews, type Touched } from './reviews';
 import { copyCountyPolicy } from './policy';
 import { isCountyOwned, publishCountyVillages } from './county-villages';
@@ -145,6 +146,8 @@ export class PlatformStore {
   private readonly contactWritten = new Map<string, { at: number }>();
   /** By device id: the latest contact this process has seen (written or not). */
   private readonly contactSeen = new Map<string, number>();
+  /** How long a 迁出申请 may wait for the resident's version it names (platform/move-requests.ts). */
+  moveRequestWaitMs = MOVE_REQUEST_WAIT_MS;
 
   constructor(
     readonly sql: Sql,
@@ -412,6 +415,7 @@ export class PlatformStore {
       );
       const movedAway = rule.scope === 'village' ? await this.movedAway(tx, device, incoming.map((i) => ownerOf(collection, i.row.newDocumentState))) : new Set<string>();
       const conflicts: WireDocument[] = [];
+      const forwarded: TouchedScope[] = [];
       const restored: string[] = [];
       const writes = new Map<string, { doc: WireDocument; rev: string; body: string }>();
       for (const { row, id } of incoming) {
@@ -429,7 +433,13 @@ export class PlatformStore {
           continue;
         }
         if (owner !== null && movedAway.has(owner)) {
-          if (current?.rev !== rev) await this.park(tx, device, collection, id, row, body, `resident ${owner} moved out of this device's villages`);
+          if (current?.rev !== rev) {
+            // The requesting clinic's own late edit goes on to the resident's new clinic when nothing conflicts
+            // (platform/moved-edits.ts); any other is parked for review.
+            const late = await forwardRequesterEdit(tx, { device, collection, id, residentId: owner, row, body, now: this.now() });
+            if (late.kind === 'forwarded') forwarded.push(...late.touched);
+            else await this.park(tx, device, collection, id, row, body, late.reason);
+          }
           continue;
         }
         if (current) {
@@ -490,11 +500,12 @@ export class PlatformStore {
           : collection === RESIDENTS && writes.size > 0
             ? await applyWaitingMoveRequests(tx, device, [...writes.values()].map((w) => w.doc), (m) => this.moveResidentIn(tx, m), this.now())
             : { moves: [], answered: 0 };
-      return { conflicts, written: [...writes.values()].map((w) => w.doc), touched, restored, requested };
+      return { conflicts, written: [...writes.values()].map((w) => w.doc), touched, restored, requested, forwarded };
     });
     for (const m of result.requested.moves) this.emitMove(m);
     // The county's restored 指标口径 and answered move requests: the pushing device pulls them back.
     if (result.restored.length > 0 || result.requested.answered > 0) this.changes.emit('change', { collection: 'settings', clinicCodes: [device.clinic.code], villageCodes: [] } satisfies ChangeNotice);
+    for (const t of result.forwarded) this.changes.emit('change', { collection: t.collection, clinicCodes: t.clinicCodes, villageCodes: t.villageCodes } satisfies ChangeNotice);
     for (const [name, t] of result.touched) {
       this.changes.emit('change', { collection: name, clinicCodes: [...t.clinicCodes], villageCodes: [...t.villageCodes] } satisfies ChangeNotice);
     }
@@ -508,6 +519,19 @@ export class PlatformStore {
       this.changes.emit('change', notice);
     }
     return result.conflicts;
+  }
+
+  /**
+   * Refuses, as timed out, the 迁出申请 that waited longer than `moveRequestWaitMs` for their resident's version
+   * (platform/move-requests.ts); under the push lock. The running server calls it on a timer; returns how many.
+   */
+  async expireMoveRequests(): Promise<number> {
+    const r = await this.sql.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [PUSH_LOCK]);
+      return expireWaitingMoveRequests(tx, this.now(), this.moveRequestWaitMs);
+    });
+    if (r.clinics.length > 0) this.changes.emit('change', { collection: 'settings', clinicCodes: r.clinics, villageCodes: [] } satisfies ChangeNotice);
+    return r.expired;
   }
 
   /** Residents among `owners` who moved out of a village of this device and now live outside its villages. */
@@ -721,6 +745,7 @@ export class PlatformStore {
       refusals: Number(refusals[0]?.n ?? 0),
       parked: Number(parked[0]?.n ?? 0),
       moves: Number(moves[0]?.n ?? 0),
+      moveRequests: await moveRequestsStatus(this.sql, this.now(), this.moveRequestWaitMs),
     };
   }
 

@@ -6,10 +6,9 @@
  * What it receives is parsed against the shared schemas and the device's jurisdiction before RxDB sees it.
  */
 import { Subject, type Subscription } from 'rxjs';
-import { getChangedDocumentsSince, getLastCheckpointDoc, type RxCollection, type RxReplicationPullStreamItem } from 'rxdb';
+import type { RxCollection, RxReplicationPullStreamItem } from 'rxdb';
 import type { RxReplicationState } from 'rxdb/plugins/replication';
-import { z } from 'zod';
-import { AppError, isErrorCode, type ErrorCode } from '../../shared/api/errors';
+import { AppError } from '../../shared/api/errors';
 import type { SyncStatus } from '../../shared/api/sync';
 import type { Clock } from '../../shared/domain/dates';
 import {
@@ -29,8 +28,10 @@ import { Departures } from './departures';
 import { EnrolmentStore, type Enrolment } from './enrolment-store';
 import { PlatformHttp, syncError } from './platform-http';
 import { bootstrapCollection, openMetaStore, type MetaStore } from './bootstrap';
+import { pendingIds, pulledUpTo, pullTotals, remaining, type ReplicationSet } from './local-changes';
+import { followPlatformEvents } from './platform-events';
+import { errorOf } from './sync-errors';
 import { checkPullBatch, pullBatchOf, pullPage, replicateWithPlatform, type PlatformReplicationOptions } from './replication';
-
 
 const MIN_RETRY_MS = 5_000;
 const MAX_RETRY_MS = 5 * 60_000;
@@ -55,34 +56,12 @@ export interface SyncEngineOptions {
   pullBatch?: number | undefined;
 }
 
-interface Running {
-  http: PlatformHttp;
-  replications: Map<SyncedCollection, RxReplicationState<Doc, Checkpoint>>;
+interface Running extends ReplicationSet {
   streams: Map<SyncedCollection, Subject<RxReplicationPullStreamItem<Doc, Checkpoint>>>;
   events: AbortController;
   subs: Subscription[];
-  /** Each collection's replication meta rows, open for the bootstrap and for reading checkpoints meanwhile. */
-  metas: Map<SyncedCollection, Promise<MetaStore | null>>;
   /** Per collection: the bootstrap, then the replication's start. */
   starting: Promise<void>[];
-}
-
-function errorOf(e: unknown): { code: ErrorCode; message: string } {
-  let cur: unknown = e;
-  for (let i = 0; i < 5 && cur; i++) {
-    if (cur instanceof AppError) {
-      const msg = typeof cur.details?.['message'] === 'string' ? cur.details['message'] : typeof cur.details?.['reason'] === 'string' ? cur.details['reason'] : cur.code;
-      return { code: cur.code, message: msg };
-    }
-    // RxDB hands replication errors on as plain JSON ({ name, message, code }): the AppError's code and message.
-    const plain = cur as { name?: unknown; code?: unknown; message?: unknown };
-    if (plain.name === 'AppError' && typeof plain.code === 'string' && isErrorCode(plain.code)) {
-      return { code: plain.code, message: typeof plain.message === 'string' ? plain.message : plain.code };
-    }
-    const params = (cur as { parameters?: { errors?: unknown[] } }).parameters;
-    cur = params?.errors?.[0] ?? (cur as { cause?: unknown }).cause;
-  }
-  return { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
 }
 
 export class SyncEngine {
@@ -158,7 +137,17 @@ export class SyncEngine {
     this.running = run;
     this.state = 'syncing';
     for (const name of this.collections) this.replicate(run, enrolment, name);
-    void this.followEvents(run);
+    void followPlatformEvents({
+      http,
+      streams: run.streams,
+      signal: run.events.signal,
+      minRetryMs: this.opts.minRetryMs ?? MIN_RETRY_MS,
+      maxRetryMs: MAX_RETRY_MS,
+      onError: (e) => {
+        this.setError(e);
+        return errorOf(e).code === 'DEVICE_REVOKED';
+      },
+    });
     this.publish();
   }
 
@@ -233,7 +222,7 @@ export class SyncEngine {
         this.bootstrap &&
         !signal.aborted &&
         (down === undefined ||
-          (await run.http.json('GET', `/${name}/remaining?seq=${down.seq}`, undefined, z.object({ remaining: z.number().int().min(0) }), signal)).remaining >= batchSize);
+          (await remaining(run.http, name, down.seq, signal)) >= batchSize);
       if (meta && this.bootstrap && farBehind) {
         const r = await bootstrapCollection({ collection: options.collection, replication: state, meta, batchSize, signal, pull: (cp, n, s) => pullPage(options, cp, n, s) });
         if (r.documents > 0) this.opts.logger.info('sync: initial sync written directly', { collection: name, documents: r.documents, pages: r.pages, ended: r.ended });
@@ -243,16 +232,6 @@ export class SyncEngine {
     }
     if (signal.aborted || this.running !== run) return;
     await state.start().catch(() => undefined);
-  }
-
-  /** The stored checkpoint of one direction of a collection's replication, readable while it bootstraps. */
-  private async checkpointOf<C>(run: Running, name: SyncedCollection, direction: 'down' | 'up'): Promise<C | undefined> {
-    const meta = await run.metas.get(name);
-    if (meta) return meta.checkpoint(direction) as C | undefined;
-    const r = run.replications.get(name)!;
-    await r.startPromise;
-    const internal = r.internalReplicationState;
-    return internal ? await getLastCheckpointDoc<Doc, C>(internal, direction) : undefined;
   }
 
   private roundStartedAt = 0;
@@ -278,41 +257,12 @@ export class SyncEngine {
     return d;
   }
 
-  /** The platform's event stream: every change notice makes that collection pull; a reconnect makes all pull. */
-  private async followEvents(run: Running): Promise<void> {
-    let delay = this.opts.minRetryMs ?? MIN_RETRY_MS;
-    while (!run.events.signal.aborted) {
-      try {
-        await run.http.events((event, data) => {
-          if (event === 'hello') {
-            delay = this.opts.minRetryMs ?? MIN_RETRY_MS;
-            for (const s of run.streams.values()) s.next('RESYNC');
-          } else if (event === 'change') {
-            const parsed = z.object({ collection: z.string() }).safeParse(JSON.parse(data));
-            if (parsed.success) run.streams.get(parsed.data.collection as SyncedCollection)?.next('RESYNC');
-          }
-        }, run.events.signal);
-      } catch (e) {
-        if (run.events.signal.aborted) return;
-        this.setError(e);
-        if (errorOf(e).code === 'DEVICE_REVOKED') return;
-      }
-      if (run.events.signal.aborted) return;
-      await new Promise((r) => setTimeout(r, delay).unref());
-      delay = Math.min(delay * 2, MAX_RETRY_MS);
-    }
-  }
-
   /**
    * The platform change sequence each replicating collection has pulled up to, as stored in its checkpoint (what a
    * restart resumes from); empty while not replicating.
    */
   async pulledUpTo(): Promise<Partial<Record<SyncedCollection, number>>> {
-    const run = this.running;
-    if (!run) return {};
-    const out: Partial<Record<SyncedCollection, number>> = {};
-    for (const name of run.replications.keys()) out[name] = (await this.checkpointOf<Checkpoint>(run, name, 'down'))?.seq ?? 0;
-    return out;
+    return this.running ? pulledUpTo(this.running) : {};
   }
 
   /** Local changes not yet pushed: documents written after each collection's upload checkpoint. */
@@ -320,29 +270,8 @@ export class SyncEngine {
     return (await this.pendingIds()).length;
   }
 
-  /** The ids of the local changes not yet pushed (a purge's tombstones are never pushed, so they do not count). */
   private async pendingIds(): Promise<string[]> {
-    const run = this.running;
-    if (!run) return [];
-    const ids: string[] = [];
-    for (const name of run.replications.keys()) {
-      const cp = await this.checkpointOf(run, name, 'up');
-      const collection = this.opts.db.rx[name] as unknown as RxCollection<Doc>;
-      const changed = await getChangedDocumentsSince(collection.storageInstance, 10_000, cp as never);
-      const meta = await run.metas.get(name);
-      // A document the bootstrap wrote and nobody changed since is the platform's state, not a local change: its meta
-      // row carries the same write time (a later local write gets a newer one).
-      const bootstrapped = new Map(
-        meta ? meta.instance.findManySync(changed.documents.map((d) => `${String((d as Doc)['id'])}|0`), false).map((m) => [m.itemId, m._meta.lwt]) : [],
-      );
-      for (const d of changed.documents) {
-        if (bootstrapped.get(String((d as Doc)['id'])) === (d as { _meta: { lwt: number } })._meta.lwt) continue;
-        if (name === 'settings' && isLocalOnlySetting(d)) continue;
-        if (this.departures.isPurgeTombstone(name, d)) continue;
-        ids.push(String((d as Doc)['id']));
-      }
-    }
-    return ids;
+    return this.running ? pendingIds(this.running, this.opts.db, this.departures) : [];
   }
 
   /**
@@ -420,7 +349,7 @@ export class SyncEngine {
     halted.catch(() => undefined);
     try {
       // Also the reachability probe: an unreachable or refusing platform answers "sync now" at once.
-      this.progress = await Promise.race([this.pullTotals(run), halted]);
+      this.progress = await Promise.race([pullTotals(run), halted]);
       this.publish();
       // A first sync (or a long absence) writes many batches in a row: the storage spaces its checkpoints for it.
       const bulk = (this.progress?.total ?? 0) >= BULK_LOAD_MIN_DOCUMENTS ? this.opts.db.connection.beginBulkLoad() : null;
@@ -453,15 +382,6 @@ export class SyncEngine {
       const err = errorOf(e);
       throw new AppError(err.code, { message: err.message });
     }
-  }
-
-  private async pullTotals(run: Running): Promise<SyncStatus['progress']> {
-    let total = 0;
-    for (const name of run.replications.keys()) {
-      const cp = await this.checkpointOf<Checkpoint>(run, name, 'down');
-      total += (await run.http.json('GET', `/${name}/remaining?seq=${cp?.seq ?? 0}`, undefined, z.object({ remaining: z.number().int().min(0) }))).remaining;
-    }
-    return total > 0 ? { received: 0, total, etaSeconds: null } : null;
   }
 
   async stop(): Promise<void> {

@@ -44,7 +44,7 @@ export const errorsEn: Record<ErrorCode, string> = {
   APP_UPDATE_REQUIRED: 'The platform needs a newer Cunyi before it will sync',
   REVIEW_SETTLED: 'Someone has settled this item already; refresh the list',
   MOVE_WITHIN_CLINIC: 'That village belongs to this clinic: change the resident’s village instead; the county platform is not needed',
-  MOVE_UNKNOWN_VILLAGE: 'The county’s village list has no such village: choose the destination from the list',
+  MOVE_UNKNOWN_VILLAGE: 'The county’s village list as last synced to this computer has no such village: choose the destination from the list; if the county added it recently, sync first and try again',
   BUNDLE_UNREADABLE: 'This file is not a Cunyi bundle, or a newer version made it',
   BUNDLE_FOREIGN: 'This bundle comes from a device that is not paired with this clinic; pair it first',
   BUNDLE_TAMPERED: 'This bundle was changed after it was signed or is damaged; nothing was imported',

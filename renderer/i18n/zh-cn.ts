@@ -44,7 +44,7 @@ export const errorsZh: Record<ErrorCode, string> = {
   APP_UPDATE_REQUIRED: '平台要求更新村医软件后才能同步',
   REVIEW_SETTLED: '该项已由他人处理，请刷新列表',
   MOVE_WITHIN_CLINIC: '迁入的村属于本院辖区，直接修改居民的所属村即可，不需要县平台处理',
-  MOVE_UNKNOWN_VILLAGE: '县村庄目录中没有这个村，请从列表中选择迁入的村',
+  MOVE_UNKNOWN_VILLAGE: '本机上次同步到的县村庄目录中没有这个村，请从列表中选择迁入的村；若是县里新设的村，请先同步再试',
   BUNDLE_UNREADABLE: '该文件不是村医数据包，或由更新版本的软件生成',
   BUNDLE_FOREIGN: '该数据包来自未配对的设备，已拒绝导入；请先与该设备配对',
   BUNDLE_TAMPERED: '该数据包在签名后被改动过或已损坏，已拒绝导入，未做任何修改',

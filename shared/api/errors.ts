@@ -60,7 +60,10 @@ export const ERROR_CODES = [
   'REVIEW_SETTLED',
   /** A move to a village of this clinic is an address edit, not a move request to the platform. */
   'MOVE_WITHIN_CLINIC',
-  /** The county's village list (on the device) has no such village; before the list arrives the platform checks it. */
+  /**
+   * The county's village list as last pulled to the device (details: `listIssuedAt`) has no such village; before the
+   * list arrives the platform checks it.
+   */
   'MOVE_UNKNOWN_VILLAGE',
   /** The file is not a Cunyi bundle, or a newer format. */
   'BUNDLE_UNREADABLE',

@@ -49,7 +49,10 @@ export type ResidentDetail = z.infer<typeof ResidentDetail>;
 /** 迁出 destination: a village of the county's list, with its name's full pinyin and initials (lower case) to search by. */
 export const MoveDestination = CountyVillage.extend({ pinyin: z.string(), initials: z.string() });
 export type MoveDestination = z.infer<typeof MoveDestination>;
-export const MoveDestinations = z.object({ villages: z.array(MoveDestination), issuedAt: z.number().nullable() });
+/** One of the clinic's own villages in the edit form's village picker, with the same search keys. */
+export const OwnVillagePlace = z.object({ code: z.string(), name: z.string(), pinyin: z.string(), initials: z.string() });
+export type OwnVillagePlace = z.infer<typeof OwnVillagePlace>;
+export const MoveDestinations = z.object({ villages: z.array(MoveDestination), issuedAt: z.number().nullable(), own: z.array(OwnVillagePlace) });
 export type MoveDestinations = z.infer<typeof MoveDestinations>;
 
 export const TimelineItem = z.object({

@@ -137,6 +137,11 @@ export const MoveRequest = z.object({
    * waits until it holds that version before moving them, so the edit is not parked as a late one. Absent: no wait.
    */
   residentUpdatedAt: z.number().optional(),
+  /**
+   * Refused because the version named by `residentUpdatedAt` never reached the platform within its wait
+   * (platform/move-requests.ts `MOVE_REQUEST_WAIT_MS`): the device says what to do (check the record, request again).
+   */
+  timedOut: z.boolean().optional(),
 });
 export type MoveRequest = z.infer<typeof MoveRequest>;
 

@@ -111,6 +111,27 @@ export const PlatformStatus = z.object({
   parked: z.number(),
   /** Resident moves the platform made. */
   moves: z.number(),
+  /**
+   * 迁出申请 waiting for the resident's version they name (each refused as timed out at `expiresAt`, after `waitDays`),
+   * and how many were refused so.
+   */
+  moveRequests: z.object({
+    waitDays: z.number(),
+    waiting: z.array(
+      z.object({
+        clinicCode: z.string(),
+        residentId: z.string(),
+        fromVillageCode: z.string(),
+        toVillageCode: z.string(),
+        requestedBy: z.string(),
+        requestedAt: z.number(),
+        waitingSince: z.number(),
+        expiresAt: z.number(),
+        residentOnPlatform: z.boolean(),
+      }),
+    ),
+    timedOut: z.number(),
+  }),
 });
 export type PlatformStatus = z.infer<typeof PlatformStatus>;
 

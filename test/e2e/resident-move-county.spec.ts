@@ -4,11 +4,15 @@
  * - the 迁出 dialog picks the destination from the list, grouped by township and found by pinyin initials;
  * - in the edit form, choosing another clinic's village does not save it: the form explains, and its one button saves
  *   the other changes with the village unchanged and files the 迁出申请 (the resident page then says it waits).
- * Screenshots of the dialog and the form's prompt (normal and large text) go to test-results/screenshots/.
+ * - the form's picker finds the clinic's own villages by pinyin initials too;
+ * - a request the platform refused as timed out (its resident version never arrived) tells the resident page what to
+ *   do.
+ * Screenshots of the dialog, the form's picker and prompt, and the timed-out request (normal and large text) go to
+ * test-results/screenshots/.
  */
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
-import type { TestPlatform } from '../helpers/platform';
+import { insertDocuments, type TestPlatform } from '../helpers/platform';
 import { apiCall, CLINIC, type E2eHost, idNumber, setLargeText, shootBothSizes, signIn } from './fixtures';
 import { platformClinicSuite, SHOTS } from './platform-clinic';
 
@@ -104,6 +108,18 @@ test('the edit form turns a village of another clinic into a 迁出申请 and sa
   // The clinic's own villages first, then each other clinic's, titled as a move through the county platform.
   await expect(page.locator('.ant-select-dropdown:visible .ant-select-item-group')).toHaveText(['本院辖区', `迁往${DAHU.name}（需县平台办理）`, `迁往${GONGPING.name}（需县平台办理）`]);
   await page.screenshot({ path: join(SHOTS, 'resident-move-county-form-picker.png') });
+  // The clinic's own villages are found by pinyin initials too, as the county's are.
+  for (const large of [false, true]) {
+    await setLargeText(page, large);
+    await form.getByRole('combobox', { name: '村（居）委会' }).click();
+    await form.getByRole('combobox', { name: '村（居）委会' }).fill('dgc');
+    await expect(option('东光村')).toBeVisible();
+    await expect(page.locator('.ant-select-dropdown:visible .ant-select-item-group')).toHaveText(['本院辖区']);
+    await page.screenshot({ path: join(SHOTS, `resident-move-county-form-own-pinyin${large ? '-large' : ''}.png`) });
+    await page.keyboard.press('Escape');
+  }
+  await setLargeText(page, false);
+  await form.getByRole('combobox', { name: '村（居）委会' }).click();
   await form.getByRole('combobox', { name: '村（居）委会' }).fill('csc');
   await option('长沙村').click();
   const notice = form.getByTestId('move-edit-notice');
@@ -128,4 +144,30 @@ test('the edit form turns a village of another clinic into a 迁出申请 and sa
   await platform.restart();
   await expect.poll(() => platformResident(id)).toMatchObject({ villageCode: '441521103201', clinicCode: GONGPING.code, phone: '13912340063' });
   expect(await platform.store.parkedEdits()).toEqual([]);
+});
+
+test('a move request the platform refused as timed out says on the resident page what to do', async () => {
+  test.setTimeout(120_000);
+  const { id } = await newResident('超时迁出', 65);
+  await expect.poll(() => platformResident(id)).toMatchObject({ villageCode: VILLAGE.code });
+  // As if this computer had sent the request and was wiped before the edit saved with it was pushed: the platform
+  // holds a pending request naming a version it never receives; after its wait it refuses it as timed out.
+  const request = { residentId: id, fromVillageCode: VILLAGE.code, toVillageCode: DAHU.villages[0]!.code, reason: '', requestedBy: 'doctor', requestedAt: Date.parse('2026-03-02T02:00:00Z'), status: 'pending', residentUpdatedAt: Date.now() + 86_400_000 };
+  const doc = { id: `moveRequest:${id}`, type: 'moveRequest', clinicCode: CLINIC.code, data: request, updatedAt: request.requestedAt, _deleted: false };
+  await insertDocuments(platform.store.sql, 'settings', [doc], 'device-wiped');
+  expect(await platform.store.expireMoveRequests()).toBe(1);
+  await expect
+    .poll(async () => {
+      await apiCall(host, 'sync.now', {});
+      return (await apiCall<{ status: string; timedOut?: boolean } | null>(host, 'residents.moveRequest', { id }))?.timedOut;
+    })
+    .toBe(true);
+  await platform.close();
+  await page.evaluate((rid) => (window.location.hash = `#/residents?id=${rid}`), id);
+  await expect(page.getByTestId('resident-page')).toBeVisible();
+  await expect(page.getByTestId('move-refused')).toContainText('迁出申请已超时作废');
+  await expect(page.getByTestId('move-timed-out-what-to-do')).toContainText('2026-03-02 提交的迁出申请');
+  await expect(page.getByTestId('move-refused')).toContainText('waited 14 days');
+  await page.getByTestId('move-refused').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  await shootBothSizes(page, SHOTS, 'resident-move-timed-out');
 });

@@ -4,7 +4,8 @@
  * transaction; it syncs like any other write and the county platform re-homes the resident when it arrives, answering
  * in the same document. A move to one of this clinic's own villages is an ordinary address edit and is refused here
  * (MOVE_WITHIN_CLINIC). Once the county's village list has reached the device (`countyVillages`, written by the
- * platform) a destination it does not list is refused here (MOVE_UNKNOWN_VILLAGE); before that the code is sent as
+ * platform) a destination it does not list is refused here (MOVE_UNKNOWN_VILLAGE, checked against the list as last
+ * pulled: the error says so and names its date); before that the code is sent as
  * typed and the platform refuses a village it does not know, with its reason, in the document.
  *
  * An address edit to another clinic's village (the edit form) is one user action: the form's other changes and the
@@ -40,9 +41,11 @@ export class MoveRequests {
   /** The destinations a resident of this clinic can move to: the county's villages but this clinic's own. */
   async destinations(): Promise<MoveDestinations> {
     const [list, clinic] = await Promise.all([this.countyList(), this.ctx.settings.clinic()]);
-    if (!list) return { villages: [], issuedAt: null };
-    const own = new Set(clinic.villages.map((v) => v.code));
-    return { villages: list.villages.filter((v) => !own.has(v.code)).map((v) => ({ ...v, ...placeKeys(v.name) })), issuedAt: list.issuedAt };
+    // The clinic's own villages carry the same keys, so the edit form's picker finds them by pinyin initials too.
+    const own = clinic.villages.map((v) => ({ code: v.code, name: v.name, ...placeKeys(v.name) }));
+    if (!list) return { villages: [], issuedAt: null, own };
+    const owned = new Set(own.map((v) => v.code));
+    return { villages: list.villages.filter((v) => !owned.has(v.code)).map((v) => ({ ...v, ...placeKeys(v.name) })), issuedAt: list.issuedAt, own };
   }
 
   /** The resident's request (pending, applied or refused), or null. */
@@ -61,7 +64,8 @@ export class MoveRequests {
     const clinic = await this.ctx.settings.clinic();
     if (clinic.villages.some((v) => v.code === villageCode)) throw new AppError('MOVE_WITHIN_CLINIC', { villageCode });
     const list = await this.countyList();
-    if (list && !list.villages.some((v) => v.code === villageCode)) throw new AppError('MOVE_UNKNOWN_VILLAGE', { villageCode });
+    // Checked against the list as last pulled (`listIssuedAt`): a village the county added since is known after a sync.
+    if (list && !list.villages.some((v) => v.code === villageCode)) throw new AppError('MOVE_UNKNOWN_VILLAGE', { villageCode, listIssuedAt: list.issuedAt });
     if (!update) return this.ctx.uow.run((tx) => this.requestIn(tx, residentId, villageCode, reason));
     if (!this.residents) throw new Error('MoveRequests needs the residents service to save an edit with the request');
     const stored = await this.ctx.db.rx.residents.findOne(residentId).exec();

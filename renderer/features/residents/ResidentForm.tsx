@@ -149,6 +149,7 @@ export function ResidentForm(props: {
         <ResidentFormFields
           villages={selectableVillages(settings?.villages ?? [])}
           moveTargets={editing ? destinations?.villages : undefined}
+          ownPlaces={destinations?.own}
           villageNotice={
             moveTarget ? (
               <Alert

@@ -9,11 +9,14 @@ import { CodeChecks } from './CodeChecks';
 import { CodeRadio } from './CodeRadio';
 import { useLang } from './code-options';
 import { FLAG_KEYS, NAMED_PAST_DISEASES } from './resident-form-values';
-import type { MoveDestination } from '../../../shared/api/residents';
-import { destinationGroups, filterVillageOption } from './move-destinations';
+import type { MoveDestination, OwnVillagePlace } from '../../../shared/api/residents';
+import { destinationGroups, filterVillageOption, type VillageOption } from './move-destinations';
 
-/** The clinic's own villages in the grouped picker are found by name or code (they carry no pinyin keys). */
-const ownKeys = { pinyin: '', initials: '' };
+/** An own village's search keys; one the answer does not carry (not expected) is found by name or code only. */
+function ownPlace(v: Village, places: readonly OwnVillagePlace[] | undefined): VillageOption['place'] {
+  const keys = places?.find((p) => p.code === v.code);
+  return { code: v.code, name: v.name, clinicName: '', pinyin: keys?.pinyin ?? '', initials: keys?.initials ?? '' };
+}
 
 export const FORM_PANELS = ['essentials', 'cover', 'personal', 'history', 'environment', 'groups'] as const;
 export type FormPanel = (typeof FORM_PANELS)[number];
@@ -31,6 +34,8 @@ export function ResidentFormFields(props: {
    * clinic's own under their clinic's name; choosing one shows `villageNotice` under the field.
    */
   moveTargets?: readonly MoveDestination[];
+  /** The clinic's own villages with their pinyin keys (from the same answer), so initials find them too. */
+  ownPlaces?: readonly OwnVillagePlace[];
   villageNotice?: ReactNode;
   open: FormPanel[];
   onOpen: (keys: FormPanel[]) => void;
@@ -85,7 +90,7 @@ export function ResidentFormFields(props: {
               <Select
                 showSearch={{ filterOption: filterVillageOption }}
                 options={[
-                  { label: t('residents.moveEdit.ownGroup'), title: t('residents.moveEdit.ownGroup'), options: props.villages.map((v) => ({ value: v.code, label: v.name, place: { ...v, clinicName: '', ...ownKeys } })) },
+                  { label: t('residents.moveEdit.ownGroup'), title: t('residents.moveEdit.ownGroup'), options: props.villages.map((v) => ({ value: v.code, label: v.name, place: ownPlace(v, props.ownPlaces) })) },
                   ...destinationGroups(props.moveTargets, (clinic) => t('residents.moveEdit.otherGroup', { clinic })),
                 ]}
                 aria-label={f('villageCode')}

@@ -167,7 +167,22 @@ export function ResidentPage(props: { residentId: string; today: string; onEdit:
         />
       ) : null}
       {move?.status === 'refused' ? (
-        <Alert type="warning" showIcon data-testid="move-refused" title={t('residents.moveDialog.refused')} description={move.refusal ?? ''} />
+        <Alert
+          type="warning"
+          showIcon
+          data-testid="move-refused"
+          title={t(move.timedOut ? 'residents.moveDialog.timedOut' : 'residents.moveDialog.refused')}
+          description={
+            move.timedOut ? (
+              <>
+                <div data-testid="move-timed-out-what-to-do">{t('residents.moveDialog.timedOutDetail', { when: dayjs(move.requestedAt).format('YYYY-MM-DD') })}</div>
+                <div className="move-refusal-words">{move.refusal ?? ''}</div>
+              </>
+            ) : (
+              (move.refusal ?? '')
+            )
+          }
+        />
       ) : null}
       <Space wrap className="resident-actions">
         <Button onClick={() => props.onEdit(detail)}>{t('residents.page.edit')}</Button>

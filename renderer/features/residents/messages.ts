@@ -181,6 +181,9 @@ export const messages = {
       pending: '迁出申请已提交，待县平台处理',
       pendingDetail: '迁往 {{village}}（{{when}} 提交）。同步后县平台会转移档案；转移前本院仍可照常记录，记录会一并转过去。',
       refused: '县平台未能办理迁出申请',
+      timedOut: '迁出申请已超时作废',
+      timedOutDetail:
+        '{{when}} 提交的迁出申请一直在等本机提交申请时的档案版本，但县平台始终没有收到（例如提交后还没同步就重装了电脑）。档案仍在本院。请核对该居民的信息，确认仍要迁出时重新提交迁出申请，并立即同步。',
       pick: '迁入村',
       pickPlaceholder: '输入村名、拼音首字母或代码查找',
       pickHint: '县村庄目录按乡镇（卫生院）分组；本院辖区的村不在其中，请直接修改所属村',
@@ -425,6 +428,9 @@ export const messages = {
       pending: 'Move request sent; waiting for the county platform',
       pendingDetail: 'To {{village}} (sent {{when}}). The county platform moves the record after the next sync; until then keep recording here as usual, and it moves too.',
       refused: 'The county platform could not carry out the move request',
+      timedOut: 'The move request timed out',
+      timedOutDetail:
+        'The move request sent on {{when}} waited for the version of this record it was made with, and the county platform never received it (for example, this computer was reinstalled before it synced). The record stays with this clinic. Check the resident’s details and, if they did move, send the move request again and sync at once.',
       pick: 'New village',
       pickPlaceholder: 'Type a village name, its pinyin initials or its code',
       pickHint: 'The county’s villages, grouped by township (clinic); this clinic’s own villages are not listed: edit the resident’s village instead',

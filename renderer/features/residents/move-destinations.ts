@@ -1,7 +1,7 @@
 /**
  * The county's villages a resident can move to (`residents.moveDestinations`), for the 迁出 dialog and the edit form's
  * village field: fetched once per mount, grouped by the clinic (township) that serves them, searchable by name,
- * pinyin initials or code (shared/domain/move-destinations.ts). `null` until answered; an empty list with
+ * pinyin initials or code (shared/domain/move-destinations.ts); the clinic's own villages come with the same keys. `null` until answered; an empty list with
  * `issuedAt: null` means the list has not reached this computer yet and the code is typed instead.
  */
 import { useEffect, useState } from 'react';
@@ -18,7 +18,7 @@ export function useMoveDestinations(enabled = true): MoveDestinations | null {
     api.residents
       .moveDestinations({})
       .then((l) => alive && setList(l))
-      .catch(() => alive && setList({ villages: [], issuedAt: null }));
+      .catch(() => alive && setList({ villages: [], issuedAt: null, own: [] }));
     return () => {
       alive = false;
     };

@@ -62,7 +62,7 @@ function scenario(name: string, backend: () => Partial<PlatformOptions>, stopBac
 
     it('offers the county list, files the request with the edit in one action, and the platform re-homes the edited record', async () => {
       // Not enrolled yet: no list; the typed code path still records a request (the platform will check it).
-      expect(await a.ok<MoveDestinations>('residents.moveDestinations')).toEqual({ villages: [], issuedAt: null });
+      expect(await a.ok<MoveDestinations>('residents.moveDestinations')).toEqual({ villages: [], issuedAt: null, own: SETUP_INPUT.villages.map((v) => ({ code: v.code, name: v.name, pinyin: expect.any(String) as string, initials: expect.any(String) as string })) });
       const early = (await a.ok<ResidentDetail>('residents.create', { input: residentInput({ name: '早迁者', birthDate: '1949-01-02', phone: '13800000009' }) })).resident;
       expect(await a.ok<MoveRequest>('residents.requestMove', { id: early.id, toVillageCode: '441521109901' })).toMatchObject({ status: 'pending', toVillageCode: '441521109901' });
 
@@ -89,6 +89,8 @@ function scenario(name: string, backend: () => Partial<PlatformOptions>, stopBac
 
       const unknown = await a.call('residents.requestMove', { id: mover.id, toVillageCode: '441521109901' });
       expect(unknown.ok ? null : unknown.error.code).toBe('MOVE_UNKNOWN_VILLAGE');
+      // Checked against the list as last pulled, whose date the error carries.
+      expect(unknown.ok ? null : (unknown.error as { details?: Record<string, unknown> }).details).toMatchObject({ villageCode: '441521109901', listIssuedAt: (await a.ok<MoveDestinations>('residents.moveDestinations')).issuedAt });
       const edit = residentInput({ name: '迁出者', birthDate: '1950-02-03', phone: '13911112222', currentAddress: '大湖村三巷5号' });
       const moved = await a.call('residents.requestMove', { id: mover.id, toVillageCode: B_VILLAGE, update: { ...edit, villageCode: B_VILLAGE } });
       expect(moved.ok ? null : [moved.error.code, moved.error.fields?.[0]?.path]).toEqual(['VALIDATION_FAILED', 'villageCode']);
