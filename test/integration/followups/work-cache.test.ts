@@ -203,6 +203,7 @@ describe('the work list pages from its per-day cache (real encrypted clinic, see
           ([rowid, row]) => [rowid, row],
         ),
       );
+    const checkpointPages = sql.pragma('wal_autocheckpoint', { simple: true });
     const before = stored();
     const advances = cache.stats.advance;
     h.clock.set(`${next}T02:00:00Z`);
@@ -215,6 +216,8 @@ describe('the work list pages from its per-day cache (real encrypted clinic, see
     expect(kept.length).toBeGreaterThan(0);
     expect(kept.length).toBeLessThan(after.size + 1);
     expect([...after.values()].sort()).not.toEqual([...before.values()].sort());
+    // The advance held the checkpoints back; a moment after it the connection checkpoints as usual again.
+    await expect.poll(() => sql.pragma('wal_autocheckpoint', { simple: true }), { timeout: 10_000 }).toBe(checkpointPages);
   });
 
   it('the clock set back recomputes every resident', async () => {
