@@ -584,7 +584,7 @@ export function workPassProgress(
     return { mode: 'advance', remaining: db.prepare(`SELECT count(*) FROM ${RESIDENTS} WHERE changes_on <= ?`).pluck().get(day) as number };
   }
   const done = db.prepare(`SELECT count(*) FROM ${RESIDENTS}`).pluck().get() as number;
-  // Counted through the index by document, which holds every row's resident in a tenth of the table's pages.
+  // Counted through the index by document, which holds every row's resident in a fifth of the table's pages.
   const total = knownTotal ?? (db.prepare(`SELECT count(DISTINCT resident_id) FROM ${PATIENT_DOCS} INDEXED BY ${PATIENT_DOCS}_by_doc`).pluck().get() as number);
   return { mode: 'full', done: Math.min(done, total), total };
 }

@@ -42,7 +42,7 @@ describe('the patient index, clustered by resident (real encrypted clinic, seede
     expect(plan('SELECT resident_id, kind, lite FROM p_patient_docs WHERE resident_id > ? ORDER BY resident_id', '')).toMatch(/^SEARCH p_patient_docs USING PRIMARY KEY \(resident_id>\?\)$/);
     expect(plan('SELECT resident_id FROM p_patient_docs WHERE doc_id = ?', 'x')).toMatch(/SEARCH p_patient_docs USING COVERING INDEX p_patient_docs_by_doc \(doc_id=\?\)/);
     expect(plan('DELETE FROM p_patient_docs WHERE doc_id = ?', 'x')).toMatch(/SEARCH p_patient_docs USING COVERING INDEX p_patient_docs_by_doc \(doc_id=\?\)/);
-    // The full pass's progress counts residents through the index by document (a fraction of the table's pages).
+    // The full pass's progress counts residents through the index by document (a fifth of the table's pages).
     expect(plan('SELECT count(DISTINCT resident_id) FROM p_patient_docs INDEXED BY p_patient_docs_by_doc')).toMatch(/SCAN p_patient_docs USING COVERING INDEX p_patient_docs_by_doc/);
   });
 
