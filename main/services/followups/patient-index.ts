@@ -226,22 +226,29 @@ export const patientProjection: Projection = {
       const row = liteOf(collection, doc);
       if (!row) continue;
       const id = String(doc['id']);
-      if (row.lite) s.upsert.run(row.residentId, id, row.kind, JSON.stringify(row.lite));
+      if (row.lite) {
+        s.moved.run(id, row.residentId);
+        s.upsert.run(row.residentId, id, row.kind, JSON.stringify(row.lite));
+      }
       else s.remove.run(id);
     }
   },
 };
 
 type Statement = BetterSqlite3.Statement<unknown[]>;
-const prepared = new WeakMap<Database, { upsert: Statement; remove: Statement }>();
+const prepared = new WeakMap<Database, { moved: Statement; upsert: Statement; remove: Statement }>();
 
-function patientStatements(db: Database): { upsert: Statement; remove: Statement } {
+function patientStatements(db: Database): { moved: Statement; upsert: Statement; remove: Statement } {
   let s = prepared.get(db);
   if (!s) {
     s = {
-      // REPLACE also removes the document's row under another resident (a merge moved it): the unique index by
-      // document conflicts then, not the primary key.
-      upsert: db.prepare(`INSERT OR REPLACE INTO ${TABLE} (resident_id, doc_id, kind, lite) VALUES (?, ?, ?, ?)`),
+      // A document moved to another resident (a merge) leaves its old row first; a document that stays is updated
+      // in place, which writes only its page of the table (not the index by document, whose key is unchanged).
+      moved: db.prepare(`DELETE FROM ${TABLE} WHERE doc_id = ? AND resident_id <> ?`),
+      upsert: db.prepare(
+        `INSERT INTO ${TABLE} (resident_id, doc_id, kind, lite) VALUES (?, ?, ?, ?) ` +
+          'ON CONFLICT(resident_id, doc_id) DO UPDATE SET kind = excluded.kind, lite = excluded.lite',
+      ),
       remove: db.prepare(`DELETE FROM ${TABLE} WHERE doc_id = ?`),
     };
     prepared.set(db, s);
