@@ -18,7 +18,8 @@
  * `--next-days 1,3,92`: then, with the cache complete for today (D), the clinic is opened on D+1, D+3 and D+92 (the
  * runtime's fixed clock, `fixedNow`), each from a copy of the clinic as it was on D: the next day, the Monday after
  * a closed weekend, a quarter later. Each reports its first page and how many residents were due for recomputing
- * (`changes_on` on or before the day); the cold first page above is what the day cost before (everyone recomputed).
+ * (`changes_on` on or before the day), the CPU it took and the bytes read and written (which, unlike the times, a loaded
+ * machine does not stretch); the cold first page above is what the day cost before (everyone recomputed).
  *
  * `--on 2026-12-31`: every runtime of the run has its clock fixed on that day (10:00 in the clinic) instead of now,
  * and the later days count from it: `--on 2026-12-31 --next-days 1` is the first working day of the year, opened
@@ -398,6 +399,19 @@ async function main(): Promise<void> {
 
 const DAY_MS = 86_400_000;
 
+/** Bytes this process has read and written through system calls (page cache included); null off Linux. */
+function ioBytes(): { read: number; written: number } | null {
+  try {
+    const text = readFileSync('/proc/self/io', 'utf8');
+    const field = (name: string) => Number(new RegExp(`^${name}: (\\d+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+    const read = field('rchar');
+    const written = field('wchar');
+    return Number.isNaN(read) || Number.isNaN(written) ? null : { read, written };
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The clinic opened on later days with its cache complete for today: each from a copy of the clinic as it is now, in
  * a worker runtime whose clock is fixed on that day (the same hour of day as now).
@@ -416,13 +430,21 @@ async function nextDaySequences(dataDir: string, aheads: readonly number[], user
       log(`ours, on today + ${ahead} days (${due[i]} of ${residents} residents due) …`);
       const worker = await startRuntimeWorker({ dataDir: copy, shell: 'headless', quiet: true, fixedNow: now + ahead * DAY_MS });
       try {
+        const cpu0 = process.cpuUsage();
+        const io0 = ioBytes();
         const s = await sequence(worker.dispatch, { count: 0, firstResident: 0, villageCode: '' }, username, password, copy);
+        const cpu = process.cpuUsage(cpu0);
+        const io1 = ioBytes();
         log(`ours, today + ${ahead}: first page ${s.firstPageMs} ms (${s.pageAfterSignInMs} ms after sign-in), load ${loadavg()[0]?.toFixed(1)}`);
         days.push({
           ahead,
           day: dayOf(now + ahead * DAY_MS),
           residentsDue: due[i] ?? 0,
           ...s,
+          // On a loaded machine the wall times stretch; the CPU and the bytes read and written (this process, the
+          // runtime's worker included, from sign-in to the lock after the first page) stay comparable between runs.
+          cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+          ioMb: io0 && io1 ? { read: mb(io1.read - io0.read), written: mb(io1.written - io0.written) } : null,
           loadAverage1m: Math.round((loadavg()[0] ?? 0) * 100) / 100,
           // This process's peak so far (every runtime of the run, the raw baseline's included).
           peakRssMb: mb(process.resourceUsage().maxRSS * 1024),

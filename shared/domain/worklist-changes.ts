@@ -21,10 +21,12 @@ import {
   isFaceToFace,
   NEW_ENROLMENT_GRACE_DAYS,
   nextDueDate,
+  patientScreening,
   QUARTER_GAP_DUE_DAYS,
+  type PatientScreening,
   type PatientSummary,
 } from './worklist-rules';
-import { screen, SCREENING_AGE, type DiseaseScreening } from './screening';
+import { SCREENING_AGE, type DiseaseScreening } from './screening';
 
 /** Ages at which a screening rule turns: 35 screening, 40 T2DM risk, 55 HTN risk (screening.ts). */
 const SCREENING_AGES = [SCREENING_AGE, 40, 55] as const;
@@ -67,8 +69,16 @@ class Earliest {
   }
 }
 
-/** The first day after `today` on which `patientWorkItems(p, day, { upcomingDays })` or a row's group may differ. */
-export function workChangesOn(p: PatientSummary, today: CalendarDate, upcomingDays: number): CalendarDate | null {
+/**
+ * The first day after `today` on which `patientWorkItems(p, day, { upcomingDays })` or a row's group may differ.
+ * `screened` is `patientScreening(p, today)` when the caller has it (the rows were computed with it).
+ */
+export function workChangesOn(
+  p: PatientSummary,
+  today: CalendarDate,
+  upcomingDays: number,
+  screened: PatientScreening | null = patientScreening(p, today),
+): CalendarDate | null {
   if (p.residentStatus && p.residentStatus !== 'active') return null;
   const at = new Earliest(today);
   // A new year changes only the rows that count by the year (1 January is no cold day for everyone else):
@@ -113,19 +123,12 @@ export function workChangesOn(p: PatientSummary, today: CalendarDate, upcomingDa
     for (const r of p.screening.readings) at.add(r.date);
     for (const age of SCREENING_AGES) at.birthday(p.birthDate, age);
     // With the readings, the ages and the year fixed, each disease's state is fixed, and so is its next due date.
-    const s = screen({
-      birthDate: p.birthDate,
-      today,
-      readings: p.screening.readings,
-      history: p.screening.history,
-      enrolled: { htn: active.some((r) => r.disease === 'htn'), t2dm: active.some((r) => r.disease === 't2dm') },
-      ...(p.screening.risk ? { risk: p.screening.risk } : {}),
-    });
-    for (const d of [s.htn, s.t2dm]) {
+    const s = screened ?? patientScreening(p, today);
+    for (const d of s ? [s.htn, s.t2dm] : []) {
       if (d.nextDue !== null && !floatsWithToday({ kind: 'screening', status: 'due', params: screeningParams(d) })) at.due(d.nextDue, upcomingDays);
     }
     // The yearly BP (35+, not at high risk): due by 31 December, or measured this year and due again next year.
-    if (s.htn.state === 'yearlyDue' || s.htn.state === 'normal') at.add(newYear);
+    if (s && (s.htn.state === 'yearlyDue' || s.htn.state === 'normal')) at.add(newYear);
   }
   return at.date;
 }

@@ -68,6 +68,11 @@ export interface WorkItem {
 export interface WorklistOptions {
   /** Upcoming items are listed this many days ahead (default 30). */
   upcomingDays?: number;
+  /**
+   * `patientScreening(p, today)`, when the caller has it already: the work list computes it once per resident for
+   * both the rows and their change date (worklist-changes.ts).
+   */
+  screened?: PatientScreening | null;
 }
 
 export const DUE_WINDOW_DAYS = 7;
@@ -315,6 +320,22 @@ function screeningItems(p: PatientSummary, s: DiseaseScreening, today: CalendarD
   return { residentId: p.residentId, kind: 'screening', disease: s.disease, dueDate: s.nextDue, status, reason, params };
 }
 
+/** Both diseases' screening on `today` (screening.ts), or null for a patient without screening facts. */
+export type PatientScreening = { htn: DiseaseScreening; t2dm: DiseaseScreening };
+
+export function patientScreening(p: PatientSummary, today: CalendarDate): PatientScreening | null {
+  if (!p.screening) return null;
+  const active = p.registries.filter((r) => r.status === 'active' && compareDates(r.enrolledDate, today) <= 0);
+  return screen({
+    birthDate: p.birthDate,
+    today,
+    readings: p.screening.readings,
+    history: p.screening.history,
+    enrolled: { htn: active.some((r) => r.disease === 'htn'), t2dm: active.some((r) => r.disease === 't2dm') },
+    ...(p.screening.risk ? { risk: p.screening.risk } : {}),
+  });
+}
+
 /** Work items for one patient on `today`, in kind order: follow-ups and quarters, check, screening, referrals. */
 export function patientWorkItems(p: PatientSummary, today: CalendarDate, options: WorklistOptions = {}): WorkItem[] {
   if (p.residentStatus && p.residentStatus !== 'active') return [];
@@ -324,15 +345,8 @@ export function patientWorkItems(p: PatientSummary, today: CalendarDate, options
   for (const reg of active) items.push(...followupItems(p, reg, today, horizon));
   const check = healthCheckItem(p, active, today, horizon);
   if (check) items.push(check);
-  if (p.screening) {
-    const s = screen({
-      birthDate: p.birthDate,
-      today,
-      readings: p.screening.readings,
-      history: p.screening.history,
-      enrolled: { htn: active.some((r) => r.disease === 'htn'), t2dm: active.some((r) => r.disease === 't2dm') },
-      ...(p.screening.risk ? { risk: p.screening.risk } : {}),
-    });
+  const s = options.screened === undefined ? patientScreening(p, today) : options.screened;
+  if (s) {
     for (const d of [s.htn, s.t2dm]) {
       const item = screeningItems(p, d, today, horizon);
       if (item) items.push(item);

@@ -13,6 +13,7 @@ import type { ReadingSource, RiskFactors, ScreeningReading } from '../../../shar
 import {
   coveredQuarters,
   isFaceToFace,
+  patientScreening,
   patientWorkItems,
   requiredFaceToFace,
   type FollowupSummary,
@@ -160,14 +161,16 @@ export function patientWork(entry: PatientEntry, today: CalendarDate, upcomingDa
     required: requiredFaceToFace(g.enrolledDate, year),
   }));
   const base = { residentId: r.id, name: r.name, sex: r.sex, phone: r.phone, villageCode: r.villageCode, doctor, yearly };
-  const rows: PatientWork[] = patientWorkItems(summary, today, { upcomingDays }).map((i) => {
+  // The screening is the costliest rule: computed once, for the rows and for their change date.
+  const screened = patientScreening(summary, today);
+  const rows: PatientWork[] = patientWorkItems(summary, today, { upcomingDays, screened }).map((i) => {
     const row: PatientWork = { ...base, kind: kindOf(i.kind, i.reason), dueDate: i.dueDate, status: i.status, reason: i.reason };
     if (i.disease) row.disease = i.disease;
     if (i.params) row.params = i.params;
     return row;
   });
   const facts = contracts.map((c) => contractFacts(c, entry.residentId));
-  const changesOn = earlierChange(workChangesOn(summary, today, upcomingDays), contractChangesOn(facts, r.birthDate, today));
+  const changesOn = earlierChange(workChangesOn(summary, today, upcomingDays, screened), contractChangesOn(facts, r.birthDate, today));
   if (r.status !== 'active') return { rows, doctors, changesOn };
 
   const renewed = new Set(contracts.map((c) => c.previousContractId).filter((id) => id !== ''));

@@ -78,10 +78,14 @@ const AWAITED_ADVANCE = 5_000;
  * full pass 0.13 ms per resident: they break even near a sixth.
  */
 export const FULL_PASS_SHARE = 0.15;
+/** How long after an advance its pages are copied from the WAL into the file (`fill`). */
+const ADVANCE_CHECKPOINT_DELAY_MS = 1_000;
 /** The smallest background slice: below it the per-transaction overhead would dominate. */
 const MIN_SLICE = 10;
 
 type Statement = BetterSqlite3.Statement<unknown[]>;
+/** A row as stored: resident, group, status order, due date, kind order, kind, status, village, doctors, birth date, JSON. */
+type RowValues = [string, string, number, string, number, string, string, string, string, string, string];
 
 interface InvalidateStatements {
   owner: Statement;
@@ -301,11 +305,15 @@ export class WorkCache {
     if (mode !== null) {
       // A full pass appends every resident's rows: the page indexes are built once at its end (also when it resumes).
       if (mode === 'full') this.db.transaction(() => dropPageIndexes(this.db))();
-      const bulk = mode === 'full' ? this.bulkLoad?.() : undefined;
+      // Either pass holds the checkpoints back. A full pass copies its pages into the file at its end; an advance (a
+      // few thousand pages, one commit when awaited) a moment after, once the page it was awaited for is answered:
+      // copying them back costs about as much as writing them.
+      const bulk = this.bulkLoad?.();
       try {
         if (!(await this.pass(day, mode))) return;
       } finally {
-        bulk?.end();
+        if (mode === 'full' || !bulk) bulk?.end();
+        else setTimeout(() => bulk.end(), ADVANCE_CHECKPOINT_DELAY_MS).unref();
       }
       this.db.transaction(() => {
         if (mode === 'full') createPageIndexes(this.db);
@@ -330,14 +338,14 @@ export class WorkCache {
           if (mode === 'advance') {
             // An advance takes whoever is still due (a computed resident's date is later).
             const ids = (due.all(day, size) as string[]).sort();
-            this.compute(ids, day);
+            this.compute(ids, day, { keep: true });
             return ids.length;
           }
           // A full pass follows its cursor, reading the next residents' facts in one ordered scan.
           const next = this.patients.next(cursorOf.get(day) as string, size);
           const last = next.ids[next.ids.length - 1];
           if (last === undefined) return 0;
-          this.compute(next.ids, day, next.entries);
+          this.compute(next.ids, day, { read: next.entries });
           advance.run(last, day);
           return next.ids.length;
         })(),
@@ -355,10 +363,13 @@ export class WorkCache {
    * residents, 94,000 due 92 days on: 183 s as an advance against 115 s for a full pass, both at load 15–19).
    */
   private fullIsCheaper(day: CalendarDate): boolean {
-    const residents = this.prepare(`SELECT count(*) FROM ${RESIDENTS}`).pluck().get() as number;
-    const limit = Math.ceil(residents * FULL_PASS_SHARE);
-    const due = this.prepare(`SELECT count(*) FROM (SELECT 1 FROM ${RESIDENTS} WHERE changes_on <= ? LIMIT ?)`).pluck().get(day, limit + 1) as number;
-    return due > limit;
+    // Counting every resident is a scan of the table (some 300 ms at 200,000): the residents are counted only as far
+    // as it takes to show there are enough for the due ones to be at most the share, which a next day's 1,500 due
+    // show after 10,000. Fewer than that many: `residents` is their exact count, and the share decides.
+    const due = this.prepare(`SELECT count(*) FROM ${RESIDENTS} WHERE changes_on <= ?`).pluck().get(day) as number;
+    const enough = Math.ceil(due / FULL_PASS_SHARE) + 1;
+    const residents = this.prepare(`SELECT count(*) FROM (SELECT 1 FROM ${RESIDENTS} LIMIT ?)`).pluck().get(enough) as number;
+    return residents < enough && due > Math.ceil(residents * FULL_PASS_SHARE);
   }
 
   /**
@@ -402,9 +413,14 @@ export class WorkCache {
     })();
   }
 
-  /** Replaces the rows and the change date of these residents as of `day` (inside the caller's transaction). */
-  private compute(ids: readonly string[], day: CalendarDate, read?: ReadonlyMap<string, PatientEntry>): void {
-    const entries = read ?? this.patients.many(ids);
+  /**
+   * Replaces the rows and the change date of these residents as of `day` (inside the caller's transaction). With
+   * `keep` (an advance: the residents still have their rows of an earlier day) a row that is the same as before stays
+   * where it is and only the rows that differ are deleted and inserted: most of a due resident's rows are unchanged
+   * (one line turns due, the others stay), and every row replaced rewrites a page of each page index.
+   */
+  private compute(ids: readonly string[], day: CalendarDate, opts: { read?: ReadonlyMap<string, PatientEntry>; keep?: boolean } = {}): void {
+    const entries = opts.read ?? this.patients.many(ids);
     const clear = this.prepare(`DELETE FROM ${ITEMS} WHERE resident_id = ?`);
     const clearFloats = this.prepare(`DELETE FROM ${FLOATS} WHERE resident_id = ?`);
     const forget = this.prepare(`DELETE FROM ${RESIDENTS} WHERE resident_id = ?`);
@@ -413,19 +429,21 @@ export class WorkCache {
     const insert = this.prepare(`INSERT INTO ${ITEMS} ${columns} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     const insertFloat = this.prepare(`INSERT INTO ${FLOATS} ${columns} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     for (const id of ids) {
-      clear.run(id);
-      clearFloats.run(id);
       this.stats.computed++;
       const entry = entries.get(id);
       if (!entry?.resident) {
+        clear.run(id);
+        clearFloats.run(id);
         forget.run(id);
         continue;
       }
       const work = patientWork(entry, day, WORK_HORIZON_DAYS);
       changes.run(id, work.changesOn);
       const doctors = `${SEP}${work.doctors.join(SEP)}${SEP}`;
+      const fixed: RowValues[] = [];
+      const floating: RowValues[] = [];
       for (const row of work.rows) {
-        (floatsWithToday(row) ? insertFloat : insert).run(
+        const values: RowValues = [
           id,
           workGroup(row, day),
           STATUS_ORDER[row.status],
@@ -437,9 +455,48 @@ export class WorkCache {
           doctors,
           entry.resident.birthDate,
           JSON.stringify(row),
-        );
+        ];
+        (floatsWithToday(row) ? floating : fixed).push(values);
       }
+      if (opts.keep && this.replaceChanged(id, ITEMS, fixed, false) && this.replaceChanged(id, FLOATS, floating, true)) continue;
+      clear.run(id);
+      clearFloats.run(id);
+      for (const values of fixed) insert.run(...values);
+      for (const values of floating) insertFloat.run(...values);
     }
+  }
+
+  /**
+   * Brings one resident's rows in `table` to `fresh` by deleting the stored rows that are not among them and inserting
+   * the ones that are new; false (nothing written) when `fresh` has two rows that tie in the list's order, whose order
+   * only their insertion gives (the caller then replaces them all). A floating row's date is the day it is read, so
+   * its stored date (the day it was computed) does not count.
+   */
+  private replaceChanged(id: string, table: string, fresh: readonly RowValues[], floats: boolean): boolean {
+    const tie = (v: RowValues) => (floats ? `${v[2]}|${v[4]}` : `${v[2]}|${v[3]}|${v[4]}`);
+    if (new Set(fresh.map(tie)).size !== fresh.length) return false;
+    const key = (v: RowValues) => {
+      if (!floats) return JSON.stringify(v.slice(1));
+      const row = JSON.parse(v[10]) as PatientWork;
+      return JSON.stringify([v[1], v[2], v[4], v[5], v[6], v[7], v[8], v[9], { ...row, dueDate: '' }]);
+    };
+    const stored = new Map<string, number[]>();
+    const columns = 'grp, status_order, due_date, kind_order, kind, status, village_code, doctors, birth_date, row';
+    for (const [rowid, ...values] of this.prepare(`SELECT rowid, ${columns} FROM ${table} WHERE resident_id = ?`).raw().all(id) as [number, ...unknown[]][]) {
+      const k = key([id, ...values] as RowValues);
+      const list = stored.get(k);
+      if (list) list.push(rowid);
+      else stored.set(k, [rowid]);
+    }
+    const insert = this.prepare(`INSERT INTO ${table} (resident_id, ${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    for (const values of fresh) {
+      const same = stored.get(key(values));
+      if (same !== undefined && same.length > 0) same.pop();
+      else insert.run(...values);
+    }
+    const remove = this.prepare(`DELETE FROM ${table} WHERE rowid = ?`);
+    for (const rowids of stored.values()) for (const rowid of rowids) remove.run(rowid);
+    return true;
   }
 
   /**
@@ -527,6 +584,7 @@ export function workPassProgress(
     return { mode: 'advance', remaining: db.prepare(`SELECT count(*) FROM ${RESIDENTS} WHERE changes_on <= ?`).pluck().get(day) as number };
   }
   const done = db.prepare(`SELECT count(*) FROM ${RESIDENTS}`).pluck().get() as number;
-  const total = knownTotal ?? (db.prepare(`SELECT count(*) FROM (SELECT DISTINCT resident_id FROM ${PATIENT_DOCS})`).pluck().get() as number);
+  // Counted through the index by document, which holds every row's resident in a fifth of the table's pages.
+  const total = knownTotal ?? (db.prepare(`SELECT count(DISTINCT resident_id) FROM ${PATIENT_DOCS} INDEXED BY ${PATIENT_DOCS}_by_doc`).pluck().get() as number);
   return { mode: 'full', done: Math.min(done, total), total };
 }

@@ -9,7 +9,7 @@ import { AppError } from '../../../shared/api/errors';
 import { ageOn, compareDates, type CalendarDate } from '../../../shared/domain/dates';
 import { workGroup } from '../../../shared/domain/worklist-groups';
 import { contractChangesOn, floatsWithToday, workChangesOn } from '../../../shared/domain/worklist-changes';
-import { patientWorkItems } from '../../../shared/domain/worklist-rules';
+import { patientScreening, patientWorkItems } from '../../../shared/domain/worklist-rules';
 import { clinicToday, villageNames, type ClinicContext } from '../clinic-context';
 import type { PatientIndex } from './patient-index';
 import { patientSummary, patientWork, type PatientWork } from './patient-work';
@@ -23,7 +23,7 @@ import { WorkCache } from './work-cache';
 // 3: rows kept with the day they next change on (worklist-changes.ts).
 const RULES_REVISION = 3;
 const FINGERPRINT = createHash('sha256')
-  .update([RULES_REVISION, patientWork, patientSummary, patientWorkItems, workGroup, workChangesOn, contractChangesOn, floatsWithToday].map(String).join('\n'))
+  .update([RULES_REVISION, patientWork, patientSummary, patientWorkItems, patientScreening, workGroup, workChangesOn, contractChangesOn, floatsWithToday].map(String).join('\n'))
   .digest('hex')
   .slice(0, 16);
 

@@ -187,6 +187,39 @@ describe('the work list pages from its per-day cache (real encrypted clinic, see
     expect(cache.stats.computed - before).toBe(due + 1);
   });
 
+  it('an advance keeps the rows of a due resident that did not change and replaces only those that did', async () => {
+    const cache = h.runtime.services.clinic().worklist.cache;
+    const sql = h.runtime.services.session.current().db.sql;
+    const residents = sql.prepare('SELECT count(*) FROM p_work_residents').pluck().get() as number;
+    const dueBy = (day: string) => sql.prepare('SELECT resident_id FROM p_work_residents WHERE changes_on <= ?').pluck().all(day) as string[];
+    // The first later day with a few residents due, still reached by an advance.
+    let next = addDays(expected().today, 1);
+    for (let i = 0; i < 60 && dueBy(next).length < 5; i++) next = addDays(next, 1);
+    const due = dueBy(next);
+    expect(due.length).toBeLessThanOrEqual(Math.ceil(residents * FULL_PASS_SHARE));
+    const stored = () =>
+      new Map(
+        (sql.prepare('SELECT rowid, row FROM p_work_items WHERE resident_id IN (SELECT value FROM json_each(?))').raw().all(JSON.stringify(due)) as [number, string][]).map(
+          ([rowid, row]) => [rowid, row],
+        ),
+      );
+    const checkpointPages = sql.pragma('wal_autocheckpoint', { simple: true });
+    const before = stored();
+    const advances = cache.stats.advance;
+    h.clock.set(`${next}T02:00:00Z`);
+    expect((await everything()).rows).toEqual(expected().rows);
+    expect(cache.stats.advance).toBe(advances + 1);
+    const after = stored();
+    // A row still there under its rowid was kept, and is what it was; the others were replaced.
+    const kept = [...after].filter(([rowid]) => before.has(rowid));
+    for (const [rowid, row] of kept) expect(row).toBe(before.get(rowid));
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(after.size + 1);
+    expect([...after.values()].sort()).not.toEqual([...before.values()].sort());
+    // The advance held the checkpoints back; a moment after it the connection checkpoints as usual again.
+    await expect.poll(() => sql.pragma('wal_autocheckpoint', { simple: true }), { timeout: 10_000 }).toBe(checkpointPages);
+  });
+
   it('the clock set back recomputes every resident', async () => {
     const cache = h.runtime.services.clinic().worklist.cache;
     const today = expected().today;

@@ -1,0 +1,89 @@
+/**
+ * Issue 10 §4: the patient index's rows are stored clustered by resident (a WITHOUT ROWID table keyed by resident,
+ * then document), so an advance of the work list reads each due resident from neighbouring pages. Checked here: every
+ * reader of the table goes through an index (EXPLAIN QUERY PLAN), a document moved to another resident keeps one row,
+ * and a file with the previous layout (version 2, rows in write order) is rebuilt to the same rows.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ResidentDetail } from '../../../shared/api/residents';
+import { seedClinic } from '../../../main/seed';
+import { patientProjection } from '../../../main/services/followups/patient-index';
+import { clinicHarness, idNumber, residentInput, type ApiHarness } from '../../helpers/api';
+
+type Row = { resident_id: string; doc_id: string; kind: string; lite: string };
+
+describe('the patient index, clustered by resident (real encrypted clinic, seeded township)', () => {
+  let h: ApiHarness;
+  const sql = () => h.runtime.services.session.current().db.sql;
+  const rows = () => sql().prepare('SELECT resident_id, doc_id, kind, lite FROM p_patient_docs ORDER BY doc_id').all() as Row[];
+  const plan = (text: string, ...params: unknown[]) =>
+    (sql().prepare(`EXPLAIN QUERY PLAN ${text}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' | ');
+
+  beforeAll(async () => {
+    h = await clinicHarness('2026-05-20T02:00:00Z');
+    await seedClinic(h.runtime.services.session.current(), { dataDir: h.dataDir, clock: h.clock, seed: 'patient-index', profile: 'realistic', residents: 120 });
+  }, 120_000);
+  afterAll(() => h.close());
+
+  it('is a WITHOUT ROWID table keyed by resident then document, with a unique index by document', () => {
+    const table = sql().prepare("SELECT sql FROM sqlite_master WHERE name = 'p_patient_docs'").pluck().get() as string;
+    expect(table).toMatch(/PRIMARY KEY \(resident_id, doc_id\)\s*\)\s*WITHOUT ROWID/);
+    const byDoc = sql().prepare("SELECT sql FROM sqlite_master WHERE name = 'p_patient_docs_by_doc'").pluck().get() as string;
+    expect(byDoc).toMatch(/CREATE UNIQUE INDEX/);
+    expect(patientProjection.version).toBe(3);
+  });
+
+  it('reads, writes and the work cache\'s look-ups all go through an index, never a scan of the table', () => {
+    const some = rows().slice(0, 3);
+    const [a, b, c] = some.map((r) => r.resident_id);
+    // PatientIndex.many (a chunk of residents), .next (the full pass's range), the work cache's previous owner and the
+    // projection's delete by document.
+    expect(plan('SELECT resident_id, kind, lite FROM p_patient_docs WHERE resident_id IN (?, ?, ?)', a, b, c)).toMatch(/SEARCH p_patient_docs USING PRIMARY KEY \(resident_id=\?\)/);
+    expect(plan('SELECT resident_id, kind, lite FROM p_patient_docs WHERE resident_id > ? ORDER BY resident_id', '')).toMatch(/^SEARCH p_patient_docs USING PRIMARY KEY \(resident_id>\?\)$/);
+    expect(plan('SELECT resident_id FROM p_patient_docs WHERE doc_id = ?', 'x')).toMatch(/SEARCH p_patient_docs USING COVERING INDEX p_patient_docs_by_doc \(doc_id=\?\)/);
+    expect(plan('DELETE FROM p_patient_docs WHERE doc_id = ?', 'x')).toMatch(/SEARCH p_patient_docs USING COVERING INDEX p_patient_docs_by_doc \(doc_id=\?\)/);
+    // A write first removes the document's row under another resident (a moved document).
+    expect(plan('DELETE FROM p_patient_docs WHERE doc_id = ? AND resident_id <> ?', 'x', a)).toMatch(/SEARCH p_patient_docs USING COVERING INDEX p_patient_docs_by_doc \(doc_id=\?\)/);
+    // The full pass's progress counts residents through the index by document (a fifth of the table's pages).
+    expect(plan('SELECT count(DISTINCT resident_id) FROM p_patient_docs INDEXED BY p_patient_docs_by_doc')).toMatch(/SCAN p_patient_docs USING COVERING INDEX p_patient_docs_by_doc/);
+  });
+
+  it('a document moved to another resident (a merge) keeps exactly one row, under its new resident', async () => {
+    const keep = await h.ok<ResidentDetail>('residents.create', { input: residentInput({ name: '陶永福', birthDate: '1950-02-10', idNumber: idNumber('1950-02-10', 81) }) });
+    const dup = await h.ok<ResidentDetail>('residents.create', { input: residentInput({ name: '陶永福', birthDate: '1950-02-10', idNumber: undefined, phone: undefined }) });
+    await h.ok('measurements.record', { residentId: dup.resident.id, date: '2026-05-19', sbp: 162, dbp: 101 });
+    const moved = sql().prepare("SELECT doc_id FROM p_patient_docs WHERE resident_id = ? AND kind = 'e'").pluck().all(dup.resident.id) as string[];
+    expect(moved.length).toBeGreaterThan(0);
+    await h.ok('residents.merge', { keepId: keep.resident.id, mergeId: dup.resident.id, reason: '同一人重复建档' });
+    for (const id of moved) {
+      expect(sql().prepare('SELECT resident_id FROM p_patient_docs WHERE doc_id = ?').pluck().all(id)).toEqual([keep.resident.id]);
+    }
+    expect(h.runtime.services.clinic().worklist['index'].get(keep.resident.id)?.encounters.size).toBe(moved.length);
+  });
+
+  it('a file with the previous layout (version 2: rows by rowid in write order) is rebuilt to the same rows', async () => {
+    const before = rows();
+    expect(before.length).toBeGreaterThan(300);
+    const db = sql();
+    // Version 2's table, written as that build wrote it: one row per document in write order, an index by resident.
+    db.transaction(() => {
+      db.exec(`
+        DROP TABLE p_patient_docs;
+        CREATE TABLE p_patient_docs (doc_id TEXT PRIMARY KEY, resident_id TEXT NOT NULL, kind TEXT NOT NULL, lite TEXT NOT NULL);
+        CREATE INDEX p_patient_docs_by_resident ON p_patient_docs (resident_id);
+      `);
+      const insert = db.prepare('INSERT INTO p_patient_docs (doc_id, resident_id, kind, lite) VALUES (?, ?, ?, ?)');
+      for (const kind of ['r', 'e', 'c']) for (const r of before.filter((x) => x.kind === kind)) insert.run(r.doc_id, r.resident_id, r.kind, r.lite);
+      db.prepare("UPDATE p__versions SET version = 2 WHERE name = 'patients'").run();
+    })();
+    await h.restart();
+    const after = sql();
+    expect(after.prepare("SELECT version FROM p__versions WHERE name = 'patients'").pluck().get()).toBe(3);
+    expect(after.prepare("SELECT sql FROM sqlite_master WHERE name = 'p_patient_docs'").pluck().get()).toMatch(/WITHOUT ROWID/);
+    expect(after.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'p_patient_docs_by_resident'").pluck().get()).toBe(0);
+    expect(rows()).toEqual(before);
+    // The work list, emptied with the rows it was computed from, is computed again from them.
+    const list = await h.ok<{ total: number }>('worklist.get', { limit: 10 });
+    expect(list.total).toBeGreaterThan(50);
+  });
+});
