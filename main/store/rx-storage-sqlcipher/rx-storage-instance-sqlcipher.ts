@@ -113,7 +113,7 @@ function prepareStatements(db: Connection['db'], layout: TableLayout): Statement
  */
 const serializedDocuments = new WeakMap<object, string>();
 
-/** Hands `json` (exactly `JSON.stringify(doc)`) to the next write of `doc`, which stores it instead of stringifying. */
+/** Hands `json` (exactly `JSON.stringify(doc)`) to the next write of `doc`, which stores it instead of stringifying it. */
 export function withSerialized<T extends object>(doc: T, json: string): T {
   serializedDocuments.set(doc, json);
   return doc;
@@ -436,7 +436,10 @@ export class RxStorageInstanceSqlcipher<RxDocType>
 
   /** `[id, deleted, rev, lwt, json, ...index keys]`, the insert statement's parameter order. */
   private rowValues(doc: RxDocumentData<RxDocType>): unknown[] {
-    const json = serializedDocuments.get(doc) ?? JSON.stringify(doc);
+    let json = serializedDocuments.get(doc);
+    if (json === undefined) json = JSON.stringify(doc);
+    // Used once: RxDB's caches keep the written object, which must not keep its text alive too.
+    else serializedDocuments.delete(doc);
     const values: unknown[] = [this.idOf(doc), doc._deleted ? 1 : 0, doc._rev, doc._meta.lwt, json];
     for (const index of this.internals.layout.indexes) values.push(index.toKey(doc));
     return values;
