@@ -106,9 +106,6 @@ interface InitialSync {
   ms: number;
   /** CPU time of the whole process (client and in-process platform) while it ran: steadier than wall time on a shared machine. */
   cpuMs: number;
-  /** From the start until the background checkpoint of the load was done too, and the CPU time of the process by then. */
-  checkpointDoneMs: number;
-  cpuMsWithCheckpoint: number;
   /** Sampled every 50 ms while the sync ran: the whole bench process (the platform serves from it too). */
   rssPeakMb: number;
   heapPeakMb: number;
@@ -160,11 +157,6 @@ async function initialSync(platform: RunningPlatform, clinic: Clinic, dir: strin
     await empty.services.sync().syncNow(60 * 60_000);
     const ms = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
-    // The WAL of the load is copied into the file by a worker after the sync answered (connection-pool.ts): reported
-    // beside it, so its cost is not hidden by having moved off the sync's thread.
-    await empty.services.session.current().db.connection.checkpointed();
-    const checkpointDoneMs = performance.now() - started;
-    const cpuWithCheckpoint = process.cpuUsage(cpuBefore);
     if (session) {
       const { profile: p } = (await post('Profiler.stop')) as { profile: unknown };
       writeFileSync(profile!, JSON.stringify(p));
@@ -176,15 +168,7 @@ async function initialSync(platform: RunningPlatform, clinic: Clinic, dir: strin
     sample();
     let documents = 0;
     for (const c of SYNCED_COLLECTION_NAMES) documents += await empty.services.session.current().db.rx[c].count().exec();
-    return {
-      documents,
-      ms,
-      cpuMs: Math.round((cpu.user + cpu.system) / 1000),
-      checkpointDoneMs: Math.round(checkpointDoneMs),
-      cpuMsWithCheckpoint: Math.round((cpuWithCheckpoint.user + cpuWithCheckpoint.system) / 1000),
-      rssPeakMb: Math.round(rssPeak / 2 ** 20),
-      heapPeakMb: Math.round(heapPeak / 2 ** 20),
-    };
+    return { documents, ms, cpuMs: Math.round((cpu.user + cpu.system) / 1000), rssPeakMb: Math.round(rssPeak / 2 ** 20), heapPeakMb: Math.round(heapPeak / 2 ** 20) };
   } finally {
     await empty.close();
   }
@@ -263,8 +247,6 @@ async function main(): Promise<void> {
           docsPerSecond: Math.round(ours),
           cpuMs: initial.cpuMs,
           docsPerCpuSecond: Math.round(received / (initial.cpuMs / 1000)),
-          checkpointDoneMs: initial.checkpointDoneMs,
-          cpuMsWithCheckpoint: initial.cpuMsWithCheckpoint,
           rssPeakMb: initial.rssPeakMb,
           heapPeakMb: initial.heapPeakMb,
         },
@@ -272,8 +254,6 @@ async function main(): Promise<void> {
         ratioToRaw: round(ours / ceiling),
         // The same ratio by CPU time: what the code costs, whatever else the shared machine runs meanwhile.
         cpuRatioToRaw: round(rawCpuMs / rawDocs / (initial.cpuMs / received)),
-        // The same with the background checkpoint's CPU counted (the raw side checkpoints within its own time).
-        cpuRatioToRawWithCheckpoint: round(rawCpuMs / rawDocs / (initial.cpuMsWithCheckpoint / received)),
         targets: { docsPerSecond: 5_000, ratioToRaw: 0.5 },
         meetsTargets: ours >= 5_000 && ours / ceiling >= 0.5,
         ...(endToEnd ? { secondInitialSync: endToEnd.initial, endToEnd100: endToEnd.result } : {}),
