@@ -164,9 +164,6 @@ export async function openClinicDatabase(dataDir: string, key: Buffer, opts: Ope
       closed = true;
       await registry.stop();
       await opened.close();
-      // A first sync's WAL may still be copied into the file by a second connection (connection-pool.ts): the file is
-      // closed (and may then be copied or replaced) only after that.
-      await connection.checkpointed();
       releaseConnection(connection);
     },
   };

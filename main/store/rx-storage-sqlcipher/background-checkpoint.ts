@@ -28,7 +28,6 @@ const Database = require(workerData.module);
 const key = Buffer.from(workerData.key);
 const literal = Buffer.alloc(3 + key.length * 2);
 let db;
-let answer;
 try {
   const hex = '0123456789abcdef';
   literal[0] = 0x78;
@@ -44,27 +43,19 @@ try {
   db.key(literal);
   db.pragma('wal_checkpoint(PASSIVE)');
   const row = db.pragma('wal_checkpoint(TRUNCATE)')[0];
-  answer = { ok: true, truncate: [row.busy, row.log, row.checkpointed] };
+  parentPort.postMessage({ ok: true, truncate: [row.busy, row.log, row.checkpointed] });
 } catch (e) {
-  answer = { ok: false, error: String((e && e.message) || e) };
+  parentPort.postMessage({ ok: false, error: String((e && e.message) || e) });
 } finally {
   key.fill(0);
   literal.fill(0);
-}
-try {
   if (db) db.close();
-} catch (e) {
-  answer = { ok: false, error: String((e && e.message) || e) };
 }
-// Answered only once this connection is closed: whoever waits may then close, copy or replace the file.
-parentPort.postMessage(answer);
 `;
 
 /**
- * Checkpoints `path`'s WAL in a worker thread; resolves when it is done and the worker's connection is closed (never
- * rejects). The worker does not keep the process alive: a process that exits meanwhile leaves the WAL to the next open
- * (SQLite's checkpoint is crash-safe). The owner of the file waits for it before closing (`Connection.checkpointed`),
- * so the file is never replaced (key rotation) under the worker's connection.
+ * Checkpoints `path`'s WAL in a worker thread; resolves when it is done (never rejects). The worker does not keep the
+ * process alive: a process that exits meanwhile leaves the WAL to the next open (SQLite's checkpoint is crash-safe).
  */
 export function checkpointInBackground(path: string, key: Buffer): Promise<BackgroundCheckpointResult> {
   return new Promise((resolve) => {
