@@ -14,12 +14,10 @@
  * without a BroadcastChannel.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AppError } from '../../../shared/api/errors';
 import { openEncryptedFile, withoutSync } from '../sqlite-file';
 import type { Database } from '../sqlite-file';
-import { checkpointInBackground } from './background-checkpoint';
 import { ProjectionRegistry } from './projections';
 
 export type ChangeListener = (change: unknown) => void;
@@ -61,8 +59,6 @@ export interface Connection {
    * Loads may overlap; the last `end()` restores the setting and checkpoints the WAL into the file.
    */
   beginBulkLoad(): { end(): void };
-  /** Resolves once no checkpoint started by a bulk load's end is running in the background. */
-  checkpointed(): Promise<void>;
 }
 
 /**
@@ -74,18 +70,8 @@ export interface Connection {
  */
 export const BULK_LOAD_CHECKPOINT_PAGES = 65_536;
 
-/**
- * A WAL at least this big when the last bulk load ends is checkpointed in a worker thread (background-checkpoint.ts)
- * rather than on the connection: a first sync of 3,000 residents leaves 185 MB, and copying it held the app's thread
- * for 5–9 s. Until that checkpoint is done the connection keeps the bulk load's spacing of automatic checkpoints (so
- * its own commits do not start copying the same WAL), which also bounds the WAL at BULK_LOAD_CHECKPOINT_PAGES.
- */
-export const BACKGROUND_CHECKPOINT_MIN_BYTES = 32 * 2 ** 20;
-
 interface PooledConnection extends Connection {
   readonly keyDigest: Buffer;
-  /** A copy of the file's key, for a background checkpoint's own connection; wiped when the handle closes. */
-  readonly key: Buffer;
   refs: number;
 }
 
@@ -95,44 +81,14 @@ function digest(key: Buffer): Buffer {
   return createHash('sha256').update(key).digest();
 }
 
-function makeConnection(db: Database, path: string, key: Buffer): PooledConnection {
+function makeConnection(db: Database, path: string, keyDigest: Buffer): PooledConnection {
   let pending: (() => void)[] | null = null;
   let bulkLoads = 0;
   let normalCheckpointPages = 0;
-  let background: Promise<void> | null = null;
-  /** Puts the connection's own automatic checkpoints back, unless a load runs (again) or a checkpoint is pending. */
-  const restoreAutocheckpoint = () => {
-    if (bulkLoads === 0 && !background && db.open) db.pragma(`wal_autocheckpoint = ${normalCheckpointPages}`);
-  };
-  /** Checkpoints the WAL into the file: in a worker when it is big, otherwise (or if the worker fails) right here. */
-  const checkpointAfterLoad = () => {
-    const walBytes = statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0;
-    if (walBytes < BACKGROUND_CHECKPOINT_MIN_BYTES || background) {
-      if (!background) {
-        restoreAutocheckpoint();
-        // Gives the WAL's disk space back; a reader in another process (the CLI) may hold it back, which only leaves
-        // the WAL for the next automatic checkpoint.
-        db.pragma('wal_checkpoint(TRUNCATE)');
-      }
-      return;
-    }
-    background = checkpointInBackground(path, key).then((result) => {
-      background = null;
-      if (!db.open) return;
-      try {
-        if (!result.ok && bulkLoads === 0) db.pragma('wal_checkpoint(TRUNCATE)');
-      } finally {
-        restoreAutocheckpoint();
-      }
-    }).catch(() => {
-      // A checkpoint that cannot run now (the file busy or closing) leaves the WAL to the automatic checkpoints.
-    });
-  };
   const connection: PooledConnection = {
     db,
     path,
-    keyDigest: digest(key),
-    key,
+    keyDigest,
     refs: 0,
     listeners: new Map(),
     instances: new Map(),
@@ -162,8 +118,7 @@ function makeConnection(db: Database, path: string, key: Buffer): PooledConnecti
       else emit();
     },
     beginBulkLoad() {
-      // While a background checkpoint runs, the setting is still the load's: the normal one is already kept.
-      if (bulkLoads === 0 && !background) {
+      if (bulkLoads === 0) {
         normalCheckpointPages = Number(db.pragma('wal_autocheckpoint', { simple: true }));
         db.pragma(`wal_autocheckpoint = ${BULK_LOAD_CHECKPOINT_PAGES}`);
       }
@@ -175,13 +130,12 @@ function makeConnection(db: Database, path: string, key: Buffer): PooledConnecti
           ended = true;
           bulkLoads -= 1;
           if (bulkLoads > 0 || !db.open) return;
-          // Copies the load into the file once.
-          checkpointAfterLoad();
+          db.pragma(`wal_autocheckpoint = ${normalCheckpointPages}`);
+          // Copies the load into the file once and gives the WAL's disk space back; a reader in another process
+          // (the CLI) may hold it back, which only leaves the WAL for the next automatic checkpoint.
+          db.pragma('wal_checkpoint(TRUNCATE)');
         },
       };
-    },
-    async checkpointed() {
-      while (background) await background;
     },
   };
   return connection;
@@ -204,7 +158,7 @@ export function acquireConnection(path: string, key: Buffer, opts: AcquireOption
     return pooled;
   }
   const db = openEncryptedFile(absolute, key, { create: opts.create ?? true });
-  const connection = makeConnection(db, absolute, Buffer.from(key));
+  const connection = makeConnection(db, absolute, keyDigest);
   connection.refs = 1;
   POOL.set(absolute, connection);
   return connection;
@@ -217,7 +171,6 @@ export function releaseConnection(connection: Connection): void {
   if (pooled.refs === 0) {
     POOL.delete(connection.path);
     pooled.db.close();
-    pooled.key.fill(0);
   }
 }
 

@@ -1,20 +1,13 @@
 /**
  * A bulk load (a first sync) spaces the WAL's automatic checkpoints on the storage's connection and, when the last
  * overlapping load ends, puts the setting back and checkpoints the WAL into the file (connection-pool.ts). What was
- * committed during the load is in the file afterwards, and a load that is ended twice changes nothing more. A WAL of
- * BACKGROUND_CHECKPOINT_MIN_BYTES or more is checkpointed by a second connection in a worker thread, while the
- * connection goes on writing.
+ * committed during the load is in the file afterwards, and a load that is ended twice changes nothing more.
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { acquireConnection, releaseConnection } from '../../../main/store/rx-storage-sqlcipher';
-import { checkpointInBackground } from '../../../main/store/rx-storage-sqlcipher/background-checkpoint';
-import {
-  BACKGROUND_CHECKPOINT_MIN_BYTES,
-  BULK_LOAD_CHECKPOINT_PAGES,
-  type Connection,
-} from '../../../main/store/rx-storage-sqlcipher/connection-pool';
+import { BULK_LOAD_CHECKPOINT_PAGES, type Connection } from '../../../main/store/rx-storage-sqlcipher/connection-pool';
 import { openEncryptedFile } from '../../../main/store/sqlite-file';
 import { makeTempDir, TEST_KEY, type TempDir } from '../../helpers/store';
 
@@ -71,37 +64,5 @@ describe('bulk load', () => {
     expect(autocheckpoint()).toBe(BULK_LOAD_CHECKPOINT_PAGES);
     second.end();
     expect(autocheckpoint()).toBe(500);
-  });
-
-  it('checkpoints a big WAL in a worker: end() returns with the load\'s setting kept, writes go on, then the WAL is empty', async () => {
-    const load = connection.beginBulkLoad();
-    const rows = (Math.ceil(BACKGROUND_CHECKPOINT_MIN_BYTES / 2000 / 2000) + 1) * 2000;
-    for (let from = 0; from < rows; from += 2000) commitRows(2000, from);
-    expect(walBytes()).toBeGreaterThanOrEqual(BACKGROUND_CHECKPOINT_MIN_BYTES);
-    load.end();
-    // The worker's answer is handled on this thread, so until then the connection keeps the load's spacing and does
-    // not start copying the same WAL itself.
-    expect(autocheckpoint()).toBe(BULK_LOAD_CHECKPOINT_PAGES);
-    commitRows(10, rows);
-    await connection.checkpointed();
-    expect(autocheckpoint()).toBe(1000);
-    expect(walBytes()).toBe(0);
-    commitRows(10, rows + 10);
-    const reader = openEncryptedFile(join(temp.dir, 'bulk.db'), TEST_KEY, { create: false });
-    try {
-      expect(reader.prepare('SELECT count(*) FROM t').pluck().get()).toBe(rows + 20);
-    } finally {
-      reader.close();
-    }
-  });
-
-  it('reports a worker that cannot open the file (wrong key) as not done, and leaves the WAL as it was', async () => {
-    commitRows(100, 0);
-    const before = walBytes();
-    expect(before).toBeGreaterThan(0);
-    const result = await checkpointInBackground(join(temp.dir, 'bulk.db'), Buffer.alloc(32, 7));
-    expect(result.ok).toBe(false);
-    expect(walBytes()).toBe(before);
-    expect(connection.db.prepare('SELECT count(*) FROM t').pluck().get()).toBe(100);
   });
 });
