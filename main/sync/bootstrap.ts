@@ -26,7 +26,7 @@ import type { RxCollection, RxDocumentData, RxStorageDefaultCheckpoint, RxStorag
 import { getComposedPrimaryKeyOfDocumentData, now, stackCheckpoints } from 'rxdb';
 import type { RxReplicationState } from 'rxdb/plugins/replication';
 import type { Checkpoint } from '../../shared/sync/protocol';
-import { RxStorageInstanceSqlcipher } from '../store/rx-storage-sqlcipher';
+import { RxStorageInstanceSqlcipher, withSerialized } from '../store/rx-storage-sqlcipher';
 
 type Doc = Record<string, unknown>;
 type MetaDoc = RxDocumentData<RxStorageReplicationMeta<Doc, unknown>>;
@@ -167,11 +167,13 @@ export async function bootstrapCollection(o: BootstrapOptions): Promise<Bootstra
       const nothingToPush = upBefore ? fork.changedSinceSync(1, upBefore).documents.length === 0 : fork.newestCheckpointSync() === undefined;
       // One timestamp per page, as RxDB's wrapped bulkWrite gives every row of one call.
       const lwt = now();
-      const forkRows = [...byId.values()].map((doc) => ({
-        document: { ...doc, _attachments: {}, _meta: { lwt }, _rev: `1-${token}` } as unknown as RxDocumentData<Doc>,
-      }));
-      const metaRows = [...byId.entries()].map(([id, doc]) => ({
-        document: {
+      const forkRev = JSON.stringify(`1-${token}`);
+      const metaRev = JSON.stringify(`1-${checkpointKey}`);
+      const forkRows: { document: RxDocumentData<Doc> }[] = [];
+      const metaRows: { document: MetaDoc }[] = [];
+      for (const [id, doc] of byId) {
+        const fork = { ...doc, _attachments: {}, _meta: { lwt }, _rev: `1-${token}` } as unknown as RxDocumentData<Doc>;
+        const meta = {
           id: `${id}|0`,
           isCheckpoint: '0',
           itemId: id,
@@ -180,8 +182,22 @@ export async function bootstrapCollection(o: BootstrapOptions): Promise<Bootstra
           _deleted: false,
           _rev: `1-${checkpointKey}`,
           _meta: { lwt },
-        } as unknown as MetaDoc,
-      }));
+        } as unknown as MetaDoc;
+        // Each document is serialised once, for its row and its meta row's docData: the texts below are what
+        // JSON.stringify gives for the two objects above (same keys in the same order), unless the pulled document
+        // itself has one of the added keys.
+        if (!('_attachments' in doc || '_meta' in doc || '_rev' in doc)) {
+          const json = JSON.stringify(doc);
+          withSerialized(fork, `${json.slice(0, -1)},"_attachments":{},"_meta":{"lwt":${lwt}},"_rev":${forkRev}}`);
+          withSerialized(
+            meta,
+            `{"id":${JSON.stringify(`${id}|0`)},"isCheckpoint":"0","itemId":${JSON.stringify(id)},"docData":${json},` +
+              `"_attachments":{},"_deleted":false,"_rev":${metaRev},"_meta":{"lwt":${lwt}}}`,
+          );
+        }
+        forkRows.push({ document: fork });
+        metaRows.push({ document: meta });
+      }
       const forkErrors = fork.writeSync(forkRows, `replication-downstream-${checkpointKey}`);
       if (forkErrors.length > 0) throw new Error(`bootstrap: the storage refused ${forkErrors.length} pulled documents (first: ${forkErrors[0]!.documentId}, ${forkErrors[0]!.status})`);
       const rows = [...metaRows, checkpointRow('down', page.checkpoint, checkpointKey)];

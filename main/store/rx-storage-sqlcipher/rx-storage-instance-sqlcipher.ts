@@ -106,6 +106,19 @@ function prepareStatements(db: Connection['db'], layout: TableLayout): Statement
   };
 }
 
+/**
+ * JSON text a caller already made for a document it writes: the initial-sync bootstrap serialises each pulled
+ * document once for both its stored row and its replication meta row's `docData` (main/sync/bootstrap.ts). It must be
+ * exactly `JSON.stringify(doc)`; bootstrap.test.ts compares the rows both paths store.
+ */
+const serializedDocuments = new WeakMap<object, string>();
+
+/** Hands `json` (exactly `JSON.stringify(doc)`) to the next write of `doc`, which stores it instead of stringifying it. */
+export function withSerialized<T extends object>(doc: T, json: string): T {
+  serializedDocuments.set(doc, json);
+  return doc;
+}
+
 /** Documents per page of `liveDocuments`. */
 const LIVE_PAGE = 1000;
 
@@ -423,7 +436,11 @@ export class RxStorageInstanceSqlcipher<RxDocType>
 
   /** `[id, deleted, rev, lwt, json, ...index keys]`, the insert statement's parameter order. */
   private rowValues(doc: RxDocumentData<RxDocType>): unknown[] {
-    const values: unknown[] = [this.idOf(doc), doc._deleted ? 1 : 0, doc._rev, doc._meta.lwt, JSON.stringify(doc)];
+    let json = serializedDocuments.get(doc);
+    if (json === undefined) json = JSON.stringify(doc);
+    // Used once: RxDB's caches keep the written object, which must not keep its text alive too.
+    else serializedDocuments.delete(doc);
+    const values: unknown[] = [this.idOf(doc), doc._deleted ? 1 : 0, doc._rev, doc._meta.lwt, json];
     for (const index of this.internals.layout.indexes) values.push(index.toKey(doc));
     return values;
   }
