@@ -85,6 +85,27 @@ export function residentWire(villageCode: string, over: Record<string, unknown> 
   };
 }
 
+let encounterCounter = 0;
+/** A draft follow-up of `resident` as the device replicates it; `over` sets other fields (a date, the times). */
+export function encounterWire(resident: Record<string, unknown> & { id: string }, over: Record<string, unknown> = {}): Record<string, unknown> & { id: string; _deleted: boolean } {
+  encounterCounter += 1;
+  return {
+    id: `0190f0e2-0000-7000-8000-${String(encounterCounter).padStart(12, '0')}`,
+    type: 'htnFollowup',
+    clinicCode: resident['clinicCode'],
+    villageCode: resident['villageCode'],
+    residentId: resident.id,
+    date: '2026-03-01',
+    status: 'draft',
+    amends: '',
+    data: {},
+    createdAt: 1_772_000_000_000,
+    updatedAt: 1_772_000_000_000,
+    _deleted: false,
+    ...over,
+  };
+}
+
 const field = (d: object, key: string): string => {
   const v = (d as Record<string, unknown>)[key];
   return typeof v === 'string' ? v : '';

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MoveRequest } from '../../../shared/sync/moves';
 import { PullResponse, PushResponse, type WireDocument } from '../../../shared/sync/protocol';
 import type { PlatformHttp } from '../../../main/sync/platform-http';
-import { CLINIC_A, CLINIC_B, enrolDevice, residentWire, startTestPlatform, type TestPlatform } from '../../helpers/platform';
+import { CLINIC_A, CLINIC_B, encounterWire, enrolDevice, residentWire, startTestPlatform, type TestPlatform } from '../../helpers/platform';
 import { postgresUnavailable, startPostgres, type TestPostgres } from '../../helpers/postgres';
 import { expectFactsFromScratch } from '../../helpers/county-facts';
 import { main as platformCli } from '../../../platform/cli';
@@ -25,25 +25,8 @@ const T0 = 1_780_000_000_000;
 
 type Doc = Record<string, unknown> & { id: string; _deleted: boolean };
 
-let encounters = 0;
-function encounterWire(resident: Doc, over: Record<string, unknown> = {}): Doc {
-  encounters += 1;
-  return {
-    id: `0190f0e3-0000-7000-8000-${String(encounters).padStart(12, '0')}`,
-    type: 'htnFollowup',
-    clinicCode: resident['clinicCode'],
-    villageCode: resident['villageCode'],
-    residentId: resident.id,
-    date: '2026-03-01',
-    status: 'draft',
-    amends: '',
-    data: {},
-    createdAt: T0,
-    updatedAt: T0,
-    _deleted: false,
-    ...over,
-  };
-}
+/** A draft follow-up of `resident` made at T0. */
+const encounterAtT0 = (resident: Doc, over: Record<string, unknown> = {}): Doc => encounterWire(resident, { createdAt: T0, updatedAt: T0, ...over });
 
 function requestWire(resident: Doc, residentUpdatedAt: number, requestedAt: number): Doc {
   const data: MoveRequest = {
@@ -104,7 +87,7 @@ function scenario(name: string, start: (now: () => number) => Promise<{ p: TestP
 
     it("forwards the requesting clinic's later edit to the new clinic by a three-way merge, once, and parks one that conflicts", async () => {
       const r = residentWire(A_VILLAGE, { phone: '13800000000', data: { note: '东光村1号' }, updatedAt: T0 });
-      const e = encounterWire(r);
+      const e = encounterAtT0(r);
       expect(await a.json('POST', '/residents/push', [{ newDocumentState: r }], PushResponse)).toEqual([]);
       expect(await a.json('POST', '/encounters/push', [{ newDocumentState: e }], PushResponse)).toEqual([]);
       expect(await a.json('POST', '/settings/push', [{ newDocumentState: requestWire(r, T0, T0 + 1) }], PushResponse)).toEqual([]);
@@ -117,7 +100,7 @@ function scenario(name: string, start: (now: () => number) => Promise<{ p: TestP
       clock += 60_000;
       const lateResident = { ...r, phone: '13911112222', updatedAt: T0 + 5_000 };
       const lateEncounter = { ...e, data: { sbp: 150 }, updatedAt: T0 + 5_000 };
-      const fresh = encounterWire(r, { date: '2026-03-05' });
+      const fresh = encounterAtT0(r, { date: '2026-03-05' });
       for (let i = 0; i < 2; i++) {
         // Delivered twice (a lost answer): the second delivery changes nothing.
         expect(await a.json('POST', '/residents/push', [{ assumedMasterState: r, newDocumentState: lateResident }], PushResponse)).toEqual([]);

@@ -16,32 +16,12 @@ import { ParkedResponse, PullResponse, PushResponse } from '../../../shared/sync
 import type { PlatformHttp } from '../../../main/sync/platform-http';
 import { main as platformCli } from '../../../platform/cli';
 import type { ParkedSettlement } from '../../../platform/parked';
-import { CLINIC_A, CLINIC_B, enrolDevice, residentWire, startTestPlatform, type TestPlatform } from '../../helpers/platform';
+import { CLINIC_A, CLINIC_B, encounterWire, enrolDevice, residentWire, startTestPlatform, type TestPlatform } from '../../helpers/platform';
 import { postgresUnavailable, startPostgres, type TestPostgres } from '../../helpers/postgres';
 import { expectFactsFromScratch } from '../../helpers/county-facts';
 
 const A_VILLAGE = CLINIC_A.villages[0]!.code;
 const B_VILLAGE = CLINIC_B.villages[0]!.code;
-
-let encounters = 0;
-function encounterWire(resident: Record<string, unknown> & { id: string }, over: Record<string, unknown> = {}): Record<string, unknown> & { id: string; _deleted: boolean } {
-  encounters += 1;
-  return {
-    id: `0190f0e2-0000-7000-8000-${String(encounters).padStart(12, '0')}`,
-    type: 'htnFollowup',
-    clinicCode: resident['clinicCode'],
-    villageCode: resident['villageCode'],
-    residentId: resident.id,
-    date: '2026-03-01',
-    status: 'draft',
-    amends: '',
-    data: {},
-    createdAt: 1_772_000_000_000,
-    updatedAt: 1_772_000_000_000,
-    _deleted: false,
-    ...over,
-  };
-}
 
 /** Runs the platform CLI in this process, capturing what it prints; returns the exit code and the output. */
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
