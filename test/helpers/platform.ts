@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { startPlatform, type PlatformOptions, type RunningPlatform } from '../../platform';
 import { PlatformHttp } from '../../main/sync/platform-http';
 import { writeFacts } from '../../platform/county/facts';
+import { main as platformCli } from '../../platform/cli';
 
 export interface TestPlatform extends RunningPlatform {
   dataDir: string;
@@ -83,6 +84,21 @@ export function residentWire(villageCode: string, over: Record<string, unknown> 
     _deleted: false,
     ...over,
   };
+}
+
+/** Runs the platform CLI in this process, capturing what it prints; returns the exit code and the output. */
+export async function runPlatformCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const [log, error] = [console.log, console.error];
+  console.log = (...x: unknown[]) => void out.push(x.join(' '));
+  console.error = (...x: unknown[]) => void err.push(x.join(' '));
+  try {
+    return { code: await platformCli(args), out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
 }
 
 let encounterCounter = 0;

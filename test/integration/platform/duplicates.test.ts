@@ -10,7 +10,7 @@ import { DuplicateReview, ReviewItem, type ConflictReview } from '../../../share
 import { PullResponse, PushResponse, type WireDocument } from '../../../shared/sync/protocol';
 import type { PlatformHttp } from '../../../main/sync/platform-http';
 import { idNumber } from '../../helpers/api';
-import { CLINIC_A, enrolDevice, residentWire, startTestPlatform, type TestPlatform } from '../../helpers/platform';
+import { CLINIC_A, encounterWire, enrolDevice, residentWire, startTestPlatform, type TestPlatform } from '../../helpers/platform';
 import { postgresUnavailable, startPostgres, type TestPostgres } from '../../helpers/postgres';
 import { expectFactsFromScratch } from '../../helpers/county-facts';
 
@@ -32,23 +32,6 @@ async function reviews(http: PlatformHttp): Promise<Array<{ doc: WireDocument; i
 
 async function push(http: PlatformHttp, collection: string, rows: Array<{ assumedMasterState?: WireDocument; newDocumentState: WireDocument }>): Promise<WireDocument[]> {
   return http.json('POST', `/${collection}/push`, rows, PushResponse);
-}
-
-function encounterWire(residentId: string, id: string): WireDocument {
-  return {
-    id,
-    type: 'htnFollowup',
-    clinicCode: CLINIC_A.code,
-    villageCode: village.code,
-    residentId,
-    date: '2026-03-01',
-    status: 'draft',
-    amends: '',
-    data: {},
-    createdAt: 1_772_000_000_000,
-    updatedAt: 1_772_000_000_000,
-    _deleted: false,
-  };
 }
 
 function settle(copy: { doc: WireDocument; item: ReviewItem }, keptId: string, by: string, at: number): WireDocument {
@@ -77,8 +60,8 @@ function scenario(name: string, start: () => Promise<{ platform: TestPlatform; s
       const older = residentWire(village.code, { idNumber: number, name: '王建国', createdAt: 1_772_000_000_000 });
       // The newer record's cover names its 建档人: the review carries it (the platform knows no user names).
       const newer = residentWire(village.code, { idNumber: fifteen, name: '王建国', createdAt: 1_772_000_100_000, data: { createdBy: ' 赵医生 ' } });
-      const olderVisit = encounterWire(String(older.id), '0190f0e0-0000-7000-8000-e00000000001');
-      const newerVisit = encounterWire(String(newer.id), '0190f0e0-0000-7000-8000-e00000000002');
+      const olderVisit = encounterWire(older, { id: '0190f0e0-0000-7000-8000-e00000000001' });
+      const newerVisit = encounterWire(newer, { id: '0190f0e0-0000-7000-8000-e00000000002' });
 
       it('finds the same ID number (15- and 18-digit forms) on push by an index, and queues the pair for both clinics', async () => {
         expect(await push(town, 'residents', [{ newDocumentState: older }])).toEqual([]);
@@ -129,7 +112,7 @@ function scenario(name: string, start: () => Promise<{ platform: TestPlatform; s
         expect(kept._deleted).toBe(false);
         expect(kept['data']).toMatchObject({ mergedRecordNos: [older['recordNo']] });
         expect(gone).toMatchObject({ _deleted: true, data: { mergedInto: newer.id } });
-        const visits = (await pullAll(vill, 'encounters')).filter((e) => [olderVisit['id'], newerVisit['id']].includes(e['id']));
+        const visits = (await pullAll(vill, 'encounters')).filter((e) => [olderVisit.id, newerVisit.id].includes(e['id'] as string));
         expect(visits.map((v) => v['residentId'])).toEqual([newer.id, newer.id]);
         for (const http of [town, vill]) {
           expect((await reviews(http))[0]!.item).toMatchObject({ status: 'settled', decision: 'merged', keptId: newer.id, settledBy: '李医生' });
@@ -152,7 +135,7 @@ function scenario(name: string, start: () => Promise<{ platform: TestPlatform; s
       });
 
       it('moves an encounter made offline for the merged record to the record kept', async () => {
-        const late = encounterWire(String(older.id), '0190f0e0-0000-7000-8000-e00000000003');
+        const late = encounterWire(older, { id: '0190f0e0-0000-7000-8000-e00000000003' });
         expect(await push(town, 'encounters', [{ newDocumentState: late }])).toEqual([]);
         const stored = (await pullAll(town, 'encounters')).find((e) => e['id'] === late['id']);
         expect(stored).toMatchObject({ residentId: newer.id, villageCode: village.code });

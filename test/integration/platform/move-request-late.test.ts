@@ -13,10 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MoveRequest } from '../../../shared/sync/moves';
 import { PullResponse, PushResponse, type WireDocument } from '../../../shared/sync/protocol';
 import type { PlatformHttp } from '../../../main/sync/platform-http';
-import { CLINIC_A, CLINIC_B, encounterWire, enrolDevice, residentWire, startTestPlatform, type TestPlatform } from '../../helpers/platform';
+import { CLINIC_A, CLINIC_B, encounterWire, enrolDevice, residentWire, runPlatformCli, startTestPlatform, type TestPlatform } from '../../helpers/platform';
 import { postgresUnavailable, startPostgres, type TestPostgres } from '../../helpers/postgres';
 import { expectFactsFromScratch } from '../../helpers/county-facts';
-import { main as platformCli } from '../../../platform/cli';
 
 const A_VILLAGE = CLINIC_A.villages[0]!.code;
 const B_VILLAGE = CLINIC_B.villages[0]!.code;
@@ -40,21 +39,6 @@ function requestWire(resident: Doc, residentUpdatedAt: number, requestedAt: numb
     residentUpdatedAt,
   };
   return { id: `moveRequest:${resident.id}`, type: 'moveRequest', clinicCode: CLINIC_A.code, data, updatedAt: requestedAt, _deleted: false };
-}
-
-/** Runs the platform CLI in this process, capturing what it prints; returns the exit code and the output. */
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const [log, error] = [console.log, console.error];
-  console.log = (...x: unknown[]) => void out.push(x.join(' '));
-  console.error = (...x: unknown[]) => void err.push(x.join(' '));
-  try {
-    return { code: await platformCli(args), out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
 }
 
 function scenario(name: string, start: (now: () => number) => Promise<{ p: TestPlatform; stop?: () => void }>): void {
@@ -157,10 +141,10 @@ function scenario(name: string, start: (now: () => number) => Promise<{ p: TestP
       ]);
 
       // `platform status` (through the running server) shows the same; a bad wait is refused with its bounds.
-      const viaCli = await cli(['status', '--data-dir', p.dataDir]);
+      const viaCli = await runPlatformCli(['status', '--data-dir', p.dataDir]);
       expect(viaCli.code).toBe(0);
       expect((JSON.parse(viaCli.out) as { moveRequests: unknown }).moveRequests).toEqual(waiting);
-      const bad = await cli(['status', '--data-dir', p.dataDir, '--move-wait-days', '0']);
+      const bad = await runPlatformCli(['status', '--data-dir', p.dataDir, '--move-wait-days', '0']);
       expect([bad.code, bad.err.split('\n')[0]]).toEqual([2, 'platform: --move-wait-days expects a number of days from more than 0 to 365']);
 
       clock = pushedAt + 14 * DAY - 1;

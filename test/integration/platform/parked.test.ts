@@ -14,29 +14,13 @@ import type { AppError } from '../../../shared/api/errors';
 import { ConflictReview } from '../../../shared/api/sync-review';
 import { ParkedResponse, PullResponse, PushResponse } from '../../../shared/sync/protocol';
 import type { PlatformHttp } from '../../../main/sync/platform-http';
-import { main as platformCli } from '../../../platform/cli';
 import type { ParkedSettlement } from '../../../platform/parked';
-import { CLINIC_A, CLINIC_B, encounterWire, enrolDevice, residentWire, startTestPlatform, type TestPlatform } from '../../helpers/platform';
+import { CLINIC_A, CLINIC_B, encounterWire, enrolDevice, residentWire, runPlatformCli, startTestPlatform, type TestPlatform } from '../../helpers/platform';
 import { postgresUnavailable, startPostgres, type TestPostgres } from '../../helpers/postgres';
 import { expectFactsFromScratch } from '../../helpers/county-facts';
 
 const A_VILLAGE = CLINIC_A.villages[0]!.code;
 const B_VILLAGE = CLINIC_B.villages[0]!.code;
-
-/** Runs the platform CLI in this process, capturing what it prints; returns the exit code and the output. */
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const [log, error] = [console.log, console.error];
-  console.log = (...x: unknown[]) => void out.push(x.join(' '));
-  console.error = (...x: unknown[]) => void err.push(x.join(' '));
-  try {
-    return { code: await platformCli(args), out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-}
 
 function scenario(name: string, start: () => Promise<{ p: TestPlatform; stop?: () => void }>): void {
   describe(`settling parked edits (${name})`, () => {
@@ -88,7 +72,7 @@ function scenario(name: string, start: () => Promise<{ p: TestPlatform; stop?: (
 
       // The resident: the note merges, the phone changed both ways is a conflict queued at clinic B only.
       const before = await seqOf('residents', r.id);
-      const viaCli = await cli(['parked', 'apply', '--data-dir', p.dataDir, '--id', String(idOf(r.id))]);
+      const viaCli = await runPlatformCli(['parked', 'apply', '--data-dir', p.dataDir, '--id', String(idOf(r.id))]);
       expect(viaCli.code).toBe(0);
       const applied = JSON.parse(viaCli.out) as ParkedSettlement;
       expect(applied).toMatchObject({ action: 'apply', outcome: 'conflict', conflicts: ['phone'], reviewId: `conflict:${r.id}`, reviewClinics: [CLINIC_B.code], already: false });
@@ -120,18 +104,18 @@ function scenario(name: string, start: () => Promise<{ p: TestPlatform; stop?: (
       console.log(`${name}: the parked encounter edit merged into B's copy; the encounter made on A after the move applied into ${B_VILLAGE}`);
 
       // Discard: a reason is required (usage error, exit 2), then it is kept; applying it afterwards is refused.
-      expect((await cli(['parked', 'discard', '--data-dir', p.dataDir, '--id', String(idOf(unwanted.id))])).code).toBe(2);
-      const discarded = await cli(['parked', 'discard', '--data-dir', p.dataDir, '--id', String(idOf(unwanted.id)), '--reason', '重复录入']);
+      expect((await runPlatformCli(['parked', 'discard', '--data-dir', p.dataDir, '--id', String(idOf(unwanted.id))])).code).toBe(2);
+      const discarded = await runPlatformCli(['parked', 'discard', '--data-dir', p.dataDir, '--id', String(idOf(unwanted.id)), '--reason', '重复录入']);
       expect(discarded.code).toBe(0);
       expect(JSON.parse(discarded.out)).toMatchObject({ outcome: 'discarded', reason: '重复录入', already: false });
       expect((await p.store.allDocuments('encounters')).map((d) => d['id'])).not.toContain(unwanted.id);
-      const refused = await cli(['parked', 'apply', '--data-dir', p.dataDir, '--id', String(idOf(unwanted.id))]);
+      const refused = await runPlatformCli(['parked', 'apply', '--data-dir', p.dataDir, '--id', String(idOf(unwanted.id))]);
       expect(refused.code).toBe(1);
       expect(refused.err).toContain(`Parked edit ${idOf(unwanted.id)} was already settled (discard`);
       const stored = await p.store.settleParked({ id: idOf(unwanted.id), action: 'apply', by: 'test' }).catch((x: unknown) => x);
       expect(stored).toMatchObject({ code: 'ALREADY_SETTLED' });
       expect(await p.store.settleParked({ id: idOf(unwanted.id), action: 'discard', reason: '另一个理由', by: 'test' })).toMatchObject({ already: true, reason: '重复录入' });
-      const missing = await cli(['parked', 'apply', '--data-dir', p.dataDir, '--id', '999999']);
+      const missing = await runPlatformCli(['parked', 'apply', '--data-dir', p.dataDir, '--id', '999999']);
       expect([missing.code, missing.err]).toEqual([1, 'platform: No parked edit 999999.']);
       console.log(`${name}: discard needs a reason (exit 2); a discarded edit is not applied later (ALREADY_SETTLED, exit 1); an unknown id exits 1`);
 
@@ -156,7 +140,7 @@ function scenario(name: string, start: () => Promise<{ p: TestPlatform; stop?: (
     it('answers the admin endpoint only with the operator token, and refuses a settlement that does not parse', async () => {
       const res = await a.json('POST', '/admin/parked/1', { action: 'apply' }, PushResponse).catch((x: unknown) => x);
       expect((res as AppError).details).toMatchObject({ status: 401, error: 'UNAUTHORIZED' });
-      const bad = await cli(['parked', 'apply', '--data-dir', p.dataDir, '--id', 'x']);
+      const bad = await runPlatformCli(['parked', 'apply', '--data-dir', p.dataDir, '--id', 'x']);
       expect(bad.code).toBe(2);
       console.log(`${name}: the admin endpoint refuses a device credential (401); a non-numeric --id is a usage error (exit 2)`);
     });

@@ -10,27 +10,10 @@ import { AppError } from '../../../shared/api/errors';
 import { ParkedResponse, PullResponse, PushResponse } from '../../../shared/sync/protocol';
 import { PlatformHttp } from '../../../main/sync/platform-http';
 import { main as platformCli } from '../../../platform/cli';
-import { CLINIC_A, residentWire, startTestPlatform, type TestPlatform } from '../../helpers/platform';
+import { CLINIC_A, encounterWire, residentWire, startTestPlatform, type TestPlatform } from '../../helpers/platform';
 import { postgresUnavailable, startPostgres, type TestPostgres } from '../../helpers/postgres';
 
 const [EAST, WEST] = CLINIC_A.villages.map((v) => v.code) as [string, string];
-
-function encounterWire(resident: Record<string, unknown> & { id: string }, n: number): Record<string, unknown> & { _deleted: boolean } {
-  return {
-    id: `0190f0e1-0000-7000-8000-${String(n).padStart(12, '0')}`,
-    type: 'htnFollowup',
-    clinicCode: resident.clinicCode,
-    villageCode: resident.villageCode,
-    residentId: resident.id,
-    date: '2026-03-01',
-    status: 'draft',
-    amends: '',
-    data: {},
-    createdAt: 1_772_000_000_000,
-    updatedAt: 1_772_000_000_000,
-    _deleted: false,
-  };
-}
 
 function scenario(name: string, start: () => Promise<{ p: TestPlatform; stop?: () => void }>): void {
   describe(`device villages (${name})`, () => {
@@ -70,8 +53,8 @@ function scenario(name: string, start: () => Promise<{ p: TestPlatform; stop?: (
       const rEast = residentWire(EAST);
       const rWest = residentWire(WEST);
       expect(await whole.json('POST', '/residents/push', [{ newDocumentState: rEast }, { newDocumentState: rWest }], PushResponse)).toEqual([]);
-      const eEast = encounterWire(rEast, 1);
-      const eWest = encounterWire(rWest, 2);
+      const eEast = encounterWire(rEast);
+      const eWest = encounterWire(rWest);
       expect(await whole.json('POST', '/encounters/push', [{ newDocumentState: eEast }, { newDocumentState: eWest }], PushResponse)).toEqual([]);
       const setting = { id: 'clinic', type: 'clinic', clinicCode: CLINIC_A.code, data: {}, updatedAt: 1, _deleted: false };
       expect(await whole.json('POST', '/settings/push', [{ newDocumentState: setting }], PushResponse)).toEqual([]);
@@ -116,7 +99,7 @@ function scenario(name: string, start: () => Promise<{ p: TestPlatform; stop?: (
       const whole = await enrol('whole-mover', undefined);
       const r = residentWire(EAST);
       expect(await east.json('POST', '/residents/push', [{ newDocumentState: r }], PushResponse)).toEqual([]);
-      const e = encounterWire(r, 3);
+      const e = encounterWire(r);
       expect(await east.json('POST', '/encounters/push', [{ newDocumentState: e }], PushResponse)).toEqual([]);
       const before = await east.json('GET', '/residents/pull?seq=0&limit=1000', undefined, PullResponse);
       const wholeBefore = await whole.json('GET', '/residents/pull?seq=0&limit=1000', undefined, PullResponse);
