@@ -28,15 +28,16 @@ let outsider: ResidentSummary;
 const OWN_TEAM = '本村家庭医生团队';
 const OTHER_TEAM = '外村家庭医生团队';
 
-/** The option texts a select offers once opened (by its label); `shot` keeps a screenshot of it open. */
-async function offered(label: string, shot?: string): Promise<string[]> {
+/**
+ * Opens a select (by its label) and expects exactly these option texts, in any order; `shot` keeps a screenshot of
+ * it open. Polled: the dropdown of the page just left can still be fading out when this one opens (read once as []).
+ */
+async function expectOffered(label: string, expected: string[], shot?: string): Promise<void> {
   await page.getByLabel(label).click();
   const options = page.locator('.ant-select-dropdown:visible .ant-select-item-option');
-  await expect(options.first()).toBeVisible();
-  const texts = await options.allInnerTexts();
+  await expect.poll(async () => (await options.allInnerTexts()).sort()).toEqual([...expected].sort());
   if (shot) await page.screenshot({ path: join(SHOTS, `scope-${shot}.png`), animations: 'disabled' });
   await page.keyboard.press('Escape');
-  return texts.sort();
 }
 
 test.beforeAll(async ({ browser }) => {
@@ -145,7 +146,7 @@ test('the work list, all doctors, holds only the doctor’s villages', async () 
 test('the sign form offers the village doctor only the team serving their villages', async () => {
   await page.keyboard.press('Alt+Digit5');
   await expect(page.locator('main h1')).toHaveText('签约');
-  expect(await offered('签约团队', 'sign-teams')).toEqual([OWN_TEAM]);
+  await expectOffered('签约团队', [OWN_TEAM], 'sign-teams');
 });
 
 test('opening another village’s resident is refused and explained; through the API it is FORBIDDEN', async () => {
@@ -177,7 +178,7 @@ test('the admin finds both refusals in 设置 → 审计日志, and sees wang’
   await page.keyboard.press('Alt+Digit9');
   await expect(page.locator('main h1')).toHaveText('设置');
   await page.keyboard.press('Alt+Digit5');
-  expect(await offered('签约团队')).toEqual([OTHER_TEAM, OWN_TEAM].sort());
+  await expectOffered('签约团队', [OTHER_TEAM, OWN_TEAM]);
   await page.keyboard.press('Alt+Digit9');
   await expect(page.locator('main h1')).toHaveText('设置');
   await page.getByRole('tab', { name: '用户' }).click();
@@ -217,15 +218,19 @@ test('removing that user replaces the data key, and the admin watches its steps'
   // The rotation of a small clinic takes well under a second: the page's socket is routed so the answer to
   // users.remove arrives 3 s after the runtime sent it, while its progress events pass at once.
   let removeCallId: unknown = null;
+  // What passed on the socket after the removal was asked for, for the failure message.
+  const seen: string[] = [];
   await page.routeWebSocket(/\/api\?token=/, (ws) => {
     const server = ws.connectToServer();
     ws.onMessage((m) => {
       const frame = JSON.parse(String(m)) as { id?: unknown; method?: string };
       if (frame.method === 'users.remove') removeCallId = frame.id;
+      if (removeCallId !== null) seen.push(`→${frame.method ?? '?'}`);
       server.send(m);
     });
     server.onMessage((m) => {
-      const frame = JSON.parse(String(m)) as { id?: unknown };
+      const frame = JSON.parse(String(m)) as { id?: unknown; event?: string; payload?: { phase?: string } };
+      if (removeCallId !== null) seen.push(frame.event ? `${frame.event}${frame.payload?.phase ? `:${frame.payload.phase}` : ''}` : `←${String(frame.id)}`);
       if (removeCallId !== null && frame.id === removeCallId) setTimeout(() => ws.send(m), 3_000);
       else ws.send(m);
     });
@@ -238,7 +243,11 @@ test('removing that user replaces the data key, and the admin watches its steps'
   await page.getByRole('row', { name: /刘村医/ }).getByRole('button', { name: '删除' }).click();
   await page.getByRole('button', { name: '确定' }).click();
   const progress = page.getByRole('dialog', { name: /正在更换数据密钥/ });
-  await expect(progress).toBeVisible();
+  try {
+    await expect(progress).toBeVisible();
+  } catch (e) {
+    throw new Error(`no progress dialog; on the socket since the removal: ${seen.join(' ') || 'nothing'}`, { cause: e });
+  }
   await expect(progress).toContainText('拷走的数据库副本');
   // Every step reported: the last one (完成) is the current step once the runtime says done.
   await expect(progress.locator('.ant-steps-item-process, .ant-steps-item-active').last()).toContainText('完成');
