@@ -99,12 +99,15 @@ test('large text: no name, village, date or record number wraps; the residents l
   await page.keyboard.press('Alt+Digit2');
   await expect(page.locator('main a[href^="#/residents?id="]').first()).toBeVisible();
   expect(await wrappedCells(page)).toEqual([]);
-  const rowsOnScreen = await page.evaluate(() =>
-    Array.from(document.querySelectorAll('main .ant-table-tbody .ant-table-cell.nowrap:first-child, main .ant-table-row'))
-      .map((el) => el.getBoundingClientRect())
-      .filter((r) => r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight - 36).length,
-  );
-  expect(rowsOnScreen).toBeGreaterThanOrEqual(8);
+  // Polled: the virtual table lays its rows out again after the switch to large text (read once as 0 under load).
+  const rowsOnScreen = () =>
+    page.evaluate(
+      () =>
+        Array.from(document.querySelectorAll('main .ant-table-tbody .ant-table-cell.nowrap:first-child, main .ant-table-row'))
+          .map((el) => el.getBoundingClientRect())
+          .filter((r) => r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight - 36).length,
+    );
+  await expect.poll(rowsOnScreen).toBeGreaterThanOrEqual(8);
   await page.screenshot({ path: join(SHOTS, 'day-residents-large.png') });
   await setLargeText(page, false);
   await page.keyboard.press('Alt+Digit1');
