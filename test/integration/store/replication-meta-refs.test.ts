@@ -5,6 +5,8 @@
  * offers on the meta instance (by id, query, count, changes since, the change stream, a 409's documentInDb) must give
  * byte-identical JSON on both, while the linked file's rows are compact exactly where the test expects.
  */
+import { cpSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   fillWithDefaultSettings,
@@ -40,6 +42,7 @@ const forkSchema: RxJsonSchema<RxDocumentData<Person>> = fillWithDefaultSettings
   required: ['id', 'name'],
   indexes: ['name'],
 });
+const FIXTURE = resolve(import.meta.dirname, '..', '..', 'fixtures', 'replication-meta-v3');
 const metaSchema = getRxReplicationMetaInstanceSchema<Person, unknown>(forkSchema, false);
 
 /** One file: the collection and its replication's meta table, with every change event each emitted. */
@@ -266,5 +269,26 @@ describe('replication meta rows stored once', () => {
     const [linked, plain] = sides;
     expect(compactRows(linked)).toEqual([]);
     expect(await observe(linked, ['p9'])).toBe(await observe(plain, ['p9']));
+  });
+});
+
+describe('a file written before meta rows could be compact (test/fixtures/replication-meta-v3)', () => {
+  it('reads its full rows unchanged, then links and stores new pulls compact beside them', async () => {
+    cpSync(FIXTURE, temp.dir, { recursive: true });
+    const expected = JSON.parse(readFileSync(join(FIXTURE, 'meta-rows.json'), 'utf8')) as unknown[];
+    const side = await openSide('clinic', false);
+    const query = prepareQuery(metaSchema, normalizeMangoQuery(metaSchema, { selector: {}, sort: [{ id: 'asc' }] }));
+    expect((await side.meta.query(query)).documents).toEqual(expected);
+    expect(compactRows(side)).toEqual([]);
+    expect(linkReplicationMeta(side.meta as RxStorageInstanceSqlcipher<unknown>, side.fork as RxStorageInstanceSqlcipher<unknown>)).toBe(true);
+    side.clock = 2_000;
+    await pull(side, { id: 'p4', name: '赵六', _deleted: false });
+    // A later pull of an old document: its row changes, its full meta row is rewritten as a reference.
+    await pull(side, { id: 'p2', name: '𠮷野家', note: '平台修改', _deleted: false });
+    expect(compactRows(side)).toEqual(['p2|0', 'p4|0']);
+    const rows = (await side.meta.query(query)).documents;
+    expect(JSON.stringify(rows.filter((r) => r.id === 'p1|0' || r.id === 'p3|0'))).toBe(JSON.stringify(expected.filter((_, i) => i !== 1)));
+    expect(rows.find((r) => r.id === 'p2|0')?.docData).toEqual({ id: 'p2', name: '𠮷野家', note: '平台修改', _deleted: false });
+    console.log('checked: 3 full rows of the old file read as that build stored them; 2 new compact rows beside them');
   });
 });
