@@ -18,7 +18,7 @@
  * signed in to and read, never enrolled (use a copy all the same). Progress goes to stderr.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,6 +109,21 @@ interface InitialSync {
   /** Sampled every 50 ms while the sync ran: the whole bench process (the platform serves from it too). */
   rssPeakMb: number;
   heapPeakMb: number;
+  /** The client's encrypted file once the sync is done and the clinic closed (its WAL checkpointed into it). */
+  fileMb: number;
+}
+
+/** Bytes of the clinic's database file and its WAL, if any. */
+function fileBytes(dir: string): number {
+  let bytes = 0;
+  for (const name of ['cunyi.db', 'cunyi.db-wal']) {
+    try {
+      bytes += statSync(join(dir, name)).size;
+    } catch {
+      // No WAL once it was checkpointed and truncated.
+    }
+  }
+  return bytes;
 }
 
 /** A new, empty encrypted client of the clinic enrols and pulls everything; with `profile`, a CPU profile of the pull. */
@@ -168,7 +183,9 @@ async function initialSync(platform: RunningPlatform, clinic: Clinic, dir: strin
     sample();
     let documents = 0;
     for (const c of SYNCED_COLLECTION_NAMES) documents += await empty.services.session.current().db.rx[c].count().exec();
-    return { documents, ms, cpuMs: Math.round((cpu.user + cpu.system) / 1000), rssPeakMb: Math.round(rssPeak / 2 ** 20), heapPeakMb: Math.round(heapPeak / 2 ** 20) };
+    const result = { documents, ms, cpuMs: Math.round((cpu.user + cpu.system) / 1000), rssPeakMb: Math.round(rssPeak / 2 ** 20), heapPeakMb: Math.round(heapPeak / 2 ** 20) };
+    await empty.close();
+    return { ...result, fileMb: round(fileBytes(dir) / 2 ** 20) };
   } finally {
     await empty.close();
   }
@@ -249,6 +266,7 @@ async function main(): Promise<void> {
           docsPerCpuSecond: Math.round(received / (initial.cpuMs / 1000)),
           rssPeakMb: initial.rssPeakMb,
           heapPeakMb: initial.heapPeakMb,
+          fileMb: initial.fileMb,
         },
         rawCeiling: { documents: rawDocs, ms: Math.round(rawMs), docsPerSecond: Math.round(ceiling), cpuMs: rawCpuMs, docsPerCpuSecond: Math.round(rawDocs / (rawCpuMs / 1000)) },
         ratioToRaw: round(ours / ceiling),

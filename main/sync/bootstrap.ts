@@ -26,7 +26,7 @@ import type { RxCollection, RxDocumentData, RxStorageDefaultCheckpoint, RxStorag
 import { getComposedPrimaryKeyOfDocumentData, now, stackCheckpoints } from 'rxdb';
 import type { RxReplicationState } from 'rxdb/plugins/replication';
 import type { Checkpoint } from '../../shared/sync/protocol';
-import { RxStorageInstanceSqlcipher, withSerialized } from '../store/rx-storage-sqlcipher';
+import { linkReplicationMeta, RxStorageInstanceSqlcipher, withSerialized } from '../store/rx-storage-sqlcipher';
 
 type Doc = Record<string, unknown>;
 type MetaDoc = RxDocumentData<RxStorageReplicationMeta<Doc, unknown>>;
@@ -65,6 +65,10 @@ export async function openMetaStore(collection: RxCollection<Doc>, replication: 
     return null;
   }
   const meta = instance as RxStorageInstanceSqlcipher<RxStorageReplicationMeta<Doc, unknown>>;
+  // Before the replication opens its own instance of this table: from now on a meta row whose assumed master state is
+  // the document as stored keeps a reference to the stored row instead of a second copy (replication-meta.ts).
+  const fork = forkOf(collection);
+  if (fork) linkReplicationMeta(meta as RxStorageInstanceSqlcipher<unknown>, fork as RxStorageInstanceSqlcipher<unknown>);
   return {
     instance: meta,
     checkpoint: <C extends AnyCheckpoint>(direction: 'down' | 'up') => (meta.findByIdSync(checkpointId(direction)))?.checkpointData as C | undefined,
@@ -168,7 +172,6 @@ export async function bootstrapCollection(o: BootstrapOptions): Promise<Bootstra
       // One timestamp per page, as RxDB's wrapped bulkWrite gives every row of one call.
       const lwt = now();
       const forkRev = JSON.stringify(`1-${token}`);
-      const metaRev = JSON.stringify(`1-${checkpointKey}`);
       const forkRows: { document: RxDocumentData<Doc> }[] = [];
       const metaRows: { document: MetaDoc }[] = [];
       for (const [id, doc] of byId) {
@@ -183,17 +186,12 @@ export async function bootstrapCollection(o: BootstrapOptions): Promise<Bootstra
           _rev: `1-${checkpointKey}`,
           _meta: { lwt },
         } as unknown as MetaDoc;
-        // Each document is serialised once, for its row and its meta row's docData: the texts below are what
-        // JSON.stringify gives for the two objects above (same keys in the same order), unless the pulled document
-        // itself has one of the added keys.
+        // Each document is serialised once, for its row and its meta row's docData: the fork text below is what
+        // JSON.stringify gives for the object above (same keys in the same order), unless the pulled document itself
+        // has one of the added keys. The meta row then stores a reference to that row, not the text again.
+        const json = withJson(doc);
         if (!('_attachments' in doc || '_meta' in doc || '_rev' in doc)) {
-          const json = JSON.stringify(doc);
           withSerialized(fork, `${json.slice(0, -1)},"_attachments":{},"_meta":{"lwt":${lwt}},"_rev":${forkRev}}`);
-          withSerialized(
-            meta,
-            `{"id":${JSON.stringify(`${id}|0`)},"isCheckpoint":"0","itemId":${JSON.stringify(id)},"docData":${json},` +
-              `"_attachments":{},"_deleted":false,"_rev":${metaRev},"_meta":{"lwt":${lwt}}}`,
-          );
         }
         forkRows.push({ document: fork });
         metaRows.push({ document: meta });
@@ -212,6 +210,13 @@ export async function bootstrapCollection(o: BootstrapOptions): Promise<Bootstra
     result.pages += 1;
     checkpoint = page.checkpoint;
     return 'written';
+  }
+
+  /** `JSON.stringify(doc)`, handed to the meta row's write of `doc` as its docData. */
+  function withJson(doc: Doc): string {
+    const json = JSON.stringify(doc);
+    withSerialized(doc, json);
+    return json;
   }
 
   /** A checkpoint row as setCheckpoint writes it: stacked on the stored one, its revision one higher. */

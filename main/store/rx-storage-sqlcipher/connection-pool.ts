@@ -19,6 +19,7 @@ import { AppError } from '../../../shared/api/errors';
 import { openEncryptedFile, withoutSync } from '../sqlite-file';
 import type { Database } from '../sqlite-file';
 import { ProjectionRegistry } from './projections';
+import { MetaLinks, registerMetaFunctions } from './replication-meta';
 
 export type ChangeListener = (change: unknown) => void;
 
@@ -30,6 +31,8 @@ export interface TableAccess {
   markRemoved(): void;
   /** Every live document, for rebuilding projections. */
   liveDocuments(): Iterable<unknown>;
+  /** The table's replication-meta link changed (replication-meta.ts): prepare the statements again. */
+  relink(): void;
 }
 
 export interface Connection {
@@ -41,6 +44,8 @@ export interface Connection {
   readonly instances: Map<string, Set<TableAccess>>;
   /** Derived tables kept in the same transaction as the documents they come from (projections.ts). */
   readonly projections: ProjectionRegistry;
+  /** Replication meta tables linked to their collection's table (replication-meta.ts). */
+  readonly metaLinks: MetaLinks;
   /** Runs `fn` in one IMMEDIATE transaction (a savepoint when one is open); events wait for the outer commit. */
   transaction<T>(fn: () => T): T;
   /**
@@ -93,6 +98,7 @@ function makeConnection(db: Database, path: string, keyDigest: Buffer): PooledCo
     listeners: new Map(),
     instances: new Map(),
     projections: new ProjectionRegistry(db),
+    metaLinks: new MetaLinks(db),
     get inTransaction() {
       return pending !== null;
     },
@@ -158,6 +164,7 @@ export function acquireConnection(path: string, key: Buffer, opts: AcquireOption
     return pooled;
   }
   const db = openEncryptedFile(absolute, key, { create: opts.create ?? true });
+  registerMetaFunctions(db);
   const connection = makeConnection(db, absolute, keyDigest);
   connection.refs = 1;
   POOL.set(absolute, connection);

@@ -106,6 +106,23 @@ export function instanceFor(connection: Connection, databaseName: string, collec
 }
 
 /**
+ * Links a replication's meta instance to the collection it replicates, so that its meta rows may store their document
+ * copy as a reference to the collection's row (replication-meta.ts). Stored in the file; false (and nothing changes)
+ * when the two are on different connections, `meta` is not a replication meta collection, or it is already linked
+ * to another table. Open instances of the meta table prepare their statements again.
+ */
+export function linkReplicationMeta(meta: RxStorageInstanceSqlcipher<unknown>, fork: RxStorageInstanceSqlcipher<unknown>): boolean {
+  const connection = meta.internals.connection;
+  const metaTable = meta.internals.layout.rawTable;
+  const forkTable = fork.internals.layout.rawTable;
+  if (connection !== fork.internals.connection || !meta.internals.layout.replicationMeta || fork.internals.layout.replicationMeta) return false;
+  if (connection.metaLinks.forkOf(metaTable) !== undefined) return connection.metaLinks.forkOf(metaTable) === forkTable;
+  const linked = connection.transaction(() => connection.metaLinks.link(metaTable, forkTable));
+  for (const instance of connection.instances.get(metaTable) ?? []) instance.relink();
+  return linked;
+}
+
+/**
  * Registers a projection on the connection, rebuilding it from the collections' documents when needed: at once, or
  * with `deferRebuild` later in slices (`connection.projections.rebuildPending()`, projections.ts).
  */

@@ -37,6 +37,8 @@ import type {
 import { AppError } from '../../../shared/api/errors';
 import type { ChangeListener, Connection, TableAccess } from './connection-pool';
 import { toPaddedIndexKey } from './index-key';
+import { dataSql, metaRowValues } from './replication-meta';
+import { META_REF_COLUMNS, quoteIdentifier } from './sqlcipher-helpers';
 import type { IndexColumn, TableLayout } from './sqlcipher-helpers';
 
 export interface SqlcipherInternals {
@@ -72,19 +74,30 @@ interface Statements {
   readonly countLive: AnyStatement;
   readonly purgeTombstones: AnyStatement;
   readonly hasOldTombstone: AnyStatement;
+  readonly oldTombstoneIds: AnyStatement;
   readonly newest: AnyStatement;
+  /** `[rev, data]` of a row of the linked collection table (a replication meta table only). */
+  readonly forkRow: AnyStatement | undefined;
 }
 
-function prepareStatements(db: Connection['db'], layout: TableLayout): Statements {
+/**
+ * `data` is the SQL giving a row's JSON: the column itself, or for a linked replication meta table the expression that
+ * materialises compact rows (replication-meta.ts).
+ */
+function prepareStatements(db: Connection['db'], layout: TableLayout, forkTable: string | undefined): Statements {
   const t = layout.table;
-  const keyColumns = layout.indexes.map((index) => index.column);
+  const keyColumns = [
+    ...layout.indexes.map((index) => index.column),
+    ...(layout.replicationMeta ? META_REF_COLUMNS.map(([name]) => name) : []),
+  ];
   const lwt = layout.lwtIndex.column;
   const idsIn = 'id IN (SELECT value FROM json_each(?))';
+  const data = forkTable === undefined ? 'data' : dataSql(layout.rawTable, forkTable);
   return {
-    byId: db.prepare(`SELECT data FROM ${t} WHERE id = ?`).pluck(),
-    byIdLive: db.prepare(`SELECT data FROM ${t} WHERE id = ? AND deleted = 0`).pluck(),
-    byIds: db.prepare(`SELECT id, data FROM ${t} WHERE ${idsIn}`).raw(),
-    byIdsLive: db.prepare(`SELECT id, data FROM ${t} WHERE ${idsIn} AND deleted = 0`).raw(),
+    byId: db.prepare(`SELECT ${data} FROM ${t} WHERE id = ?`).pluck(),
+    byIdLive: db.prepare(`SELECT ${data} FROM ${t} WHERE id = ? AND deleted = 0`).pluck(),
+    byIds: db.prepare(`SELECT id, ${data} FROM ${t} WHERE ${idsIn}`).raw(),
+    byIdsLive: db.prepare(`SELECT id, ${data} FROM ${t} WHERE ${idsIn} AND deleted = 0`).raw(),
     insert: db.prepare(
       `INSERT INTO ${t} (id, deleted, rev, lwt, data, ${keyColumns.join(', ')}) ` +
         `VALUES (?, ?, ?, ?, ?, ${keyColumns.map(() => '?').join(', ')})`,
@@ -93,16 +106,19 @@ function prepareStatements(db: Connection['db'], layout: TableLayout): Statement
       `UPDATE ${t} SET deleted = ?, rev = ?, lwt = ?, data = ?, ` +
         `${keyColumns.map((column) => `${column} = ?`).join(', ')} WHERE id = ?`,
     ),
-    changesFromStart: db.prepare(`SELECT data FROM ${t} ORDER BY ${lwt} LIMIT ?`).pluck(),
-    changesAfter: db.prepare(`SELECT data FROM ${t} WHERE ${lwt} > ? ORDER BY ${lwt} LIMIT ?`).pluck(),
-    scanAll: db.prepare(`SELECT data FROM ${t}`).pluck(),
-    scanLive: db.prepare(`SELECT rowid, data FROM ${t} WHERE deleted = 0 AND rowid > ? ORDER BY rowid LIMIT ?`).raw(),
+    changesFromStart: db.prepare(`SELECT ${data} FROM ${t} ORDER BY ${lwt} LIMIT ?`).pluck(),
+    changesAfter: db.prepare(`SELECT ${data} FROM ${t} WHERE ${lwt} > ? ORDER BY ${lwt} LIMIT ?`).pluck(),
+    scanAll: db.prepare(`SELECT ${data} FROM ${t}`).pluck(),
+    scanLive: db.prepare(`SELECT rowid, ${data} FROM ${t} WHERE deleted = 0 AND rowid > ? ORDER BY rowid LIMIT ?`).raw(),
     countLive: db.prepare(`SELECT count(*) FROM ${t} WHERE deleted = 0`).pluck(),
     purgeTombstones: db.prepare(
       `DELETE FROM ${t} WHERE rowid IN (SELECT rowid FROM ${t} WHERE deleted = 1 AND lwt <= ? ORDER BY lwt LIMIT ?)`,
     ),
     hasOldTombstone: db.prepare(`SELECT 1 FROM ${t} WHERE deleted = 1 AND lwt <= ? LIMIT 1`).pluck(),
-    newest: db.prepare(`SELECT data FROM ${t} ORDER BY ${lwt} DESC LIMIT 1`).pluck(),
+    // The same rows, in the same order, as purgeTombstones deletes.
+    oldTombstoneIds: db.prepare(`SELECT id FROM ${t} WHERE rowid IN (SELECT rowid FROM ${t} WHERE deleted = 1 AND lwt <= ? ORDER BY lwt LIMIT ?)`).pluck(),
+    newest: db.prepare(`SELECT ${data} FROM ${t} ORDER BY ${lwt} DESC LIMIT 1`).pluck(),
+    forkRow: forkTable === undefined ? undefined : db.prepare(`SELECT rev, data FROM ${quoteIdentifier(forkTable)} WHERE id = ?`).raw(),
   };
 }
 
@@ -119,6 +135,15 @@ export function withSerialized<T extends object>(doc: T, json: string): T {
   return doc;
 }
 
+/** The JSON text of `doc`: handed over with withSerialized (used once, then forgotten) or made now. */
+function takeSerialized(doc: object): string {
+  const json = serializedDocuments.get(doc);
+  if (json === undefined) return JSON.stringify(doc);
+  // Used once: RxDB's caches keep the written object, which must not keep its text alive too.
+  serializedDocuments.delete(doc);
+  return json;
+}
+
 /** Documents per page of `liveDocuments`. */
 const LIVE_PAGE = 1000;
 
@@ -130,7 +155,9 @@ export class RxStorageInstanceSqlcipher<RxDocType>
   readonly primaryPath: StringKeys<RxDocumentData<RxDocType>>;
   private readonly changes$ = new Subject<SqlcipherChangeBulk<RxDocType>>();
   private readonly listener: ChangeListener;
-  private readonly statements: Statements;
+  private statements: Statements;
+  /** The SQL giving a row's JSON (see prepareStatements). */
+  private dataSql = 'data';
   private readonly indexByName: ReadonlyMap<string, IndexColumn>;
   private readonly rangeStatements = new Map<string, AnyStatement>();
   private closed = false;
@@ -146,7 +173,7 @@ export class RxStorageInstanceSqlcipher<RxDocType>
     private readonly releaseConnection: () => void,
   ) {
     this.primaryPath = getPrimaryFieldOfPrimaryKey(schema.primaryKey);
-    this.statements = prepareStatements(internals.connection.db, internals.layout);
+    this.statements = this.prepare();
     this.indexByName = new Map(internals.layout.indexes.map((index) => [index.name, index]));
     this.listener = (bulk) => this.changes$.next(bulk as SqlcipherChangeBulk<RxDocType>);
     const listeners = internals.connection.listeners;
@@ -160,6 +187,18 @@ export class RxStorageInstanceSqlcipher<RxDocType>
 
   markRemoved(): void {
     this.removed = true;
+  }
+
+  relink(): void {
+    this.statements = this.prepare();
+    this.rangeStatements.clear();
+  }
+
+  private prepare(): Statements {
+    const { connection, layout } = this.internals;
+    const fork = layout.replicationMeta ? connection.metaLinks.forkOf(layout.rawTable) : undefined;
+    this.dataSql = fork === undefined ? 'data' : dataSql(layout.rawTable, fork);
+    return prepareStatements(connection.db, layout, fork);
   }
 
   /**
@@ -217,6 +256,13 @@ export class RxStorageInstanceSqlcipher<RxDocType>
           context,
         );
         for (const row of categorized.bulkInsertDocs) this.statements.insert.run(...this.rowValues(row.document));
+        // Meta rows that refer to these rows get their full copy first (replication-meta.ts).
+        if (categorized.bulkUpdateDocs.length > 0 && this.internals.connection.metaLinks.metasOf(this.internals.layout.rawTable).size > 0) {
+          this.internals.connection.metaLinks.expand(
+            this.internals.layout.rawTable,
+            categorized.bulkUpdateDocs.map((row) => this.idOf(row.document)),
+          );
+        }
         for (const row of categorized.bulkUpdateDocs) {
           const [id, ...rest] = this.rowValues(row.document);
           this.statements.update.run(...rest, id);
@@ -342,7 +388,15 @@ export class RxStorageInstanceSqlcipher<RxDocType>
   async cleanup(minimumDeletedTime: number): Promise<boolean> {
     this.ensureOpen('cleanup');
     const maxDeletedAt = now() - minimumDeletedTime;
-    const purged = this.statements.purgeTombstones.run(maxDeletedAt, CLEANUP_BATCH_SIZE).changes;
+    const { connection, layout } = this.internals;
+    const purged = connection.transaction(() => {
+      if (connection.metaLinks.metasOf(layout.rawTable).size > 0) {
+        // Meta rows that refer to the tombstones about to go get their full copy first (replication-meta.ts).
+        const ids = this.statements.oldTombstoneIds.all(maxDeletedAt, CLEANUP_BATCH_SIZE) as string[];
+        connection.metaLinks.expand(layout.rawTable, ids);
+      }
+      return this.statements.purgeTombstones.run(maxDeletedAt, CLEANUP_BATCH_SIZE).changes;
+    });
     return purged < CLEANUP_BATCH_SIZE || this.statements.hasOldTombstone.get(maxDeletedAt) === undefined;
   }
 
@@ -356,9 +410,19 @@ export class RxStorageInstanceSqlcipher<RxDocType>
 
   async remove(): Promise<void> {
     this.ensureOpen('remove');
-    // Dropping the table drops its indexes too; other tables in the file are untouched.
-    this.internals.connection.db.exec(`DROP TABLE IF EXISTS ${this.internals.layout.table}`);
-    for (const sibling of this.internals.connection.instances.get(this.internals.layout.rawTable) ?? []) {
+    const { connection, layout } = this.internals;
+    const relinked = connection.transaction(() => {
+      // Meta rows referring to this table's rows get their full copy first, and its links go (replication-meta.ts).
+      const unlinked = connection.metaLinks.expandAllAndUnlink(layout.rawTable);
+      // Dropping the table drops its indexes too; other tables in the file are untouched.
+      connection.db.exec(`DROP TABLE IF EXISTS ${layout.table}`);
+      return unlinked;
+    });
+    for (const table of relinked) {
+      if (table === layout.rawTable) continue;
+      for (const instance of connection.instances.get(table) ?? []) instance.relink();
+    }
+    for (const sibling of connection.instances.get(layout.rawTable) ?? []) {
       if (sibling !== this) sibling.markRemoved();
     }
     await this.close();
@@ -434,14 +498,25 @@ export class RxStorageInstanceSqlcipher<RxDocType>
     return current;
   }
 
-  /** `[id, deleted, rev, lwt, json, ...index keys]`, the insert statement's parameter order. */
+  /** `[id, deleted, rev, lwt, json, ...index keys, ...meta references]`, the insert statement's parameter order. */
   private rowValues(doc: RxDocumentData<RxDocType>): unknown[] {
-    let json = serializedDocuments.get(doc);
-    if (json === undefined) json = JSON.stringify(doc);
-    // Used once: RxDB's caches keep the written object, which must not keep its text alive too.
-    else serializedDocuments.delete(doc);
-    const values: unknown[] = [this.idOf(doc), doc._deleted ? 1 : 0, doc._rev, doc._meta.lwt, json];
+    if (this.internals.layout.replicationMeta) return this.metaValues(doc);
+    const values: unknown[] = [this.idOf(doc), doc._deleted ? 1 : 0, doc._rev, doc._meta.lwt, takeSerialized(doc)];
     for (const index of this.internals.layout.indexes) values.push(index.toKey(doc));
+    return values;
+  }
+
+  /** A replication meta row: compact when its `docData` is the linked collection's row as stored (replication-meta.ts). */
+  private metaValues(doc: RxDocumentData<RxDocType>): unknown[] {
+    const record = doc as Record<string, unknown>;
+    const docData = record['docData'];
+    const isDocRow = record['isCheckpoint'] === '0' && typeof docData === 'object' && docData !== null;
+    const docJson = isDocRow ? takeSerialized(docData) : undefined;
+    const forkRow = isDocRow && this.statements.forkRow ? this.statements.forkRow.get(String(record['itemId'])) : undefined;
+    const [data, at, len, rev] = metaRowValues(record, docJson, forkRow as [string, string] | undefined);
+    const values: unknown[] = [this.idOf(doc), doc._deleted ? 1 : 0, doc._rev, doc._meta.lwt, data];
+    for (const index of this.internals.layout.indexes) values.push(index.toKey(doc));
+    values.push(at, len, rev);
     return values;
   }
 
@@ -474,7 +549,7 @@ export class RxStorageInstanceSqlcipher<RxDocType>
       const sql =
         shape === 'count'
           ? `SELECT count(*) FROM ${t} WHERE ${where}`
-          : `SELECT data FROM ${t} WHERE ${where} ORDER BY ${index.column}` + (shape === 'page' ? ' LIMIT ? OFFSET ?' : '');
+          : `SELECT ${this.dataSql} FROM ${t} WHERE ${where} ORDER BY ${index.column}` + (shape === 'page' ? ' LIMIT ? OFFSET ?' : '');
       statement = this.internals.connection.db.prepare(sql).pluck();
       this.rangeStatements.set(cacheKey, statement);
     }

@@ -3,13 +3,23 @@
  * column holding the document's RxDB index string in an encoding whose bytewise order is RxDB's (index-key.ts),
  * with an SQL index on it.
  */
-import { getIndexableStringMonad, getPrimaryFieldOfPrimaryKey } from 'rxdb/plugins/core';
+import { META_INSTANCE_SCHEMA_TITLE, getIndexableStringMonad, getPrimaryFieldOfPrimaryKey } from 'rxdb/plugins/core';
 import type { RxDocumentData, RxJsonSchema } from 'rxdb/plugins/core';
 import type { Database } from '../sqlite-file';
 import { INDEX_KEY_COLUMN_TYPE, toPaddedIndexKey } from './index-key';
 
 /** Key columns are named `k:<fields>`, their SQL indexes `<table>:k:<fields>`. */
 const KEY_COLUMN_PREFIX = 'k:';
+
+/**
+ * The extra columns of a replication meta table (replication-meta.ts), all NULL in a row stored in full; after the
+ * key columns in the row statements.
+ */
+export const META_REF_COLUMNS = [
+  ['ref_at', 'INTEGER'],
+  ['ref_len', 'INTEGER'],
+  ['ref_rev', 'TEXT'],
+] as const;
 
 /** One SQL key column per RxDB index, in the schema's order. */
 export interface IndexColumn {
@@ -33,6 +43,8 @@ export interface TableLayout {
   readonly indexes: readonly IndexColumn[];
   /** The `['_meta.lwt', primaryKey]` index that orders getChangedDocumentsSince(). */
   readonly lwtIndex: IndexColumn;
+  /** An RxDB replication meta collection: its rows may store their document copy as a reference (META_REF_COLUMNS). */
+  readonly replicationMeta: boolean;
 }
 
 /** Quotes an SQL identifier; with `"` doubled any string is a safe, distinct name. */
@@ -82,12 +94,16 @@ export function getTableLayout<RxDocType>(
   }
   const lwtIndex = indexes.find((index) => index.name === `_meta.lwt,${primaryPath}`);
   if (!lwtIndex) throw new Error(`lwt index missing for ${rawTable}`);
-  return { rawTable, table: quoteIdentifier(rawTable), primaryPath, indexes, lwtIndex };
+  const replicationMeta = schema.title === META_INSTANCE_SCHEMA_TITLE;
+  return { rawTable, table: quoteIdentifier(rawTable), primaryPath, indexes, lwtIndex, replicationMeta };
 }
 
 /** Statements that create the table and its indexes; all are idempotent. */
 export function createTableSql(layout: TableLayout): string[] {
-  const keyColumns = layout.indexes.map((index) => `${index.column} ${INDEX_KEY_COLUMN_TYPE} NOT NULL`).join(',\n  ');
+  const keyColumns = [
+    ...layout.indexes.map((index) => `${index.column} ${INDEX_KEY_COLUMN_TYPE} NOT NULL`),
+    ...(layout.replicationMeta ? META_REF_COLUMNS.map(([name, type]) => `${name} ${type}`) : []),
+  ].join(',\n  ');
   return [
     `CREATE TABLE IF NOT EXISTS ${layout.table} (
   id TEXT NOT NULL UNIQUE,
@@ -135,6 +151,12 @@ export function ensureTable(db: Database, layout: TableLayout): void {
         db.exec(`ALTER TABLE ${layout.table} ADD COLUMN ${column}`);
       }
       if (missing.length > 0) backfillKeys(db, layout, missing);
+      // A meta table an older build made: its rows are all full (NULL references), so adding the columns is enough.
+      if (layout.replicationMeta) {
+        for (const [name, type] of META_REF_COLUMNS) {
+          if (!have.has(name)) db.exec(`ALTER TABLE ${layout.table} ADD COLUMN ${name} ${type}`);
+        }
+      }
     }
     for (const sql of createTableSql(layout)) db.exec(sql);
   }).immediate();

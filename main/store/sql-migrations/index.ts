@@ -12,6 +12,7 @@ import type { Database } from '../sqlite-file';
 import { baseline } from './0010-baseline';
 import { projectionsOwnTheirTables } from './0020-projections-own-their-tables';
 import { syncTables } from './0030-sync-tables';
+import { replicationMetaLinks } from './0040-replication-meta-links';
 
 export interface SqlMigration {
   /** The `user_version` the file has after this migration. */
@@ -20,7 +21,7 @@ export interface SqlMigration {
   up(db: Database): void;
 }
 
-export const SQL_MIGRATIONS: readonly SqlMigration[] = [baseline, projectionsOwnTheirTables, syncTables];
+export const SQL_MIGRATIONS: readonly SqlMigration[] = [baseline, projectionsOwnTheirTables, syncTables, replicationMetaLinks];
 
 export const LATEST_STORE_VERSION = SQL_MIGRATIONS[SQL_MIGRATIONS.length - 1]?.version ?? 0;
 

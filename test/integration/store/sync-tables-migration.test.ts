@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createRuntime, type Runtime } from '../../../main/services/runtime';
 import { fixedClock } from '../../../shared/domain/dates';
 import { integrityCheck } from '../../../main/store/sqlite-file';
+import { LATEST_STORE_VERSION } from '../../../main/store/database';
 import { SETUP_INPUT, TEST_KDF_COST } from '../../helpers/host';
 
 const FIXTURE = resolve(import.meta.dirname, '..', '..', 'fixtures', 'store-v1');
@@ -44,7 +45,7 @@ const tables = (r: Runtime): string[] =>
 describe('store migration 3: the sync tables', () => {
   it('makes both tables, empty, in the shipped v1 file', async () => {
     const r = await open(fixtureCopy());
-    expect(sqlOf(r).pragma('user_version', { simple: true })).toBe(3);
+    expect(sqlOf(r).pragma('user_version', { simple: true })).toBe(LATEST_STORE_VERSION);
     expect(tables(r)).toEqual(['sync_departed', 'sync_enrolment']);
     expect(sqlOf(r).prepare('SELECT count(*) FROM sync_departed').pluck().get()).toBe(0);
     expect(sqlOf(r).prepare('SELECT count(*) FROM sync_enrolment').pluck().get()).toBe(0);
@@ -63,7 +64,7 @@ describe('store migration 3: the sync tables', () => {
     runtimes.length = 0;
 
     r = await open(dataDir);
-    expect(sqlOf(r).pragma('user_version', { simple: true })).toBe(3);
+    expect(sqlOf(r).pragma('user_version', { simple: true })).toBe(LATEST_STORE_VERSION);
     expect(sqlOf(r).prepare('SELECT key, value FROM sync_enrolment').all()).toEqual([{ key: 'enrolment', value: enrolment }]);
     expect(sqlOf(r).prepare('SELECT resident_id, noticed_at, purged_at FROM sync_departed ORDER BY resident_id').all()).toEqual([
       { resident_id: 'r-purged', noticed_at: 10, purged_at: 20 },
