@@ -32,7 +32,8 @@ import { rulesKey, type IndicatorRules } from '../../../shared/domain/indicators
 import type { IndicatorInput, IndicatorWindow, ResidentGroup } from '../../../shared/domain/indicators/types';
 import type { ServicePackage } from '../../../shared/schemas/contract';
 import { statementCache, withoutSync, type Database } from '../../store/sqlite-file';
-import { computeFacts, FACTS_BUILD, type FactsTuple } from './indicator-facts';
+import { computeFacts, FACTS_BUILD } from './indicator-facts';
+import type { StoredFacts } from './facts-codec';
 import { residentGroupOf } from './live-indicator-input';
 import { DIRTY, ROWS, SETS, SUMS } from './contribution-tables';
 import { CONTRIBUTIONS_VERSION } from './contributions-version';
@@ -307,7 +308,7 @@ export class IndicatorContributions {
    */
   private refresh(sets: readonly StoredSet[]): void {
     const next = this.prepare(`SELECT resident_id FROM ${DIRTY} WHERE set_id = ? ORDER BY resident_id LIMIT ?`).pluck();
-    const facts = new Map<string, FactsTuple | null>();
+    const facts = new Map<string, StoredFacts | null>();
     // Per packages: the same group object for every set, so the shared functions prepare each resident once.
     const groupsByPackages = new Map<readonly ServicePackage[], { groups: Map<string, ResidentGroup | null>; items: Map<string, ContractItem[]> }>();
     for (const s of sets) {
