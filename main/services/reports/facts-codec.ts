@@ -154,6 +154,16 @@ export function encodeFacts(f: StoredFacts): string {
   }
 }
 
+/**
+ * The date texts decoded so far, by their digits as a number: a township's 240,000 events fall on a few thousand
+ * days, and one shared string per day is less to make and less for the collector to keep (the first report's read
+ * is mostly allocation).
+ */
+const dates = new Map<number, string>();
+const MAX_DATES = 100_000;
+
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+
 /** Decodes rows one after another from one string (rows cut by newlines). */
 class Reader {
   private pos = 0;
@@ -182,15 +192,65 @@ class Reader {
     return f === '' ? null : f;
   }
 
+  /** A field that is usually a 'YYYY-MM-DD' date: shared per day; anything else as it is. */
+  private date(): string {
+    const s = this.s;
+    const p = this.pos;
+    const end = p + 10;
+    if (end <= s.length && (end === s.length || s.charCodeAt(end) < 0x20) && s.charCodeAt(p + 4) === 0x2d && s.charCodeAt(p + 7) === 0x2d) {
+      let key = 0;
+      for (let i = p; i < end; i += 1) {
+        if (i === p + 4 || i === p + 7) continue;
+        const c = s.charCodeAt(i);
+        if (!isDigit(c)) return this.field();
+        key = key * 10 + (c - 0x30);
+      }
+      let d = dates.get(key);
+      if (d === undefined) {
+        d = s.slice(p, end);
+        if (dates.size < MAX_DATES) dates.set(key, d);
+      }
+      this.cut = end < s.length ? s.charCodeAt(end) : -1;
+      this.pos = end + 1;
+      return d;
+    }
+    return this.field();
+  }
+
+  private optDate(): string | null {
+    const c = this.pos < this.s.length ? this.s.charCodeAt(this.pos) : -1;
+    if (c < 0x20) {
+      this.cut = c;
+      this.pos += 1;
+      return null;
+    }
+    return this.date();
+  }
+
   /** An event's next field, or null when the event has no more (its trailing empty fields were left out). */
   private eventField(): string | null {
     if (this.cut !== GS) return null;
     return this.optField();
   }
 
+  /** An event's next number: whole numbers are read from the digits, anything else by Number. */
   private eventNumber(): number | null {
-    const f = this.eventField();
-    return f === null ? null : Number(f);
+    if (this.cut !== GS) return null;
+    const s = this.s;
+    const from = this.pos;
+    let i = from;
+    let n = 0;
+    let whole = true;
+    for (; i < s.length; i += 1) {
+      const c = s.charCodeAt(i);
+      if (c < 0x20) break;
+      if (isDigit(c)) n = n * 10 + (c - 0x30);
+      else whole = false;
+    }
+    this.cut = i < s.length ? s.charCodeAt(i) : -1;
+    this.pos = i + 1;
+    if (i === from) return null;
+    return whole && i - from <= 15 ? n : Number(s.slice(from, i));
   }
 
   private list(): string[] {
@@ -213,18 +273,25 @@ class Reader {
     const resident: ResidentRecord = {
       id,
       villageCode: this.field(),
-      birthDate: this.field(),
-      createdDate: this.field(),
+      birthDate: this.date(),
+      createdDate: this.date(),
       status: this.field() as ResidentRecord['status'],
-      statusDate: this.optField(),
+      statusDate: this.optDate(),
     };
     const encounters: EncounterRecord[] = [];
     // The events: none when the field after the status date is empty and cut by US.
     if (this.s.charCodeAt(this.pos) !== US) {
       do {
-        const t = this.field();
-        const type = t.charCodeAt(0) === 0x7e /* ~ */ ? t.slice(1) : (TYPES[Number(t)] as string);
-        const date = this.field();
+        const first = this.s.charCodeAt(this.pos);
+        let type: string;
+        if (isDigit(first) && this.s.charCodeAt(this.pos + 1) === GS) {
+          type = TYPES[first - 0x30] as string;
+          this.pos += 2;
+        } else {
+          const t = this.field();
+          type = t.charCodeAt(0) === 0x7e /* ~ */ ? t.slice(1) : (TYPES[Number(t)] as string);
+        }
+        const date = this.date();
         const visitMode = this.eventNumber();
         const sbp = this.eventNumber();
         const dbp = this.eventNumber();
@@ -235,7 +302,12 @@ class Reader {
         const enrolment: EnrolmentFacts | null =
           disease === null
             ? null
-            : { disease: disease as EnrolmentFacts['disease'], enrolledDate: this.eventField() as string, status: this.eventField() as EnrolmentFacts['status'], statusDate: this.eventField() };
+            : {
+                disease: disease as EnrolmentFacts['disease'],
+                enrolledDate: this.cut === GS ? this.date() : '',
+                status: this.eventField() as EnrolmentFacts['status'],
+                statusDate: this.cut === GS ? this.optDate() : null,
+              };
         encounters.push(storedEvent(id, encounters.length, type, date, visitMode, sbp, dbp, glucose, serviceCode, enrolment, complete === null ? null : complete === '1'));
       } while (this.cut === RS);
     } else this.pos += 1;
@@ -246,10 +318,10 @@ class Reader {
           id: this.field(),
           residentId: id,
           teamId: this.field(),
-          startDate: this.field(),
-          endDate: this.field(),
-          signDate: this.optField(),
-          terminatedDate: this.optField(),
+          startDate: this.date(),
+          endDate: this.date(),
+          signDate: this.optDate(),
+          terminatedDate: this.optDate(),
           packageIds: this.list(),
           populationTags: this.list(),
         });
