@@ -79,18 +79,18 @@ const emptyActivity = (): PeriodActivity => ({ newRecords: 0, followups: 0, face
 /** A resident's own counts of the period: one pass over their current events. */
 function activityOf(g: ResidentGroup | undefined, dates: IndicatorWindow): [created: number, followups: number, f2f: number, checks: number] {
   if (!g) return [0, 0, 0, 0];
-  const within = (d: string) => compareDates(d, dates.start) >= 0 && compareDates(d, dates.end) <= 0;
   let followups = 0;
   let f2f = 0;
   let checks = 0;
   for (const e of g.encounters) {
-    if (!within(e.date)) continue;
+    if (compareDates(e.date, dates.start) < 0 || compareDates(e.date, dates.end) > 0) continue;
     if (e.type === 'htnFollowup' || e.type === 't2dmFollowup') {
       followups += 1;
       if (e.visitMode === 1 || e.visitMode === 2) f2f += 1;
     } else if (e.type === 'healthCheck') checks += 1;
   }
-  return [within(g.resident.createdDate) ? 1 : 0, followups, f2f, checks];
+  const created = compareDates(g.resident.createdDate, dates.start) >= 0 && compareDates(g.resident.createdDate, dates.end) <= 0;
+  return [created ? 1 : 0, followups, f2f, checks];
 }
 
 function keyOf(k: ContributionKey): string {

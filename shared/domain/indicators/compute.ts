@@ -250,13 +250,16 @@ function isStandardManaged(p: Patient, disease: 'htn' | 't2dm', w: IndicatorWind
 function isControlled(p: Patient, disease: 'htn' | 't2dm', w: IndicatorWindow): boolean {
   if (p.enrolments[disease]?.status === 'lostToFollowUp') return false;
   const type = disease === 'htn' ? 'htnFollowup' : 't2dmFollowup';
-  const measured = p.events.filter(
-    (e) =>
-      e.type === type &&
-      inWindow(e.date, w) &&
-      (disease === 'htn' ? typeof e.sbp === 'number' && typeof e.dbp === 'number' : typeof e.fastingGlucose === 'number'),
-  );
-  const last = measured[measured.length - 1];
+  // The events are in date order: the latest follow-up in the window that recorded the value is the last one found.
+  let last: EncounterRecord | null = null;
+  for (let i = p.events.length - 1; i >= 0; i -= 1) {
+    const e = p.events[i] as EncounterRecord;
+    if (e.type !== type || e.date > w.end || e.date < w.start) continue;
+    if (disease === 'htn' ? typeof e.sbp === 'number' && typeof e.dbp === 'number' : typeof e.fastingGlucose === 'number') {
+      last = e;
+      break;
+    }
+  }
   if (!last) return false;
   if (disease === 't2dm') return (last.fastingGlucose as number) < FASTING_GLUCOSE_TARGET;
   const target = ageOn(p.resident.birthDate, last.date) >= ELDERLY_AGE ? BP_TARGET_65 : BP_TARGET;
@@ -349,37 +352,69 @@ function factsOf(input: IndicatorInput, w: IndicatorWindow, rules: IndicatorRule
   return out;
 }
 
-/** 65+ under the elderly age rule: on the window's end, or born on or before 31 Dec of the window's year − 65. */
-function isElderly(birthDate: CalendarDate, w: IndicatorWindow, rules: IndicatorRules): boolean {
-  if (rules.elderlyAgeRule === 'turnsInYear') return compareDates(birthDate, `${String(yearOf(w.end) - ELDERLY_AGE).padStart(4, '0')}-12-31`) <= 0;
-  return ageOn(birthDate, w.end) >= ELDERLY_AGE;
+/** What every patient's facts compare with in one window, worked out once per window (not 30,000 times). */
+interface WindowDates {
+  /** The first day of the 365 that make a record "dynamic". */
+  dynamicFrom: CalendarDate;
+  /** `turnsInYear`: born on or before this day is 65+ (31 Dec of the window's year − 65). */
+  elderlyBornBy: CalendarDate;
+}
+
+const windowDates = new Map<string, WindowDates>();
+
+function datesOf(w: IndicatorWindow): WindowDates {
+  const key = `${w.start}/${w.end}`;
+  let d = windowDates.get(key);
+  if (!d) {
+    d = { dynamicFrom: addDays(w.end, -(DYNAMIC_USE_DAYS - 1)), elderlyBornBy: `${String(yearOf(w.end) - ELDERLY_AGE).padStart(4, '0')}-12-31` };
+    if (windowDates.size > 1_000) windowDates.clear();
+    windowDates.set(key, d);
+  }
+  return d;
+}
+
+function chronicFacts(p: Patient, disease: 'htn' | 't2dm', w: IndicatorWindow, rules: IndicatorRules): ChronicFacts | null {
+  return isManaged(p, disease, w) ? { standard: isStandardManaged(p, disease, w, rules), controlled: isControlled(p, disease, w) } : null;
 }
 
 function factsOfPatient(p: Patient, w: IndicatorWindow, rules: IndicatorRules): Facts | null {
   const r = p.resident;
   if (compareDates(r.createdDate, w.end) > 0 || !isPresent(r.status, r.statusDate, w)) return null;
-  const dynamicFrom = addDays(w.end, -(DYNAMIC_USE_DAYS - 1));
-  const inW = p.events.filter((e) => inWindow(e.date, w));
+  const { dynamicFrom, elderlyBornBy } = datesOf(w);
   const age = ageOn(r.birthDate, w.end);
-  const elderly = isElderly(r.birthDate, w, rules);
+  // 65+ under the elderly age rule: on the window's end, or born on or before 31 Dec of the window's year − 65.
+  const elderly = rules.elderlyAgeRule === 'turnsInYear' ? compareDates(r.birthDate, elderlyBornBy) <= 0 : age >= ELDERLY_AGE;
   const age35 = age >= SCREENING_AGE;
-  const chronic = (disease: 'htn' | 't2dm'): ChronicFacts | null =>
-    isManaged(p, disease, w) ? { standard: isStandardManaged(p, disease, w, rules), controlled: isControlled(p, disease, w) } : null;
+  // One pass over the events (in date order) for every fact that looks at them one by one.
+  let dynamic = false;
+  let checked = false;
+  let tcm = false;
+  let screened = false;
+  for (const e of p.events) {
+    if (e.date > w.end) break;
+    if (!dynamic && e.date >= dynamicFrom && e.type !== 'deviceReading') dynamic = true;
+    if (e.date < w.start) continue;
+    if (e.isServiceComplete === true) {
+      if (e.type === 'healthCheck') checked = true;
+      else if (e.type === 'tcmAssessment') tcm = true;
+    }
+    if (!screened && typeof e.sbp === 'number' && typeof e.dbp === 'number') screened = true;
+  }
   const contract = contractInWindow(p, w);
   return {
     id: r.id,
     villageCode: r.villageCode,
-    dynamic: p.events.some((e) => e.type !== 'deviceReading' && compareDates(e.date, dynamicFrom) >= 0 && compareDates(e.date, w.end) <= 0),
+    dynamic,
     livingAtEnd: r.status === 'active' || (Boolean(r.statusDate) && compareDates(r.statusDate as string, w.end) > 0),
     elderly,
-    elderlyChecked: elderly && inW.some((e) => e.type === 'healthCheck' && e.isServiceComplete === true),
-    elderlyTcm: elderly && inW.some((e) => e.type === 'tcmAssessment' && e.isServiceComplete === true),
+    elderlyChecked: elderly && checked,
+    elderlyTcm: elderly && tcm,
     age35,
-    screened: age35 && inW.some((e) => typeof e.sbp === 'number' && typeof e.dbp === 'number'),
+    screened: age35 && screened,
     contracted: contract !== null,
     fulfilled: contract !== null && isFulfilled(p, contract, w),
-    htn: chronic('htn'),
-    t2dm: chronic('t2dm'),
+    htn: chronicFacts(p, 'htn', w, rules),
+    t2dm: chronicFacts(p, 't2dm', w, rules),
   };
 }
 
