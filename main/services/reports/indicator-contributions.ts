@@ -243,7 +243,7 @@ export class IndicatorContributions {
       // Computed and stored in slices that let other calls through (the input's arrays do not change under us).
       const groups = input.groups ?? [];
       // Per set: the stored rows summed per village and mask ("village\0mask" → n and the period counts).
-      const sums: Sums[] = sets.map(() => new Map());
+      const sums = sets.map((): Sums => new Map());
       // About one set's slice of work per transaction, however many sets are made together.
       const step = Math.max(MIN_SLICE, Math.round(SLICE / sets.length));
       for (let from = 0; from < groups.length; from += step) {
