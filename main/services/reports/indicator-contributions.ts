@@ -32,7 +32,8 @@ import { rulesKey, type IndicatorRules } from '../../../shared/domain/indicators
 import type { IndicatorInput, IndicatorWindow, ResidentGroup } from '../../../shared/domain/indicators/types';
 import type { ServicePackage } from '../../../shared/schemas/contract';
 import { statementCache, withoutSync, type Database } from '../../store/sqlite-file';
-import { computeFacts, FACTS_BUILD, type FactsTuple } from './indicator-facts';
+import { computeFacts, FACTS_BUILD } from './indicator-facts';
+import type { StoredFacts } from './facts-codec';
 import { residentGroupOf } from './live-indicator-input';
 import { DIRTY, ROWS, SETS, SUMS } from './contribution-tables';
 import { CONTRIBUTIONS_VERSION } from './contributions-version';
@@ -78,18 +79,18 @@ const emptyActivity = (): PeriodActivity => ({ newRecords: 0, followups: 0, face
 /** A resident's own counts of the period: one pass over their current events. */
 function activityOf(g: ResidentGroup | undefined, dates: IndicatorWindow): [created: number, followups: number, f2f: number, checks: number] {
   if (!g) return [0, 0, 0, 0];
-  const within = (d: string) => compareDates(d, dates.start) >= 0 && compareDates(d, dates.end) <= 0;
   let followups = 0;
   let f2f = 0;
   let checks = 0;
   for (const e of g.encounters) {
-    if (!within(e.date)) continue;
+    if (compareDates(e.date, dates.start) < 0 || compareDates(e.date, dates.end) > 0) continue;
     if (e.type === 'htnFollowup' || e.type === 't2dmFollowup') {
       followups += 1;
       if (e.visitMode === 1 || e.visitMode === 2) f2f += 1;
     } else if (e.type === 'healthCheck') checks += 1;
   }
-  return [within(g.resident.createdDate) ? 1 : 0, followups, f2f, checks];
+  const created = compareDates(g.resident.createdDate, dates.start) >= 0 && compareDates(g.resident.createdDate, dates.end) <= 0;
+  return [created ? 1 : 0, followups, f2f, checks];
 }
 
 function keyOf(k: ContributionKey): string {
@@ -97,6 +98,9 @@ function keyOf(k: ContributionKey): string {
 }
 
 const packagesHash = (packages: readonly ServicePackage[]) => createHash('sha256').update(JSON.stringify(packages)).digest('base64url');
+
+/** A set's rows summed per village and mask while it is made: "village\0mask" → [n, created, followups, f2f, checks]. */
+type Sums = Map<string, [number, number, number, number, number]>;
 
 /** The clinic's input with the service packages its contracts' items were worked out with. */
 export interface ContributionInput {
@@ -238,6 +242,8 @@ export class IndicatorContributions {
       // The rows are the input's as read: a write after that read has marked its residents dirty in these sets.
       // Computed and stored in slices that let other calls through (the input's arrays do not change under us).
       const groups = input.groups ?? [];
+      // Per set: the stored rows summed per village and mask ("village\0mask" → n and the period counts).
+      const sums = sets.map((): Sums => new Map());
       // About one set's slice of work per transaction, however many sets are made together.
       const step = Math.max(MIN_SLICE, Math.round(SLICE / sets.length));
       for (let from = 0; from < groups.length; from += step) {
@@ -246,14 +252,25 @@ export class IndicatorContributions {
         const byId = new Map(slice.map((g) => [g.resident.id, g]));
         withoutSync(this.db, () =>
           this.db.transaction(() => {
-            for (const s of sets) this.store(s.setId, indicatorContributions(part, s.key.window, s.key.rules), byId, s.key.dates);
+            for (const [i, s] of sets.entries()) this.store(s.setId, indicatorContributions(part, s.key.window, s.key.rules), byId, s.key.dates, sums[i]);
           })(),
         );
         await yieldToOthers();
       }
       const complete = this.prepare(`UPDATE ${SETS} SET complete = 1 WHERE set_id = ?`);
+      const isDirty = this.prepare(`SELECT 1 FROM ${DIRTY} WHERE set_id = ? LIMIT 1`);
+      const keep = this.prepare(`INSERT INTO ${SUMS} (set_id, village_code, mask, n, created, followups, f2f, checks) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
       this.db.transaction(() => {
-        for (const s of sets) complete.run(s.setId);
+        for (const [i, s] of sets.entries()) {
+          complete.run(s.setId);
+          // The rows' sums as they were stored, kept at once (no first read sums the 30,000 rows again), unless a
+          // write has marked some of them since: the first read recomputes those and sums the rows then.
+          if (isDirty.get(s.setId) !== undefined) continue;
+          for (const [k, [n, created, followups, f2f, checks]] of sums[i] as Sums) {
+            const cut = k.lastIndexOf('\u0000');
+            keep.run(s.setId, k.slice(0, cut), Number(k.slice(cut + 1)), n, created, followups, f2f, checks);
+          }
+        }
       })();
       return sets;
     } catch (e) {
@@ -296,9 +313,22 @@ export class IndicatorContributions {
     this.prepare(`DELETE FROM ${SETS} WHERE set_id = ?`).run(setId);
   }
 
-  private store(setId: number, rows: readonly { id: string; villageCode: string; mask: number }[], groups: ReadonlyMap<string, ResidentGroup>, dates: IndicatorWindow): void {
+  private store(setId: number, rows: readonly { id: string; villageCode: string; mask: number }[], groups: ReadonlyMap<string, ResidentGroup>, dates: IndicatorWindow, sums?: Sums): void {
     const put = this.prepare(`INSERT OR REPLACE INTO ${ROWS} (set_id, resident_id, village_code, mask, created, followups, f2f, checks) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
-    for (const r of rows) put.run(setId, r.id, r.villageCode, r.mask, ...activityOf(groups.get(r.id), dates));
+    for (const r of rows) {
+      const [created, followups, f2f, checks] = activityOf(groups.get(r.id), dates);
+      put.run(setId, r.id, r.villageCode, r.mask, created, followups, f2f, checks);
+      if (!sums) continue;
+      const k = `${r.villageCode}\u0000${r.mask}`;
+      const sum = sums.get(k);
+      if (sum) {
+        sum[0] += 1;
+        sum[1] += created;
+        sum[2] += followups;
+        sum[3] += f2f;
+        sum[4] += checks;
+      } else sums.set(k, [1, created, followups, f2f, checks]);
+    }
   }
 
   /**
@@ -307,7 +337,7 @@ export class IndicatorContributions {
    */
   private refresh(sets: readonly StoredSet[]): void {
     const next = this.prepare(`SELECT resident_id FROM ${DIRTY} WHERE set_id = ? ORDER BY resident_id LIMIT ?`).pluck();
-    const facts = new Map<string, FactsTuple | null>();
+    const facts = new Map<string, StoredFacts | null>();
     // Per packages: the same group object for every set, so the shared functions prepare each resident once.
     const groupsByPackages = new Map<readonly ServicePackage[], { groups: Map<string, ResidentGroup | null>; items: Map<string, ContractItem[]> }>();
     for (const s of sets) {

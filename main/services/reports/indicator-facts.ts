@@ -17,9 +17,10 @@ import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { compareDates } from '../../../shared/domain/dates';
 import { latestVersions } from '../../../shared/domain/indicators/compute';
 import type { ContractFields } from '../../../shared/domain/indicators/from-documents';
-import type { EncounterRecord, EnrolmentFacts, ResidentRecord } from '../../../shared/domain/indicators/types';
+import type { EncounterRecord } from '../../../shared/domain/indicators/types';
 import type { AnyDocument, Projection } from '../../store/rx-storage-sqlcipher';
 import { statementCache, withoutSync, type Database } from '../../store/sqlite-file';
+import { decodeFactsRows, encodeFacts, toStoredEvent, type StoredFacts } from './facts-codec';
 import { createContributionTables, dropContributionTables, markContributionsDirty } from './contribution-tables';
 import { indicatorOwnerOf, indicatorProjection, readIndicatorRowsOf } from './indicator-projection';
 
@@ -43,61 +44,10 @@ const BACKGROUND_SLICE_MS = 8;
 const MIN_SLICE = 10;
 const MAX_SLICE = 200;
 
-/** 慢病登记 facts: disease, enrolment date, status, status date. */
-type EnrolmentTuple = [EnrolmentFacts['disease'], string, EnrolmentFacts['status'], string | null];
-/**
- * One event's latest completed version, trailing nulls left out. Only what the indicator functions read is kept:
- * the event's id and completion time are not (the events are stored deduplicated and in the shared functions' date
- * order, so an id only has to be unique within the resident and the order needs no completion time to break ties).
- */
-type EventTuple = [
-  type: number | string,
-  date: string,
-  visitMode?: number | null,
-  sbp?: number | null,
-  dbp?: number | null,
-  glucose?: number | null,
-  complete?: 0 | 1 | null,
-  serviceCode?: string | null,
-  enrolment?: EnrolmentTuple | null,
-];
-type ContractTuple = [id: string, teamId: string, startDate: string, endDate: string, signDate: string | null, terminatedDate: string | null, packageIds: string[], populationTags: string[]];
-/** One resident's stored facts (the `facts` column, as JSON); the id is repeated so all rows read as one array. */
-export type FactsTuple = [
-  residentId: string,
-  villageCode: string,
-  birthDate: string,
-  createdDate: string,
-  status: ResidentRecord['status'],
-  statusDate: string | null,
-  events: EventTuple[],
-  contracts: ContractTuple[],
-];
-
-/**
- * Encounter types stored as their position here; any other type is stored by name. Append only: a changed position
- * needs a new projection version.
- */
-const TYPES = [
-  'htnFollowup',
-  't2dmFollowup',
-  'healthCheck',
-  'htnEnrolment',
-  't2dmEnrolment',
-  'referralCheck',
-  'tcmAssessment',
-  'deviceReading',
-  'contractService',
-  'measurement',
-  'selfCareAssessment',
-];
-const TYPE_CODES = new Map(TYPES.map((t, i) => [t, i]));
-/** The ids given to a resident's events when read ('0', '1', …), made once. */
-const EVENT_IDS = Array.from({ length: 256 }, (_, i) => String(i));
-
 export const indicatorFactsProjection: Projection = {
   name: 'indicator_facts',
-  version: 1,
+  // 2: the compact text rows of facts-codec.ts (1 was JSON arrays): a file at 1 is filled again, in the background.
+  version: 2,
   startsEmpty: true,
   // Filled from the indicator projection's rows, whose previous owners its apply reads: emptied when they are rebuilt.
   dependsOn: ['indicators'],
@@ -150,29 +100,12 @@ function dirtyStatement(db: Database): BetterSqlite3.Statement<unknown[]> {
 
 const byDate = (a: EncounterRecord, b: EncounterRecord) => compareDates(a.date, b.date) || (a.completedAt ?? 0) - (b.completedAt ?? 0);
 
-function eventTuple(e: EncounterRecord): EventTuple {
-  const en = e.enrolment;
-  const t: EventTuple = [
-    TYPE_CODES.get(e.type) ?? e.type,
-    e.date,
-    e.visitMode ?? null,
-    e.sbp ?? null,
-    e.dbp ?? null,
-    e.fastingGlucose ?? null,
-    e.isServiceComplete === null || e.isServiceComplete === undefined ? null : e.isServiceComplete ? 1 : 0,
-    e.serviceCode ?? null,
-    en ? [en.disease, en.enrolledDate, en.status, en.statusDate ?? null] : null,
-  ];
-  while (t.length > 2 && t[t.length - 1] === null) t.pop();
-  return t;
-}
-
 /**
  * The facts of the residents named in `ids` (sorted), from the indicator projection: null for one who is gone.
  * Only the latest version of each event is kept (the shared `latestVersions`, over the rows in the order the
- * whole-clinic read has them), sorted by date as the shared functions sort them.
+ * whole-clinic read has them), sorted by date as the shared functions sort them, in the shape a stored row decodes to.
  */
-export function computeFacts(db: Database, ids: readonly string[]): Map<string, FactsTuple | null> {
+export function computeFacts(db: Database, ids: readonly string[]): Map<string, StoredFacts | null> {
   const rows = readIndicatorRowsOf(db, JSON.stringify(ids));
   const encounters = new Map<string, EncounterRecord[]>();
   for (const e of rows.encounters) {
@@ -186,49 +119,26 @@ export function computeFacts(db: Database, ids: readonly string[]): Map<string, 
     if (list) list.push(c);
     else contracts.set(c.residentId, [c]);
   }
-  const out = new Map<string, FactsTuple | null>(ids.map((id) => [id, null]));
+  const out = new Map<string, StoredFacts | null>(ids.map((id) => [id, null]));
   for (const r of rows.residents) {
     const events = latestVersions(encounters.get(r.id) ?? []).sort(byDate);
-    out.set(r.id, [
-      r.id,
-      r.villageCode,
-      r.birthDate,
-      r.createdDate,
-      r.status,
-      r.statusDate ?? null,
-      events.map(eventTuple),
-      (contracts.get(r.id) ?? []).map((c) => [c.id, c.teamId, c.startDate, c.endDate, c.signDate ?? null, c.terminatedDate ?? null, c.packageIds, c.populationTags]),
-    ]);
+    out.set(r.id, {
+      resident: { id: r.id, villageCode: r.villageCode, birthDate: r.birthDate, createdDate: r.createdDate, status: r.status, statusDate: r.statusDate ?? null },
+      encounters: events.map((e, i) => toStoredEvent(r.id, e, i)),
+      contracts: (contracts.get(r.id) ?? []).map((c) => ({
+        id: c.id,
+        residentId: r.id,
+        teamId: c.teamId,
+        startDate: c.startDate,
+        endDate: c.endDate,
+        signDate: c.signDate ?? null,
+        terminatedDate: c.terminatedDate ?? null,
+        packageIds: c.packageIds,
+        populationTags: c.populationTags,
+      })),
+    });
   }
   return out;
-}
-
-/** A resident's `i`-th stored event as the shared functions' record. */
-export function eventRecord(residentId: string, t: EventTuple, i: number): EncounterRecord {
-  const en = t[8];
-  const complete = t[6];
-  return {
-    id: EVENT_IDS[i] ?? String(i),
-    residentId,
-    type: typeof t[0] === 'number' ? (TYPES[t[0]] ?? String(t[0])) : t[0],
-    date: t[1],
-    status: 'completed',
-    visitMode: t[2] ?? null,
-    sbp: t[3] ?? null,
-    dbp: t[4] ?? null,
-    fastingGlucose: t[5] ?? null,
-    serviceCode: t[7] ?? null,
-    enrolment: en ? { disease: en[0], enrolledDate: en[1], status: en[2], statusDate: en[3] } : null,
-    isServiceComplete: complete === null || complete === undefined ? null : complete === 1,
-  };
-}
-
-export function residentOfFacts(t: FactsTuple): ResidentRecord {
-  return { id: t[0], villageCode: t[1], birthDate: t[2], createdDate: t[3], status: t[4], statusDate: t[5] };
-}
-
-export function contractFieldsOfFacts(residentId: string, c: ContractTuple): ContractFields {
-  return { id: c[0], residentId, teamId: c[1], startDate: c[2], endDate: c[3], signDate: c[4], terminatedDate: c[5], packageIds: c[6], populationTags: c[7] };
 }
 
 const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -327,11 +237,11 @@ export class IndicatorFacts {
     this.prepare(`DELETE FROM ${DIRTY} WHERE resident_id IN (SELECT value FROM json_each(?))`).run(JSON.stringify(ids));
   }
 
-  private store(facts: Map<string, FactsTuple | null>): void {
+  private store(facts: Map<string, StoredFacts | null>): void {
     const put = this.prepare(`INSERT OR REPLACE INTO ${ROWS} (resident_id, facts) VALUES (?, ?)`);
     const remove = this.prepare(`DELETE FROM ${ROWS} WHERE resident_id = ?`);
     for (const [id, t] of facts) {
-      if (t) put.run(id, JSON.stringify(t));
+      if (t) put.run(id, encodeFacts(t));
       else remove.run(id);
     }
   }
@@ -340,8 +250,8 @@ export class IndicatorFacts {
    * Recomputes every dirty resident's row and returns what changed (null: the resident is gone). Synchronous, so a
    * caller that then reads rows reads them current. Only after the pass is complete.
    */
-  clean(): Map<string, FactsTuple | null> {
-    const changed = new Map<string, FactsTuple | null>();
+  clean(): Map<string, StoredFacts | null> {
+    const changed = new Map<string, StoredFacts | null>();
     if (this.prepare(`SELECT 1 FROM ${DIRTY} LIMIT 1`).get() === undefined) return changed;
     const dirty = this.prepare(`SELECT resident_id FROM ${DIRTY} ORDER BY resident_id LIMIT ?`).pluck();
     for (;;) {
@@ -361,22 +271,19 @@ export class IndicatorFacts {
   }
 
   /**
-   * Every stored row, as one JSON array of FactsTuple (one string and one parse: a third of the time of 30,000). Call
-   * `clean` first, in the same synchronous step.
+   * Every stored row, read as one string and decoded in one scan (facts-codec.ts). Call `clean` first, in the same
+   * synchronous step.
    */
-  readAll(): FactsTuple[] {
-    const json = this.prepare(`SELECT '[' || COALESCE(group_concat(facts, ','), '') || ']' FROM ${ROWS}`).pluck().get() as string;
-    return JSON.parse(json) as FactsTuple[];
+  readAll(): StoredFacts[] {
+    return decodeFactsRows(this.prepare(`SELECT COALESCE(group_concat(facts, char(10)), '') FROM ${ROWS}`).pluck().get() as string);
   }
 
   /** Up to `limit` rows after resident id `after`, in id order (the background preload's slices). */
-  readFrom(after: string, limit: number): FactsTuple[] {
-    const json = this.prepare(
-      `SELECT '[' || COALESCE(group_concat(facts, ','), '') || ']' FROM (SELECT facts FROM ${ROWS} WHERE resident_id > ? ORDER BY resident_id LIMIT ?)`,
-    )
+  readFrom(after: string, limit: number): StoredFacts[] {
+    const rows = this.prepare(`SELECT COALESCE(group_concat(facts, char(10)), '') FROM (SELECT facts FROM ${ROWS} WHERE resident_id > ? ORDER BY resident_id LIMIT ?)`)
       .pluck()
       .get(after, limit) as string;
-    return JSON.parse(json) as FactsTuple[];
+    return decodeFactsRows(rows);
   }
 
   count(): number {

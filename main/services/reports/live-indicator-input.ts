@@ -19,7 +19,8 @@ import type { ContractRecord, EncounterRecord, IndicatorInput, IndicatorWindow, 
 import type { PopulationTag } from '../../../shared/domain/population-tags';
 import type { ServicePackage } from '../../../shared/schemas/contract';
 import type { ClinicDatabase } from '../../store/database';
-import { contractFieldsOfFacts, eventRecord, IndicatorFacts, residentOfFacts, type FactsProgress, type FactsTuple } from './indicator-facts';
+import { IndicatorFacts, type FactsProgress } from './indicator-facts';
+import type { StoredFacts } from './facts-codec';
 import { assertProjectionReady } from '../data-update';
 import { indicatorProjection } from './indicator-projection';
 
@@ -43,20 +44,18 @@ interface Held {
  * A resident's stored facts as the shared functions' group. `items` caches the contract items per package ids and
  * population tags (a township has only a handful of combinations).
  */
-export function residentGroupOf(t: FactsTuple, packages: readonly ServicePackage[], items: Map<string, ContractItem[]>): ResidentGroup {
-  const id = t[0];
-  const contracts = t[7].map((c): ContractRecord => {
-    const { packageIds, populationTags, ...rest } = contractFieldsOfFacts(id, c);
-    const key = `${packageIds.join(',')}|${populationTags.join(',')}`;
+export function residentGroupOf(f: StoredFacts, packages: readonly ServicePackage[], items: Map<string, ContractItem[]>): ResidentGroup {
+  const contracts = f.contracts.map((c): ContractRecord => {
+    const key = `${c.packageIds.join(',')}|${c.populationTags.join(',')}`;
     let found = items.get(key);
-    if (!found) items.set(key, (found = contractItems(packageIds, packages, populationTags as PopulationTag[])));
-    return { ...rest, items: found };
+    if (!found) items.set(key, (found = contractItems(c.packageIds, packages, c.populationTags as PopulationTag[])));
+    return { id: c.id, residentId: c.residentId, teamId: c.teamId, startDate: c.startDate, endDate: c.endDate, signDate: c.signDate, terminatedDate: c.terminatedDate, items: found };
   });
   // Stored as each event's latest completed version in date order (indicator-facts.ts computeFacts).
-  return { resident: residentOfFacts(t), encounters: t[6].map((e, i) => eventRecord(id, e, i)), contracts, current: true };
+  return { resident: f.resident, encounters: f.encounters, contracts, current: true };
 }
 
-const groupOf = (held: Held, t: FactsTuple): ResidentGroup => residentGroupOf(t, held.packages, held.items);
+const groupOf = (held: Held, t: StoredFacts): ResidentGroup => residentGroupOf(t, held.packages, held.items);
 
 export class LiveIndicatorInput {
   private held: Held | null = null;
@@ -128,12 +127,12 @@ export class LiveIndicatorInput {
       if (!last) break;
       const slice = tuples.map((t) => {
         const g = groupOf(held, t);
-        held.groups.set(t[0], g);
+        held.groups.set(t.resident.id, g);
         return g;
       });
       // The shared functions keep each group's facts for the window: the report then only adds them up.
       if (window) computeIndicators({ residents: slice.map((g) => g.resident), encounters: [], contracts: [], groups: slice }, window, { kind: 'clinic' }, {}, rules);
-      after = last[0];
+      after = last.resident.id;
       await yieldToOthers();
     }
     if (this.stopped || this.held || this.generation !== generation) return;
@@ -170,7 +169,7 @@ export class LiveIndicatorInput {
     const changed = this.facts.clean();
     if (!this.held) {
       const held: Held = { packages, groups: new Map(), items: new Map() };
-      for (const t of this.facts.readAll()) held.groups.set(t[0], groupOf(held, t));
+      for (const t of this.facts.readAll()) held.groups.set(t.resident.id, groupOf(held, t));
       this.held = held;
       this.snapshot = null;
     } else if (changed.size > 0) {

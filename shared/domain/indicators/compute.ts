@@ -26,7 +26,7 @@
  *   the indicator requires (`isServiceComplete`: the 65+ parts and guidance; constitution and 保健指导).
  */
 import { contractFulfilment, serviceRecordsFromEncounters, type EncounterLike } from '../contract-rules';
-import { addDays, addMonths, ageOn, compareDates, startOfQuarter, yearOf, type CalendarDate } from '../dates';
+import { addDays, addMonths, ageOn, compareDates, isValidDate, startOfQuarter, yearOf, type CalendarDate } from '../dates';
 import type {
   ContractRecord,
   EncounterRecord,
@@ -224,7 +224,7 @@ function quarterEnd(d: CalendarDate): CalendarDate {
  * 规范管理 under `rules`: the quarters the patient was under management in the window, each with a face-to-face
  * visit (ONE_PER_QUARTER) or as many visits in them as quarters (FOUR_PER_YEAR); +ANNUAL_CHECK a check as well.
  */
-function isStandardManaged(p: Patient, disease: 'htn' | 't2dm', w: IndicatorWindow, rules: IndicatorRules): boolean {
+function isStandardManagedByDates(p: Patient, disease: 'htn' | 't2dm', w: IndicatorWindow, rules: IndicatorRules): boolean {
   const en = p.enrolments[disease];
   if (!en) return false;
   const type = disease === 'htn' ? 'htnFollowup' : 't2dmFollowup';
@@ -247,16 +247,68 @@ function isStandardManaged(p: Patient, disease: 'htn' | 't2dm', w: IndicatorWind
   return !rules.annualCheck || p.events.some((e) => e.type === 'healthCheck' && inWindow(e.date, w));
 }
 
+/** One calendar quarter of a window: its first day, and its days within the window. */
+interface WindowQuarter {
+  start: CalendarDate;
+  from: CalendarDate;
+  to: CalendarDate;
+}
+
+/** The calendar quarters a window touches, in order (each window's few, worked out once: datesOf). */
+function quartersOf(w: IndicatorWindow): WindowQuarter[] {
+  const out: WindowQuarter[] = [];
+  for (let q = startOfQuarter(w.start); compareDates(q, w.end) <= 0; q = addMonths(q, 3)) {
+    const end = quarterEnd(q);
+    out.push({ start: q, from: compareDates(q, w.start) > 0 ? q : w.start, to: compareDates(end, w.end) < 0 ? end : w.end });
+  }
+  return out;
+}
+
+/**
+ * `isStandardManagedByDates` over the window's quarters worked out once: the same quarters, from the one holding the
+ * enrolment (or the window's start) up to the one the patient left in. An enrolment date that is not a calendar date
+ * takes the by-dates path, which refuses it as it always did.
+ */
+function isStandardManaged(p: Patient, disease: 'htn' | 't2dm', w: IndicatorWindow, rules: IndicatorRules, quarters: readonly WindowQuarter[]): boolean {
+  const en = p.enrolments[disease];
+  if (!en) return false;
+  const begin = compareDates(en.enrolledDate, w.start) > 0 ? en.enrolledDate : w.start;
+  let i = 0;
+  while (i < quarters.length && compareDates((quarters[i] as WindowQuarter).to, begin) < 0) i += 1;
+  if (i === quarters.length || !isValidDate(begin)) return isStandardManagedByDates(p, disease, w, rules);
+  const type = disease === 'htn' ? 'htnFollowup' : 't2dmFollowup';
+  const visits: CalendarDate[] = [];
+  for (const e of p.events) if (e.type === type && FACE_TO_FACE_MODES.has(e.visitMode ?? 0) && inWindow(e.date, w)) visits.push(e.date);
+  let last = w.end;
+  const exits = [en.status === 'died' || en.status === 'movedOut' ? en.statusDate : null, p.resident.status !== 'active' ? p.resident.statusDate : null];
+  for (const d of exits) if (d && compareDates(d, last) < 0) last = d;
+  const first = (quarters[i] as WindowQuarter).from;
+  let count = 0;
+  let to = first;
+  for (let j = i; j < quarters.length; j += 1) {
+    const q = quarters[j] as WindowQuarter;
+    if (compareDates(q.start, last) > 0) break;
+    to = q.to;
+    if (rules.standardRule === 'ONE_PER_QUARTER' && !visits.some((v) => compareDates(v, q.from) >= 0 && compareDates(v, q.to) <= 0)) return false;
+    count += 1;
+  }
+  if (rules.standardRule === 'FOUR_PER_YEAR' && visits.filter((v) => compareDates(v, first) >= 0 && compareDates(v, to) <= 0).length < count) return false;
+  return !rules.annualCheck || p.events.some((e) => e.type === 'healthCheck' && inWindow(e.date, w));
+}
+
 function isControlled(p: Patient, disease: 'htn' | 't2dm', w: IndicatorWindow): boolean {
   if (p.enrolments[disease]?.status === 'lostToFollowUp') return false;
   const type = disease === 'htn' ? 'htnFollowup' : 't2dmFollowup';
-  const measured = p.events.filter(
-    (e) =>
-      e.type === type &&
-      inWindow(e.date, w) &&
-      (disease === 'htn' ? typeof e.sbp === 'number' && typeof e.dbp === 'number' : typeof e.fastingGlucose === 'number'),
-  );
-  const last = measured[measured.length - 1];
+  // The events are in date order: the latest follow-up in the window that recorded the value is the last one found.
+  let last: EncounterRecord | null = null;
+  for (let i = p.events.length - 1; i >= 0; i -= 1) {
+    const e = p.events[i] as EncounterRecord;
+    if (e.type !== type || e.date > w.end || e.date < w.start) continue;
+    if (disease === 'htn' ? typeof e.sbp === 'number' && typeof e.dbp === 'number' : typeof e.fastingGlucose === 'number') {
+      last = e;
+      break;
+    }
+  }
   if (!last) return false;
   if (disease === 't2dm') return (last.fastingGlucose as number) < FASTING_GLUCOSE_TARGET;
   const target = ageOn(p.resident.birthDate, last.date) >= ELDERLY_AGE ? BP_TARGET_65 : BP_TARGET;
@@ -330,6 +382,7 @@ function factsOf(input: IndicatorInput, w: IndicatorWindow, rules: IndicatorRule
     factsCache.set(patients, perWindow);
   }
   const key = `${w.start}/${w.end}/${rulesKey(rules)}`;
+  const dates = datesOf(w);
   const cached = perWindow?.get(key);
   if (cached) return cached;
   const out: Facts[] = [];
@@ -337,7 +390,7 @@ function factsOf(input: IndicatorInput, w: IndicatorWindow, rules: IndicatorRule
     let mine = patientFacts.get(p);
     let f = mine?.get(key);
     if (f === undefined) {
-      f = factsOfPatient(p, w, rules);
+      f = factsOfPatient(p, w, rules, dates);
       if (keep) {
         if (!mine) patientFacts.set(p, (mine = new Map<string, Facts | null>()));
         mine.set(key, f);
@@ -349,37 +402,70 @@ function factsOf(input: IndicatorInput, w: IndicatorWindow, rules: IndicatorRule
   return out;
 }
 
-/** 65+ under the elderly age rule: on the window's end, or born on or before 31 Dec of the window's year − 65. */
-function isElderly(birthDate: CalendarDate, w: IndicatorWindow, rules: IndicatorRules): boolean {
-  if (rules.elderlyAgeRule === 'turnsInYear') return compareDates(birthDate, `${String(yearOf(w.end) - ELDERLY_AGE).padStart(4, '0')}-12-31`) <= 0;
-  return ageOn(birthDate, w.end) >= ELDERLY_AGE;
+/** What every patient's facts compare with in one window, worked out once per window (not 30,000 times). */
+interface WindowDates {
+  /** The first day of the 365 that make a record "dynamic". */
+  dynamicFrom: CalendarDate;
+  /** `turnsInYear`: born on or before this day is 65+ (31 Dec of the window's year − 65). */
+  elderlyBornBy: CalendarDate;
+  quarters: WindowQuarter[];
 }
 
-function factsOfPatient(p: Patient, w: IndicatorWindow, rules: IndicatorRules): Facts | null {
+const windowDates = new Map<string, WindowDates>();
+
+function datesOf(w: IndicatorWindow): WindowDates {
+  const key = `${w.start}/${w.end}`;
+  let d = windowDates.get(key);
+  if (!d) {
+    d = { dynamicFrom: addDays(w.end, -(DYNAMIC_USE_DAYS - 1)), elderlyBornBy: `${String(yearOf(w.end) - ELDERLY_AGE).padStart(4, '0')}-12-31`, quarters: quartersOf(w) };
+    if (windowDates.size > 1_000) windowDates.clear();
+    windowDates.set(key, d);
+  }
+  return d;
+}
+
+function chronicFacts(p: Patient, disease: 'htn' | 't2dm', w: IndicatorWindow, rules: IndicatorRules, d: WindowDates): ChronicFacts | null {
+  return isManaged(p, disease, w) ? { standard: isStandardManaged(p, disease, w, rules, d.quarters), controlled: isControlled(p, disease, w) } : null;
+}
+
+function factsOfPatient(p: Patient, w: IndicatorWindow, rules: IndicatorRules, d: WindowDates): Facts | null {
   const r = p.resident;
   if (compareDates(r.createdDate, w.end) > 0 || !isPresent(r.status, r.statusDate, w)) return null;
-  const dynamicFrom = addDays(w.end, -(DYNAMIC_USE_DAYS - 1));
-  const inW = p.events.filter((e) => inWindow(e.date, w));
+  const { dynamicFrom, elderlyBornBy } = d;
   const age = ageOn(r.birthDate, w.end);
-  const elderly = isElderly(r.birthDate, w, rules);
+  // 65+ under the elderly age rule: on the window's end, or born on or before 31 Dec of the window's year − 65.
+  const elderly = rules.elderlyAgeRule === 'turnsInYear' ? compareDates(r.birthDate, elderlyBornBy) <= 0 : age >= ELDERLY_AGE;
   const age35 = age >= SCREENING_AGE;
-  const chronic = (disease: 'htn' | 't2dm'): ChronicFacts | null =>
-    isManaged(p, disease, w) ? { standard: isStandardManaged(p, disease, w, rules), controlled: isControlled(p, disease, w) } : null;
+  // One pass over the events (in date order) for every fact that looks at them one by one.
+  let dynamic = false;
+  let checked = false;
+  let tcm = false;
+  let screened = false;
+  for (const e of p.events) {
+    if (e.date > w.end) break;
+    if (!dynamic && e.date >= dynamicFrom && e.type !== 'deviceReading') dynamic = true;
+    if (e.date < w.start) continue;
+    if (e.isServiceComplete === true) {
+      if (e.type === 'healthCheck') checked = true;
+      else if (e.type === 'tcmAssessment') tcm = true;
+    }
+    if (!screened && typeof e.sbp === 'number' && typeof e.dbp === 'number') screened = true;
+  }
   const contract = contractInWindow(p, w);
   return {
     id: r.id,
     villageCode: r.villageCode,
-    dynamic: p.events.some((e) => e.type !== 'deviceReading' && compareDates(e.date, dynamicFrom) >= 0 && compareDates(e.date, w.end) <= 0),
+    dynamic,
     livingAtEnd: r.status === 'active' || (Boolean(r.statusDate) && compareDates(r.statusDate as string, w.end) > 0),
     elderly,
-    elderlyChecked: elderly && inW.some((e) => e.type === 'healthCheck' && e.isServiceComplete === true),
-    elderlyTcm: elderly && inW.some((e) => e.type === 'tcmAssessment' && e.isServiceComplete === true),
+    elderlyChecked: elderly && checked,
+    elderlyTcm: elderly && tcm,
     age35,
-    screened: age35 && inW.some((e) => typeof e.sbp === 'number' && typeof e.dbp === 'number'),
+    screened: age35 && screened,
     contracted: contract !== null,
     fulfilled: contract !== null && isFulfilled(p, contract, w),
-    htn: chronic('htn'),
-    t2dm: chronic('t2dm'),
+    htn: chronicFacts(p, 'htn', w, rules, d),
+    t2dm: chronicFacts(p, 't2dm', w, rules, d),
   };
 }
 

@@ -25,6 +25,7 @@ describe('CONTRIBUTIONS_VERSION', () => {
         'shared/domain/dates.ts',
         'main/services/reports/indicator-facts.ts',
         'main/services/reports/live-indicator-input.ts',
+        'main/services/reports/facts-codec.ts',
       ]),
     );
     expect(files).not.toContain(VERSION_FILE);
