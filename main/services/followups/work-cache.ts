@@ -413,7 +413,10 @@ export class WorkCache {
     let slice = 16;
     for (;;) {
       if (this.stopped) return false;
-      const size = this.waiting > 0 ? (mode === 'advance' ? AWAITED_ADVANCE : AWAITED_CHUNK) : slice;
+      // An advance shows nothing part-way (its due residents' rows are an earlier day's): a caller answered early
+      // waits for it whole, in one large commit, like any other.
+      const awaited = this.waiting > 0 || (mode === 'advance' && this.watching > 0);
+      const size = awaited ? (mode === 'advance' ? AWAITED_ADVANCE : AWAITED_CHUNK) : slice;
       const started = performance.now();
       const count = withoutSync(this.db, () =>
         this.db.transaction(() => {
