@@ -343,10 +343,11 @@ export class WorkCache {
   }
 
   /**
-   * Brings the cache to `day` like `ensure`, in slices of about `WATCHED_SLICE_MS`, but answers as soon as a full pass for `day` has committed
-   * its first chunk, with its progress; null once `day` is complete (an advance, or a day already cached, is
-   * waited for: until it ends, the rows of its due residents are still an earlier day's). Rows present during a full
-   * pass are all of `day` and these rules (`begin` empties the tables first), each one the finished pass also gives.
+   * Brings the cache to `day` like `ensure` (a full pass in slices of about `WATCHED_SLICE_MS`), but answers as soon
+   * as a full pass for `day` has committed its first slice, with its progress; null once `day` is complete (an
+   * advance, or a day already cached, is waited for: until it ends, the rows of its due residents are still an
+   * earlier day's). Rows present during a full pass are all of `day` and these rules (`begin` empties the tables
+   * first), each one the finished pass also gives.
    */
   async partial(day: CalendarDate): Promise<PassProgress | null> {
     const whole = this.ensure(day);
