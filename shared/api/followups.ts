@@ -245,6 +245,12 @@ export const Worklist = z.object({
   /** Counts per kind and status over the filtered list (before offset/limit). */
   counts: z.record(WorkKind, StatusCounts),
   items: z.array(WorkRow),
+  /**
+   * Present only on a page answered while the pass that computes every resident's rows for `today` is under way
+   * (asked with `allowPartial`): the rows, counts and groups are those of the `done` residents computed so far, each
+   * a row the finished pass also gives; the rest follow.
+   */
+  partial: z.object({ done: z.number().int().min(0), total: z.number().int().min(0), percent: z.number().int().min(0).max(100) }).optional(),
 });
 export type Worklist = z.infer<typeof Worklist>;
 
@@ -260,6 +266,11 @@ export const WorklistFilter = z
     upcomingDays: z.number().int().min(0).max(120).default(30),
     offset: z.number().int().min(0).default(0),
     limit: z.number().int().min(1).max(2000).default(200),
+    /**
+     * On a day whose rows are all being computed (a new install, other rules, the clock set back, 1 January), answer
+     * at once from the residents computed so far, marked `partial`, instead of waiting for every resident.
+     */
+    allowPartial: z.boolean().default(false),
   })
   .strict();
 export type WorklistFilter = z.infer<typeof WorklistFilter>;

@@ -13,7 +13,7 @@ import { patientScreening, patientWorkItems } from '../../../shared/domain/workl
 import { clinicToday, villageNames, type ClinicContext } from '../clinic-context';
 import type { PatientIndex } from './patient-index';
 import { patientSummary, patientWork, type PatientWork } from './patient-work';
-import { WorkCache } from './work-cache';
+import { WorkCache, type PassProgress } from './work-cache';
 
 /**
  * Which rules computed a cached row: the source of the rule functions, so a new build with other rules never serves
@@ -26,6 +26,11 @@ const FINGERPRINT = createHash('sha256')
   .update([RULES_REVISION, patientWork, patientSummary, patientWorkItems, patientScreening, workGroup, workChangesOn, contractChangesOn, floatsWithToday].map(String).join('\n'))
   .digest('hex')
   .slice(0, 16);
+
+/** A partial page's share done, never 100 while the pass is still under way. */
+function partialPercent(p: PassProgress): number {
+  return p.total === 0 ? 0 : Math.min(99, Math.floor((p.done / p.total) * 100));
+}
 
 export class WorklistService {
   readonly cache: WorkCache;
@@ -56,10 +61,13 @@ export class WorklistService {
   /** `visibleVillages`: the villages the caller may see (issue 11); rows of other villages are left out. */
   async get(filter: WorklistFilter, visibleVillages?: readonly string[]): Promise<Worklist> {
     const today = clinicToday(this.ctx);
-    // A complete day is served at once. Meanwhile the 工作台 shows the progress (app.dataUpdate).
+    // A complete day is served at once. Meanwhile the 工作台 shows the progress (app.dataUpdate), or, when the caller
+    // accepts it, the rows of the residents a full pass has computed so far (issue 10 §4: a cold day at 200,000).
+    let early = false;
     if (!this.cache.isComplete(today)) {
       await this.ctx.db.rebuilds.whenReady('patients');
-      await this.cache.ensure(today, { awaited: true });
+      if (filter.allowPartial) early = (await this.cache.partial(today)) !== null;
+      else await this.cache.ensure(today, { awaited: true });
     }
     const villages = await villageNames(this.ctx);
     const page = this.cache.query(today, {
@@ -73,12 +81,16 @@ export class WorklistService {
       offset: filter.offset,
       limit: filter.limit,
     });
+    // Read right after the page, in the same synchronous step (no chunk of the pass can come between): a pass that
+    // ended meanwhile made the page whole.
+    const partial = early ? this.cache.fullPassProgress(today) : null;
     return {
       today,
       total: page.total,
       groups: page.groups,
       counts: page.counts,
       items: page.items.map(({ row, birthDate }) => this.display(row, birthDate, villages, today)),
+      ...(partial ? { partial: { ...partial, percent: partialPercent(partial) } } : {}),
     };
   }
 

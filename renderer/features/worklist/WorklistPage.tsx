@@ -20,6 +20,11 @@ const STATUS_COLOR: Record<WorkStatus, string> = { overdue: 'red', due: 'orange'
 const REFRESH_DELAY_MS = 300;
 /** Rows per group and page, each page fetched on its own: the page stays short however big the township (issue 16). */
 const GROUP_PAGE_SIZE = 10;
+/**
+ * While the day's rows are still being computed (a cold day: a new install, an upgrade with other rules, 1 January)
+ * the list shows the rows computed so far and asks again this often until it is whole.
+ */
+const PARTIAL_REFRESH_MS = 3_000;
 
 interface Filter {
   villageCode: string | undefined;
@@ -59,8 +64,9 @@ export function WorklistPage({ session }: SectionPageProps) {
     try {
       const d = doctor.trim();
       // Counts only: every group fetches its own page.
-      const got = await api.worklist.get({ villageCode, doctor: d || undefined, limit: 1 });
-      if (d !== '' && d === mine && !villageCode && got.total === 0 && !fellBack) {
+      const got = await api.worklist.get({ villageCode, doctor: d || undefined, limit: 1, allowPartial: true });
+      // A partial list may simply not have reached the doctor's patients yet.
+      if (d !== '' && d === mine && !villageCode && got.total === 0 && !fellBack && !got.partial) {
         setFellBack(true);
         setDoctor('');
         return;
@@ -106,6 +112,13 @@ export function WorklistPage({ session }: SectionPageProps) {
       refresh.stop();
     };
   }, []);
+  // A partial list completes by itself: asked again until the pass is over (each answer says how far it is).
+  const partial = list?.partial;
+  useEffect(() => {
+    if (!partial) return;
+    const id = setTimeout(() => void loadNow.current(), PARTIAL_REFRESH_MS);
+    return () => clearTimeout(id);
+  }, [partial]);
   // Events sent while the connection was down are lost: query again once it is back.
   useEffect(
     () =>
@@ -170,6 +183,16 @@ export function WorklistPage({ session }: SectionPageProps) {
       {failure ? <Alert type="error" showIcon title={errorText(failure)} action={<Button onClick={() => void load()}>{t('common.retry')}</Button>} /> : null}
       {/* After an upgrade or on a day's first full pass the first page waits: say how far the update has come. */}
       {!list && !failure ? <DataUpdateNotice fallback={<Spin />} onDone={() => void load()} /> : null}
+      {list?.partial ? (
+        <Alert
+          type="info"
+          showIcon
+          className="worklist-partial"
+          data-testid="worklist-partial"
+          role="status"
+          title={t('worklist.partial', { percent: list.partial.percent })}
+        />
+      ) : null}
       {list ? (
         <>
           {totals ? (
@@ -208,7 +231,7 @@ export function WorklistPage({ session }: SectionPageProps) {
               </Col>
             </Row>
           ) : null}
-          {groups.length === 0 ? <Alert type="success" showIcon title={t('worklist.empty')} /> : null}
+          {groups.length === 0 && !list.partial ? <Alert type="success" showIcon title={t('worklist.empty')} /> : null}
           {filter
             ? groups.map((g) => (
                 <GroupCard key={g} group={g} count={list.groups[g]} filter={filter} revision={revision} reasonText={reasonText} />
@@ -240,7 +263,7 @@ function GroupCard({ group, count, filter, revision, reasonText }: GroupCardProp
   useEffect(() => {
     let current = true;
     api.worklist
-      .get({ ...filter, group, offset: (page - 1) * GROUP_PAGE_SIZE, limit: GROUP_PAGE_SIZE })
+      .get({ ...filter, group, offset: (page - 1) * GROUP_PAGE_SIZE, limit: GROUP_PAGE_SIZE, allowPartial: true })
       .then((got) => {
         if (!current) return;
         setRows(got.items);

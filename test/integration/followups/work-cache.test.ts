@@ -252,6 +252,70 @@ describe('the work list pages from its per-day cache (real encrypted clinic, see
     expect(page.items.map((i) => i.row)).toEqual(want.rows);
   });
 
+  it('a page asked during a full pass holds exactly the finished pass\'s rows of the residents computed so far, and says how far it is', async () => {
+    h.clock.set('2026-08-10T02:00:00Z');
+    const want = expected();
+    const sql = h.runtime.services.session.current().db.sql;
+    const cache = new WorkCache(sql, h.runtime.services.clinic().worklist['index'], 'partial-test');
+    const residents = sql.prepare("SELECT count(*) FROM p_patient_docs WHERE kind = 'r'").pluck().get() as number;
+    // Other rules: a full pass, in background slices, each committed on its own turn of the event loop.
+    const pass = cache.ensure(want.today);
+    const computed = () => new Set(sql.prepare('SELECT resident_id FROM p_work_residents').pluck().all() as string[]);
+    const seen: number[] = [];
+    while (!cache.isComplete(want.today)) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const progress = cache.fullPassProgress(want.today);
+      if (!progress || progress.done === 0) continue;
+      const done = computed();
+      expect(progress).toEqual({ done: done.size, total: residents });
+      // Every row of the page is a row of the finished pass (no row of another day or other rules), in its place,
+      // and the totals count exactly the residents computed so far.
+      const soFar = want.rows.filter((r) => done.has(r.residentId));
+      const page = cache.query(want.today, { upcomingDays: 30, offset: 0, limit: 100_000 });
+      expect(page.items.map((i) => i.row)).toEqual(soFar);
+      expect(page.total).toBe(soFar.length);
+      const overdue = cache.query(want.today, { upcomingDays: 30, offset: 0, limit: 10, group: 'overdue' });
+      expect(overdue.items.map((i) => i.row)).toEqual(soFar.filter((r) => workGroup(r, want.today) === 'overdue').slice(0, 10));
+      seen.push(progress.done);
+    }
+    await pass;
+    // Looked at part-way more than once, and the pass is then whole.
+    expect(seen.filter((n) => n < residents).length).toBeGreaterThan(1);
+    expect(cache.fullPassProgress(want.today)).toBeNull();
+    expect(cache.query(want.today, { upcomingDays: 30, offset: 0, limit: 100_000 }).items.map((i) => i.row)).toEqual(want.rows);
+    // The wipe before the pass skipped zeroing the freed pages; the connection overwrites deleted content again.
+    expect(sql.pragma('secure_delete', { simple: true })).toBe(1);
+  });
+
+  it('worklist.get with allowPartial answers during a full pass with rows of the finished list, marked partial, and the whole list once it is over', async () => {
+    h.clock.set('2026-08-17T02:00:00Z');
+    await h.restart();
+    const cache = h.runtime.services.clinic().worklist.cache;
+    const want = expected();
+    // A day already whole: no partial mark, the whole list.
+    await everything();
+    const whole = await everything({ allowPartial: true });
+    expect(whole.list.partial).toBeUndefined();
+    expect(whole.rows).toEqual(want.rows);
+    // The clock set back: a full pass. A call while it runs is answered from the residents computed so far.
+    h.clock.set('2026-08-12T02:00:00Z');
+    const back = expected();
+    const before = cache.stats.full;
+    const early = await everything({ allowPartial: true });
+    expect(cache.stats.full).toBe(before + 1);
+    const soFar = early.list.partial ? new Set(early.rows.map((r) => r.residentId)) : null;
+    if (early.list.partial) {
+      expect(early.list.partial.done).toBeGreaterThan(0);
+      expect(early.list.partial.percent).toBeLessThan(100);
+      expect(early.list.total).toBeLessThanOrEqual(back.rows.length);
+    }
+    // Either way each row is the finished list's, in the finished list's order.
+    expect(early.rows).toEqual(back.rows.filter((r) => !soFar || soFar.has(r.residentId)));
+    const late = await everything();
+    expect(late.list.partial).toBeUndefined();
+    expect(late.rows).toEqual(back.rows);
+  });
+
   it('a full recompute after deaths, moves, amendments and deletions gives exactly the rules\' rows, through its page indexes', async () => {
     h.clock.set('2026-09-14T02:00:00Z');
     const clinic = h.runtime.services.clinic();
