@@ -27,6 +27,10 @@
  * tombstone removes them), whatever else is there; applying documents of one collection before another's is what
  * writes do anyway. test/integration/store/projection-resume-clinic.test.ts checks this for the clinic's projections.
  *
+ * A rebuild may leave out indexes that only readers need (`createForRebuild`) and build them once in the transaction
+ * that records the version (`finishRebuild`): the search keys' lookup indexes, inserted into at random, made each
+ * page of a 30,000-resident rebuild dearer as they grew (1.4 → 7.9 ms per resident, bench/search-rebuild.ts).
+ *
  * The estimate (main/services/data-update.ts) needs each collection's cost, which differs several times between
  * residents and encounters: every step's (a collection of a projection) first page runs before any step goes on,
  * and each step reports its rate over its first page and over its latest pages (`RebuildStep`), with the time spent
@@ -56,6 +60,17 @@ export interface Projection {
   readonly dependsOn?: readonly string[];
   /** Creates its tables and indexes. */
   create(db: Database): void;
+  /**
+   * Optional, for tables whose rebuild is cheaper without some of their indexes (rows appended in key order, the
+   * lookup indexes sorted once at the end instead of inserted into at random, page after page). Called instead of
+   * `create` whenever a rebuild starts, continues after an interruption, or runs at once: it creates what `apply`
+   * needs and may leave out what only readers need (they wait until the projection is ready). `finishRebuild` then
+   * builds the rest in the transaction that records the version, so the file has either the version and every
+   * index or neither; a rebuild interrupted at any point continues with the same tables. Both must be idempotent.
+   */
+  createForRebuild?(db: Database): void;
+  /** With `createForRebuild`: completes the tables (their lookup indexes) once every document is applied. */
+  finishRebuild?(db: Database): void;
   /** Drops its tables (before a rebuild). */
   drop(db: Database): void;
   /** Applies written documents (new states, tombstones with `_deleted: true` included) of one collection. */
@@ -198,12 +213,13 @@ export class ProjectionRegistry {
         return;
       }
       const cursors = projection.startsEmpty ? null : this.resumableCursors(projection);
+      const createForRebuild = (db: Database) => (projection.createForRebuild ?? projection.create).call(projection, db);
       if (cursors) {
         // Its tables hold every document up to the cursors, and every write since (the projection was maintained).
-        projection.create(this.db);
+        createForRebuild(this.db);
       } else {
         projection.drop(this.db);
-        projection.create(this.db);
+        createForRebuild(this.db);
         // An older build must not take the half-built tables for its own version: it finds none and rebuilds.
         this.db.prepare(`DELETE FROM ${VERSIONS_TABLE} WHERE name = ?`).run(projection.name);
       }
@@ -451,8 +467,9 @@ export class ProjectionRegistry {
     }
   }
 
-  /** The projection is complete: its version is recorded and its rebuild's positions forgotten. */
+  /** The projection is complete: its tables finished, its version recorded and its rebuild's positions forgotten. */
   private finish(projection: Projection): void {
+    projection.finishRebuild?.(this.db);
     this.db
       .prepare(`INSERT INTO ${VERSIONS_TABLE} (name, version) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET version = excluded.version`)
       .run(projection.name, projection.version);
