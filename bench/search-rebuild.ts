@@ -20,6 +20,8 @@ import { indexKeys, searchProjection } from '../main/services/residents/search-i
 import { rebuildEstimate } from '../main/services/data-update';
 import { openClinicDatabase } from '../main/store/database';
 import { KeyVault } from '../main/store/keys/vault';
+import type { Projection } from '../main/store/rx-storage-sqlcipher';
+import type { Database } from '../main/store/sqlite-file';
 import { arg, log, round } from './_clinic';
 
 const load = () => round(loadavg()[0] ?? 0);
@@ -50,6 +52,15 @@ async function main(): Promise<void> {
       }
       log(`${residents} residents; raw build ${raw.ms} ms (${raw.rows} rows), load ${raw.load1m}`);
 
+      // The end's work (the lookup indexes sorted once), timed by itself.
+      let finishMs = 0;
+      const finishSteps: number[] = [];
+      (searchProjection as { finishRebuild?: Projection['finishRebuild'] }).finishRebuild = searchProjection.finishRebuild?.map((step) => (sql: Database) => {
+        const f0 = performance.now();
+        step(sql);
+        finishSteps.push(round(performance.now() - f0, 0));
+        finishMs += performance.now() - f0;
+      });
       const t0 = performance.now();
       const db = await openClinicDatabase(dataDir, dataKey, { projections: [searchProjection], deferRebuilds: true });
       const openMs = performance.now() - t0;
@@ -57,7 +68,6 @@ async function main(): Promise<void> {
         const pages: { done: number; docs: number; ms: number }[] = [];
         const seen: { atMs: number; percent: number; etaMs: number | null }[] = [];
         let last = { done: 0, busy: 0 };
-        let lastPageAt = 0;
         let sampling = true;
         const sample = () => {
           const p = db.rebuilds.progress();
@@ -67,7 +77,6 @@ async function main(): Promise<void> {
             if (done > last.done) {
               pages.push({ done, docs: done - last.done, ms: p.busyMs - last.busy });
               last = { done, busy: p.busyMs };
-              lastPageAt = performance.now();
             }
             const e = rebuildEstimate(p, Date.now());
             seen.push({ atMs: performance.now() - t0, percent: e.percent, etaMs: e.etaMs });
@@ -80,8 +89,6 @@ async function main(): Promise<void> {
         await rebuilt;
         sampling = false;
         const endMs = performance.now() - t0;
-        // After the last page: the end's work (the lookup indexes sorted once, the version recorded).
-        const finishMs = performance.now() - lastPageAt;
         const rebuildMs = performance.now() - r0;
         const rows = db.sql.prepare(`SELECT count(*) FROM p_search_residents`).pluck().get() as number;
         const busyMs = pages.reduce((n, p) => n + p.ms, 0);
@@ -107,6 +114,9 @@ async function main(): Promise<void> {
           /** From the rebuild's start to the projection ready: pages, the yields between them and the end's work. */
           rebuildMs: round(rebuildMs, 0),
           finishMs: round(finishMs, 0),
+          finishSteps,
+          /** The end's time per resident as a share of the pages' (the projection's `finishCost`). */
+          finishCost: round(finishMs / busyMs),
           start: band(0, 0.1),
           middle: band(0.45, 0.55),
           end: band(0.9, 1),
