@@ -73,10 +73,11 @@ export interface Projection {
   /** With `createForRebuild`: the steps that complete the tables (one lookup index each) once every document is applied. */
   readonly finishRebuild?: readonly ((db: Database) => void)[];
   /**
-   * The time `finishRebuild` takes, per document applied, as a share of the time the pages took per document: the
-   * estimate counts it as work left until the steps are done (bench/search-rebuild.ts measures it).
+   * The time `finishRebuild` takes per document applied, as a share of the time the pages took per document, for a
+   * rebuild of `documents` documents (sorting grows a little faster than the documents): the estimate counts it as
+   * work left until the steps are done. bench/search-rebuild.ts measures it.
    */
-  readonly finishCost?: number;
+  readonly finishCost?: (documents: number) => number;
   /** Drops its tables (before a rebuild). */
   drop(db: Database): void;
   /** Applies written documents (new states, tombstones with `_deleted: true` included) of one collection. */
@@ -377,7 +378,7 @@ export class ProjectionRegistry {
     const sum = () => {
       for (const run of runs) {
         if (run.step.finishDocs === undefined) continue;
-        run.step.finishDocs = Math.round((run.pending.projection.finishCost ?? 0) * run.step.total);
+        run.step.finishDocs = Math.round((run.pending.projection.finishCost?.(run.step.total) ?? 0) * run.step.total);
       }
       progress.done = progress.steps.reduce((n, s) => n + s.done, 0);
       progress.total = progress.steps.reduce((n, s) => n + s.total, 0);

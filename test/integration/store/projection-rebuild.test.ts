@@ -360,7 +360,7 @@ describe('indexes left out of a rebuild and built once at its end (createForRebu
         db.exec(sql);
         onFinishStep(i);
       }),
-      finishCost: 0.5,
+      finishCost: () => 0.5,
     };
   };
 
