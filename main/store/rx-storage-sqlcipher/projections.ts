@@ -27,9 +27,10 @@
  * tombstone removes them), whatever else is there; applying documents of one collection before another's is what
  * writes do anyway. test/integration/store/projection-resume-clinic.test.ts checks this for the clinic's projections.
  *
- * A rebuild may leave out indexes that only readers need (`createForRebuild`) and build them once in the transaction
- * that records the version (`finishRebuild`): the search keys' lookup indexes, inserted into at random, made each
- * page of a 30,000-resident rebuild dearer as they grew (1.4 → 7.9 ms per resident, bench/search-rebuild.ts).
+ * A rebuild may leave out indexes that only readers need (`createForRebuild`) and build them once at its end, one
+ * transaction each, before the one that records the version (`finishRebuild`): the search keys' lookup indexes,
+ * inserted into at random, made each page of a 30,000-resident rebuild dearer as they grew (1.4 → 7.9 ms per
+ * resident, bench/search-rebuild.ts).
  *
  * The estimate (main/services/data-update.ts) needs each collection's cost, which differs several times between
  * residents and encounters: every step's (a collection of a projection) first page runs before any step goes on,
