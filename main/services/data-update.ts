@@ -40,7 +40,9 @@ function estimate(elapsedMs: number, done: number, total: number): number | null
  * the steps under way overstated their later rate (a cold start, shared by all steps), never up (a step whose tables
  * grow gets dearer per document, as the search keys do: that is its own). The work time left is then divided by the
  * share of the time the rebuild had lately (other work runs between its pages: the work list's first pass, which
- * ends, so the share over the whole run would keep the estimate long).
+ * ends, so the share over the whole run would keep the estimate long). A projection whose end sorts its lookup indexes
+ * once (`finishRebuild`) adds that end's work, declared per document (`finishCost`): without it the estimate of the
+ * search keys' rebuild was a third of the truth (bench/search-rebuild.ts).
  */
 export function rebuildEstimate(p: RebuildProgress, now: number): { percent: number; etaMs: number | null } {
   const ratios = p.steps.flatMap((s) => (s.recentMsPerDoc !== null && s.firstMsPerDoc !== null && s.firstMsPerDoc > 0 ? [s.recentMsPerDoc / s.firstMsPerDoc] : []));
@@ -50,8 +52,9 @@ export function rebuildEstimate(p: RebuildProgress, now: number): { percent: num
   const meanRate = known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : null;
   // Weighted by cost where known; by documents until any step is measured.
   const weight = (i: number) => rates[i] ?? meanRate ?? 1;
-  const cost = p.steps.reduce((sum, s, i) => sum + s.total * weight(i), 0);
-  const left = p.steps.reduce((sum, s, i) => sum + Math.max(0, s.total - s.done) * weight(i), 0);
+  // A projection's end (its lookup indexes sorted once, `finishRebuild`) is work too, in documents' worth of its step.
+  const cost = p.steps.reduce((sum, s, i) => sum + (s.total + (s.finishDocs ?? 0)) * weight(i), 0);
+  const left = p.steps.reduce((sum, s, i) => sum + (Math.max(0, s.total - s.done) + Math.max(0, (s.finishDocs ?? 0) - (s.finishDone ?? 0))) * weight(i), 0);
   const percent = cost > 0 ? percentOf(cost - left, cost) : percentOf(p.done, p.total);
   const elapsed = now - p.startedAt;
   if (meanRate === null || elapsed < MIN_ESTIMATE_MS || p.busyMs <= 0) return { percent, etaMs: null };

@@ -27,6 +27,11 @@
  * tombstone removes them), whatever else is there; applying documents of one collection before another's is what
  * writes do anyway. test/integration/store/projection-resume-clinic.test.ts checks this for the clinic's projections.
  *
+ * A rebuild may leave out indexes that only readers need (`createForRebuild`) and build them once at its end, one
+ * transaction each, before the one that records the version (`finishRebuild`): the search keys' lookup indexes,
+ * inserted into at random, made each page of a 30,000-resident rebuild dearer as they grew (1.4 → 7.9 ms per
+ * resident, bench/search-rebuild.ts).
+ *
  * The estimate (main/services/data-update.ts) needs each collection's cost, which differs several times between
  * residents and encounters: every step's (a collection of a projection) first page runs before any step goes on,
  * and each step reports its rate over its first page and over its latest pages (`RebuildStep`), with the time spent
@@ -56,6 +61,24 @@ export interface Projection {
   readonly dependsOn?: readonly string[];
   /** Creates its tables and indexes. */
   create(db: Database): void;
+  /**
+   * Optional, for tables whose rebuild is cheaper without some of their indexes (rows appended in key order, the
+   * lookup indexes sorted once at the end instead of inserted into at random, page after page). Called instead of
+   * `create` whenever a rebuild starts, continues after an interruption, or runs at once: it creates what `apply`
+   * needs and may leave out what only readers need (they wait until the projection is ready). `finishRebuild` then
+   * builds the rest once every document is applied, each step in its own transaction (a deferred rebuild yields
+   * between them, so other calls wait for one step at most), the version recorded after the last: a rebuild
+   * interrupted at any point continues with the same tables and redoes the steps. All must be idempotent.
+   */
+  createForRebuild?(db: Database): void;
+  /** With `createForRebuild`: the steps that complete the tables (one lookup index each) once every document is applied. */
+  readonly finishRebuild?: readonly ((db: Database) => void)[];
+  /**
+   * The time `finishRebuild` takes per document applied, as a share of the time the pages took per document, for a
+   * rebuild of `documents` documents (sorting grows a little faster than the documents): the estimate counts it as
+   * work left until the steps are done. bench/search-rebuild.ts measures it.
+   */
+  readonly finishCost?: (documents: number) => number;
   /** Drops its tables (before a rebuild). */
   drop(db: Database): void;
   /** Applies written documents (new states, tombstones with `_deleted: true` included) of one collection. */
@@ -85,6 +108,12 @@ export interface RebuildStep {
   firstMsPerDoc: number | null;
   /** Milliseconds per document over its latest pages (about RATE_WINDOW_MS of work); null until a second page. */
   recentMsPerDoc: number | null;
+  /**
+   * The projection's `finishRebuild` steps, in documents' worth of this step's cost (`finishCost` × `total`), and how
+   * much of that is done; absent for a projection without them.
+   */
+  finishDocs?: number;
+  finishDone?: number;
 }
 
 /** A deferred rebuild under way: documents applied of those to apply (all steps), since `startedAt` (epoch ms). */
@@ -198,12 +227,13 @@ export class ProjectionRegistry {
         return;
       }
       const cursors = projection.startsEmpty ? null : this.resumableCursors(projection);
+      const createForRebuild = (db: Database) => (projection.createForRebuild ?? projection.create).call(projection, db);
       if (cursors) {
         // Its tables hold every document up to the cursors, and every write since (the projection was maintained).
-        projection.create(this.db);
+        createForRebuild(this.db);
       } else {
         projection.drop(this.db);
-        projection.create(this.db);
+        createForRebuild(this.db);
         // An older build must not take the half-built tables for its own version: it finds none and rebuilds.
         this.db.prepare(`DELETE FROM ${VERSIONS_TABLE} WHERE name = ?`).run(projection.name);
       }
@@ -221,6 +251,7 @@ export class ProjectionRegistry {
       for (const cursor of pending.cursors) {
         while (!cursor.complete) this.applyPage(pending, cursor, SYNC_PAGE);
       }
+      for (const step of projection.finishRebuild ?? []) step(this.db);
       this.finish(projection);
     }).immediate();
     this.registered.set(projection.name, projection);
@@ -329,6 +360,7 @@ export class ProjectionRegistry {
           done: cursor.done,
           firstMsPerDoc: null,
           recentMsPerDoc: null,
+          ...(pending.projection.finishRebuild?.length ? { finishDocs: 0, finishDone: 0 } : {}),
         },
       })),
     );
@@ -345,6 +377,10 @@ export class ProjectionRegistry {
       steps: runs.map((r) => r.step),
     };
     const sum = () => {
+      for (const run of runs) {
+        if (run.step.finishDocs === undefined) continue;
+        run.step.finishDocs = Math.round((run.pending.projection.finishCost?.(run.step.total) ?? 0) * run.step.total);
+      }
       progress.done = progress.steps.reduce((n, s) => n + s.done, 0);
       progress.total = progress.steps.reduce((n, s) => n + s.total, 0);
     };
@@ -374,7 +410,7 @@ export class ProjectionRegistry {
         run.size = Math.max(MIN_PAGE, Math.min(MAX_PAGE, Math.round((run.size * target) / Math.max(took, 0.5))));
         if (once) break;
       }
-      if (!once) await this.finishIfComplete(run.pending, progress);
+      if (!once && !(await this.finishIfComplete(run.pending, runs, progress))) return;
     }
   }
 
@@ -391,15 +427,31 @@ export class ProjectionRegistry {
     run.step.recentMsPerDoc = windowMs / run.window.reduce((n, [d]) => n + d, 0);
   }
 
-  /** Records the version of a projection whose collections are all applied, and tells whoever waits for it. */
-  private async finishIfComplete(pending: Pending, progress: RebuildProgress): Promise<void> {
-    if (!pending.cursors.every((c) => c.complete) || !this.pending.includes(pending)) return;
+  /**
+   * Runs the `finishRebuild` steps of a projection whose collections are all applied, a transaction each with a yield
+   * between, then records its version and tells whoever waits for it. False when stopped before its end.
+   */
+  private async finishIfComplete(pending: Pending, runs: readonly StepRun[], progress: RebuildProgress): Promise<boolean> {
+    if (!pending.cursors.every((c) => c.complete) || !this.pending.includes(pending)) return true;
+    const steps = pending.projection.finishRebuild ?? [];
+    const mine = runs.filter((r) => r.pending === pending);
+    for (const [i, step] of steps.entries()) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.stopped) return false;
+      const started = performance.now();
+      withoutSync(this.db, () => this.db.transaction(() => step(this.db)).immediate());
+      const took = performance.now() - started;
+      progress.busyMs += took;
+      this.recentPages.push([this.clock(), took]);
+      for (const r of mine) r.step.finishDone = Math.round(((r.step.finishDocs ?? 0) * (i + 1)) / steps.length);
+    }
     this.db.transaction(() => this.finish(pending.projection)).immediate();
     this.pending.splice(this.pending.indexOf(pending), 1);
     for (const w of this.waiters.get(pending.projection.name) ?? []) w.resolve();
     this.waiters.delete(pending.projection.name);
     progress.projections = this.pendingNames();
     await new Promise<void>((resolve) => setImmediate(resolve));
+    return true;
   }
 
   /**
@@ -451,7 +503,7 @@ export class ProjectionRegistry {
     }
   }
 
-  /** The projection is complete: its version is recorded and its rebuild's positions forgotten. */
+  /** The projection is complete (its tables finished): its version is recorded and its rebuild's positions forgotten. */
   private finish(projection: Projection): void {
     this.db
       .prepare(`INSERT INTO ${VERSIONS_TABLE} (name, version) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET version = excluded.version`)

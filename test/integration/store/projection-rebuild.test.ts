@@ -336,3 +336,122 @@ describe('a resumable rebuild (issue 10 §4: a lock, a crash or closing the app 
     }
   }, 90_000);
 });
+
+describe('indexes left out of a rebuild and built once at its end (createForRebuild, finishRebuild: issue 10 §3)', () => {
+  const RESIDENTS = 2_000;
+  const docsOf = (prefix: string) =>
+    Array.from({ length: RESIDENTS }, (_v, i) => residentDoc({ id: `${prefix}${String(i).padStart(5, '0')}`, name: `居民${i % 300}`, age: 20 + (i % 70) }));
+  const indexesOf = (connection: Connection, table: string) =>
+    connection.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all(table);
+  const rowsOf = (connection: Connection, table: string) => connection.db.prepare(`SELECT id, family, age FROM ${table} ORDER BY id`).raw().all();
+  /** `rebuildProjection` with two lookup indexes that only readers need; `onFinishStep` runs after each end step. */
+  const indexed = (name: string, onFinishStep: (i: number) => void = () => undefined): Projection => {
+    const base = rebuildProjection(name);
+    const table = `p_${name}`;
+    const lookups = [`CREATE INDEX IF NOT EXISTS ${table}_by_family ON ${table} (family)`, `CREATE INDEX IF NOT EXISTS ${table}_by_age ON ${table} (age, family)`];
+    return {
+      ...base,
+      create: (db) => {
+        base.create(db);
+        for (const sql of lookups) db.exec(sql);
+      },
+      createForRebuild: (db) => base.create(db),
+      finishRebuild: lookups.map((sql, i) => (db) => {
+        db.exec(sql);
+        onFinishStep(i);
+      }),
+      finishCost: () => 0.5,
+    };
+  };
+
+  it('a deferred rebuild has no lookup index until its end, counts the end in its progress, and ends with the rows and indexes of a one-go rebuild', async () => {
+    const temp = makeTempDir('cunyi-rebuild-');
+    const open = await openResidentsAt(temp.dir);
+    try {
+      const docs = docsOf('i');
+      expect((await open.instance.bulkWrite(docs.map((document) => ({ document })), 'test')).error).toEqual([]);
+      const connection = open.connection;
+      const finished: number[] = [];
+      registerProjection(connection, 'clinic', indexed('lookups', (i) => finished.push(i)), { deferRebuild: true });
+      expect(indexesOf(connection, 'p_lookups')).toEqual([]);
+      const run = connection.projections.rebuildPending({ holdWhile: () => (connection.projections.progress()?.done ?? 0) >= 500 });
+      // Held after its first page: no index yet, writes are applied all the same.
+      while ((connection.projections.progress()?.done ?? 0) < 500) await new Promise<void>((r) => setTimeout(r, 5));
+      expect(indexesOf(connection, 'p_lookups')).toEqual([]);
+      expect(connection.projections.progress()?.steps[0]).toMatchObject({ total: RESIDENTS, finishDocs: RESIDENTS / 2, finishDone: 0 });
+      const rows = [
+        { previous: docs[10]!, document: nextRevision(docs[10]!, { name: '改', age: 99 }) },
+        { previous: docs[1_900]!, document: nextRevision(docs[1_900]!, { _deleted: true }) },
+        { document: residentDoc({ id: 'z-new', name: '新', age: 1 }) },
+      ];
+      expect((await open.instance.bulkWrite(rows, 'test')).error).toEqual([]);
+      await connection.projections.stop();
+      await run;
+      expect(finished).toEqual([]);
+      await open.close();
+
+      const again = await openResidentsAt(temp.dir);
+      try {
+        const second = again.connection;
+        registerProjection(second, 'clinic', indexed('lookups', (i) => finished.push(i)), { deferRebuild: true });
+        const seen: { finishDocs?: number; finishDone?: number }[] = [];
+        const resumed = second.projections.rebuildPending();
+        while (!second.projections.isReady('lookups')) {
+          const step = second.projections.progress()?.steps[0];
+          if (step) seen.push({ ...(step.finishDocs === undefined ? {} : { finishDocs: step.finishDocs }), ...(step.finishDone === undefined ? {} : { finishDone: step.finishDone }) });
+          await new Promise<void>((r) => setImmediate(r));
+        }
+        await resumed;
+        expect(finished).toEqual([0, 1]);
+        // Between the two end steps the progress showed the first one done.
+        expect(seen.some((s) => s.finishDone === Math.round((s.finishDocs ?? 0) / 2) && (s.finishDocs ?? 0) > 0)).toBe(true);
+        expect(indexesOf(second, 'p_lookups')).toEqual(['p_lookups_by_age', 'p_lookups_by_family']);
+        expect(second.db.prepare("SELECT version FROM p__versions WHERE name = 'lookups'").pluck().get()).toBe(1);
+
+        // A one-go rebuild (registered without deferring) runs the end steps in its own transaction.
+        registerProjection(second, 'clinic', indexed('fresh'));
+        expect(indexesOf(second, 'p_fresh')).toEqual(['p_fresh_by_age', 'p_fresh_by_family']);
+        expect(rowsOf(second, 'p_lookups')).toEqual(rowsOf(second, 'p_fresh'));
+        expect(rowsOf(second, 'p_fresh')).toHaveLength(RESIDENTS);
+      } finally {
+        await again.close();
+      }
+    } finally {
+      temp.remove();
+    }
+  });
+
+  it('stopped between its end steps, the next open redoes them from its complete position and records the version only after the last', async () => {
+    const temp = makeTempDir('cunyi-rebuild-');
+    const open = await openResidentsAt(temp.dir);
+    try {
+      expect((await open.instance.bulkWrite(docsOf('e').map((document) => ({ document })), 'test')).error).toEqual([]);
+      const connection = open.connection;
+      // The database closes right after the first end step.
+      registerProjection(connection, 'clinic', indexed('ended', (i) => i === 0 && void connection.projections.stop()), { deferRebuild: true });
+      await connection.projections.rebuildPending();
+      expect(indexesOf(connection, 'p_ended')).toEqual(['p_ended_by_family']);
+      expect(connection.projections.isReady('ended')).toBe(false);
+      expect(connection.db.prepare("SELECT version FROM p__versions WHERE name = 'ended'").pluck().get()).toBeUndefined();
+      expect(connection.db.prepare("SELECT done, complete FROM p__rebuilds WHERE name = 'ended'").get()).toEqual({ done: RESIDENTS, complete: 1 });
+      await open.close();
+
+      const again = await openResidentsAt(temp.dir);
+      try {
+        const applied: string[] = [];
+        const finished: number[] = [];
+        registerProjection(again.connection, 'clinic', { ...indexed('ended', (i) => finished.push(i)), apply: rebuildProjection('ended', (id) => applied.push(id)).apply }, { deferRebuild: true });
+        await again.connection.projections.rebuildPending();
+        expect(applied).toEqual([]);
+        expect(finished).toEqual([0, 1]);
+        expect(indexesOf(again.connection, 'p_ended')).toEqual(['p_ended_by_age', 'p_ended_by_family']);
+        expect(again.connection.db.prepare("SELECT version FROM p__versions WHERE name = 'ended'").pluck().get()).toBe(1);
+        expect(again.connection.db.prepare('SELECT count(*) FROM p_ended').pluck().get()).toBe(RESIDENTS);
+      } finally {
+        await again.close();
+      }
+    } finally {
+      temp.remove();
+    }
+  });
+});

@@ -200,6 +200,17 @@ describe('the rebuild\'s estimate weighs each collection by its measured cost (r
     expect(rebuildEstimate(p, now)).toEqual({ percent: 60, etaMs: 800 });
   });
 
+  it('a projection whose end sorts its lookup indexes (finishRebuild) counts that end as work left until it is done', () => {
+    // 1,000 residents at 1 ms, all applied; the end is declared at 0.5 of the pages' cost: 500 documents' worth.
+    const ended = (finishDone: number) => progressOf([{ ...step('residents', 1_000, 1_000, 1, 1), projection: 'search', finishDocs: 500, finishDone }], 2_000, 2_000);
+    expect(rebuildEstimate(ended(0), now)).toEqual({ percent: 66, etaMs: 500 });
+    // One of its two end steps done.
+    expect(rebuildEstimate(ended(250), now)).toEqual({ percent: 83, etaMs: 250 });
+    // Half-way through its pages: 500 ms of pages and 500 of the end left, of 1,500 in all.
+    const half = progressOf([{ ...step('residents', 1_000, 500, 1, 1), projection: 'search', finishDocs: 500, finishDone: 0 }], 1_000, 1_000);
+    expect(rebuildEstimate(half, now)).toEqual({ percent: 33, etaMs: 1_000 });
+  });
+
   /**
    * A whole rebuild as the registry runs it (the first page of every step first, then each step to its end), with
    * 200,000 residents' true costs per document in the proportions measured on the 30k clinic, first pages three
