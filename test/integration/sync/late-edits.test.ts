@@ -12,7 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResidentDetail } from '../../../shared/api/residents';
 import type { SyncStatus } from '../../../shared/api/sync';
-import { MoveRequest } from '../../../shared/sync/moves';
+import type { MoveRequest } from '../../../shared/sync/moves';
 import { PushResponse, type LateEditNotice } from '../../../shared/sync/protocol';
 import type { PlatformHttp } from '../../../main/sync/platform-http';
 import { residentInput } from '../../helpers/api';
