@@ -161,11 +161,17 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
   await writeFile(running, JSON.stringify({ pid: process.pid, port, host }));
   // 迁出申请 that waited too long are answered (refused as timed out) at start and then hourly; a failure is logged and
   // tried again at the next check (the requests stay pending, nothing is lost).
+  // The wait is read again each time: on PostgreSQL `platform config` writes it to the database, not to this process.
   const expire = (): void =>
-    void store.expireMoveRequests().then(
-      (n) => n > 0 && app.log.info({ expired: n }, 'move requests refused as timed out'),
-      (e: unknown) => app.log.error({ err: e }, 'expiring waiting move requests failed'),
-    );
+    void moveWaitSetting(store.sql)
+      .then((w) => {
+        store.moveRequestWaitMs = moveWaitMs(w.days);
+        return store.expireMoveRequests();
+      })
+      .then(
+        (n) => n > 0 && app.log.info({ expired: n }, 'move requests refused as timed out'),
+        (e: unknown) => app.log.error({ err: e }, 'expiring waiting move requests failed'),
+      );
   expire();
   const expiry = setInterval(expire, MOVE_EXPIRY_CHECK_MS).unref();
   let closed = false;
