@@ -6,7 +6,8 @@
  * settles the edit the notice goes, and the 迁出居民的修改 list shows it as not used, with the operator's reason.
  * Then a late edit of the clinic that asked for the move: while the platform is down another device of the clinic has
  * had the resident moved to the other clinic's village by a 迁出申请, and this device edits them; after 立即同步 the list
- * shows the edit as forwarded to that clinic and village, with the date. Screenshots (normal and large text) go to
+ * shows the edit as forwarded to that clinic and village, with the date; moved back, the resident's page says so too.
+ * Screenshots (normal and large text) go to
  * test-results/screenshots/.
  */
 import { expect, type Page, test } from '@playwright/test';
@@ -24,6 +25,8 @@ const OTHER = { code: '441521102', name: '海丰县大湖镇卫生院', villages
 let platform: TestPlatform;
 let host: E2eHost;
 let page: Page;
+/** The resident whose late edit was forwarded (second test), moved back in the third. */
+let forwardedId = '';
 
 platformClinicSuite((s) => ({ platform, host, page } = s));
 
@@ -76,6 +79,7 @@ test("the clinic's own late edit after its 迁出申请 is shown as forwarded to
   const birth = '1952-06-07';
   const input = { name: '投亲者', createdDate: '2026-03-01', sex: '2', birthDate: birth, idNumber: idNumber(birth, 42), phone: '13812340042', villageCode: VILLAGE.code };
   const { resident } = await apiCall<{ resident: { id: string } }>(host, 'residents.create', { input });
+  forwardedId = resident.id;
   expect(await apiCall<{ pending: number; lastError: unknown }>(host, 'sync.now', {})).toMatchObject({ pending: 0, lastError: null });
 
   // The platform is down for this device. Another device of the clinic (its office computer) had sent the resident's
@@ -115,4 +119,18 @@ test("the clinic's own late edit after its 迁出申请 is shown as forwarded to
   expect(onB).toMatchObject({ villageCode: OTHER.villages[0]!.code, phone: '13912340042' });
   await page.getByTestId('sync-late-edits').scrollIntoViewIfNeeded();
   await shootBothSizes(page, SHOTS, 'sync-late-edits');
+});
+
+test("a resident who moved back shows on their page that this device's edit was forwarded", async () => {
+  test.setTimeout(120_000);
+  expect(forwardedId).not.toBe('');
+  await platform.store.moveResident({ residentId: forwardedId, villageCode: VILLAGE.code, requestedBy: 'e2e' });
+  expect(await apiCall<{ lastError: unknown }>(host, 'sync.now', {})).toMatchObject({ lastError: null });
+  await page.evaluate((id) => (window.location.hash = `#/residents?id=${id}`), forwardedId);
+  await expect(page.getByTestId('resident-page')).toBeVisible();
+  const notice = page.getByTestId('resident-late-edits');
+  await expect(notice).toContainText('迁出后才送达县平台');
+  await expect(notice).toContainText('已转交');
+  await expect(notice).toContainText(`转交 ${OTHER.name} ${OTHER.villages[0]!.name}`);
+  await shootBothSizes(page, SHOTS, 'resident-late-edits');
 });

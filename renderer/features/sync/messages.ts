@@ -44,6 +44,7 @@ export const messages = {
     },
     late: {
       title: '迁出居民的修改',
+      residentTitle: '本机对这位居民的修改是在其迁出后才送达县平台的',
       intro: '居民迁到别的辖区之后才上传的修改，县平台的处理结果如下（截至 {{when}} 的同步）。',
       none: '没有这样的修改',
       arrived: '{{when}} 送达县平台',
@@ -135,6 +136,7 @@ export const messages = {
     },
     late: {
       title: 'Changes to residents who moved away',
+      residentTitle: 'Changes this computer made to this resident reached the county platform after they had moved away',
       intro: 'Changes uploaded after the resident had moved to another area, and what the county platform did with them (as of the sync at {{when}}).',
       none: 'No such changes',
       arrived: 'Reached the county platform {{when}}',
