@@ -111,7 +111,7 @@ test("the clinic's own late edit after its 迁出申请 is shown as forwarded to
   await page.getByRole('button', { name: '立即同步' }).click();
   const forwarded = page.getByTestId('sync-late-edit').filter({ hasText: '投亲者' });
   await expect(forwarded).toContainText('已转交', { timeout: 60_000 });
-  await expect(forwarded).toContainText(`转交 ${OTHER.name} ${OTHER.villages[0]!.name}，并入居民在新辖区的档案`);
+  await expect(forwarded).toContainText(`转交 ${OTHER.name}（${OTHER.villages[0]!.name}），并入居民在新辖区的档案`);
   await expect(forwarded).toContainText(/已于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 转交/);
   await expect(page.getByTestId('sync-parked')).toHaveCount(0);
   await expect(page.getByTestId('sync-pending')).toHaveText('0 条');
@@ -131,6 +131,6 @@ test("a resident who moved back shows on their page that this device's edit was 
   const notice = page.getByTestId('resident-late-edits');
   await expect(notice).toContainText('迁出后才送达县平台');
   await expect(notice).toContainText('已转交');
-  await expect(notice).toContainText(`转交 ${OTHER.name} ${OTHER.villages[0]!.name}`);
+  await expect(notice).toContainText(`转交 ${OTHER.name}（${OTHER.villages[0]!.name}）`);
   await shootBothSizes(page, SHOTS, 'resident-late-edits');
 });

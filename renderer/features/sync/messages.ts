@@ -49,7 +49,7 @@ export const messages = {
       none: '没有这样的修改',
       arrived: '{{when}} 送达县平台',
       unnamed: '居民 {{id}}',
-      place: '{{clinic}} {{village}}',
+      place: '{{clinic}}（{{village}}）',
       somewhere: '新辖区',
       collection: { residents: '居民档案', encounters: '随访、体检等记录', contracts: '签约记录', other: '记录' },
       status: { forwarded: '已转交', parked: '待县平台处理', applied: '已并入', discarded: '未采用' },
