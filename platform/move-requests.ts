@@ -127,9 +127,9 @@ async function writeAnswer(tx: Queryable, clinicCode: string, doc: WireDocument,
 /**
  * How long a request may wait for the resident's version it names (`residentUpdatedAt`) before the platform gives up
  * on it: 14 days by default, or what the operator stored (`platform serve --move-wait-days`, `platform config`). The
- * version normally arrives in the same sync round as the request, since the device pushes its collections one after another; one that has not come after two weeks
- * will not come (the device was wiped or replaced before pushing it), and a request left pending would hold the
- * resident in limbo with nobody told.
+ * version normally arrives in the same sync round as the request, since the device pushes its collections one after
+ * another; one that has not come after two weeks will not come (the device was wiped or replaced before pushing it),
+ * and a request left pending would hold the resident in limbo with nobody told.
  */
 export const MOVE_REQUEST_WAIT_MS = 14 * 24 * 60 * 60_000;
 const DAY_MS = 24 * 60 * 60_000;
