@@ -18,6 +18,7 @@ import { Operators, passwordProblem } from './county/operators';
 import { OperatorBody } from './county/routes';
 import { IndicatorRulesInput } from '../shared/schemas/indicator-rules';
 import { countyPolicy, setCountyPolicy } from './policy';
+import { moveWaitSetting, saveMoveWait } from './move-requests';
 
 const USAGE = `Cunyi county platform
 
@@ -45,9 +46,12 @@ const USAGE = `Cunyi county platform
   platform parked discard --data-dir D --id N --reason TEXT
         settles parked edit N without applying it; the reason is kept with it
   platform device revoke --data-dir D --device ID
+  platform config --data-dir D [--move-wait-days N]
+        the operator's stored settings (JSON); with --move-wait-days, how long a 迁出申请 waits for its resident's
+        version (as serve --move-wait-days N stores it), used at once by a running server and after restarts
   platform status --data-dir D          each clinic's and device's last contact and pending counts, and the
                                         迁出申请 waiting for their resident's version with when each times out
-                                        (JSON; --move-wait-days N as given to serve, when it is not running)
+                                        (JSON; the stored wait, or --move-wait-days N to see another, offline)
   platform operator add --data-dir D --user U [--name N]
         adds a county operator for the county view (https://HOST:PORT/county/), or sets a new password;
         the password comes from PLATFORM_OPERATOR_PASSWORD (at least 10 characters), never from argv
@@ -280,6 +284,24 @@ export async function main(argv: string[]): Promise<number> {
       if (server) await adminCall(dataDir, server, 'POST', `/admin/devices/${encodeURIComponent(id)}/revoke`);
       else await offline(dataDir, (s) => s.revokeDevice(id));
       console.log(`device ${id} revoked`);
+      return 0;
+    }
+    if (a === 'config') {
+      const f = flags([b, ...rest].filter((x): x is string => x !== undefined));
+      const dataDir = resolve(need(f, 'data-dir'));
+      const unknown = [...f.keys()].find((k) => k !== 'data-dir' && k !== 'move-wait-days');
+      if (unknown) throw new Usage(`platform config does not know --${unknown}`);
+      const waitMs = moveWaitMs(f);
+      const by = `operator (${userInfo().username})`;
+      const server = runningServer(dataDir);
+      const days = waitMs === undefined ? undefined : waitMs / (24 * 60 * 60_000);
+      const config = server
+        ? await adminCall(dataDir, server, days === undefined ? 'GET' : 'POST', '/admin/config', days === undefined ? undefined : { moveWaitDays: days, by })
+        : await offline(dataDir, async (s) => {
+            if (days !== undefined) await saveMoveWait(s.sql, { days, setAt: Date.now(), setBy: by });
+            return { moveWait: await moveWaitSetting(s.sql) };
+          });
+      console.log(JSON.stringify(config, null, 2));
       return 0;
     }
     if (a === 'status') {

@@ -14,6 +14,7 @@ import { migrate } from './migrate';
 import { ensureFactsVersion } from './county/facts';
 import { buildServer } from './server';
 import { PlatformStore, type CollectionRule } from './store';
+import { moveWaitMs, moveWaitSetting, saveMoveWait } from './move-requests';
 import { loadOrCreateTls, type TlsIdentity } from './tls';
 
 export interface PlatformOptions {
@@ -30,7 +31,11 @@ export interface PlatformOptions {
   extraCollections?: Record<string, { rule: CollectionRule; schema: z.ZodType<WireDocument> }>;
   bodyLimit?: number;
   now?: () => number;
-  /** How long a 迁出申请 waits for its resident's version before it is refused as timed out (default 14 days). */
+  /**
+   * How long a 迁出申请 waits for its resident's version before it is refused as timed out. Unset: the stored choice
+   * (move-requests.ts `moveWaitSetting`), else 14 days. `startPlatform` stores what it is given (`serve
+   * --move-wait-days`); `openStore` alone uses it without storing it (an offline `status --move-wait-days`).
+   */
   moveRequestWaitMs?: number | undefined;
 }
 
@@ -124,12 +129,20 @@ export async function openStore(opts: Pick<PlatformOptions, 'dataDir' | 'databas
   }
   const rules = { ...clinicRules(), ...Object.fromEntries(Object.entries(opts.extraCollections ?? {}).map(([k, v]) => [k, v.rule])) };
   const store = new PlatformStore(sql, rules, opts.now);
-  if (opts.moveRequestWaitMs !== undefined) store.moveRequestWaitMs = opts.moveRequestWaitMs;
+  store.moveRequestWaitMs = opts.moveRequestWaitMs ?? moveWaitMs((await moveWaitSetting(sql)).days);
   return store;
 }
 
 export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatform> {
   const store = await openStore(opts);
+  if (opts.moveRequestWaitMs !== undefined) {
+    // The operator's choice outlives this run: a restart without the flag and an offline `status` use it too.
+    const days = opts.moveRequestWaitMs / moveWaitMs(1);
+    await saveMoveWait(store.sql, { days, setAt: (opts.now ?? Date.now)(), setBy: 'serve --move-wait-days' }).catch(async (e: unknown) => {
+      await store.sql.close();
+      throw e;
+    });
+  }
   const tls = await loadOrCreateTls({ dataDir: opts.dataDir, certFile: opts.certFile, keyFile: opts.keyFile });
   const adminToken = await readAdminToken(opts.dataDir);
   const schemas: Record<string, z.ZodType<WireDocument>> = { ...wireSchemas };
@@ -148,11 +161,17 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
   await writeFile(running, JSON.stringify({ pid: process.pid, port, host }));
   // 迁出申请 that waited too long are answered (refused as timed out) at start and then hourly; a failure is logged and
   // tried again at the next check (the requests stay pending, nothing is lost).
+  // The wait is read again each time: on PostgreSQL `platform config` writes it to the database, not to this process.
   const expire = (): void =>
-    void store.expireMoveRequests().then(
-      (n) => n > 0 && app.log.info({ expired: n }, 'move requests refused as timed out'),
-      (e: unknown) => app.log.error({ err: e }, 'expiring waiting move requests failed'),
-    );
+    void moveWaitSetting(store.sql)
+      .then((w) => {
+        store.moveRequestWaitMs = moveWaitMs(w.days);
+        return store.expireMoveRequests();
+      })
+      .then(
+        (n) => n > 0 && app.log.info({ expired: n }, 'move requests refused as timed out'),
+        (e: unknown) => app.log.error({ err: e }, 'expiring waiting move requests failed'),
+      );
   expire();
   const expiry = setInterval(expire, MOVE_EXPIRY_CHECK_MS).unref();
   let closed = false;

@@ -126,12 +126,47 @@ async function writeAnswer(tx: Queryable, clinicCode: string, doc: WireDocument,
 
 /**
  * How long a request may wait for the resident's version it names (`residentUpdatedAt`) before the platform gives up
- * on it: 14 days by default (`platform serve --move-wait-days`). The version normally arrives in the same sync round
- * as the request, since the device pushes its collections one after another; one that has not come after two weeks
- * will not come (the device was wiped or replaced before pushing it), and a request left pending would hold the
- * resident in limbo with nobody told.
+ * on it: 14 days by default, or what the operator stored (`platform serve --move-wait-days`, `platform config`). The
+ * version normally arrives in the same sync round as the request, since the device pushes its collections one after
+ * another; one that has not come after two weeks will not come (the device was wiped or replaced before pushing it),
+ * and a request left pending would hold the resident in limbo with nobody told.
  */
 export const MOVE_REQUEST_WAIT_MS = 14 * 24 * 60 * 60_000;
+const DAY_MS = 24 * 60 * 60_000;
+/** The longest wait an operator may choose: a request a year old describes a resident nobody can vouch for. */
+export const MAX_MOVE_WAIT_DAYS = 365;
+const MOVE_WAIT_KEY = 'moveWaitDays';
+
+/** The operator's chosen wait, as stored (`platform_settings`, migration 0150); null until one is set. */
+export interface MoveWaitSetting {
+  days: number;
+  setAt: number;
+  setBy: string;
+}
+
+/** The wait the platform uses: the stored one, else the default. */
+export async function moveWaitSetting(q: Queryable): Promise<{ days: number; setAt: number | null; setBy: string | null }> {
+  const row = (await q.query<{ value: string; set_at: string | number; set_by: string }>('SELECT value, set_at, set_by FROM platform_settings WHERE key = $1', [MOVE_WAIT_KEY]))[0];
+  const days = row ? Number(JSON.parse(row.value)) : NaN;
+  // A value outside the bounds was not written by us (the CLI and the server check them): the default, not a guess.
+  if (!row || !Number.isFinite(days) || days <= 0 || days > MAX_MOVE_WAIT_DAYS) return { days: MOVE_REQUEST_WAIT_MS / DAY_MS, setAt: null, setBy: null };
+  return { days, setAt: Number(row.set_at), setBy: row.set_by };
+}
+
+export const moveWaitMs = (days: number): number => days * DAY_MS;
+
+/**
+ * Stores the operator's chosen wait (from `serve --move-wait-days` or `platform config`), so the platform uses it after
+ * a restart and an offline `platform status` reports it. Throws a RangeError outside (0, 365] days.
+ */
+export async function saveMoveWait(q: Queryable, s: MoveWaitSetting): Promise<void> {
+  if (!Number.isFinite(s.days) || s.days <= 0 || s.days > MAX_MOVE_WAIT_DAYS) throw new RangeError(`the move wait must be more than 0 and at most ${MAX_MOVE_WAIT_DAYS} days`);
+  await q.query(
+    `INSERT INTO platform_settings (key, value, set_at, set_by) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, set_at = EXCLUDED.set_at, set_by = EXCLUDED.set_by`,
+    [MOVE_WAIT_KEY, JSON.stringify(s.days), s.setAt, s.setBy.slice(0, 200)],
+  );
+}
 
 /** A 迁出申请 the platform holds unanswered, for `platform status`. */
 export interface WaitingMoveRequest {

@@ -26,7 +26,7 @@
  *   answers ALREADY_SETTLED.
  */
 import { MoveRequest, moveRequestId } from '../shared/sync/moves';
-import { canonicalJson, type PushRow } from '../shared/sync/protocol';
+import { canonicalJson, type LateEditReason, type PushRow } from '../shared/sync/protocol';
 import type { Queryable } from './db';
 import { mergeLateEdit, writeDocument, type Body, type ParkedSettlement, type TouchedScope } from './parked';
 
@@ -46,29 +46,46 @@ export interface LateEdit {
   now: number;
 }
 
+/**
+ * Why a late edit was parked, or where it was forwarded, as stored in `parked.why` (migration 0150) and shown on the
+ * device that made it (platform/late-edits.ts): the reason's code, the fields changed both ways, the destination.
+ */
+export interface LateEditWhy {
+  reason: LateEditReason;
+  fields?: string[];
+  to?: { clinicCode: string; villageCode: string };
+}
+
 export type Forwarding =
   | { kind: 'forwarded'; touched: TouchedScope[] }
-  /** Not forwarded: park it with this reason. */
-  | { kind: 'park'; reason: string };
+  /** Not forwarded: park it with this reason (`why`: the same, for the device's user). */
+  | { kind: 'park'; reason: string; why: LateEditWhy };
 
 /** Forwards a late edit of the requesting clinic to the resident's new home, or says why it is parked instead. */
 export async function forwardRequesterEdit(tx: Queryable, e: LateEdit): Promise<Forwarding> {
   const movedAway = `resident ${e.residentId} moved out of this device's villages`;
   const request = await appliedRequest(tx, e.device.clinic.code, e.residentId);
-  if (!request || !e.device.villages.some((v) => v.code === request.fromVillageCode)) return { kind: 'park', reason: movedAway };
+  if (!request || !e.device.villages.some((v) => v.code === request.fromVillageCode)) return { kind: 'park', reason: movedAway, why: { reason: 'MOVED_AWAY' } };
   const home = (await tx.query<{ village_code: string | null }>("SELECT village_code FROM documents WHERE collection = 'residents' AND id = $1 AND NOT deleted", [e.residentId]))[0];
-  if (home?.village_code !== request.toVillageCode) return { kind: 'park', reason: `${movedAway}, and moved again after this clinic's move request` };
+  if (home?.village_code !== request.toVillageCode) return { kind: 'park', reason: `${movedAway}, and moved again after this clinic's move request`, why: { reason: 'MOVED_AGAIN' } };
+  const to = request.toClinicCode ? { clinicCode: request.toClinicCode, villageCode: request.toVillageCode } : undefined;
   const edit = e.row.newDocumentState as Body;
   const assumed = e.row.assumedMasterState;
-  if ((assumed ?? edit)['villageCode'] !== request.fromVillageCode) return { kind: 'park', reason: `${movedAway}; the edit was not made on the record as it was before the move` };
+  if ((assumed ?? edit)['villageCode'] !== request.fromVillageCode) {
+    return { kind: 'park', reason: `${movedAway}; the edit was not made on the record as it was before the move`, why: { reason: 'NOT_FROM_BEFORE_MOVE', ...(to ? { to } : {}) } };
+  }
   // The same edit delivered twice is forwarded once.
   const same = await tx.query("SELECT id FROM parked WHERE device_id = $1 AND collection = $2 AND document_id = $3 AND body = $4 AND settlement = 'forward'", [e.device.id, e.collection, e.id, e.body]);
   if (same.length > 0) return { kind: 'forwarded', touched: [] };
   const merged = await mergeLateEdit(tx, { collection: e.collection, documentId: e.id, edit, assumed, now: e.now });
-  if (!merged) return { kind: 'park', reason: movedAway };
+  if (!merged) return { kind: 'park', reason: movedAway, why: { reason: 'MOVED_AWAY' } };
   if (merged.conflicts.length > 0) {
-    const fields = merged.conflicts.map((c) => c.path).join(', ');
-    return { kind: 'park', reason: `resident ${e.residentId} moved to clinic ${request.toClinicCode ?? '?'} at this clinic's request; that clinic has since changed the same fields (${fields}): kept for review` };
+    const fields = merged.conflicts.map((c) => c.path);
+    return {
+      kind: 'park',
+      reason: `resident ${e.residentId} moved to clinic ${request.toClinicCode ?? '?'} at this clinic's request; that clinic has since changed the same fields (${fields.join(', ')}): kept for review`,
+      why: { reason: 'CHANGED_AT_NEW_HOME', fields, ...(to ? { to } : {}) },
+    };
   }
   const touched: TouchedScope[] = [];
   if (merged.doc) touched.push(await writeDocument(tx, e.collection, e.id, merged.doc, e.now, `${WRITER}:forwarded:${e.device.id}`.slice(0, 200)));
@@ -83,10 +100,12 @@ export async function forwardRequesterEdit(tx: Queryable, e: LateEdit): Promise<
     already: false,
   };
   const reason = `resident ${e.residentId} moved to clinic ${request.toClinicCode ?? '?'} at this clinic's request; the edit was forwarded there`;
+  // Where it went, as the request was applied (the resident may move on later; the edit went here).
+  const why: LateEditWhy = { reason: 'FORWARDED', to: { clinicCode: request.toClinicCode ?? String(merged.resident['clinicCode']), villageCode: request.toVillageCode } };
   await tx.query(
-    `INSERT INTO parked (at, device_id, clinic_code, collection, document_id, reason, body, assumed, settled_at, settled_by, settlement, settle_reason, settle_result)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $1, $9, 'forward', NULL, $10)`,
-    [e.now, e.device.id, e.device.clinic.code, e.collection, e.id, reason, e.body, assumed ? canonicalJson(assumed) : null, WRITER, JSON.stringify(settlement)],
+    `INSERT INTO parked (at, device_id, clinic_code, collection, document_id, reason, body, assumed, settled_at, settled_by, settlement, settle_reason, settle_result, why)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $1, $9, 'forward', NULL, $10, $11)`,
+    [e.now, e.device.id, e.device.clinic.code, e.collection, e.id, reason, e.body, assumed ? canonicalJson(assumed) : null, WRITER, JSON.stringify(settlement), JSON.stringify(why)],
   );
   return { kind: 'forwarded', touched };
 }

@@ -21,6 +21,8 @@ import type { TlsIdentity } from './tls';
 import { COUNTY_PREFIX, registerCounty } from './county/routes';
 import { IndicatorRulesInput } from '../shared/schemas/indicator-rules';
 import { countyPolicy, setCountyPolicy } from './policy';
+import { deviceLateEdits } from './late-edits';
+import { MAX_MOVE_WAIT_DAYS, moveWaitMs, moveWaitSetting, saveMoveWait } from './move-requests';
 
 export interface ServerOptions {
   store: PlatformStore;
@@ -57,6 +59,7 @@ const ClinicBody = z.object({
 });
 const CodeBody = z.object({ clinic: z.string().regex(/^\d{9}(\d{3})?$/), villages: z.array(z.string().regex(/^\d{12}$/)).min(1).max(500).optional() });
 const PolicyBody = IndicatorRulesInput.extend({ by: z.string().min(1).max(200).optional() }).strict();
+const ConfigBody = z.object({ moveWaitDays: z.number().positive().max(MAX_MOVE_WAIT_DAYS), by: z.string().min(1).max(200).optional() }).strict();
 const SettleBody = z.object({ action: z.enum(['apply', 'discard']), reason: z.string().trim().min(1).max(500).optional(), by: z.string().min(1).max(100).optional() });
 const MoveBody = z.object({
   residentId: z.string().min(1).max(64),
@@ -213,7 +216,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   // A device asks which of its edits were parked for review (they were uploaded, not applied): it says so to its user.
   app.get(`${API_PREFIX}/parked`, async (req) => {
     const d = await device(req);
-    return { parked: (await store.parkedEdits(d.id)).map(({ document: _body, ...rest }) => rest) };
+    // And what became of every late edit of the device (forwarded to the new clinic, parked, settled): late-edits.ts.
+    return { parked: (await store.parkedEdits(d.id)).map(({ document: _body, ...rest }) => rest), lateEdits: await deviceLateEdits(store.sql, d.id) };
   });
 
   app.post(`${API_PREFIX}/record-blocks`, async (req) => {
@@ -289,6 +293,22 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     const id = parse(z.coerce.number().int().min(1), (req.params as { id: string }).id, 'The parked edit id');
     const s = parse(SettleBody, req.body, 'The settlement');
     return store.settleParked({ id, action: s.action, reason: s.reason, by: s.by ?? 'operator (server)' });
+  });
+
+  // The operator's settings (`platform config`): stored, and used by the running platform at once.
+  app.get(`${API_PREFIX}/admin/config`, async (req) => {
+    admin(req);
+    return { moveWait: await moveWaitSetting(store.sql) };
+  });
+
+  app.post(`${API_PREFIX}/admin/config`, async (req) => {
+    admin(req);
+    const c = parse(ConfigBody, req.body, 'The settings');
+    await saveMoveWait(store.sql, { days: c.moveWaitDays, setAt: (opts.now ?? Date.now)(), setBy: c.by ?? 'operator (server)' });
+    store.moveRequestWaitMs = moveWaitMs(c.moveWaitDays);
+    // A shorter wait may already have run out for some requests: they are answered now, not at the next hourly check.
+    await store.expireMoveRequests();
+    return { moveWait: await moveWaitSetting(store.sql) };
   });
 
   await registerCounty(app, { store, adminToken: opts.adminToken, ...(opts.now ? { now: opts.now } : {}) });

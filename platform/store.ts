@@ -12,7 +12,7 @@ import { rehome, type CollectionDoc, type ScopedDoc, type SyncCollection } from 
 import type { Queryable, Sql } from './db';
 import { writeFacts } from './county/facts';
 import { applyMoveRequests, applyWaitingMoveRequests, expireWaitingMoveRequests, MOVE_REQUEST_WAIT_MS, moveRequestsStatus } from './move-requests';
-import { forwardRequesterEdit } from './moved-edits';
+import { forwardRequesterEdit, type LateEditWhy } from './moved-edits';
 import { ParkedRefusal, settleParked, type ParkedAction, type ParkedSettlement, type TouchedScope } from './parked';
 import { PlatformReviews, type Touched } from './reviews';
 import { copyCountyPolicy } from './policy';
@@ -438,7 +438,7 @@ export class PlatformStore {
             // (platform/moved-edits.ts); any other is parked for review.
             const late = await forwardRequesterEdit(tx, { device, collection, id, residentId: owner, row, body, now: this.now() });
             if (late.kind === 'forwarded') forwarded.push(...late.touched);
-            else await this.park(tx, device, collection, id, row, body, late.reason);
+            else await this.park(tx, device, collection, id, row, body, late.reason, late.why);
           }
           continue;
         }
@@ -546,11 +546,11 @@ export class PlatformStore {
     return new Set(rows.map((r) => r.resident_id));
   }
 
-  private async park(q: Queryable, device: Device, collection: string, id: string, row: PushRow, body: string, reason: string): Promise<void> {
+  private async park(q: Queryable, device: Device, collection: string, id: string, row: PushRow, body: string, reason: string, why: LateEditWhy): Promise<void> {
     // The same edit delivered twice is parked once.
     const same = await q.query('SELECT id FROM parked WHERE device_id = $1 AND collection = $2 AND document_id = $3 AND body = $4 AND settled_at IS NULL', [device.id, collection, id, body]);
     if (same.length > 0) return;
-    await q.query('INSERT INTO parked (at, device_id, clinic_code, collection, document_id, reason, body, assumed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
+    await q.query('INSERT INTO parked (at, device_id, clinic_code, collection, document_id, reason, body, assumed, why) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
       this.now(),
       device.id,
       device.clinic.code,
@@ -559,6 +559,7 @@ export class PlatformStore {
       reason,
       body,
       row.assumedMasterState ? canonicalJson(row.assumedMasterState) : null,
+      JSON.stringify(why),
     ]);
   }
 

@@ -26,6 +26,7 @@ import type { Logger } from '../api/dispatch';
 import type { ClinicDatabase } from '../store/database';
 import { Departures } from './departures';
 import { EnrolmentStore, type Enrolment } from './enrolment-store';
+import { LateEdits } from './late-edits';
 import { PlatformHttp, syncError } from './platform-http';
 import { bootstrapCollection, openMetaStore, type MetaStore } from './bootstrap';
 import { pendingIds, pulledUpTo, pullTotals, remaining, type ReplicationSet } from './local-changes';
@@ -67,8 +68,10 @@ interface Running extends ReplicationSet {
 export class SyncEngine {
   readonly enrolments: EnrolmentStore;
   readonly departures: Departures;
-  /** This device's edits the platform parked for review (as of the last round). */
-  private parked = 0;
+  /** This device's late edits and what became of them, as of the last round (kept in the clinic file). */
+  readonly lateEdits: LateEdits;
+  /** This device's edits the platform parked for review (as of the last round, also after a restart). */
+  private parked: number;
   /** Purges run one after another, whether "sync now" or a live pull asked for them. */
   private purges: Promise<void> = Promise.resolve();
   private running: Running | null = null;
@@ -86,6 +89,8 @@ export class SyncEngine {
   constructor(private readonly opts: SyncEngineOptions) {
     this.enrolments = new EnrolmentStore(opts.db.sql);
     this.departures = new Departures(opts.db.sql);
+    this.lateEdits = new LateEdits(opts.db.sql);
+    this.parked = this.lateEdits.parkedCount();
     this.retryMs = opts.minRetryMs ?? MIN_RETRY_MS;
     if (opts.pullBatch !== undefined) checkPullBatch(opts.pullBatch);
   }
@@ -305,9 +310,12 @@ export class SyncEngine {
     if (purged.residents.length > 0 || purged.waiting.length > 0) {
       this.opts.logger.info('sync: residents who moved away', { purged: purged.residents.length, documents: purged.documents, waiting: purged.waiting.length });
     }
-    const parked = (await run.http.json('GET', '/parked', undefined, ParkedResponse)).parked;
+    const answer = await run.http.json('GET', '/parked', undefined, ParkedResponse);
+    const parked = answer.parked;
     if (parked.length > this.parked) this.opts.logger.warn('sync: edits parked for review on the platform', { parked: parked.length });
     this.parked = parked.length;
+    // What became of each late edit (forwarded to the new clinic, parked and why, settled): kept for the screens.
+    if (answer.lateEdits) this.lateEdits.save(answer.lateEdits, this.opts.clock.now());
   }
 
   /**

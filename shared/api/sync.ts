@@ -1,5 +1,6 @@
 /** 同步: the device's link to the county platform (enrolment, status, sync now). */
 import { z } from 'zod';
+import { LateEditNotice } from '../sync/protocol';
 import { method } from './method';
 
 export const SyncState = z.enum(['notEnrolled', 'idle', 'syncing', 'offline', 'error']);
@@ -35,6 +36,17 @@ export const sync = {
    * PLATFORM_UNREACHABLE, PLATFORM_CERTIFICATE_MISMATCH, PLATFORM_REFUSED, PLATFORM_BAD_RESPONSE, DEVICE_REVOKED.
    */
   now: method({ scope: 'clinic', input: z.object({}).strict(), output: SyncStatus, access: 'session' }),
+  /**
+   * 迁出后上传的修改: this device's edits that reached the platform after the resident moved out of its villages, and
+   * what became of each (forwarded to the new clinic, parked and why, settled by the county), as of the last sync
+   * (`checkedAt`; null before one asked); `residentId` narrows them to one resident. Errors: LOCKED.
+   */
+  lateEdits: method({
+    scope: 'clinic',
+    input: z.object({ residentId: z.string().min(1).max(100).optional() }).strict(),
+    output: z.object({ checkedAt: z.number().nullable(), edits: z.array(LateEditNotice) }),
+    access: 'session',
+  }),
   /**
    * Enrols this device with a one-time code; pins the platform certificate (the given fingerprint, or the one seen).
    * Errors: LOCKED, FORBIDDEN, BAD_REQUEST, ENROLMENT_CODE_INVALID, PLATFORM_UNREACHABLE, PLATFORM_CERTIFICATE_MISMATCH,

@@ -147,8 +147,52 @@ export const ParkedEdit = z.object({
   document: WireDocument,
 });
 export type ParkedEdit = z.infer<typeof ParkedEdit>;
-/** What a device is told about its own parked edits (`GET /v1/parked`). */
-export const ParkedResponse = z.object({ parked: z.array(ParkedEdit.omit({ document: true })) });
+/**
+ * Why a late edit was parked (platform/moved-edits.ts): the resident left this device's villages by a move its clinic
+ * did not ask for (`MOVED_AWAY`), moved again after its clinic's request (`MOVED_AGAIN`), the edit was not made on the
+ * record as it was before the move (`NOT_FROM_BEFORE_MOVE`), or the new clinic changed the same fields since
+ * (`CHANGED_AT_NEW_HOME`). A forwarded edit carries `FORWARDED`.
+ */
+export const LateEditReason = z.enum(['FORWARDED', 'MOVED_AWAY', 'MOVED_AGAIN', 'NOT_FROM_BEFORE_MOVE', 'CHANGED_AT_NEW_HOME']);
+export type LateEditReason = z.infer<typeof LateEditReason>;
+/** A clinic and village as the platform names them (the name is empty when the platform does not know it). */
+export const LateEditPlace = z.object({ clinicCode: z.string(), clinicName: z.string(), villageCode: z.string(), villageName: z.string() });
+export type LateEditPlace = z.infer<typeof LateEditPlace>;
+/**
+ * 迁出后上传的修改: one of this device's edits that reached the platform after the resident moved out of its villages,
+ * and what became of it: `forwarded` to the resident's new home, still `parked` for the county's operator, or settled by
+ * the operator (`applied`; `discarded`, with the operator's reason). `to` is where the edit went (forwarded) or where
+ * the resident moved (the others), as of the platform's answer.
+ */
+export const LateEditNotice = z.object({
+  id: z.number().int(),
+  /** When the edit reached the platform. */
+  at: z.number(),
+  collection: z.string().max(40),
+  documentId: z.string().max(200),
+  residentId: z.string().max(200).nullable(),
+  residentName: z.string().max(200).nullable(),
+  status: z.enum(['parked', 'forwarded', 'applied', 'discarded']),
+  reason: LateEditReason,
+  /** The fields changed both ways (`CHANGED_AT_NEW_HOME`, or an applied edit whose clash went to review). */
+  fields: z.array(z.string().max(200)).max(200),
+  to: LateEditPlace.nullable(),
+  settledAt: z.number().nullable(),
+  /** What applying it did: merged, already so, or merged with the fields changed both ways queued for review. */
+  outcome: z.enum(['merged', 'unchanged', 'conflict']).nullable(),
+  discardReason: z.string().max(2000).nullable(),
+});
+export type LateEditNotice = z.infer<typeof LateEditNotice>;
+/** Settled late edits a device is told about (the newest); every unsettled one is always listed. */
+export const MAX_SETTLED_LATE_EDITS = 200;
+/**
+ * What a device is told about its own parked edits (`GET /v1/parked`): the unsettled ones (`parked`), and every late
+ * edit with what became of it (`lateEdits`; absent from a platform older than migration 0150).
+ */
+export const ParkedResponse = z.object({
+  parked: z.array(ParkedEdit.omit({ document: true })),
+  lateEdits: z.array(LateEditNotice).max(10_000).optional(),
+});
 
 /** The reason the platform gives with every refusal (HTTP 4xx body). */
 export const PlatformRefusal = z.object({ error: z.string(), message: z.string() });

@@ -10,6 +10,11 @@ export function syncHandlers(services: AppServices): HandlersFor<typeof sync, Ca
   return {
     status: async () => services.sync().currentStatus(),
     now: async () => services.sync().syncNow(),
+    lateEdits: ({ residentId }) => {
+      const stored = services.sync().lateEdits.read();
+      const edits = stored?.edits ?? [];
+      return Promise.resolve({ checkedAt: stored?.checkedAt ?? null, edits: residentId === undefined ? edits : edits.filter((e) => e.residentId === residentId) });
+    },
     enroll: async (input) => {
       const engine = services.sync();
       const clinic = services.clinic().ctx;

@@ -29,6 +29,7 @@ import { StatusDialog } from './StatusDialog';
 import { MoveDialog } from './MoveDialog';
 import type { MoveRequest } from '../../../shared/sync/moves';
 import { SummaryBadges } from './SummaryBadges';
+import { ResidentLateEdits } from '../sync/ResidentLateEdits';
 import { useMoveDestinations } from './move-destinations';
 import { Timeline } from './Timeline';
 
@@ -184,6 +185,7 @@ export function ResidentPage(props: { residentId: string; today: string; onEdit:
           }
         />
       ) : null}
+      <ResidentLateEdits residentId={id} />
       <Space wrap className="resident-actions">
         <Button onClick={() => props.onEdit(detail)}>{t('residents.page.edit')}</Button>
         <Button type="primary" onClick={() => go('checks', { residentId: id, open: 'new' })} disabled={r.status !== 'active'}>

@@ -8,6 +8,7 @@ import { applyFieldErrors, errorText } from '../../app/api-errors';
 import type { SectionPageProps } from '../../app/section-pages';
 import { SyncReviewTab } from '../sync-review/SyncReviewTab';
 import { BundleTab } from './BundleTab';
+import { LateEditsCard } from './LateEditsCard';
 
 const STATE_COLOR: Record<SyncState, string> = { notEnrolled: 'default', idle: 'success', syncing: 'processing', offline: 'warning', error: 'error' };
 /** Codes whose own sentence is not the whole story: the platform's reason is shown under it. */
@@ -99,6 +100,7 @@ function StatusTab({ isAdmin }: { isAdmin: boolean }) {
       {status.parked ? (
         <Alert type="info" showIcon data-testid="sync-parked" title={t('sync.status.parkedTitle', { count: status.parked })} description={t('sync.status.parkedDetail')} />
       ) : null}
+      <LateEditsCard refresh={status.lastSyncAt} />
       {status.progress ? (
         <Card size="small" data-testid="sync-progress">
           <Progress percent={status.progress.total > 0 ? Math.min(100, Math.floor((status.progress.received / status.progress.total) * 100)) : 0} />

@@ -11,7 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MoveRequest } from '../../../shared/sync/moves';
-import { PullResponse, PushResponse, type WireDocument } from '../../../shared/sync/protocol';
+import { ParkedResponse, PullResponse, PushResponse, type WireDocument } from '../../../shared/sync/protocol';
 import type { PlatformHttp } from '../../../main/sync/platform-http';
 import { CLINIC_A, CLINIC_B, encounterWire, enrolDevice, residentWire, runPlatformCli, startTestPlatform, type TestPlatform } from '../../helpers/platform';
 import { postgresUnavailable, startPostgres, type TestPostgres } from '../../helpers/postgres';
@@ -124,6 +124,22 @@ function scenario(name: string, start: (now: () => number) => Promise<{ p: TestP
       await p.store.moveResident({ residentId: other.id, villageCode: B_VILLAGE, requestedBy: 'operator' });
       expect(await a.json('POST', '/residents/push', [{ assumedMasterState: other, newDocumentState: { ...other, phone: '13922220000', updatedAt: Number(other.updatedAt) + 1 } }], PushResponse)).toEqual([]);
       expect((await p.store.parkedEdits()).map((x) => [x.documentId, x.reason])).toEqual([[other.id, `resident ${other.id} moved out of this device's villages`]]);
+
+      // What device A is told (GET /v1/parked): each late edit with what became of it, and where it went.
+      const told = await a.json('GET', '/parked', undefined, ParkedResponse);
+      expect(told.parked.map((x) => x.documentId)).toEqual([other.id]);
+      const toB = { clinicCode: CLINIC_B.code, clinicName: CLINIC_B.name, villageCode: B_VILLAGE, villageName: CLINIC_B.villages[0]!.name };
+      expect(told.lateEdits!.map((x) => [x.documentId, x.status, x.reason, x.fields, x.to, x.outcome])).toEqual([
+        [r.id, 'forwarded', 'FORWARDED', [], toB, 'merged'],
+        [e.id, 'forwarded', 'FORWARDED', [], toB, 'merged'],
+        [fresh.id, 'forwarded', 'FORWARDED', [], toB, 'merged'],
+        [r.id, 'applied', 'CHANGED_AT_NEW_HOME', ['data.note'], toB, 'conflict'],
+        [other.id, 'parked', 'MOVED_AWAY', [], toB, null],
+      ]);
+      expect(told.lateEdits!.filter((x) => x.status === 'forwarded').map((x) => x.settledAt)).toEqual([T0 + 60_000, T0 + 60_000, T0 + 60_000]);
+      expect(told.lateEdits!.map((x) => x.residentName)).toEqual([r['name'], r['name'], r['name'], r['name'], other['name']]);
+      expect((await b.json('GET', '/parked', undefined, ParkedResponse)).lateEdits).toEqual([]);
+      console.log(`${name}: device A is told: 3 edits forwarded to ${CLINIC_B.code} ${B_VILLAGE} at the forward's time, 1 applied with data.note for review, 1 parked (MOVED_AWAY); device B is told nothing`);
       await expectFactsFromScratch(p.sql);
     }, 120_000);
 
