@@ -3,7 +3,7 @@ import { existsSync, readFileSync, truncateSync, writeFileSync, openSync, writeS
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { integrityCheck, openEncryptedFile, PAGE_SIZE } from '../../../main/store/sqlite-file';
+import { integrityCheck, openEncryptedFile, PAGE_SIZE, withoutZeroing } from '../../../main/store/sqlite-file';
 import type { Database } from '../../../main/store/sqlite-file';
 import { AppError, isAppError } from '../../../shared/api/errors';
 import { getRxStorageSqlcipher } from '../../../main/store/rx-storage-sqlcipher';
@@ -235,5 +235,49 @@ describe('the storage on disk', () => {
         })
         .catch((e: unknown) => (isAppError(e) ? e.code : e)),
     ).toBe('WRONG_PASSWORD');
+  });
+});
+
+describe('withoutZeroing', () => {
+  /** An open store with one derived table of 2,000 rows (about 120 pages), checkpointed so the WAL starts empty. */
+  function storeWithTable(name: string): { db: Database; wal: string } {
+    const path = join(temp.dir, name);
+    const db = track(openEncryptedFile(path, TEST_KEY));
+    db.exec('CREATE TABLE p_derived (id TEXT PRIMARY KEY, body TEXT)');
+    const insert = db.prepare('INSERT INTO p_derived VALUES (?, ?)');
+    db.transaction(() => {
+      for (let i = 0; i < 2_000; i++) insert.run(`r${i}`, `王建国 ${'x'.repeat(200)}`);
+    })();
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    return { db, wal: `${path}-wal` };
+  }
+
+  it('drops a table without writing every freed page, and puts the setting back', () => {
+    const zeroed = storeWithTable('zeroed.db');
+    const fast = storeWithTable('fast.db');
+    const before = Number(fast.db.pragma('secure_delete', { simple: true }));
+    expect(before).toBe(Number(zeroed.db.pragma('secure_delete', { simple: true })));
+    expect(before).toBe(1);
+    zeroed.db.exec('DROP TABLE p_derived');
+    withoutZeroing(fast.db, () => {
+      expect(Number(fast.db.pragma('secure_delete', { simple: true }))).toBe(2);
+      fast.db.exec('DROP TABLE p_derived');
+    });
+    expect(Number(fast.db.pragma('secure_delete', { simple: true }))).toBe(before);
+    const zeroedWal = readFileSync(zeroed.wal).length;
+    const fastWal = readFileSync(fast.wal).length;
+    expect(zeroedWal).toBeGreaterThan(50 * PAGE_SIZE);
+    expect(fastWal).toBeLessThan(zeroedWal / 5);
+    expect(integrityCheck(fast.db).ok).toBe(true);
+  });
+
+  it('puts the setting back when the work throws', () => {
+    const { db } = storeWithTable('throws.db');
+    expect(() =>
+      withoutZeroing(db, () => {
+        throw new AppError('INTERNAL');
+      }),
+    ).toThrow();
+    expect(Number(db.pragma('secure_delete', { simple: true }))).toBe(1);
   });
 });
