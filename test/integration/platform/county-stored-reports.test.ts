@@ -20,6 +20,7 @@ import type { EncounterDoc, ResidentDoc } from '../../../shared/schemas/collecti
 import { generateTownship } from '../../../main/seed';
 import { openPglite, openPostgres, type Sql } from '../../../platform/db';
 import { migrate } from '../../../platform/migrate';
+import { writeFacts } from '../../../platform/county/facts';
 import { CountyReports, type ClinicReport } from '../../../platform/county/report';
 import type { Clinic } from '../../../platform/store';
 import { insertDocuments, residentWire, startTestPlatform, type TestPlatform } from '../../helpers/platform';
@@ -134,7 +135,6 @@ describe.each([
         B.villages[0]!.code,
         JSON.stringify(moved),
       ]);
-      const { writeFacts } = await import('../../../platform/county/facts');
       await writeFacts(tx, 'residents', [newcomer.id]);
     });
     const afterMove = new CountyReports(p.store);
