@@ -335,6 +335,7 @@ async function reportPart(platform: RunningPlatform, clinics: readonly Clinic[],
   let agrees = true;
   const computedEach: number[] = [];
   let computedPeakRssMb = 0;
+  let computedPeakHeldRecords = 0;
   for (const period of periods) {
     const computed: number[] = [];
     const stored: number[] = [];
@@ -354,6 +355,7 @@ async function reportPart(platform: RunningPlatform, clinics: readonly Clinic[],
       memory.take();
       const c = await overview(reports, clinics, period);
       computedPeakRssMb = Math.max(computedPeakRssMb, memory.take());
+      computedPeakHeldRecords = Math.max(computedPeakHeldRecords, reports.peakHeld);
       await profiled?.();
       computed.push(c.total);
       computedEach.push(...c.each);
@@ -429,6 +431,7 @@ async function reportPart(platform: RunningPlatform, clinics: readonly Clinic[],
     firstAfterSeed,
     computedPerTownshipMs: stats(computedEach),
     computedPeakRssMb,
+    computedPeakHeldRecords,
     periods: results,
     afterOneWrite,
     syncStatusMs: round(statusMs, 0),

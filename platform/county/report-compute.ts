@@ -5,11 +5,11 @@
  * imports for values are hashed into REPORT_SOURCES_SHA256 (report.ts), so a stored report made by other code is
  * computed again (test/unit/platform/report-version.test.ts).
  */
-import { addContribution, emptyCounts, indicatorContributions, indicatorsFromCounts, INDICATOR_IDS, sumDenominators, type IndicatorFigureValue } from '../../shared/domain/indicators/compute';
+import { addContribution, emptyCounts, indicatorContributions, indicatorsFromCounts, INDICATOR_IDS, sumDenominators, type IndicatorCounts, type IndicatorFigureValue } from '../../shared/domain/indicators/compute';
 import { contractRecordOf } from '../../shared/domain/indicators/from-documents';
 import { indicatorWindow, periodDates, periodKey, type ReportPeriod } from '../../shared/domain/indicators/period';
 import { rulesInForce, type RulesInForce, type RulesVersion } from '../../shared/domain/indicators/rules';
-import type { ContractRecord, EncounterRecord, IndicatorInput, ResidentGroup, ResidentRecord, ScopeDenominators } from '../../shared/domain/indicators/types';
+import type { ContractRecord, EncounterRecord, IndicatorInput, IndicatorWindow, ResidentGroup, ResidentRecord, ScopeDenominators } from '../../shared/domain/indicators/types';
 import { DEFAULT_PACKAGES } from '../../shared/domain/service-packages';
 import { ServicePackage } from '../../shared/schemas/contract';
 import { Denominator } from '../../shared/schemas/denominator';
@@ -72,17 +72,25 @@ interface Group {
 }
 
 /**
- * Indicator records grouped per resident as pages of them are added (facts.ts villageFacts). A resident's encounters
- * and contracts may sit in another village of the clinic (a move in progress), so they are grouped over the whole
+ * Indicator records grouped per resident as pages of them are added (facts.ts villageFacts): one village's, or those
+ * of the residents whose records sit in several villages of the clinic (a move in progress), grouped over the whole
  * clinic, as the clinic itself groups them.
  */
 export class FactsGroups {
   private readonly groups = new Map<string, Group>();
+  /** Records added. */
+  rows = 0;
 
   constructor(private readonly packages: readonly ServicePackage[]) {}
 
-  add(rows: readonly FactsRow[]): void {
+  /** Adds the rows, except those of the residents in `elsewhere` (with `to`), which go to `to` instead. */
+  add(rows: readonly FactsRow[], elsewhere?: { residents: ReadonlySet<string>; to: FactsGroups }): void {
     for (const row of rows) {
+      if (elsewhere && elsewhere.residents.has(row.resident_id)) {
+        elsewhere.to.add([row]);
+        continue;
+      }
+      this.rows += 1;
       let g = this.groups.get(row.resident_id);
       if (!g) {
         g = { resident: null, encounters: [], contracts: [] };
@@ -110,38 +118,56 @@ export class FactsGroups {
 const figure = (v: IndicatorFigureValue): CountyFigure => ({ id: v.id, numerator: v.numerator, denominator: v.denominator, rate: v.rate, reason: v.reason, enteredAsOf: v.enteredAsOf });
 
 /**
- * The clinic's and each village's 13 indicators for `period`: every resident's contribution worked out once by the
- * shared functions (indicatorContributions), summed per village and for the clinic, and turned into figures by
- * indicatorsFromCounts, the numbers computeIndicators gives without the lists of residents (the county pages show no
- * lists). One pass over the residents instead of one per village.
+ * The clinic's and each village's 13 indicators for `period`, summed as groups of residents are added: each resident's
+ * contribution worked out by the shared functions (indicatorContributions), summed per village and for the clinic, and
+ * turned into figures by indicatorsFromCounts, the numbers computeIndicators gives without the lists of residents (the
+ * county pages show no lists). A resident counts on their own records only, so the clinic can be added village by
+ * village and no more than one village's records are held at once.
  */
-export function reportFigures(input: IndicatorInput, settings: ClinicSettings, villages: ReadonlyArray<{ code: string; name: string }>, period: ReportPeriod): ReportFigures {
-  const w = indicatorWindow(period);
-  const rules = rulesInForce(settings.rules, w.end);
-  const dates = periodDates(period);
-  const entered = (codes: readonly string[]): ScopeDenominators => {
-    const of = (kind: Denominator['kind']) => sumDenominators(settings.denominators.filter((d) => d.kind === kind), codes, w.end);
-    return { population: of('population'), htnPatients: of('htnPatients'), t2dmPatients: of('t2dmPatients') };
-  };
-  const all = emptyCounts();
-  const perVillage = new Map(villages.map((v) => [v.code, emptyCounts()]));
-  for (const c of indicatorContributions(input, w, rules.rules)) {
-    addContribution(all, c.mask);
-    const v = perVillage.get(c.villageCode);
-    if (v) addContribution(v, c.mask);
+export class ReportSum {
+  private readonly window: IndicatorWindow;
+  private readonly rules: RulesInForce;
+  private readonly all = emptyCounts();
+  private readonly perVillage: Map<string, IndicatorCounts>;
+
+  constructor(
+    private readonly settings: ClinicSettings,
+    private readonly villages: ReadonlyArray<{ code: string; name: string }>,
+    private readonly period: ReportPeriod,
+  ) {
+    this.window = indicatorWindow(period);
+    this.rules = rulesInForce(settings.rules, this.window.end);
+    this.perVillage = new Map(villages.map((v) => [v.code, emptyCounts()]));
   }
-  const figures = (counts: ReturnType<typeof emptyCounts>, codes: readonly string[]): CountyFigure[] => {
-    const set = indicatorsFromCounts(counts, entered(codes));
-    return INDICATOR_IDS.map((id) => figure(set[id]));
-  };
-  return {
-    periodKey: periodKey(period),
-    periodStart: dates.start,
-    periodEnd: dates.end,
-    windowStart: w.start,
-    windowEnd: w.end,
-    indicators: figures(all, villages.map((v) => v.code)),
-    villages: villages.map((v) => ({ code: v.code, name: v.name, indicators: figures(perVillage.get(v.code)!, [v.code]) })),
-    rules,
-  };
+
+  add(input: IndicatorInput): void {
+    for (const c of indicatorContributions(input, this.window, this.rules.rules)) {
+      addContribution(this.all, c.mask);
+      const v = this.perVillage.get(c.villageCode);
+      if (v) addContribution(v, c.mask);
+    }
+  }
+
+  figures(): ReportFigures {
+    const w = this.window;
+    const entered = (codes: readonly string[]): ScopeDenominators => {
+      const of = (kind: Denominator['kind']) => sumDenominators(this.settings.denominators.filter((d) => d.kind === kind), codes, w.end);
+      return { population: of('population'), htnPatients: of('htnPatients'), t2dmPatients: of('t2dmPatients') };
+    };
+    const figures = (counts: IndicatorCounts, codes: readonly string[]): CountyFigure[] => {
+      const set = indicatorsFromCounts(counts, entered(codes));
+      return INDICATOR_IDS.map((id) => figure(set[id]));
+    };
+    const dates = periodDates(this.period);
+    return {
+      periodKey: periodKey(this.period),
+      periodStart: dates.start,
+      periodEnd: dates.end,
+      windowStart: w.start,
+      windowEnd: w.end,
+      indicators: figures(this.all, this.villages.map((v) => v.code)),
+      villages: this.villages.map((v) => ({ code: v.code, name: v.name, indicators: figures(this.perVillage.get(v.code)!, [v.code]) })),
+      rules: this.rules,
+    };
+  }
 }

@@ -9,16 +9,16 @@
  * counter of each of them (indicator_facts_changes, moved by every write of a record, a move's old and new village
  * alike) and the id and seq of each of its settings documents. A report is computed again only when that digest
  * differs, so after a restart, or a push to another clinic, the overview reads stored numbers; a push to one clinic
- * recomputes that clinic alone. Computing reads one clinic's records at a time, and at most `clinicsInMemory` clinics'
- * records stay in memory (default 1: a 30,000-resident township is a few hundred MB of records).
+ * recomputes that clinic alone. Computing reads the clinic village by village and sums each village's residents as it
+ * goes (report-compute.ts ReportSum), so at most one village's records are held (a 30,000-resident township's are a
+ * few hundred MB), with the few residents whose records sit in several villages (a move in progress) held to the end.
  */
 import { createHash } from 'node:crypto';
 import { periodKey, type ReportPeriod } from '../../shared/domain/indicators/period';
 import type { Queryable, Sql } from '../db';
 import type { Clinic, PlatformStore } from '../store';
 import { ensureFactsVersion, FACTS_VERSION, hasStaleFacts, rebuildFacts, villageFacts } from './facts';
-import { clinicSettings, FactsGroups, reportFigures, type ClinicSettings, type ReportFigures } from './report-compute';
-import type { IndicatorInput } from '../../shared/domain/indicators/types';
+import { clinicSettings, FactsGroups, ReportSum, type ReportFigures } from './report-compute';
 
 export type { CountyFigure } from './report-compute';
 
@@ -28,7 +28,7 @@ export type { CountyFigure } from './report-compute';
  * test/unit/platform/report-version.test.ts recomputes it and fails while it does not match the files, so stored
  * reports made by other code are computed again after an upgrade.
  */
-export const REPORT_SOURCES_SHA256 = '80b78b02148976a61aefc770d09112fe7c291cffe0d5c6d9e7326f877e22b2c6';
+export const REPORT_SOURCES_SHA256 = '56c63716e2d4e225f41bc155040ef0bf50412287c6f526cf787529875463c51d';
 
 export interface ClinicReport extends ReportFigures {
   clinic: Clinic;
@@ -47,13 +47,6 @@ export interface ClinicSync {
   ackedUpTo: number | null;
 }
 
-interface Loaded {
-  input: IndicatorInput;
-  settings: ClinicSettings;
-}
-
-/** How many clinics' records are kept in memory at once (a 30,000-resident township is a few hundred MB of records). */
-export const DEFAULT_CLINICS_IN_MEMORY = 1;
 /** Reports kept in memory (small: numbers only), so the overview of many clinics reads nothing while nothing changed. */
 const REPORTS_KEPT = 500;
 
@@ -62,11 +55,6 @@ function remember<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
   map.delete(key);
   map.set(key, value);
   while (map.size > max) map.delete(map.keys().next().value as K);
-}
-
-export interface CountyReportsOptions {
-  /** Clinics whose records stay in memory (least recently used leaves first); default 1. */
-  clinicsInMemory?: number;
 }
 
 /** What a clinic's reports are computed from, as of now: its settings documents and the change counters of its villages. */
@@ -80,30 +68,20 @@ async function inputsDigest(q: Queryable, clinic: Clinic): Promise<string> {
 }
 
 export class CountyReports {
-  private readonly inputs = new Map<string, { digest: string; loaded: Promise<Loaded> }>();
   private readonly reports = new Map<string, { digest: string; report: Promise<ClinicReport> }>();
-  private readonly clinicsInMemory: number;
   /**
    * Since this instance began: indicator records read, stale ones remade before reading (facts.ts rebuildFacts), and
    * reports computed from the records, read from county_reports, or answered from memory.
    */
   readonly factsRead = { rows: 0, rebuilt: 0 };
   readonly served = { computed: 0, stored: 0, kept: 0 };
+  /** The most indicator records one computation held at once (its village's and the spread residents'): the memory bound. */
+  peakHeld = 0;
 
-  constructor(
-    private readonly store: PlatformStore,
-    opts: CountyReportsOptions = {},
-  ) {
-    this.clinicsInMemory = Math.max(1, opts.clinicsInMemory ?? DEFAULT_CLINICS_IN_MEMORY);
-  }
+  constructor(private readonly store: PlatformStore) {}
 
   private get sql(): Sql {
     return this.store.sql;
-  }
-
-  /** The clinics whose records are held now (least recently used first): what the memory bound is tested by. */
-  heldClinics(): string[] {
-    return [...this.inputs.keys()];
   }
 
   async sync(): Promise<ClinicSync[]> {
@@ -125,34 +103,32 @@ export class CountyReports {
     });
   }
 
-  /** The clinic's settings and records, read village by village in resident order, page by page (no document text). */
-  private async load(clinic: Clinic): Promise<Loaded> {
+  /**
+   * The clinic's figures for `period` from its settings and records, read village by village in resident order, page
+   * by page (no document text): each village's residents are summed and let go before the next village is read.
+   */
+  private async compute(clinic: Clinic, period: ReportPeriod): Promise<ReportFigures> {
     const bodies = await this.sql.query<{ body: string }>(`SELECT body FROM documents WHERE collection = 'settings' AND clinic_code = $1 AND deleted = false`, [clinic.code]);
     const settings = clinicSettings(bodies.map((r) => r.body));
-    const groups = new FactsGroups(settings.packages);
+    const codes = clinic.villages.map((v) => v.code);
+    // Residents with records in more than one of the clinic's villages are grouped over the whole clinic, at the end.
+    const split = await this.sql.query<{ resident_id: string }>(
+      `SELECT resident_id FROM indicator_facts WHERE village_code = ANY($1::text[]) AND record <> '' GROUP BY resident_id HAVING min(village_code) <> max(village_code)`,
+      [codes],
+    );
+    const spread = { residents: new Set(split.map((r) => r.resident_id)), to: new FactsGroups(settings.packages) };
+    const sum = new ReportSum(settings, clinic.villages, period);
     for (const v of clinic.villages) {
+      const village = new FactsGroups(settings.packages);
       for await (const page of villageFacts(this.sql, v.code)) {
         this.factsRead.rows += page.length;
-        groups.add(page);
+        village.add(page, spread);
+        this.peakHeld = Math.max(this.peakHeld, village.rows + spread.to.rows);
       }
+      sum.add(village.input());
     }
-    return { input: groups.input(), settings };
-  }
-
-  private loaded(clinic: Clinic, digest: string): Promise<Loaded> {
-    const hit = this.inputs.get(clinic.code);
-    if (hit && hit.digest === digest) {
-      remember(this.inputs, clinic.code, hit, this.clinicsInMemory);
-      return hit.loaded;
-    }
-    // The clinic held before is let go first, so two versions of one clinic's records are never held at once.
-    this.inputs.delete(clinic.code);
-    const loaded = this.load(clinic);
-    remember(this.inputs, clinic.code, { digest, loaded }, this.clinicsInMemory);
-    loaded.catch(() => {
-      if (this.inputs.get(clinic.code)?.loaded === loaded) this.inputs.delete(clinic.code);
-    });
-    return loaded;
+    sum.add(spread.to.input());
+    return sum.figures();
   }
 
   async report(clinicCode: string, period: ReportPeriod): Promise<ClinicReport | null> {
@@ -183,8 +159,7 @@ export class CountyReports {
       this.served.stored += 1;
       return { ...(JSON.parse(stored.report) as ReportFigures), clinic };
     }
-    const { input, settings } = await this.loaded(clinic, digest);
-    const figures = reportFigures(input, settings, clinic.villages, period);
+    const figures = await this.compute(clinic, period);
     this.served.computed += 1;
     await this.sql.query(
       `INSERT INTO county_reports (clinic_code, period_key, inputs, report, computed_at) VALUES ($1, $2, $3, $4, $5)
