@@ -10,8 +10,12 @@
  * For a month, a quarter and a year it times the county's report of every township as the overview page asks for it:
  * `firstAfterSeed` is the very first report (the indicator records, platform migration 0130, are made as documents
  * are written: the first township's by the write path's own `writeFacts`, the copies' copied with them);
- * `cold` is a new CountyReports (nothing in memory, as after a restart or after a push anywhere) reading the stored
- * indicator records; `kept` is the same instance again with nothing changed. Per township and in total.
+ * `computed` is a new CountyReports with no stored report (county_reports emptied, migration 0140): every township
+ * computed from its indicator records, as the first time a period is asked for, or after a change in every township;
+ * `stored` is another new instance right after (as after a restart: every township's report read from
+ * county_reports); `kept` is that instance again with nothing changed. Per township and in total, with the peak RSS
+ * while computing. Then `afterOneWrite`: one resident of township 1 changes and a new instance asks again (township 1
+ * computed, the others stored); and `syncStatusMs`, the sync state the overview page shows beside the figures.
  *
  * The raw baseline is the same key counts (records present, HTN / T2DM managed and controlled, with the indicators'
  * conventions) in plain SQL over typed, indexed columns. The platform has no such columns, so the bench builds them
@@ -40,6 +44,7 @@ import { PlatformHttp } from '../main/sync/platform-http';
 import { startPlatform, type RunningPlatform } from '../platform';
 import { CountyReports, type ClinicReport } from '../platform/county/report';
 import type { Clinic } from '../platform/store';
+import { writeFacts } from '../platform/county/facts';
 import { insertDocuments } from '../test/helpers/platform';
 import { startPostgres, type TestPostgres } from '../test/helpers/postgres';
 import { arg, log, round, stats } from './_clinic';
@@ -310,13 +315,14 @@ async function pullLatency(platform: RunningPlatform, clinics: readonly Clinic[]
   return { batch: PULL_BATCH, devices: clinics.length, p50: s.p50, p95: s.p95, max: s.max, batches: s.n, documents, ms: Math.round(performance.now() - t0), failures, loadAtEnd: load1() };
 }
 
-/** The county report part: the first report after seeding, then cold and kept per period beside the raw SQL. */
-async function reportPart(platform: RunningPlatform, clinics: readonly Clinic[], periods: readonly ReportPeriod[], runs: number): Promise<Record<string, unknown>> {
+/** The county report part: the first report after seeding, then computed, stored and kept per period beside the raw SQL. */
+async function reportPart(platform: RunningPlatform, clinics: readonly Clinic[], periods: readonly ReportPeriod[], runs: number, memory: ReturnType<typeof memoryPeak>): Promise<Record<string, unknown>> {
   const stale = Number((await platform.sql.query<{ n: string }>('SELECT count(*) AS n FROM indicator_facts_stale'))[0]!.n);
   log(`first report after seeding (${stale} stale indicator records)…`);
+  memory.take();
   const first = new CountyReports(platform.store);
   const firstRun = await overview(first, clinics, periods[0]!);
-  const firstAfterSeed = { ms: round(firstRun.total, 0), perTownship: stats(firstRun.each), rebuilt: first.factsRead.rebuilt, staleBefore: stale, load: load1() };
+  const firstAfterSeed = { ms: round(firstRun.total, 0), perTownship: stats(firstRun.each), rebuilt: first.factsRead.rebuilt, staleBefore: stale, peakRssMb: memory.take(), load: load1() };
   log(`first report ${Math.round(firstRun.total)} ms, ${first.factsRead.rebuilt} records remade, load ${load1()}`);
 
   log('raw side: typed columns from the bodies…');
@@ -327,26 +333,41 @@ async function reportPart(platform: RunningPlatform, clinics: readonly Clinic[],
 
   const results: Record<string, unknown> = {};
   let agrees = true;
-  const coldEach: number[] = [];
+  const computedEach: number[] = [];
+  let computedPeakRssMb = 0;
+  let computedPeakHeldRecords = 0;
   for (const period of periods) {
-    const cold: number[] = [];
+    const computed: number[] = [];
+    const stored: number[] = [];
     const kept: number[] = [];
     const raw: number[] = [];
     let rawFirst = 0;
     let ours: Counts[] = [];
     let theirs: Counts[] = [];
     let rebuiltInCold = 0;
+    let servedRight = true;
     for (let r = 0; r < runs; r += 1) {
-      // A new instance holds nothing: what the overview costs after a restart, or after a push anywhere.
+      // Nothing stored and nothing in memory: what the overview costs the first time a period is asked for, or for
+      // every township after a change to each (the base's "cold").
+      await platform.sql.query('DELETE FROM county_reports');
       const reports = new CountyReports(platform.store);
       const profiled = period === periods[0] && r === 0 ? await startProfile(arg('cpu-profile')) : null;
+      memory.take();
       const c = await overview(reports, clinics, period);
+      computedPeakRssMb = Math.max(computedPeakRssMb, memory.take());
+      computedPeakHeldRecords = Math.max(computedPeakHeldRecords, reports.peakHeld);
       await profiled?.();
-      cold.push(c.total);
-      coldEach.push(...c.each);
+      computed.push(c.total);
+      computedEach.push(...c.each);
       rebuiltInCold += reports.factsRead.rebuilt;
       ours = c.reports.map(countsOf);
-      kept.push((await overview(reports, clinics, period)).total);
+      // A new instance again: after a restart (or with another instance's memory), nothing changed.
+      const again = new CountyReports(platform.store);
+      const s = await overview(again, clinics, period);
+      stored.push(s.total);
+      kept.push((await overview(again, clinics, period)).total);
+      servedRight &&= reports.served.computed === clinics.length && again.served.stored === clinics.length && again.served.kept === clinics.length;
+      servedRight &&= JSON.stringify(s.reports.map(countsOf)) === JSON.stringify(ours);
       const w = indicatorWindow(period);
       const q = await timed(async () => {
         const out: Counts[] = [];
@@ -365,31 +386,55 @@ async function reportPart(platform: RunningPlatform, clinics: readonly Clinic[],
       if (r === 0) rawFirst = q.ms;
       else raw.push(q.ms);
       theirs = q.value;
-      log(`${period.kind}: county report ${Math.round(c.total)} ms cold, kept ${Math.round(kept[kept.length - 1]!)} ms; raw SQL ${Math.round(q.ms)} ms; load ${load1()}`);
+      log(`${period.kind}: county report computed ${Math.round(c.total)} ms, stored ${Math.round(s.total)} ms, kept ${Math.round(kept[kept.length - 1]!)} ms; raw SQL ${Math.round(q.ms)} ms; load ${load1()}`);
     }
     const same = JSON.stringify(ours) === JSON.stringify(theirs);
-    agrees &&= same;
-    const coldStats = stats(cold);
+    agrees &&= same && servedRight;
+    const computedStats = stats(computed);
+    const storedStats = stats(stored);
     const warm = raw.length > 0 ? stats(raw) : null;
     const rawRef = warm?.p50 ?? rawFirst;
     results[period.kind] = {
-      cold: coldStats,
+      computed: computedStats,
+      stored: storedStats,
       kept: stats(kept),
       raw: { first: round(rawFirst, 0), warm },
-      ratioColdToRawWarm: rawRef > 0 ? round(coldStats.p50 / rawRef, 2) : null,
-      meetsRatio: coldStats.p50 <= TARGET_RATIO * rawRef,
+      ratioComputedToRawWarm: rawRef > 0 ? round(computedStats.p50 / rawRef, 2) : null,
+      ratioStoredToRawWarm: rawRef > 0 ? round(storedStats.p50 / rawRef, 3) : null,
+      meetsRatio: computedStats.p50 <= TARGET_RATIO * rawRef,
       recordsRemadeInColdRuns: rebuiltInCold,
       agrees: same,
+      servedAsExpected: servedRight,
       ...(same ? {} : { ours, rawCounts: theirs }),
       load: load1(),
     };
   }
+
+  // One resident of township 1 changes (a push does the same through writeFacts): township 1 is computed again, the
+  // others are read from county_reports.
+  const resident = (await platform.sql.query<{ body: string }>(`SELECT body FROM documents WHERE collection = 'residents' AND clinic_code = $1 AND deleted = false LIMIT 1`, [clinics[0]!.code]))[0]!;
+  const changed = JSON.parse(resident.body) as { id: string; phone?: string };
+  await platform.sql.transaction(async (tx) => {
+    await tx.query(`UPDATE documents SET body = $2, seq = nextval('document_seq') WHERE collection = 'residents' AND id = $1`, [changed.id, JSON.stringify({ ...changed, phone: '13900000000' })]);
+    await writeFacts(tx, 'residents', [changed.id]);
+  });
+  const afterWrite = new CountyReports(platform.store);
+  const w1 = await overview(afterWrite, clinics, periods[periods.length - 1]!);
+  const afterOneWrite = { period: periods[periods.length - 1]!.kind, ms: round(w1.total, 0), computed: afterWrite.served.computed, stored: afterWrite.served.stored, load: load1() };
+  log(`after one write in township 1: ${Math.round(w1.total)} ms (${afterWrite.served.computed} computed, ${afterWrite.served.stored} stored)`);
+  // What the overview page also asks: every clinic's sync state (the store's status).
+  const statusMs = (await timed(() => afterWrite.sync())).ms;
+
   return {
     runs,
     what: "the county overview: every township's 13 indicators for the township and each village, one township after another",
     firstAfterSeed,
-    coldPerTownshipMs: stats(coldEach),
+    computedPerTownshipMs: stats(computedEach),
+    computedPeakRssMb,
+    computedPeakHeldRecords,
     periods: results,
+    afterOneWrite,
+    syncStatusMs: round(statusMs, 0),
     raw: {
       what: 'one PostgreSQL query per township for the key counts, over typed and indexed columns',
       tables: 'raw_residents / raw_encounters, built by this bench for the raw side only: the platform stores JSON bodies and indicator_facts',
@@ -446,7 +491,7 @@ async function main(): Promise<void> {
       log(`pull: ${JSON.stringify(pull)}`);
     }
     const pullPeakMb = memory.take();
-    const report = withReport ? await reportPart(platform, clinics, periods, runs) : { skipped: '--no-report' };
+    const report = withReport ? await reportPart(platform, clinics, periods, runs, memory) : { skipped: '--no-report' };
     const result = {
       bench: 'county',
       database: platform.sql.kind,

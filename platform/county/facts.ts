@@ -130,21 +130,24 @@ export interface FactsRow {
 
 /**
  * One village's records that count (no '' rows), in resident order, page by page along indicator_facts_by_village:
- * what a report reads, and all it reads.
+ * what a report reads, and all it reads. The next page is asked for while the caller works on this one, so the
+ * database's reading and the caller's decoding overlap.
  */
 export async function* villageFacts(sql: Queryable, villageCode: string, page = READ_PAGE): AsyncGenerator<FactsRow[]> {
-  let after: [string, string, string] = ['', '', ''];
-  for (;;) {
-    const rows = await sql.query<FactsRow & { id: string }>(
+  const read = (after: readonly [string, string, string]) =>
+    sql.query<FactsRow & { id: string }>(
       `SELECT collection, id, resident_id, record FROM indicator_facts
-       WHERE village_code = $1 AND (resident_id, collection, id) > ($2, $3, $4)
+       WHERE village_code = $1 AND (resident_id, collection, id) > ($2, $3, $4) AND record <> ''
        ORDER BY resident_id, collection, id LIMIT ${page}`,
       [villageCode, ...after],
     );
+  let next: ReturnType<typeof read> | null = read(['', '', '']);
+  while (next) {
+    const rows: Array<FactsRow & { id: string }> = await next;
     const last = rows[rows.length - 1];
-    const counting = rows.filter((r) => r.record !== '');
-    if (counting.length > 0) yield counting;
-    if (!last || rows.length < page) return;
-    after = [last.resident_id, last.collection, last.id];
+    next = last && rows.length === page ? read([last.resident_id, last.collection, last.id]) : null;
+    // A caller that stops early leaves the asked page unread: its failure, if any, is not this caller's.
+    next?.catch(() => undefined);
+    if (rows.length > 0) yield rows;
   }
 }

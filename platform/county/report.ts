@@ -1,43 +1,37 @@
 /**
- * A clinic's indicators as the county sees them: computed on the platform from the documents it holds for that
- * clinic (the same set a device of the clinic pulls: residents, encounters and contracts of its villages, settings
- * of its clinic), mapped and computed with the very same shared/ functions the clinic uses, so both sides agree
- * once they are in sync. See CountyReports for what is kept in memory.
+ * A clinic's indicators as the county sees them: computed on the platform from the indicator records it keeps for
+ * that clinic's documents (facts.ts; the same set a device of the clinic pulls: residents, encounters and contracts of
+ * its villages) and its settings, with the very same shared/ functions the clinic uses (report-compute.ts), so both
+ * sides agree once they are in sync.
+ *
+ * Each clinic's report for a period is stored (county_reports, platform migration 0140) with the digest of what it was
+ * computed from: the code (REPORT_SOURCES_SHA256), the records' FACTS_VERSION, the clinic's villages, the change
+ * counter of each of them (indicator_facts_changes, moved by every write of a record, a move's old and new village
+ * alike) and the id and seq of each of its settings documents. A report is computed again only when that digest
+ * differs, so after a restart, or a push to another clinic, the overview reads stored numbers; a push to one clinic
+ * recomputes that clinic alone. Computing reads the clinic village by village and sums each village's residents as it
+ * goes (report-compute.ts ReportSum), so at most one village's records are held (a 30,000-resident township's are a
+ * few hundred MB), with the few residents whose records sit in several villages (a move in progress) held to the end.
  */
-import { indicatorWindow, periodDates, periodKey, type ReportPeriod } from '../../shared/domain/indicators/period';
-import { computeIndicators, INDICATOR_IDS, sumDenominators, type IndicatorValue } from '../../shared/domain/indicators/compute';
-import { contractRecordOf } from '../../shared/domain/indicators/from-documents';
-import type { ContractRecord, EncounterRecord, IndicatorInput, ResidentGroup, ResidentRecord, ScopeDenominators } from '../../shared/domain/indicators/types';
-import { DEFAULT_PACKAGES } from '../../shared/domain/service-packages';
-import { ServicePackage } from '../../shared/schemas/contract';
-import { Denominator } from '../../shared/schemas/denominator';
-import { rulesInForce, type RulesInForce, type RulesVersion } from '../../shared/domain/indicators/rules';
-import { rulesVersionsOf } from '../../shared/schemas/indicator-rules';
-import type { Sql } from '../db';
+import { createHash } from 'node:crypto';
+import { periodKey, type ReportPeriod } from '../../shared/domain/indicators/period';
+import type { Queryable, Sql } from '../db';
 import type { Clinic, PlatformStore } from '../store';
-import { ensureFactsVersion, hasStaleFacts, rebuildFacts, villageFacts } from './facts';
-import { decodeContract, decodeEncounter, decodeResident } from './facts-record';
+import { ensureFactsVersion, FACTS_VERSION, hasStaleFacts, rebuildFacts, villageFacts } from './facts';
+import { clinicSettings, FactsGroups, ReportSum, type ReportFigures } from './report-compute';
 
-export interface CountyFigure {
-  id: IndicatorValue['id'];
-  numerator: number;
-  denominator: number | null;
-  rate: number | null;
-  reason: IndicatorValue['reason'];
-  enteredAsOf: string | null;
-}
+export type { CountyFigure } from './report-compute';
 
-export interface ClinicReport {
+/**
+ * The SHA-256 of the report's sources: report-compute.ts and what it imports for its values within shared/domain,
+ * shared/schemas and platform/county (the shared indicator functions, the records' decoding).
+ * test/unit/platform/report-version.test.ts recomputes it and fails while it does not match the files, so stored
+ * reports made by other code are computed again after an upgrade.
+ */
+export const REPORT_SOURCES_SHA256 = '56c63716e2d4e225f41bc155040ef0bf50412287c6f526cf787529875463c51d';
+
+export interface ClinicReport extends ReportFigures {
   clinic: Clinic;
-  periodKey: string;
-  periodStart: string;
-  periodEnd: string;
-  windowStart: string;
-  windowEnd: string;
-  indicators: CountyFigure[];
-  villages: Array<{ code: string; name: string; indicators: CountyFigure[] }>;
-  /** The 口径 computed with: the version in force on the window's end among the clinic's settings, as the clinic picks it. */
-  rules: RulesInForce;
 }
 
 /** Each clinic's last contact, pending uploads and acknowledged time, summed over its active devices. */
@@ -53,18 +47,8 @@ export interface ClinicSync {
   ackedUpTo: number | null;
 }
 
-interface Loaded {
-  input: IndicatorInput;
-  denominators: Denominator[];
-  rules: RulesVersion[];
-}
-
-/** How many clinics' mapped documents are kept in memory at once (a 30,000-resident township is ~300 MB of records). */
-export const DEFAULT_CLINICS_IN_MEMORY = 2;
-/** Computed reports kept (small: numbers only), so the overview of many clinics is not recomputed while nothing changed. */
+/** Reports kept in memory (small: numbers only), so the overview of many clinics reads nothing while nothing changed. */
 const REPORTS_KEPT = 500;
-
-const figure = (v: IndicatorValue): CountyFigure => ({ id: v.id, numerator: v.numerator, denominator: v.denominator, rate: v.rate, reason: v.reason, enteredAsOf: v.enteredAsOf });
 
 /** A Map used as a least-recently-used cache of at most `max` entries. */
 function remember<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
@@ -73,37 +57,31 @@ function remember<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
   while (map.size > max) map.delete(map.keys().next().value as K);
 }
 
-export interface CountyReportsOptions {
-  /** Clinics whose mapped documents stay in memory (least recently used leaves first); default 2. */
-  clinicsInMemory?: number;
+/** What a clinic's reports are computed from, as of now: its settings documents and the change counters of its villages. */
+async function inputsDigest(q: Queryable, clinic: Clinic): Promise<string> {
+  const codes = clinic.villages.map((v) => v.code);
+  const counters = await q.query<{ village_code: string; changes: string | number }>('SELECT village_code, changes FROM indicator_facts_changes WHERE village_code = ANY($1::text[])', [codes]);
+  const settings = await q.query<{ id: string; seq: string | number }>(`SELECT id, seq FROM documents WHERE collection = 'settings' AND clinic_code = $1 ORDER BY id`, [clinic.code]);
+  const changes = new Map(counters.map((c) => [c.village_code, String(c.changes)]));
+  const what = [REPORT_SOURCES_SHA256, FACTS_VERSION, clinic.villages, codes.map((c) => changes.get(c) ?? '0'), settings.map((s) => [s.id, String(s.seq)])];
+  return createHash('sha256').update(JSON.stringify(what)).digest('base64url');
 }
 
-/**
- * Each clinic's input is kept until the platform's change sequence moves (any push anywhere: a move between clinics
- * changes two clinics at once, so one clinic's own documents cannot tell that it lost one), and at most
- * `clinicsInMemory` clinics are held; the reports computed from them (numbers only) are kept under the same rule.
- */
 export class CountyReports {
-  private readonly inputs = new Map<string, { seq: string; villages: string; loaded: Promise<Loaded> }>();
-  private readonly reports = new Map<string, { seq: string; report: Promise<ClinicReport> }>();
-  private readonly clinicsInMemory: number;
-  /** Since this instance began: indicator records read, and stale ones remade before reading (facts.ts rebuildFacts). */
+  private readonly reports = new Map<string, { digest: string; report: Promise<ClinicReport> }>();
+  /**
+   * Since this instance began: indicator records read, stale ones remade before reading (facts.ts rebuildFacts), and
+   * reports computed from the records, read from county_reports, or answered from memory.
+   */
   readonly factsRead = { rows: 0, rebuilt: 0 };
+  readonly served = { computed: 0, stored: 0, kept: 0 };
+  /** The most indicator records one computation held at once (its village's and the spread residents'): the memory bound. */
+  peakHeld = 0;
 
-  constructor(
-    private readonly store: PlatformStore,
-    opts: CountyReportsOptions = {},
-  ) {
-    this.clinicsInMemory = Math.max(1, opts.clinicsInMemory ?? DEFAULT_CLINICS_IN_MEMORY);
-  }
+  constructor(private readonly store: PlatformStore) {}
 
   private get sql(): Sql {
     return this.store.sql;
-  }
-
-  /** The clinics whose input is held now (least recently used first): what the memory bound is tested by. */
-  heldClinics(): string[] {
-    return [...this.inputs.keys()];
   }
 
   async sync(): Promise<ClinicSync[]> {
@@ -120,124 +98,74 @@ export class CountyReports {
         devices: active.length,
         lastContactAt: contacts.length > 0 ? Math.max(...contacts) : null,
         pending: pendings.length > 0 ? pendings.reduce((a, b) => a + b, 0) : null,
-        ackedUpTo: acks.length > 0 && acks.every((a) => a !== null) ? Math.min(...(acks)) : null,
+        ackedUpTo: acks.length > 0 && acks.every((a) => a !== null) ? Math.min(...acks) : null,
       };
     });
   }
 
-  private async load(clinic: Clinic): Promise<Loaded> {
-    const settings = await this.sql.query<{ body: string }>(`SELECT body FROM documents WHERE collection = 'settings' AND clinic_code = $1 AND deleted = false`, [clinic.code]);
-    const packages: ServicePackage[] = [];
-    const denominators: Denominator[] = [];
-    const docs = settings.map((r) => JSON.parse(r.body) as Record<string, unknown>);
-    for (const doc of docs) {
-      if (doc['type'] === 'package') {
-        const p = ServicePackage.safeParse(doc['data']);
-        if (p.success) packages.push(p.data);
-      } else if (doc['type'] === 'denominator') {
-        const d = Denominator.safeParse(doc['data']);
-        if (d.success) denominators.push(d.data);
-      }
-    }
-    // A clinic that never changed its packages has the defaults, as the clinic itself does (teams-service.ts).
-    const effective = packages.length > 0 ? packages : DEFAULT_PACKAGES.map((p) => ServicePackage.parse(p));
-    effective.sort((a, b) => Number(b.isBasic) - Number(a.isBasic) || a.packageId.localeCompare(b.packageId));
-    // Only indicator records are read (facts.ts), village by village in resident order, page by page: no document
-    // text is held. A resident's encounters and contracts may sit in another village of the clinic (a move in
-    // progress), so they are grouped by resident over the whole clinic, as the clinic itself groups them.
-    await ensureFactsVersion(this.sql);
-    if (await hasStaleFacts(this.sql)) this.factsRead.rebuilt += await rebuildFacts(this.sql);
-    const groups = new Map<string, { resident: ResidentRecord | null; encounters: EncounterRecord[]; contracts: ContractRecord[] }>();
-    const groupOf = (id: string) => {
-      let g = groups.get(id);
-      if (!g) {
-        g = { resident: null, encounters: [], contracts: [] };
-        groups.set(id, g);
-      }
-      return g;
-    };
+  /**
+   * The clinic's figures for `period` from its settings and records, read village by village in resident order, page
+   * by page (no document text): each village's residents are summed and let go before the next village is read.
+   */
+  private async compute(clinic: Clinic, period: ReportPeriod): Promise<ReportFigures> {
+    const bodies = await this.sql.query<{ body: string }>(`SELECT body FROM documents WHERE collection = 'settings' AND clinic_code = $1 AND deleted = false`, [clinic.code]);
+    const settings = clinicSettings(bodies.map((r) => r.body));
+    const codes = clinic.villages.map((v) => v.code);
+    // Residents with records in more than one of the clinic's villages are grouped over the whole clinic, at the end.
+    const split = await this.sql.query<{ resident_id: string }>(
+      `SELECT resident_id FROM indicator_facts WHERE village_code = ANY($1::text[]) AND record <> '' GROUP BY resident_id HAVING min(village_code) <> max(village_code)`,
+      [codes],
+    );
+    const spread = { residents: new Set(split.map((r) => r.resident_id)), to: new FactsGroups(settings.packages) };
+    const sum = new ReportSum(settings, clinic.villages, period);
     for (const v of clinic.villages) {
+      const village = new FactsGroups(settings.packages);
       for await (const page of villageFacts(this.sql, v.code)) {
         this.factsRead.rows += page.length;
-        for (const row of page) {
-          const g = groupOf(row.resident_id);
-          if (row.collection === 'encounters') g.encounters.push(decodeEncounter(row.record));
-          else if (row.collection === 'residents') g.resident = decodeResident(row.record);
-          else g.contracts.push(contractRecordOf(decodeContract(row.record), effective));
-        }
+        village.add(page, spread);
+        this.peakHeld = Math.max(this.peakHeld, village.rows + spread.to.rows);
       }
+      sum.add(village.input());
     }
-    const residents: ResidentRecord[] = [];
-    const resolved: ResidentGroup[] = [];
-    for (const g of groups.values()) {
-      if (g.resident === null) continue;
-      residents.push(g.resident);
-      resolved.push({ resident: g.resident, encounters: g.encounters, contracts: g.contracts });
-    }
-    const input: IndicatorInput = { residents, encounters: [], contracts: [], groups: resolved };
-    return { input, denominators, rules: rulesVersionsOf(docs) };
-  }
-
-  /** The platform's change sequence: any push takes its next value, so an unchanged value means unchanged documents. */
-  private async changeSeq(): Promise<string> {
-    return String((await this.sql.query<{ last_value: string }>('SELECT last_value FROM document_seq'))[0]?.last_value ?? '0');
-  }
-
-  private loaded(clinic: Clinic, seq: string): Promise<Loaded> {
-    // The clinic's villages live outside the documents: a change of them does not move the sequence.
-    const villages = JSON.stringify(clinic.villages);
-    const hit = this.inputs.get(clinic.code);
-    if (hit && hit.seq === seq && hit.villages === villages) {
-      remember(this.inputs, clinic.code, hit, this.clinicsInMemory);
-      return hit.loaded;
-    }
-    const loaded = this.load(clinic);
-    remember(this.inputs, clinic.code, { seq, villages, loaded }, this.clinicsInMemory);
-    loaded.catch(() => {
-      if (this.inputs.get(clinic.code)?.loaded === loaded) this.inputs.delete(clinic.code);
-    });
-    return loaded;
+    sum.add(spread.to.input());
+    return sum.figures();
   }
 
   async report(clinicCode: string, period: ReportPeriod): Promise<ClinicReport | null> {
     const clinic = await this.store.clinic(clinicCode);
     if (!clinic) return null;
-    const seq = await this.changeSeq();
-    const key = `${clinic.code}|${JSON.stringify(clinic.villages)}|${periodKey(period)}`;
+    // Stale records are remade first: their remaking moves the counters the digest is made of.
+    await ensureFactsVersion(this.sql);
+    if (await hasStaleFacts(this.sql)) this.factsRead.rebuilt += await rebuildFacts(this.sql);
+    const digest = await inputsDigest(this.sql, clinic);
+    const key = `${clinic.code}|${periodKey(period)}`;
     const hit = this.reports.get(key);
-    if (hit && hit.seq === seq) return hit.report;
-    const report = this.compute(clinic, period, seq);
-    remember(this.reports, key, { seq, report }, REPORTS_KEPT);
+    if (hit && hit.digest === digest) {
+      this.served.kept += 1;
+      return hit.report.then((r) => ({ ...r, clinic }));
+    }
+    const report = this.storedOrComputed(clinic, period, digest);
+    remember(this.reports, key, { digest, report }, REPORTS_KEPT);
     report.catch(() => {
       if (this.reports.get(key)?.report === report) this.reports.delete(key);
     });
     return report;
   }
 
-  private async compute(clinic: Clinic, period: ReportPeriod, seq: string): Promise<ClinicReport> {
-    const { input, denominators, rules: versions } = await this.loaded(clinic, seq);
-    const w = indicatorWindow(period);
-    const rules = rulesInForce(versions, w.end);
-    const dates = periodDates(period);
-    const entered = (codes: readonly string[]): ScopeDenominators => {
-      const of = (kind: Denominator['kind']) => sumDenominators(denominators.filter((d) => d.kind === kind), codes, w.end);
-      return { population: of('population'), htnPatients: of('htnPatients'), t2dmPatients: of('t2dmPatients') };
-    };
-    const codes = clinic.villages.map((v) => v.code);
-    const all = computeIndicators(input, w, { kind: 'clinic' }, entered(codes), rules.rules);
-    return {
-      clinic,
-      periodKey: periodKey(period),
-      periodStart: dates.start,
-      periodEnd: dates.end,
-      windowStart: w.start,
-      windowEnd: w.end,
-      indicators: INDICATOR_IDS.map((id) => figure(all[id])),
-      villages: clinic.villages.map((v) => {
-        const set = computeIndicators(input, w, { kind: 'village', villageCode: v.code }, entered([v.code]), rules.rules);
-        return { code: v.code, name: v.name, indicators: INDICATOR_IDS.map((id) => figure(set[id])) };
-      }),
-      rules,
-    };
+  private async storedOrComputed(clinic: Clinic, period: ReportPeriod, digest: string): Promise<ClinicReport> {
+    const key = periodKey(period);
+    const [stored] = await this.sql.query<{ inputs: string; report: string }>('SELECT inputs, report FROM county_reports WHERE clinic_code = $1 AND period_key = $2', [clinic.code, key]);
+    if (stored && stored.inputs === digest) {
+      this.served.stored += 1;
+      return { ...(JSON.parse(stored.report) as ReportFigures), clinic };
+    }
+    const figures = await this.compute(clinic, period);
+    this.served.computed += 1;
+    await this.sql.query(
+      `INSERT INTO county_reports (clinic_code, period_key, inputs, report, computed_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (clinic_code, period_key) DO UPDATE SET inputs = EXCLUDED.inputs, report = EXCLUDED.report, computed_at = EXCLUDED.computed_at`,
+      [clinic.code, key, digest, JSON.stringify(figures), Date.now()],
+    );
+    return { ...figures, clinic };
   }
 }

@@ -1,7 +1,7 @@
 /**
- * What the county view keeps in memory (issue 15 item 4): at most `clinicsInMemory` clinics' records, and numbers that
- * are right for every clinic after a change anywhere, a move between two clinics included, and after a clinic's
- * villages change.
+ * What the county view keeps in memory (issue 15 item 5): no clinic's records between reports (a report reads one
+ * village at a time, county-stored-reports.test.ts), only numbers, and numbers that are right for every clinic after a
+ * change anywhere, a move between two clinics included, and after a clinic's villages change.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CountyReports } from '../../../platform/county/report';
@@ -28,20 +28,21 @@ afterAll(async () => {
 const records = async (reports: CountyReports, code: string) => (await reports.report(code, MARCH))!.indicators.find((f) => f.id === 'recordCoverageRate')!.numerator;
 
 describe('county reports across many clinics', () => {
-  it('holds at most the bound of clinics, the least recently used leaving first, and keeps each clinic its own numbers', async () => {
-    const reports = new CountyReports(p.store, { clinicsInMemory: 2 });
+  it('keeps each clinic its own numbers, computed once per period and then answered from memory', async () => {
+    const reports = new CountyReports(p.store);
     expect(await records(reports, clinics[0]!.code)).toBe(2);
     expect(await records(reports, clinics[1]!.code)).toBe(3);
     expect(await records(reports, clinics[2]!.code)).toBe(4);
-    expect(reports.heldClinics()).toEqual([clinics[1]!.code, clinics[2]!.code]);
-    // Served again from the kept report, then reloaded into memory for another period.
+    expect(reports.served).toEqual({ computed: 3, stored: 0, kept: 0 });
+    // Answered again from the kept report; another period is computed from the records again.
     expect(await records(reports, clinics[0]!.code)).toBe(2);
     expect((await reports.report(clinics[0]!.code, { kind: 'year', year: 2026, index: 1 }))!.indicators[0]!.numerator).toBe(2);
-    expect(reports.heldClinics()).toEqual([clinics[2]!.code, clinics[0]!.code]);
+    expect(reports.served).toEqual({ computed: 4, stored: 0, kept: 1 });
+    expect(reports.peakHeld).toBe(4);
   });
 
   it('a new document and a move between clinics show in both clinics at once', async () => {
-    const reports = new CountyReports(p.store, { clinicsInMemory: 3 });
+    const reports = new CountyReports(p.store);
     const [a, b] = [clinics[0]!, clinics[1]!];
     expect([await records(reports, a.code), await records(reports, b.code)]).toEqual([2, 3]);
     const moving = residentWire(a.villages[0]!.code, { data: { createdDate: '2025-01-01' } });
@@ -57,7 +58,7 @@ describe('county reports across many clinics', () => {
   });
 
   it('a clinic whose villages changed is read again, though no document changed', async () => {
-    const reports = new CountyReports(p.store, { clinicsInMemory: 3 });
+    const reports = new CountyReports(p.store);
     const c = clinics[2]!;
     const second = { code: `${c.code}202`, name: '二村' };
     await insertDocuments(p.sql, 'residents', [residentWire(second.code, { data: { createdDate: '2025-01-01' } })]);
