@@ -7,9 +7,6 @@
  * holds documents and old records. PostgreSQL is skipped, with the reason printed, only where its binaries are absent
  * (CI installs them).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeIndicators, INDICATOR_IDS } from '../../../shared/domain/indicators/compute';
 import { indicatorInputFromDocuments, encounterRecord, residentRecord } from '../../../shared/domain/indicators/from-documents';
@@ -18,7 +15,7 @@ import { DEFAULT_PACKAGES } from '../../../shared/domain/service-packages';
 import { ServicePackage } from '../../../shared/schemas/contract';
 import type { ContractDoc, EncounterDoc, ResidentDoc } from '../../../shared/schemas/collections';
 import { generateTownship } from '../../../main/seed';
-import { openPglite, openPostgres, type Sql } from '../../../platform/db';
+import type { Sql } from '../../../platform/db';
 import { migrate } from '../../../platform/migrate';
 import { CountyReports } from '../../../platform/county/report';
 import { FACTS_VERSION, rebuildFacts, villageFacts } from '../../../platform/county/facts';
@@ -27,6 +24,7 @@ import type { Clinic } from '../../../platform/store';
 import { insertDocuments, startTestPlatform, type TestPlatform } from '../../helpers/platform';
 import { expectFactsFromScratch } from '../../helpers/county-facts';
 import { postgresUnavailable, startPostgres, type TestPostgres } from '../../helpers/postgres';
+import { bareDatabase } from '../../helpers/bare-database';
 
 const unavailable = postgresUnavailable();
 if (unavailable) console.log(`county-facts on PostgreSQL: skipped: ${unavailable}`);
@@ -192,45 +190,27 @@ describe.each([
   ['PostgreSQL', true],
 ] as const)('migration 0130 on %s', (_name, onPostgres) => {
   const skip = onPostgres && unavailable !== null;
-  let pg: TestPostgres | null = null;
-  let sql: Sql;
-  let dir: string;
-
-  beforeAll(async () => {
-    if (skip) return;
-    dir = mkdtempSync(join(tmpdir(), 'cunyi-facts-mig-'));
-    if (onPostgres) {
-      pg = startPostgres();
-      sql = await openPostgres(pg.url);
-    } else {
-      sql = await openPglite(dir);
-    }
-  }, 120_000);
-  afterAll(async () => {
-    await sql?.close();
-    pg?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const db = bareDatabase({ onPostgres, skip, prefix: 'cunyi-facts-mig-' });
 
   it.skipIf(skip)('applies to a platform at 0120 holding documents and old records: every document is stale, then remade and read', async () => {
-    const before = await migrate(sql, { upTo: 129 });
+    const before = await migrate(db.sql, { upTo: 129 });
     expect(before).toContain(120);
     expect(before).not.toContain(130);
     const docs = township();
     // As 0120's platform stored them (no write path of this build runs before the migration).
-    await sql.query(
+    await db.sql.query(
       `INSERT INTO documents (collection, id, seq, clinic_code, village_code, rev, deleted, body, written_by, written_at)
        SELECT 'residents', u.id, nextval('document_seq'), $1, u.village, 'r', false, u.body, 'test', 0 FROM unnest($2::text[], $3::text[], $4::text[]) AS u(id, village, body)`,
       [CODE, docs.residents.map((r) => r.id), docs.residents.map((r) => r.villageCode), docs.residents.map((r) => JSON.stringify({ ...r, _deleted: false }))],
     );
-    await sql.query(`INSERT INTO indicator_facts (collection, id, seq, version, record) SELECT collection, id, seq, 1, 'old' FROM documents`);
-    expect(await migrate(sql)).toContain(130);
-    expect(await countOf(sql)).toBe(0);
-    expect(Number((await sql.query<{ n: string | number }>('SELECT count(*) AS n FROM indicator_facts_stale'))[0]!.n)).toBe(docs.residents.length);
-    expect(await rebuildFacts(sql)).toBe(docs.residents.length);
+    await db.sql.query(`INSERT INTO indicator_facts (collection, id, seq, version, record) SELECT collection, id, seq, 1, 'old' FROM documents`);
+    expect(await migrate(db.sql)).toContain(130);
+    expect(await countOf(db.sql)).toBe(0);
+    expect(Number((await db.sql.query<{ n: string | number }>('SELECT count(*) AS n FROM indicator_facts_stale'))[0]!.n)).toBe(docs.residents.length);
+    expect(await rebuildFacts(db.sql)).toBe(docs.residents.length);
     let read = 0;
-    for (const v of docs.clinic.villages) for await (const page of villageFacts(sql, v.code)) read += page.filter((r) => r.collection === 'residents').length;
+    for (const v of docs.clinic.villages) for await (const page of villageFacts(db.sql, v.code)) read += page.filter((r) => r.collection === 'residents').length;
     expect(read).toBe(docs.residents.length);
-    expect(await migrate(sql)).toEqual([]);
+    expect(await migrate(db.sql)).toEqual([]);
   });
 });

@@ -7,9 +7,6 @@
  * platform at 0130 holding records, and its counters move with every kind of write. PostgreSQL is skipped, with the
  * reason printed, only where its binaries are absent (CI installs them).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeIndicators, INDICATOR_IDS } from '../../../shared/domain/indicators/compute';
 import { indicatorInputFromDocuments } from '../../../shared/domain/indicators/from-documents';
@@ -18,13 +15,13 @@ import { DEFAULT_PACKAGES } from '../../../shared/domain/service-packages';
 import { ServicePackage } from '../../../shared/schemas/contract';
 import type { EncounterDoc, ResidentDoc } from '../../../shared/schemas/collections';
 import { generateTownship } from '../../../main/seed';
-import { openPglite, openPostgres, type Sql } from '../../../platform/db';
 import { migrate } from '../../../platform/migrate';
 import { writeFacts } from '../../../platform/county/facts';
 import { CountyReports, type ClinicReport } from '../../../platform/county/report';
 import type { Clinic } from '../../../platform/store';
 import { insertDocuments, residentWire, startTestPlatform, type TestPlatform } from '../../helpers/platform';
 import { postgresUnavailable, startPostgres, type TestPostgres } from '../../helpers/postgres';
+import { bareDatabase } from '../../helpers/bare-database';
 
 const unavailable = postgresUnavailable();
 if (unavailable) console.log(`county-stored-reports on PostgreSQL: skipped: ${unavailable}`);
@@ -192,63 +189,45 @@ describe.each([
   ['PostgreSQL', true],
 ] as const)('migration 0140 on %s', (_name, onPostgres) => {
   const skip = onPostgres && unavailable !== null;
-  let pg: TestPostgres | null = null;
-  let sql: Sql;
-  let dir: string;
-
-  beforeAll(async () => {
-    if (skip) return;
-    dir = mkdtempSync(join(tmpdir(), 'cunyi-reports-mig-'));
-    if (onPostgres) {
-      pg = startPostgres();
-      sql = await openPostgres(pg.url);
-    } else {
-      sql = await openPglite(dir);
-    }
-  }, 120_000);
-  afterAll(async () => {
-    await sql?.close();
-    pg?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const db = bareDatabase({ onPostgres, skip, prefix: 'cunyi-reports-mig-' });
 
   const counters = async () =>
-    Object.fromEntries((await sql.query<{ village_code: string; changes: string | number }>('SELECT village_code, changes FROM indicator_facts_changes ORDER BY village_code')).map((r) => [r.village_code, Number(r.changes)]));
+    Object.fromEntries((await db.sql.query<{ village_code: string; changes: string | number }>('SELECT village_code, changes FROM indicator_facts_changes ORDER BY village_code')).map((r) => [r.village_code, Number(r.changes)]));
 
   it.skipIf(skip)('applies to a platform at 0130 holding records; then every insert, update, move and delete of records moves its villages\u2019 counters', async () => {
-    expect(await migrate(sql, { upTo: 130 })).toContain(130);
-    await sql.query(`INSERT INTO clinics (code, name, villages, created_at) VALUES ($1, '甲镇', '[]', 0)`, [A]);
+    expect(await migrate(db.sql, { upTo: 130 })).toContain(130);
+    await db.sql.query(`INSERT INTO clinics (code, name, villages, created_at) VALUES ($1, '甲镇', '[]', 0)`, [A]);
     const doc = (id: string, village: string) => [id, village, JSON.stringify({ id, villageCode: village })];
     const put = async (id: string, village: string) => {
       const [i, v, body] = doc(id, village);
-      await sql.query(
+      await db.sql.query(
         `INSERT INTO documents (collection, id, seq, clinic_code, village_code, rev, deleted, body, written_by, written_at) VALUES ('residents', $1, nextval('document_seq'), $4, $2, 'r', false, $3, 't', 0)`,
         [i, v, body, A],
       );
-      await sql.query(`INSERT INTO indicator_facts (collection, id, seq, village_code, resident_id, record) VALUES ('residents', $1, 1, $2, $1, 'x')`, [i, v]);
+      await db.sql.query(`INSERT INTO indicator_facts (collection, id, seq, village_code, resident_id, record) VALUES ('residents', $1, 1, $2, $1, 'x')`, [i, v]);
     };
     await put('r1', '441521101201');
-    expect(await migrate(sql)).toContain(140);
+    expect(await migrate(db.sql)).toContain(140);
     // Records from before the migration count as nothing written since (no report is stored from before it).
     expect(await counters()).toEqual({});
     await put('r2', '441521101201');
     expect(await counters()).toEqual({ '441521101201': 1 });
     // One statement writing several rows of one village moves its counter once; a move moves both villages.
-    await sql.query(`UPDATE indicator_facts SET seq = seq + 1 WHERE id IN ('r1', 'r2')`);
+    await db.sql.query(`UPDATE indicator_facts SET seq = seq + 1 WHERE id IN ('r1', 'r2')`);
     expect(await counters()).toEqual({ '441521101201': 2 });
-    await sql.query(`UPDATE indicator_facts SET village_code = '441521101202' WHERE id = 'r2'`);
+    await db.sql.query(`UPDATE indicator_facts SET village_code = '441521101202' WHERE id = 'r2'`);
     expect(await counters()).toEqual({ '441521101201': 3, '441521101202': 1 });
     // A statement that changes no row moves nothing; a document's delete takes its record and moves the counter.
-    await sql.query(`UPDATE indicator_facts SET seq = 0 WHERE id = 'none'`);
+    await db.sql.query(`UPDATE indicator_facts SET seq = 0 WHERE id = 'none'`);
     expect(await counters()).toEqual({ '441521101201': 3, '441521101202': 1 });
-    await sql.query(`DELETE FROM documents WHERE id = 'r1'`);
+    await db.sql.query(`DELETE FROM documents WHERE id = 'r1'`);
     expect(await counters()).toEqual({ '441521101201': 4, '441521101202': 1 });
     // The upsert every write path uses (facts.ts storeRecords) moves it too.
-    await sql.query(
+    await db.sql.query(
       `INSERT INTO indicator_facts (collection, id, seq, village_code, resident_id, record) VALUES ('residents', 'r2', 9, '441521101202', 'r2', 'y')
        ON CONFLICT (collection, id) DO UPDATE SET seq = EXCLUDED.seq, record = EXCLUDED.record`,
     );
     expect(await counters()).toEqual({ '441521101201': 4, '441521101202': 2 });
-    expect(await migrate(sql)).toEqual([]);
+    expect(await migrate(db.sql)).toEqual([]);
   });
 });
