@@ -333,11 +333,19 @@ class Reader {
 
 /** A `J` row in the shapes a compact row decodes to. */
 function normalised(f: StoredFacts): StoredFacts {
-  const id = f.resident.id;
+  return storedFacts(f.resident, f.encounters, f.contracts);
+}
+
+/**
+ * One resident's facts in the shape a stored row decodes to: only what the indicator functions read, absent values as
+ * null. `encounters` are the latest completed versions in date order.
+ */
+export function storedFacts(r: ResidentRecord, encounters: readonly EncounterRecord[], contracts: readonly ContractFields[]): StoredFacts {
+  const id = r.id;
   return {
-    resident: { id, villageCode: f.resident.villageCode, birthDate: f.resident.birthDate, createdDate: f.resident.createdDate, status: f.resident.status, statusDate: f.resident.statusDate ?? null },
-    encounters: f.encounters.map((e, i) => toStoredEvent(id, e, i)),
-    contracts: f.contracts.map((c) => ({
+    resident: { id, villageCode: r.villageCode, birthDate: r.birthDate, createdDate: r.createdDate, status: r.status, statusDate: r.statusDate ?? null },
+    encounters: encounters.map((e, i) => toStoredEvent(id, e, i)),
+    contracts: contracts.map((c) => ({
       id: c.id,
       residentId: id,
       teamId: c.teamId,

@@ -20,7 +20,7 @@ import type { ContractFields } from '../../../shared/domain/indicators/from-docu
 import type { EncounterRecord } from '../../../shared/domain/indicators/types';
 import type { AnyDocument, Projection } from '../../store/rx-storage-sqlcipher';
 import { statementCache, withoutSync, type Database } from '../../store/sqlite-file';
-import { decodeFactsRows, encodeFacts, toStoredEvent, type StoredFacts } from './facts-codec';
+import { decodeFactsRows, encodeFacts, storedFacts, type StoredFacts } from './facts-codec';
 import { createContributionTables, dropContributionTables, markContributionsDirty } from './contribution-tables';
 import { indicatorOwnerOf, indicatorProjection, readIndicatorRowsOf } from './indicator-projection';
 
@@ -122,21 +122,7 @@ export function computeFacts(db: Database, ids: readonly string[]): Map<string, 
   const out = new Map<string, StoredFacts | null>(ids.map((id) => [id, null]));
   for (const r of rows.residents) {
     const events = latestVersions(encounters.get(r.id) ?? []).sort(byDate);
-    out.set(r.id, {
-      resident: { id: r.id, villageCode: r.villageCode, birthDate: r.birthDate, createdDate: r.createdDate, status: r.status, statusDate: r.statusDate ?? null },
-      encounters: events.map((e, i) => toStoredEvent(r.id, e, i)),
-      contracts: (contracts.get(r.id) ?? []).map((c) => ({
-        id: c.id,
-        residentId: r.id,
-        teamId: c.teamId,
-        startDate: c.startDate,
-        endDate: c.endDate,
-        signDate: c.signDate ?? null,
-        terminatedDate: c.terminatedDate ?? null,
-        packageIds: c.packageIds,
-        populationTags: c.populationTags,
-      })),
-    });
+    out.set(r.id, storedFacts(r, events, contracts.get(r.id) ?? []));
   }
   return out;
 }
