@@ -3,42 +3,14 @@
  * From the shipped v1 file (test/fixtures/store-v1, which has neither table) they are made empty; a version-2 file
  * that already has them, with rows, as the previous build's sync client made them, keeps every row.
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createRuntime, type Runtime } from '../../../main/services/runtime';
-import { fixedClock } from '../../../shared/domain/dates';
+import { describe, expect, it } from 'vitest';
+import type { Runtime } from '../../../main/services/runtime';
 import { integrityCheck } from '../../../main/store/sqlite-file';
 import { LATEST_STORE_VERSION } from '../../../main/store/database';
-import { SETUP_INPUT, TEST_KDF_COST } from '../../helpers/host';
+import { sqlOf, storeV1Runtimes } from '../../helpers/store-v1';
 
-const FIXTURE = resolve(import.meta.dirname, '..', '..', 'fixtures', 'store-v1');
-const silent = { error: () => undefined, warn: () => undefined, info: () => undefined };
-
-const dirs: string[] = [];
-const runtimes: Runtime[] = [];
-afterEach(async () => {
-  for (const r of runtimes.splice(0)) await r.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-async function open(dataDir: string): Promise<Runtime> {
-  const runtime = createRuntime({ dataDir, shell: 'headless', clock: fixedClock('2026-03-03T02:00:00Z'), kdfCost: TEST_KDF_COST, checkOutputs: true, logger: silent });
-  runtimes.push(runtime);
-  const r = await runtime.dispatch('session.signIn', { username: SETUP_INPUT.admin.username, password: SETUP_INPUT.admin.password }, { transport: 'test', connectionId: 't' });
-  expect(r.ok).toBe(true);
-  return runtime;
-}
-
-function fixtureCopy(): string {
-  const dataDir = mkdtempSync(join(tmpdir(), 'cunyi-v1-sync-'));
-  dirs.push(dataDir);
-  cpSync(FIXTURE, dataDir, { recursive: true });
-  return dataDir;
-}
-
-const sqlOf = (r: Runtime) => r.services.session.current().db.sql;
+const { copy, open, close } = storeV1Runtimes();
+const fixtureCopy = () => copy('cunyi-v1-sync-');
 const tables = (r: Runtime): string[] =>
   sqlOf(r).prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'sync\\_%' ESCAPE '\\' ORDER BY name").pluck().all() as string[];
 
@@ -60,8 +32,7 @@ describe('store migration 3: the sync tables', () => {
     sql.prepare('INSERT INTO sync_enrolment (key, value) VALUES (?, ?)').run('enrolment', enrolment);
     sql.prepare('INSERT INTO sync_departed (resident_id, noticed_at, purged_at) VALUES (?, ?, ?), (?, ?, NULL)').run('r-purged', 10, 20, 'r-waiting', 30);
     sql.pragma('user_version = 2');
-    await r.close();
-    runtimes.length = 0;
+    await close(r);
 
     r = await open(dataDir);
     expect(sqlOf(r).pragma('user_version', { simple: true })).toBe(LATEST_STORE_VERSION);
