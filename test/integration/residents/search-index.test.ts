@@ -4,22 +4,15 @@
  * those of the previous layout (version 2, keyed by kind and key, kept below as it shipped) for the same rows, before
  * and after the upgrade's rebuild from it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixedClock } from '../../../shared/domain/dates';
+import { describe, expect, it } from 'vitest';
 import type { ResidentDoc } from '../../../shared/schemas/collections';
-import { seedClinic } from '../../../main/seed';
-import { EventBus } from '../../../main/services/event-bus';
 import { CLINIC_PROJECTIONS } from '../../../main/services/projections';
 import { indexKeys, ResidentSearchIndex, searchProjection } from '../../../main/services/residents/search-index';
-import { SessionService } from '../../../main/services/session';
 import { openClinicDatabase, type ClinicDatabase } from '../../../main/store/database';
 import { KeyVault } from '../../../main/store/keys';
-import { SETUP_INPUT, TEST_KDF_COST } from '../../helpers/host';
+import { SETUP_INPUT } from '../../helpers/host';
+import { seededClinicDir } from '../../helpers/seeded-clinic';
 
-const silent = { error: () => undefined, warn: () => undefined, info: () => undefined };
 const { username, password } = SETUP_INPUT.admin;
 const TABLE = 'p_search_residents';
 /** Version 2 of the table as it shipped (search-index.ts before issue 10 §3). */
@@ -32,23 +25,13 @@ const V2_TABLE = `
   CREATE INDEX ${TABLE}_by_village ON ${TABLE} (village_code, kind, key);
 `;
 
-let dataDir: string;
-
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'cunyi-search-index-'));
-  const clock = fixedClock('2026-03-02T02:00:00Z');
-  const session = new SessionService({ dataDir, clock, bus: new EventBus(), logger: silent, kdfCost: TEST_KDF_COST });
-  await session.setup(SETUP_INPUT);
-  await seedClinic(session.current(), { dataDir, clock, seed: 'search-index', profile: 'realistic', residents: 400 });
-  await session.close();
-}, 120_000);
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+const clinic = seededClinicDir({ prefix: 'cunyi-search-index-', seed: 'search-index', residents: 400 });
 
 async function open(deferRebuilds = false): Promise<ClinicDatabase> {
-  const vault = await KeyVault.open(dataDir);
+  const vault = await KeyVault.open(clinic.dataDir);
   const { dataKey } = await vault.unlockWithPassword(username, password);
   try {
-    return await openClinicDatabase(dataDir, dataKey, { projections: CLINIC_PROJECTIONS, deferRebuilds });
+    return await openClinicDatabase(clinic.dataDir, dataKey, { projections: CLINIC_PROJECTIONS, deferRebuilds });
   } finally {
     dataKey.fill(0);
   }

@@ -4,42 +4,25 @@
  * (issue 10 §4). This is the check that every projection's `apply` can see a document twice (a write between pages
  * beyond the rebuild's position applies it, then the rebuild's page does again) and still leave one set of rows.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixedClock } from '../../../shared/domain/dates';
-import { seedClinic } from '../../../main/seed';
-import { EventBus } from '../../../main/services/event-bus';
+import { describe, expect, it } from 'vitest';
 import { CLINIC_PROJECTIONS } from '../../../main/services/projections';
-import { SessionService } from '../../../main/services/session';
 import { openClinicDatabase, type ClinicDatabase } from '../../../main/store/database';
 import { KeyVault } from '../../../main/store/keys';
-import { SETUP_INPUT, TEST_KDF_COST } from '../../helpers/host';
+import { SETUP_INPUT } from '../../helpers/host';
+import { seededClinicDir } from '../../helpers/seeded-clinic';
 import { lowerProjectionVersions } from '../../helpers/stale-projections';
 
-const silent = { error: () => undefined, warn: () => undefined, info: () => undefined };
 const REBUILT = ['search', 'patients', 'indicators'];
 const TABLES = ['p_search_residents', 'p_patient_docs', 'p_indicator_residents', 'p_indicator_encounters', 'p_indicator_contracts'];
 const { username, password } = SETUP_INPUT.admin;
 
-let dataDir: string;
-
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'cunyi-resume-'));
-  const clock = fixedClock('2026-03-02T02:00:00Z');
-  const session = new SessionService({ dataDir, clock, bus: new EventBus(), logger: silent, kdfCost: TEST_KDF_COST });
-  await session.setup(SETUP_INPUT);
-  await seedClinic(session.current(), { dataDir, clock, seed: 'resume', profile: 'realistic', residents: 600 });
-  await session.close();
-}, 120_000);
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+const clinic = seededClinicDir({ prefix: 'cunyi-resume-', seed: 'resume', residents: 600 });
 
 async function open(deferRebuilds: boolean): Promise<ClinicDatabase> {
-  const vault = await KeyVault.open(dataDir);
+  const vault = await KeyVault.open(clinic.dataDir);
   const { dataKey } = await vault.unlockWithPassword(username, password);
   try {
-    return await openClinicDatabase(dataDir, dataKey, { projections: CLINIC_PROJECTIONS, deferRebuilds });
+    return await openClinicDatabase(clinic.dataDir, dataKey, { projections: CLINIC_PROJECTIONS, deferRebuilds });
   } finally {
     dataKey.fill(0);
   }
@@ -50,7 +33,7 @@ const rowsOf = (db: ClinicDatabase) =>
 
 describe('the clinic\'s projections, rebuilt in two sittings', () => {
   it('stopped after a few pages with writes between, continued at the next open: the same rows as in one go', async () => {
-    await lowerProjectionVersions(dataDir, username, password, REBUILT);
+    await lowerProjectionVersions(clinic.dataDir, username, password, REBUILT);
     let db = await open(true);
     expect(db.rebuilds.pending()).toEqual(REBUILT);
     let calls = 0;
@@ -89,7 +72,7 @@ describe('the clinic\'s projections, rebuilt in two sittings', () => {
     const resumed = rowsOf(db);
     await db.close();
 
-    await lowerProjectionVersions(dataDir, username, password, REBUILT);
+    await lowerProjectionVersions(clinic.dataDir, username, password, REBUILT);
     db = await open(false);
     try {
       const oneGo = rowsOf(db);
