@@ -144,15 +144,15 @@ export function createDecoder(from: Direction): Decoder<UltraEasyFrame> {
         }
         if (q.length < len) return out;
         const p = q.view(0, len);
+        // A damaged packet may hide the STX of a good one: only its STX is given up (and reported, so every byte is
+        // accounted for once); the decoder resyncs on the byte after it.
         if (p[len - 3] !== ETX) {
-          out.push(fail('format', 'no ETX where the length says', Uint8Array.from(p)));
-          q.take(1);
+          out.push(fail('format', `no ETX where the length says (${len}-byte packet dropped from its STX)`, q.take(1)));
           continue;
         }
         const crc = (p[len - 2] ?? 0) | ((p[len - 1] ?? 0) << 8);
         if (crc16(p.subarray(0, len - 2)) !== crc) {
-          out.push(fail('checksum', 'CRC-16 does not match', Uint8Array.from(p)));
-          q.take(1);
+          out.push(fail('checksum', `CRC-16 does not match (${len}-byte packet dropped from its STX)`, q.take(1)));
           continue;
         }
         out.push(decodePacket(q.take(len), from));

@@ -53,6 +53,18 @@ describe('OneTouch UltraEasy binary decoder (glucometer-onetouch.md Part 2)', ()
     expect(decodeAll(createDecoder('device'), encodePacket(0x00, [0x05, 0x15]))).toMatchObject([{ ok: false, error: 'device-status', status: 0x15 }]);
   });
 
+  it('a packet with no ETX or a bad CRC gives up only its STX, so each byte is reported once (fast-check seed 823445768)', () => {
+    const out = decodeAll(createDecoder('device'), Uint8Array.from([0x02, 0x06, 0, 0, 0, 0]), [1]);
+    expect(out[0]).toMatchObject({ ok: false, error: 'format', raw: Uint8Array.from([0x02]) });
+    expect(out.reduce((n, r) => n + r.raw.length, 0)).toBe(6);
+    const bad = encodePacket(0x00, [0x05, 0x06]);
+    bad[bad.length - 1]! ^= 0xff;
+    const again = decodeAll(createDecoder('device'), concat(bad, encodePacket(0x00, [0x05, 0x06])));
+    expect(again[0]).toMatchObject({ ok: false, error: 'checksum', raw: Uint8Array.from([0x02]) });
+    expect(again.reduce((n, r) => n + r.raw.length, 0)).toBe(bad.length * 2);
+    expect(frames(again)).toHaveLength(1);
+  });
+
   it('fuzz: random and mutated frames (fast-check)', () => {
     fuzzDecoder(() => createDecoder('device'), device, { runs: 200, accountsForEveryByte: true });
   });
