@@ -280,11 +280,13 @@ export function createDecoder(from: Direction): Decoder<IdCardFrame> {
         if (q.length < 7 + len) return out;
         const frame = q.view(0, 7 + len);
         if (xor(frame.subarray(5, frame.length - 1)) !== frame[frame.length - 1]) {
-          // Resync one byte after the preamble start: a real preamble may hide inside a damaged frame.
-          const bad = Uint8Array.from(frame);
-          q.take(1);
-          out.push(fail('checksum', 'XOR check byte does not match', bad));
-          skipUntilNextPreamble(q);
+          // A real preamble may hide inside a damaged frame: give up only the bytes before it, so every byte is
+          // reported once (the bytes from that preamble on are decoded again as what they are).
+          // Its last bytes are kept when they could begin a preamble whose rest has not arrived yet, so the result
+          // does not depend on where the serial port split the stream.
+          const inner = q.indexOf(PREAMBLE, 1);
+          const end = inner > 0 && inner < 7 + len ? inner : 7 + len - preamblePrefixAtEnd(frame);
+          out.push(fail('checksum', 'XOR check byte does not match', q.take(end)));
           continue;
         }
         const whole = q.take(7 + len);
@@ -298,9 +300,11 @@ export function createDecoder(from: Direction): Decoder<IdCardFrame> {
   };
 }
 
-/** After a checksum failure the damaged frame's bytes are dropped up to the next preamble inside it, if any. */
-function skipUntilNextPreamble(q: ByteQueue): void {
-  const next = q.indexOf(PREAMBLE);
-  if (next > 0) q.take(next);
-  else if (next < 0) q.take(Math.max(0, q.length - (PREAMBLE.length - 1)));
+/** How many of the last bytes of `bytes` (at most 4) are the first bytes of a preamble. */
+function preamblePrefixAtEnd(bytes: Uint8Array): number {
+  outer: for (let n = Math.min(PREAMBLE.length - 1, bytes.length - 1); n > 0; n--) {
+    for (let j = 0; j < n; j++) if (bytes[bytes.length - n + j] !== PREAMBLE[j]) continue outer;
+    return n;
+  }
+  return 0;
 }

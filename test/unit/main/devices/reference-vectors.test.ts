@@ -212,6 +212,7 @@ describe('host direction fuzz (fast-check), every protocol', () => {
     line: latin1('2024,03,15,08,30,A0000000000000000001,0,128,082,071,0\r\n'),
   };
   it.each(PROTOCOLS.map((p) => [p]))('%s', (p) => {
-    fuzzDecoder(() => createProtocolDecoder(p, 'host'), hostStreams[p], { runs: 60 });
+    // Text protocols skip bare line ends, the SAM codec its AA padding; every other byte is reported exactly once.
+    fuzzDecoder(() => createProtocolDecoder(p, 'host'), hostStreams[p], { runs: 60, accountsForEveryByte: { skippable: [0x0d, 0x0a, 0xaa] } });
   });
 });
