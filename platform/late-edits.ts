@@ -16,6 +16,7 @@ import type { ParkedSettlement } from './parked';
 interface Row {
   id: string | number;
   at: string | number;
+  clinic_code: string;
   collection: string;
   document_id: string;
   body: string;
@@ -42,7 +43,7 @@ function parseWhy(text: string | null): LateEditWhy | null {
  */
 export async function deviceLateEdits(q: Queryable, deviceId: string): Promise<LateEditNotice[]> {
   const rows = await q.query<Row>(
-    `SELECT id, at, collection, document_id, body, settled_at, settlement, settle_reason, settle_result, why FROM parked
+    `SELECT id, at, clinic_code, collection, document_id, body, settled_at, settlement, settle_reason, settle_result, why FROM parked
      WHERE device_id = $1 AND (settled_at IS NULL OR id IN (
        SELECT id FROM parked WHERE device_id = $1 AND settled_at IS NOT NULL ORDER BY id DESC LIMIT $2))
      ORDER BY id`,
@@ -58,6 +59,13 @@ export async function deviceLateEdits(q: Queryable, deviceId: string): Promise<L
       const name = (JSON.parse(r.body) as { name?: unknown }).name;
       return [r.id, typeof name === 'string' ? name : null];
     }),
+  );
+  const clinicCode = edits[0]?.row.clinic_code ?? '';
+  const lastMoveOut = new Map(
+    (await q.query<{ resident_id: string; from_village: string }>(
+      'SELECT DISTINCT ON (resident_id) resident_id, from_village FROM moves WHERE resident_id = ANY($1::text[]) AND from_clinic = $2 ORDER BY resident_id, id DESC',
+      [residentIds, clinicCode],
+    )).map((m) => [m.resident_id, m.from_village]),
   );
   const lastMove = new Map(
     (await q.query<{ resident_id: string; to_village: string; to_clinic: string }>(
@@ -75,6 +83,12 @@ export async function deviceLateEdits(q: Queryable, deviceId: string): Promise<L
     if (!p) return null;
     const clinic = clinics.get(p.clinicCode);
     return { clinicCode: p.clinicCode, clinicName: clinic?.name ?? '', villageCode: p.villageCode, villageName: clinic?.villages.get(p.villageCode) ?? '' };
+  };
+  // The edit's own village is where the device knew the resident; a document without one falls back to the move.
+  const fromVillage = (e: (typeof edits)[number], residentId: string | null): { clinicCode: string; villageCode: string } | undefined => {
+    const own = e.body['villageCode'];
+    const villageCode = typeof own === 'string' ? own : residentId ? lastMoveOut.get(residentId) : undefined;
+    return villageCode === undefined ? undefined : { clinicCode, villageCode };
   };
   return edits.map((e) => {
     const r = e.row;
@@ -95,6 +109,7 @@ export async function deviceLateEdits(q: Queryable, deviceId: string): Promise<L
       reason: why?.reason ?? (r.settlement === 'forward' ? 'FORWARDED' : 'MOVED_AWAY'),
       fields: why?.fields ?? (status === 'applied' ? (settled?.conflicts ?? []) : []),
       to: place(why?.to ?? (residentId ? lastMove.get(residentId) : undefined)),
+      from: place(fromVillage(e, residentId)),
       settledAt: r.settled_at === null ? null : Number(r.settled_at),
       outcome: outcome === 'merged' || outcome === 'unchanged' || outcome === 'conflict' ? outcome : null,
       discardReason: status === 'discarded' ? (r.settle_reason ?? null) : null,

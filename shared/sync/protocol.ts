@@ -177,6 +177,12 @@ export const LateEditNotice = z.object({
   /** The fields changed both ways (`CHANGED_AT_NEW_HOME`, or an applied edit whose clash went to review). */
   fields: z.array(z.string().max(200)).max(200),
   to: LateEditPlace.nullable(),
+  /**
+   * The village the resident left on this device's side (the edited document's own village, else the platform's
+   * latest move out of this clinic): a village doctor sees only the notices of their villages. Absent from a platform
+   * older than this field; null when not known, and then shown to clinic-wide users only.
+   */
+  from: LateEditPlace.nullable().optional(),
   settledAt: z.number().nullable(),
   /** What applying it did: merged, already so, or merged with the fields changed both ways queued for review. */
   outcome: z.enum(['merged', 'unchanged', 'conflict']).nullable(),

@@ -1,5 +1,6 @@
 import type { bundles, sync } from '../../../shared/api/sync';
 import type { HandlersFor } from '../../../shared/api/method';
+import { villagesVisibleTo } from '../../../shared/domain/access-scope';
 import type { AppServices } from '../../services/app-services';
 import { exportBundle, importBundle, pairingCode, trustPeer } from '../../services/bundle/bundle-service';
 import { BundleUploads } from '../../services/bundle/bundle-uploads';
@@ -12,7 +13,10 @@ export function syncHandlers(services: AppServices): HandlersFor<typeof sync, Ca
     now: async () => services.sync().syncNow(),
     lateEdits: ({ residentId }) => {
       const stored = services.sync().lateEdits.read();
-      const edits = stored?.edits ?? [];
+      // A village doctor sees the notices of their own villages only (they name residents); one whose village is not
+      // known goes to clinic-wide users.
+      const visible = villagesVisibleTo(services.clinic().ctx.user);
+      const edits = (stored?.edits ?? []).filter((e) => visible === null || (e.from != null && visible.has(e.from.villageCode)));
       return Promise.resolve({ checkedAt: stored?.checkedAt ?? null, edits: residentId === undefined ? edits : edits.filter((e) => e.residentId === residentId) });
     },
     enroll: async (input) => {

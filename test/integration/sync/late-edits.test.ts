@@ -7,6 +7,7 @@
  *   parked for the county's operator;
  * - `sync.lateEdits` then lists R's as forwarded to clinic B's village (names and date) and S's as parked with its
  *   reason, also for one resident, and both are still listed after the device restarts with the platform down;
+ * - a village doctor of their village (东光村) sees both, one of 西山村 sees neither;
  * - once the operator settles S's edit, the next sync shows it settled and the parked count goes to 0.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,6 +89,18 @@ describe("a late edit seen by the clinic that made it (issue 13 item 6)", () => 
       expect.objectContaining({ collection: 'residents', documentId: r.id, residentId: r.id, residentName: '迁出者', status: 'forwarded', reason: 'FORWARDED', to: place, settledAt: forwardedAt, outcome: 'merged' }),
       expect.objectContaining({ collection: 'residents', documentId: s.id, residentId: s.id, residentName: '被迁者', status: 'parked', reason: 'MOVED_AWAY', to: place, settledAt: null, outcome: null }),
     ]);
+    // The notices name residents: a village doctor sees those of their own villages only (R and S lived in 东光村).
+    const own = { clinicCode: clinicA.code, clinicName: clinicA.name, villageCode: A_VILLAGE, villageName: SETUP_INPUT.villages[0]!.name };
+    expect(late.edits.map((e) => e.from)).toEqual([own, own]);
+    const OTHER_VILLAGE = SETUP_INPUT.villages[1]!.code;
+    await a.ok('users.add', { username: 'dongguang', displayName: '东光村医', role: 'villageDoctor', password: 'village doc 1', villages: [A_VILLAGE] });
+    await a.ok('users.add', { username: 'xishan', displayName: '西山村医', role: 'villageDoctor', password: 'village doc 2', villages: [OTHER_VILLAGE] });
+    await a.ok('session.signIn', { username: 'dongguang', password: 'village doc 1' });
+    expect(await a.ok<Late>('sync.lateEdits')).toEqual(late);
+    await a.ok('session.signIn', { username: 'xishan', password: 'village doc 2' });
+    expect(await a.ok<Late>('sync.lateEdits')).toEqual({ checkedAt: late.checkedAt, edits: [] });
+    expect(await a.ok<Late>('sync.lateEdits', { residentId: s.id })).toEqual({ checkedAt: late.checkedAt, edits: [] });
+    await a.ok('session.signIn', { username: SETUP_INPUT.admin.username, password: SETUP_INPUT.admin.password });
     console.log(`late edits: after its sync the device lists R's edit as forwarded to ${CLINIC_B.name} ${place.villageName} at ${new Date(forwardedAt).toISOString()}, S's as parked (MOVED_AWAY, moved to ${CLINIC_B.code})`);
 
     // The device restarts while the platform is down: the list and the parked count are read from its own file.
