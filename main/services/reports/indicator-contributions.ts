@@ -16,6 +16,13 @@
  * (LiveIndicatorInput): it is registered first, so a write while it is being computed leaves its mark in it. Several
  * missing sets (a trend's 12 months) are computed together in one pass over the input, and read together in one
  * transaction that recomputes each dirty resident's facts once for all of them.
+ *
+ * A new set is answered before its rows are stored: the rows are computed in memory and summed, the caller gets those
+ * sums, and the rows are stored after the answer in slices (the set marked complete with the last of them). The
+ * in-memory sums are the input's as read; a write after that read marks its residents dirty in the set, and a reader
+ * that finds a mark waits for the rows and recomputes the marked residents as for any stored set. A crash or a lock
+ * before the rows are stored leaves an incomplete set, computed again when next asked (a lock first stores the rest:
+ * `flush`), never a wrong number.
  */
 import { createHash } from 'node:crypto';
 import type { ContractItem } from '../../../shared/domain/contract-rules';
@@ -48,6 +55,8 @@ const CHUNK = 1_000;
 /** Residents per slice when a new set is computed from the input (divided among sets made together). */
 const SLICE = 2_000;
 const MIN_SLICE = 100;
+/** Rows stored per transaction after a new set was answered. */
+const STORE_SLICE = 5_000;
 
 const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -119,11 +128,56 @@ interface Wanted {
   key: ContributionKey;
 }
 
+/** A new set computed in memory: answered from its sums while its rows are being stored. */
+interface Computed {
+  set: StoredSet;
+  sums: Sums;
+  /** The rows to store, in id order: resident, village and, five numbers per row, the mask and the period counts. */
+  ids: string[];
+  villages: string[];
+  values: number[];
+  /** Rows stored so far; the set is complete once all are. */
+  stored: number;
+}
+
+/** A set being made: its sums once computed, the set once its rows are stored. */
+interface Making {
+  computed: Promise<Computed>;
+  stored: Promise<StoredSet>;
+}
+
+const ROW_VALUES = 5;
+
+/** The summed rows of a set as a report reads them, per village. */
+function villageSums(rows: Iterable<readonly [village: string, mask: number, n: number, created: number, followups: number, f2f: number, checks: number]>): Map<string, VillageSums> {
+  const out = new Map<string, VillageSums>();
+  for (const [village, mask, n, created, followups, f2f, checks] of rows) {
+    let v = out.get(village);
+    if (!v) out.set(village, (v = { counts: emptyCounts(), activity: emptyActivity() }));
+    addContribution(v.counts, mask, n);
+    v.activity.newRecords += created;
+    v.activity.followups += followups;
+    v.activity.faceToFaceFollowups += f2f;
+    v.activity.healthChecks += checks;
+  }
+  return out;
+}
+
+/** A set's in-memory sums ("village\0mask" → n and the period counts) as summed rows. */
+function* summedRows(sums: Sums): Generator<[string, number, number, number, number, number, number]> {
+  for (const [k, [n, created, followups, f2f, checks]] of sums) {
+    const cut = k.lastIndexOf('\u0000');
+    yield [k.slice(0, cut), Number(k.slice(cut + 1)), n, created, followups, f2f, checks];
+  }
+}
+
 export class IndicatorContributions {
   private readonly prepare = statementCache(() => this.db);
-  private readonly making = new Map<string, Promise<StoredSet>>();
-  /** Sets this process is computing: never dropped to make room. */
+  private readonly making = new Map<string, Making>();
+  /** Sets this process is computing or storing: never dropped to make room. */
   private readonly inProgress = new Set<number>();
+  /** Sets computed and answered whose rows are still being stored (`flush` stores the rest at once). */
+  private readonly storing = new Set<Computed[]>();
 
   constructor(
     private readonly db: Database,
@@ -136,40 +190,69 @@ export class IndicatorContributions {
     return this.prepare(`SELECT 1 FROM ${SETS} WHERE key = ? AND complete = 1`).get(keyOf(key)) !== undefined;
   }
 
+  /** Resolves when every set answered so far has its rows stored (or failed to). */
+  async whenStored(): Promise<void> {
+    await Promise.all([...this.making.values()].map((m) => m.stored.catch(() => undefined)));
+  }
+
+  /** Stores at once the rows of every set answered and not yet stored (the session is locking). */
+  flush(): void {
+    for (const batch of this.storing) {
+      try {
+        this.storeSlice(batch, Infinity);
+      } catch {
+        // Left incomplete: computed again when next asked, never read as it is.
+      }
+    }
+  }
+
   /** Per village: the summed counts of the residents present in the window, and their period counts. */
   async sums(key: ContributionKey): Promise<Map<string, VillageSums>> {
     return (await this.sumsOf([key]))[0] as Map<string, VillageSums>;
   }
 
-  /** `sums` of several keys (a trend): missing sets are computed in one pass, all are read in one transaction. */
+  /**
+   * `sums` of several keys (a trend): missing sets are computed in one pass and answered from memory while their rows
+   * are stored (unless a write has marked one of their residents since); all are read in one transaction.
+   */
   async sumsOf(keys: readonly ContributionKey[]): Promise<Map<string, VillageSums>[]> {
-    const sets = await this.ensureAll(keys);
-    return withoutSync(this.db, () =>
-      this.db.transaction(() => {
-        this.refresh(sets);
-        // The rows' sums are kept per set until one of its residents is recomputed (refresh drops them then).
-        const kept = this.prepare(`SELECT village_code, mask, n, created, followups, f2f, checks FROM ${SUMS} WHERE set_id = ?`).raw();
-        const keep = this.prepare(
-          `INSERT INTO ${SUMS} (set_id, village_code, mask, n, created, followups, f2f, checks)
-           SELECT set_id, village_code, mask, count(*), sum(created), sum(followups), sum(f2f), sum(checks) FROM ${ROWS} WHERE set_id = ? GROUP BY village_code, mask`,
-        );
-        const hasKept = this.prepare(`SELECT 1 FROM ${SUMS} WHERE set_id = ? LIMIT 1`);
-        return sets.map((s) => {
-          if (hasKept.get(s.setId) === undefined) keep.run(s.setId);
-          const out = new Map<string, VillageSums>();
-          for (const [village, mask, n, created, followups, f2f, checks] of kept.all(s.setId) as [string, number, number, number, number, number, number][]) {
-            let v = out.get(village);
-            if (!v) out.set(village, (v = { counts: emptyCounts(), activity: emptyActivity() }));
-            addContribution(v.counts, mask, n);
-            v.activity.newRecords += created;
-            v.activity.followups += followups;
-            v.activity.faceToFaceFollowups += f2f;
-            v.activity.healthChecks += checks;
-          }
-          return out;
-        });
-      })(),
+    const entries = this.entries(keys);
+    let resolved = await Promise.all(
+      entries.map(async (e): Promise<{ set: StoredSet; computed: Computed | null }> => {
+        if ('setId' in e) return { set: e, computed: null };
+        const computed = await e.computed;
+        return { set: computed.set, computed };
+      }),
     );
+    for (;;) {
+      const isComplete = this.prepare(`SELECT 1 FROM ${SETS} WHERE set_id = ? AND complete = 1`);
+      const isDirty = this.prepare(`SELECT 1 FROM ${DIRTY} WHERE set_id = ? LIMIT 1`);
+      const answer = withoutSync(this.db, () =>
+        this.db.transaction(() => {
+          // A set still being stored is answered from memory, unless a write has marked it since its input was read.
+          const fromMemory = resolved.map((r) => r.computed !== null && isComplete.get(r.set.setId) === undefined);
+          if (resolved.some((r, i) => fromMemory[i] && isDirty.get(r.set.setId) !== undefined)) return null;
+          const stored = resolved.filter((_, i) => !fromMemory[i]).map((r) => r.set);
+          this.refresh(stored);
+          // The rows' sums are kept per set until one of its residents is recomputed (refresh drops them then).
+          const kept = this.prepare(`SELECT village_code, mask, n, created, followups, f2f, checks FROM ${SUMS} WHERE set_id = ?`).raw();
+          const keep = this.prepare(
+            `INSERT INTO ${SUMS} (set_id, village_code, mask, n, created, followups, f2f, checks)
+             SELECT set_id, village_code, mask, count(*), sum(created), sum(followups), sum(f2f), sum(checks) FROM ${ROWS} WHERE set_id = ? GROUP BY village_code, mask`,
+          );
+          const hasKept = this.prepare(`SELECT 1 FROM ${SUMS} WHERE set_id = ? LIMIT 1`);
+          return resolved.map((r, i) => {
+            if (fromMemory[i]) return villageSums(summedRows((r.computed as Computed).sums));
+            if (hasKept.get(r.set.setId) === undefined) keep.run(r.set.setId);
+            return villageSums(kept.all(r.set.setId) as [string, number, number, number, number, number, number][]);
+          });
+        })(),
+      );
+      if (answer) return answer;
+      // Written since: wait for the rows, then read those sets as stored ones (their marked residents recomputed).
+      const stored = await Promise.all(entries.map((e) => ('setId' in e ? Promise.resolve(e) : e.stored)));
+      resolved = stored.map((set) => ({ set, computed: null }));
+    }
   }
 
   /**
@@ -190,13 +273,18 @@ export class IndicatorContributions {
     );
   }
 
-  /** The set of `key`, computed first when it is not stored (concurrent callers share one computation). */
+  /** The set of `key` with its rows stored, computed first when it is not stored (concurrent callers share one computation). */
   async ensure(key: ContributionKey): Promise<StoredSet> {
     return (await this.ensureAll([key]))[0] as StoredSet;
   }
 
-  /** The sets of `keys`, in order; those not stored are computed together in one pass over the input. */
+  /** The sets of `keys`, in order, with their rows stored; those not stored are computed together in one pass over the input. */
   ensureAll(keys: readonly ContributionKey[]): Promise<StoredSet[]> {
+    return Promise.all(this.entries(keys).map((e) => ('setId' in e ? Promise.resolve(e) : e.stored)));
+  }
+
+  /** Per key: its complete stored set, or the set being made (those not stored nor being made are begun together). */
+  private entries(keys: readonly ContributionKey[]): (StoredSet | Making)[] {
     const stored = this.prepare(`SELECT set_id FROM ${SETS} WHERE key = ? AND complete = 1`).pluck();
     const missing = new Map<string, Wanted>();
     const sets = keys.map((key): StoredSet | string => {
@@ -208,18 +296,22 @@ export class IndicatorContributions {
     });
     if (missing.size > 0) {
       const wanted = [...missing.values()];
-      const batch = this.make(wanted);
+      const computed = this.compute(wanted);
+      const stored = computed.then((batch) => this.storeAll(batch));
       wanted.forEach((w, i) => {
-        const one = batch.then((made) => made[i] as StoredSet);
+        const one: Making = { computed: computed.then((batch) => batch[i] as Computed), stored: stored.then((made) => made[i] as StoredSet) };
+        // A failure is reported to whoever waits for either; the sums' promise may have nobody waiting.
+        one.computed.catch(() => undefined);
         this.making.set(w.k, one);
         const done = () => this.making.delete(w.k);
-        one.then(done, done);
+        one.stored.then(done, done);
       });
     }
-    return Promise.all(sets.map((s) => (typeof s === 'string' ? (this.making.get(s) as Promise<StoredSet>) : Promise.resolve(s))));
+    return sets.map((s) => (typeof s === 'string' ? (this.making.get(s) as Making) : s));
   }
 
-  private async make(wanted: readonly Wanted[]): Promise<StoredSet[]> {
+  /** Computes the sets of `wanted` in one pass over the input, in memory (stored afterwards by `storeAll`). */
+  private async compute(wanted: readonly Wanted[]): Promise<Computed[]> {
     // Registered before the input is read: a write from now on marks its residents dirty in these sets too.
     const ids = this.db.transaction(() => {
       const made = wanted.map((w) => this.register(w.k));
@@ -240,47 +332,100 @@ export class IndicatorContributions {
         }
       })();
       // The rows are the input's as read: a write after that read has marked its residents dirty in these sets.
-      // Computed and stored in slices that let other calls through (the input's arrays do not change under us).
+      // Computed in slices that let other calls through (the input's arrays do not change under us).
       const groups = input.groups ?? [];
-      // Per set: the stored rows summed per village and mask ("village\0mask" → n and the period counts).
-      const sums = sets.map((): Sums => new Map());
-      // About one set's slice of work per transaction, however many sets are made together.
+      const batch = sets.map((set): Computed => ({ set, sums: new Map(), ids: [], villages: [], values: [], stored: 0 }));
+      // About one set's slice of work per step, however many sets are made together.
       const step = Math.max(MIN_SLICE, Math.round(SLICE / sets.length));
       for (let from = 0; from < groups.length; from += step) {
         const slice = groups.slice(from, from + step);
         const part: IndicatorInput = { residents: slice.map((g) => g.resident), encounters: [], contracts: [], groups: slice };
         const byId = new Map(slice.map((g) => [g.resident.id, g]));
-        withoutSync(this.db, () =>
-          this.db.transaction(() => {
-            for (const [i, s] of sets.entries()) this.store(s.setId, indicatorContributions(part, s.key.window, s.key.rules), byId, s.key.dates, sums[i]);
-          })(),
-        );
-        await yieldToOthers();
+        for (const c of batch) this.add(c, indicatorContributions(part, c.set.key.window, c.set.key.rules), byId, c.set.key.dates);
+        if (from + step < groups.length) await yieldToOthers();
       }
-      const complete = this.prepare(`UPDATE ${SETS} SET complete = 1 WHERE set_id = ?`);
-      const isDirty = this.prepare(`SELECT 1 FROM ${DIRTY} WHERE set_id = ? LIMIT 1`);
-      const keep = this.prepare(`INSERT INTO ${SUMS} (set_id, village_code, mask, n, created, followups, f2f, checks) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
-      this.db.transaction(() => {
-        for (const [i, s] of sets.entries()) {
-          complete.run(s.setId);
-          // The rows' sums as they were stored, kept at once (no first read sums the 30,000 rows again), unless a
-          // write has marked some of them since: the first read recomputes those and sums the rows then.
-          if (isDirty.get(s.setId) !== undefined) continue;
-          for (const [k, [n, created, followups, f2f, checks]] of sums[i] as Sums) {
-            const cut = k.lastIndexOf('\u0000');
-            keep.run(s.setId, k.slice(0, cut), Number(k.slice(cut + 1)), n, created, followups, f2f, checks);
-          }
-        }
-      })();
-      return sets;
+      return batch;
     } catch (e) {
       this.db.transaction(() => {
         for (const id of ids) this.forget(id);
       })();
+      for (const id of ids) this.inProgress.delete(id);
+      throw e;
+    }
+  }
+
+  /** Adds the rows of `rows` to a set computed in memory, with their period counts, and sums them. */
+  private add(c: Computed, rows: readonly { id: string; villageCode: string; mask: number }[], groups: ReadonlyMap<string, ResidentGroup>, dates: IndicatorWindow): void {
+    for (const r of rows) {
+      const [created, followups, f2f, checks] = activityOf(groups.get(r.id), dates);
+      c.ids.push(r.id);
+      c.villages.push(r.villageCode);
+      c.values.push(r.mask, created, followups, f2f, checks);
+      const k = `${r.villageCode}\u0000${r.mask}`;
+      const sum = c.sums.get(k);
+      if (sum) {
+        sum[0] += 1;
+        sum[1] += created;
+        sum[2] += followups;
+        sum[3] += f2f;
+        sum[4] += checks;
+      } else c.sums.set(k, [1, created, followups, f2f, checks]);
+    }
+  }
+
+  /** Stores the computed sets' rows in slices that let other calls through; each set is complete with its last rows. */
+  private async storeAll(batch: Computed[]): Promise<StoredSet[]> {
+    this.storing.add(batch);
+    try {
+      // After the answer: the callers waiting for the sums go first.
+      await yieldToOthers();
+      while (this.storeSlice(batch, STORE_SLICE)) await yieldToOthers();
+      return batch.map((c) => c.set);
+    } catch (e) {
+      this.db.transaction(() => {
+        for (const c of batch) this.forget(c.set.setId);
+      })();
       throw e;
     } finally {
-      for (const id of ids) this.inProgress.delete(id);
+      this.storing.delete(batch);
+      for (const c of batch) this.inProgress.delete(c.set.setId);
     }
+  }
+
+  /** Stores up to `limit` more rows of the batch in one transaction; false when all are stored. */
+  private storeSlice(batch: readonly Computed[], limit: number): boolean {
+    if (batch.every((c) => c.stored < 0)) return false;
+    const put = this.prepare(`INSERT OR REPLACE INTO ${ROWS} (set_id, resident_id, village_code, mask, created, followups, f2f, checks) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+    const complete = this.prepare(`UPDATE ${SETS} SET complete = 1 WHERE set_id = ?`);
+    const isDirty = this.prepare(`SELECT 1 FROM ${DIRTY} WHERE set_id = ? LIMIT 1`);
+    const keep = this.prepare(`INSERT INTO ${SUMS} (set_id, village_code, mask, n, created, followups, f2f, checks) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+    let left = limit;
+    withoutSync(this.db, () =>
+      this.db.transaction(() => {
+        for (const c of batch) {
+          if (c.stored < 0) continue;
+          const setId = c.set.setId;
+          const end = Math.min(c.ids.length, c.stored + left);
+          for (let i = c.stored; i < end; i += 1) {
+            const v = i * ROW_VALUES;
+            put.run(setId, c.ids[i], c.villages[i], c.values[v], c.values[v + 1], c.values[v + 2], c.values[v + 3], c.values[v + 4]);
+          }
+          left -= end - c.stored;
+          c.stored = end;
+          if (end < c.ids.length) return;
+          complete.run(setId);
+          // The rows' sums as computed, kept at once (no first read sums the 30,000 rows again), unless a write has
+          // marked some of them since: the first read recomputes those and sums the rows then.
+          if (isDirty.get(setId) === undefined) for (const row of summedRows(c.sums)) keep.run(setId, ...row);
+          // Done: -1 (the rows are no longer needed in memory).
+          c.stored = -1;
+          c.ids = [];
+          c.villages = [];
+          c.values = [];
+        }
+      })(),
+    );
+    return batch.some((c) => c.stored >= 0);
   }
 
   /**
@@ -313,21 +458,11 @@ export class IndicatorContributions {
     this.prepare(`DELETE FROM ${SETS} WHERE set_id = ?`).run(setId);
   }
 
-  private store(setId: number, rows: readonly { id: string; villageCode: string; mask: number }[], groups: ReadonlyMap<string, ResidentGroup>, dates: IndicatorWindow, sums?: Sums): void {
+  private store(setId: number, rows: readonly { id: string; villageCode: string; mask: number }[], groups: ReadonlyMap<string, ResidentGroup>, dates: IndicatorWindow): void {
     const put = this.prepare(`INSERT OR REPLACE INTO ${ROWS} (set_id, resident_id, village_code, mask, created, followups, f2f, checks) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
     for (const r of rows) {
       const [created, followups, f2f, checks] = activityOf(groups.get(r.id), dates);
       put.run(setId, r.id, r.villageCode, r.mask, created, followups, f2f, checks);
-      if (!sums) continue;
-      const k = `${r.villageCode}\u0000${r.mask}`;
-      const sum = sums.get(k);
-      if (sum) {
-        sum[0] += 1;
-        sum[1] += created;
-        sum[2] += followups;
-        sum[3] += f2f;
-        sum[4] += checks;
-      } else sums.set(k, [1, created, followups, f2f, checks]);
     }
   }
 

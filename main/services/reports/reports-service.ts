@@ -127,7 +127,14 @@ export class ReportsService {
   }
 
   stop(): void {
+    // A report answered just before the lock has its rows stored now, not computed again next session.
+    this.contributions.flush();
     this.live.stop();
+  }
+
+  /** Resolves when the rows of every report answered so far are stored (they are stored after the answer). */
+  whenStored(): Promise<void> {
+    return this.contributions.whenStored();
   }
 
   async resolveScope(scope: ReportScope): Promise<ResolvedScope> {
@@ -163,8 +170,9 @@ export class ReportsService {
     return { window: indicatorWindow(p), dates: periodDates(p), rules, packages: await this.teams.listPackages() };
   }
 
-  /** True when `period`'s contributions under the 口径 in force are stored (the bench reports which case it timed). */
+  /** True when `period`'s contributions under the 口径 in force are stored, once those being stored are (the bench reports which case it timed). */
   async isStored(period: ReportPeriodInput): Promise<boolean> {
+    await this.contributions.whenStored();
     const inForce = await this.rules.inForce(indicatorWindow(period).end);
     return this.contributions.isStored(await this.contributionKey(period, inForce.rules));
   }

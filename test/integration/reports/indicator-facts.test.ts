@@ -380,8 +380,9 @@ describe('stored indicator facts (real encrypted database)', () => {
     const read = vi.spyOn(LiveIndicatorInput.prototype, 'current');
     try {
       const trend = await h.ok<TrendPoint[]>('reports.trend', { period: last, count: 12 });
-      // Twelve sets, one read of the input.
+      // Twelve sets, one read of the input, answered from memory and stored after the answer.
       expect(read).toHaveBeenCalledTimes(1);
+      await clinic().reports.whenStored();
       expect(sql.prepare('SELECT count(*) FROM p_indicator_sets WHERE complete = 1').pluck().get()).toBe(12);
       for (const [i, p] of trailingPeriods(last, 12).entries()) {
         const report = await h.ok<Report>('reports.get', { period: p });
@@ -423,6 +424,43 @@ describe('stored indicator facts (real encrypted database)', () => {
     } finally {
       live.stop();
     }
+  }, 120_000);
+
+  it('answers a new period from memory and stores its rows after the answer: a write meanwhile is counted, a lock stores the rest', async () => {
+    const sql = () => clinic().ctx.db.sql;
+    const setOf = (p: ReportPeriod) =>
+      sql().prepare(`SELECT set_id, complete FROM p_indicator_sets WHERE instr(key, ?) > 0`).get(JSON.stringify(indicatorWindow(p).end)) as { set_id: number; complete: number } | undefined;
+    const rows = (setId: number) => sql().prepare('SELECT count(*) FROM p_indicator_contrib WHERE set_id = ?').pluck().get(setId) as number;
+    const records = (r: Report) => r.indicators.find((f) => f.id === 'recordCoverageRate')!.numerator;
+    await clinic().reports.whenStored();
+    sql().exec('DELETE FROM p_indicator_contrib; DELETE FROM p_indicator_contrib_dirty; DELETE FROM p_indicator_contrib_sums; DELETE FROM p_indicator_sets;');
+    const p: ReportPeriod = { kind: 'quarter', year: 2025, index: 3 };
+    const first = await h.ok<Report>('reports.get', { period: p });
+    // Answered from the sums computed in memory: the set is registered, its rows not stored yet.
+    const set = setOf(p)!;
+    expect(set.complete).toBe(0);
+    expect(rows(set.set_id)).toBe(0);
+    // A write before they are stored marks the set: the next report waits for the rows and recomputes the resident.
+    const someone = (await clinic().ctx.db.rx.residents.find({ selector: { status: 'active' } }).exec())[0]!;
+    await someone.incrementalPatch({ status: 'died', data: { ...someone.data, statusDate: '2024-01-01' }, updatedAt: h.clock.now() });
+    const after = await h.ok<Report>('reports.get', { period: p });
+    expect(records(after)).toBe(records(first) - 1);
+    expect(setOf(p)!.complete).toBe(1);
+    await expectReportsAsScratch([p]);
+    // Signing out right after an answer stores the rest of the rows: the next session only sums them.
+    const q: ReportPeriod = { kind: 'quarter', year: 2025, index: 2 };
+    await h.ok<Report>('reports.get', { period: q });
+    expect(setOf(q)!.complete).toBe(0);
+    await h.restart();
+    expect(setOf(q)!.complete).toBe(1);
+    const read = vi.spyOn(LiveIndicatorInput.prototype, 'current');
+    try {
+      await h.ok<Report>('reports.get', { period: q });
+      expect(read).not.toHaveBeenCalled();
+    } finally {
+      read.mockRestore();
+    }
+    await expectReportsAsScratch([q]);
   }, 120_000);
 
   it('a new version of the facts starts empty at sign-in and is filled again, resuming an interrupted pass', async () => {
