@@ -1,6 +1,6 @@
 /**
  * A village's indicator records as a report reads them: each collection's records of the village in one JSON array
- * text (facts.ts `villageRecords`, PostgreSQL's string_agg of indicator_facts.record), parsed with one JSON.parse and
+ * text (facts.ts `clinicRecords`, PostgreSQL's string_agg of indicator_facts.record), parsed with one JSON.parse and
  * turned into the shared functions' records. One parse of a few MB instead of one per record, and one row from the
  * database instead of one per record: the per-record JSON.parse calls and the driver's row objects were half of a
  * computed report's time (profile in README, `county`).

@@ -72,7 +72,7 @@ interface Group {
 }
 
 /**
- * Indicator records grouped per resident as villages of them are added (facts.ts villageRecords): one village's, or
+ * Indicator records grouped per resident as villages of them are added (facts.ts clinicRecords): one village's, or
  * those of the residents whose records sit in several villages of the clinic (a move in progress), grouped over the
  * whole clinic, as the clinic itself groups them.
  */
@@ -93,15 +93,14 @@ export class FactsGroups {
     return g;
   }
 
-  /** Adds one collection's records, except those of the residents in `elsewhere` (with `to`), which go to `to` instead. */
-  add(part: Pick<VillageRecords, 'collection' | 'records'>, elsewhere?: { residents: ReadonlySet<string>; to: FactsGroups }): void {
-    const to = (residentId: string): FactsGroups => (elsewhere && elsewhere.residents.has(residentId) ? elsewhere.to : this);
+  /** Adds one collection's records (a JSON array text of them, facts.ts clinicRecords). */
+  add(part: Pick<VillageRecords, 'collection' | 'records'>): void {
     if (part.collection === 'encounters') {
-      for (const e of encountersOf(part.records)) to(e.residentId).group(e.residentId).encounters.push(e);
+      for (const e of encountersOf(part.records)) this.group(e.residentId).encounters.push(e);
     } else if (part.collection === 'residents') {
-      for (const r of residentsOf(part.records)) to(r.id).group(r.id).resident = r;
+      for (const r of residentsOf(part.records)) this.group(r.id).resident = r;
     } else {
-      for (const c of contractsOf(part.records)) to(c.residentId).group(c.residentId).contracts.push(contractRecordOf(c, this.packages));
+      for (const c of contractsOf(part.records)) this.group(c.residentId).contracts.push(contractRecordOf(c, this.packages));
     }
   }
 

@@ -2,7 +2,7 @@
  * platform/county/facts-decode.ts reads a village's stored records as one JSON array text per collection, with the
  * encoding's positions restated rather than imported (so FACTS_VERSION does not follow the reading). This holds both
  * sides together: the records of a stress township as indicator_facts stores them (facts-record.ts factsRecord),
- * joined as facts.ts villageRecords joins them, decode to exactly what facts-record.ts decodes each one to.
+ * joined as facts.ts clinicRecords joins them, decode to exactly what facts-record.ts decodes each one to.
  */
 import { describe, expect, it } from 'vitest';
 import { generateTownship } from '../../../main/seed';
