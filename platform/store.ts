@@ -719,7 +719,8 @@ export class PlatformStore {
       pending: number | null;
       villages: string | null;
     }>('SELECT id, clinic_code, enrolled_at, revoked_at, last_contact_at, acked_up_to, pending, villages FROM devices ORDER BY enrolled_at');
-    const counts = await this.sql.query<{ clinic_code: string; n: string }>('SELECT clinic_code, count(*) AS n FROM documents GROUP BY clinic_code');
+    // Kept by the writes' own triggers (migration 0160): one row per clinic, not a count over every document.
+    const counts = await this.sql.query<{ clinic_code: string; n: string }>('SELECT clinic_code, documents AS n FROM clinic_document_counts');
     const refusals = await this.sql.query<{ n: string }>('SELECT count(*) AS n FROM refusals');
     const parked = await this.sql.query<{ n: string }>('SELECT count(*) AS n FROM parked WHERE settled_at IS NULL');
     const moves = await this.sql.query<{ n: string }>('SELECT count(*) AS n FROM moves');

@@ -2,7 +2,7 @@
  * The platform's indicator records (indicator_facts, platform migration 0130): one compact row per document of the
  * three collections the indicators read, made with the same shared/ mapping the clinic uses (facts-record.ts) and kept
  * current by every write in its own transaction (`writeFacts`), so the county report reads only these rows
- * (`villageFacts`), never a document's body.
+ * (`clinicRecords`), never a document's body.
  *
  * Whatever a write path does not remake is still caught: the documents table's triggers mark every written document
  * of the three collections stale in indicator_facts_stale, `writeFacts` clears the marks of what it remade, and
@@ -26,8 +26,6 @@ export const FACTS_VERSION = `2.${FACTS_SOURCES_SHA256.slice(0, 16)}`;
 
 /** Documents remade per transaction by `rebuildFacts`. */
 const REBUILD_BATCH = 2000;
-/** Rows per page when a report reads one village. */
-const READ_PAGE = 5000;
 
 interface StoredRow {
   id: string;
@@ -122,32 +120,36 @@ export async function hasStaleFacts(sql: Queryable): Promise<boolean> {
   return (await sql.query('SELECT 1 FROM indicator_facts_stale LIMIT 1')).length > 0;
 }
 
-export interface FactsRow {
+/**
+ * One collection's records that count (no '' rows) in one village of a clinic, all of them as one JSON array text:
+ * those of the residents whose records sit in that village only, or (`spread`) those of the residents whose records
+ * sit in several of the clinic's villages (a move in progress).
+ */
+export interface VillageRecords {
+  villageCode: string;
   collection: FactsCollection;
-  resident_id: string;
-  record: string;
+  spread: boolean;
+  count: number;
+  records: string;
 }
 
 /**
- * One village's records that count (no '' rows), in resident order, page by page along indicator_facts_by_village:
- * what a report reads, and all it reads. The next page is asked for while the caller works on this one, so the
- * database's reading and the caller's decoding overlap.
+ * The clinic's records that count, per village and collection, each as one JSON array text (facts-decode.ts reads it
+ * with one JSON.parse) in resident and id order: what a report reads, and all it reads. One query and one pass over
+ * the clinic's rows (it was one per village, each reading nearly every page of the clinic's rows, and one more to
+ * find the spread residents), and one row per village and collection instead of one per record (a township has
+ * ~100,000): the driver's row objects and a JSON.parse per record were half of a computed report's time. The texts
+ * are ~200 bytes a record (~20 MB for a 10,000-resident township); the caller turns one village of them into records
+ * at a time.
  */
-export async function* villageFacts(sql: Queryable, villageCode: string, page = READ_PAGE): AsyncGenerator<FactsRow[]> {
-  const read = (after: readonly [string, string, string]) =>
-    sql.query<FactsRow & { id: string }>(
-      `SELECT collection, id, resident_id, record FROM indicator_facts
-       WHERE village_code = $1 AND (resident_id, collection, id) > ($2, $3, $4) AND record <> ''
-       ORDER BY resident_id, collection, id LIMIT ${page}`,
-      [villageCode, ...after],
-    );
-  let next: ReturnType<typeof read> | null = read(['', '', '']);
-  while (next) {
-    const rows: Array<FactsRow & { id: string }> = await next;
-    const last = rows[rows.length - 1];
-    next = last && rows.length === page ? read([last.resident_id, last.collection, last.id]) : null;
-    // A caller that stops early leaves the asked page unread: its failure, if any, is not this caller's.
-    next?.catch(() => undefined);
-    if (rows.length > 0) yield rows;
-  }
+export async function clinicRecords(sql: Queryable, villageCodes: readonly string[]): Promise<VillageRecords[]> {
+  const rows = await sql.query<{ village_code: string; collection: FactsCollection; spread: boolean; count: string | number; records: string }>(
+    `SELECT village_code, collection, spread, count(*) AS count, '[' || string_agg(record, ',' ORDER BY resident_id, id) || ']' AS records
+     FROM (SELECT village_code, collection, resident_id, id, record, min(village_code) OVER w <> max(village_code) OVER w AS spread
+           FROM indicator_facts WHERE village_code = ANY($1::text[]) AND record <> ''
+           WINDOW w AS (PARTITION BY resident_id)) AS f
+     GROUP BY village_code, collection, spread`,
+    [villageCodes],
+  );
+  return rows.map((r) => ({ villageCode: r.village_code, collection: r.collection, spread: r.spread, count: Number(r.count), records: r.records }));
 }

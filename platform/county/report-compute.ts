@@ -14,8 +14,8 @@ import { DEFAULT_PACKAGES } from '../../shared/domain/service-packages';
 import { ServicePackage } from '../../shared/schemas/contract';
 import { Denominator } from '../../shared/schemas/denominator';
 import { rulesVersionsOf } from '../../shared/schemas/indicator-rules';
-import { decodeContract, decodeEncounter, decodeResident } from './facts-record';
-import type { FactsRow } from './facts';
+import { contractsOf, encountersOf, residentsOf } from './facts-decode';
+import type { VillageRecords } from './facts';
 
 export interface CountyFigure {
   id: IndicatorFigureValue['id'];
@@ -72,9 +72,9 @@ interface Group {
 }
 
 /**
- * Indicator records grouped per resident as pages of them are added (facts.ts villageFacts): one village's, or those
- * of the residents whose records sit in several villages of the clinic (a move in progress), grouped over the whole
- * clinic, as the clinic itself groups them.
+ * Indicator records grouped per resident as villages of them are added (facts.ts clinicRecords): one village's, or
+ * those of the residents whose records sit in several villages of the clinic (a move in progress), grouped over the
+ * whole clinic, as the clinic itself groups them.
  */
 export class FactsGroups {
   private readonly groups = new Map<string, Group>();
@@ -83,22 +83,24 @@ export class FactsGroups {
 
   constructor(private readonly packages: readonly ServicePackage[]) {}
 
-  /** Adds the rows, except those of the residents in `elsewhere` (with `to`), which go to `to` instead. */
-  add(rows: readonly FactsRow[], elsewhere?: { residents: ReadonlySet<string>; to: FactsGroups }): void {
-    for (const row of rows) {
-      if (elsewhere && elsewhere.residents.has(row.resident_id)) {
-        elsewhere.to.add([row]);
-        continue;
-      }
-      this.rows += 1;
-      let g = this.groups.get(row.resident_id);
-      if (!g) {
-        g = { resident: null, encounters: [], contracts: [] };
-        this.groups.set(row.resident_id, g);
-      }
-      if (row.collection === 'encounters') g.encounters.push(decodeEncounter(row.record));
-      else if (row.collection === 'residents') g.resident = decodeResident(row.record);
-      else g.contracts.push(contractRecordOf(decodeContract(row.record), this.packages));
+  private group(residentId: string): Group {
+    let g = this.groups.get(residentId);
+    if (!g) {
+      g = { resident: null, encounters: [], contracts: [] };
+      this.groups.set(residentId, g);
+    }
+    this.rows += 1;
+    return g;
+  }
+
+  /** Adds one collection's records (a JSON array text of them, facts.ts clinicRecords). */
+  add(part: Pick<VillageRecords, 'collection' | 'records'>): void {
+    if (part.collection === 'encounters') {
+      for (const e of encountersOf(part.records)) this.group(e.residentId).encounters.push(e);
+    } else if (part.collection === 'residents') {
+      for (const r of residentsOf(part.records)) this.group(r.id).resident = r;
+    } else {
+      for (const c of contractsOf(part.records)) this.group(c.residentId).contracts.push(contractRecordOf(c, this.packages));
     }
   }
 

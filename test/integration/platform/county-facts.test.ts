@@ -18,7 +18,7 @@ import { generateTownship } from '../../../main/seed';
 import type { Sql } from '../../../platform/db';
 import { migrate } from '../../../platform/migrate';
 import { CountyReports } from '../../../platform/county/report';
-import { FACTS_VERSION, rebuildFacts, villageFacts } from '../../../platform/county/facts';
+import { clinicRecords, FACTS_VERSION, rebuildFacts } from '../../../platform/county/facts';
 import { decodeEncounter, decodeResident, encodeEncounter, encodeResident } from '../../../platform/county/facts-record';
 import type { Clinic } from '../../../platform/store';
 import { insertDocuments, startTestPlatform, type TestPlatform } from '../../helpers/platform';
@@ -209,7 +209,7 @@ describe.each([
     expect(Number((await db.sql.query<{ n: string | number }>('SELECT count(*) AS n FROM indicator_facts_stale'))[0]!.n)).toBe(docs.residents.length);
     expect(await rebuildFacts(db.sql)).toBe(docs.residents.length);
     let read = 0;
-    for (const v of docs.clinic.villages) for await (const page of villageFacts(db.sql, v.code)) read += page.filter((r) => r.collection === 'residents').length;
+    for (const part of await clinicRecords(db.sql, docs.clinic.villages.map((v) => v.code))) read += part.collection === 'residents' ? part.count : 0;
     expect(read).toBe(docs.residents.length);
     expect(await migrate(db.sql)).toEqual([]);
   });
