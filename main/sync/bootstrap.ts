@@ -155,10 +155,12 @@ export async function bootstrapCollection(o: BootstrapOptions): Promise<Bootstra
   /** Writes one page with its meta rows and checkpoints, or nothing when the page holds a document already here. */
   function write(page: Awaited<ReturnType<PullPage>>): 'written' | 'complete' | 'known-document' {
     // RxDB's handlePulledDocuments and persistFromMaster: `_deleted` a boolean, the composed primary key filled in,
-    // one state per id (the last one of the page wins).
+    // one state per id (the last one of the page wins). Set on the pulled objects themselves, which are this page's own
+    // (parsed for it, dropped after it; a page that is not written is pulled again): a copy of every document only
+    // made garbage. The keys keep the order a copy would give them.
     const byId = new Map<string, Doc>();
-    for (const pulled of page.documents) {
-      const doc: Doc = { ...pulled, _deleted: !!pulled['_deleted'] };
+    for (const doc of page.documents) {
+      doc['_deleted'] = !!doc['_deleted'];
       doc[primaryPath] = getComposedPrimaryKeyOfDocumentData(jsonSchema, doc);
       byId.set(String(doc[primaryPath]), doc);
     }
