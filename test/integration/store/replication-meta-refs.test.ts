@@ -278,7 +278,7 @@ describe('replication meta rows stored once', () => {
     for (const side of sides) {
       const lwt = tick(side);
       side.fork.internals.connection.transaction(() => {
-        const rows = people.map((p) => ({ document: { ...p, _attachments: {}, _meta: { lwt }, _rev: '1-fork' } as RxDocumentData<Person> }));
+        const rows = people.map((p) => ({ document: { ...p, _attachments: {}, _meta: { lwt }, _rev: '1-fork' } }));
         expect(side.fork.writeSync(rows, 'test')).toEqual([]);
         const metas = people.map((p) => {
           const { document } = metaRow(side, p.id, p);
