@@ -26,7 +26,7 @@ import type { RxCollection, RxDocumentData, RxStorageDefaultCheckpoint, RxStorag
 import { getComposedPrimaryKeyOfDocumentData, now, stackCheckpoints } from 'rxdb';
 import type { RxReplicationState } from 'rxdb/plugins/replication';
 import type { Checkpoint } from '../../shared/sync/protocol';
-import { linkReplicationMeta, RxStorageInstanceSqlcipher, withSerialized } from '../store/rx-storage-sqlcipher';
+import { linkReplicationMeta, RxStorageInstanceSqlcipher, withSerialized, withWrittenForkRow } from '../store/rx-storage-sqlcipher';
 
 type Doc = Record<string, unknown>;
 type MetaDoc = RxDocumentData<RxStorageReplicationMeta<Doc, unknown>>;
@@ -155,10 +155,12 @@ export async function bootstrapCollection(o: BootstrapOptions): Promise<Bootstra
   /** Writes one page with its meta rows and checkpoints, or nothing when the page holds a document already here. */
   function write(page: Awaited<ReturnType<PullPage>>): 'written' | 'complete' | 'known-document' {
     // RxDB's handlePulledDocuments and persistFromMaster: `_deleted` a boolean, the composed primary key filled in,
-    // one state per id (the last one of the page wins).
+    // one state per id (the last one of the page wins). Set on the pulled objects themselves, which are this page's own
+    // (parsed for it, dropped after it; a page that is not written is pulled again): a copy of every document only
+    // made garbage. The keys keep the order a copy would give them.
     const byId = new Map<string, Doc>();
-    for (const pulled of page.documents) {
-      const doc: Doc = { ...pulled, _deleted: !!pulled['_deleted'] };
+    for (const doc of page.documents) {
+      doc['_deleted'] = !!doc['_deleted'];
       doc[primaryPath] = getComposedPrimaryKeyOfDocumentData(jsonSchema, doc);
       byId.set(String(doc[primaryPath]), doc);
     }
@@ -171,11 +173,12 @@ export async function bootstrapCollection(o: BootstrapOptions): Promise<Bootstra
       const nothingToPush = upBefore ? fork.changedSinceSync(1, upBefore).documents.length === 0 : fork.newestCheckpointSync() === undefined;
       // One timestamp per page, as RxDB's wrapped bulkWrite gives every row of one call.
       const lwt = now();
-      const forkRev = JSON.stringify(`1-${token}`);
+      const forkRevision = `1-${token}`;
+      const forkRev = JSON.stringify(forkRevision);
       const forkRows: { document: RxDocumentData<Doc> }[] = [];
       const metaRows: { document: MetaDoc }[] = [];
       for (const [id, doc] of byId) {
-        const fork = { ...doc, _attachments: {}, _meta: { lwt }, _rev: `1-${token}` } as unknown as RxDocumentData<Doc>;
+        const fork = { ...doc, _attachments: {}, _meta: { lwt }, _rev: forkRevision } as unknown as RxDocumentData<Doc>;
         const meta = {
           id: `${id}|0`,
           isCheckpoint: '0',
@@ -191,7 +194,10 @@ export async function bootstrapCollection(o: BootstrapOptions): Promise<Bootstra
         // has one of the added keys. The meta row then stores a reference to that row, not the text again.
         const json = withJson(doc);
         if (!('_attachments' in doc || '_meta' in doc || '_rev' in doc)) {
-          withSerialized(fork, `${json.slice(0, -1)},"_attachments":{},"_meta":{"lwt":${lwt}},"_rev":${forkRev}}`);
+          const forkJson = `${json.slice(0, -1)},"_attachments":{},"_meta":{"lwt":${lwt}},"_rev":${forkRev}}`;
+          withSerialized(fork, forkJson);
+          // Written just before the meta rows, in this transaction: the meta write need not read it back.
+          withWrittenForkRow(meta, forkRevision, forkJson);
         }
         forkRows.push({ document: fork });
         metaRows.push({ document: meta });

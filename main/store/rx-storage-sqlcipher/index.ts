@@ -144,7 +144,7 @@ export function registerProjection(
   );
 }
 
-export { RxStorageInstanceSqlcipher, CLEANUP_BATCH_SIZE, withSerialized } from './rx-storage-instance-sqlcipher';
+export { RxStorageInstanceSqlcipher, CLEANUP_BATCH_SIZE, withSerialized, withWrittenForkRow } from './rx-storage-instance-sqlcipher';
 export type { SqlcipherInternals, SqlcipherInstanceCreationOptions } from './rx-storage-instance-sqlcipher';
 export { acquireConnection, openConnectionPaths, releaseConnection, type Connection } from './connection-pool';
 export type { AnyDocument, Projection, RebuildOptions, RebuildProgress, RebuildStep } from './projections';

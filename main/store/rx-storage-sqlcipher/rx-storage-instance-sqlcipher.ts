@@ -144,6 +144,22 @@ function takeSerialized(doc: object): string {
   return json;
 }
 
+/**
+ * The revision and JSON text of the document row a replication meta row refers to, handed over by a caller that wrote
+ * that row earlier in the same transaction (the bootstrap writes a page's documents, then their meta rows): the meta
+ * write then does not read the row it has just written back from SQLite (replication-meta.ts).
+ */
+const writtenForkRows = new WeakMap<object, readonly [rev: string, data: string]>();
+
+/**
+ * Hands the document row of meta row `meta` (its `itemId`), as written earlier in the caller's open transaction, to
+ * the next write of `meta`. Only for a row written in the same transaction, with exactly that revision and text.
+ */
+export function withWrittenForkRow<T extends object>(meta: T, rev: string, data: string): T {
+  writtenForkRows.set(meta, [rev, data]);
+  return meta;
+}
+
 /** Documents per page of `liveDocuments`. */
 const LIVE_PAGE = 1000;
 
@@ -512,8 +528,12 @@ export class RxStorageInstanceSqlcipher<RxDocType>
     const docData = record['docData'];
     const isDocRow = record['isCheckpoint'] === '0' && typeof docData === 'object' && docData !== null;
     const docJson = isDocRow ? takeSerialized(docData) : undefined;
-    const forkRow = isDocRow && this.statements.forkRow ? this.statements.forkRow.get(String(record['itemId'])) : undefined;
-    const [data, at, len, rev] = metaRowValues(record, docJson, forkRow as [string, string] | undefined);
+    const written = writtenForkRows.get(doc);
+    if (written) writtenForkRows.delete(doc);
+    // Only a linked table (forkRow prepared) may store a reference: its reads materialise the row.
+    const forkStatement = isDocRow ? this.statements.forkRow : undefined;
+    const forkRow = forkStatement ? (written ?? (forkStatement.get(String(record['itemId'])) as [string, string] | undefined)) : undefined;
+    const [data, at, len, rev] = metaRowValues(record, docJson, forkRow);
     const values: unknown[] = [this.idOf(doc), doc._deleted ? 1 : 0, doc._rev, doc._meta.lwt, data];
     for (const index of this.internals.layout.indexes) values.push(index.toKey(doc));
     values.push(at, len, rev);
