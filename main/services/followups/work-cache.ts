@@ -96,6 +96,8 @@ const MIN_SLICE = 10;
 const MIN_TRASH_ROWS = 100;
 const MAX_TRASH_ROWS = 50_000;
 const AWAITED_TRASH_MS = 250;
+/** How long after a full pass starts its slices are left alone by the drop of the old rows (the first screen's calls). */
+const TRASH_DELAY_MS = 3_000;
 
 type Statement = BetterSqlite3.Statement<unknown[]>;
 /** A row as stored: resident, group, status order, due date, kind order, kind, status, village, doctors, birth date, JSON. */
@@ -319,6 +321,8 @@ export class WorkCache {
   private passTotal: { day: CalendarDate; total: number } | null = null;
   /** Rows per slice of the old cache's drop (`dropTrashSlice`). */
   private trashRows = MIN_TRASH_ROWS;
+  /** When the pass may start dropping the old rows (`TRASH_DELAY_MS` after it set them aside). */
+  private trashAfter = 0;
 
   constructor(
     private readonly db: Database,
@@ -490,8 +494,9 @@ export class WorkCache {
       const target = watched ? WATCHED_SLICE_MS : BACKGROUND_SLICE_MS;
       slice = Math.max(MIN_SLICE, Math.min(watched ? AWAITED_CHUNK : FILL_CHUNK, Math.round((count * target) / took)));
       // The old rows set aside by `begin` go a slice at a time between the pass's own: their freed pages are reused
-      // by the pass's next rows.
-      if (mode === 'full') {
+      // by the pass's next rows. Not in the pass's first seconds: the 工作台 asks its counts and a page of every group
+      // right after the first slice, and each of the old tables' indexes goes in one transaction.
+      if (mode === 'full' && performance.now() >= this.trashAfter) {
         await yieldToOthers();
         if (this.stopped) return false;
         this.dropTrashSlice();
@@ -539,6 +544,7 @@ export class WorkCache {
     const held = row?.complete === 1 ? (this.prepare(`SELECT count(*) FROM ${RESIDENTS}`).pluck().get() as number) : null;
     wipe(this.db);
     this.passTotal = held === null ? null : { day, total: held };
+    this.trashAfter = performance.now() + TRASH_DELAY_MS;
     this.prepare(`INSERT INTO ${DAYS} (day, build, mode, cursor, complete) VALUES (?, ?, 'full', '', 0)`).run(day, this.fingerprint);
     this.stats.full++;
     return 'full';
