@@ -5,8 +5,10 @@
  * and drops what was left of the old rows.
  */
 import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Worklist, WorkRow } from '../../../shared/api/followups';
 import type { CalendarDate } from '../../../shared/domain/dates';
 import { seedClinic } from '../../../main/seed';
@@ -48,14 +50,26 @@ describe('a kill -9 while a full pass sets the old work-list rows aside and drop
   const trash = () =>
     h.runtime.services.session.current().db.sql.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name LIKE ?").pluck().all(`${TRASH_PREFIX}%`);
 
-  beforeEach(async () => {
+  /** The seeded clinic with its day complete, copied back before each test. */
+  let template: string;
+  beforeAll(async () => {
     h = await clinicHarness('2026-05-20T02:00:00Z');
     await seedClinic(h.runtime.services.session.current(), { dataDir: h.dataDir, clock: h.clock, seed: 'work-pass-crash', profile: 'realistic', residents: 300 });
     // The day complete, with its page indexes: the pass below has a whole cache to set aside.
     await h.ok('worklist.get', { limit: 1 });
     await h.runtime.close();
+    template = mkdtempSync(join(tmpdir(), 'cunyi-work-pass-'));
+    cpSync(h.dataDir, template, { recursive: true });
   }, 120_000);
-  afterEach(() => h.close());
+  beforeEach(() => {
+    rmSync(h.dataDir, { recursive: true, force: true });
+    cpSync(template, h.dataDir, { recursive: true });
+  });
+  afterEach(() => h.runtime.close());
+  afterAll(async () => {
+    await h.close();
+    rmSync(template, { recursive: true, force: true });
+  });
 
   it.each(['set-aside', 'index-dropped', 'rows-deleted', 'table-dropped'])(
     'killed at "%s": the file is whole, only the day\'s rows are shown, and the next open finishes the pass and drops the rest',
