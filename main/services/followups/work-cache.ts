@@ -508,16 +508,19 @@ export class WorkCache {
   /**
    * True when so many residents are due by `day` (a quarter later, a long closure) that recomputing everyone costs
    * less: an advance reads and replaces rows all over the file, a full pass reads in order and appends (200,000
-   * residents, 94,000 due 92 days on: 183 s as an advance against 115 s for a full pass, both at load 15–19).
+   * residents, 94,000 due 92 days on: 183 s as an advance against 115 s for a full pass, both at load 15–19). With
+   * the cache's resident count when it had to count them all.
    */
-  private fullIsCheaper(day: CalendarDate): boolean {
+  private fullIsCheaper(day: CalendarDate): { cheaper: boolean; residents: number | null } {
     // Counting every resident is a scan of the table (some 300 ms at 200,000): the residents are counted only as far
     // as it takes to show there are enough for the due ones to be at most the share, which a next day's 1,500 due
     // show after 10,000. Fewer than that many: `residents` is their exact count, and the share decides.
     const due = this.prepare(`SELECT count(*) FROM ${RESIDENTS} WHERE changes_on <= ?`).pluck().get(day) as number;
     const enough = Math.ceil(due / FULL_PASS_SHARE) + 1;
     const residents = this.prepare(`SELECT count(*) FROM (SELECT 1 FROM ${RESIDENTS} LIMIT ?)`).pluck().get(enough) as number;
-    return residents < enough && due > Math.ceil(residents * FULL_PASS_SHARE);
+    // `residents` is the cache's exact count when below `enough`: the pass then needs no second scan to know it.
+    if (residents >= enough) return { cheaper: false, residents: null };
+    return { cheaper: due > Math.ceil(residents * FULL_PASS_SHARE), residents };
   }
 
   /**
@@ -530,7 +533,9 @@ export class WorkCache {
       | undefined;
     const sameBuild = row !== undefined && row.build === this.fingerprint;
     if (sameBuild && row.day === day) return row.complete === 1 ? null : row.mode;
-    if (sameBuild && compareDates(row.day, day) < 0 && (row.complete === 1 || row.mode === 'advance') && !this.fullIsCheaper(day)) {
+    const later = sameBuild && compareDates(row.day, day) < 0 && (row.complete === 1 || row.mode === 'advance');
+    const choice = later ? this.fullIsCheaper(day) : null;
+    if (choice && !choice.cheaper) {
       // Rows due "today" whatever the day (p_work_floats) need nothing: the query gives them the day's date.
       this.prepare(`UPDATE ${DAYS} SET day = ?, mode = 'advance', cursor = '', complete = 0`).run(day);
       this.stats.advance++;
@@ -541,7 +546,8 @@ export class WorkCache {
     // whoever changes during the pass is marked dirty again by that write and recomputed after it.
     // The residents a complete cache held are those the pass will compute (give or take the writes since): its
     // progress needs no scan of the patient rows to count them (`fullPassProgress`).
-    const held = row?.complete === 1 ? (this.prepare(`SELECT count(*) FROM ${RESIDENTS}`).pluck().get() as number) : null;
+    // `fullIsCheaper` has just counted them when it chose this pass: no second scan of the table.
+    const held = row?.complete === 1 ? (choice?.residents ?? (this.prepare(`SELECT count(*) FROM ${RESIDENTS}`).pluck().get() as number)) : null;
     wipe(this.db);
     this.passTotal = held === null ? null : { day, total: held };
     this.trashAfter = performance.now() + TRASH_DELAY_MS;
