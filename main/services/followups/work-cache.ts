@@ -27,9 +27,10 @@ import { addDays, compareDates, type CalendarDate } from '../../../shared/domain
 import { floatsWithToday } from '../../../shared/domain/worklist-changes';
 import { WORK_GROUPS, workGroup } from '../../../shared/domain/worklist-groups';
 import type { AnyDocument, Projection } from '../../store/rx-storage-sqlcipher';
-import { statementCache, withoutSync, withoutZeroing, type Database } from '../../store/sqlite-file';
+import { statementCache, withoutSync, type Database } from '../../store/sqlite-file';
 import type { PatientEntry, PatientIndex } from './patient-index';
 import { patientWork, type PatientWork } from './patient-work';
+import { createIndexes, dropAllTrash, dropIndexes, dropTrashSlice, moveToTrash, type IndexSpec } from './work-trash';
 
 /** The widest `upcomingDays` the API accepts (WorklistFilter): rows are cached with it and narrowed per query. */
 export const WORK_HORIZON_DAYS = 120;
@@ -88,6 +89,15 @@ const ADVANCE_CHECKPOINT_DELAY_MS = 1_000;
 const WATCHED_SLICE_MS = 50;
 /** The smallest background slice: below it the per-transaction overhead would dominate. */
 const MIN_SLICE = 10;
+/**
+ * Rows of the old cache deleted per slice (work-trash.ts), sized from the last slice's time like the pass's slices;
+ * while a caller waits for the whole list, slices of about this long (fewer commits).
+ */
+const MIN_TRASH_ROWS = 100;
+const MAX_TRASH_ROWS = 50_000;
+const AWAITED_TRASH_MS = 250;
+/** How long after a full pass starts its slices are left alone by the drop of the old rows (the first screen's calls). */
+const TRASH_DELAY_MS = 3_000;
 
 type Statement = BetterSqlite3.Statement<unknown[]>;
 /** A row as stored: resident, group, status order, due date, kind order, kind, status, village, doctors, birth date, JSON. */
@@ -118,37 +128,60 @@ function invalidateStatements(db: Database): InvalidateStatements {
 /**
  * The indexes the pages are read through (order, group, counts) and the one an advance finds the due residents by. A
  * full pass drops them and builds them once at its end: one sort per index instead of inserts at random places in
- * each, whose pages every chunk's commit would write (and encrypt) again (issue 10 §4, the cold day).
+ * each, whose pages every chunk's commit would write (and encrypt) again (issue 10 §4, the cold day). Found by table
+ * and base name (work-trash.ts): a renamed table keeps its indexes' names.
  */
-const PAGE_INDEXES = `
-  CREATE INDEX IF NOT EXISTS ${RESIDENTS}_changes ON ${RESIDENTS} (changes_on) WHERE changes_on IS NOT NULL;
-  CREATE INDEX IF NOT EXISTS ${ITEMS}_order ON ${ITEMS} (status_order, due_date, resident_id, kind_order);
-  CREATE INDEX IF NOT EXISTS ${ITEMS}_group ON ${ITEMS} (grp, status_order, due_date, resident_id, kind_order);
-  CREATE INDEX IF NOT EXISTS ${ITEMS}_counts ON ${ITEMS} (grp, kind, status, due_date, village_code);
-  CREATE INDEX IF NOT EXISTS ${FLOATS}_order ON ${FLOATS} (status_order, resident_id, kind_order);
-  CREATE INDEX IF NOT EXISTS ${FLOATS}_group ON ${FLOATS} (grp, status_order, resident_id, kind_order);
-  CREATE INDEX IF NOT EXISTS ${FLOATS}_counts ON ${FLOATS} (grp, kind, status, village_code);
-`;
+const PAGE_INDEXES: readonly IndexSpec[] = [
+  { table: RESIDENTS, what: 'changes', columns: '(changes_on) WHERE changes_on IS NOT NULL' },
+  { table: ITEMS, what: 'order', columns: '(status_order, due_date, resident_id, kind_order)' },
+  { table: ITEMS, what: 'group', columns: '(grp, status_order, due_date, resident_id, kind_order)' },
+  { table: ITEMS, what: 'counts', columns: '(grp, kind, status, due_date, village_code)' },
+  { table: FLOATS, what: 'order', columns: '(status_order, resident_id, kind_order)' },
+  { table: FLOATS, what: 'group', columns: '(grp, status_order, resident_id, kind_order)' },
+  { table: FLOATS, what: 'counts', columns: '(grp, kind, status, village_code)' },
+];
+/** What a write's invalidation and a pass's replacements find a resident's rows by: kept through a pass. */
+const RESIDENT_INDEXES: readonly IndexSpec[] = [
+  { table: ITEMS, what: 'resident', columns: '(resident_id)' },
+  { table: FLOATS, what: 'resident', columns: '(resident_id)' },
+];
+/** The tables a full pass sets aside (work-trash.ts) and creates again empty; p_work_days is only a row per pass. */
+const PASS_TABLES = [ITEMS, FLOATS, RESIDENTS, DIRTY];
+
+function createTables(db: Database): void {
+  const rowColumns = `
+    resident_id TEXT NOT NULL, grp TEXT NOT NULL, status_order INTEGER NOT NULL, due_date TEXT NOT NULL,
+    kind_order INTEGER NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL, village_code TEXT NOT NULL,
+    doctors TEXT NOT NULL, birth_date TEXT NOT NULL, row TEXT NOT NULL`;
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS ${ITEMS} (${rowColumns});
+    CREATE TABLE IF NOT EXISTS ${FLOATS} (${rowColumns});
+    CREATE TABLE IF NOT EXISTS ${RESIDENTS} (resident_id TEXT PRIMARY KEY, changes_on TEXT) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS ${DIRTY} (resident_id TEXT PRIMARY KEY) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS ${DAYS} (
+      day TEXT PRIMARY KEY, build TEXT NOT NULL, mode TEXT NOT NULL, cursor TEXT NOT NULL, complete INTEGER NOT NULL
+    ) WITHOUT ROWID;
+  `);
+  createIndexes(db, RESIDENT_INDEXES);
+}
 
 /**
- * Empties the cache's tables for a full pass, page indexes first (the pass drops them anyway, and the rows then go
- * without their index entries), without zeroing the freed pages (`withoutZeroing`: at 30,000 residents some 80 MB
- * written to the WAL and 4–5 s before the first row of a cold day at load 18; 0.7 s without). The pass that follows
- * reuses those pages at once, with rows of the same residents.
+ * Empties the cache's tables for a full pass without touching their rows: they are renamed aside, to be dropped in
+ * slices while the pass runs (work-trash.ts), and created again empty, so the pass commits its first slice at once.
+ * (Deleting them here read and freed every page first: 5.1 s at 200,000 residents, loaded.)
  */
 function wipe(db: Database): void {
-  dropPageIndexes(db);
-  withoutZeroing(db, () => {
-    for (const t of [ITEMS, FLOATS, RESIDENTS, DIRTY, DAYS]) db.prepare(`DELETE FROM ${t}`).run();
-  });
+  moveToTrash(db, PASS_TABLES);
+  db.prepare(`DELETE FROM ${DAYS}`).run();
+  createTables(db);
 }
 
 function createPageIndexes(db: Database): void {
-  db.exec(PAGE_INDEXES);
+  createIndexes(db, PAGE_INDEXES);
 }
 
 function dropPageIndexes(db: Database): void {
-  for (const name of PAGE_INDEXES.matchAll(/EXISTS (\w+) ON/g)) db.exec(`DROP INDEX IF EXISTS ${name[1]}`);
+  dropIndexes(db, PAGE_INDEXES);
 }
 
 /**
@@ -165,25 +198,7 @@ export const workProjection: Projection = {
   dependsOn: ['patients'],
   collections: ['residents', 'encounters', 'contracts'],
   create(db) {
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS ${ITEMS} (
-        resident_id TEXT NOT NULL, grp TEXT NOT NULL, status_order INTEGER NOT NULL, due_date TEXT NOT NULL,
-        kind_order INTEGER NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL, village_code TEXT NOT NULL,
-        doctors TEXT NOT NULL, birth_date TEXT NOT NULL, row TEXT NOT NULL
-      );
-      CREATE INDEX IF NOT EXISTS ${ITEMS}_resident ON ${ITEMS} (resident_id);
-      CREATE TABLE IF NOT EXISTS ${FLOATS} (
-        resident_id TEXT NOT NULL, grp TEXT NOT NULL, status_order INTEGER NOT NULL, due_date TEXT NOT NULL,
-        kind_order INTEGER NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL, village_code TEXT NOT NULL,
-        doctors TEXT NOT NULL, birth_date TEXT NOT NULL, row TEXT NOT NULL
-      );
-      CREATE INDEX IF NOT EXISTS ${FLOATS}_resident ON ${FLOATS} (resident_id);
-      CREATE TABLE IF NOT EXISTS ${RESIDENTS} (resident_id TEXT PRIMARY KEY, changes_on TEXT) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS ${DIRTY} (resident_id TEXT PRIMARY KEY) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS ${DAYS} (
-        day TEXT PRIMARY KEY, build TEXT NOT NULL, mode TEXT NOT NULL, cursor TEXT NOT NULL, complete INTEGER NOT NULL
-      ) WITHOUT ROWID;
-    `);
+    createTables(db);
     createPageIndexes(db);
   },
   drop(db) {
@@ -192,6 +207,7 @@ export const workProjection: Projection = {
       `DROP TABLE IF EXISTS ${ITEMS}; DROP TABLE IF EXISTS p_work_done; DROP TABLE IF EXISTS ${DIRTY}; DROP TABLE IF EXISTS ${DAYS}; ` +
         `DROP TABLE IF EXISTS ${RESIDENTS}; DROP TABLE IF EXISTS ${FLOATS};`,
     );
+    dropAllTrash(db);
   },
   apply(db, collection, docs) {
     const s = invalidateStatements(db);
@@ -303,6 +319,10 @@ export class WorkCache {
   private chunked = signal();
   /** The residents of the full pass under way (day → count): counting them costs a scan of the patient rows. */
   private passTotal: { day: CalendarDate; total: number } | null = null;
+  /** Rows per slice of the old cache's drop (`dropTrashSlice`). */
+  private trashRows = MIN_TRASH_ROWS;
+  /** When the pass may start dropping the old rows (`TRASH_DELAY_MS` after it set them aside). */
+  private trashAfter = 0;
 
   constructor(
     private readonly db: Database,
@@ -364,6 +384,11 @@ export class WorkCache {
     }
   }
 
+  /** The residents of the full pass for `day`, when known without counting them (`passTotal`). */
+  knownPassTotal(day: CalendarDate): number | undefined {
+    return this.passTotal?.day === day ? this.passTotal.total : undefined;
+  }
+
   /** The full pass for `day` by these rules under way, and how far it has come; null otherwise. */
   fullPassProgress(day: CalendarDate): PassProgress | null {
     const row = this.prepare(`SELECT mode, complete FROM ${DAYS} WHERE day = ? AND build = ?`).get(day, this.fingerprint) as
@@ -393,12 +418,41 @@ export class WorkCache {
         if (mode === 'full' || !bulk) bulk?.end();
         else setTimeout(() => bulk.end(), ADVANCE_CHECKPOINT_DELAY_MS).unref();
       }
+      // The old rows go before the page indexes are sorted, so the indexes reuse their pages rather than grow the file.
+      if (!(await this.emptyTrash())) return;
       this.db.transaction(() => {
         if (mode === 'full') createPageIndexes(this.db);
         this.prepare(`UPDATE ${DAYS} SET complete = 1 WHERE day = ?`).run(day);
       })();
     }
     while (!this.stopped && this.cleanDirty(FILL_CHUNK) === FILL_CHUNK) await yieldToOthers();
+    // Left by a pass that a crash or a lock interrupted.
+    await this.emptyTrash();
+  }
+
+  /** Drops the old rows a full pass set aside, slice by slice; false when stopped before the end. */
+  private async emptyTrash(): Promise<boolean> {
+    while (this.dropTrashSlice()) {
+      await yieldToOthers();
+      if (this.stopped) return false;
+    }
+    return true;
+  }
+
+  /**
+   * One slice of the trash (work-trash.ts), sized like the pass's slices (larger while a caller waits for the whole
+   * list: fewer commits); false when there is none left.
+   */
+  private dropTrashSlice(): boolean {
+    const started = performance.now();
+    const done = dropTrashSlice(this.db, this.trashRows);
+    if (done === null) return false;
+    if (typeof done === 'number' && done > 0) {
+      const target = this.waiting > 0 ? AWAITED_TRASH_MS : this.watching > 0 ? WATCHED_SLICE_MS : BACKGROUND_SLICE_MS;
+      const took = Math.max(performance.now() - started, 0.5);
+      this.trashRows = Math.max(MIN_TRASH_ROWS, Math.min(MAX_TRASH_ROWS, Math.round((done * target) / took)));
+    }
+    return true;
   }
 
   /** Computes the pass's residents chunk by chunk; false when it was stopped before the end. */
@@ -439,6 +493,14 @@ export class WorkCache {
       const watched = this.watching > 0;
       const target = watched ? WATCHED_SLICE_MS : BACKGROUND_SLICE_MS;
       slice = Math.max(MIN_SLICE, Math.min(watched ? AWAITED_CHUNK : FILL_CHUNK, Math.round((count * target) / took)));
+      // The old rows set aside by `begin` go a slice at a time between the pass's own: their freed pages are reused
+      // by the pass's next rows. Not in the pass's first seconds: the 工作台 asks its counts and a page of every group
+      // right after the first slice, and each of the old tables' indexes goes in one transaction.
+      if (mode === 'full' && performance.now() >= this.trashAfter) {
+        await yieldToOthers();
+        if (this.stopped) return false;
+        this.dropTrashSlice();
+      }
       await yieldToOthers();
     }
   }
@@ -446,16 +508,19 @@ export class WorkCache {
   /**
    * True when so many residents are due by `day` (a quarter later, a long closure) that recomputing everyone costs
    * less: an advance reads and replaces rows all over the file, a full pass reads in order and appends (200,000
-   * residents, 94,000 due 92 days on: 183 s as an advance against 115 s for a full pass, both at load 15–19).
+   * residents, 94,000 due 92 days on: 183 s as an advance against 115 s for a full pass, both at load 15–19). With
+   * the cache's resident count when it had to count them all.
    */
-  private fullIsCheaper(day: CalendarDate): boolean {
+  private fullIsCheaper(day: CalendarDate): { cheaper: boolean; residents: number | null } {
     // Counting every resident is a scan of the table (some 300 ms at 200,000): the residents are counted only as far
     // as it takes to show there are enough for the due ones to be at most the share, which a next day's 1,500 due
     // show after 10,000. Fewer than that many: `residents` is their exact count, and the share decides.
     const due = this.prepare(`SELECT count(*) FROM ${RESIDENTS} WHERE changes_on <= ?`).pluck().get(day) as number;
     const enough = Math.ceil(due / FULL_PASS_SHARE) + 1;
     const residents = this.prepare(`SELECT count(*) FROM (SELECT 1 FROM ${RESIDENTS} LIMIT ?)`).pluck().get(enough) as number;
-    return residents < enough && due > Math.ceil(residents * FULL_PASS_SHARE);
+    // `residents` is the cache's exact count when below `enough`: the pass then needs no second scan to know it.
+    if (residents >= enough) return { cheaper: false, residents: null };
+    return { cheaper: due > Math.ceil(residents * FULL_PASS_SHARE), residents };
   }
 
   /**
@@ -468,7 +533,9 @@ export class WorkCache {
       | undefined;
     const sameBuild = row !== undefined && row.build === this.fingerprint;
     if (sameBuild && row.day === day) return row.complete === 1 ? null : row.mode;
-    if (sameBuild && compareDates(row.day, day) < 0 && (row.complete === 1 || row.mode === 'advance') && !this.fullIsCheaper(day)) {
+    const later = sameBuild && compareDates(row.day, day) < 0 && (row.complete === 1 || row.mode === 'advance');
+    const choice = later ? this.fullIsCheaper(day) : null;
+    if (choice && !choice.cheaper) {
       // Rows due "today" whatever the day (p_work_floats) need nothing: the query gives them the day's date.
       this.prepare(`UPDATE ${DAYS} SET day = ?, mode = 'advance', cursor = '', complete = 0`).run(day);
       this.stats.advance++;
@@ -479,9 +546,11 @@ export class WorkCache {
     // whoever changes during the pass is marked dirty again by that write and recomputed after it.
     // The residents a complete cache held are those the pass will compute (give or take the writes since): its
     // progress needs no scan of the patient rows to count them (`fullPassProgress`).
-    const held = row?.complete === 1 ? (this.prepare(`SELECT count(*) FROM ${RESIDENTS}`).pluck().get() as number) : null;
+    // `fullIsCheaper` has just counted them when it chose this pass: no second scan of the table.
+    const held = row?.complete === 1 ? (choice?.residents ?? (this.prepare(`SELECT count(*) FROM ${RESIDENTS}`).pluck().get() as number)) : null;
     wipe(this.db);
     this.passTotal = held === null ? null : { day, total: held };
+    this.trashAfter = performance.now() + TRASH_DELAY_MS;
     this.prepare(`INSERT INTO ${DAYS} (day, build, mode, cursor, complete) VALUES (?, ?, 'full', '', 0)`).run(day, this.fingerprint);
     this.stats.full++;
     return 'full';
