@@ -89,8 +89,9 @@ export function dropTrashSlice(db: Database, rows: number): 'index' | number | n
         db.exec(`DROP INDEX ${index}`);
         return 'index';
       }
-      const withoutRowid = db.prepare('SELECT 1 FROM pragma_table_info(?) WHERE pk > 0').pluck().get(table) !== undefined;
-      const key = withoutRowid ? 'resident_id' : 'rowid';
+      // A WITHOUT ROWID table is ranged by its first key column, any other by its rowid.
+      const withoutRowid = db.prepare('SELECT wr FROM pragma_table_list WHERE name = ?').pluck().get(table) === 1;
+      const key = withoutRowid ? (db.prepare('SELECT name FROM pragma_table_info(?) WHERE pk = 1').pluck().get(table) as string) : 'rowid';
       const deleted = db.prepare(`DELETE FROM ${table} WHERE ${key} IN (SELECT ${key} FROM ${table} ORDER BY ${key} LIMIT ?)`).run(rows).changes;
       if (deleted < rows) db.exec(`DROP TABLE ${table}`);
       return deleted;
