@@ -76,9 +76,12 @@ function scenario(name: string, start: () => { databaseUrl?: string; stop?: () =
         expect((await sql.query<{ why: string | null }>('SELECT why FROM parked ORDER BY id')).map((r) => r.why)).toEqual([null, null]);
         expect(await moveWaitSetting(sql)).toEqual({ days: 14, setAt: null, setBy: null });
         const to = { clinicCode: CLINIC_B.code, clinicName: CLINIC_B.name, villageCode: CLINIC_B.villages[0]!.code, villageName: CLINIC_B.villages[0]!.name };
+        // Where the resident lived on the device's side: the resident's own village, and for the encounter (which has
+        // none) the move out of clinic A.
+        const from = { clinicCode: CLINIC_A.code, clinicName: CLINIC_A.name, villageCode: CLINIC_A.villages[0]!.code, villageName: CLINIC_A.villages[0]!.name };
         expect(await deviceLateEdits(sql, 'dev-a')).toEqual([
-          { id: expect.any(Number) as number, at: T0 + 1, collection: 'residents', documentId: 'r-1', residentId: 'r-1', residentName: '旧居民', status: 'parked', reason: 'MOVED_AWAY', fields: [], to, settledAt: null, outcome: null, discardReason: null },
-          { id: expect.any(Number) as number, at: T0 + 2, collection: 'encounters', documentId: 'e-1', residentId: 'r-1', residentName: null, status: 'forwarded', reason: 'FORWARDED', fields: [], to, settledAt: T0 + 2, outcome: 'merged', discardReason: null },
+          { id: expect.any(Number) as number, at: T0 + 1, collection: 'residents', documentId: 'r-1', residentId: 'r-1', residentName: '旧居民', status: 'parked', reason: 'MOVED_AWAY', fields: [], to, from, settledAt: null, outcome: null, discardReason: null },
+          { id: expect.any(Number) as number, at: T0 + 2, collection: 'encounters', documentId: 'e-1', residentId: 'r-1', residentName: null, status: 'forwarded', reason: 'FORWARDED', fields: [], to, from, settledAt: T0 + 2, outcome: 'merged', discardReason: null },
         ]);
         expect(await deviceLateEdits(sql, 'dev-b')).toEqual([]);
         console.log(`${name}: migration 0150 kept the 0130 parked rows as they were; the old rows read as late edits (parked MOVED_AWAY, forwarded), both to ${CLINIC_B.code}; the wait defaults to 14 days`);
