@@ -79,8 +79,9 @@ test.afterAll(async () => {
 });
 
 async function signIn(who: { username: string; password: string }): Promise<void> {
-  // After 锁定 the sign-in form replaces the page; until then 设置's own 用户名 filter may still be there.
-  await expect(page.getByLabel('密码', { exact: true })).toBeVisible();
+  // After 锁定 the sign-in form replaces the page; until then 设置's own 用户名 filter may still be there. The first
+  // visit waits for the page to connect to the runtime (正在连接本机服务…), which a loaded machine can stretch.
+  await expect(page.getByLabel('密码', { exact: true })).toBeVisible({ timeout: 30_000 });
   await expect(page.locator('main h1')).toHaveCount(0);
   await page.getByLabel('用户名').fill(who.username);
   await page.getByLabel('密码', { exact: true }).fill(who.password);
