@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WorkGroup, Worklist, WorkRow } from '../../../shared/api/followups';
+import type { WorkGroup, Worklist } from '../../../shared/api/followups';
 import type { ResidentDetail } from '../../../shared/api/residents';
 import { addDays, type CalendarDate } from '../../../shared/domain/dates';
 import { WORK_GROUPS, workGroup } from '../../../shared/domain/worklist-groups';
@@ -17,21 +17,7 @@ import { patientWork, type PatientWork } from '../../../main/services/followups/
 import { FULL_PASS_SHARE, WorkCache } from '../../../main/services/followups/work-cache';
 import { readAll } from '../../../main/services/reports/indicator-input';
 import { clinicHarness, idNumber, residentInput, type ApiHarness } from '../../helpers/api';
-
-const STATUS_ORDER = { overdue: 0, due: 1, upcoming: 2 } as const;
-const KINDS = ['followup', 'recheck', 'quarterGap', 'missedQuarter', 'healthCheck', 'referralCheck', 'screening', 'contractExpiring', 'noContract'];
-
-/** The order the work list has always had: status, due date, resident, kind. */
-function compare(a: PatientWork, b: PatientWork): number {
-  return (
-    STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
-    (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : 0) ||
-    (a.residentId < b.residentId ? -1 : a.residentId > b.residentId ? 1 : 0) ||
-    KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind)
-  );
-}
-
-const strip = (rows: readonly WorkRow[]): PatientWork[] => rows.map(({ villageName: _v, age: _a, ...row }) => row);
+import { strip, WORK_KINDS, workOrder } from '../../helpers/work-rows';
 
 describe('the work list pages from its per-day cache (real encrypted clinic, seeded township)', () => {
   let h: ApiHarness;
@@ -50,7 +36,7 @@ describe('the work list pages from its per-day cache (real encrypted clinic, see
       doctors.set(id, work.doctors);
       rows.push(...work.rows);
     }
-    return { rows: rows.sort(compare), doctors, today };
+    return { rows: rows.sort(workOrder), doctors, today };
   };
 
   const everything = async (input: Record<string, unknown> = {}): Promise<{ list: Worklist; rows: PatientWork[] }> => {
@@ -70,7 +56,7 @@ describe('the work list pages from its per-day cache (real encrypted clinic, see
     const { list, rows } = await everything();
     expect(list.total).toBe(want.rows.length);
     expect(rows).toEqual(want.rows);
-    for (const kind of KINDS) {
+    for (const kind of WORK_KINDS) {
       for (const status of ['overdue', 'due', 'upcoming'] as const) {
         expect(list.counts[kind as 'followup'][status], `${kind} ${status}`).toBe(want.rows.filter((r) => r.kind === kind && r.status === status).length);
       }

@@ -9,7 +9,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Worklist, WorkRow } from '../../../shared/api/followups';
+import type { Worklist } from '../../../shared/api/followups';
 import type { CalendarDate } from '../../../shared/domain/dates';
 import { seedClinic } from '../../../main/seed';
 import { clinicToday } from '../../../main/services/clinic-context';
@@ -17,20 +17,7 @@ import { patientWork, type PatientWork } from '../../../main/services/followups/
 import { TRASH_PREFIX } from '../../../main/services/followups/work-trash';
 import { integrityCheck } from '../../../main/store/sqlite-file';
 import { clinicHarness, type ApiHarness } from '../../helpers/api';
-
-const STATUS_ORDER = { overdue: 0, due: 1, upcoming: 2 } as const;
-const KINDS = ['followup', 'recheck', 'quarterGap', 'missedQuarter', 'healthCheck', 'referralCheck', 'screening', 'contractExpiring', 'noContract'];
-
-function compare(a: PatientWork, b: PatientWork): number {
-  return (
-    STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
-    (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : 0) ||
-    (a.residentId < b.residentId ? -1 : a.residentId > b.residentId ? 1 : 0) ||
-    KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind)
-  );
-}
-
-const strip = (rows: readonly WorkRow[]): PatientWork[] => rows.map(({ villageName: _v, age: _a, ...row }) => row);
+import { strip, workOrder } from '../../helpers/work-rows';
 
 describe('a kill -9 while a full pass sets the old work-list rows aside and drops them', () => {
   let h: ApiHarness;
@@ -45,7 +32,7 @@ describe('a kill -9 while a full pass sets the old work-list rows aside and drop
       const entry = index.get(id);
       if (entry?.resident) rows.push(...patientWork(entry, today, 30).rows);
     }
-    return { rows: rows.sort(compare), today };
+    return { rows: rows.sort(workOrder), today };
   };
   const trash = () =>
     h.runtime.services.session.current().db.sql.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name LIKE ?").pluck().all(`${TRASH_PREFIX}%`);
