@@ -4,7 +4,6 @@
  * and whose list, the partial one included, holds only rows of the day and the rules; the next open finishes the pass
  * and drops what was left of the old rows.
  */
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +16,7 @@ import { patientWork, type PatientWork } from '../../../main/services/followups/
 import { TRASH_PREFIX } from '../../../main/services/followups/work-trash';
 import { integrityCheck } from '../../../main/store/sqlite-file';
 import { clinicHarness, type ApiHarness } from '../../helpers/api';
+import { runChild } from '../../helpers/killed-child';
 import { strip, workOrder } from '../../helpers/work-rows';
 
 describe('a kill -9 while a full pass sets the old work-list rows aside and drops them', () => {
@@ -63,14 +63,7 @@ describe('a kill -9 while a full pass sets the old work-list rows aside and drop
     async (phase) => {
       // The clock set back: a full pass.
       const back = '2026-05-15T02:00:00Z';
-      const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../../helpers/work-pass-child.ts'), h.dataDir, back, phase], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
+      const { out, err, signal } = await runChild('work-pass-child.ts', [h.dataDir, back, phase]);
       expect(err).toBe('');
       expect(out.trim()).toBe(phase);
       expect(signal).toBe('SIGKILL');

@@ -1,6 +1,5 @@
 // Issue 11 §3: removing a user replaces the data key, so their old password, from any kept copy of the key
 // slots, no longer opens the current database; a kill -9 at any step of the rotation leaves a clinic that opens.
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { KeyVault } from '../../../main/store/keys';
 import { KEYSLOTS_FILE, KEYSLOTS_PREV_FILE, readKeySlots } from '../../../main/store/keys/keyslots';
 import { openEncryptedFile } from '../../../main/store/sqlite-file';
 import { clinicHarness, residentInput, type ApiHarness } from '../../helpers/api';
+import { runChild } from '../../helpers/killed-child';
 import { SETUP_INPUT } from '../../helpers/host';
 
 const WANG = { username: 'wang', displayName: '王村医', role: 'villageDoctor', password: 'wang password 1' };
@@ -92,14 +92,7 @@ describe('data key rotation', () => {
     'kill -9 at "%s" leaves a database that opens, and the rotation finishes at the next sign-in',
     async (phase) => {
       await h.runtime.close();
-      const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../../helpers/rotate-child.ts'), h.dataDir, phase], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
+      const { out, err, signal } = await runChild('rotate-child.ts', [h.dataDir, phase]);
       expect(err).toBe('');
       expect(signal).toBe('SIGKILL');
       expect(out.trim().split('\n').at(-1)).toBe(phase);
