@@ -13,6 +13,8 @@
  * empty text where null is meant, a number that does not survive String and Number) is stored as `J` and JSON, which
  * never contains a raw newline either: every row decodes to exactly what was encoded (facts-codec.test.ts).
  */
+import { addDays, compareDates } from '../../../shared/domain/dates';
+import { DYNAMIC_USE_DAYS } from '../../../shared/domain/indicators/compute';
 import type { ContractFields } from '../../../shared/domain/indicators/from-documents';
 import type { EncounterRecord, EnrolmentFacts, ResidentRecord } from '../../../shared/domain/indicators/types';
 
@@ -45,7 +47,38 @@ const TYPE_CODES = new Map(TYPES.map((t, i) => [t, String(i)]));
 /** The ids given to a resident's events ('0', '1', …), made once. */
 const EVENT_IDS = Array.from({ length: 256 }, (_, i) => String(i));
 
+/**
+ * The days a report's windows reach, for a decode that leaves out the events no indicator of those windows reads
+ * (a first report reads 30,000 residents' years of events; its windows read about one year of them). What the shared
+ * rules (shared/domain/indicators/compute.ts) read of a window [start, end]: events dated up to `end`, from the
+ * first day that makes a record dynamic (end − 364) or `start` if earlier, and, for a contract's fulfilment, from the
+ * start of the contract; the enrolments (htnEnrolment, t2dmEnrolment) whatever their date. So `from` is the earliest
+ * of those days over the windows and `to` the latest end (`eventRangeOf`); a resident's events are also kept from
+ * their earliest contract start, and their enrolments always. facts-codec.test.ts holds the cut input to the same
+ * contributions as the whole one.
+ */
+export interface EventRange {
+  from: string;
+  to: string;
+}
+
+/** The range of `windows` (each window's own first day, or its end − 364 if earlier, to the latest end). */
+export function eventRangeOf(windows: readonly { start: string; end: string }[]): EventRange | undefined {
+  let range: EventRange | undefined;
+  for (const w of windows) {
+    const dynamicFrom = addDays(w.end, -(DYNAMIC_USE_DAYS - 1));
+    const from = compareDates(dynamicFrom, w.start) < 0 ? dynamicFrom : w.start;
+    if (!range) range = { from, to: w.end };
+    else {
+      if (compareDates(from, range.from) < 0) range.from = from;
+      if (compareDates(w.end, range.to) > 0) range.to = w.end;
+    }
+  }
+  return range;
+}
+
 const US = 0x1f;
+const US_CHAR = String.fromCharCode(US);
 const RS = 0x1e;
 const GS = 0x1d;
 const FS = 0x1c;
@@ -261,7 +294,11 @@ class Reader {
     return out;
   }
 
-  row(): StoredFacts {
+  /**
+   * The next row. With `range`, an event that can count in no window within it is left out (see `EventRange`); the
+   * others keep their ids (their position among all the resident's events).
+   */
+  row(range?: EventRange): StoredFacts {
     if (this.s.charCodeAt(this.pos) === 0x4a /* J */) {
       const end = this.s.indexOf('\n', this.pos);
       const json = this.s.slice(this.pos + 1, end < 0 ? this.s.length : end);
@@ -279,7 +316,22 @@ class Reader {
       statusDate: this.optDate(),
     };
     const encounters: EncounterRecord[] = [];
+    const eventsAt = this.pos;
+    // With a range, the contracts (after the events) are read first: an event from a contract's start on may count.
+    let from: string | null = null;
+    let contractsEnd = -1;
+    let contracts: ContractFields[] = [];
+    if (range) {
+      const cut = this.s.indexOf(US_CHAR, eventsAt);
+      this.pos = cut < 0 ? this.s.length : cut + 1;
+      contracts = this.contracts(id);
+      contractsEnd = this.pos;
+      from = range.from;
+      for (const c of contracts) if (compareDates(c.startDate, from) < 0) from = c.startDate;
+      this.pos = eventsAt;
+    }
     // The events: none when the field after the status date is empty and cut by US.
+    let n = 0;
     if (this.s.charCodeAt(this.pos) !== US) {
       do {
         const first = this.s.charCodeAt(this.pos);
@@ -292,6 +344,12 @@ class Reader {
           type = t.charCodeAt(0) === 0x7e /* ~ */ ? t.slice(1) : (TYPES[Number(t)] as string);
         }
         const date = this.date();
+        const i = n;
+        n += 1;
+        if (from !== null && type !== 'htnEnrolment' && type !== 't2dmEnrolment' && (compareDates(date, from) < 0 || compareDates(date, (range as EventRange).to) > 0)) {
+          this.skipEvent();
+          continue;
+        }
         const visitMode = this.eventNumber();
         const sbp = this.eventNumber();
         const dbp = this.eventNumber();
@@ -308,9 +366,26 @@ class Reader {
                 status: this.eventField() as EnrolmentFacts['status'],
                 statusDate: this.cut === GS ? this.optDate() : null,
               };
-        encounters.push(storedEvent(id, encounters.length, type, date, visitMode, sbp, dbp, glucose, serviceCode, enrolment, complete === null ? null : complete === '1'));
+        encounters.push(storedEvent(id, i, type, date, visitMode, sbp, dbp, glucose, serviceCode, enrolment, complete === null ? null : complete === '1'));
       } while (this.cut === RS);
     } else this.pos += 1;
+    if (contractsEnd >= 0) this.pos = contractsEnd;
+    else contracts = this.contracts(id);
+    return { resident, encounters, contracts };
+  }
+
+  /** The rest of an event whose type and date were read: up to the RS or US after it. */
+  private skipEvent(): void {
+    const s = this.s;
+    let i = this.pos;
+    if (this.cut === GS) while (i < s.length && s.charCodeAt(i) !== RS && s.charCodeAt(i) !== US) i += 1;
+    else i -= 1;
+    this.cut = i < s.length ? s.charCodeAt(i) : -1;
+    this.pos = i + 1;
+  }
+
+  /** A row's contracts, up to the end of the row. */
+  private contracts(id: string): ContractFields[] {
     const contracts: ContractFields[] = [];
     if (this.pos < this.s.length && this.s.charCodeAt(this.pos) !== LF) {
       do {
@@ -327,7 +402,7 @@ class Reader {
         });
       } while (this.cut === RS);
     } else this.pos += 1;
-    return { resident, encounters, contracts };
+    return contracts;
   }
 }
 
@@ -359,11 +434,14 @@ export function storedFacts(r: ResidentRecord, encounters: readonly EncounterRec
   };
 }
 
-/** Every row of `rows` (stored texts joined by newlines, as group_concat(facts, char(10)) reads them). */
-export function decodeFactsRows(rows: string): StoredFacts[] {
+/**
+ * Every row of `rows` (stored texts joined by newlines, as group_concat(facts, char(10)) reads them). With `range`,
+ * only the events that can count in a window within it (`EventRange`).
+ */
+export function decodeFactsRows(rows: string, range?: EventRange): StoredFacts[] {
   const out: StoredFacts[] = [];
   const r = new Reader(rows);
-  while (!r.atEnd()) out.push(r.row());
+  while (!r.atEnd()) out.push(r.row(range));
   return out;
 }
 

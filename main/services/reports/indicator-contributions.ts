@@ -40,7 +40,7 @@ import type { IndicatorInput, IndicatorWindow, ResidentGroup } from '../../../sh
 import type { ServicePackage } from '../../../shared/schemas/contract';
 import { statementCache, withoutSync, type Database } from '../../store/sqlite-file';
 import { computeFacts, FACTS_BUILD } from './indicator-facts';
-import type { StoredFacts } from './facts-codec';
+import { eventRangeOf, type EventRange, type StoredFacts } from './facts-codec';
 import { residentGroupOf } from './live-indicator-input';
 import { DIRTY, ROWS, SETS, SUMS } from './contribution-tables';
 import { CONTRIBUTIONS_VERSION } from './contributions-version';
@@ -85,14 +85,35 @@ export interface VillageSums {
 
 const emptyActivity = (): PeriodActivity => ({ newRecords: 0, followups: 0, faceToFaceFollowups: 0, healthChecks: 0 });
 
-/** A resident's own counts of the period: one pass over their current events. */
+/** The first index of `events` (in date order) dated on or after `day`. */
+function firstOnOrAfter(events: readonly { date: string }[], day: string): number {
+  let lo = 0;
+  let hi = events.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareDates((events[mid] as { date: string }).date, day) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * A resident's own counts of the period. A current group's events are in date order (the stored facts are kept so),
+ * so only the period's own events are looked at: a month is a few of a resident's years of events.
+ */
 function activityOf(g: ResidentGroup | undefined, dates: IndicatorWindow): [created: number, followups: number, f2f: number, checks: number] {
   if (!g) return [0, 0, 0, 0];
   let followups = 0;
   let f2f = 0;
   let checks = 0;
-  for (const e of g.encounters) {
-    if (compareDates(e.date, dates.start) < 0 || compareDates(e.date, dates.end) > 0) continue;
+  const events = g.encounters;
+  for (let i = g.current ? firstOnOrAfter(events, dates.start) : 0; i < events.length; i += 1) {
+    const e = events[i] as ResidentGroup['encounters'][number];
+    if (compareDates(e.date, dates.start) < 0) continue;
+    if (compareDates(e.date, dates.end) > 0) {
+      if (g.current) break;
+      continue;
+    }
     if (e.type === 'htnFollowup' || e.type === 't2dmFollowup') {
       followups += 1;
       if (e.visitMode === 1 || e.visitMode === 2) f2f += 1;
@@ -115,6 +136,8 @@ type Sums = Map<string, [number, number, number, number, number]>;
 export interface ContributionInput {
   input: IndicatorInput;
   packages: readonly ServicePackage[];
+  /** Given with an input made for this caller's range: called when the caller is done computing from it. */
+  done?: () => void;
 }
 
 /** A complete stored set and the key it holds (its packages may be newer than the caller's). */
@@ -181,8 +204,11 @@ export class IndicatorContributions {
 
   constructor(
     private readonly db: Database,
-    /** The clinic's whole input, current (LiveIndicatorInput.current): a new set is computed from it. */
-    private readonly input: () => Promise<ContributionInput>,
+    /**
+     * The clinic's input, current (LiveIndicatorInput.current): a new set is computed from it. Given the range of the
+     * windows computed, it may leave out the events no window in it can count (facts-codec.ts `EventRange`).
+     */
+    private readonly input: (range?: EventRange) => Promise<ContributionInput>,
   ) {}
 
   /** True when the set of `key` is stored complete (its dirty residents are recomputed when read). */
@@ -320,31 +346,14 @@ export class IndicatorContributions {
       return made;
     })();
     try {
-      const { input, packages } = await this.input();
-      // Keyed by the packages the input was built with (a package change after the caller read them is in the input).
-      const sets = wanted.map((w, i): StoredSet => ({ setId: ids[i] as number, key: { ...w.key, packages } }));
-      this.db.transaction(() => {
-        for (const [i, s] of sets.entries()) {
-          const k = keyOf(s.key);
-          if (k === wanted[i]?.k) continue;
-          this.release(k);
-          this.prepare(`UPDATE ${SETS} SET key = ? WHERE set_id = ?`).run(k, s.setId);
-        }
-      })();
-      // The rows are the input's as read: a write after that read has marked its residents dirty in these sets.
-      // Computed in slices that let other calls through (the input's arrays do not change under us).
-      const groups = input.groups ?? [];
-      const batch = sets.map((set): Computed => ({ set, sums: new Map(), ids: [], villages: [], values: [], stored: 0 }));
-      // About one set's slice of work per step, however many sets are made together.
-      const step = Math.max(MIN_SLICE, Math.round(SLICE / sets.length));
-      for (let from = 0; from < groups.length; from += step) {
-        const slice = groups.slice(from, from + step);
-        const part: IndicatorInput = { residents: slice.map((g) => g.resident), encounters: [], contracts: [], groups: slice };
-        const byId = new Map(slice.map((g) => [g.resident.id, g]));
-        for (const c of batch) this.add(c, indicatorContributions(part, c.set.key.window, c.set.key.rules), byId, c.set.key.dates);
-        if (from + step < groups.length) await yieldToOthers();
+      // Only the events the sets' windows can count are needed (a first report reads about a year of them).
+      const range = eventRangeOf(wanted.flatMap((w) => [w.key.window, w.key.dates]));
+      const { input, packages, done } = await this.input(range);
+      try {
+        return await this.computeFrom(wanted, ids, input, packages);
+      } finally {
+        done?.();
       }
-      return batch;
     } catch (e) {
       this.db.transaction(() => {
         for (const id of ids) this.forget(id);
@@ -352,6 +361,34 @@ export class IndicatorContributions {
       for (const id of ids) this.inProgress.delete(id);
       throw e;
     }
+  }
+
+  /** The sets of `wanted` (registered as `ids`) computed from `input` in slices that let other calls through. */
+  private async computeFrom(wanted: readonly Wanted[], ids: readonly number[], input: IndicatorInput, packages: readonly ServicePackage[]): Promise<Computed[]> {
+    // Keyed by the packages the input was built with (a package change after the caller read them is in the input).
+    const sets = wanted.map((w, i): StoredSet => ({ setId: ids[i] as number, key: { ...w.key, packages } }));
+    this.db.transaction(() => {
+      for (const [i, s] of sets.entries()) {
+        const k = keyOf(s.key);
+        if (k === wanted[i]?.k) continue;
+        this.release(k);
+        this.prepare(`UPDATE ${SETS} SET key = ? WHERE set_id = ?`).run(k, s.setId);
+      }
+    })();
+    // The rows are the input's as read: a write after that read has marked its residents dirty in these sets.
+    // Computed in slices that let other calls through (the input's arrays do not change under us).
+    const groups = input.groups ?? [];
+    const batch = sets.map((set): Computed => ({ set, sums: new Map(), ids: [], villages: [], values: [], stored: 0 }));
+    // About one set's slice of work per step, however many sets are made together.
+    const step = Math.max(MIN_SLICE, Math.round(SLICE / sets.length));
+    for (let from = 0; from < groups.length; from += step) {
+      const slice = groups.slice(from, from + step);
+      const part: IndicatorInput = { residents: slice.map((g) => g.resident), encounters: [], contracts: [], groups: slice };
+      const byId = new Map(slice.map((g) => [g.resident.id, g]));
+      for (const c of batch) this.add(c, indicatorContributions(part, c.set.key.window, c.set.key.rules), byId, c.set.key.dates);
+      if (from + step < groups.length) await yieldToOthers();
+    }
+    return batch;
   }
 
   /** Adds the rows of `rows` to a set computed in memory, with their period counts, and sums them. */

@@ -20,7 +20,7 @@ import type { ContractFields } from '../../../shared/domain/indicators/from-docu
 import type { EncounterRecord } from '../../../shared/domain/indicators/types';
 import type { AnyDocument, Projection } from '../../store/rx-storage-sqlcipher';
 import { statementCache, withoutSync, type Database } from '../../store/sqlite-file';
-import { decodeFactsRows, encodeFacts, storedFacts, type StoredFacts } from './facts-codec';
+import { decodeFactsRows, encodeFacts, storedFacts, type EventRange, type StoredFacts } from './facts-codec';
 import { createContributionTables, dropContributionTables, markContributionsDirty } from './contribution-tables';
 import { indicatorOwnerOf, indicatorProjection, readIndicatorRowsOf } from './indicator-projection';
 
@@ -257,11 +257,11 @@ export class IndicatorFacts {
   }
 
   /**
-   * Every stored row, read as one string and decoded in one scan (facts-codec.ts). Call `clean` first, in the same
-   * synchronous step.
+   * Every stored row, read as one string and decoded in one scan (facts-codec.ts); with `range`, only the events that
+   * can count in its windows. Call `clean` first, in the same synchronous step.
    */
-  readAll(): StoredFacts[] {
-    return decodeFactsRows(this.prepare(`SELECT COALESCE(group_concat(facts, char(10)), '') FROM ${ROWS}`).pluck().get() as string);
+  readAll(range?: EventRange): StoredFacts[] {
+    return decodeFactsRows(this.prepare(`SELECT COALESCE(group_concat(facts, char(10)), '') FROM ${ROWS}`).pluck().get() as string, range);
   }
 
   /** Up to `limit` rows after resident id `after`, in id order (the background preload's slices). */

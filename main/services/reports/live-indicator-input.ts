@@ -20,7 +20,7 @@ import type { PopulationTag } from '../../../shared/domain/population-tags';
 import type { ServicePackage } from '../../../shared/schemas/contract';
 import type { ClinicDatabase } from '../../store/database';
 import { IndicatorFacts, type FactsProgress } from './indicator-facts';
-import type { StoredFacts } from './facts-codec';
+import type { EventRange, StoredFacts } from './facts-codec';
 import { assertProjectionReady } from '../data-update';
 import { indicatorProjection } from './indicator-projection';
 
@@ -69,6 +69,8 @@ export class LiveIndicatorInput {
   /** Raised whenever the held input is dropped, so a preload begun before does not adopt what it read. */
   private generation = 0;
   private stopped = false;
+  /** Callers computing from a range of the rows (`current` with a range): the preload waits for them. */
+  private readonly computing = new Set<Promise<void>>();
 
   constructor(
     private readonly db: ClinicDatabase,
@@ -121,6 +123,8 @@ export class LiveIndicatorInput {
     const held: Held = { packages: await this.packages(), groups: new Map(), items: new Map() };
     let after = '';
     for (;;) {
+      // A report computing from part of the rows goes first: this preload would only share its thread.
+      while (this.computing.size > 0) await Promise.all(this.computing);
       if (this.stopped || this.held || this.generation !== generation) return;
       const tuples = this.facts.readFrom(after, this.waiting > 0 ? AWAITED_SLICE : PRELOAD_SLICE);
       const last = tuples[tuples.length - 1];
@@ -149,8 +153,15 @@ export class LiveIndicatorInput {
     return (await this.current()).input;
   }
 
-  /** The input with the service packages its contracts' items were worked out with (a stored set is keyed by them). */
-  async current(): Promise<{ input: IndicatorInput; packages: readonly ServicePackage[] }> {
+  /**
+   * The input with the service packages its contracts' items were worked out with (a stored set is keyed by them).
+   *
+   * With `range` (the windows a caller computes), when nothing is held yet: the rows are read with only the events
+   * that can count in those windows (facts-codec.ts `EventRange`), for this caller alone (nothing is kept), and the
+   * preload waits until the caller calls `done`. A first report after sign-in then decodes about a year of events
+   * instead of every resident's years (issue 15 item 8); the whole input is read by the preload after it.
+   */
+  async current(range?: EventRange): Promise<{ input: IndicatorInput; packages: readonly ServicePackage[]; done?: () => void }> {
     // Reports say the data is being updated (with the percentage) rather than wait out a rebuild or count too few.
     assertProjectionReady(this.db, indicatorProjection.name);
     if (this.warming) {
@@ -167,6 +178,30 @@ export class LiveIndicatorInput {
     const packages = this.held?.packages ?? (await this.packages());
     // From here on synchronous: the dirty residents are recomputed and the rows read with nothing in between.
     const changed = this.facts.clean();
+    if (!this.held && range) {
+      const items = new Map<string, ContractItem[]>();
+      const groups = this.facts.readAll(range).map((t) => residentGroupOf(t, packages, items));
+      let encounters: EncounterRecord[] | null = null;
+      let contracts: ContractRecord[] | null = null;
+      const input: IndicatorInput = {
+        residents: groups.map((g) => g.resident),
+        get encounters() {
+          return (encounters ??= groups.flatMap((g) => g.encounters));
+        },
+        get contracts() {
+          return (contracts ??= groups.flatMap((g) => g.contracts));
+        },
+        groups,
+      };
+      let release = () => undefined as void;
+      const computing = new Promise<void>((resolve) => (release = resolve));
+      this.computing.add(computing);
+      const done = () => {
+        this.computing.delete(computing);
+        release();
+      };
+      return { input, packages, done };
+    }
     if (!this.held) {
       const held: Held = { packages, groups: new Map(), items: new Map() };
       for (const t of this.facts.readAll()) held.groups.set(t.resident.id, groupOf(held, t));

@@ -96,7 +96,7 @@ export class ReportsService {
     this.denominators = new DenominatorsRepo(ctx);
     this.rules = new IndicatorRulesRepo(ctx);
     this.live = new LiveIndicatorInput(ctx.db, () => this.teams.listPackages());
-    this.contributions = new IndicatorContributions(ctx.db.sql, () => this.live.current());
+    this.contributions = new IndicatorContributions(ctx.db.sql, (range) => this.live.current(range));
   }
 
   /**
