@@ -7,7 +7,9 @@
  *   Documents per second, and per CPU second of the whole process (client and in-process platform: steadier than
  *   wall time on a shared machine), with the process's memory peak, beside the raw ceiling measured in the same run
  *   (the same pull pages over the same HTTPS loopback, each document inserted into a plain table of an encrypted
- *   better-sqlite3 file in one transaction per page);
+ *   better-sqlite3 file in one transaction per page); and what follows the answer until the client is closed
+ *   (`afterAnswerMs`: a bulk load's WAL is copied into the file a moment after the answer), set beside the raw side's
+ *   own close in `untilClosed`;
  * - 100 changed documents end to end (left out with `--no-end-to-end`): a second new client pulls everything the
  *   same way (a second sample of the initial sync) and saves 100 resident edits one after the other, while the first
  *   (its runtime in another worker thread, replicating live) is watched until it shows all 100. Reported per document
