@@ -24,6 +24,7 @@ import {
 } from '../../shared/sync/protocol';
 import type { Logger } from '../api/dispatch';
 import type { ClinicDatabase } from '../store/database';
+import type { BulkLoad } from '../store/rx-storage-sqlcipher';
 import { Departures } from './departures';
 import { EnrolmentStore, type Enrolment } from './enrolment-store';
 import { LateEdits } from './late-edits';
@@ -40,6 +41,8 @@ const MAX_RETRY_MS = 5 * 60_000;
 export const SYNC_NOW_TIMEOUT_MS = 5 * 60_000;
 /** Documents to pull from which a round is a bulk load for the storage (one full pull batch and more). */
 export const BULK_LOAD_MIN_DOCUMENTS = 5_000;
+/** How long after a bulk round's answer its pages are copied from the WAL into the file (`syncNow`). */
+export const BULK_LOAD_CHECKPOINT_DELAY_MS = 1_000;
 
 type Doc = Record<string, unknown>;
 
@@ -355,12 +358,17 @@ export class SyncEngine {
       else run.events.signal.addEventListener('abort', abort, { once: true });
     });
     halted.catch(() => undefined);
+    let bulk: BulkLoad | null = null;
+    let indexes: { finish(): void } | null = null;
     try {
       // Also the reachability probe: an unreachable or refusing platform answers "sync now" at once.
       this.progress = await Promise.race([pullTotals(run), halted]);
       this.publish();
       // A first sync (or a long absence) writes many batches in a row: the storage spaces its checkpoints for it.
-      const bulk = (this.progress?.total ?? 0) >= BULK_LOAD_MIN_DOCUMENTS ? this.opts.db.connection.beginBulkLoad() : null;
+      bulk = (this.progress?.total ?? 0) >= BULK_LOAD_MIN_DOCUMENTS ? this.opts.db.connection.beginBulkLoad() : null;
+      // Into an empty clinic (a first sync), the search keys' lookup indexes are sorted once at the end instead of
+      // inserted into at random page after page (projections.ts `holdIndexes`); built before the answer below.
+      indexes = bulk ? this.opts.db.connection.projections.holdIndexes() : null;
       for (const r of run.replications.values()) r.reSync();
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
@@ -374,8 +382,8 @@ export class SyncEngine {
         await Promise.race([Promise.all([...run.replications.values()].map((r) => r.awaitInSync())), firstError, timeout, halted]);
       } finally {
         clearTimeout(timer);
-        bulk?.end();
       }
+      indexes?.finish();
       this.pending = await this.countPending();
       const ack = await run.http.json('POST', '/ack', { upTo: startedAt, pending: this.pending }, AckResponse);
       this.enrolments.saveMarks({ ackedUpTo: ack.ackedUpTo || null, lastSyncAt: this.opts.clock.now() });
@@ -389,6 +397,13 @@ export class SyncEngine {
       this.setError(e);
       const err = errorOf(e);
       throw new AppError(err.code, { message: err.message });
+    } finally {
+      // After an error too (a lock has closed the file: the next open's `create` builds them then).
+      indexes?.finish();
+      // The load is copied from the WAL into the file a moment after the answer, not before it: at 3,000 residents
+      // that copy was a quarter of the first sync's wait. It is no less safe (connection-pool.ts `endAfter`), and a
+      // call that comes meanwhile waits at most as long as the answer used to.
+      bulk?.endAfter(BULK_LOAD_CHECKPOINT_DELAY_MS);
     }
   }
 

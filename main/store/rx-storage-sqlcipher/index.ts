@@ -146,6 +146,6 @@ export function registerProjection(
 
 export { RxStorageInstanceSqlcipher, CLEANUP_BATCH_SIZE, withSerialized, withWrittenForkRow } from './rx-storage-instance-sqlcipher';
 export type { SqlcipherInternals, SqlcipherInstanceCreationOptions } from './rx-storage-instance-sqlcipher';
-export { acquireConnection, openConnectionPaths, releaseConnection, type Connection } from './connection-pool';
+export { acquireConnection, openConnectionPaths, releaseConnection, type BulkLoad, type Connection } from './connection-pool';
 export type { AnyDocument, Projection, RebuildOptions, RebuildProgress, RebuildStep } from './projections';
 export { toIndexKey, toPaddedIndexKey } from './index-key';

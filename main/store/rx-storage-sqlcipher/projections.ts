@@ -192,6 +192,7 @@ export interface RebuildOptions {
 export class ProjectionRegistry {
   private readonly byCollection = new Map<string, Projection[]>();
   private readonly registered = new Map<string, Projection>();
+  private readonly sources = new Map<string, DocumentSource>();
   private readonly pending: Pending[] = [];
   private readonly waiters = new Map<string, { resolve: () => void; reject: (failure?: Error) => void }[]>();
   private progressNow: RebuildProgress | null = null;
@@ -257,6 +258,7 @@ export class ProjectionRegistry {
       this.finish(projection);
     }).immediate();
     this.registered.set(projection.name, projection);
+    this.sources.set(projection.name, source);
     if (deferred) this.pending.push(deferred);
     for (const collection of projection.collections) {
       const list = this.byCollection.get(collection) ?? [];
@@ -332,6 +334,38 @@ export class ProjectionRegistry {
   private rejectWaiters(failure?: Error): void {
     for (const list of this.waiters.values()) for (const w of list) w.reject(failure);
     this.waiters.clear();
+  }
+
+  /**
+   * For a bulk load into empty collections (a first sync): each ready projection that can leave indexes out while
+   * its tables fill (`createForRebuild` and `finishRebuild`, as a rebuild does) and whose followed collections are all
+   * empty is recreated without them now (its tables are empty: nothing is lost), and `finish()` builds them, one
+   * transaction each, sorted once instead of inserted into at random page after page. Every write meanwhile is applied
+   * as always, in its own transaction; reads stay right (SQLite reads the table without the index), only slower. The
+   * version stays recorded: a crash or a close before `finish()` leaves the tables whole but without those indexes,
+   * and the next open's `create` (idempotent, `IF NOT EXISTS`) builds them. Returns the projections held.
+   */
+  holdIndexes(): { held: string[]; finish(): void } {
+    const held = [...this.registered.values()].filter(
+      (p) => p.createForRebuild && (p.finishRebuild?.length ?? 0) > 0 && this.isReady(p.name) && p.collections.every((c) => this.sources.get(p.name)!.count(c) === 0),
+    );
+    if (held.length > 0) {
+      this.db.transaction(() => {
+        for (const p of held) {
+          p.drop(this.db);
+          p.createForRebuild!(this.db);
+        }
+      }).immediate();
+    }
+    let finished = false;
+    return {
+      held: held.map((p) => p.name),
+      finish: () => {
+        if (finished || !this.db.open) return;
+        finished = true;
+        for (const p of held) for (const step of p.finishRebuild!) this.db.transaction(() => step(this.db)).immediate();
+      },
+    };
   }
 
   /** Called by the storage inside a write's transaction. */

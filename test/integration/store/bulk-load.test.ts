@@ -1,7 +1,8 @@
 /**
  * A bulk load (a first sync) spaces the WAL's automatic checkpoints on the storage's connection and, when the last
  * overlapping load ends, puts the setting back and checkpoints the WAL into the file (connection-pool.ts). What was
- * committed during the load is in the file afterwards, and a load that is ended twice changes nothing more.
+ * committed during the load is in the file afterwards, and a load that is ended twice changes nothing more. A load
+ * ended a moment later (`endAfter`, a first sync's answer first) keeps the WAL and the spacing until then.
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -53,6 +54,40 @@ describe('bulk load', () => {
     } finally {
       reader.close();
     }
+  });
+
+  it('ended later (a first sync answers first), keeps the WAL and the spacing until then, a commit in between included', async () => {
+    const load = connection.beginBulkLoad();
+    for (let b = 0; b < 3; b++) commitRows(2000, b * 2000);
+    const loaded = walBytes();
+    load.endAfter(200);
+    // Right after: nothing copied yet, and a small commit (a save made just after the answer) does not copy the
+    // load back inline, as it would with SQLite's default spacing.
+    expect(walBytes()).toBe(loaded);
+    commitRows(1, 6000);
+    expect(autocheckpoint()).toBe(BULK_LOAD_CHECKPOINT_PAGES);
+    expect(walBytes()).toBeGreaterThanOrEqual(loaded);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(autocheckpoint()).toBe(1000);
+    expect(walBytes()).toBe(0);
+    const reader = openEncryptedFile(join(temp.dir, 'bulk.db'), TEST_KEY, { create: false });
+    try {
+      expect(reader.prepare('SELECT count(*) FROM t').pluck().get()).toBe(6001);
+    } finally {
+      reader.close();
+    }
+  });
+
+  it('ended later but closed first, leaves the copy to the close and nothing is lost', async () => {
+    const load = connection.beginBulkLoad();
+    for (let b = 0; b < 2; b++) commitRows(2000, b * 2000);
+    load.endAfter(100);
+    releaseConnection(connection);
+    // The timer then finds the handle closed and does nothing (no throw from a timer, which would end the process).
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    connection = acquireConnection(join(temp.dir, 'bulk.db'), TEST_KEY);
+    expect(connection.db.prepare('SELECT count(*) FROM t').pluck().get()).toBe(4000);
+    expect(autocheckpoint()).toBe(1000);
   });
 
   it('restores the setting only when the last of overlapping loads ends, and ignores a second end()', () => {

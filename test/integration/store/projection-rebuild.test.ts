@@ -421,6 +421,64 @@ describe('indexes left out of a rebuild and built once at its end (createForRebu
     }
   });
 
+  it('a bulk load into empty collections (holdIndexes) leaves the lookup indexes out while it writes, reads stay right, and they are built at its end or at the next open after a crash', async () => {
+    const temp = makeTempDir('cunyi-rebuild-');
+    const open = await openResidentsAt(temp.dir);
+    try {
+      const connection = open.connection;
+      registerProjection(connection, 'clinic', indexed('held'));
+      // Without end steps: nothing of it to hold.
+      registerProjection(connection, 'clinic', rebuildProjection('plain'));
+      expect(indexesOf(connection, 'p_held')).toEqual(['p_held_by_age', 'p_held_by_family']);
+      const hold = connection.projections.holdIndexes();
+      expect(hold.held).toEqual(['held']);
+      expect(indexesOf(connection, 'p_held')).toEqual([]);
+      // Pages written meanwhile, an edit and a deletion among them: applied as always, and read right without the index.
+      const docs = docsOf('b');
+      for (let i = 0; i < docs.length; i += 500) expect((await open.instance.bulkWrite(docs.slice(i, i + 500).map((document) => ({ document })), 'test')).error).toEqual([]);
+      expect((await open.instance.bulkWrite([{ previous: docs[7]!, document: nextRevision(docs[7]!, { name: '改', age: 99 }) }, { previous: docs[8]!, document: nextRevision(docs[8]!, { _deleted: true }) }], 'test')).error).toEqual([]);
+      const byAge = (c: Connection) => c.db.prepare('SELECT id FROM p_held WHERE age = ? ORDER BY family, id').pluck().all(99);
+      expect(byAge(connection)).toEqual(['b00007']);
+      // A second load now finds the collection filled: nothing to hold.
+      expect(connection.projections.holdIndexes().held).toEqual([]);
+      hold.finish();
+      hold.finish();
+      expect(indexesOf(connection, 'p_held')).toEqual(['p_held_by_age', 'p_held_by_family']);
+      expect(connection.db.prepare('EXPLAIN QUERY PLAN SELECT id FROM p_held WHERE age = 99').raw().all().flat().join(' ')).toContain('p_held_by_age');
+      // The rows equal a one-go rebuild's.
+      registerProjection(connection, 'clinic', indexed('fresh'));
+      expect(rowsOf(connection, 'p_held')).toEqual(rowsOf(connection, 'p_fresh'));
+      expect(rowsOf(connection, 'p_held')).toHaveLength(RESIDENTS - 1);
+      expect(rowsOf(connection, 'p_plain')).toEqual(rowsOf(connection, 'p_fresh'));
+      await open.close();
+    } finally {
+      temp.remove();
+    }
+
+    // Closed (as after a crash: every page committed) before its end: the next open builds them, the rows are whole.
+    const crashed = makeTempDir('cunyi-rebuild-');
+    const first = await openResidentsAt(crashed.dir);
+    try {
+      registerProjection(first.connection, 'clinic', indexed('held'));
+      first.connection.projections.holdIndexes();
+      expect((await first.instance.bulkWrite(docsOf('c').map((document) => ({ document })), 'test')).error).toEqual([]);
+      expect(indexesOf(first.connection, 'p_held')).toEqual([]);
+      await first.close();
+      const again = await openResidentsAt(crashed.dir);
+      try {
+        const applied: string[] = [];
+        registerProjection(again.connection, 'clinic', { ...indexed('held'), apply: rebuildProjection('held', (id) => applied.push(id)).apply });
+        expect(applied).toEqual([]);
+        expect(indexesOf(again.connection, 'p_held')).toEqual(['p_held_by_age', 'p_held_by_family']);
+        expect(again.connection.db.prepare('SELECT count(*) FROM p_held').pluck().get()).toBe(RESIDENTS);
+      } finally {
+        await again.close();
+      }
+    } finally {
+      crashed.remove();
+    }
+  });
+
   it('stopped between its end steps, the next open redoes them from its complete position and records the version only after the last', async () => {
     const temp = makeTempDir('cunyi-rebuild-');
     const open = await openResidentsAt(temp.dir);
