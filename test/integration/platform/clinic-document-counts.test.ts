@@ -106,6 +106,37 @@ describe.each([
     await expectExact();
     console.log(`${name}: the kept counts matched count(*) after every push, edit, deletion, move and direct write`);
   });
+
+  // Each statement's trigger takes its clinics' count rows in clinic order, but a transaction of several statements
+  // could still take A's row and then B's while another takes B's and then A's. Every writer of documents takes the
+  // push lock first (store.ts PUSH_LOCK), so on PostgreSQL, where these run on separate connections at once, none may
+  // fail with a deadlock and no write may be lost.
+  it.skipIf(skip)('stay exact, with no deadlock, while pushes to both clinics and moves between them in both directions run at once', async () => {
+    const [fromA, fromB] = [residentWire(A_VILLAGE), residentWire(B_VILLAGE)];
+    expect(await p.store.push(devA, 'residents', [{ newDocumentState: fromA }])).toEqual([]);
+    expect(await p.store.push(devB, 'residents', [{ newDocumentState: fromB }])).toEqual([]);
+    const followups = [encounterWire(fromA), encounterWire(fromB)];
+    expect(await p.store.push(devA, 'encounters', [{ newDocumentState: followups[0] }])).toEqual([]);
+    expect(await p.store.push(devB, 'encounters', [{ newDocumentState: followups[1] }])).toEqual([]);
+    const start = await expectExact();
+    const rounds = 8;
+    let pushed = 0;
+    for (let round = 0; round < rounds; round += 1) {
+      // fromA goes A → B while fromB goes B → A (and back the next round): each move writes both clinics.
+      const there = round % 2 === 0;
+      const writes = [
+        p.store.moveResident({ residentId: fromA.id, villageCode: there ? B_VILLAGE : A_VILLAGE, requestedBy: 'test' }),
+        p.store.moveResident({ residentId: fromB.id, villageCode: there ? A_VILLAGE : B_VILLAGE, requestedBy: 'test' }),
+        p.store.push(devA, 'residents', [1, 2].map(() => ({ newDocumentState: residentWire(A_VILLAGE) }))),
+        p.store.push(devB, 'residents', [1, 2].map(() => ({ newDocumentState: residentWire(B_VILLAGE) }))),
+      ];
+      const settled = await Promise.allSettled(writes);
+      expect(settled.flatMap((s) => (s.status === 'rejected' ? [String(s.reason)] : []))).toEqual([]);
+      pushed += 2;
+    }
+    // An even number of rounds: both residents are home again, with their follow-ups; every pushed resident counts.
+    expect(await expectExact()).toEqual({ [CLINIC_A.code]: start[CLINIC_A.code]! + pushed, [CLINIC_B.code]: start[CLINIC_B.code]! + pushed });
+  });
 });
 
 describe.each([
