@@ -112,8 +112,6 @@ export function openEncryptedFile(path: string, key: Buffer, opts: OpenEncrypted
     db.pragma('foreign_keys = ON');
     // Temporary tables and sort spills must never reach disk: SQLCipher does not encrypt temp files it never writes.
     db.pragma('temp_store = MEMORY');
-    // Temporary tables and sort spills must never reach disk: SQLCipher does not encrypt temp files it never writes.
-    db.pragma('temp_store = MEMORY');
     // Every page read from disk is decrypted and HMAC-checked; 64 MiB of cache keeps a clinic's hot index pages
     // decrypted (bench/store.ts: counting a year's follow-ups ran several times faster than with the 2 MiB default).
     db.pragma(`cache_size = -${CACHE_KIB}`);
