@@ -57,6 +57,22 @@ export function residentGroupOf(f: StoredFacts, packages: readonly ServicePackag
 
 const groupOf = (held: Held, t: StoredFacts): ResidentGroup => residentGroupOf(t, held.packages, held.items);
 
+/** The shared functions' input over `groups`, which they read: the flat lists (some 240,000 events) are made only if someone asks. */
+function inputOf(groups: readonly ResidentGroup[]): IndicatorInput {
+  let encounters: EncounterRecord[] | null = null;
+  let contracts: ContractRecord[] | null = null;
+  return {
+    residents: groups.map((g) => g.resident),
+    get encounters() {
+      return (encounters ??= groups.flatMap((g) => g.encounters));
+    },
+    get contracts() {
+      return (contracts ??= groups.flatMap((g) => g.contracts));
+    },
+    groups,
+  };
+}
+
 export class LiveIndicatorInput {
   private held: Held | null = null;
   /** The arrays handed out; rebuilt after a change, so the shared functions' per-input caches stay valid until then. */
@@ -180,19 +196,7 @@ export class LiveIndicatorInput {
     const changed = this.facts.clean();
     if (!this.held && range) {
       const items = new Map<string, ContractItem[]>();
-      const groups = this.facts.readAll(range).map((t) => residentGroupOf(t, packages, items));
-      let encounters: EncounterRecord[] | null = null;
-      let contracts: ContractRecord[] | null = null;
-      const input: IndicatorInput = {
-        residents: groups.map((g) => g.resident),
-        get encounters() {
-          return (encounters ??= groups.flatMap((g) => g.encounters));
-        },
-        get contracts() {
-          return (contracts ??= groups.flatMap((g) => g.contracts));
-        },
-        groups,
-      };
+      const input = inputOf(this.facts.readAll(range).map((t) => residentGroupOf(t, packages, items)));
       let release = () => undefined as void;
       const computing = new Promise<void>((resolve) => (release = resolve));
       this.computing.add(computing);
@@ -214,22 +218,7 @@ export class LiveIndicatorInput {
       }
       this.snapshot = null;
     }
-    if (!this.snapshot) {
-      const groups = [...this.held.groups.values()];
-      let encounters: EncounterRecord[] | null = null;
-      let contracts: ContractRecord[] | null = null;
-      // The shared functions read the groups: the flat lists (some 240,000 events) are made only if someone asks.
-      this.snapshot = {
-        residents: groups.map((g) => g.resident),
-        get encounters() {
-          return (encounters ??= groups.flatMap((g) => g.encounters));
-        },
-        get contracts() {
-          return (contracts ??= groups.flatMap((g) => g.contracts));
-        },
-        groups,
-      };
-    }
+    this.snapshot ??= inputOf([...this.held.groups.values()]);
     return { input: this.snapshot, packages: this.held.packages };
   }
 }
