@@ -26,6 +26,15 @@ afterEach(() => {
 
 const autocheckpoint = () => Number(connection.db.pragma('wal_autocheckpoint', { simple: true }));
 const walBytes = () => statSync(join(temp.dir, 'bulk.db-wal'), { throwIfNoEntry: false })?.size ?? 0;
+/** The rows of t a second handle reads (what the file holds with the WAL copied into it). */
+function rowsInFile(): unknown {
+  const reader = openEncryptedFile(join(temp.dir, 'bulk.db'), TEST_KEY, { create: false });
+  try {
+    return reader.prepare('SELECT count(*) FROM t').pluck().get();
+  } finally {
+    reader.close();
+  }
+}
 
 /** Commits `n` rows of about 2 KB in one transaction. */
 function commitRows(n: number, from: number): void {
@@ -48,12 +57,7 @@ describe('bulk load', () => {
     expect(autocheckpoint()).toBe(1000);
     expect(walBytes()).toBe(0);
     // What was committed during the load is in the file itself: a second handle reads it with the WAL emptied.
-    const reader = openEncryptedFile(join(temp.dir, 'bulk.db'), TEST_KEY, { create: false });
-    try {
-      expect(reader.prepare('SELECT count(*) FROM t').pluck().get()).toBe(6000);
-    } finally {
-      reader.close();
-    }
+    expect(rowsInFile()).toBe(6000);
   });
 
   it('ended later (a first sync answers first), keeps the WAL and the spacing until then, a commit in between included', async () => {
@@ -70,12 +74,7 @@ describe('bulk load', () => {
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(autocheckpoint()).toBe(1000);
     expect(walBytes()).toBe(0);
-    const reader = openEncryptedFile(join(temp.dir, 'bulk.db'), TEST_KEY, { create: false });
-    try {
-      expect(reader.prepare('SELECT count(*) FROM t').pluck().get()).toBe(6001);
-    } finally {
-      reader.close();
-    }
+    expect(rowsInFile()).toBe(6001);
   });
 
   it('ended later but closed first, leaves the copy to the close and nothing is lost', async () => {
