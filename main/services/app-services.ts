@@ -11,6 +11,7 @@ import { AppError } from '../../shared/api/errors';
 import { ClinicServices } from './clinic-services';
 import { EventBus } from './event-bus';
 import { SessionService } from './session';
+import { UserActivity } from './user-activity';
 import type { DeviceIo } from '../devices';
 import { SyncEngine } from '../sync/sync-engine';
 import { reviewSink } from './sync-review/conflict-handler';
@@ -52,6 +53,8 @@ function readVersion(): string {
 
 export class AppServices {
   readonly bus = new EventBus();
+  /** Every API call, counted by the dispatcher (runtime.ts), so background work goes in the gaps between them. */
+  readonly activity = new UserActivity();
   readonly session: SessionService;
   readonly version = readVersion();
   private status: StatusSnapshot = { online: false, lastSyncAt: null, devices: [], user: null };
@@ -80,6 +83,7 @@ export class AppServices {
           user: u.user,
           settings: u.settings,
           uow: u.uow,
+          activity: this.activity,
         }, this.bus, options.deviceIo);
         const clinic = this.clinicServices;
         // True conflicts of the replication's field merge wait in this clinic's review queue (issue 13 item 4).

@@ -5,6 +5,7 @@ import type { ClinicDatabase } from '../store/database';
 import type { AuditLog } from './audit-log';
 import type { ClinicSettingsRepo } from './settings-repo';
 import type { UnitOfWork } from './unit-of-work';
+import type { UserActivity } from './user-activity';
 
 export interface ClinicContext {
   db: ClinicDatabase;
@@ -17,6 +18,11 @@ export interface ClinicContext {
   settings: ClinicSettingsRepo;
   /** One transaction per user action: documents, audit entries and projections together. */
   uow: UnitOfWork;
+  /**
+   * The runtime's calls in flight (user-activity.ts): background work waits for a quiet moment between its slices.
+   * Absent where nobody calls while it runs (the CLI, tests that build a context themselves).
+   */
+  activity?: UserActivity;
 }
 
 export function clinicToday(ctx: Pick<ClinicContext, 'clock' | 'timeZone'>): CalendarDate {

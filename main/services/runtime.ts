@@ -76,7 +76,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     noAutoSync: options.noAutoSync,
     syncPullBatch: options.syncPullBatch,
   });
-  const dispatch = createDispatcher({
+  const door = createDispatcher({
     contract,
     handlers: createHandlers(services),
     authorize: (access, _ctx, _name, scope) => services.session.authorize(access, scope),
@@ -88,6 +88,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       if (services.session.isUnlocked) await services.session.current().audit.record(refusalAuditEvent(name, error));
     },
   });
+  // Every call is counted while in flight, so work nobody waits for leaves the thread to the screens' calls.
+  const dispatch: Dispatch<CallContext> = (method, input, ctx) => services.activity.track(() => door(method, input, ctx));
   let closing: Promise<void> | null = null;
   const close = () => (closing ??= services.close().finally(() => lock.release()));
   return { services, dispatch, close };

@@ -87,13 +87,19 @@ export class LiveIndicatorInput {
   private stopped = false;
   /** Callers computing from a range of the rows (`current` with a range): the preload waits for them. */
   private readonly computing = new Set<Promise<void>>();
+  private readonly idle: (unless?: () => boolean) => Promise<void>;
 
   constructor(
     private readonly db: ClinicDatabase,
     private readonly packages: () => Promise<ServicePackage[]>,
-    onProgress?: (p: FactsProgress) => void,
+    options: {
+      onProgress?: (p: FactsProgress) => void;
+      /** Waits for a gap between the user's calls (user-activity.ts `idleOf`); default one event-loop turn. */
+      idle?: (unless?: () => boolean) => Promise<void>;
+    } = {},
   ) {
-    this.facts = new IndicatorFacts(db.sql, onProgress);
+    this.facts = new IndicatorFacts(db.sql, options.onProgress);
+    this.idle = options.idle ?? yieldToOthers;
     this.subscriptions = [
       // Of the settings, only the service packages change the input (denominators are read per report).
       db.rx.settings.storageInstance.changeStream().subscribe((bulk) => {
@@ -131,6 +137,9 @@ export class LiveIndicatorInput {
   }
 
   private async preload(window: IndicatorWindow | null, rules?: IndicatorRules): Promise<void> {
+    // Nobody waits for this unless a report asks: until then the screens' calls after sign-in go first.
+    const waitedFor = () => this.waiting > 0 || this.stopped;
+    await this.idle(waitedFor);
     // The facts are filled from the indicator rows: after an upgrade those may still be rebuilding (projections.ts).
     await this.db.rebuilds.whenReady(indicatorProjection.name);
     await this.facts.ensure();
@@ -153,7 +162,7 @@ export class LiveIndicatorInput {
       // The shared functions keep each group's facts for the window: the report then only adds them up.
       if (window) computeIndicators({ residents: slice.map((g) => g.resident), encounters: [], contracts: [], groups: slice }, window, { kind: 'clinic' }, {}, rules);
       after = last.resident.id;
-      await yieldToOthers();
+      await this.idle(waitedFor);
     }
     if (this.stopped || this.held || this.generation !== generation) return;
     // Rows read before a write marked them dirty are recomputed now, in the same synchronous step that adopts them.

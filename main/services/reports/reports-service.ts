@@ -39,6 +39,7 @@ import { IndicatorRulesRepo } from './indicator-rules-repo';
 import { encounterRecord } from '../../../shared/domain/indicators/from-documents';
 import { IndicatorContributions, type ContributionKey, type PeriodActivity, type VillageSums } from './indicator-contributions';
 import { LiveIndicatorInput } from './live-indicator-input';
+import { idleOf } from '../user-activity';
 import { reportWorkbook, residentsWorkbook } from './report-xlsx';
 
 /** Points of the trend the 报表 screen asks with a report (renderer/features/reports/ReportsPage.tsx). */
@@ -88,6 +89,9 @@ export class ReportsService {
   private readonly live: LiveIndicatorInput;
   /** What each resident counts towards per period, stored: a report and the lists behind it sum these rows. */
   private readonly contributions: IndicatorContributions;
+  /** Background steps wait here for a gap between the user's calls (user-activity.ts). */
+  private readonly idle: (unless?: () => boolean) => Promise<void>;
+  private stopped = false;
 
   constructor(
     private readonly ctx: ClinicContext,
@@ -95,7 +99,8 @@ export class ReportsService {
   ) {
     this.denominators = new DenominatorsRepo(ctx);
     this.rules = new IndicatorRulesRepo(ctx);
-    this.live = new LiveIndicatorInput(ctx.db, () => this.teams.listPackages());
+    this.idle = idleOf(ctx.activity);
+    this.live = new LiveIndicatorInput(ctx.db, () => this.teams.listPackages(), { idle: this.idle });
     this.contributions = new IndicatorContributions(ctx.db.sql, (range) => this.live.current(range));
   }
 
@@ -117,16 +122,25 @@ export class ReportsService {
         // This month's contributions, stored for the next session too, and next month's: no indicator depends on
         // "today" (the window runs to the period's end) and writes mark both sets, so the report asked on the 1st is
         // already stored. Then the rest of the 12-month trend the 报表 screen asks with this month's report, in one
-        // pass (stored once, those past months only have written residents to recompute in later sessions).
+        // pass (stored once, those past months only have written residents to recompute in later sessions). Each
+        // step waits for a gap between the user's calls, as the preload's slices do, and none starts after the lock.
+        const stopped = () => this.stopped;
+        await this.idle(stopped);
+        if (this.stopped) return;
         await this.contributions.ensure(await this.contributionKey(month, inForce.rules));
         const next: ReportPeriod = month.index === 12 ? { kind: 'month', year: month.year + 1, index: 1 } : { ...month, index: month.index + 1 };
+        await this.idle(stopped);
+        if (this.stopped) return;
         await this.contributions.ensure(await this.contributionKey(next, (await this.rules.inForce(indicatorWindow(next).end)).rules));
+        await this.idle(stopped);
+        if (this.stopped) return;
         await this.contributions.ensureAll(await this.trendKeys(month, TREND_POINTS));
       })
       .catch(() => undefined);
   }
 
   stop(): void {
+    this.stopped = true;
     // A report answered just before the lock has its rows stored now, not computed again next session.
     this.contributions.flush();
     this.live.stop();
