@@ -83,7 +83,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     authorizeRecords: (name, input) => services.clinic().scope.check(name, input),
     logger,
     checkOutputs: options.checkOutputs,
-    auditRead: async (name, value, input) => services.session.current().audit.record(readAuditEvent(name, value, input)),
+    // Written before the answer leaves, in one synchronous transaction that does not wait for the disk (a reading,
+    // not a change: unit-of-work.ts runWithoutSync).
+    auditRead: async (name, value, input) => services.session.current().uow.runWithoutSync((tx) => tx.audit(readAuditEvent(name, value, input))),
     auditRefusal: async (name, error) => {
       if (services.session.isUnlocked) await services.session.current().audit.record(refusalAuditEvent(name, error));
     },

@@ -1,6 +1,6 @@
 // Issue 11 §2: every call that returns residents' identifying data writes one compact audit entry (method, who,
 // when, how many, ids for small results), decided by the contract so no method can forget it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { contract } from '../../../shared/api';
 import type { ResidentDetail } from '../../../shared/api/residents';
 import type { AuditEntry } from '../../../shared/api/settings';
@@ -32,6 +32,24 @@ describe('audited reads', () => {
     expect(entry?.detail).toMatch(/^residents\.list n=2 /);
     expect(entry?.detail).toContain(a.resident.id);
     expect(entry?.detail).toContain(b.resident.id);
+  });
+
+  it("commits a read's entry before the answer without waiting for the disk, and a change's entry waiting for it", async () => {
+    const sql = h.runtime.services.clinic().ctx.db.sql;
+    const pragma = vi.spyOn(sql, 'pragma');
+    const relaxed = () => pragma.mock.calls.filter(([p]) => p === 'synchronous = NORMAL').length;
+    try {
+      const before = (await reads()).length;
+      await h.ok('residents.timeline', { id: b.resident.id });
+      expect(relaxed()).toBe(1);
+      expect(await reads()).toHaveLength(before + 1);
+      // The connection waits for the disk again for everything else: a change to a record and its entry.
+      expect(Number(sql.pragma('synchronous', { simple: true }))).toBe(2);
+      await h.ok('residents.update', { id: b.resident.id, input: residentInput({ name: '陈二', birthDate: '1981-01-01', idNumber: idNumber('1981-01-01', 53), phone: '13900003333' }) });
+      expect(relaxed()).toBe(1);
+    } finally {
+      pragma.mockRestore();
+    }
   });
 
   it('names the one resident of a single-resident answer', async () => {
