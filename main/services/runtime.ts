@@ -9,6 +9,7 @@ import { consoleLogger, createDispatcher, type Dispatch, type Logger } from '../
 import { readAuditEvent, refusalAuditEvent } from '../api/audited-reads';
 import { createHandlers } from '../api/handlers';
 import { lockDataDir } from '../store/data-dir-lock';
+import { prepareValidators } from '../store/validators';
 import type { KdfCost } from '../store/keys';
 import type { OsKeystore } from '../store/keys/os-keystore';
 import { checkPullBatch } from '../sync/replication';
@@ -92,6 +93,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   });
   // Every call is counted while in flight, so work nobody waits for leaves the thread to the screens' calls.
   const dispatch: Dispatch<CallContext> = (method, input, ctx) => services.activity.track(() => door(method, input, ctx));
+  // While the sign-in screen waits for a password: what the first sign-in of the process would compile (validators.ts).
+  setImmediate(prepareValidators);
   let closing: Promise<void> | null = null;
   const close = () => (closing ??= services.close().finally(() => lock.release()));
   return { services, dispatch, close };

@@ -10,11 +10,11 @@
  */
 import { createRevision, now, normalizeMangoQuery, prepareQuery, type MangoQuery, type RxDocumentData, type RxJsonSchema } from 'rxdb/plugins/core';
 import type { RxCollection } from 'rxdb';
-import { getValidator } from 'rxdb/plugins/validate-ajv';
 import { AppError } from '../../shared/api/errors';
 import type { ClinicCollections, ClinicDatabase } from '../store/database';
 import { instanceFor } from '../store/rx-storage-sqlcipher';
 import { withoutSync } from '../store/sqlite-file';
+import { validatorFor } from '../store/validators';
 import type { AuditEvent, AuditLog } from './audit-log';
 
 export type CollectionName = keyof ClinicCollections;
@@ -37,9 +37,6 @@ export interface WriteTx {
 }
 
 type AnyInstance = ReturnType<typeof instanceFor>;
-type Validator = (doc: RxDocumentData<unknown>) => { instancePath?: string; message?: string }[];
-
-const validators = new WeakMap<object, Validator>();
 
 function stripMeta<T>(doc: RxDocumentData<T>): T {
   const { _rev: _r, _meta: _m, _deleted: _d, _attachments: _a, ...rest } = doc as RxDocumentData<T> & Record<string, unknown>;
@@ -80,13 +77,7 @@ export class UnitOfWork {
   }
 
   private validate(collection: CollectionName, doc: RxDocumentData<unknown>): void {
-    const rxCollection = this.db.rx[collection];
-    let validator = validators.get(rxCollection);
-    if (!validator) {
-      validator = getValidator(rxCollection.schema.jsonSchema) as Validator;
-      validators.set(rxCollection, validator);
-    }
-    const errors = validator(doc);
+    const errors = validatorFor(this.db.rx[collection].schema.jsonSchema as RxJsonSchema<unknown>)(doc);
     if (errors.length > 0) {
       const first = errors[0];
       // A service built a document its own schema refuses: a programming error, never the user's input.

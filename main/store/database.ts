@@ -7,7 +7,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase } from 'rxdb';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
-import { wrappedValidateAjvStorage } from 'rxdb/plugins/validate-ajv';
 import { AppError } from '../../shared/api/errors';
 import {
   collections,
@@ -31,6 +30,7 @@ import {
 import type { Database } from './sqlite-file';
 import { LATEST_STORE_VERSION, runSqlMigrations } from './sql-migrations';
 import { auditChainProjection } from './audit-chain';
+import { validatedStorage } from './validators';
 import { ConflictRouting } from '../sync/conflicts';
 
 addRxPlugin(RxDBMigrationSchemaPlugin);
@@ -116,7 +116,7 @@ export async function openClinicDatabase(dataDir: string, key: Buffer, opts: Ope
     runSqlMigrations(sql);
     rx = await createRxDatabase<ClinicCollections>({
       name: DATABASE_NAME,
-      storage: wrappedValidateAjvStorage({
+      storage: validatedStorage({
         storage: getRxStorageSqlcipher({ directory: dataDir, key, fileName: () => DATABASE_FILE }),
       }),
       multiInstance: false,
