@@ -186,8 +186,13 @@ type Kind = 'r' | 'e' | 'c';
  * with it): an older build's rebuild does that, and leaves this table stale. So `create` checks that the triggers are
  * all there; if not (that case, or a file written before this table), it counts the residents from the rows once and
  * creates them, in the same transaction.
+ *
+ * Their number is kept too, in a one-row table, by triggers on the residents' table: the progress reads it at every
+ * call, and a `count(*)` of 200,000 residents read 1,500 pages (80 ms of CPU whenever the pass had pushed them out of
+ * the page cache, which it does: it reads every patient row).
  */
 const RESIDENTS = 'p_patient_residents';
+const COUNT = 'p_patient_resident_count';
 
 const TRIGGERS: Record<string, string> = {
   [`${TABLE}_resident_in`]: `AFTER INSERT ON ${TABLE} BEGIN INSERT OR IGNORE INTO ${RESIDENTS} (resident_id) VALUES (new.resident_id); END`,
@@ -199,16 +204,24 @@ const TRIGGERS: Record<string, string> = {
   [`${TABLE}_resident_moved`]:
     `AFTER UPDATE OF resident_id ON ${TABLE} BEGIN INSERT OR IGNORE INTO ${RESIDENTS} (resident_id) VALUES (new.resident_id); ` +
     `DELETE FROM ${RESIDENTS} WHERE resident_id = old.resident_id AND NOT EXISTS (SELECT 1 FROM ${TABLE} WHERE resident_id = old.resident_id); END`,
+  // An INSERT OR IGNORE that finds the resident there inserts nothing and fires nothing.
+  [`${RESIDENTS}_count_in`]: `AFTER INSERT ON ${RESIDENTS} BEGIN UPDATE ${COUNT} SET n = n + 1; END`,
+  [`${RESIDENTS}_count_out`]: `AFTER DELETE ON ${RESIDENTS} BEGIN UPDATE ${COUNT} SET n = n - 1; END`,
 };
 
 function keepResidents(db: Database): void {
   const names = Object.keys(TRIGGERS);
-  const present = db.prepare(`SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ? AND name IN (SELECT value FROM json_each(?))`).pluck().get(TABLE, JSON.stringify(names));
+  const present = db.prepare(`SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name IN (SELECT value FROM json_each(?))`).pluck().get(JSON.stringify(names));
   if (present === names.length) return;
   for (const name of names) db.exec(`DROP TRIGGER IF EXISTS ${name}`);
   // Read through the index by document (a fifth of the table's pages), each resident kept once by its key: no sort
   // (30,000 residents: 60 ms of CPU, against 150 ms with DISTINCT and 400 ms in the table's order).
-  db.exec(`DELETE FROM ${RESIDENTS}; INSERT OR IGNORE INTO ${RESIDENTS} (resident_id) SELECT resident_id FROM ${TABLE} INDEXED BY ${TABLE}_by_doc`);
+  db.exec(`
+    DELETE FROM ${RESIDENTS};
+    INSERT OR IGNORE INTO ${RESIDENTS} (resident_id) SELECT resident_id FROM ${TABLE} INDEXED BY ${TABLE}_by_doc;
+    DELETE FROM ${COUNT};
+    INSERT INTO ${COUNT} (n) SELECT count(*) FROM ${RESIDENTS};
+  `);
   for (const [name, body] of Object.entries(TRIGGERS)) db.exec(`CREATE TRIGGER ${name} ${body}`);
 }
 
@@ -253,12 +266,13 @@ export const patientProjection: Projection = {
       ) WITHOUT ROWID;
       CREATE UNIQUE INDEX IF NOT EXISTS ${TABLE}_by_doc ON ${TABLE} (doc_id);
       CREATE TABLE IF NOT EXISTS ${RESIDENTS} (resident_id TEXT PRIMARY KEY) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS ${COUNT} (n INTEGER NOT NULL);
     `);
     keepResidents(db);
   },
   drop(db) {
     // The triggers go with their table.
-    db.exec(`DROP TABLE IF EXISTS ${TABLE}; DROP TABLE IF EXISTS ${RESIDENTS}`);
+    db.exec(`DROP TABLE IF EXISTS ${TABLE}; DROP TABLE IF EXISTS ${RESIDENTS}; DROP TABLE IF EXISTS ${COUNT}`);
   },
   apply(db, collection, docs) {
     const s = patientStatements(db);

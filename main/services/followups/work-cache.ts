@@ -48,8 +48,8 @@ const DAYS = 'p_work_days';
 const RESIDENTS = 'p_work_residents';
 /** The patient projection's table: the previous owner of a moved document is read there before it is updated. */
 const PATIENT_DOCS = 'p_patient_docs';
-/** The patient projection's residents, one row each (kept with its rows): those a full pass computes. */
-const PATIENT_RESIDENTS = 'p_patient_residents';
+/** How many residents the patient projection's rows name (kept with them): those a full pass computes. */
+const PATIENT_RESIDENT_COUNT = 'p_patient_resident_count';
 
 const STATUS_ORDER: Record<WorkStatus, number> = { overdue: 0, due: 1, upcoming: 2 };
 const KIND_ORDER = Object.fromEntries(WorkKind.options.map((k, i) => [k, i])) as Record<WorkKind, number>;
@@ -728,6 +728,6 @@ export function workPassProgress(
   const done = db.prepare(`SELECT count(*) FROM ${RESIDENTS}`).pluck().get() as number;
   // Read again at every call, never remembered: a write during the pass that adds or removes a resident changes it,
   // and the pass computes that resident too (when its cursor gets there, or with the residents written behind it).
-  const total = db.prepare(`SELECT count(*) FROM ${PATIENT_RESIDENTS}`).pluck().get() as number;
+  const total = (db.prepare(`SELECT n FROM ${PATIENT_RESIDENT_COUNT}`).pluck().get() as number | undefined) ?? 0;
   return { mode: 'full', done: Math.min(done, total), total };
 }

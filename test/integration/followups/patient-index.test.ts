@@ -3,7 +3,7 @@
  * then document), so an advance of the work list reads each due resident from neighbouring pages. Checked here: every
  * reader of the table goes through an index (EXPLAIN QUERY PLAN), a document moved to another resident keeps one row,
  * and a file with the previous layout (version 2, rows in write order) is rebuilt to the same rows. The residents the
- * rows name are kept one row each (`p_patient_residents`, what the work list's full pass counts for its progress):
+ * rows name are kept one row each (`p_patient_residents`, with their number: what the work list's full pass counts for its progress):
  * through writes, a rebuild, a file from the build before the table, and one whose rows an older build rebuilt.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +21,12 @@ describe('the patient index, clustered by resident (real encrypted clinic, seede
   /** The kept residents, and those the rows name (what the progress counted with `count(DISTINCT …)` before). */
   const kept = () => sql().prepare('SELECT resident_id FROM p_patient_residents ORDER BY resident_id').pluck().all() as string[];
   const named = () => sql().prepare('SELECT DISTINCT resident_id FROM p_patient_docs ORDER BY resident_id').pluck().all() as string[];
+  const count = () => sql().prepare('SELECT n FROM p_patient_resident_count').pluck().all() as number[];
+  /** The kept residents are those the rows name, and their number is theirs (one row). */
+  const expectKept = () => {
+    expect(kept()).toEqual(named());
+    expect(count()).toEqual([kept().length]);
+  };
   const triggers = () => sql().prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'p_patient_docs' ORDER BY name").pluck().all() as string[];
   const plan = (text: string, ...params: unknown[]) =>
     (sql().prepare(`EXPLAIN QUERY PLAN ${text}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' | ');
@@ -56,12 +62,13 @@ describe('the patient index, clustered by resident (real encrypted clinic, seede
 
   it('keeps one row per resident the rows name, in the write\'s transaction', async () => {
     expect(kept().length).toBeGreaterThan(100);
-    expect(kept()).toEqual(named());
+    expectKept();
     expect(triggers()).toEqual(['p_patient_docs_resident_in', 'p_patient_docs_resident_moved', 'p_patient_docs_resident_out']);
     const before = kept().length;
     const added = await h.ok<ResidentDetail>('residents.create', { input: residentInput({ name: '祁玉兰', birthDate: '1961-07-03', idNumber: idNumber('1961-07-03', 83) }) });
     expect(kept()).toContain(added.resident.id);
     expect(kept()).toHaveLength(before + 1);
+    expect(count()).toEqual([before + 1]);
     // A write that fails leaves nothing behind: the rows and the kept residents roll back together.
     const db = sql();
     expect(() =>
@@ -70,7 +77,7 @@ describe('the patient index, clustered by resident (real encrypted clinic, seede
         throw new Error('abort');
       })(),
     ).toThrow('abort');
-    expect(kept()).toEqual(named());
+    expectKept();
   });
 
   it('a document moved to another resident (a merge) keeps exactly one row, under its new resident', async () => {
@@ -84,7 +91,7 @@ describe('the patient index, clustered by resident (real encrypted clinic, seede
       expect(sql().prepare('SELECT resident_id FROM p_patient_docs WHERE doc_id = ?').pluck().all(id)).toEqual([keep.resident.id]);
     }
     expect(h.runtime.services.clinic().worklist['index'].get(keep.resident.id)?.encounters.size).toBe(moved.length);
-    expect(kept()).toEqual(named());
+    expectKept();
   });
 
   it('a file from the build before the kept residents, and one whose rows an older build rebuilt, are counted on open', async () => {
@@ -93,6 +100,7 @@ describe('the patient index, clustered by resident (real encrypted clinic, seede
     sql().exec('DROP TRIGGER p_patient_docs_resident_in; DROP TRIGGER p_patient_docs_resident_moved; DROP TRIGGER p_patient_docs_resident_out; DROP TABLE p_patient_residents');
     await h.restart();
     expect(kept()).toEqual(expected);
+    expect(count()).toEqual([expected.length]);
     expect(triggers()).toHaveLength(3);
     // An older build's rebuild drops the rows' table (the triggers go with it) and writes the rows again without them:
     // the kept table is left as it was, and misses what was written since.
@@ -105,13 +113,14 @@ describe('the patient index, clustered by resident (real encrypted clinic, seede
     })();
     expect(kept()).not.toEqual(named());
     await h.restart();
-    expect(kept()).toEqual(named());
+    expectKept();
     expect(kept()).toContain('written-by-older');
     expect(kept()).not.toContain('removed-by-older');
     expect(triggers()).toHaveLength(3);
     // Written by today's build again: kept.
     sql().prepare("DELETE FROM p_patient_docs WHERE doc_id = 'older-doc'").run();
     expect(kept()).toEqual(expected);
+    expect(count()).toEqual([expected.length]);
   });
 
   it('a file with the previous layout (version 2: rows by rowid in write order) is rebuilt to the same rows', async () => {
@@ -135,7 +144,7 @@ describe('the patient index, clustered by resident (real encrypted clinic, seede
     expect(after.prepare("SELECT sql FROM sqlite_master WHERE name = 'p_patient_docs'").pluck().get()).toMatch(/WITHOUT ROWID/);
     expect(after.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'p_patient_docs_by_resident'").pluck().get()).toBe(0);
     expect(rows()).toEqual(before);
-    expect(kept()).toEqual(named());
+    expectKept();
     // The work list, emptied with the rows it was computed from, is computed again from them.
     const list = await h.ok<{ total: number }>('worklist.get', { limit: 10 });
     expect(list.total).toBeGreaterThan(50);
