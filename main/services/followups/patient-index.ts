@@ -214,11 +214,15 @@ function keepResidents(db: Database): void {
   const present = db.prepare(`SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name IN (SELECT value FROM json_each(?))`).pluck().get(JSON.stringify(names));
   if (present === names.length) return;
   for (const name of names) db.exec(`DROP TRIGGER IF EXISTS ${name}`);
-  // Read through the index by document (a fifth of the table's pages), each resident kept once by its key: no sort
-  // (30,000 residents: 60 ms of CPU, against 150 ms with DISTINCT and 400 ms in the table's order).
+  // Read through the index by document (a fifth of the table's pages), each resident kept once by the key of a
+  // temporary table, then appended in key order: 30,000 residents in 73 ms of CPU, against 134 ms with DISTINCT,
+  // 259 ms straight into the table (inserted in document order, all over its pages), 400 ms in the rows' order.
   db.exec(`
     DELETE FROM ${RESIDENTS};
-    INSERT OR IGNORE INTO ${RESIDENTS} (resident_id) SELECT resident_id FROM ${TABLE} INDEXED BY ${TABLE}_by_doc;
+    CREATE TEMP TABLE ${RESIDENTS}_fill (resident_id TEXT PRIMARY KEY) WITHOUT ROWID;
+    INSERT OR IGNORE INTO temp.${RESIDENTS}_fill (resident_id) SELECT resident_id FROM ${TABLE} INDEXED BY ${TABLE}_by_doc;
+    INSERT INTO ${RESIDENTS} (resident_id) SELECT resident_id FROM temp.${RESIDENTS}_fill ORDER BY resident_id;
+    DROP TABLE temp.${RESIDENTS}_fill;
     DELETE FROM ${COUNT};
     INSERT INTO ${COUNT} (n) SELECT count(*) FROM ${RESIDENTS};
   `);
