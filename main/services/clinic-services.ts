@@ -51,7 +51,7 @@ export class ClinicServices {
   ) {
     this.devices = devices;
     this.scope = new VillageScope(ctx);
-    this.dataUpdate = new DataUpdateStatus(ctx, Date.now, (day) => this.worklist.cache.knownPassTotal(day));
+    this.dataUpdate = new DataUpdateStatus(ctx);
     this.residents = new ResidentsService(ctx, index, patients);
     this.households = new HouseholdsService(ctx);
     const accepted = (readingId: string) => devices.acceptedReading(readingId);

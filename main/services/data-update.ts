@@ -95,12 +95,6 @@ export class DataUpdateStatus {
     private readonly ctx: ClinicContext,
     /** Elapsed time for estimates: the machine's, whatever clock the clinic's dates come from. */
     private readonly now: () => number = Date.now,
-    /**
-     * The residents of the full pass for a day, when the work list knows them without counting (`WorkCache`): counting
-     * them is a scan of the patient rows' index, about a second at 30,000 residents on a loaded machine, and the
-     * 工作台's first call on a cold day came after it.
-     */
-    private readonly passTotal: (day: CalendarDate) => number | undefined = () => undefined,
   ) {}
 
   snapshot(): DataUpdate {
@@ -114,8 +108,7 @@ export class DataUpdateStatus {
 
   private workStep(at: number): DataUpdateStep | null {
     const day = clinicToday(this.ctx);
-    const known = this.work?.day === day && this.work.mode === 'full' ? this.work.total : this.passTotal(day);
-    const pass = workPassProgress(this.ctx.db.sql, day, known);
+    const pass = workPassProgress(this.ctx.db.sql, day);
     if (!pass) {
       this.work = null;
       return null;
@@ -126,8 +119,10 @@ export class DataUpdateStatus {
       this.work = { day, mode: pass.mode, total, firstDone: done, firstAt: at };
     }
     const w = this.work;
-    // An advance counts down the residents still due from the most seen.
+    // An advance counts down the residents still due from the most seen; a full pass's residents are counted now
+    // (a write may have added or removed some since it began).
     if (pass.mode === 'advance') w.total = Math.max(w.total, pass.remaining);
+    else w.total = total;
     const doneNow = pass.mode === 'full' ? done : w.total - pass.remaining;
     const since = pass.mode === 'full' ? doneNow - w.firstDone : doneNow;
     return {

@@ -175,6 +175,60 @@ export function contractLite(doc: ContractDoc & Meta): ContractLite {
 const TABLE = 'p_patient_docs';
 type Kind = 'r' | 'e' | 'c';
 
+/**
+ * The residents the rows name, one row each: what the work list's full pass computes, counted for its progress
+ * (`workPassProgress`). Counting them from the rows themselves (`count(DISTINCT resident_id)`) read the whole index by
+ * document, some 3 s at 200,000 residents, and the 工作台's first screen on a clinic's very first day waited for it.
+ *
+ * Kept by triggers on the rows, so it commits with every write that changes them, whoever writes: this build's
+ * `apply`, a rebuild's pages, and an older build of the app that knows nothing of this table (version 3 of the rows
+ * is the same; its writes fire the triggers all the same). Only dropping the rows' table loses the triggers (they go
+ * with it): an older build's rebuild does that, and leaves this table stale. So `create` checks that the triggers are
+ * all there; if not (that case, or a file written before this table), it counts the residents from the rows once and
+ * creates them, in the same transaction.
+ *
+ * Their number is kept too, in a one-row table, by triggers on the residents' table: the progress reads it at every
+ * call, and a `count(*)` of 200,000 residents read 1,500 pages (80 ms of CPU whenever the pass had pushed them out of
+ * the page cache, which it does: it reads every patient row).
+ */
+const RESIDENTS = 'p_patient_residents';
+const COUNT = 'p_patient_resident_count';
+
+const TRIGGERS: Record<string, string> = {
+  [`${TABLE}_resident_in`]: `AFTER INSERT ON ${TABLE} BEGIN INSERT OR IGNORE INTO ${RESIDENTS} (resident_id) VALUES (new.resident_id); END`,
+  // A resident whose last row goes (a deleted resident with no documents left, a merge's moved documents).
+  [`${TABLE}_resident_out`]:
+    `AFTER DELETE ON ${TABLE} WHEN NOT EXISTS (SELECT 1 FROM ${TABLE} WHERE resident_id = old.resident_id) ` +
+    `BEGIN DELETE FROM ${RESIDENTS} WHERE resident_id = old.resident_id; END`,
+  // `apply` never changes a row's resident (a moved document's row is deleted and inserted), but a row's key may be.
+  [`${TABLE}_resident_moved`]:
+    `AFTER UPDATE OF resident_id ON ${TABLE} BEGIN INSERT OR IGNORE INTO ${RESIDENTS} (resident_id) VALUES (new.resident_id); ` +
+    `DELETE FROM ${RESIDENTS} WHERE resident_id = old.resident_id AND NOT EXISTS (SELECT 1 FROM ${TABLE} WHERE resident_id = old.resident_id); END`,
+  // An INSERT OR IGNORE that finds the resident there inserts nothing and fires nothing.
+  [`${RESIDENTS}_count_in`]: `AFTER INSERT ON ${RESIDENTS} BEGIN UPDATE ${COUNT} SET n = n + 1; END`,
+  [`${RESIDENTS}_count_out`]: `AFTER DELETE ON ${RESIDENTS} BEGIN UPDATE ${COUNT} SET n = n - 1; END`,
+};
+
+function keepResidents(db: Database): void {
+  const names = Object.keys(TRIGGERS);
+  const present = db.prepare(`SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name IN (SELECT value FROM json_each(?))`).pluck().get(JSON.stringify(names));
+  if (present === names.length) return;
+  for (const name of names) db.exec(`DROP TRIGGER IF EXISTS ${name}`);
+  // Read through the index by document (a fifth of the table's pages), each resident kept once by the key of a
+  // temporary table, then appended in key order: 30,000 residents in 73 ms of CPU, against 134 ms with DISTINCT,
+  // 259 ms straight into the table (inserted in document order, all over its pages), 400 ms in the rows' order.
+  db.exec(`
+    DELETE FROM ${RESIDENTS};
+    CREATE TEMP TABLE ${RESIDENTS}_fill (resident_id TEXT PRIMARY KEY) WITHOUT ROWID;
+    INSERT OR IGNORE INTO temp.${RESIDENTS}_fill (resident_id) SELECT resident_id FROM ${TABLE} INDEXED BY ${TABLE}_by_doc;
+    INSERT INTO ${RESIDENTS} (resident_id) SELECT resident_id FROM temp.${RESIDENTS}_fill ORDER BY resident_id;
+    DROP TABLE temp.${RESIDENTS}_fill;
+    DELETE FROM ${COUNT};
+    INSERT INTO ${COUNT} (n) SELECT count(*) FROM ${RESIDENTS};
+  `);
+  for (const [name, body] of Object.entries(TRIGGERS)) db.exec(`CREATE TRIGGER ${name} ${body}`);
+}
+
 function liteOf(collection: string, doc: AnyDocument): { kind: Kind; residentId: string; lite: { id: string; lwt: number } | null } | null {
   switch (collection) {
     case 'residents': {
@@ -215,10 +269,14 @@ export const patientProjection: Projection = {
         PRIMARY KEY (resident_id, doc_id)
       ) WITHOUT ROWID;
       CREATE UNIQUE INDEX IF NOT EXISTS ${TABLE}_by_doc ON ${TABLE} (doc_id);
+      CREATE TABLE IF NOT EXISTS ${RESIDENTS} (resident_id TEXT PRIMARY KEY) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS ${COUNT} (n INTEGER NOT NULL);
     `);
+    keepResidents(db);
   },
   drop(db) {
-    db.exec(`DROP TABLE IF EXISTS ${TABLE}`);
+    // The triggers go with their table.
+    db.exec(`DROP TABLE IF EXISTS ${TABLE}; DROP TABLE IF EXISTS ${RESIDENTS}; DROP TABLE IF EXISTS ${COUNT}`);
   },
   apply(db, collection, docs) {
     const s = patientStatements(db);

@@ -48,6 +48,8 @@ const DAYS = 'p_work_days';
 const RESIDENTS = 'p_work_residents';
 /** The patient projection's table: the previous owner of a moved document is read there before it is updated. */
 const PATIENT_DOCS = 'p_patient_docs';
+/** How many residents the patient projection's rows name (kept with them): those a full pass computes. */
+const PATIENT_RESIDENT_COUNT = 'p_patient_resident_count';
 
 const STATUS_ORDER: Record<WorkStatus, number> = { overdue: 0, due: 1, upcoming: 2 };
 const KIND_ORDER = Object.fromEntries(WorkKind.options.map((k, i) => [k, i])) as Record<WorkKind, number>;
@@ -317,8 +319,6 @@ export class WorkCache {
   readonly stats = { computed: 0, full: 0, advance: 0 };
   /** Resolved after each chunk of a pass is committed (and replaced): what `partial` waits on. */
   private chunked = signal();
-  /** The residents of the full pass under way (day → count): counting them costs a scan of the patient rows. */
-  private passTotal: { day: CalendarDate; total: number } | null = null;
   /** Rows per slice of the old cache's drop (`dropTrashSlice`). */
   private trashRows = MIN_TRASH_ROWS;
   /** When the pass may start dropping the old rows (`TRASH_DELAY_MS` after it set them aside). */
@@ -384,21 +384,14 @@ export class WorkCache {
     }
   }
 
-  /** The residents of the full pass for `day`, when known without counting them (`passTotal`). */
-  knownPassTotal(day: CalendarDate): number | undefined {
-    return this.passTotal?.day === day ? this.passTotal.total : undefined;
-  }
-
   /** The full pass for `day` by these rules under way, and how far it has come; null otherwise. */
   fullPassProgress(day: CalendarDate): PassProgress | null {
     const row = this.prepare(`SELECT mode, complete FROM ${DAYS} WHERE day = ? AND build = ?`).get(day, this.fingerprint) as
       | { mode: PassMode; complete: number }
       | undefined;
     if (row?.mode !== 'full' || row.complete === 1) return null;
-    const known = this.passTotal?.day === day ? this.passTotal.total : undefined;
-    const progress = workPassProgress(this.db, day, known);
+    const progress = workPassProgress(this.db, day);
     if (progress?.mode !== 'full') return null;
-    this.passTotal = { day, total: progress.total };
     return { done: progress.done, total: progress.total };
   }
 
@@ -508,19 +501,17 @@ export class WorkCache {
   /**
    * True when so many residents are due by `day` (a quarter later, a long closure) that recomputing everyone costs
    * less: an advance reads and replaces rows all over the file, a full pass reads in order and appends (200,000
-   * residents, 94,000 due 92 days on: 183 s as an advance against 115 s for a full pass, both at load 15–19). With
-   * the cache's resident count when it had to count them all.
+   * residents, 94,000 due 92 days on: 183 s as an advance against 115 s for a full pass, both at load 15–19).
    */
-  private fullIsCheaper(day: CalendarDate): { cheaper: boolean; residents: number | null } {
+  private fullIsCheaper(day: CalendarDate): boolean {
     // Counting every resident is a scan of the table (some 300 ms at 200,000): the residents are counted only as far
     // as it takes to show there are enough for the due ones to be at most the share, which a next day's 1,500 due
     // show after 10,000. Fewer than that many: `residents` is their exact count, and the share decides.
     const due = this.prepare(`SELECT count(*) FROM ${RESIDENTS} WHERE changes_on <= ?`).pluck().get(day) as number;
     const enough = Math.ceil(due / FULL_PASS_SHARE) + 1;
     const residents = this.prepare(`SELECT count(*) FROM (SELECT 1 FROM ${RESIDENTS} LIMIT ?)`).pluck().get(enough) as number;
-    // `residents` is the cache's exact count when below `enough`: the pass then needs no second scan to know it.
-    if (residents >= enough) return { cheaper: false, residents: null };
-    return { cheaper: due > Math.ceil(residents * FULL_PASS_SHARE), residents };
+    if (residents >= enough) return false;
+    return due > Math.ceil(residents * FULL_PASS_SHARE);
   }
 
   /**
@@ -534,8 +525,7 @@ export class WorkCache {
     const sameBuild = row !== undefined && row.build === this.fingerprint;
     if (sameBuild && row.day === day) return row.complete === 1 ? null : row.mode;
     const later = sameBuild && compareDates(row.day, day) < 0 && (row.complete === 1 || row.mode === 'advance');
-    const choice = later ? this.fullIsCheaper(day) : null;
-    if (choice && !choice.cheaper) {
+    if (later && !this.fullIsCheaper(day)) {
       // Rows due "today" whatever the day (p_work_floats) need nothing: the query gives them the day's date.
       this.prepare(`UPDATE ${DAYS} SET day = ?, mode = 'advance', cursor = '', complete = 0`).run(day);
       this.stats.advance++;
@@ -544,12 +534,7 @@ export class WorkCache {
     // Nothing to build on: a new install, other rules, the clock set back, or a full pass stopped on another day.
     // The pass computes everyone, so the dirty list (a seed or an import leaves every resident dirty) is forgotten;
     // whoever changes during the pass is marked dirty again by that write and recomputed after it.
-    // The residents a complete cache held are those the pass will compute (give or take the writes since): its
-    // progress needs no scan of the patient rows to count them (`fullPassProgress`).
-    // `fullIsCheaper` has just counted them when it chose this pass: no second scan of the table.
-    const held = row?.complete === 1 ? (choice?.residents ?? (this.prepare(`SELECT count(*) FROM ${RESIDENTS}`).pluck().get() as number)) : null;
     wipe(this.db);
-    this.passTotal = held === null ? null : { day, total: held };
     this.trashAfter = performance.now() + TRASH_DELAY_MS;
     this.prepare(`INSERT INTO ${DAYS} (day, build, mode, cursor, complete) VALUES (?, ?, 'full', '', 0)`).run(day, this.fingerprint);
     this.stats.full++;
@@ -732,8 +717,6 @@ export class WorkCache {
 export function workPassProgress(
   db: Database,
   day: CalendarDate,
-  /** The pass's resident count from an earlier call: counting them again costs a scan of the patient rows. */
-  knownTotal?: number,
 ): { mode: 'full'; done: number; total: number } | { mode: 'advance'; remaining: number } | null {
   const row = db.prepare(`SELECT day, mode, complete FROM ${DAYS} ORDER BY day DESC LIMIT 1`).get() as
     | { day: CalendarDate; mode: PassMode; complete: number }
@@ -743,7 +726,8 @@ export function workPassProgress(
     return { mode: 'advance', remaining: db.prepare(`SELECT count(*) FROM ${RESIDENTS} WHERE changes_on <= ?`).pluck().get(day) as number };
   }
   const done = db.prepare(`SELECT count(*) FROM ${RESIDENTS}`).pluck().get() as number;
-  // Counted through the index by document, which holds every row's resident in a fifth of the table's pages.
-  const total = knownTotal ?? (db.prepare(`SELECT count(DISTINCT resident_id) FROM ${PATIENT_DOCS} INDEXED BY ${PATIENT_DOCS}_by_doc`).pluck().get() as number);
+  // Read again at every call, never remembered: a write during the pass that adds or removes a resident changes it,
+  // and the pass computes that resident too (when its cursor gets there, or with the residents written behind it).
+  const total = (db.prepare(`SELECT n FROM ${PATIENT_RESIDENT_COUNT}`).pluck().get() as number | undefined) ?? 0;
   return { mode: 'full', done: Math.min(done, total), total };
 }

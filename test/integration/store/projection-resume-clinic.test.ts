@@ -13,7 +13,7 @@ import { seededClinicDir } from '../../helpers/seeded-clinic';
 import { lowerProjectionVersions } from '../../helpers/stale-projections';
 
 const REBUILT = ['search', 'patients', 'indicators'];
-const TABLES = ['p_search_residents', 'p_patient_docs', 'p_indicator_residents', 'p_indicator_encounters', 'p_indicator_contracts'];
+const TABLES = ['p_search_residents', 'p_patient_docs', 'p_patient_residents', 'p_patient_resident_count', 'p_indicator_residents', 'p_indicator_encounters', 'p_indicator_contracts'];
 const { username, password } = SETUP_INPUT.admin;
 
 const clinic = seededClinicDir({ prefix: 'cunyi-resume-', seed: 'resume', residents: 600 });

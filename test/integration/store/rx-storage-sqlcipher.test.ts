@@ -8,7 +8,7 @@ import type {
   RxStorageChangeEvent,
   RxStorageDefaultCheckpoint,
 } from 'rxdb/plugins/core';
-import { CLEANUP_BATCH_SIZE, openConnectionPaths } from '../../../main/store/rx-storage-sqlcipher';
+import { CLEANUP_BATCH_SIZE, openConnectionPaths, type RxStorageInstanceSqlcipher } from '../../../main/store/rx-storage-sqlcipher';
 import { isAppError } from '../../../shared/api/errors';
 import {
   nextRevision,
@@ -118,6 +118,30 @@ describe('bulkWrite', () => {
     const bad = { ...residentDoc({ id: 'r2' }), _meta: {} } as unknown as RxDocumentData<ResidentDoc>;
     await expect(rx.bulkWrite([{ document: good }, { document: bad }], 'test')).rejects.toThrow();
     expect(await rx.findDocumentsById(['r1', 'r2'], true)).toEqual([]);
+  });
+
+  it('rolls the whole transaction back when a write inside it fails, even if the caller catches the failure', async () => {
+    // Writes join the open transaction without a savepoint (connection-pool.ts): a failed one may be half done, so
+    // the transaction must not commit around it. Before, a savepoint undid the failed write alone and the rest committed.
+    const rx = (await store.open<ResidentDoc>('residents', schema)) as RxStorageInstanceSqlcipher<ResidentDoc>;
+    const { connection } = rx.internals;
+    const seen: string[] = [];
+    const sub = rx.changeStream().subscribe((bulk) => seen.push(...bulk.events.map((e) => e.documentId)));
+    // A document RxDB would never produce (lwt missing) fails the NOT NULL column after r2 was inserted.
+    const bad = { ...residentDoc({ id: 'r3' }), _meta: {} } as unknown as RxDocumentData<ResidentDoc>;
+    expect(() =>
+      connection.transaction(() => {
+        expect(rx.writeSync([{ document: residentDoc({ id: 'r1' }) }], 'test')).toEqual([]);
+        expect(() => rx.writeSync([{ document: residentDoc({ id: 'r2' }) }, { document: bad }], 'test')).toThrow();
+        expect(rx.writeSync([{ document: residentDoc({ id: 'r4' }) }], 'test')).toEqual([]);
+      }),
+    ).toThrow(/NOT NULL/);
+    expect(await rx.findDocumentsById(['r1', 'r2', 'r3', 'r4'], true)).toEqual([]);
+    expect(seen).toEqual([]);
+    // The next transaction is not affected by the failed one.
+    expect((await rx.bulkWrite([{ document: residentDoc({ id: 'r5' }) }], 'test')).error).toEqual([]);
+    expect(seen).toEqual(['r5']);
+    sub.unsubscribe();
   });
 
   it('emits one event bulk with the checkpoint of the newest row before bulkWrite resolves', async () => {

@@ -132,6 +132,25 @@ describe('app.dataUpdate', () => {
     expect(status.snapshot().isUpdating).toBe(false);
   });
 
+  it('the full pass\'s total follows the residents written during it (added, removed), read at every call', () => {
+    sql.prepare(`INSERT INTO p_work_days (day, build, mode, cursor, complete) VALUES ('2026-03-02', 'b', 'full', '', 0)`).run();
+    const insert = sql.prepare('INSERT INTO p_patient_docs (doc_id, resident_id, kind, lite) VALUES (?, ?, ?, ?)');
+    for (let i = 0; i < 100; i++) insert.run(`d${i}`, `r${String(i).padStart(3, '0')}`, 'r', '{}');
+    // A second document of one resident: still one resident.
+    insert.run('e0', 'r000', 'e', '{}');
+    const compute = sql.prepare('INSERT INTO p_work_residents (resident_id, changes_on) VALUES (?, NULL)');
+    for (let i = 0; i < 50; i++) compute.run(`r${String(i).padStart(3, '0')}`);
+    const status = new DataUpdateStatus(ctxOf(), () => now);
+    expect(status.snapshot().steps).toEqual([{ kind: 'worklist', percent: 50, etaMs: null }]);
+    // 100 residents registered during the pass: 50 of 200.
+    for (let i = 100; i < 200; i++) insert.run(`d${i}`, `r${String(i).padStart(3, '0')}`, 'r', '{}');
+    expect(status.snapshot().steps).toEqual([{ kind: 'worklist', percent: 25, etaMs: null }]);
+    // 140 gone again (their last rows removed), and r000's resident row (its encounter still names it): 50 of 60.
+    sql.prepare("DELETE FROM p_patient_docs WHERE kind = 'r' AND resident_id >= 'r060'").run();
+    sql.prepare("DELETE FROM p_patient_docs WHERE doc_id = 'd0'").run();
+    expect(status.snapshot().steps).toEqual([{ kind: 'worklist', percent: 83, etaMs: null }]);
+  });
+
   it('an advance counts down the residents still due', () => {
     sql.prepare(`INSERT INTO p_work_days (day, build, mode, cursor, complete) VALUES ('2026-03-02', 'b', 'advance', '', 0)`).run();
     for (let i = 0; i < 50; i++) sql.prepare('INSERT INTO p_work_residents (resident_id, changes_on) VALUES (?, ?)').run(`r${i}`, i < 40 ? '2026-03-02' : '2026-04-01');
