@@ -80,6 +80,7 @@ export function eventRangeOf(windows: readonly { start: string; end: string }[])
 const US = 0x1f;
 const US_CHAR = String.fromCharCode(US);
 const RS = 0x1e;
+const RS_CHAR = String.fromCharCode(RS);
 const GS = 0x1d;
 const FS = 0x1c;
 const LF = 0x0a;
@@ -197,6 +198,24 @@ const MAX_DATES = 100_000;
 
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 
+/**
+ * The 'YYYY-MM-DD' date at `p` in `s` (ended by the string's end or a control character) as the number YYYYMMDD,
+ * which orders as the text does; -1 for anything else. Lets a ranged decode compare an event's date without making
+ * its text.
+ */
+function dateKeyAt(s: string, p: number): number {
+  const end = p + 10;
+  if (end > s.length || (end < s.length && s.charCodeAt(end) >= 0x20) || s.charCodeAt(p + 4) !== 0x2d || s.charCodeAt(p + 7) !== 0x2d) return -1;
+  let key = 0;
+  for (let i = p; i < end; i += 1) {
+    if (i === p + 4 || i === p + 7) continue;
+    const c = s.charCodeAt(i);
+    if (!isDigit(c)) return -1;
+    key = key * 10 + (c - 0x30);
+  }
+  return key;
+}
+
 /** Decodes rows one after another from one string (rows cut by newlines). */
 class Reader {
   private pos = 0;
@@ -303,7 +322,8 @@ class Reader {
       const end = this.s.indexOf('\n', this.pos);
       const json = this.s.slice(this.pos + 1, end < 0 ? this.s.length : end);
       this.pos = end < 0 ? this.s.length : end + 1;
-      return normalised(JSON.parse(json) as StoredFacts);
+      const f = normalised(JSON.parse(json) as StoredFacts);
+      return range ? inRange(f, range) : f;
     }
     this.pos += 1;
     const id = this.field();
@@ -321,14 +341,22 @@ class Reader {
     let from: string | null = null;
     let contractsEnd = -1;
     let contracts: ContractFields[] = [];
+    // The events' field ends at eventsEnd (its US). With every date of the range well formed, an event outside it is
+    // passed over by its date's digits and a jump to the next RS (most of a resident's years of events are old).
+    let eventsEnd = -1;
+    let fromKey = -1;
+    let toKey = -1;
     if (range) {
       const cut = this.s.indexOf(US_CHAR, eventsAt);
+      eventsEnd = cut < 0 ? this.s.length : cut;
       this.pos = cut < 0 ? this.s.length : cut + 1;
       contracts = this.contracts(id);
       contractsEnd = this.pos;
       from = range.from;
       for (const c of contracts) if (compareDates(c.startDate, from) < 0) from = c.startDate;
       this.pos = eventsAt;
+      fromKey = dateKeyAt(from, 0);
+      toKey = fromKey < 0 ? -1 : dateKeyAt(range.to, 0);
     }
     // The events: none when the field after the status date is empty and cut by US.
     let n = 0;
@@ -343,10 +371,24 @@ class Reader {
           const t = this.field();
           type = t.charCodeAt(0) === 0x7e /* ~ */ ? t.slice(1) : (TYPES[Number(t)] as string);
         }
-        const date = this.date();
         const i = n;
         n += 1;
-        if (from !== null && type !== 'htnEnrolment' && type !== 't2dmEnrolment' && (compareDates(date, from) < 0 || compareDates(date, (range as EventRange).to) > 0)) {
+        if (toKey >= 0 && !isEnrolment(type)) {
+          const key = dateKeyAt(this.s, this.pos);
+          if (key >= 0 && (key < fromKey || key > toKey)) {
+            const next = this.s.indexOf(RS_CHAR, this.pos);
+            if (next >= 0 && next < eventsEnd) {
+              this.pos = next + 1;
+              this.cut = RS;
+            } else {
+              this.pos = eventsEnd + 1;
+              this.cut = US;
+            }
+            continue;
+          }
+        }
+        const date = this.date();
+        if (from !== null && !isEnrolment(type) && (compareDates(date, from) < 0 || compareDates(date, (range as EventRange).to) > 0)) {
           this.skipEvent();
           continue;
         }
@@ -404,6 +446,16 @@ class Reader {
     } else this.pos += 1;
     return contracts;
   }
+}
+
+const isEnrolment = (type: string) => type === 'htnEnrolment' || type === 't2dmEnrolment';
+
+/** `f` with only the events its range keeps (as a compact row is cut while it is read). */
+function inRange(f: StoredFacts, range: EventRange): StoredFacts {
+  let from = range.from;
+  for (const c of f.contracts) if (compareDates(c.startDate, from) < 0) from = c.startDate;
+  const kept = f.encounters.filter((e) => isEnrolment(e.type) || (compareDates(e.date, from) >= 0 && compareDates(e.date, range.to) <= 0));
+  return { ...f, encounters: kept };
 }
 
 /** A `J` row in the shapes a compact row decodes to. */

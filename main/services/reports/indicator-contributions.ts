@@ -129,8 +129,12 @@ function keyOf(k: ContributionKey): string {
 
 const packagesHash = (packages: readonly ServicePackage[]) => createHash('sha256').update(JSON.stringify(packages)).digest('base64url');
 
-/** A set's rows summed per village and mask while it is made: "village\0mask" → [n, created, followups, f2f, checks]. */
-type Sums = Map<string, [number, number, number, number, number]>;
+/**
+ * A set's rows summed per village and mask while it is made: village → mask → [n, created, followups, f2f, checks].
+ * Keyed by the row's own village text and mask number: a key made per row ("village\0mask") was a new string to
+ * build and hash for each of 30,000 residents.
+ */
+type Sums = Map<string, Map<number, [number, number, number, number, number]>>;
 
 /** The clinic's input with the service packages its contracts' items were worked out with. */
 export interface ContributionInput {
@@ -186,12 +190,9 @@ function villageSums(rows: Iterable<readonly [village: string, mask: number, n: 
   return out;
 }
 
-/** A set's in-memory sums ("village\0mask" → n and the period counts) as summed rows. */
+/** A set's in-memory sums (per village and mask: n and the period counts) as summed rows. */
 function* summedRows(sums: Sums): Generator<[string, number, number, number, number, number, number]> {
-  for (const [k, [n, created, followups, f2f, checks]] of sums) {
-    const cut = k.lastIndexOf('\u0000');
-    yield [k.slice(0, cut), Number(k.slice(cut + 1)), n, created, followups, f2f, checks];
-  }
+  for (const [village, byMask] of sums) for (const [mask, [n, created, followups, f2f, checks]] of byMask) yield [village, mask, n, created, followups, f2f, checks];
 }
 
 export class IndicatorContributions {
@@ -398,15 +399,16 @@ export class IndicatorContributions {
       c.ids.push(r.id);
       c.villages.push(r.villageCode);
       c.values.push(r.mask, created, followups, f2f, checks);
-      const k = `${r.villageCode}\u0000${r.mask}`;
-      const sum = c.sums.get(k);
+      let byMask = c.sums.get(r.villageCode);
+      if (!byMask) c.sums.set(r.villageCode, (byMask = new Map<number, [number, number, number, number, number]>()));
+      const sum = byMask.get(r.mask);
       if (sum) {
         sum[0] += 1;
         sum[1] += created;
         sum[2] += followups;
         sum[3] += f2f;
         sum[4] += checks;
-      } else c.sums.set(k, [1, created, followups, f2f, checks]);
+      } else byMask.set(r.mask, [1, created, followups, f2f, checks]);
     }
   }
 

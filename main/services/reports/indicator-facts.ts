@@ -127,6 +127,15 @@ export function computeFacts(db: Database, ids: readonly string[]): Map<string, 
   return out;
 }
 
+/**
+ * The rows' texts joined by newlines, read as bytes (CAST … AS BLOB) and made a string by Buffer's UTF-8 decoder: the
+ * driver's own text of a whole table (8.3 million characters at 30,000 residents) cost about three times as much
+ * CPU (~100 ms against ~35 ms, measured on a loaded machine). NULL (no rows) is the empty string.
+ */
+function joined(bytes: unknown): string {
+  return bytes === null || bytes === undefined ? '' : (bytes as Buffer).toString('utf8');
+}
+
 const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Progress of the pass, for the log and the tests. */
@@ -261,15 +270,15 @@ export class IndicatorFacts {
    * can count in its windows. Call `clean` first, in the same synchronous step.
    */
   readAll(range?: EventRange): StoredFacts[] {
-    return decodeFactsRows(this.prepare(`SELECT COALESCE(group_concat(facts, char(10)), '') FROM ${ROWS}`).pluck().get() as string, range);
+    return decodeFactsRows(joined(this.prepare(`SELECT CAST(group_concat(facts, char(10)) AS BLOB) FROM ${ROWS}`).pluck().get()), range);
   }
 
   /** Up to `limit` rows after resident id `after`, in id order (the background preload's slices). */
   readFrom(after: string, limit: number): StoredFacts[] {
-    const rows = this.prepare(`SELECT COALESCE(group_concat(facts, char(10)), '') FROM (SELECT facts FROM ${ROWS} WHERE resident_id > ? ORDER BY resident_id LIMIT ?)`)
+    const rows = this.prepare(`SELECT CAST(group_concat(facts, char(10)) AS BLOB) FROM (SELECT facts FROM ${ROWS} WHERE resident_id > ? ORDER BY resident_id LIMIT ?)`)
       .pluck()
-      .get(after, limit) as string;
-    return decodeFactsRows(rows);
+      .get(after, limit);
+    return decodeFactsRows(joined(rows));
   }
 
   count(): number {

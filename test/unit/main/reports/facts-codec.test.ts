@@ -214,6 +214,23 @@ describe('stored facts read for a range of windows', () => {
     expect(left).toBeGreaterThan(1000);
   });
 
+  it('leaves out exactly the events outside the range, whatever the rows hold (odd dates and texts, JSON rows)', () => {
+    const range = fc.tuple(date, date).map(([a, b]) => (a <= b ? { from: a, to: b } : { from: b, to: a }));
+    fc.assert(
+      fc.property(fc.array(facts, { minLength: 1, maxLength: 8 }), range, (rows, r) => {
+        const text = rows.map(encodeFacts).join('\n');
+        const expected = decodeFactsRows(text).map((f) => {
+          let from = r.from;
+          for (const c of f.contracts) if (c.startDate < from) from = c.startDate;
+          const kept = f.encounters.filter((e) => e.type === 'htnEnrolment' || e.type === 't2dmEnrolment' || (e.date >= from && e.date <= r.to));
+          return { ...f, encounters: kept };
+        });
+        expect(decodeFactsRows(text, r)).toEqual(expected);
+      }),
+      { numRuns: 400, seed: 13 },
+    );
+  });
+
   it("keeps an enrolment and the events from a contract's start, however long before the range", () => {
     const f: StoredFacts = {
       resident: { id: 'r1', villageCode: '441521101001', birthDate: '1950-02-28', createdDate: '2018-01-01', status: 'active', statusDate: null },
