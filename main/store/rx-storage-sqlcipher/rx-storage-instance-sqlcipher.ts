@@ -256,7 +256,7 @@ export class RxStorageInstanceSqlcipher<RxDocType>
    * columns, except the change feed's (`_meta.lwt`, read between pages by the bootstrap and the replication), and
    * returns what builds them again. Each pulled page otherwise inserted into every one of them at random, page after
    * page (five for the residents, four for the encounters, one for a meta table): with them built once at the end,
-   * sorted, a first sync at 3,000 residents took about a third less CPU (README "Sync"). The key columns are still
+   * sorted, a first sync at 3,000 residents took about 14 % less CPU (README, bench `sync`). The key columns are still
    * written with every row, so nothing is lost; reads stay right meanwhile (SQLite reads the table without the
    * index), only slower. Runs in the caller's transaction when one is open (a page that is not written keeps them).
    * Null when the table holds any row, a tombstone too, or has nothing to hold. A crash or a close before `build()`
