@@ -129,6 +129,10 @@ export async function bootstrapCollection(o: BootstrapOptions): Promise<Bootstra
   const connection = fork.internals.connection;
   let checkpoint = o.meta.checkpoint<Checkpoint>('down');
   let next: Promise<Awaited<ReturnType<PullPage>>> | null = null;
+  // Key indexes of the collection's and the meta rows' tables, left out while a first sync fills them (decided at
+  // the first page written) and built once at the end, sorted (holdKeyIndexesSync).
+  const held: { build(): void }[] = [];
+  let holdDecided = false;
   try {
     while (!o.signal.aborted) {
       const page = await (next ?? o.pull(checkpoint, o.batchSize, o.signal));
@@ -141,7 +145,7 @@ export async function bootstrapCollection(o: BootstrapOptions): Promise<Bootstra
         // One turn of the event loop lets the request go out before the synchronous write below holds the thread.
         await new Promise((resolve) => setImmediate(resolve));
       }
-      const done = write(page);
+      const done = write(page, next !== null);
       if (done !== 'written') return { ...result, ended: done };
       // RxDB's downstream stops at a page smaller than the batch: the platform has nothing more.
       if (page.documents.length < o.batchSize) return { ...result, ended: 'complete' };
@@ -150,10 +154,13 @@ export async function bootstrapCollection(o: BootstrapOptions): Promise<Bootstra
   } finally {
     // A page asked for ahead and not written: its answer (or failure) is dropped; RxDB's replication asks again.
     await next?.catch(() => undefined);
+    // Built whatever stopped the bootstrap, before RxDB's replication and the answer (the indexes are idempotent:
+    // building ones a rolled-back page kept changes nothing). A closed file leaves them to the next open.
+    for (const h of held) h.build();
   }
 
   /** Writes one page with its meta rows and checkpoints, or nothing when the page holds a document already here. */
-  function write(page: Awaited<ReturnType<PullPage>>): 'written' | 'complete' | 'known-document' {
+  function write(page: Awaited<ReturnType<PullPage>>, more: boolean): 'written' | 'complete' | 'known-document' {
     // RxDB's handlePulledDocuments and persistFromMaster: `_deleted` a boolean, the composed primary key filled in,
     // one state per id (the last one of the page wins). Set on the pulled objects themselves, which are this page's own
     // (parsed for it, dropped after it; a page that is not written is pulled again): a copy of every document only
@@ -169,6 +176,12 @@ export async function bootstrapCollection(o: BootstrapOptions): Promise<Bootstra
       const ids = [...byId.keys()];
       if (fork.findManySync(ids, true).length > 0) return false;
       if (o.meta.instance.findManySync(ids.map((id) => `${id}|0`), true).length > 0) return false;
+      // A first sync of more than one page into empty tables: their key indexes wait for its end (in this
+      // transaction, so a page that is not written keeps them). Later pages find the tables filled.
+      if (!holdDecided && more) {
+        for (const h of [fork.holdKeyIndexesSync(), o.meta.instance.holdKeyIndexesSync()]) if (h) held.push(h);
+      }
+      holdDecided = true;
       const upBefore = o.meta.checkpoint<RxStorageDefaultCheckpoint>('up');
       const nothingToPush = upBefore ? fork.changedSinceSync(1, upBefore).documents.length === 0 : fork.newestCheckpointSync() === undefined;
       // One timestamp per page, as RxDB's wrapped bulkWrite gives every row of one call.

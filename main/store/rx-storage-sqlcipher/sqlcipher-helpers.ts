@@ -113,10 +113,15 @@ export function createTableSql(layout: TableLayout): string[] {
   data TEXT NOT NULL,
   ${keyColumns}
 )`,
-    ...layout.indexes.map((index) => `CREATE INDEX IF NOT EXISTS ${index.sqlIndex} ON ${layout.table} (${index.column})`),
+    ...layout.indexes.map((index) => createKeyIndexSql(layout, index)),
     // Partial index: only tombstones are in it, so it costs nothing on ordinary writes and makes cleanup() cheap.
     `CREATE INDEX IF NOT EXISTS ${quoteIdentifier(`${layout.rawTable}:tombstones`)} ON ${layout.table} (lwt) WHERE deleted = 1`,
   ];
+}
+
+/** The SQL index of one key column (idempotent). */
+export function createKeyIndexSql(layout: TableLayout, index: IndexColumn): string {
+  return `CREATE INDEX IF NOT EXISTS ${index.sqlIndex} ON ${layout.table} (${index.column})`;
 }
 
 /**
