@@ -89,6 +89,8 @@ export class ClinicServices {
     const services = new ClinicServices(ctx, index, patients, devices);
     // The work list is the first screen: its rows are brought to today once sign-in has answered.
     if (bus) setImmediate(() => services.worklist.warmUp());
+    // Residents a save marks dirty are recomputed in the gaps between calls, not in the next page asked for.
+    if (bus) services.worklist.cleanAfterChanges(bus);
     // The reports' input and this month's facts, read in slices once sign-in has answered (reports-service.ts).
     if (bus) setImmediate(() => void services.reports.warmUp());
     return services;

@@ -14,6 +14,11 @@ import { clinicToday, villageNames, type ClinicContext } from '../clinic-context
 import type { PatientIndex } from './patient-index';
 import { patientSummary, patientWork, type PatientWork } from './patient-work';
 import { WorkCache, type PassProgress } from './work-cache';
+import type { EventBus } from '../event-bus';
+import { idleOf } from '../user-activity';
+
+/** Dirty residents recomputed at the lock at most: some 0.1–0.3 s; more is left to the next session. */
+const CLEAN_AT_LOCK = 2_000;
 
 /**
  * Which rules computed a cached row: the source of the rule functions, so a new build with other rules never serves
@@ -34,6 +39,7 @@ function partialPercent(p: PassProgress): number {
 
 export class WorklistService {
   readonly cache: WorkCache;
+  private unsubscribe: (() => void) | null = null;
 
   constructor(
     private readonly ctx: ClinicContext,
@@ -54,7 +60,24 @@ export class WorklistService {
       .catch(() => undefined);
   }
 
+  /** After every change the work list is told of (`worklist.changed`), its dirty residents are recomputed when idle. */
+  cleanAfterChanges(bus: EventBus): void {
+    const idle = idleOf(this.ctx.activity);
+    this.unsubscribe?.();
+    this.unsubscribe = bus.subscribe((event) => {
+      if (event === 'worklist.changed') void this.cache.cleanWhenIdle(idle).catch(() => undefined);
+    });
+  }
+
   stop(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    // What the last saves left dirty is computed now, not in the next sign-in's first page; a failure never stops the lock.
+    try {
+      this.cache.cleanBeforeLock(CLEAN_AT_LOCK);
+    } catch {
+      // The next session's first query computes them.
+    }
     this.cache.stop();
   }
 
