@@ -52,7 +52,10 @@ const FIRST_PAGE_TARGET_MS = 500;
 const FIRST_PAGE_TARGET_LARGE_MS = 2_000;
 const STALL_TARGET_MS = 50;
 const RUNTIME_MEMORY_TARGET_MB = 1_024;
-/** What the work-list page asks for (renderer/features/worklist/WorklistPage.tsx). */
+/**
+ * The whole list in one page, without `allowPartial`: it waits for a day's pass. The 工作台 itself
+ * (renderer/features/worklist/WorklistPage.tsx) asks what `firstScreen` times: the counts, then each group's page.
+ */
 const FIRST_PAGE = { limit: 2000 };
 const CTX: CallContext = { transport: 'test', connectionId: 'bench' };
 const ROOT = resolve(import.meta.dirname, '..');
