@@ -17,8 +17,8 @@ import { WorkCache, type PassProgress } from './work-cache';
 import type { EventBus } from '../event-bus';
 import { idleOf } from '../user-activity';
 
-/** Dirty residents recomputed at the lock at most: some 0.1–0.3 s; more is left to the next session. */
-const CLEAN_AT_LOCK = 2_000;
+/** Dirty residents recomputed at the lock at most: some 0.1–0.2 s; more is left to the next session. */
+const CLEAN_AT_LOCK = 1_000;
 
 /**
  * Which rules computed a cached row: the source of the rule functions, so a new build with other rules never serves
@@ -60,12 +60,16 @@ export class WorklistService {
       .catch(() => undefined);
   }
 
-  /** After every change the work list is told of (`worklist.changed`), its dirty residents are recomputed when idle. */
+  /**
+   * After a user's change the work list is told of (`worklist.changed` naming its residents), the dirty residents are
+   * recomputed when idle. Not after a bulk write (`all`: a seed, a first sync's page of thousands): the residents a
+   * sync writes now are written again by its next collections' pages, so they are left to the first page asked for.
+   */
   cleanAfterChanges(bus: EventBus): void {
     const idle = idleOf(this.ctx.activity);
     this.unsubscribe?.();
-    this.unsubscribe = bus.subscribe((event) => {
-      if (event === 'worklist.changed') void this.cache.cleanWhenIdle(idle).catch(() => undefined);
+    this.unsubscribe = bus.subscribe((event, payload) => {
+      if (event === 'worklist.changed' && !(payload as { all?: boolean }).all) void this.cache.cleanWhenIdle(idle).catch(() => undefined);
     });
   }
 
