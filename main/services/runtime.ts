@@ -94,7 +94,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   // Every call is counted while in flight, so work nobody waits for leaves the thread to the screens' calls.
   const dispatch: Dispatch<CallContext> = (method, input, ctx) => services.activity.track(() => door(method, input, ctx));
   // While the sign-in screen waits for a password: what the first sign-in of the process would compile (validators.ts).
-  setImmediate(prepareValidators);
+  // A failure here only leaves the compiling to the first write, as before.
+  setImmediate(() => {
+    try {
+      prepareValidators();
+    } catch (e) {
+      logger.warn('could not prepare the validators before sign-in', { error: String(e) });
+    }
+  });
   let closing: Promise<void> | null = null;
   const close = () => (closing ??= services.close().finally(() => lock.release()));
   return { services, dispatch, close };
