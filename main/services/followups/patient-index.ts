@@ -172,7 +172,9 @@ export function contractLite(doc: ContractDoc & Meta): ContractLite {
   };
 }
 
-const TABLE = 'p_patient_docs';
+/** The projection's rows (one per document); the work list reads a moved document's previous owner here. */
+export const PATIENT_DOCS = 'p_patient_docs';
+const TABLE = PATIENT_DOCS;
 type Kind = 'r' | 'e' | 'c';
 
 /**
@@ -192,7 +194,9 @@ type Kind = 'r' | 'e' | 'c';
  * the page cache, which it does: it reads every patient row).
  */
 const RESIDENTS = 'p_patient_residents';
-const COUNT = 'p_patient_resident_count';
+/** How many residents the rows name: the work list's full pass reads its total here. */
+export const PATIENT_RESIDENT_COUNT = 'p_patient_resident_count';
+const COUNT = PATIENT_RESIDENT_COUNT;
 
 const TRIGGERS: Record<string, string> = {
   [`${TABLE}_resident_in`]: `AFTER INSERT ON ${TABLE} BEGIN INSERT OR IGNORE INTO ${RESIDENTS} (resident_id) VALUES (new.resident_id); END`,

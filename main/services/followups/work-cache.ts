@@ -28,7 +28,7 @@ import { floatsWithToday } from '../../../shared/domain/worklist-changes';
 import { WORK_GROUPS, workGroup } from '../../../shared/domain/worklist-groups';
 import type { AnyDocument, Projection } from '../../store/rx-storage-sqlcipher';
 import { statementCache, withoutSync, type Database } from '../../store/sqlite-file';
-import type { PatientEntry, PatientIndex } from './patient-index';
+import { PATIENT_DOCS, PATIENT_RESIDENT_COUNT, type PatientEntry, type PatientIndex } from './patient-index';
 import { patientWork, type PatientWork } from './patient-work';
 import { createIndexes, dropAllTrash, dropIndexes, dropTrashSlice, moveToTrash, type IndexSpec } from './work-trash';
 
@@ -46,10 +46,6 @@ const DIRTY = 'p_work_dirty';
 const DAYS = 'p_work_days';
 /** Per resident: the first later day on which their rows may change with no write (NULL: never). */
 const RESIDENTS = 'p_work_residents';
-/** The patient projection's table: the previous owner of a moved document is read there before it is updated. */
-const PATIENT_DOCS = 'p_patient_docs';
-/** How many residents the patient projection's rows name (kept with them): those a full pass computes. */
-const PATIENT_RESIDENT_COUNT = 'p_patient_resident_count';
 
 const STATUS_ORDER: Record<WorkStatus, number> = { overdue: 0, due: 1, upcoming: 2 };
 const KIND_ORDER = Object.fromEntries(WorkKind.options.map((k, i) => [k, i])) as Record<WorkKind, number>;

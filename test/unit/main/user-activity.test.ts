@@ -3,13 +3,19 @@ import { UserActivity, idleOf } from '../../../main/services/user-activity';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** A call kept in flight until `release()`; `call` settles after it. */
+function heldCall(a: UserActivity): { call: Promise<void>; release: () => void } {
+  let release = () => undefined as void;
+  const call = a.track(() => new Promise<void>((r) => (release = r)));
+  return { call, release: () => release() };
+}
+
 describe('UserActivity', () => {
   it('is idle only when no call is in flight and the last ended the quiet time ago', async () => {
     let t = 1_000;
     const a = new UserActivity(100, () => t);
     expect(a.isIdle()).toBe(true);
-    let release = () => undefined as void;
-    const call = a.track(() => new Promise<void>((r) => (release = r)));
+    const { call, release } = heldCall(a);
     t += 500;
     expect(a.isIdle()).toBe(false);
     release();
@@ -31,8 +37,7 @@ describe('UserActivity', () => {
 
   it('whenIdle waits out calls in flight and the quiet time after them', async () => {
     const a = new UserActivity(40);
-    let release = () => undefined as void;
-    const call = a.track(() => new Promise<void>((r) => (release = r)));
+    const { call, release } = heldCall(a);
     let idle = false;
     const waited = a.whenIdle().then(() => (idle = true));
     await sleep(80);
@@ -47,8 +52,7 @@ describe('UserActivity', () => {
 
   it('whenIdle lets through at once whoever now waits for the work', async () => {
     const a = new UserActivity(40);
-    let release = () => undefined as void;
-    const call = a.track(() => new Promise<void>((r) => (release = r)));
+    const { call, release } = heldCall(a);
     let wanted = false;
     let through = false;
     const waited = a.whenIdle(() => wanted).then(() => (through = true));
